@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The portal's configuration, read from the environment and validated once.
+ * Every setting has a default that works out of the box (DESIGN §6, §7).
+ */
+const envSchema = z.object({
+  PORTAL_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORTAL_ADMIN_USER: z.string().min(1).optional(),
+  PORTAL_ADMIN_PASSWORD: z.string().min(8, 'PORTAL_ADMIN_PASSWORD must be at least 8 characters').optional(),
+  /** Jobs running at once across the whole portal. */
+  PORTAL_JOBS_MAX: z.coerce.number().int().min(1).max(256).default(8),
+  /** Jobs running at once on one node. */
+  PORTAL_JOBS_MAX_PER_NODE: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds an SSH connection attempt may take before it counts as failed. */
+  PORTAL_SSH_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
+  /** Free space kept on a node's image directory beyond the image itself, in MiB. */
+  PORTAL_DISK_MARGIN_MB: z.coerce.number().int().min(0).default(256),
+});
+
+export type PortalConfig = {
+  dataDir: string;
+  databasePath: string;
+  imageStoreDir: string;
+  authSecret: string;
+  port: number;
+  adminUser?: string;
+  adminPassword?: string;
+  jobsMax: number;
+  jobsMaxPerNode: number;
+  sshTimeoutMs: number;
+  diskMarginBytes: number;
+};
+
+let cached: { key: string; config: PortalConfig } | undefined;
+
+/** The configuration; parsed on first use and again only if the environment changed (tests). */
+export function getConfig(): PortalConfig {
+  const key = `${process.env.PORTAL_DATA_DIR ?? ''}|${process.env.DATABASE_URL ?? ''}`;
+  if (cached?.key === key) return cached.config;
+  const config = loadConfig(process.env);
+  cached = { key, config };
+  return config;
+}
+
+function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid portal configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.PORTAL_DATA_DIR);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return {
+    dataDir,
+    databasePath: e.DATABASE_URL ? databasePathFromUrl(e.DATABASE_URL) : path.join(dataDir, 'portal.db'),
+    imageStoreDir: path.join(dataDir, 'images'),
+    authSecret: e.AUTH_SECRET ?? readOrCreateSecret(dataDir),
+    port: e.PORT,
+    adminUser: e.PORTAL_ADMIN_USER,
+    adminPassword: e.PORTAL_ADMIN_PASSWORD,
+    jobsMax: e.PORTAL_JOBS_MAX,
+    jobsMaxPerNode: e.PORTAL_JOBS_MAX_PER_NODE,
+    sshTimeoutMs: e.PORTAL_SSH_TIMEOUT_S * 1000,
+    diskMarginBytes: e.PORTAL_DISK_MARGIN_MB * 1024 * 1024,
+  };
+}
+
+/** Accepts a plain path or a `file:` URL, as drizzle-kit and most tools write it. */
+function databasePathFromUrl(url: string): string {
+  return path.resolve(url.replace(/^file:(\/\/)?/, ''));
+}
+
+/**
+ * The secret that signs sessions and encrypts SSH keys. Generated once into the data directory;
+ * `wx` makes two processes starting together agree on one secret instead of overwriting each other.
+ */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,47 @@
+import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { getConfig } from '@/lib/config';
+import { applyMigrations } from './migrate';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/**
+ * Next.js compiles instrumentation, route handlers and server actions into separate bundles, each with
+ * its own module scope. The connection lives on globalThis so the whole process shares one, and
+ * migrations run once, on first use.
+ */
+const globalForDb = globalThis as unknown as { __portalDb?: Map<string, Db> };
+
+export function getDb(): Db {
+  const file = getConfig().databasePath;
+  globalForDb.__portalDb ??= new Map();
+  let db = globalForDb.__portalDb.get(file);
+  if (!db) {
+    db = openDatabase(file);
+    globalForDb.__portalDb.set(file, db);
+  }
+  return db;
+}
+
+export function openDatabase(file: string): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL lets the job runner write progress while pages read; busy_timeout rides out short write locks.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
+  applyMigrations(db);
+  return db;
+}
+
+/** Closes every open connection; for tests and scripts that end the process themselves. */
+export function closeAllDatabases(): void {
+  for (const db of globalForDb.__portalDb?.values() ?? []) db.$client.close();
+  globalForDb.__portalDb?.clear();
+}

@@ -1,0 +1,47 @@
+/**
+ * The closed vocabularies of the domain model (DESIGN §2). Plain data, safe to import from
+ * client components, zod schemas and the drizzle schema alike.
+ */
+export const ROLES = ['DCAdmin', 'ImageAdmin', 'ImageImportAdmin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const NODE_STATUSES = ['enabled', 'maintenance', 'decommissioned', 'error'] as const;
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+export const OS_TYPES = ['linux', 'windows', 'bsd', 'sunos', 'sunos-zone', 'linux-zone'] as const;
+export type OsType = (typeof OS_TYPES)[number];
+
+export const IMAGE_CATEGORIES = ['Linux', 'Windows', 'Other'] as const;
+export type ImageCategory = (typeof IMAGE_CATEGORIES)[number];
+
+export const ACCESS_LEVELS = ['public', 'private', 'deleted'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export const IMAGE_STATUSES = ['pending', 'ok', 'disabled', 'failed'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export const DISK_FORMATS = ['qcow2', 'raw', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso', 'aki', 'ari', 'ami'] as const;
+export type DiskFormat = (typeof DISK_FORMATS)[number];
+
+export const CONTAINER_FORMATS = ['bare', 'ovf', 'ova', 'aki', 'ari', 'ami'] as const;
+export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
+
+export const BOOT_TYPES = ['bios', 'uefi'] as const;
+
+export const NODE_IMAGE_STATES = ['installing', 'installed', 'failed', 'removing', 'missing'] as const;
+export type NodeImageState = (typeof NODE_IMAGE_STATES)[number];
+
+export const MACHINE_STATUSES = ['running', 'stopped', 'deploying', 'error'] as const;
+
+export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import', 'upload', 'node-check'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'error'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

@@ -1,0 +1,297 @@
+/**
+ * The whole domain model of DESIGN §2. Properties are camelCase; the client and drizzle-kit both use
+ * `casing: 'snake_case'`, so columns are snake_case. Times are stored as epoch milliseconds.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  ACCESS_LEVELS,
+  BOOT_TYPES,
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
+  IMAGE_CATEGORIES,
+  IMAGE_STATUSES,
+  JOB_KINDS,
+  JOB_STATUSES,
+  LOG_LEVELS,
+  AUDIT_OUTCOMES,
+  MACHINE_STATUSES,
+  NODE_IMAGE_STATES,
+  NODE_STATUSES,
+  OS_TYPES,
+  ROLES,
+} from './enums';
+
+const createdAt = () => integer({ mode: 'timestamp_ms' }).notNull();
+const timestamp = () => integer({ mode: 'timestamp_ms' });
+
+// ── People ────────────────────────────────────────────────────────────────────
+
+export const users = sqliteTable('users', {
+  id: text().primaryKey(),
+  username: text().notNull().unique(),
+  name: text().notNull().default(''),
+  passwordHash: text().notNull(),
+  isSuperAdmin: integer({ mode: 'boolean' }).notNull().default(false),
+  disabled: integer({ mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+});
+
+export const roleGrants = sqliteTable(
+  'role_grants',
+  {
+    userId: text().notNull().references(() => users.id, { onDelete: 'cascade' }),
+    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    role: text({ enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.dataCenterId, t.role] }), index('role_grants_dc_idx').on(t.dataCenterId)],
+);
+
+/** Personal API tokens for the JSON API; only a hash is kept. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text().primaryKey(),
+  userId: text().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  tokenHash: text().notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp(),
+  revokedAt: timestamp(),
+});
+
+// ── Infrastructure ────────────────────────────────────────────────────────────
+
+export const dataCenters = sqliteTable('data_centers', {
+  id: text().primaryKey(),
+  code: text().notNull().unique(),
+  name: text().notNull(),
+  description: text().notNull().default(''),
+  createdAt: createdAt(),
+});
+
+/** An SSH key pair; the private key is AES-256-GCM ciphertext (lib/credentials/crypto.ts). */
+export const credentials = sqliteTable('credentials', {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  publicKey: text().notNull(),
+  encryptedPrivateKey: text().notNull(),
+  createdAt: createdAt(),
+});
+
+export const nodes = sqliteTable(
+  'nodes',
+  {
+    id: text().primaryKey(),
+    dataCenterId: text().notNull().references(() => dataCenters.id),
+    name: text().notNull(),
+    host: text().notNull(),
+    port: integer().notNull().default(22),
+    sshUser: text().notNull(),
+    credentialId: text().notNull().references(() => credentials.id),
+    /** `SHA256:<base64>` as OpenSSH prints it; pinned after the admin confirmed it. */
+    hostKeyFingerprint: text().notNull(),
+    imageDir: text().notNull(),
+    status: text({ enum: NODE_STATUSES }).notNull().default('enabled'),
+    statusReason: text(),
+    lastError: text(),
+    lastSeenAt: timestamp(),
+    consecutiveFailures: integer().notNull().default(0),
+    cpus: integer(),
+    memoryBytes: integer(),
+    diskTotalBytes: integer(),
+    diskFreeBytes: integer(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('nodes_dc_name_unique').on(t.dataCenterId, t.name), uniqueIndex('nodes_address_unique').on(t.host, t.port)],
+);
+
+export const sizes = sqliteTable('sizes', {
+  id: text().primaryKey(),
+  name: text().notNull().unique(),
+  vcpus: integer().notNull(),
+  memoryMb: integer().notNull(),
+  diskGb: text({ mode: 'json' }).$type<number[]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** Where a size fits, as worked out by Sync Available Sizes. */
+export const sizeDataCenters = sqliteTable(
+  'size_data_centers',
+  {
+    sizeId: text().notNull().references(() => sizes.id, { onDelete: 'cascade' }),
+    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    available: integer({ mode: 'boolean' }).notNull(),
+    reason: text(),
+    checkedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sizeId, t.dataCenterId] })],
+);
+
+// ── Images ────────────────────────────────────────────────────────────────────
+
+export const images = sqliteTable(
+  'images',
+  {
+    id: text().primaryKey(),
+    name: text().notNull().unique(),
+    alias: text(),
+    version: text().notNull().default('1'),
+    description: text().notNull().default(''),
+    osType: text({ enum: OS_TYPES }).notNull(),
+    category: text({ enum: IMAGE_CATEGORIES }).notNull(),
+    access: text({ enum: ACCESS_LEVELS }).notNull().default('public'),
+    ownerId: text().references(() => users.id),
+    dcBoundId: text().references(() => dataCenters.id),
+    status: text({ enum: IMAGE_STATUSES }).notNull().default('ok'),
+    protected: integer({ mode: 'boolean' }).notNull().default(false),
+    diskFormat: text({ enum: DISK_FORMATS }).notNull(),
+    containerFormat: text({ enum: CONTAINER_FORMATS }).notNull().default('bare'),
+    kernelImageId: text().references((): any => images.id),
+    ramdiskImageId: text().references((): any => images.id),
+    minDiskGb: integer().notNull().default(0),
+    minRamMb: integer().notNull().default(0),
+    bootType: text({ enum: BOOT_TYPES }).notNull().default('bios'),
+    resizable: integer({ mode: 'boolean' }).notNull().default(true),
+    shutdownAfterDeploy: integer({ mode: 'boolean' }).notNull().default(false),
+    /** Nodes download this themselves (pull). Null when the file is in the portal's store. */
+    sourceUrl: text(),
+    /** File name inside the portal's image store (push); null for pull-only images. */
+    storeFile: text(),
+    sizeBytes: integer(),
+    md5: text(),
+    sha256: text(),
+    sha1: text(),
+    virtualSizeBytes: integer(),
+    tags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('images_alias_version_unique').on(t.alias, t.version),
+    index('images_dc_bound_idx').on(t.dcBoundId),
+    index('images_status_access_idx').on(t.status, t.access),
+  ],
+);
+
+/** Which data centers may use an image (attach). */
+export const imageDataCenters = sqliteTable(
+  'image_data_centers',
+  {
+    imageId: text().notNull().references(() => images.id, { onDelete: 'cascade' }),
+    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    attachedAt: createdAt(),
+    attachedBy: text().references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.imageId, t.dataCenterId] }), index('image_dcs_dc_idx').on(t.dataCenterId)],
+);
+
+/** Image availability on a node (OpenvCloud's `stack.images`). */
+export const nodeImages = sqliteTable(
+  'node_images',
+  {
+    nodeId: text().notNull().references(() => nodes.id, { onDelete: 'cascade' }),
+    imageId: text().notNull().references(() => images.id, { onDelete: 'cascade' }),
+    state: text({ enum: NODE_IMAGE_STATES }).notNull(),
+    available: integer({ mode: 'boolean' }).notNull().default(false),
+    path: text(),
+    installedAt: timestamp(),
+    verifiedSha256: text(),
+    lastJobId: text(),
+    updatedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.imageId] }), index('node_images_image_idx').on(t.imageId, t.state)],
+);
+
+export const machines = sqliteTable(
+  'machines',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    nodeId: text().notNull().references(() => nodes.id),
+    imageId: text().notNull().references(() => images.id),
+    status: text({ enum: MACHINE_STATUSES }).notNull().default('running'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('machines_image_idx').on(t.imageId), index('machines_node_idx').on(t.nodeId)],
+);
+
+// ── Jobs and audit ────────────────────────────────────────────────────────────
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text().primaryKey(),
+    kind: text({ enum: JOB_KINDS }).notNull(),
+    status: text({ enum: JOB_STATUSES }).notNull().default('queued'),
+    nodeId: text().references(() => nodes.id, { onDelete: 'set null' }),
+    imageId: text().references(() => images.id, { onDelete: 'set null' }),
+    dataCenterId: text().references(() => dataCenters.id, { onDelete: 'set null' }),
+    /** Kind-specific input, e.g. the transfer mode of an install. */
+    params: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    /** Kind-specific outcome, e.g. the per-node summary of a sync. */
+    result: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    phase: text(),
+    bytesDone: integer().notNull().default(0),
+    bytesTotal: integer(),
+    attempt: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(1),
+    /** Set by a user to ask the running job to stop: `cancel` or `pause`. */
+    controlRequest: text({ enum: ['cancel', 'pause'] }),
+    error: text(),
+    createdBy: text().references(() => users.id),
+    createdAt: createdAt(),
+    startedAt: timestamp(),
+    finishedAt: timestamp(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    index('jobs_status_idx').on(t.status, t.createdAt),
+    index('jobs_node_image_idx').on(t.nodeId, t.imageId),
+    index('jobs_dc_idx').on(t.dataCenterId),
+  ],
+);
+
+export const jobEvents = sqliteTable(
+  'job_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    jobId: text().notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+    at: createdAt(),
+    level: text({ enum: LOG_LEVELS }).notNull(),
+    message: text().notNull(),
+  },
+  (t) => [index('job_events_job_idx').on(t.jobId, t.id)],
+);
+
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    userId: text().references(() => users.id, { onDelete: 'set null' }),
+    action: text().notNull(),
+    targetType: text().notNull(),
+    targetId: text(),
+    /** The data center the target belongs to, so DCAdmins can read the audit of their DCs. */
+    dataCenterId: text(),
+    outcome: text({ enum: AUDIT_OUTCOMES }).notNull(),
+    details: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('audit_at_idx').on(t.at), index('audit_dc_idx').on(t.dataCenterId, t.at)],
+);
+
+// ── Remote image repositories (IMGAPI) ───────────────────────────────────────
+
+export const imageRepositories = sqliteTable('image_repositories', {
+  id: text().primaryKey(),
+  name: text().notNull().unique(),
+  url: text().notNull(),
+  lastRefreshedAt: timestamp(),
+  imageCount: integer(),
+  lastError: text(),
+  /** The remote listing as last fetched, so browsing does not hit the remote each time. */
+  cachedManifests: text({ mode: 'json' }).$type<unknown[]>(),
+  createdAt: createdAt(),
+});

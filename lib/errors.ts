@@ -1,0 +1,51 @@
+/**
+ * Errors the domain throws on purpose. Each carries a message fit for the user and a code that the
+ * server-action wrapper and the JSON API map to their own shapes (HTTP 400/403/404/409/428…).
+ */
+export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'in_use' | 'unavailable';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, fieldErrors?: Record<string, string[]>) {
+    super('invalid', message, fieldErrors);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super('not_found', `${what} was not found.`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, fieldErrors?: Record<string, string[]>) {
+    super('conflict', message, fieldErrors);
+  }
+}
+
+/** A failure outside the portal, such as an unreachable node, that the user can act on. */
+export class UnavailableError extends DomainError {
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
