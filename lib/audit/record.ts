@@ -1,0 +1,31 @@
+import 'server-only';
+import type { AuditOutcome } from '@/lib/db/enums';
+import { getDb } from '@/lib/db/client';
+import { auditEvents } from '@/lib/db/schema';
+import { now } from '@/lib/clock';
+
+export type AuditTarget = {
+  targetType: string;
+  targetId?: string | null;
+  /** The data center the target lives in, so that DCAdmins can read it. */
+  dataCenterId?: string | null;
+  details?: Record<string, unknown>;
+};
+
+export type AuditEntry = AuditTarget & { userId: string | null; action: string; outcome: AuditOutcome };
+
+export function recordAudit(entry: AuditEntry): void {
+  getDb()
+    .insert(auditEvents)
+    .values({
+      at: now(),
+      userId: entry.userId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      dataCenterId: entry.dataCenterId ?? null,
+      outcome: entry.outcome,
+      details: entry.details ?? {},
+    })
+    .run();
+}

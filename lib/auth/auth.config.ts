@@ -1,0 +1,37 @@
+import type { NextAuthConfig } from 'next-auth';
+import { getConfig } from '@/lib/config';
+
+/**
+ * The part of the Auth.js configuration that the proxy needs: how sessions are signed and where
+ * anonymous users go. It touches no database; lib/auth/auth.ts adds the Credentials provider.
+ */
+export function baseAuthConfig(): NextAuthConfig {
+  return {
+    secret: getConfig().authSecret,
+    // The portal runs behind whatever host name operators give it; Auth.js must accept it.
+    trustHost: true,
+    session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+    pages: { signIn: '/login' },
+    providers: [],
+    callbacks: {
+      authorized({ auth, request }) {
+        const signedIn = Boolean(auth?.user);
+        const path = request.nextUrl.pathname;
+        if (path === '/login') {
+          return signedIn ? Response.redirect(new URL('/', request.nextUrl)) : true;
+        }
+        // Route handlers answer anonymous callers with 401 JSON themselves.
+        if (path.startsWith('/api/')) return true;
+        return signedIn;
+      },
+      jwt({ token, user }) {
+        if (user?.id) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import 'server-only';
+import { count, eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { roleGrants, users } from '@/lib/db/schema';
+import { newId, now } from '@/lib/clock';
+import { generatePassword, hashPassword, verifyPassword } from './password';
+import type { UserContext } from './policy';
+
+/** The user and their grants, read fresh on every request so role changes apply at once. */
+export function loadUserContext(userId: string): UserContext | null {
+  const db = getDb();
+  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user || user.disabled) return null;
+  const grants = db
+    .select({ dataCenterId: roleGrants.dataCenterId, role: roleGrants.role })
+    .from(roleGrants)
+    .where(eq(roleGrants.userId, userId))
+    .all();
+  return { id: user.id, username: user.username, name: user.name, isSuperAdmin: user.isSuperAdmin, grants };
+}
+
+// Compared against when the username is unknown, so a miss costs the same time as a wrong password.
+let dummyHash: Promise<string> | undefined;
+
+/** The user for a correct username and password of an enabled account, otherwise null. */
+export async function verifyLogin(username: string, password: string): Promise<{ id: string; name: string } | null> {
+  const user = getDb().select().from(users).where(eq(users.username, username)).get();
+  if (!user) {
+    dummyHash ??= hashPassword('not a real password');
+    await verifyPassword(password, await dummyHash);
+    return null;
+  }
+  const ok = await verifyPassword(password, user.passwordHash);
+  if (!ok || user.disabled) return null;
+  return { id: user.id, name: user.name || user.username };
+}
+
+export async function createUser(input: { username: string; name?: string; password: string; isSuperAdmin?: boolean }) {
+  const at = now();
+  const id = newId();
+  getDb()
+    .insert(users)
+    .values({
+      id,
+      username: input.username,
+      name: input.name ?? '',
+      passwordHash: await hashPassword(input.password),
+      isSuperAdmin: input.isSuperAdmin ?? false,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .run();
+  return id;
+}
+
+/**
+ * On first start, when no user exists, creates one SuperAdmin: from PORTAL_ADMIN_USER and
+ * PORTAL_ADMIN_PASSWORD when set, otherwise with a generated password that is printed once.
+ */
+export async function ensureFirstAdmin(env: { adminUser?: string; adminPassword?: string }): Promise<void> {
+  const [{ n }] = getDb().select({ n: count() }).from(users).all() as [{ n: number }];
+  if (n > 0) return;
+  const username = env.adminUser ?? 'admin';
+  const password = env.adminPassword ?? generatePassword();
+  await createUser({ username, name: 'Administrator', password, isSuperAdmin: true });
+  if (env.adminPassword) {
+    console.log(`[portal] Created SuperAdmin "${username}" from PORTAL_ADMIN_USER/PORTAL_ADMIN_PASSWORD.`);
+  } else {
+    console.log(
+      `[portal] Created SuperAdmin "${username}" with password: ${password}\n` +
+        '[portal] This password is shown once. Sign in and keep it somewhere safe.',
+    );
+  }
+}
