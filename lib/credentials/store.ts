@@ -1,0 +1,48 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { credentials } from '@/lib/db/schema';
+import { newId, now } from '@/lib/clock';
+import { NotFoundError } from '@/lib/errors';
+import { decryptSecret, encryptSecret } from './crypto';
+import { generateEd25519, publicKeyOf } from './keys';
+
+type SealedKey = { privateKey: string; passphrase?: string };
+
+export type CredentialSummary = { id: string; name: string; publicKey: string };
+
+/** Stores a pasted private key (checked first) encrypted; returns only public parts. */
+export function importCredential(input: { name: string; privateKey: string; passphrase?: string }): CredentialSummary {
+  const publicKey = publicKeyOf(input.privateKey, input.passphrase);
+  return insert(input.name, publicKey, { privateKey: input.privateKey.trim() + '\n', passphrase: input.passphrase });
+}
+
+/** Generates an ed25519 key pair in the portal; the private half never leaves the server. */
+export function generateCredential(name: string): CredentialSummary {
+  const pair = generateEd25519(`cloud-broker-portal:${name}`);
+  return insert(name, pair.publicKey, { privateKey: pair.privateKey });
+}
+
+function insert(name: string, publicKey: string, secret: SealedKey): CredentialSummary {
+  const id = newId();
+  getDb()
+    .insert(credentials)
+    .values({ id, name, publicKey, encryptedPrivateKey: encryptSecret(JSON.stringify(secret)), createdAt: now() })
+    .run();
+  return { id, name, publicKey };
+}
+
+export function getCredentialSummary(id: string): CredentialSummary | undefined {
+  return getDb()
+    .select({ id: credentials.id, name: credentials.name, publicKey: credentials.publicKey })
+    .from(credentials)
+    .where(eq(credentials.id, id))
+    .get();
+}
+
+/** The decrypted key, for the SSH layer only. */
+export function unsealCredential(id: string): SealedKey {
+  const row = getDb().select().from(credentials).where(eq(credentials.id, id)).get();
+  if (!row) throw new NotFoundError('The SSH credential');
+  return JSON.parse(decryptSecret(row.encryptedPrivateKey)) as SealedKey;
+}

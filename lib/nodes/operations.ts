@@ -1,0 +1,154 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { now, newId } from '@/lib/clock';
+import { getConfig } from '@/lib/config';
+import { generateCredential, getCredentialSummary, importCredential } from '@/lib/credentials/store';
+import { publicKeyOf } from '@/lib/credentials/keys';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, nodes } from '@/lib/db/schema';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { SshSession } from '@/lib/ssh/session';
+import { readCapacity } from './capacity';
+import { connectWithCredential, withNodeSession } from './connection';
+import { generateKeySchema, nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
+
+const infrastructureOnly = (_input: unknown, user: Parameters<typeof authorize>[0]) =>
+  authorize(user, 'infrastructure.manage', {});
+
+/** Generates an ed25519 key pair in the portal; only the public key is returned, to copy to the node. */
+export const generateNodeKey = defineOperation({
+  name: 'credential.generate',
+  targetType: 'credential',
+  input: generateKeySchema,
+  authorize: infrastructureOnly,
+  run: (input) => {
+    const credential = generateCredential(input.name);
+    return { credentialId: credential.id, publicKey: credential.publicKey };
+  },
+  audited: (result) => ({ targetId: result.credentialId }),
+});
+
+/**
+ * Registration, step one: connect once, accepting whatever host key the node presents, and report its
+ * fingerprint for the admin to compare. A pasted private key is stored (encrypted) only once it has
+ * logged in, so failed attempts leave no stray credentials.
+ */
+export const probeNode = defineOperation({
+  name: 'node.probe',
+  targetType: 'node',
+  input: probeNodeSchema,
+  authorize: (input, user) => {
+    authorize(user, 'infrastructure.manage', {});
+    requireDataCenter(input.dataCenterId);
+    return { dataCenterId: input.dataCenterId, details: { host: input.host, port: input.port } };
+  },
+  run: async (input) => {
+    const connection = { host: input.host, port: input.port, sshUser: input.sshUser };
+    let session: SshSession;
+    let credentialId = input.credentialId;
+    if (input.privateKey) {
+      publicKeyOf(input.privateKey, input.passphrase); // a clear field error before any network traffic
+      session = await SshSession.connect(
+        { ...connection, username: input.sshUser, privateKey: input.privateKey, passphrase: input.passphrase },
+        { trustOnFirstUse: true },
+        getConfig().sshTimeoutMs,
+      );
+      credentialId = importCredential({
+        name: `${input.name} (${input.sshUser}@${input.host})`,
+        privateKey: input.privateKey,
+        passphrase: input.passphrase,
+      }).id;
+    } else {
+      if (!getCredentialSummary(credentialId!)) throw new NotFoundError('The SSH key');
+      session = await connectWithCredential({ ...connection, credentialId: credentialId! }, { trustOnFirstUse: true });
+    }
+    session.close();
+    return { credentialId: credentialId!, fingerprint: session.hostKeyFingerprint };
+  },
+  audited: (result) => ({ details: { fingerprint: result.fingerprint } }),
+});
+
+/**
+ * Registration, step two: the admin confirmed the fingerprint. Connect again pinned to exactly that
+ * key (a node that changed its key in between is refused), read capacity, and save the node.
+ */
+export const registerNode = defineOperation({
+  name: 'node.register',
+  targetType: 'node',
+  input: registerNodeSchema,
+  authorize: (input, user) => {
+    authorize(user, 'infrastructure.manage', {});
+    requireDataCenter(input.dataCenterId);
+    return { dataCenterId: input.dataCenterId, details: { host: input.host, port: input.port, name: input.name } };
+  },
+  run: async (input) => {
+    assertNodeIsNew(input);
+    if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');
+    const session = await connectWithCredential(input, { pinned: input.hostKeyFingerprint });
+    try {
+      const capacity = await readCapacity(session, input.imageDir);
+      const id = newId();
+      const at = now();
+      getDb()
+        .insert(nodes)
+        .values({ id, ...input, ...capacity, status: 'enabled', lastSeenAt: at, createdAt: at, updatedAt: at })
+        .run();
+      return { id };
+    } finally {
+      session.close();
+    }
+  },
+  audited: (result, input) => ({ targetId: result.id, details: { fingerprint: input.hostKeyFingerprint } }),
+});
+
+/** "Test connection": connect pinned, refresh CPUs, memory and free disk of the image directory. */
+export const testNodeConnection = defineOperation({
+  name: 'node.test-connection',
+  targetType: 'node',
+  input: nodeIdSchema,
+  authorize: (input, user) => {
+    authorize(user, 'infrastructure.manage', {});
+    const node = requireNode(input.nodeId);
+    return { targetId: node.id, dataCenterId: node.dataCenterId };
+  },
+  run: async (input) => {
+    const node = requireNode(input.nodeId);
+    const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
+    getDb().update(nodes).set({ ...capacity, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
+    return capacity;
+  },
+});
+
+function requireDataCenter(id: string) {
+  const dc = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, id)).get();
+  if (!dc) throw new NotFoundError('The data center');
+  return dc;
+}
+
+export function requireNode(id: string) {
+  const node = getDb().select().from(nodes).where(eq(nodes.id, id)).get();
+  if (!node) throw new NotFoundError('The node');
+  return node;
+}
+
+function assertNodeIsNew(input: { dataCenterId: string; name: string; host: string; port: number }) {
+  const db = getDb();
+  const sameName = db
+    .select({ id: nodes.id })
+    .from(nodes)
+    .where(and(eq(nodes.dataCenterId, input.dataCenterId), eq(nodes.name, input.name)))
+    .get();
+  if (sameName) throw new ConflictError('That name is taken.', { name: [`This data center already has a node named "${input.name}".`] });
+  const sameAddress = db
+    .select({ name: nodes.name })
+    .from(nodes)
+    .where(and(eq(nodes.host, input.host), eq(nodes.port, input.port)))
+    .get();
+  if (sameAddress) {
+    throw new ConflictError('That address is registered.', {
+      host: [`${input.host}:${input.port} is already registered as node "${sameAddress.name}".`],
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { ValidationError } from '@/lib/errors';
+
+/**
+ * Every path the portal touches on a node is built here and confined to the node's image
+ * directory (DESIGN §4). A file name may not contain a slash, so it cannot climb out.
+ */
+export function pathInImageDir(imageDir: string, fileName: string): string {
+  if (!imageDir.startsWith('/') || imageDir === '/' || path.posix.normalize(imageDir).replace(/\/$/, '') !== imageDir) {
+    throw new ValidationError(`The node's image directory "${imageDir}" is not a normalised absolute path.`);
+  }
+  if (!fileName || fileName === '.' || fileName === '..' || /[/\0\n]/.test(fileName) || Buffer.byteLength(fileName) > 200) {
+    throw new ValidationError(`"${fileName}" is not a safe file name for a node.`);
+  }
+  const full = path.posix.join(imageDir, fileName);
+  if (path.posix.dirname(full) !== imageDir) throw new ValidationError(`"${fileName}" would leave the image directory.`);
+  return full;
+}
+
+export type ImageFiles = { file: string; part: string; manifest: string; manifestPart: string };
+
+/** The image's file, its in-progress `.part`, and its `.manifest.json` sidecar, all in imageDir. */
+export function imageFilesOnNode(imageDir: string, fileName: string): ImageFiles {
+  return {
+    file: pathInImageDir(imageDir, fileName),
+    part: pathInImageDir(imageDir, `${fileName}.part`),
+    manifest: pathInImageDir(imageDir, `${fileName}.manifest.json`),
+    manifestPart: pathInImageDir(imageDir, `${fileName}.manifest.json.part`),
+  };
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { FINGERPRINT_PATTERN } from '@/lib/ssh/fingerprint';
+import { id, optionalText, requiredInt } from '@/lib/validation';
+
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** An absolute, normalised directory; `/` itself is refused so a node's images never mix with the system. */
+export const imageDirSchema = z
+  .string()
+  .trim()
+  .min(2, 'Enter an absolute directory such as /var/lib/images.')
+  .max(1024, 'The directory path is too long.')
+  .refine((p) => p.startsWith('/'), 'The image directory must be an absolute path (starting with /).')
+  .refine((p) => !p.includes('\0') && !p.includes('\n'), 'The image directory contains forbidden characters.')
+  .refine((p) => path.posix.normalize(p).replace(/\/$/, '') === p, 'Write the directory without "..", "." or repeated or trailing slashes.');
+
+const connectionFields = {
+  dataCenterId: id,
+  name: z.string().trim().regex(NODE_NAME, 'Use up to 63 letters, digits, dots, dashes and underscores.'),
+  host: z
+    .string()
+    .trim()
+    .min(1, 'Host is required.')
+    .max(253, 'Host is at most 253 characters.')
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'Enter a host name or an IP address.'),
+  port: requiredInt(1, 65535, 'Port'),
+  sshUser: z
+    .string()
+    .trim()
+    .regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'Enter a valid Unix user name, such as root or portal.'),
+  imageDir: imageDirSchema,
+};
+
+/** First step of registration: connect once and report the host key, with a stored or pasted key. */
+export const probeNodeSchema = z
+  .object({
+    ...connectionFields,
+    credentialId: optionalText(z.uuid('Not a valid credential.')),
+    privateKey: optionalText(z.string().max(16_384, 'That key is too long.')),
+    passphrase: optionalText(z.string().max(1024)),
+  })
+  .refine((v) => Boolean(v.credentialId) !== Boolean(v.privateKey), {
+    path: ['privateKey'],
+    message: 'Paste a private key, or generate one with the portal.',
+  });
+
+/** Second step: the admin confirmed the fingerprint, which is pinned from now on. */
+export const registerNodeSchema = z.object({
+  ...connectionFields,
+  credentialId: z.uuid('Not a valid credential.'),
+  hostKeyFingerprint: z.string().regex(FINGERPRINT_PATTERN, 'Not a SHA256 host key fingerprint.'),
+});
+
+export const generateKeySchema = z.object({
+  name: z.string().trim().min(1, 'Name the key.').max(100),
+});
+
+export const nodeIdSchema = z.object({ nodeId: id });

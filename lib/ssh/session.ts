@@ -1,0 +1,161 @@
+import 'server-only';
+import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { UnavailableError } from '@/lib/errors';
+import { sha256Fingerprint } from './fingerprint';
+import type { ShellCommand } from './shell';
+
+export type SshTarget = {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+  passphrase?: string;
+};
+
+/**
+ * How the node's host key is checked: `pinned` refuses any other key (every normal connection);
+ * `trustOnFirstUse` accepts any key and reports it, for the one probe before the admin confirms it.
+ */
+export type HostKeyPolicy = { pinned: string } | { trustOnFirstUse: true };
+
+export class HostKeyMismatchError extends UnavailableError {
+  constructor(
+    readonly address: string,
+    readonly expected: string,
+    readonly presented: string,
+  ) {
+    super(
+      `Host key mismatch for ${address}: the node presented ${presented} but ${expected} is pinned. ` +
+        'The connection was refused. If the node was reinstalled, an admin must re-pin its host key.',
+    );
+  }
+}
+
+export type ExecResult = { code: number | null; signal?: string; stdout: string; stderr: string };
+
+export type ExecOptions = {
+  /** Bytes written to the command's stdin, then EOF. */
+  stdin?: string | Buffer;
+  /** Closing the channel on abort makes sshd hang up on the remote command. */
+  signal?: AbortSignal;
+};
+
+// Output beyond this is dropped: commands here print short reports, and a runaway one must not
+// exhaust the portal's memory.
+const MAX_CAPTURE = 1024 * 1024;
+
+/** One authenticated SSH connection to a node. */
+export class SshSession {
+  private constructor(
+    private readonly client: Client,
+    readonly hostKeyFingerprint: string,
+  ) {}
+
+  static connect(target: SshTarget, hostKey: HostKeyPolicy, timeoutMs: number): Promise<SshSession> {
+    const address = `${target.host}:${target.port}`;
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let presented = '';
+      let mismatch: HostKeyMismatchError | undefined;
+      client.on('ready', () => resolve(new SshSession(client, presented)));
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
+        client.end();
+        reject(mismatch ?? describeConnectError(err, address, target.username));
+      });
+      client.connect({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        privateKey: target.privateKey,
+        passphrase: target.passphrase,
+        readyTimeout: timeoutMs,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        hostVerifier: (key: Buffer) => {
+          presented = sha256Fingerprint(key);
+          if ('pinned' in hostKey && hostKey.pinned !== presented) {
+            mismatch = new HostKeyMismatchError(address, hostKey.pinned, presented);
+            return false;
+          }
+          return true;
+        },
+      });
+    });
+  }
+
+  /** Runs a command built with `sh` and collects its output. Never rejects on a non-zero exit. */
+  exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command.text, (err, channel) => {
+        if (err) return reject(new UnavailableError(`Could not start a command on the node: ${err.message}`));
+        const stdout = capture(channel);
+        const stderr = capture(channel.stderr);
+        const onAbort = () => channel.close();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        let code: number | null = null;
+        let signal: string | undefined;
+        channel.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          signal = s;
+        });
+        channel.on('close', () => {
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({ code, signal, stdout: stdout(), stderr: stderr() });
+        });
+        channel.end(options.stdin);
+      });
+    });
+  }
+
+  /** Runs a command and returns its stdout; a non-zero exit throws with the command's own stderr. */
+  async run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<string> {
+    const result = await this.exec(command, options);
+    if (result.code !== 0) {
+      const reason = result.stderr.trim() || result.stdout.trim() || `exit status ${result.code ?? result.signal}`;
+      throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
+    }
+    return result.stdout;
+  }
+
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))));
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}
+
+function capture(stream: ClientChannel | ClientChannel['stderr']): () => string {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stream.on('data', (chunk: Buffer) => {
+    if (size >= MAX_CAPTURE) return;
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+function lastLines(text: string, n = 5): string {
+  return text.split('\n').slice(-n).join('\n');
+}
+
+function describeConnectError(err: Error & { level?: string; code?: string }, address: string, user: string): Error {
+  if (err.level === 'client-authentication') {
+    return new UnavailableError(
+      `The node at ${address} refused the SSH key for user "${user}". Add the public key to that user's ~/.ssh/authorized_keys.`,
+    );
+  }
+  if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
+    return new UnavailableError(`Timed out connecting to ${address}.`);
+  }
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'the connection was refused (is sshd running on that port?)',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENOTFOUND: 'the host name does not resolve',
+    ECONNRESET: 'the connection was reset',
+  };
+  const reason = (err.code && reasons[err.code]) ?? err.message;
+  return new UnavailableError(`Could not connect to ${address}: ${reason}.`);
+}
