@@ -1,0 +1,73 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { newId, now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, imageDataCenters, images } from '@/lib/db/schema';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { createImageSchema, type CreateImageInput } from './schemas';
+
+/**
+ * Registers an image whose file nodes download from its source URL. A DC-bound image is attached to
+ * its own data center at once; a global one is attached later, per data center.
+ */
+export const createImage = defineOperation({
+  name: 'image.create',
+  targetType: 'image',
+  input: createImageSchema,
+  authorize: (input, user) => {
+    authorize(user, 'image.manage', { image: { dcBoundId: input.dcBoundId ?? null, access: 'public' } });
+    return { dataCenterId: input.dcBoundId ?? null, details: { name: input.name, version: input.version } };
+  },
+  run: (input, user) => {
+    const db = getDb();
+    assertImageIsNew(input);
+    if (input.dcBoundId && !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, input.dcBoundId)).get()) {
+      throw new NotFoundError('The data center');
+    }
+    const id = newId();
+    const at = now();
+    db.transaction((tx) => {
+      tx.insert(images)
+        .values({
+          id,
+          ...input,
+          alias: input.alias ?? null,
+          description: input.description ?? '',
+          minDiskGb: input.minDiskGb ?? 0,
+          dcBoundId: input.dcBoundId ?? null,
+          ownerId: user.id,
+          access: 'public',
+          status: 'ok',
+          tags: [],
+          createdAt: at,
+          updatedAt: at,
+        })
+        .run();
+      if (input.dcBoundId) {
+        tx.insert(imageDataCenters).values({ imageId: id, dataCenterId: input.dcBoundId, attachedAt: at, attachedBy: user.id }).run();
+      }
+    });
+    return { id };
+  },
+  audited: (result) => ({ targetId: result.id }),
+});
+
+function assertImageIsNew(input: CreateImageInput): void {
+  const db = getDb();
+  if (db.select({ id: images.id }).from(images).where(eq(images.name, input.name)).get()) {
+    throw new ConflictError('That name is taken.', { name: [`An image named "${input.name}" already exists.`] });
+  }
+  if (!input.alias) return;
+  const sameVersion = db
+    .select({ name: images.name })
+    .from(images)
+    .where(and(eq(images.alias, input.alias), eq(images.version, input.version)))
+    .get();
+  if (sameVersion) {
+    throw new ConflictError('That version exists.', {
+      version: [`Version ${input.version} of alias "${input.alias}" already exists (image "${sameVersion.name}").`],
+    });
+  }
+}

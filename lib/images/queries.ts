@@ -1,0 +1,104 @@
+import 'server-only';
+import { and, asc, eq, exists, inArray, ne, or } from 'drizzle-orm';
+import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { listDataCenters } from '@/lib/locations/queries';
+
+export type ImageRow = typeof images.$inferSelect;
+
+/** Images the user may see: all for SuperAdmins, else those bound or attached to their data centers. */
+export function listImages(user: UserContext): ImageRow[] {
+  const visible = visibleDataCenterIds(user);
+  if (visible?.length === 0) return [];
+  const db = getDb();
+  const inScope = visible
+    ? or(
+        inArray(images.dcBoundId, visible),
+        exists(
+          db
+            .select({ one: imageDataCenters.imageId })
+            .from(imageDataCenters)
+            .where(and(eq(imageDataCenters.imageId, images.id), inArray(imageDataCenters.dataCenterId, visible))),
+        ),
+      )
+    : undefined;
+  return db
+    .select()
+    .from(images)
+    .where(and(ne(images.access, 'deleted'), inScope))
+    .orderBy(asc(images.name))
+    .all();
+}
+
+function attachedDataCenterIds(imageId: string): string[] {
+  return getDb()
+    .select({ id: imageDataCenters.dataCenterId })
+    .from(imageDataCenters)
+    .where(eq(imageDataCenters.imageId, imageId))
+    .all()
+    .map((r) => r.id);
+}
+
+/** One image for a user allowed to see it, with the data centers it is attached to; null otherwise. */
+export function getImage(user: UserContext, imageId: string) {
+  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) return null;
+  const attached = attachedDataCenterIds(imageId);
+  return can(user, 'image.view', { image, attachedDataCenterIds: attached }) ? { image, attached } : null;
+}
+
+/** "Nodes which have this image": every node-image row, limited to data centers the user sees. */
+export function listNodesWithImage(user: UserContext, imageId: string) {
+  const visible = visibleDataCenterIds(user);
+  return getDb()
+    .select({
+      nodeId: nodes.id,
+      nodeName: nodes.name,
+      nodeStatus: nodes.status,
+      dataCenterName: dataCenters.name,
+      state: nodeImages.state,
+      available: nodeImages.available,
+      path: nodeImages.path,
+      installedAt: nodeImages.installedAt,
+      verifiedSha256: nodeImages.verifiedSha256,
+      lastJobId: nodeImages.lastJobId,
+    })
+    .from(nodeImages)
+    .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
+    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
+    .where(and(eq(nodeImages.imageId, imageId), visible ? inArray(nodes.dataCenterId, visible) : undefined))
+    .orderBy(asc(dataCenters.name), asc(nodes.name))
+    .all();
+}
+
+/** Enabled nodes the user may install this image on and that do not have it yet. */
+export function listInstallTargets(user: UserContext, imageId: string) {
+  const attached = new Set(attachedDataCenterIds(imageId));
+  const busy = new Set(
+    getDb()
+      .select({ nodeId: nodeImages.nodeId })
+      .from(nodeImages)
+      .where(and(eq(nodeImages.imageId, imageId), inArray(nodeImages.state, ['installed', 'installing'])))
+      .all()
+      .map((r) => r.nodeId),
+  );
+  return getDb()
+    .select({ id: nodes.id, name: nodes.name, dataCenterId: nodes.dataCenterId, dataCenterName: dataCenters.name })
+    .from(nodes)
+    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
+    .where(eq(nodes.status, 'enabled'))
+    .orderBy(asc(dataCenters.name), asc(nodes.name))
+    .all()
+    .filter(
+      (n) => !busy.has(n.id) && can(user, 'node.install', { dataCenterId: n.dataCenterId, imageAttached: attached.has(n.dataCenterId) }),
+    );
+}
+
+/** Where the user may create images: globally (SuperAdmins) and on data centers where they manage images. */
+export function imageBindingChoices(user: UserContext) {
+  const dataCenters = listDataCenters(user).filter((dc) =>
+    can(user, 'image.manage', { image: { dcBoundId: dc.id, access: 'public' } }),
+  );
+  return { global: user.isSuperAdmin, dataCenters };
+}

@@ -1,0 +1,64 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { imageDataCenters, images, nodes } from '@/lib/db/schema';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { installImageSchema } from '@/lib/images/schemas';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { findActiveJob, insertJob } from '@/lib/jobs/store';
+import { setNodeImageState } from './node-images';
+
+function loadInstallTargets(imageId: string, nodeId: string) {
+  const db = getDb();
+  const image = db.select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  const node = db.select().from(nodes).where(eq(nodes.id, nodeId)).get();
+  if (!node) throw new NotFoundError('The node');
+  const attached = db
+    .select({ id: imageDataCenters.imageId })
+    .from(imageDataCenters)
+    .where(and(eq(imageDataCenters.imageId, imageId), eq(imageDataCenters.dataCenterId, node.dataCenterId)))
+    .get();
+  return { image, node, imageAttached: Boolean(attached) };
+}
+
+/** Queues an install job for one image on one node; the job runner carries it out (DESIGN §4). */
+export const installImage = defineOperation({
+  name: 'image.install.enqueue',
+  targetType: 'image',
+  input: installImageSchema,
+  authorize: (input, user) => {
+    const { node, imageAttached } = loadInstallTargets(input.imageId, input.nodeId);
+    authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
+    return { targetId: input.imageId, dataCenterId: node.dataCenterId, details: { nodeId: node.id } };
+  },
+  run: (input, user) => {
+    const { image, node } = loadInstallTargets(input.imageId, input.nodeId);
+    if (node.status !== 'enabled') {
+      throw new ValidationError(`Node ${node.name} is ${node.status}; only enabled nodes accept new installs.`);
+    }
+    if (image.status !== 'ok' || image.access === 'deleted') {
+      throw new ValidationError(`Image ${image.name} is ${image.access === 'deleted' ? 'deleted' : image.status} and cannot be installed.`);
+    }
+    if (!image.sourceUrl) throw new ValidationError(`Image ${image.name} has no source URL for the node to download.`);
+    const jobId = getDb().transaction((tx) => {
+      const active = findActiveJob(tx, node.id, image.id);
+      if (active) throw new ConflictError(`An install of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`);
+      const id = insertJob(tx, {
+        kind: 'install',
+        nodeId: node.id,
+        imageId: image.id,
+        dataCenterId: node.dataCenterId,
+        createdBy: user.id,
+        params: { mode: 'pull' },
+      });
+      setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: id }, tx);
+      return id;
+    });
+    getJobRunner().kick();
+    return { jobId };
+  },
+  audited: (result) => ({ details: { jobId: result.jobId } }),
+});

@@ -1,0 +1,158 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record';
+import { now } from '@/lib/clock';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db/client';
+import { images, nodes } from '@/lib/db/schema';
+import { errorMessage, NotFoundError, UnavailableError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs/context';
+import { withNodeSession } from '@/lib/nodes/connection';
+import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
+import type { SshSession } from '@/lib/ssh/session';
+import { formatBytes } from '@/lib/format';
+import { buildManifest, imageFileName } from './manifest';
+import { setNodeImageState } from './node-images';
+import * as remote from './remote';
+
+type Image = typeof images.$inferSelect;
+type Node = typeof nodes.$inferSelect;
+
+const PROGRESS_POLL_MS = 1000;
+
+/**
+ * The install pipeline of DESIGN §4, pull mode: preflight, transfer (the node downloads), verify (the
+ * node hashes), commit (atomic rename plus sidecar), record. Any failure removes the `.part`, marks
+ * the node image failed, and fails the job with the reason.
+ */
+export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const { image, node } = loadTargets(ctx.job.imageId, ctx.job.nodeId);
+  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
+  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
+  try {
+    ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
+    const hashes = await withNodeSession(node, async (session) => {
+      try {
+        return await installOver(session, ctx, image, node, files);
+      } catch (err) {
+        await remote.removePartials(session, files);
+        ctx.log('info', 'Removed the partial download.');
+        throw err;
+      }
+    });
+    recordInstalled(ctx, image, node, files, hashes);
+    return { path: files.file, sha256: hashes.sha256, sizeBytes: hashes.sizeBytes };
+  } catch (err) {
+    setNodeImageState(node.id, image.id, { state: 'failed', available: false, lastJobId: ctx.job.id });
+    recordAudit({
+      userId: ctx.job.createdBy,
+      action: 'image.install',
+      targetType: 'image',
+      targetId: image.id,
+      dataCenterId: node.dataCenterId,
+      outcome: 'error',
+      details: { nodeId: node.id, jobId: ctx.job.id, error: errorMessage(err) },
+    });
+    throw err;
+  }
+}
+
+async function installOver(session: SshSession, ctx: JobContext, image: Image, node: Node, files: ImageFiles) {
+  ctx.phase('preflight');
+  const downloader = remote.requireTools(await remote.probeTools(session), Boolean(image.md5));
+  const sourceUrl = image.sourceUrl;
+  if (!sourceUrl) throw new UnavailableError('This image has no source URL to download from.');
+  const expectedSize = image.sizeBytes ?? (await remote.remoteContentLength(session, downloader, sourceUrl));
+  const free = await remote.freeBytes(session, node.imageDir);
+  const margin = getConfig().diskMarginBytes;
+  if (expectedSize !== null) {
+    if (free < expectedSize + margin) {
+      throw new UnavailableError(
+        `Not enough disk space on ${node.name}: ${formatBytes(free)} free in ${node.imageDir}, ` +
+          `the image needs ${formatBytes(expectedSize)} plus a ${formatBytes(margin)} margin.`,
+      );
+    }
+    ctx.log('info', `${formatBytes(free)} free in ${node.imageDir}; the image needs ${formatBytes(expectedSize)}.`);
+  } else {
+    ctx.log('warn', 'The image size is unknown; free space will be checked by the download itself.');
+  }
+  await remote.removePartials(session, files); // a stale .part from an older attempt would be appended to
+
+  ctx.phase('transfer', `Node downloads ${sourceUrl} with ${downloader}.`);
+  ctx.progress(0, expectedSize);
+  await withProgressPolling(session, ctx, files.part, () => remote.download(session, downloader, sourceUrl, files.part, ctx.signal));
+
+  ctx.phase('verify', 'Node hashes the downloaded file.');
+  const hashes = await remote.hashOnNode(session, files.part, Boolean(image.md5));
+  ctx.progress(hashes.sizeBytes, expectedSize ?? hashes.sizeBytes);
+  verifyHashes(image, hashes);
+  ctx.log('info', `Checksum verified: sha256 ${hashes.sha256}.`);
+
+  ctx.phase('commit', `Renaming into place: ${files.file}`);
+  await remote.commitFiles(session, files, buildManifest(image, hashes, ctx.job.id));
+  return hashes;
+}
+
+function verifyHashes(image: Image, actual: remote.NodeHashes): void {
+  const problems: string[] = [];
+  if (image.sha256 && image.sha256 !== actual.sha256) problems.push(`sha256 expected ${image.sha256}, node computed ${actual.sha256}`);
+  if (image.md5 && image.md5 !== actual.md5) problems.push(`md5 expected ${image.md5}, node computed ${actual.md5}`);
+  if (image.sizeBytes !== null && image.sizeBytes !== actual.sizeBytes) {
+    problems.push(`size expected ${image.sizeBytes} bytes, got ${actual.sizeBytes}`);
+  }
+  if (problems.length > 0) {
+    throw new UnavailableError(`Checksum mismatch: ${problems.join('; ')}. The downloaded file was deleted.`);
+  }
+}
+
+/** Reports the growing `.part` as progress while `work` runs. */
+async function withProgressPolling<T>(session: SshSession, ctx: JobContext, part: string, work: () => Promise<T>): Promise<T> {
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    remote
+      .fileSize(session, part)
+      .then((size) => ctx.progress(size))
+      .catch(() => undefined) // a missed sample is harmless; the next one catches up
+      .finally(() => (polling = false));
+  }, PROGRESS_POLL_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, hashes: remote.NodeHashes) {
+  const at = now();
+  getDb().transaction((tx) => {
+    setNodeImageState(
+      node.id,
+      image.id,
+      { state: 'installed', available: true, path: files.file, installedAt: at, verifiedSha256: hashes.sha256, lastJobId: ctx.job.id },
+      tx,
+    );
+    // A URL image whose size was not given learns it from the first verified install.
+    if (image.sizeBytes === null) tx.update(images).set({ sizeBytes: hashes.sizeBytes }).where(eq(images.id, image.id)).run();
+  });
+  ctx.phase('record', `Installed on ${node.name}; the image is available there.`);
+  recordAudit({
+    userId: ctx.job.createdBy,
+    action: 'image.install',
+    targetType: 'image',
+    targetId: image.id,
+    dataCenterId: node.dataCenterId,
+    outcome: 'ok',
+    details: { nodeId: node.id, jobId: ctx.job.id, path: files.file, sha256: hashes.sha256 },
+  });
+}
+
+function loadTargets(imageId: string | null, nodeId: string | null): { image: Image; node: Node } {
+  const db = getDb();
+  const image = imageId ? db.select().from(images).where(eq(images.id, imageId)).get() : undefined;
+  const node = nodeId ? db.select().from(nodes).where(eq(nodes.id, nodeId)).get() : undefined;
+  if (!image) throw new NotFoundError('The image of this job');
+  if (!node) throw new NotFoundError('The node of this job');
+  return { image, node };
+}

@@ -1,0 +1,53 @@
+import type { JobStatus, LogLevel } from '@/lib/db/enums';
+import type { JobView } from './queries';
+
+/** A job as the browser sees it, from the page and from GET /api/jobs/[id] alike. */
+export type JobSnapshot = {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  phase: string | null;
+  bytesDone: number;
+  bytesTotal: number | null;
+  attempt: number;
+  error: string | null;
+  nodeId: string | null;
+  nodeName: string | null;
+  imageId: string | null;
+  imageName: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  events: { id: number; at: string; level: LogLevel; message: string }[];
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toJobSnapshot(view: JobView): JobSnapshot {
+  const { job } = view;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    phase: job.phase,
+    bytesDone: job.bytesDone,
+    bytesTotal: job.bytesTotal,
+    attempt: job.attempt,
+    error: job.error,
+    nodeId: job.nodeId,
+    nodeName: view.nodeName,
+    imageId: job.imageId,
+    imageName: view.imageName,
+    createdByName: view.createdByName,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    events: view.events.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, message: e.message })),
+  };
+}
+
+/** Jobs in these states may still change, so their page keeps polling. */
+export function isJobLive(status: JobStatus): boolean {
+  return status === 'queued' || status === 'running';
+}
