@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { LoginForm } from '@/components/auth/login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  const { callbackUrl } = await searchParams;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="mb-1 text-xl font-semibold">Cloud Broker Portal</h1>
+        <p className="mb-6 text-sm text-slate-600">Sign in to manage images, data centers and nodes.</p>
+        <LoginForm callbackUrl={callbackUrl} />
+      </div>
+    </main>
+  );
+}

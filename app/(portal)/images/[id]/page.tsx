@@ -1,0 +1,97 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { InstallForm } from '@/components/images/install-form';
+import { JobsTable } from '@/components/jobs/jobs-table';
+import { Card, Details, Mono, PageHeader, Section } from '@/components/ui/layout';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Table, Td } from '@/components/ui/table';
+import { requireUser } from '@/lib/auth/session';
+import { formatBytes, formatDateTime } from '@/lib/format';
+import { getImage, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
+import { listJobs } from '@/lib/jobs/queries';
+
+export const metadata: Metadata = { title: 'Image details' };
+
+export default async function ImageDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser();
+  const found = getImage(user, id);
+  if (!found) notFound();
+  const { image } = found;
+  const nodesWithImage = listNodesWithImage(user, id);
+  const targets = image.status === 'ok' && image.access !== 'deleted' ? listInstallTargets(user, id) : [];
+  return (
+    <>
+      <PageHeader
+        breadcrumb={[{ href: '/images', label: 'Images' }]}
+        title={image.name}
+        description={
+          <span className="flex gap-2">
+            <StatusBadge status={image.status} /> <StatusBadge status={image.access} />
+          </span>
+        }
+      />
+      <Section title="Attributes">
+        <Details
+          items={[
+            ['Version', image.version],
+            ['Alias', image.alias ?? '—'],
+            ['OS type', image.osType],
+            ['Category', image.category],
+            ['Disk format', image.diskFormat],
+            ['Container format', image.containerFormat],
+            ['Minimum disk', `${image.minDiskGb} GB`],
+            ['Size', formatBytes(image.sizeBytes)],
+            ['Source URL', <Mono key="u">{image.sourceUrl ?? 'portal image store'}</Mono>],
+            ['SHA-256', <Mono key="s">{image.sha256 ?? '—'}</Mono>],
+            ['MD5', <Mono key="m">{image.md5 ?? '—'}</Mono>],
+            ['Created', formatDateTime(image.createdAt)],
+            ['Description', image.description || '—'],
+          ]}
+        />
+      </Section>
+      {(targets.length > 0 || user.isSuperAdmin) && (
+        <Section title="Install on a node">
+          <Card>
+            <InstallForm imageId={image.id} targets={targets} />
+          </Card>
+        </Section>
+      )}
+      <Section title="Nodes which have this image">
+        <Table
+          caption="Nodes which have this image"
+          columns={['Node', 'Data center', 'State', 'Available', 'Path', 'Verified SHA-256', 'Installed', 'Last job']}
+          isEmpty={nodesWithImage.length === 0}
+          empty="This image is on no node yet."
+        >
+          {nodesWithImage.map((n) => (
+            <tr key={n.nodeId} data-testid={`node-image-${n.nodeName}`}>
+              <Td>
+                <Link href={`/nodes/${n.nodeId}`} className="font-medium text-sky-700 hover:underline">
+                  {n.nodeName}
+                </Link>
+              </Td>
+              <Td>{n.dataCenterName}</Td>
+              <Td>
+                <StatusBadge status={n.state} />
+              </Td>
+              <Td>{n.available ? 'yes' : 'no'}</Td>
+              <Td>
+                <Mono>{n.path ?? '—'}</Mono>
+              </Td>
+              <Td>
+                <Mono>{n.verifiedSha256 ?? '—'}</Mono>
+              </Td>
+              <Td className="whitespace-nowrap">{formatDateTime(n.installedAt)}</Td>
+              <Td>{n.lastJobId ? <Link href={`/jobs/${n.lastJobId}`} className="text-sky-700 hover:underline">view</Link> : '—'}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+      <Section title="Recent jobs">
+        <JobsTable jobs={listJobs(user, { imageId: id, limit: 10 })} caption="Recent jobs of this image" empty="No jobs for this image yet." />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { CreateImageForm } from '@/components/images/create-image-form';
+import { Card, PageHeader } from '@/components/ui/layout';
+import { requireUser } from '@/lib/auth/session';
+import { imageBindingChoices } from '@/lib/images/queries';
+
+export const metadata: Metadata = { title: 'New image' };
+
+export default async function NewImagePage() {
+  const user = await requireUser();
+  const choices = imageBindingChoices(user);
+  const bindingOptions = [
+    ...(choices.global ? [{ value: '', label: 'Global (all data centers it is attached to)' }] : []),
+    ...choices.dataCenters.map((dc) => ({ value: dc.id, label: `Data center ${dc.name}` })),
+  ];
+  if (bindingOptions.length === 0) notFound();
+  return (
+    <>
+      <PageHeader breadcrumb={[{ href: '/images', label: 'Images' }]} title="New image" description="Register an image that nodes download from a URL." />
+      <Card>
+        <CreateImageForm bindingOptions={bindingOptions} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { TestConnectionButton } from '@/components/nodes/test-connection-button';
+import { Details, Mono, PageHeader, Section } from '@/components/ui/layout';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Table, Td } from '@/components/ui/table';
+import { can } from '@/lib/auth/policy';
+import { requireUser } from '@/lib/auth/session';
+import { formatBytes, formatDateTime } from '@/lib/format';
+import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
+
+export const metadata: Metadata = { title: 'Node details' };
+
+export default async function NodeDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const user = await requireUser();
+  const details = getNodeDetails(user, id);
+  if (!details) notFound();
+  const { node, dataCenter, publicKey } = details;
+  const imagesOnNode = listImagesOnNode(id);
+  return (
+    <>
+      <PageHeader
+        breadcrumb={[
+          { href: '/locations', label: 'Data centers' },
+          { href: `/locations/${dataCenter.id}`, label: dataCenter.name },
+        ]}
+        title={node.name}
+        description={<StatusBadge status={node.status} />}
+        actions={can(user, 'infrastructure.manage', {}) && <TestConnectionButton nodeId={node.id} />}
+      />
+      <Section title="Connection">
+        <Details
+          items={[
+            ['Address', <Mono key="a">{`${node.host}:${node.port}`}</Mono>],
+            ['SSH user', node.sshUser],
+            ['Image directory', <Mono key="d">{node.imageDir}</Mono>],
+            ['Pinned host key', <Mono key="f">{node.hostKeyFingerprint}</Mono>],
+            ['Public key', <Mono key="k">{publicKey}</Mono>],
+            ['Last seen', formatDateTime(node.lastSeenAt)],
+            ['Last error', node.lastError ? <span className="text-red-700">{node.lastError}</span> : 'none'],
+          ]}
+        />
+      </Section>
+      <Section title="Capacity">
+        <Details
+          items={[
+            ['CPUs', node.cpus ?? '—'],
+            ['Memory', formatBytes(node.memoryBytes)],
+            ['Free disk (image directory)', `${formatBytes(node.diskFreeBytes)} of ${formatBytes(node.diskTotalBytes)}`],
+          ]}
+        />
+      </Section>
+      <Section title="Images on this node">
+        <Table
+          caption="Images on this node"
+          columns={['Image', 'State', 'Available', 'Path', 'Size', 'Installed', 'Last job']}
+          isEmpty={imagesOnNode.length === 0}
+          empty="No image has been installed on this node yet. Install one from its Image Details page."
+        >
+          {imagesOnNode.map((i) => (
+            <tr key={i.imageId}>
+              <Td>
+                <Link href={`/images/${i.imageId}`} className="font-medium text-sky-700 hover:underline">
+                  {i.name}
+                </Link>{' '}
+                <span className="text-slate-500">{i.version}</span>
+              </Td>
+              <Td>
+                <StatusBadge status={i.state} />
+              </Td>
+              <Td>{i.available ? 'yes' : 'no'}</Td>
+              <Td>
+                <Mono>{i.path ?? '—'}</Mono>
+              </Td>
+              <Td>{formatBytes(i.sizeBytes)}</Td>
+              <Td className="whitespace-nowrap">{formatDateTime(i.installedAt)}</Td>
+              <Td>{i.lastJobId ? <Link href={`/jobs/${i.lastJobId}`} className="text-sky-700 hover:underline">view</Link> : '—'}</Td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import Link from 'next/link';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { Table, Td } from '@/components/ui/table';
+import { formatBytes, formatDateTime } from '@/lib/format';
+import type { JobListItem } from '@/lib/jobs/queries';
+
+export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; caption: string; empty: string }) {
+  return (
+    <Table
+      caption={caption}
+      columns={['Job', 'Kind', 'Status', 'Image', 'Node', 'Phase', 'Progress', 'Created', 'By']}
+      isEmpty={jobs.length === 0}
+      empty={empty}
+    >
+      {jobs.map(({ job, imageName, nodeName, createdByName }) => (
+        <tr key={job.id}>
+          <Td>
+            <Link href={`/jobs/${job.id}`} className="font-mono text-xs text-sky-700 hover:underline">
+              {job.id.slice(0, 8)}
+            </Link>
+          </Td>
+          <Td>{job.kind}</Td>
+          <Td>
+            <StatusBadge status={job.status} />
+          </Td>
+          <Td>{imageName ?? '—'}</Td>
+          <Td>{nodeName ?? '—'}</Td>
+          <Td>{job.phase ?? '—'}</Td>
+          <Td className="whitespace-nowrap">
+            {formatBytes(job.bytesDone)}
+            {job.bytesTotal ? ` / ${formatBytes(job.bytesTotal)}` : ''}
+          </Td>
+          <Td className="whitespace-nowrap">{formatDateTime(job.createdAt)}</Td>
+          <Td>{createdByName ?? 'system'}</Td>
+        </tr>
+      ))}
+    </Table>
+  );
+}
