@@ -1,0 +1,194 @@
+/**
+ * A real compute node for tests, benchmarks and the demo: OpenSSH's sshd on a loopback address and
+ * a high port, with its own host key, its own client key pair and its own image directory.
+ * Nothing is mocked; the portal reaches it exactly as it would a remote node.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const SSHD = '/usr/sbin/sshd';
+
+export type SshNodeOptions = {
+  /** A 127.0.0.0/8 address; each node gets its own. */
+  host: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Root of the node's files; a temporary directory by default. */
+  baseDir?: string;
+  /** The node's image directory; `<baseDir>/images` by default. */
+  imageDir?: string;
+};
+
+export class SshNode {
+  private process: ChildProcess | undefined;
+
+  private constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly baseDir: string,
+    readonly imageDir: string,
+  ) {}
+
+  /**
+   * The Unix user the portal logs in as. As root, a dedicated unprivileged user with /bin/sh as its
+   * shell, as on a real node; otherwise whoever runs the tests, the only user a non-root sshd serves.
+   */
+  readonly user = nodeUser();
+
+  get privateKey(): string {
+    return fs.readFileSync(path.join(this.baseDir, 'client_ed25519'), 'utf8');
+  }
+
+  get publicKey(): string {
+    return fs.readFileSync(path.join(this.baseDir, 'client_ed25519.pub'), 'utf8').trim();
+  }
+
+  /** The host key fingerprint as OpenSSH's own ssh-keygen prints it. */
+  get hostKeyFingerprint(): string {
+    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(this.baseDir, 'host_ed25519.pub')], { encoding: 'utf8' });
+    return out.split(/\s+/)[1]!;
+  }
+
+  static async start(options: SshNodeOptions): Promise<SshNode> {
+    assertSshdInstalled();
+    const baseDir = options.baseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-node-'));
+    fs.mkdirSync(baseDir, { recursive: true });
+    fs.chmodSync(baseDir, 0o755); // sshd reads authorized_keys as the node user
+    const imageDir = options.imageDir ?? path.join(baseDir, 'images');
+    fs.mkdirSync(imageDir, { recursive: true });
+    const { uid, gid } = userIds(nodeUser());
+    fs.chownSync(imageDir, uid, gid);
+    const port = options.port || (await freePort(options.host));
+    const node = new SshNode(options.host, port, baseDir, imageDir);
+    node.writeKeys();
+    await node.startDaemon();
+    return node;
+  }
+
+  /** Replaces the host key, as a reinstalled node would; takes effect on restart. */
+  regenerateHostKey(): void {
+    fs.rmSync(path.join(this.baseDir, 'host_ed25519'), { force: true });
+    fs.rmSync(path.join(this.baseDir, 'host_ed25519.pub'), { force: true });
+    keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.startDaemon();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  private writeKeys(): void {
+    if (!fs.existsSync(path.join(this.baseDir, 'host_ed25519'))) keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
+    if (!fs.existsSync(path.join(this.baseDir, 'client_ed25519'))) keygen(path.join(this.baseDir, 'client_ed25519'), 'portal-client');
+    fs.copyFileSync(path.join(this.baseDir, 'client_ed25519.pub'), path.join(this.baseDir, 'authorized_keys'));
+  }
+
+  private async startDaemon(): Promise<void> {
+    const config = path.join(this.baseDir, 'sshd_config');
+    fs.writeFileSync(
+      config,
+      [
+        `ListenAddress ${this.host}:${this.port}`,
+        `HostKey ${path.join(this.baseDir, 'host_ed25519')}`,
+        `PidFile ${path.join(this.baseDir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${path.join(this.baseDir, 'authorized_keys')}`,
+        'PubkeyAuthentication yes',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'UsePAM no',
+        // The test directories live under /tmp, which StrictModes would reject.
+        'StrictModes no',
+        'MaxSessions 64',
+        'MaxStartups 64:30:128',
+        'LogLevel ERROR',
+        'Subsystem sftp internal-sftp',
+        '',
+      ].join('\n'),
+    );
+    if (isRoot()) fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.process = child;
+    await waitForPort(this.host, this.port, child, () => stderr);
+  }
+}
+
+const NODE_USER = 'cbp-node';
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+function nodeUser(): string {
+  if (!isRoot()) return os.userInfo().username;
+  try {
+    execFileSync('id', ['-u', NODE_USER], { stdio: 'ignore' });
+  } catch {
+    // '*' rather than useradd's locked '!': without PAM, sshd refuses key logins to locked accounts.
+    execFileSync('useradd', ['--system', '--create-home', '--shell', '/bin/sh', '--password', '*', NODE_USER]);
+  }
+  return NODE_USER;
+}
+
+function userIds(user: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** The node user's home directory, where a remote command's relative paths land. */
+export function nodeUserHome(): string {
+  const entry = execFileSync('getent', ['passwd', nodeUser()], { encoding: 'utf8' }).trim().split(':');
+  return entry[5]!;
+}
+
+function keygen(file: string, comment: string): void {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+}
+
+export function assertSshdInstalled(): void {
+  if (!fs.existsSync(SSHD)) {
+    throw new Error(`${SSHD} is missing: install it with "apt-get install -y openssh-server" (npm test does this when run as root).`);
+  }
+}
+
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(host: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd on ${host}:${port} exited: ${stderr().trim()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, host, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd on ${host}:${port} did not start listening: ${stderr().trim()}`);
+}

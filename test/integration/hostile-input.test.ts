@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { images, nodes } from '@/lib/db/schema';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode } from '../support/portal';
+
+/**
+ * Names, paths and URLs that would run commands if any remote command were built by concatenation.
+ * Validation would reject most of them; here they are written straight into the database, so only
+ * the quoting helper and path confinement stand between them and the node's shell.
+ */
+describe('hostile names and paths cannot execute anything on a real node', () => {
+  let node: SshNode;
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let nodeId: string;
+  let trap: string;
+  const canaries = () =>
+    [nodeUserHome(), trap, node.baseDir, node.imageDir]
+      .flatMap((dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []))
+      .filter((f) => path.basename(f).startsWith('canary'));
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'tiny.qcow2'), 16, 2);
+    mirror = await startMirror(mirrorDir);
+    trap = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-trap-'));
+    fs.chmodSync(trap, 0o777); // so a command that did run as the node user could leave its canary
+    node = await SshNode.start({ host: '127.0.0.41' });
+    admin = await createSuperAdmin();
+    ({ nodeId } = await registerSshNode(admin, await createDataCenterAs(admin), node));
+  });
+  afterAll(async () => {
+    await node.stop();
+    await mirror.close();
+  });
+
+  const installWithName = async (name: string, sourceUrl = mirror.url('tiny.qcow2')) => {
+    const imageId = await createUrlImage(admin, { name: `safe-${crypto.randomUUID().slice(0, 8)}`, sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    getDb().update(images).set({ name, sourceUrl }).where(eq(images.id, imageId)).run();
+    return installAndWait(admin, imageId, nodeId);
+  };
+
+  const HOSTILE_NAMES = [
+    'a$(touch canary-subshell)b',
+    '`touch canary-backtick`',
+    'x;touch canary-semicolon;y',
+    "q'; touch canary-quote; echo '",
+    '"$(touch canary-dquote)"',
+    'p|touch canary-pipe',
+    'amp && touch canary-and',
+    'spaces in name',
+    '-rf --no-preserve-root',
+    '$HOME${IFS}touch${IFS}canary-ifs',
+    'glob*?[x]',
+  ];
+
+  it.each(HOSTILE_NAMES)('installs an image named %j as a file of exactly that name, running nothing', async (name) => {
+    const job = await installWithName(name);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('succeeded');
+    const file = path.join(node.imageDir, `${name}.qcow2`);
+    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
+    expect(fs.existsSync(`${file}.manifest.json`)).toBe(true);
+    expect(canaries()).toEqual([]);
+  });
+
+  it.each(['../escape', 'sub/dir', 'line\ntouch canary-newline'])('refuses the file name %j before touching the node', async (name) => {
+    const job = await installWithName(name);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/not a safe file name/);
+    expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
+    expect(canaries()).toEqual([]);
+  });
+
+  it('treats a hostile source URL as one argument', async () => {
+    // No spaces, so curl accepts it as a URL; braces and brackets would be curl globs without --globoff.
+    const url = `${mirror.url('tiny.qcow2')}?x=$(touch\${IFS}${trap}/canary-url)&y=\`touch\${IFS}${trap}/canary-url2\`;touch\${IFS}${trap}/canary-url3&z={a,b}[1-2]`;
+    const job = await installWithName('url-test', url);
+    expect(job.status).toBe('succeeded');
+    expect(canaries()).toEqual([]);
+  });
+
+  it('keeps a hostile image directory literal', async () => {
+    const dir = path.join(node.imageDir, `d $(touch ${trap}/canary-dir) \`touch ${trap}/canary-dir2\`;touch ${trap}/canary-dir3`);
+    getDb().update(nodes).set({ imageDir: dir }).where(eq(nodes.id, nodeId)).run();
+    try {
+      const job = await installWithName('in-hostile-dir');
+      expect(job.error).toBeNull();
+      expect(fs.existsSync(path.join(dir, 'in-hostile-dir.qcow2'))).toBe(true);
+      expect(canaries()).toEqual([]);
+    } finally {
+      getDb().update(nodes).set({ imageDir: node.imageDir }).where(eq(nodes.id, nodeId)).run();
+    }
+  });
+});

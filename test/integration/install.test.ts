@@ -1,0 +1,151 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { auditEvents, images, jobEvents, nodeImages } from '@/lib/db/schema';
+import { installImage } from '@/lib/install/operations';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode, run } from '../support/portal';
+
+const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+describe('installing an image on a real sshd node (pull mode)', () => {
+  let node: SshNode;
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let nodeId: string;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'tiny.qcow2'), 64, 8);
+    mirror = await startMirror(mirrorDir);
+    node = await SshNode.start({ host: '127.0.0.21' });
+    admin = await createSuperAdmin();
+    const dataCenterId = await createDataCenterAs(admin);
+    ({ nodeId } = await registerSshNode(admin, dataCenterId, node));
+  });
+  afterAll(async () => {
+    await node.stop();
+    await mirror.close();
+  });
+
+  const nodeImage = (imageId: string) =>
+    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+  const filesOnNode = () => fs.readdirSync(node.imageDir).sort();
+
+  it('downloads on the node, verifies, commits atomically with a sidecar, and records the result', async () => {
+    const imageId = await createUrlImage(admin, { name: 'tiny', version: '1.0', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('succeeded');
+    const file = path.join(node.imageDir, 'tiny.qcow2');
+    // The file on the node is the mirror's file, byte for byte, and nothing else is left over.
+    expect(sha256Of(file)).toBe(qcow2.sha256);
+    expect(fs.readFileSync(file).subarray(0, 4).toString('latin1')).toBe('QFI\xfb');
+    expect(filesOnNode()).toEqual(['tiny.qcow2', 'tiny.qcow2.manifest.json']);
+
+    const manifest = JSON.parse(fs.readFileSync(`${file}.manifest.json`, 'utf8'));
+    expect(manifest).toMatchObject({ imageId, name: 'tiny', version: '1.0', sha256: qcow2.sha256, sizeBytes: qcow2.sizeBytes, jobId: job.id });
+
+    expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true, path: file, verifiedSha256: qcow2.sha256, lastJobId: job.id });
+    expect(job.bytesDone).toBe(qcow2.sizeBytes);
+    // The size was not given; the first verified install taught it to the catalogue.
+    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()!.sizeBytes).toBe(qcow2.sizeBytes);
+
+    const log = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id)).all().map((e) => e.message);
+    const phases = log.map((m) => /^Phase (\w+)/.exec(m)?.[1]).filter(Boolean);
+    expect(phases).toEqual(['connect', 'preflight', 'transfer', 'verify', 'commit', 'record']);
+    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.install'), eq(auditEvents.targetId, imageId))).all();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.outcome).toBe('ok');
+  });
+
+  it('verifies an md5-only image too', async () => {
+    const imageId = await createUrlImage(admin, { name: 'tiny-md5', sourceUrl: mirror.url('tiny.qcow2'), md5: qcow2.md5 });
+    const job = await installAndWait(admin, imageId, nodeId);
+    expect(job.status).toBe('succeeded');
+    expect(sha256Of(path.join(node.imageDir, 'tiny-md5.qcow2'))).toBe(qcow2.sha256);
+  });
+
+  it('fails on a checksum mismatch and leaves nothing behind', async () => {
+    const before = filesOnNode();
+    const wrong = crypto.createHash('sha256').update('not the image').digest('hex');
+    const imageId = await createUrlImage(admin, { name: 'tampered', sourceUrl: mirror.url('tiny.qcow2'), sha256: wrong });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(`Checksum mismatch: sha256 expected ${wrong}, node computed ${qcow2.sha256}`);
+    expect(filesOnNode()).toEqual(before);
+    expect(nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
+  });
+
+  it('fails clearly on an unreachable URL, leaving no .part', async () => {
+    const before = filesOnNode();
+    const imageId = await createUrlImage(admin, { name: 'unreachable', sourceUrl: 'http://127.0.0.1:9/nothing.qcow2', sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/The download failed on the node: curl: \(7\)/);
+    expect(filesOnNode()).toEqual(before);
+    expect(nodeImage(imageId)!.state).toBe('failed');
+  });
+
+  it('fails clearly when the mirror answers 404', async () => {
+    const imageId = await createUrlImage(admin, { name: 'gone', sourceUrl: mirror.url('gone.qcow2'), sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/404/);
+    expect(filesOnNode()).not.toContain('gone.qcow2.part');
+  });
+
+  it('refuses in preflight when the image does not fit on the node', async () => {
+    const before = mirror.requests.length;
+    const imageId = await createUrlImage(admin, {
+      name: 'huge',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+      sizeBytes: String(2 ** 50),
+    });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/Not enough disk space on node-\d+: .* free in .*, the image needs 1\.00 PiB plus a/);
+    expect(mirror.requests.slice(before).filter((r) => r.startsWith('GET'))).toEqual([]); // nothing was downloaded
+    expect(nodeImage(imageId)!.state).toBe('failed');
+  });
+
+  it('refuses a second install of the same image on the same node while one is active', async () => {
+    const imageId = await createUrlImage(admin, { name: 'twice', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const first = await run(installImage, { imageId, nodeId }, admin);
+    const second = await run(installImage, { imageId, nodeId }, admin);
+    expect(first.ok).toBe(true);
+    expect(second.ok).toBe(false);
+    expect(!second.ok && second.error).toMatch(/already (queued|running)/);
+    if (first.ok) await installAndWaitFor(first.data.jobId);
+  });
+
+  it('fails the job when the node presents a different host key, and marks nothing installed', async () => {
+    const imageId = await createUrlImage(admin, { name: 'after-rekey', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    node.regenerateHostKey();
+    await node.restart();
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/Host key mismatch .* The connection was refused/);
+    expect(fs.existsSync(path.join(node.imageDir, 'after-rekey.qcow2'))).toBe(false);
+    expect(nodeImage(imageId)!.state).toBe('failed');
+  });
+});
+
+async function installAndWaitFor(jobId: string) {
+  const { getJobRunner } = await import('@/lib/jobs/runner');
+  await getJobRunner().waitFor(jobId);
+}
