@@ -44,7 +44,7 @@ export function CreateImageForm({ bindingOptions }: { bindingOptions: Option[] }
           hint: 'http, https or ftp. Each node downloads the file from here.',
         })}
         <div className="grid gap-4 sm:grid-cols-2">
-          {text('sha256', 'SHA-256', { spellCheck: false, className: 'font-mono' })}
+          {text('sha256', 'SHA-256', { spellCheck: false })}
           {text('md5', 'MD5', { spellCheck: false })}
         </div>
         <p className="text-xs text-slate-500">At least one checksum is required; every install is verified against it.</p>

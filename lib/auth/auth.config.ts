@@ -12,6 +12,12 @@ export function baseAuthConfig(): NextAuthConfig {
     trustHost: true,
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
     pages: { signIn: '/login' },
+    logger: {
+      // A wrong password is an expected event (audited as a denied login), not a server error.
+      error(error) {
+        if (error.name !== 'CredentialsSignin') console.error('[auth]', error);
+      },
+    },
     providers: [],
     callbacks: {
       authorized({ auth, request }) {

@@ -123,6 +123,10 @@ export class SshNode {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     this.process = child;
+    // Never leave a daemon behind when the script that started it ends, however it ends.
+    const killOnExit = () => child.kill('SIGTERM');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     await waitForPort(this.host, this.port, child, () => stderr);
   }
 }

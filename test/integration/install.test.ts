@@ -8,6 +8,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, images, jobEvents, nodeImages } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
+import { getJobRunner } from '@/lib/jobs/runner';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
@@ -129,7 +130,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(first.ok).toBe(true);
     expect(second.ok).toBe(false);
     expect(!second.ok && second.error).toMatch(/already (queued|running)/);
-    if (first.ok) await installAndWaitFor(first.data.jobId);
+    if (first.ok) await getJobRunner().waitFor(first.data.jobId);
   });
 
   it('fails the job when the node presents a different host key, and marks nothing installed', async () => {
@@ -145,7 +146,3 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   });
 });
 
-async function installAndWaitFor(jobId: string) {
-  const { getJobRunner } = await import('@/lib/jobs/runner');
-  await getJobRunner().waitFor(jobId);
-}

@@ -1,0 +1,24 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from './support/fixture';
+
+test('an anonymous visitor is sent to the login page', async ({ page }) => {
+  await page.goto('/images');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  await expect(page.getByRole('heading', { name: 'Cloud Broker Portal' })).toBeVisible();
+});
+
+test('an anonymous API call gets 401, not data', async ({ request }) => {
+  const response = await request.get('/api/jobs/00000000-0000-4000-8000-000000000000');
+  expect(response.status()).toBe(401);
+});
+
+test('a wrong password cannot log in', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(E2E_ADMIN.username);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Invalid username or password.' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/locations');
+  await expect(page).toHaveURL(/\/login/);
+});

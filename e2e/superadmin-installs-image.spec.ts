@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { readFixture } from './support/fixture';
+import { logIn } from './support/login';
+
+/**
+ * The first real path: a SuperAdmin registers a real sshd node, registers an image by URL and
+ * installs it; the file lands on the node, verified, and every step shows in the browser.
+ */
+test('SuperAdmin registers a node, creates an image and installs it on the node', async ({ page }) => {
+  const fixture = readFixture();
+  await logIn(page);
+
+  await test.step('create a data center', async () => {
+    await page.getByRole('link', { name: 'Data centers' }).click();
+    const form = page.getByRole('form', { name: 'Create data center' });
+    await form.getByLabel('Name').fill('Amsterdam 1');
+    await form.getByLabel('Code').fill('ams-1');
+    await form.getByRole('button', { name: 'Create data center' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Amsterdam 1' })).toBeVisible();
+  });
+
+  await test.step('register the node, confirming its host key fingerprint', async () => {
+    await page.getByRole('link', { name: 'Register node' }).click();
+    await page.getByLabel('Node name').fill('compute-e2e');
+    await page.getByLabel('Host').fill(fixture.node.host);
+    await page.getByLabel('SSH port').fill(String(fixture.node.port));
+    await page.getByLabel('SSH user').fill(fixture.node.user);
+    await page.getByLabel('Image directory').fill(fixture.node.imageDir);
+    await page.getByRole('textbox', { name: 'Private key' }).fill(fixture.node.privateKey);
+    await page.getByRole('button', { name: 'Connect and show host key' }).click();
+
+    await expect(page.getByTestId('host-key-fingerprint')).toHaveText(fixture.node.fingerprint);
+    await page.getByRole('button', { name: 'Confirm fingerprint and register' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'compute-e2e' })).toBeVisible();
+    await expect(page.getByText(fixture.node.fingerprint)).toBeVisible();
+  });
+
+  await test.step('create the image', async () => {
+    await page.getByRole('link', { name: 'Images' }).click();
+    await page.getByRole('link', { name: 'New image' }).click();
+    const form = page.getByRole('form', { name: 'Create image' });
+    await form.getByLabel('Name').fill('cirros-e2e');
+    await form.getByLabel('Version').fill('0.6.2');
+    await form.getByLabel('Source URL').fill(fixture.image.url);
+    // A first submit without a checksum is refused with a clear field message and keeps the input.
+    await form.getByRole('button', { name: 'Create image' }).click();
+    await expect(form.getByText('Give the expected SHA-256 or MD5 checksum')).toBeVisible();
+    await expect(form.getByLabel('Source URL')).toHaveValue(fixture.image.url);
+    await form.getByLabel('SHA-256').fill(fixture.image.sha256);
+    await form.getByRole('button', { name: 'Create image' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'cirros-e2e' })).toBeVisible();
+  });
+
+  await test.step('install it and watch the job succeed', async () => {
+    await page.getByRole('form', { name: 'Install on a node' }).getByLabel('Node').selectOption({ label: 'compute-e2e (Amsterdam 1)' });
+    await page.getByRole('button', { name: 'Install' }).click();
+    await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
+    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute('aria-valuetext', '100%');
+    await expect(page.getByTestId('job-log')).toContainText('Checksum verified');
+  });
+
+  await test.step('Image Details shows the node as installed', async () => {
+    await page.getByRole('link', { name: 'cirros-e2e' }).first().click();
+    const row = page.getByTestId('node-image-compute-e2e');
+    await expect(row).toContainText('installed');
+    await expect(row).toContainText(fixture.image.sha256);
+  });
+
+  // And the file really is on the node, byte for byte.
+  const file = path.join(fixture.node.imageDir, 'cirros-e2e.qcow2');
+  expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
+});

@@ -1,0 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password' };
+
+export type E2eFixture = {
+  node: { host: string; port: number; user: string; privateKey: string; imageDir: string; fingerprint: string };
+  image: { url: string; sha256: string; sizeBytes: number };
+};
+
+export function readFixture(): E2eFixture {
+  const file = process.env.E2E_FIXTURE_FILE ?? path.join(__dirname, '..', '..', 'test-results', 'e2e-fixture.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,57 @@
+/**
+ * The world the e2e specs run in: a built portal on a fresh data directory, one real sshd node and
+ * a loopback mirror serving a real qcow2. It writes what the specs need to know to a fixture file.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeQcow2 } from '../../scripts/lib/fixture-image';
+import { startMirror } from '../../scripts/lib/mirror';
+import { SshNode } from '../../scripts/lib/sshd-node';
+import { E2E_ADMIN, type E2eFixture } from './fixture';
+
+async function main() {
+  const port = process.env.E2E_PORT ?? '3210';
+  const fixtureFile = process.env.E2E_FIXTURE_FILE!;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-e2e-'));
+  const mirrorDir = path.join(work, 'mirror');
+  fs.mkdirSync(mirrorDir);
+  const image = makeQcow2(path.join(mirrorDir, 'cirros-e2e.qcow2'), 64, 24);
+  const mirror = await startMirror(mirrorDir);
+  const node = await SshNode.start({ host: '127.0.0.51' });
+
+  const fixture: E2eFixture = {
+    node: { host: node.host, port: node.port, user: node.user, privateKey: node.privateKey, imageDir: node.imageDir, fingerprint: node.hostKeyFingerprint },
+    image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
+  };
+  fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
+  fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
+
+  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', port], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PORTAL_DATA_DIR: path.join(work, 'data'),
+      PORTAL_ADMIN_USER: E2E_ADMIN.username,
+      PORTAL_ADMIN_PASSWORD: E2E_ADMIN.password,
+    },
+  });
+
+  const shutdown = async () => {
+    portal.kill('SIGTERM');
+    await Promise.allSettled([node.stop(), mirror.close()]);
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  portal.on('exit', async (code) => {
+    await Promise.allSettled([node.stop(), mirror.close()]);
+    process.exit(code ?? 1);
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+/**
+ * `npm run demo` (after scripts/demo.sh has installed and built): seeds a demo data center whose two
+ * nodes are real local sshd instances, an image served from a local mirror, and one finished
+ * install; then serves the portal. Re-running reuses the same data, keys and ports.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { ensureFirstAdmin, loadUserContext } from '../lib/auth/users';
+import { getConfig } from '../lib/config';
+import { closeAllDatabases, getDb } from '../lib/db/client';
+import { dataCenters, images, nodeImages, nodes, users } from '../lib/db/schema';
+import { createImage } from '../lib/images/operations';
+import { installImage } from '../lib/install/operations';
+import { getJobRunner } from '../lib/jobs/runner';
+import { createDataCenter } from '../lib/locations/operations';
+import { makeQcow2 } from './lib/fixture-image';
+import { startMirror } from './lib/mirror';
+import { registerSshNode, runOk } from './lib/portal-seed';
+import { SshNode } from './lib/sshd-node';
+import type { UserContext } from '../lib/auth/policy';
+
+const DEMO_NODES = [
+  { name: 'demo-node-1', host: '127.0.0.2', port: 2201 },
+  { name: 'demo-node-2', host: '127.0.0.3', port: 2202 },
+];
+const MIRROR = { host: '127.0.0.1', port: 8099 };
+/**
+ * The demo nodes' own disks: host keys, client keys, image directories. Outside the portal's data
+ * directory, which is private to the portal (0700) while the node user must reach its files, and
+ * persistent, so the host keys the portal pinned stay valid across runs.
+ */
+const NODES_DIR = process.env.PORTAL_DEMO_NODES_DIR ?? '/var/lib/cloud-broker-demo';
+const IMAGE_NAME = 'cirros-demo';
+
+async function main() {
+  const config = getConfig();
+  const login = { username: process.env.PORTAL_ADMIN_USER ?? 'admin', password: process.env.PORTAL_ADMIN_PASSWORD ?? 'demo-admin-password' };
+  await ensureFirstAdmin({ adminUser: login.username, adminPassword: login.password });
+  const admin = superAdmin(login.username);
+  const demoDir = path.join(config.dataDir, 'demo');
+
+  const mirrorDir = path.join(demoDir, 'mirror');
+  fs.mkdirSync(mirrorDir, { recursive: true });
+  const image = makeQcow2(path.join(mirrorDir, `${IMAGE_NAME}.qcow2`), 256, 48);
+  const mirror = await startMirror(mirrorDir, MIRROR.host, MIRROR.port);
+
+  const dataCenterId = await ensureDataCenter(admin);
+  const sshNodes = await startDemoNodes();
+  for (const [i, node] of sshNodes.entries()) await ensureNode(admin, dataCenterId, node, DEMO_NODES[i]!.name);
+  const imageId = await ensureImage(admin, mirror.url(`${IMAGE_NAME}.qcow2`), image.sha256);
+  if (sshNodes.length > 0) await ensureInstalledOnFirstNode(admin, imageId, dataCenterId);
+  closeAllDatabases();
+
+  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', String(config.port)], { stdio: 'inherit', env: process.env });
+  console.log(
+    `\n  Cloud Broker Portal demo: http://localhost:${config.port}\n` +
+      `  Sign in as "${login.username}" with password "${login.password}" (set on first run; yours if you changed it).\n` +
+      `  ${sshNodes.length} demo node(s) on ${DEMO_NODES.map((n) => `${n.host}:${n.port}`).join(', ')}; image mirror on http://${MIRROR.host}:${MIRROR.port}/.\n` +
+      '  Press Ctrl-C to stop everything.\n',
+  );
+  const stop = async (code: number) => {
+    portal.kill('SIGTERM');
+    await Promise.allSettled([...sshNodes.map((n) => n.stop()), mirror.close()]);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  portal.on('exit', (code) => stop(code ?? 1));
+}
+
+function superAdmin(preferred: string): UserContext {
+  const db = getDb();
+  const row =
+    db.select({ id: users.id }).from(users).where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true))).get() ??
+    db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true)).get();
+  const user = row && loadUserContext(row.id);
+  if (!user) throw new Error('The database has no enabled SuperAdmin to seed the demo with.');
+  return user;
+}
+
+async function ensureDataCenter(admin: UserContext): Promise<string> {
+  const existing = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, 'demo')).get();
+  if (existing) return existing.id;
+  const input = { code: 'demo', name: 'Demo data center', description: 'Two local sshd nodes started by npm run demo.' };
+  return (await runOk(createDataCenter, input, admin)).id;
+}
+
+/** Real sshd nodes need root (sshd's privilege separation and a dedicated node user). */
+async function startDemoNodes(): Promise<SshNode[]> {
+  if (process.getuid?.() !== 0) {
+    console.warn('\n  Not running as root: the demo nodes (real sshd on 127.0.0.x) are skipped. Run npm run demo as root to get them.\n');
+    return [];
+  }
+  return Promise.all(DEMO_NODES.map((n) => SshNode.start({ host: n.host, port: n.port, baseDir: path.join(NODES_DIR, n.name) })));
+}
+
+async function ensureNode(admin: UserContext, dataCenterId: string, node: SshNode, name: string) {
+  const existing = getDb().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, name))).get();
+  if (!existing) await registerSshNode(admin, dataCenterId, node, name);
+}
+
+async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string): Promise<string> {
+  const existing = getDb().select({ id: images.id }).from(images).where(eq(images.name, IMAGE_NAME)).get();
+  if (existing) return existing.id;
+  const input = {
+    name: IMAGE_NAME,
+    alias: 'cirros',
+    version: '0.6.2',
+    description: 'A small qcow2 served by the demo mirror.',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'qcow2',
+    containerFormat: 'bare',
+    minDiskGb: '1',
+    sourceUrl,
+    sha256,
+  };
+  return (await runOk(createImage, input, admin)).id;
+}
+
+/** One finished install, so the demo shows a verified image and a job log from the start. */
+async function ensureInstalledOnFirstNode(admin: UserContext, imageId: string, dataCenterId: string) {
+  const first = getDb().select().from(nodes).where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, DEMO_NODES[0]!.name))).get();
+  if (!first) return;
+  const row = getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId))).get();
+  if (row?.state === 'installed') return;
+  const { jobId } = await runOk(installImage, { imageId, nodeId: first.id }, admin);
+  await getJobRunner().waitFor(jobId);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

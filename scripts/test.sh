@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the tests need, then runs typecheck, unit, integration (against real
+# sshd nodes), the production build, and the Playwright e2e specs in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "System packages (openssh-server, chromium, qemu-utils)"
+bash scripts/ensure-system-packages.sh openssh-server chromium qemu-utils
+step "npm dependencies"
+bash scripts/ensure-node-modules.sh
+
+step "Typecheck"
+npx tsc --noEmit
+step "Unit tests"
+npx vitest run --project unit
+step "Integration tests (real sshd nodes on 127.0.0.x)"
+npx vitest run --project integration
+step "Production build"
+npx next build
+step "End-to-end tests (Playwright, /usr/bin/chromium)"
+npx playwright test
+step "All tests passed"
