@@ -4,8 +4,8 @@ import { useActionState } from 'react';
 import { loginAction } from '@/lib/auth/actions';
 import { SubmitButton, TextField } from '@/components/ui/form';
 
-export function LoginForm({ callbackUrl }: { callbackUrl?: string }) {
-  const [state, formAction] = useActionState(loginAction, undefined);
+export function LoginForm({ callbackUrl, initialError }: { callbackUrl?: string; initialError?: string }) {
+  const [state, formAction] = useActionState(loginAction, initialError ? { error: initialError } : undefined);
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {state?.error && (

@@ -44,15 +44,7 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
     return { path: files.file, sha256: hashes.sha256, sizeBytes: hashes.sizeBytes };
   } catch (err) {
     setNodeImageState(node.id, image.id, { state: 'failed', available: false, lastJobId: ctx.job.id });
-    recordAudit({
-      userId: ctx.job.createdBy,
-      action: 'image.install',
-      targetType: 'image',
-      targetId: image.id,
-      dataCenterId: node.dataCenterId,
-      outcome: 'error',
-      details: { nodeId: node.id, jobId: ctx.job.id, error: errorMessage(err) },
-    });
+    auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
     throw err;
   }
 }
@@ -137,14 +129,19 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
     if (image.sizeBytes === null) tx.update(images).set({ sizeBytes: hashes.sizeBytes }).where(eq(images.id, image.id)).run();
   });
   ctx.phase('record', `Installed on ${node.name}; the image is available there.`);
+  auditInstall(ctx, image, node, 'ok', { path: files.file, sha256: hashes.sha256 });
+}
+
+/** The install's own audit event, on behalf of whoever queued the job. */
+function auditInstall(ctx: JobContext, image: Image, node: Node, outcome: 'ok' | 'error', details: Record<string, unknown>) {
   recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.install',
     targetType: 'image',
     targetId: image.id,
     dataCenterId: node.dataCenterId,
-    outcome: 'ok',
-    details: { nodeId: node.id, jobId: ctx.job.id, path: files.file, sha256: hashes.sha256 },
+    outcome,
+    details: { nodeId: node.id, jobId: ctx.job.id, ...details },
   });
 }
 

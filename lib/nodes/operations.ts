@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
-import { authorize } from '@/lib/auth/policy';
+import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now, newId } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { generateCredential, getCredentialSummary, importCredential } from '@/lib/credentials/store';
@@ -14,8 +14,14 @@ import { readCapacity } from './capacity';
 import { connectWithCredential, withNodeSession } from './connection';
 import { generateKeySchema, nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
 
-const infrastructureOnly = (_input: unknown, user: Parameters<typeof authorize>[0]) =>
+const infrastructureOnly = (_input: unknown, user: UserContext) => authorize(user, 'infrastructure.manage', {});
+
+/** Nodes are infrastructure: SuperAdmins only, in a data center that exists. */
+function authorizeNodeInDataCenter(input: { dataCenterId: string; name: string; host: string; port: number }, user: UserContext) {
   authorize(user, 'infrastructure.manage', {});
+  requireDataCenter(input.dataCenterId);
+  return { dataCenterId: input.dataCenterId, details: { name: input.name, host: input.host, port: input.port } };
+}
 
 /** Generates an ed25519 key pair in the portal; only the public key is returned, to copy to the node. */
 export const generateNodeKey = defineOperation({
@@ -39,11 +45,7 @@ export const probeNode = defineOperation({
   name: 'node.probe',
   targetType: 'node',
   input: probeNodeSchema,
-  authorize: (input, user) => {
-    authorize(user, 'infrastructure.manage', {});
-    requireDataCenter(input.dataCenterId);
-    return { dataCenterId: input.dataCenterId, details: { host: input.host, port: input.port } };
-  },
+  authorize: authorizeNodeInDataCenter,
   run: async (input) => {
     const connection = { host: input.host, port: input.port, sshUser: input.sshUser };
     let session: SshSession;
@@ -78,11 +80,7 @@ export const registerNode = defineOperation({
   name: 'node.register',
   targetType: 'node',
   input: registerNodeSchema,
-  authorize: (input, user) => {
-    authorize(user, 'infrastructure.manage', {});
-    requireDataCenter(input.dataCenterId);
-    return { dataCenterId: input.dataCenterId, details: { host: input.host, port: input.port, name: input.name } };
-  },
+  authorize: authorizeNodeInDataCenter,
   run: async (input) => {
     assertNodeIsNew(input);
     if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');

@@ -111,7 +111,12 @@ export class SshSession {
   async run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<string> {
     const result = await this.exec(command, options);
     if (result.code !== 0) {
-      const reason = result.stderr.trim() || result.stdout.trim() || `exit status ${result.code ?? result.signal}`;
+      const reason =
+        result.stderr.trim() ||
+        result.stdout.trim() ||
+        (result.code === null && !result.signal
+          ? 'the SSH connection closed before the command finished'
+          : `exit status ${result.code ?? `signal ${result.signal}`}`);
       throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
     }
     return result.stdout;

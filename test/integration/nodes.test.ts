@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/schema';
-import { probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
+import { generateNodeKey, probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } from '../support/portal';
 import type { UserContext } from '@/lib/auth/policy';
@@ -83,5 +85,21 @@ describe('registering a real sshd node', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/refused the SSH key/);
     expect(getDb().select().from(credentials).all().length).toBe(before);
+  });
+
+  it('registers with a key pair generated in the portal once its public key is authorized on the node', async () => {
+    const node = await startNode();
+    const { credentialId, publicKey } = expectOk(await run(generateNodeKey, { name: 'generated' }, admin));
+    expect(publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:generated$/);
+    const connection = { dataCenterId, name: 'compute-gen', host: node.host, port: node.port, sshUser: node.user, imageDir: node.imageDir };
+
+    const refused = await run(probeNode, { ...connection, credentialId }, admin);
+    expect(!refused.ok && refused.error).toMatch(/refused the SSH key/);
+
+    fs.writeFileSync(path.join(node.baseDir, 'authorized_keys'), `${publicKey}\n`);
+    const probed = expectOk(await run(probeNode, { ...connection, credentialId }, admin));
+    expect(probed).toEqual({ credentialId, fingerprint: node.hostKeyFingerprint });
+    const { id } = expectOk(await run(registerNode, { ...connection, credentialId, hostKeyFingerprint: probed.fingerprint }, admin));
+    expect(expectOk(await run(testNodeConnection, { nodeId: id }, admin)).cpus).toBeGreaterThan(0);
   });
 });

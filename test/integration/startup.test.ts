@@ -1,0 +1,42 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { credentials, dataCenters, images, jobEvents, jobs, nodeImages, nodes, users } from '@/lib/db/schema';
+import { startPortal } from '@/lib/startup';
+
+describe('portal start-up', () => {
+  it('creates the first SuperAdmin and marks jobs cut off by the last stop as interrupted', async () => {
+    // Read with the rest of the configuration on first use, below.
+    process.env.PORTAL_ADMIN_USER = 'first-admin';
+    process.env.PORTAL_ADMIN_PASSWORD = 'first-admin-password';
+    const db = getDb();
+    const at = now();
+    db.insert(dataCenters).values({ id: 'dc', code: 'dc', name: 'DC', createdAt: at }).run();
+    db.insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+    db.insert(nodes)
+      .values({ id: 'node', dataCenterId: 'dc', name: 'n', host: '127.0.0.9', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+      .run();
+    db.insert(images)
+      .values({ id: 'img', name: 'img', osType: 'linux', category: 'Linux', diskFormat: 'raw', sourceUrl: 'http://x/y', sha256: 'a'.repeat(64), createdAt: at, updatedAt: at })
+      .run();
+    db.insert(jobs).values({ id: 'running-job', kind: 'install', status: 'running', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
+    db.insert(jobs).values({ id: 'done-job', kind: 'install', status: 'succeeded', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
+    db.insert(nodeImages).values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at }).run();
+
+    await startPortal();
+
+    const status = (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!.status;
+    expect(status('running-job')).toBe('interrupted');
+    expect(status('done-job')).toBe('succeeded');
+    expect(db.select().from(nodeImages).get()!.state).toBe('failed');
+    expect(db.select().from(jobEvents).where(eq(jobEvents.jobId, 'running-job')).all().map((e) => e.message)).toContain(
+      'Interrupted: the portal stopped while this job ran.',
+    );
+    expect(db.select().from(users).all()).toMatchObject([{ username: 'first-admin', isSuperAdmin: true }]);
+
+    // A second start creates no second admin.
+    await startPortal();
+    expect(db.select().from(users).all()).toHaveLength(1);
+  });
+});
