@@ -38,17 +38,16 @@ async function main() {
     },
   });
 
-  const shutdown = async () => {
+  const shutdown = async (code: number) => {
     portal.kill('SIGTERM');
     await Promise.allSettled([node.stop(), mirror.close()]);
-    process.exit(0);
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(node.baseDir, { recursive: true, force: true });
+    process.exit(code);
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  portal.on('exit', async (code) => {
-    await Promise.allSettled([node.stop(), mirror.close()]);
-    process.exit(code ?? 1);
-  });
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('SIGINT', () => shutdown(0));
+  portal.on('exit', (code) => shutdown(code ?? 1));
 }
 
 main().catch((err) => {

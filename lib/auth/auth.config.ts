@@ -21,14 +21,12 @@ export function baseAuthConfig(): NextAuthConfig {
     providers: [],
     callbacks: {
       authorized({ auth, request }) {
-        const signedIn = Boolean(auth?.user);
         const path = request.nextUrl.pathname;
-        if (path === '/login') {
-          return signedIn ? Response.redirect(new URL('/', request.nextUrl)) : true;
-        }
-        // Route handlers answer anonymous callers with 401 JSON themselves.
-        if (path.startsWith('/api/')) return true;
-        return signedIn;
+        // The login page decides itself whether a session is still good: a disabled user's token
+        // still verifies here, and sending them away from /login would loop. Route handlers answer
+        // anonymous callers with 401 JSON themselves.
+        if (path === '/login' || path.startsWith('/api/')) return true;
+        return Boolean(auth?.user);
       },
       jwt({ token, user }) {
         if (user?.id) token.sub = user.id;

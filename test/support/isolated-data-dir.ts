@@ -1,8 +1,21 @@
-// Each integration test file gets its own data directory: its own database, secret and image store.
+// Each integration test file gets its own scratch root: its data directory (database, secret, image
+// store) and, through TMPDIR, every temporary directory the test makes (mirrors, sshd nodes).
+// The root is removed when the file's tests are done.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import { closeAllDatabases } from '@/lib/db/client';
 
-process.env.PORTAL_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-data-'));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-test-'));
+// Traversable, so the sshd node user can reach its own directories below it.
+fs.chmodSync(root, 0o755);
+process.env.TMPDIR = root;
+process.env.PORTAL_DATA_DIR = path.join(root, 'data');
 delete process.env.DATABASE_URL;
 delete process.env.AUTH_SECRET;
+
+afterAll(() => {
+  closeAllDatabases();
+  fs.rmSync(root, { recursive: true, force: true });
+});

@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePassword, hashPassword, verifyPassword } from '@/lib/auth/password';
 import { decryptSecret, encryptSecret } from '@/lib/credentials/crypto';
 
+// Encryption derives its key from the portal secret, generated into a scratch data directory.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-unit-'));
 beforeAll(() => {
-  process.env.PORTAL_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-unit-'));
+  process.env.PORTAL_DATA_DIR = dataDir;
 });
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('passwords', () => {
   it('verifies the right password only', async () => {

@@ -30,8 +30,12 @@ const HOSTILE = [
 /** Runs a command with a real /bin/sh in a scratch directory; returns stdout and whether a canary appeared. */
 function runInShell(command: ShellCommand): { stdout: string; canary: boolean } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-quote-'));
-  const stdout = execFileSync('/bin/sh', ['-c', command.text], { cwd: dir, encoding: 'utf8' });
-  return { stdout, canary: fs.existsSync(path.join(dir, 'canary')) };
+  try {
+    const stdout = execFileSync('/bin/sh', ['-c', command.text], { cwd: dir, encoding: 'utf8' });
+    return { stdout, canary: fs.existsSync(path.join(dir, 'canary')) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('the shell quoting helper', () => {
