@@ -30,6 +30,8 @@ export default defineConfig({
     env: { E2E_PORT: String(PORT), E2E_FIXTURE_FILE },
     timeout: 120_000,
     reuseExistingServer: false,
+    // Lets e2e/support/server.ts stop its sshd node and remove its scratch data.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     stdout: 'pipe',
     stderr: 'pipe',
   },

@@ -147,6 +147,7 @@ CREATE TABLE `jobs` (
 --> statement-breakpoint
 CREATE INDEX `jobs_status_idx` ON `jobs` (`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `jobs_node_image_idx` ON `jobs` (`node_id`,`image_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `jobs_one_active_per_node_image` ON `jobs` (`node_id`,`image_id`) WHERE status in ('queued', 'running');--> statement-breakpoint
 CREATE INDEX `jobs_dc_idx` ON `jobs` (`data_center_id`);--> statement-breakpoint
 CREATE TABLE `machines` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { formatBytes } from '../lib/format';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
 
@@ -59,7 +60,10 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
-    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute('aria-valuetext', '100%');
+    const bar = page.getByRole('progressbar', { name: 'Transfer progress' });
+    await expect(bar).toHaveAttribute('aria-valuenow', String(fixture.image.sizeBytes));
+    await expect(bar).toHaveAttribute('aria-valuemax', String(fixture.image.sizeBytes));
+    await expect(page.getByText(`${formatBytes(fixture.image.sizeBytes)} of ${formatBytes(fixture.image.sizeBytes)}`)).toBeVisible();
     await expect(page.getByTestId('job-log')).toContainText('Checksum verified');
   });
 

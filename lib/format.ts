@@ -29,3 +29,8 @@ export function formatDuration(seconds: number): string {
   if (m < 60) return `${m} m ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
 }
+
+/** A URL with any `user:password@` replaced, for logs and pages that every viewer may read. */
+export function redactUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1***@');
+}

@@ -41,7 +41,7 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
         <ProgressBar
           label="Transfer progress"
           value={job.bytesDone}
-          max={job.status === 'succeeded' ? job.bytesDone || 1 : job.bytesTotal}
+          max={job.bytesTotal}
         />
         <p className="mt-2 text-sm text-slate-700" aria-live="polite">
           {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : 'unknown size'}

@@ -15,11 +15,12 @@ async function main() {
   const port = process.env.E2E_PORT ?? '3210';
   const fixtureFile = process.env.E2E_FIXTURE_FILE!;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-e2e-'));
+  fs.chmodSync(work, 0o755); // the node's directory below it must be reachable by the node user
   const mirrorDir = path.join(work, 'mirror');
   fs.mkdirSync(mirrorDir);
   const image = makeQcow2(path.join(mirrorDir, 'cirros-e2e.qcow2'), 64, 24);
   const mirror = await startMirror(mirrorDir);
-  const node = await SshNode.start({ host: '127.0.0.51' });
+  const node = await SshNode.start({ host: '127.0.0.51', baseDir: path.join(work, 'node') });
 
   const fixture: E2eFixture = {
     node: { host: node.host, port: node.port, user: node.user, privateKey: node.privateKey, imageDir: node.imageDir, fingerprint: node.hostKeyFingerprint },
@@ -38,11 +39,11 @@ async function main() {
     },
   });
 
-  const shutdown = async (code: number) => {
+  // Synchronous on purpose: the test runner may not wait long after its signal. Exiting kills the
+  // sshd node (SshNode's exit hook); the portal gets its own signal.
+  const shutdown = (code: number) => {
     portal.kill('SIGTERM');
-    await Promise.allSettled([node.stop(), mirror.close()]);
     fs.rmSync(work, { recursive: true, force: true });
-    fs.rmSync(node.baseDir, { recursive: true, force: true });
     process.exit(code);
   };
   process.on('SIGTERM', () => shutdown(0));

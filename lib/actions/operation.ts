@@ -30,10 +30,10 @@ export type Operation<S extends z.ZodType, R> = {
   targetType: string;
   input: S;
   /**
-   * Loads the subject and asks the policy (throwing ForbiddenError or NotFoundError). Returns what the
-   * audit event should say about the target, known before the effect.
+   * Loads the subject and asks the policy, throwing ForbiddenError or NotFoundError. Before asking,
+   * it `note`s what the audit event should say about the target, so a refusal is recorded with it.
    */
-  authorize: (input: z.output<S>, user: UserContext) => AuditFacts | void | Promise<AuditFacts | void>;
+  authorize: (input: z.output<S>, user: UserContext, note: (facts: AuditFacts) => void) => void | Promise<void>;
   run: (input: z.output<S>, user: UserContext) => R | Promise<R>;
   /** Completes the audit event once the result is known, e.g. with the new row's id. */
   audited?: (result: R, input: z.output<S>) => AuditFacts;
@@ -64,7 +64,7 @@ export async function runOperation<S extends z.ZodType, R>(
     return { ok: false, code: 'invalid', error: 'Please correct the highlighted fields.', fieldErrors };
   }
   try {
-    target = { ...target, ...(await op.authorize(parsed.data, user)) };
+    await op.authorize(parsed.data, user, (facts) => (target = { ...target, ...facts }));
     const result = await op.run(parsed.data, user);
     target = { ...target, ...op.audited?.(result, parsed.data) };
     audit('ok');

@@ -249,6 +249,10 @@ export const jobs = sqliteTable(
   (t) => [
     index('jobs_status_idx').on(t.status, t.createdAt),
     index('jobs_node_image_idx').on(t.nodeId, t.imageId),
+    // One active job per (node, image), enforced by SQLite too, so no two processes can race past it.
+    uniqueIndex('jobs_one_active_per_node_image')
+      .on(t.nodeId, t.imageId)
+      .where(sql`status in ('queued', 'running')`),
     index('jobs_dc_idx').on(t.dataCenterId),
   ],
 );

@@ -16,9 +16,9 @@ export const createImage = defineOperation({
   name: 'image.create',
   targetType: 'image',
   input: createImageSchema,
-  authorize: (input, user) => {
+  authorize: (input, user, note) => {
+    note({ dataCenterId: input.dcBoundId ?? null, details: { name: input.name, version: input.version } });
     authorize(user, 'image.manage', { image: { dcBoundId: input.dcBoundId ?? null, access: 'public' } });
-    return { dataCenterId: input.dcBoundId ?? null, details: { name: input.name, version: input.version } };
   },
   run: (input, user) => {
     const db = getDb();

@@ -10,7 +10,7 @@ import type { JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
-import { formatBytes } from '@/lib/format';
+import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import { buildManifest, imageFileName } from './manifest';
 import { setNodeImageState } from './node-images';
 import * as remote from './remote';
@@ -27,16 +27,15 @@ const PROGRESS_POLL_MS = 1000;
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const { image, node } = loadTargets(ctx.job.imageId, ctx.job.nodeId);
-  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
-  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
   try {
+    const files = imageFilesOnNode(node.imageDir, imageFileName(image));
+    setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
     ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
     const hashes = await withNodeSession(node, async (session) => {
       try {
         return await installOver(session, ctx, image, node, files);
       } catch (err) {
-        await remote.removePartials(session, files);
-        ctx.log('info', 'Removed the partial download.');
+        await removePartialsAfterFailure(session, ctx, files);
         throw err;
       }
     });
@@ -49,30 +48,35 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
   }
 }
 
+/** Cleanup must never hide why the install failed: a dropped connection makes it fail too. */
+async function removePartialsAfterFailure(session: SshSession, ctx: JobContext, files: ImageFiles) {
+  try {
+    await remote.removePartials(session, files);
+    ctx.log('info', 'Removed the partial download.');
+  } catch (err) {
+    ctx.log('warn', `Could not remove the partial download (${errorMessage(err)}); it stays at ${files.part}.`);
+  }
+}
+
 async function installOver(session: SshSession, ctx: JobContext, image: Image, node: Node, files: ImageFiles) {
   ctx.phase('preflight');
-  const downloader = remote.requireTools(await remote.probeTools(session), Boolean(image.md5));
   const sourceUrl = image.sourceUrl;
   if (!sourceUrl) throw new UnavailableError('This image has no source URL to download from.');
+  if (!image.sha256 && !image.md5) throw new UnavailableError('This image has no checksum, so an install could not be verified.');
+  const downloader = remote.requireTools(await remote.probeTools(session), Boolean(image.md5));
   const expectedSize = image.sizeBytes ?? (await remote.remoteContentLength(session, downloader, sourceUrl));
-  const free = await remote.freeBytes(session, node.imageDir);
-  const margin = getConfig().diskMarginBytes;
-  if (expectedSize !== null) {
-    if (free < expectedSize + margin) {
-      throw new UnavailableError(
-        `Not enough disk space on ${node.name}: ${formatBytes(free)} free in ${node.imageDir}, ` +
-          `the image needs ${formatBytes(expectedSize)} plus a ${formatBytes(margin)} margin.`,
-      );
-    }
-    ctx.log('info', `${formatBytes(free)} free in ${node.imageDir}; the image needs ${formatBytes(expectedSize)}.`);
-  } else {
-    ctx.log('warn', 'The image size is unknown; free space will be checked by the download itself.');
-  }
+  await checkFreeSpace(session, ctx, node, expectedSize);
   await remote.removePartials(session, files); // a stale .part from an older attempt would be appended to
 
-  ctx.phase('transfer', `Node downloads ${sourceUrl} with ${downloader}.`);
+  ctx.phase('transfer', `Node downloads ${redactUrlCredentials(sourceUrl)} with ${downloader}.`);
   ctx.progress(0, expectedSize);
-  await withProgressPolling(session, ctx, files.part, () => remote.download(session, downloader, sourceUrl, files.part, ctx.signal));
+  try {
+    await withProgressPolling(session, ctx, files.part, () =>
+      remote.download(session, downloader, sourceUrl, files.part, { maxBytes: expectedSize, signal: ctx.signal }),
+    );
+  } catch (err) {
+    throw await explainDownloadFailure(session, node, err);
+  }
 
   ctx.phase('verify', 'Node hashes the downloaded file.');
   const hashes = await remote.hashOnNode(session, files.part, Boolean(image.md5));
@@ -83,6 +87,36 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
   ctx.phase('commit', `Renaming into place: ${files.file}`);
   await remote.commitFiles(session, files, buildManifest(image, hashes, ctx.job.id));
   return hashes;
+}
+
+/** Refuses before any byte moves when the image cannot fit with the configured margin. */
+async function checkFreeSpace(session: SshSession, ctx: JobContext, node: Node, expectedSize: number | null) {
+  const free = await remote.freeBytes(session, node.imageDir);
+  const margin = getConfig().diskMarginBytes;
+  if (expectedSize === null) {
+    ctx.log('warn', `The image size is unknown; ${formatBytes(free)} free in ${node.imageDir}.`);
+    return;
+  }
+  if (free < expectedSize + margin) {
+    throw new UnavailableError(
+      `Not enough disk space on ${node.name}: ${formatBytes(free)} free in ${node.imageDir}, ` +
+        `the image needs ${formatBytes(expectedSize)} plus a ${formatBytes(margin)} margin.`,
+    );
+  }
+  ctx.log('info', `${formatBytes(free)} free in ${node.imageDir}; the image needs ${formatBytes(expectedSize)}.`);
+}
+
+/**
+ * When the size was unknown, a full disk shows up only as the downloader's write error (curl's
+ * exit 23); say so plainly. Anything else keeps the downloader's own message.
+ */
+async function explainDownloadFailure(session: SshSession, node: Node, err: unknown): Promise<unknown> {
+  if (!/\(23\)|No space left/i.test(errorMessage(err))) return err;
+  const free = await remote.freeBytes(session, node.imageDir).catch(() => null);
+  if (free !== null && free < getConfig().diskMarginBytes) {
+    return new UnavailableError(`Not enough disk space on ${node.name}: ${node.imageDir} filled up during the download (${formatBytes(free)} left).`);
+  }
+  return err;
 }
 
 function verifyHashes(image: Image, actual: remote.NodeHashes): void {
@@ -97,22 +131,21 @@ function verifyHashes(image: Image, actual: remote.NodeHashes): void {
   }
 }
 
-/** Reports the growing `.part` as progress while `work` runs. */
+/** Reports the growing `.part` as progress while `work` runs; no sample lands after it ends. */
 async function withProgressPolling<T>(session: SshSession, ctx: JobContext, part: string, work: () => Promise<T>): Promise<T> {
-  let polling = false;
+  let inFlight: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (polling) return;
-    polling = true;
-    remote
+    inFlight ??= remote
       .fileSize(session, part)
       .then((size) => ctx.progress(size))
       .catch(() => undefined) // a missed sample is harmless; the next one catches up
-      .finally(() => (polling = false));
+      .finally(() => (inFlight = undefined));
   }, PROGRESS_POLL_MS);
   try {
     return await work();
   } finally {
     clearInterval(timer);
+    await inFlight;
   }
 }
 

@@ -60,13 +60,23 @@ export async function fileSize(session: SshSession, file: string): Promise<numbe
   return Number(out.trim()) || 0;
 }
 
-/** Runs the download on the node into `part`; throws with the downloader's own message on failure. */
-export async function download(session: SshSession, downloader: Downloader, url: string, part: string, signal?: AbortSignal) {
+/**
+ * Runs the download on the node into `part`; throws with the downloader's own message on failure.
+ * With a known size, curl also refuses a larger file, so a wrong source cannot fill the node's disk.
+ */
+export async function download(
+  session: SshSession,
+  downloader: Downloader,
+  url: string,
+  part: string,
+  options: { maxBytes: number | null; signal?: AbortSignal },
+) {
+  const limit = options.maxBytes === null ? sh`` : sh`--max-filesize ${options.maxBytes}`;
   const command =
     downloader === 'curl'
-      ? sh`curl --globoff --fail --location --silent --show-error --proto =http,https,ftp --proto-redir =http,https,ftp --connect-timeout 30 --speed-limit 1 --speed-time 120 --output ${part} --url ${url}`
+      ? sh`curl --globoff --fail --location --silent --show-error --proto =http,https,ftp --proto-redir =http,https,ftp --connect-timeout 30 --speed-limit 1 --speed-time 120 ${limit} --output ${part} --url ${url}`
       : sh`wget --quiet --tries=1 --timeout=120 --output-document=${part} -- ${url}`;
-  await session.run(command, 'The download', { signal });
+  await session.run(command, 'The download', { signal: options.signal, timeoutMs: null });
 }
 
 export type NodeHashes = { sha256: string; md5?: string; sizeBytes: number };
@@ -76,7 +86,7 @@ export async function hashOnNode(session: SshSession, file: string, withMd5: boo
   const command = withMd5
     ? sh`stat -c %s -- ${file} && sha256sum -- ${file} && md5sum -- ${file}`
     : sh`stat -c %s -- ${file} && sha256sum -- ${file}`;
-  const lines = (await session.run(command, 'Hashing the file')).split('\n');
+  const lines = (await session.run(command, 'Hashing the file', { timeoutMs: null })).split('\n');
   // sha256sum prefixes the line with a backslash when the file name needs escaping.
   const digest = (line: string | undefined, length: number) => new RegExp(`^\\\\?([0-9a-f]{${length}})\\b`).exec(line ?? '')?.[1];
   const sizeBytes = Number(lines[0]);

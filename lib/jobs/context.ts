@@ -11,6 +11,7 @@ export class JobContext {
   private pending: { bytesDone: number; bytesTotal?: number | null } | undefined;
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(readonly job: JobRow) {}
 
@@ -31,10 +32,26 @@ export class JobContext {
 
   /** Records transfer progress, throttled; the last value is always written eventually. */
   progress(bytesDone: number, bytesTotal?: number | null): void {
+    if (this.closed) return;
     this.pending = { bytesDone, ...(bytesTotal !== undefined ? { bytesTotal } : {}) };
     const wait = this.lastWrite + PROGRESS_INTERVAL_MS - Date.now();
     if (wait <= 0) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), wait);
+    else this.timer ??= setTimeout(() => this.flushQuietly(), wait);
+  }
+
+  /** Writes what is pending; after this, late progress reports are ignored. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
+  // A progress write that fails in a timer must not become an uncaught exception; the next one retries.
+  private flushQuietly(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      console.error(`[portal] could not save progress of job ${this.job.id}:`, err);
+    }
   }
 
   flush(): void {

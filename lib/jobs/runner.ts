@@ -34,10 +34,12 @@ export class JobRunner {
       if (this.active.size >= jobsMax) return;
       const onNode = [...this.active.values()].filter((a) => job.nodeId && a.nodeId === job.nodeId).length;
       if (onNode >= jobsMaxPerNode || !claimJob(job)) continue;
-      const done = this.execute(job).finally(() => {
-        this.active.delete(job.id);
-        this.kick();
-      });
+      const done = this.execute(job)
+        .catch((err) => console.error(`[portal] job ${job.id} could not be recorded as finished:`, err))
+        .finally(() => {
+          this.active.delete(job.id);
+          this.kick();
+        });
       this.active.set(job.id, { nodeId: job.nodeId, done });
     }
   }
@@ -49,11 +51,11 @@ export class JobRunner {
       if (!handler) throw new Error(`No handler for ${job.kind} jobs in this version of the portal.`);
       ctx.log('info', `Started (attempt ${job.attempt + 1}).`);
       const result = await handler(ctx);
-      ctx.flush();
+      ctx.close();
       ctx.log('info', 'Succeeded.');
       finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
-      ctx.flush();
+      ctx.close();
       const message = errorMessage(err);
       ctx.log('error', message);
       finishJob(job.id, { status: 'failed', error: message });

@@ -17,10 +17,14 @@ import { generateKeySchema, nodeIdSchema, probeNodeSchema, registerNodeSchema } 
 const infrastructureOnly = (_input: unknown, user: UserContext) => authorize(user, 'infrastructure.manage', {});
 
 /** Nodes are infrastructure: SuperAdmins only, in a data center that exists. */
-function authorizeNodeInDataCenter(input: { dataCenterId: string; name: string; host: string; port: number }, user: UserContext) {
+function authorizeNodeInDataCenter(
+  input: { dataCenterId: string; name: string; host: string; port: number },
+  user: UserContext,
+  note: (facts: { dataCenterId: string; details: Record<string, unknown> }) => void,
+) {
+  note({ dataCenterId: input.dataCenterId, details: { name: input.name, host: input.host, port: input.port } });
   authorize(user, 'infrastructure.manage', {});
   requireDataCenter(input.dataCenterId);
-  return { dataCenterId: input.dataCenterId, details: { name: input.name, host: input.host, port: input.port } };
 }
 
 /** Generates an ed25519 key pair in the portal; only the public key is returned, to copy to the node. */
@@ -48,26 +52,23 @@ export const probeNode = defineOperation({
   authorize: authorizeNodeInDataCenter,
   run: async (input) => {
     const connection = { host: input.host, port: input.port, sshUser: input.sshUser };
-    let session: SshSession;
-    let credentialId = input.credentialId;
-    if (input.privateKey) {
-      publicKeyOf(input.privateKey, input.passphrase); // a clear field error before any network traffic
-      session = await SshSession.connect(
-        { ...connection, username: input.sshUser, privateKey: input.privateKey, passphrase: input.passphrase },
-        { trustOnFirstUse: true },
-        getConfig().sshTimeoutMs,
-      );
-      credentialId = importCredential({
-        name: `${input.name} (${input.sshUser}@${input.host})`,
-        privateKey: input.privateKey,
-        passphrase: input.passphrase,
-      }).id;
-    } else {
-      if (!getCredentialSummary(credentialId!)) throw new NotFoundError('The SSH key');
-      session = await connectWithCredential({ ...connection, credentialId: credentialId! }, { trustOnFirstUse: true });
+    if (input.credentialId) {
+      if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');
+      const session = await connectWithCredential({ ...connection, credentialId: input.credentialId }, { trustOnFirstUse: true });
+      session.close();
+      return { credentialId: input.credentialId, fingerprint: session.hostKeyFingerprint };
     }
+    const privateKey = input.privateKey!;
+    publicKeyOf(privateKey, input.passphrase); // a clear field error before any network traffic
+    const session = await SshSession.connect(
+      { ...connection, username: input.sshUser, privateKey, passphrase: input.passphrase },
+      { trustOnFirstUse: true },
+      getConfig().sshTimeoutMs,
+    );
     session.close();
-    return { credentialId: credentialId!, fingerprint: session.hostKeyFingerprint };
+    const name = `${input.name} (${input.sshUser}@${input.host})`;
+    const credential = importCredential({ name, privateKey, passphrase: input.passphrase });
+    return { credentialId: credential.id, fingerprint: session.hostKeyFingerprint };
   },
   audited: (result) => ({ details: { fingerprint: result.fingerprint } }),
 });
@@ -106,10 +107,10 @@ export const testNodeConnection = defineOperation({
   name: 'node.test-connection',
   targetType: 'node',
   input: nodeIdSchema,
-  authorize: (input, user) => {
-    authorize(user, 'infrastructure.manage', {});
+  authorize: (input, user, note) => {
     const node = requireNode(input.nodeId);
-    return { targetId: node.id, dataCenterId: node.dataCenterId };
+    note({ targetId: node.id, dataCenterId: node.dataCenterId });
+    authorize(user, 'infrastructure.manage', {});
   },
   run: async (input) => {
     const node = requireNode(input.nodeId);

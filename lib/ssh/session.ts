@@ -31,14 +31,22 @@ export class HostKeyMismatchError extends UnavailableError {
   }
 }
 
-export type ExecResult = { code: number | null; signal?: string; stdout: string; stderr: string };
+export type ExecResult = { code: number | null; signal?: string; stdout: string; stderr: string; timedOut: boolean };
 
 export type ExecOptions = {
   /** Bytes written to the command's stdin, then EOF. */
   stdin?: string | Buffer;
-  /** Closing the channel on abort makes sshd hang up on the remote command. */
+  /**
+   * Stops waiting: the channel is closed. A remote process that ignores its closed pipes keeps
+   * running; stopping that is the caller's job.
+   */
   signal?: AbortSignal;
+  /** Gives up on the command after this long; null for work that legitimately takes long (transfers, hashing). */
+  timeoutMs?: number | null;
 };
+
+/** Short commands (tool checks, df, stat, mv) that take longer than this are stuck, e.g. on a hung mount. */
+export const SHORT_COMMAND_TIMEOUT_MS = 60_000;
 
 // Output beyond this is dropped: commands here print short reports, and a runaway one must not
 // exhaust the portal's memory.
@@ -92,6 +100,15 @@ export class SshSession {
         const stderr = capture(channel.stderr);
         const onAbort = () => channel.close();
         options.signal?.addEventListener('abort', onAbort, { once: true });
+        const timeoutMs = options.timeoutMs === undefined ? SHORT_COMMAND_TIMEOUT_MS : options.timeoutMs;
+        let timedOut = false;
+        const timer =
+          timeoutMs === null
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                channel.close();
+              }, timeoutMs);
         let code: number | null = null;
         let signal: string | undefined;
         channel.on('exit', (c: number | null, s?: string) => {
@@ -99,8 +116,9 @@ export class SshSession {
           signal = s;
         });
         channel.on('close', () => {
+          clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
-          resolve({ code, signal, stdout: stdout(), stderr: stderr() });
+          resolve({ code, signal, stdout: stdout(), stderr: stderr(), timedOut });
         });
         channel.end(options.stdin);
       });
@@ -111,12 +129,13 @@ export class SshSession {
   async run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<string> {
     const result = await this.exec(command, options);
     if (result.code !== 0) {
-      const reason =
-        result.stderr.trim() ||
-        result.stdout.trim() ||
-        (result.code === null && !result.signal
-          ? 'the SSH connection closed before the command finished'
-          : `exit status ${result.code ?? `signal ${result.signal}`}`);
+      const reason = result.timedOut
+        ? `no answer within ${(options.timeoutMs ?? SHORT_COMMAND_TIMEOUT_MS) / 1000} s`
+        : result.stderr.trim() ||
+          result.stdout.trim() ||
+          (result.code === null && !result.signal
+            ? 'the SSH connection closed before the command finished'
+            : `exit status ${result.code ?? `signal ${result.signal}`}`);
       throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
     }
     return result.stdout;

@@ -1,6 +1,8 @@
 /**
  * A loopback HTTP image mirror, standing in for the FTP/HTTP servers that nodes download from.
- * It serves the files of one directory with Content-Length, HEAD and byte ranges.
+ * It serves the files of one directory with Content-Length, HEAD and byte ranges. Tests can ask
+ * for trouble in the query string: `?truncate` cuts the connection halfway, `?rate=N` sends N
+ * bytes a second.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,7 +16,8 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    const name = decodeURIComponent(new URL(req.url ?? '/', 'http://mirror').pathname).replace(/^\/+/, '');
+    const url = new URL(req.url ?? '/', 'http://mirror');
+    const name = decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.join(root, name);
     if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
@@ -35,6 +38,13 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
       ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
     });
     if (req.method === 'HEAD') return void res.end();
+    if (url.searchParams.has('truncate')) {
+      const half = start + Math.floor((end - start + 1) / 2);
+      fs.createReadStream(file, { start, end: half }).on('end', () => res.destroy()).pipe(res, { end: false });
+      return;
+    }
+    const rate = Number(url.searchParams.get('rate'));
+    if (rate > 0) return void sendThrottled(file, start, end, rate, res);
     fs.createReadStream(file, { start, end }).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
@@ -44,4 +54,19 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
     close: () => new Promise((resolve) => server.close(() => resolve())),
     requests,
   };
+}
+
+async function sendThrottled(file: string, start: number, end: number, bytesPerSecond: number, res: http.ServerResponse) {
+  const chunk = 64 * 1024;
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for (let offset = start; offset <= end && !res.destroyed; offset += chunk) {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.min(chunk, end - offset + 1)), 0, undefined, offset);
+      res.write(buffer.subarray(0, bytesRead));
+      await new Promise((resolve) => setTimeout(resolve, (bytesRead / bytesPerSecond) * 1000));
+    }
+    res.end();
+  } finally {
+    await handle.close();
+  }
 }

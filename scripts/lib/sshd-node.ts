@@ -80,10 +80,19 @@ export class SshNode {
     await this.startDaemon();
   }
 
+  /**
+   * Stops the daemon and cuts every open connection, as a node going down would. (Stopping only
+   * the listener leaves established sessions running in their own processes.)
+   */
   async stop(): Promise<void> {
     const child = this.process;
     this.process = undefined;
     if (!child || child.exitCode !== null) return;
+    try {
+      execFileSync('pkill', ['-TERM', '-P', String(child.pid)]);
+    } catch {
+      // no open connections
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, nodes } from '@/lib/db/schema';
+import { images, nodeImages, nodes } from '@/lib/db/schema';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
@@ -78,6 +78,7 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
     const job = await installWithName(name);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/not a safe file name/);
+    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!)).get()).toMatchObject({ state: 'failed' });
     expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
     expect(canaries()).toEqual([]);
   });

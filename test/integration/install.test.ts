@@ -6,13 +6,13 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images, jobEvents, nodeImages } from '@/lib/db/schema';
+import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode, run } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, installAndWait, registerSshNode, run, until } from '../support/portal';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -40,6 +40,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   const nodeImage = (imageId: string) =>
     getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
   const filesOnNode = () => fs.readdirSync(node.imageDir).sort();
+  const nodeName = () => getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
 
   it('downloads on the node, verifies, commits atomically with a sidecar, and records the result', async () => {
     const imageId = await createUrlImage(admin, { name: 'tiny', version: '1.0', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
@@ -107,6 +108,26 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(filesOnNode()).not.toContain('gone.qcow2.part');
   });
 
+  it('fails a download cut off halfway, and removes the partial file', async () => {
+    const before = filesOnNode();
+    const imageId = await createUrlImage(admin, { name: 'truncated', sourceUrl: `${mirror.url('tiny.qcow2')}?truncate`, sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/The download failed on the node: curl: \(18\)/);
+    expect(filesOnNode()).toEqual(before);
+    const log = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id)).all().map((e) => e.message);
+    expect(log).toContain('Removed the partial download.');
+  });
+
+  it('refuses to install again over an installed image', async () => {
+    const imageId = await createUrlImage(admin, { name: 'installed-once', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    expect((await installAndWait(admin, imageId, nodeId)).status).toBe('succeeded');
+    const again = await run(installImage, { imageId, nodeId }, admin);
+    expect(again).toMatchObject({ ok: false, code: 'conflict', error: `installed-once is already installed on ${nodeName()}.` });
+    expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
+  });
+
   it('refuses in preflight when the image does not fit on the node', async () => {
     const before = mirror.requests.length;
     const imageId = await createUrlImage(admin, {
@@ -131,6 +152,26 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(second.ok).toBe(false);
     expect(!second.ok && second.error).toMatch(/already (queued|running)/);
     if (first.ok) await getJobRunner().waitFor(first.data.jobId);
+  });
+
+  it('fails the job when the node goes down mid-transfer, marking nothing installed', async () => {
+    const imageId = await createUrlImage(admin, {
+      name: 'node-goes-down',
+      sourceUrl: `${mirror.url('tiny.qcow2')}?rate=${2 * 1024 * 1024}`,
+      sha256: qcow2.sha256,
+    });
+    const { jobId } = expectOk(await run(installImage, { imageId, nodeId }, admin));
+    const part = path.join(node.imageDir, 'node-goes-down.qcow2.part');
+    await until(() => fs.existsSync(part) && fs.statSync(part).size > 0);
+    await node.stop();
+    await getJobRunner().waitFor(jobId);
+    await node.restart();
+
+    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/connection closed|Not connected|reset/i);
+    expect(nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
+    expect(fs.existsSync(path.join(node.imageDir, 'node-goes-down.qcow2'))).toBe(false);
   });
 
   it('fails the job when the node presents a different host key, and marks nothing installed', async () => {

@@ -1,13 +1,29 @@
+import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { createUser, loadUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, dataCenters, images, roleGrants } from '@/lib/db/schema';
+import type { Role } from '@/lib/db/enums';
+import { auditEvents, credentials, dataCenters, images, jobs, nodes, roleGrants } from '@/lib/db/schema';
+import { getImage, listImages } from '@/lib/images/queries';
+import { installImage } from '@/lib/install/operations';
+import { getJobView, listJobs } from '@/lib/jobs/queries';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { getDataCenter, listDataCenters, listNodesOfDataCenter } from '@/lib/locations/queries';
+import { probeNode, testNodeConnection } from '@/lib/nodes/operations';
+import { getNodeDetails } from '@/lib/nodes/queries';
 import { createImage } from '@/lib/images/operations';
 import { createDataCenter } from '@/lib/locations/operations';
 import { now } from '@/lib/clock';
 import { createDataCenterAs, createSuperAdmin, run } from '../support/portal';
+import { runOk } from '@/scripts/lib/portal-seed';
+
+async function userWithGrant(username: string, role: Role, dataCenterId: string): Promise<UserContext> {
+  const id = await createUser({ username, password: 'long enough password' });
+  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
+  return loadUserContext(id)!;
+}
 
 /** The wrapper asks the policy on the server: a refused call changes nothing and is audited as denied. */
 describe('operations enforce the policy and audit every outcome', () => {
@@ -30,13 +46,8 @@ describe('operations enforce the policy and audit every outcome', () => {
 
   beforeAll(async () => {
     dataCenterId = await createDataCenterAs(await createSuperAdmin());
-    const grant = async (username: string, role: 'DCAdmin' | 'ImageAdmin') => {
-      const id = await createUser({ username, password: 'long enough password' });
-      getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
-      return loadUserContext(id)!;
-    };
-    dcAdmin = await grant('dc-admin', 'DCAdmin');
-    imageAdmin = await grant('image-admin', 'ImageAdmin');
+    dcAdmin = await userWithGrant('dc-admin', 'DCAdmin', dataCenterId);
+    imageAdmin = await userWithGrant('image-admin', 'ImageAdmin', dataCenterId);
   });
 
   it('refuses a DCAdmin creating a data center, changing nothing', async () => {
@@ -77,4 +88,73 @@ describe('operations enforce the policy and audit every outcome', () => {
     const result = await run(createImage, image('bound-here', dataCenterId), imageAdmin);
     expect(result).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { name: ['An image named "bound-here" already exists.'] } });
   });
+
+  describe('installs and node operations', () => {
+    let nodeId: string;
+    let globalImageId: string;
+    let boundImageId: string;
+
+    beforeAll(async () => {
+      nodeId = insertNode(dataCenterId);
+      const superAdmin = await createSuperAdmin();
+      globalImageId = (await runOk(createImage, image('global-image'), superAdmin)).id;
+      boundImageId = (await runOk(createImage, image('bound-image', dataCenterId), imageAdmin)).id;
+    });
+    const jobsFor = (imageId: string) => getDb().select().from(jobs).where(eq(jobs.imageId, imageId)).all();
+
+    it('refuses an ImageAdmin installing an image not attached to their data center', async () => {
+      const result = await run(installImage, { imageId: globalImageId, nodeId }, imageAdmin);
+      expect(result).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(jobsFor(globalImageId)).toEqual([]);
+      expect(lastAudit('image.install.enqueue')).toMatchObject({ userId: imageAdmin.id, outcome: 'denied', dataCenterId });
+    });
+
+    it('refuses a DCAdmin installing anything', async () => {
+      const result = await run(installImage, { imageId: boundImageId, nodeId }, dcAdmin);
+      expect(result).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(jobsFor(boundImageId)).toEqual([]);
+    });
+
+    it('lets an ImageAdmin install an image of their data center on its nodes', async () => {
+      const { jobId } = await runOk(installImage, { imageId: boundImageId, nodeId }, imageAdmin);
+      expect(jobsFor(boundImageId).map((j) => j.id)).toEqual([jobId]);
+      await getJobRunner().waitFor(jobId); // the node is not reachable; the job fails on its own
+    });
+
+    it('refuses node registration and connection tests to anyone but SuperAdmins', async () => {
+      const probe = { dataCenterId, name: 'n2', host: '127.0.0.9', port: '22', sshUser: 'u', imageDir: '/srv/images', privateKey: 'x' };
+      expect(await run(probeNode, probe, imageAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(await run(testNodeConnection, { nodeId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(lastAudit('node.test-connection')).toMatchObject({ outcome: 'denied', targetId: nodeId });
+    });
+
+    it('shows users of another data center nothing of this one', async () => {
+      const outsider = await userWithGrant('outsider', 'ImageAdmin', await createDataCenterAs(await createSuperAdmin()));
+      expect(getDataCenter(outsider, dataCenterId)).toBeNull();
+      expect(listDataCenters(outsider).map((dc) => dc.id)).not.toContain(dataCenterId);
+      expect(listNodesOfDataCenter(outsider, dataCenterId)).toEqual([]);
+      expect(getNodeDetails(outsider, nodeId)).toBeNull();
+      expect(getImage(outsider, boundImageId)).toBeNull();
+      expect(listImages(outsider).map((i) => i.name)).not.toContain('bound-image');
+      const [job] = jobsFor(boundImageId);
+      expect(getJobView(outsider, job!.id)).toBeNull();
+      expect(listJobs(outsider)).toEqual([]);
+      // …while the data center's own users see it.
+      expect(getImage(dcAdmin, boundImageId)).not.toBeNull();
+      expect(getJobView(dcAdmin, job!.id)).not.toBeNull();
+    });
+  });
 });
+
+/** A node row for policy checks; nothing listens at its address. */
+function insertNode(dataCenterId: string): string {
+  const at = now();
+  const credentialId = crypto.randomUUID();
+  const nodeId = crypto.randomUUID();
+  getDb().insert(credentials).values({ id: credentialId, name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+  getDb()
+    .insert(nodes)
+    .values({ id: nodeId, dataCenterId, name: 'policy-node', host: '127.0.0.9', port: 1, sshUser: 'u', credentialId, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, imageDir: '/srv/images', createdAt: at, updatedAt: at })
+    .run();
+  return nodeId;
+}

@@ -45,3 +45,12 @@ export async function installAndWait(user: UserContext, imageId: string, nodeId:
   await getJobRunner().waitFor(jobId);
   return getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
 }
+
+/** Waits for a condition that a background job makes true, failing after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
