@@ -6,6 +6,9 @@
  * The template's literal parts are trusted program text written here in the code; every interpolated
  * value is quoted as a single POSIX shell word, whatever it contains. A `ShellCommand` can only be
  * made by `sh`, and the SSH layer only runs `ShellCommand`s, so an unquoted value cannot reach a node.
+ *
+ * sshd runs every command through the SSH user's login shell, so that shell must be POSIX (sh,
+ * dash, bash, ksh, zsh); csh and fish quote differently.
  */
 export class ShellCommand {
   /** Private by convention: build with `sh`. */

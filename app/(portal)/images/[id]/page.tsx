@@ -7,7 +7,7 @@ import { Card, Details, Mono, PageHeader, Section } from '@/components/ui/layout
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { requireUser } from '@/lib/auth/session';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatBytes, formatDateTime, redactUrlCredentials } from '@/lib/format';
 import { getImage, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
 import { listJobs } from '@/lib/jobs/queries';
 
@@ -43,7 +43,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
             ['Container format', image.containerFormat],
             ['Minimum disk', `${image.minDiskGb} GB`],
             ['Size', formatBytes(image.sizeBytes)],
-            ['Source URL', <Mono key="u">{image.sourceUrl ?? 'portal image store'}</Mono>],
+            ['Source URL', <Mono key="u">{image.sourceUrl ? redactUrlCredentials(image.sourceUrl) : 'portal image store'}</Mono>],
             ['SHA-256', <Mono key="s">{image.sha256 ?? '—'}</Mono>],
             ['MD5', <Mono key="m">{image.md5 ?? '—'}</Mono>],
             ['Created', formatDateTime(image.createdAt)],
