@@ -64,7 +64,7 @@ export async function ensureFirstAdmin(env: { adminUser?: string; adminPassword?
   const password = env.adminPassword ?? generatePassword();
   await createUser({ username, name: 'Administrator', password, isSuperAdmin: true });
   if (env.adminPassword) {
-    console.log(`[portal] Created SuperAdmin "${username}" from PORTAL_ADMIN_USER/PORTAL_ADMIN_PASSWORD.`);
+    console.log(`[portal] Created SuperAdmin "${username}" with the configured password.`);
   } else {
     console.log(
       `[portal] Created SuperAdmin "${username}" with password: ${password}\n` +
