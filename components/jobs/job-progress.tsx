@@ -1,11 +1,12 @@
 'use client';
 
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { useQuery } from '@tanstack/react-query';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
-import { isJobLive, type JobSnapshot } from '@/lib/jobs/snapshot';
+import { isJobActive } from '@/lib/db/enums';
+import type { JobSnapshot } from '@/lib/jobs/snapshot';
 import { useTransferRate } from './use-transfer-rate';
 
 async function fetchJob(id: string): Promise<JobSnapshot> {
@@ -20,9 +21,9 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
     queryKey: ['job', initial.id],
     queryFn: () => fetchJob(initial.id),
     initialData: initial,
-    refetchInterval: (query) => (query.state.data && isJobLive(query.state.data.status) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data && isJobActive(query.state.data.status) ? 1000 : false),
   });
-  const live = isJobLive(job.status);
+  const live = isJobActive(job.status);
   const rate = useTransferRate(job.bytesDone, live && job.phase === 'transfer');
   const eta = rate && job.bytesTotal ? (job.bytesTotal - job.bytesDone) / rate : null;
 
@@ -55,8 +56,8 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
         )}
         {error && <p className="mt-2 text-sm text-amber-700">{error.message} Retrying.</p>}
         <dl className="mt-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
-          <Meta label="Image">{job.imageId ? <Link className="text-sky-700 hover:underline" href={`/images/${job.imageId}`}>{job.imageName}</Link> : '—'}</Meta>
-          <Meta label="Node">{job.nodeId ? <Link className="text-sky-700 hover:underline" href={`/nodes/${job.nodeId}`}>{job.nodeName}</Link> : '—'}</Meta>
+          <Meta label="Image">{job.imageId ? <TextLink href={`/images/${job.imageId}`}>{job.imageName}</TextLink> : '—'}</Meta>
+          <Meta label="Node">{job.nodeId ? <TextLink href={`/nodes/${job.nodeId}`}>{job.nodeName}</TextLink> : '—'}</Meta>
           <Meta label="Started">{formatDateTime(job.startedAt ? new Date(job.startedAt) : null)}</Meta>
           <Meta label="Finished">{formatDateTime(job.finishedAt ? new Date(job.finishedAt) : null)}</Meta>
         </dl>

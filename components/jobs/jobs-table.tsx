@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
@@ -15,9 +15,9 @@ export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; capti
       {jobs.map(({ job, imageName, nodeName, createdByName }) => (
         <tr key={job.id}>
           <Td>
-            <Link href={`/jobs/${job.id}`} className="font-mono text-xs text-sky-700 hover:underline">
+            <TextLink href={`/jobs/${job.id}`} className="font-mono text-xs">
               {job.id.slice(0, 8)}
-            </Link>
+            </TextLink>
           </Td>
           <Td>{job.kind}</Td>
           <Td>

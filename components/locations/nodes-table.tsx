@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
@@ -17,9 +17,9 @@ export function NodesTable({ nodes, emptyHint }: { nodes: NodeRow[]; emptyHint: 
       {nodes.map((n) => (
         <tr key={n.id}>
           <Td>
-            <Link href={`/nodes/${n.id}`} className="font-medium text-sky-700 hover:underline">
+            <TextLink href={`/nodes/${n.id}`} className="font-medium">
               {n.name}
-            </Link>
+            </TextLink>
           </Td>
           <Td>
             <StatusBadge status={n.status} />

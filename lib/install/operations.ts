@@ -3,26 +3,12 @@ import { and, eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { nodeImages } from '@/lib/db/schema';
+import { ConflictError, ValidationError } from '@/lib/errors';
 import { installImageSchema } from '@/lib/images/schemas';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { findActiveJob, insertJob } from '@/lib/jobs/store';
-import { setNodeImageState } from './node-images';
-
-function loadInstallTargets(imageId: string, nodeId: string) {
-  const db = getDb();
-  const image = db.select().from(images).where(eq(images.id, imageId)).get();
-  if (!image) throw new NotFoundError('The image');
-  const node = db.select().from(nodes).where(eq(nodes.id, nodeId)).get();
-  if (!node) throw new NotFoundError('The node');
-  const attached = db
-    .select({ id: imageDataCenters.imageId })
-    .from(imageDataCenters)
-    .where(and(eq(imageDataCenters.imageId, imageId), eq(imageDataCenters.dataCenterId, node.dataCenterId)))
-    .get();
-  return { image, node, imageAttached: Boolean(attached) };
-}
+import { loadInstallTargets, setNodeImageState } from './node-images';
 
 function currentState(tx: Pick<ReturnType<typeof getDb>, 'select'>, nodeId: string, imageId: string) {
   return tx

@@ -5,14 +5,14 @@ import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { images, nodes } from '@/lib/db/schema';
-import { errorMessage, NotFoundError, UnavailableError } from '@/lib/errors';
+import { errorMessage, UnavailableError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
 import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import { buildManifest, imageFileName } from './manifest';
-import { setNodeImageState } from './node-images';
+import { loadInstallTargets, setNodeImageState } from './node-images';
 import * as remote from './remote';
 
 type Image = typeof images.$inferSelect;
@@ -26,7 +26,7 @@ const PROGRESS_POLL_MS = 1000;
  * the node image failed, and fails the job with the reason.
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const { image, node } = loadTargets(ctx.job.imageId, ctx.job.nodeId);
+  const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   try {
     const files = imageFilesOnNode(node.imageDir, imageFileName(image));
     setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
@@ -176,13 +176,4 @@ function auditInstall(ctx: JobContext, image: Image, node: Node, outcome: 'ok' |
     outcome,
     details: { nodeId: node.id, jobId: ctx.job.id, ...details },
   });
-}
-
-function loadTargets(imageId: string | null, nodeId: string | null): { image: Image; node: Node } {
-  const db = getDb();
-  const image = imageId ? db.select().from(images).where(eq(images.id, imageId)).get() : undefined;
-  const node = nodeId ? db.select().from(nodes).where(eq(nodes.id, nodeId)).get() : undefined;
-  if (!image) throw new NotFoundError('The image of this job');
-  if (!node) throw new NotFoundError('The node of this job');
-  return { image, node };
 }

@@ -1,10 +1,10 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import type { JobKind } from '@/lib/db/enums';
+import { isJobActive, type JobKind } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
 import { runInstallJob } from '@/lib/install/pipeline';
 import { JobContext } from './context';
-import { ACTIVE_STATUSES, claimJob, finishJob, getJobStatus, listQueuedJobs, type JobRow } from './store';
+import { claimJob, finishJob, getJobStatus, listQueuedJobs, type JobRow } from './store';
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
@@ -67,7 +67,7 @@ export class JobRunner {
     for (;;) {
       const running = this.active.get(jobId);
       if (running) await running.done;
-      else if (!ACTIVE_STATUSES.includes(getJobStatus(jobId) as never)) return;
+      else if (!isJobActive(getJobStatus(jobId))) return;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -46,8 +46,3 @@ export function toJobSnapshot(view: JobView): JobSnapshot {
     events: view.events.map((e) => ({ id: e.id, at: e.at.toISOString(), level: e.level, message: e.message })),
   };
 }
-
-/** Jobs in these states may still change, so their page keeps polling. */
-export function isJobLive(status: JobStatus): boolean {
-  return status === 'queued' || status === 'running';
-}

@@ -2,15 +2,13 @@ import 'server-only';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import type { JobKind, LogLevel } from '@/lib/db/enums';
+import { ACTIVE_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
 import { jobEvents, jobs, nodeImages } from '@/lib/db/schema';
 
 /** Durable job rows (DESIGN §2 Job): every state change of a job is written here first. */
 
 export type JobRow = typeof jobs.$inferSelect;
 type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
-
-export const ACTIVE_STATUSES = ['queued', 'running'] as const;
 
 export function insertJob(
   tx: Tx,
@@ -37,7 +35,7 @@ export function findActiveJob(tx: Tx, nodeId: string, imageId: string): JobRow |
   return tx
     .select()
     .from(jobs)
-    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, ACTIVE_STATUSES)))
+    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, ACTIVE_JOB_STATUSES)))
     .get();
 }
 

@@ -1,7 +1,5 @@
 /** Helpers for integration tests that drive the portal's real domain operations. */
 import { eq } from 'drizzle-orm';
-import type { z } from 'zod';
-import { runOperation, type Operation } from '@/lib/actions/operation';
 import { createUser, loadUserContext } from '@/lib/auth/users';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
@@ -15,9 +13,8 @@ import type { SshNode } from '@/scripts/lib/sshd-node';
 
 export { expectOk } from '@/scripts/lib/portal-seed';
 
-export async function run<S extends z.ZodType, R>(op: Operation<S, R>, input: unknown, user: UserContext | null) {
-  return runOperation(op, input, user);
-}
+/** Runs an operation as the UI and API do: parse, authorize, run, audit. */
+export { runOperation as run } from '@/lib/actions/operation';
 
 let counter = 0;
 

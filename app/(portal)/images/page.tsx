@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -31,9 +31,9 @@ export default async function ImagesPage() {
         {images.map((image) => (
           <tr key={image.id}>
             <Td>
-              <Link href={`/images/${image.id}`} className="font-medium text-sky-700 hover:underline">
+              <TextLink href={`/images/${image.id}`} className="font-medium">
                 {image.name}
-              </Link>
+              </TextLink>
             </Td>
             <Td>{image.version}</Td>
             <Td>{image.osType}</Td>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { CreateDataCenterForm } from '@/components/locations/create-data-center-form';
 import { Card, PageHeader, Section } from '@/components/ui/layout';
 import { Table, Td } from '@/components/ui/table';
@@ -26,9 +26,9 @@ export default async function LocationsPage() {
           {dataCenters.map((dc) => (
             <tr key={dc.id}>
               <Td>
-                <Link href={`/locations/${dc.id}`} className="font-medium text-sky-700 hover:underline">
+                <TextLink href={`/locations/${dc.id}`} className="font-medium">
                   {dc.name}
-                </Link>
+                </TextLink>
               </Td>
               <Td className="font-mono text-xs">{dc.code}</Td>
               <Td>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
 import { InstallForm } from '@/components/images/install-form';
 import { JobsTable } from '@/components/jobs/jobs-table';
@@ -68,9 +68,9 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
           {nodesWithImage.map((n) => (
             <tr key={n.nodeId} data-testid={`node-image-${n.nodeName}`}>
               <Td>
-                <Link href={`/nodes/${n.nodeId}`} className="font-medium text-sky-700 hover:underline">
+                <TextLink href={`/nodes/${n.nodeId}`} className="font-medium">
                   {n.nodeName}
-                </Link>
+                </TextLink>
               </Td>
               <Td>{n.dataCenterName}</Td>
               <Td>
@@ -84,7 +84,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
                 <Mono>{n.verifiedSha256 ?? '—'}</Mono>
               </Td>
               <Td className="whitespace-nowrap">{formatDateTime(n.installedAt)}</Td>
-              <Td>{n.lastJobId ? <Link href={`/jobs/${n.lastJobId}`} className="text-sky-700 hover:underline">view</Link> : '—'}</Td>
+              <Td>{n.lastJobId ? <TextLink href={`/jobs/${n.lastJobId}`}>view</TextLink> : '—'}</Td>
             </tr>
           ))}
         </Table>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
 import { TestConnectionButton } from '@/components/nodes/test-connection-button';
 import { Details, Mono, PageHeader, Section } from '@/components/ui/layout';
@@ -62,9 +62,9 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
           {imagesOnNode.map((i) => (
             <tr key={i.imageId}>
               <Td>
-                <Link href={`/images/${i.imageId}`} className="font-medium text-sky-700 hover:underline">
+                <TextLink href={`/images/${i.imageId}`} className="font-medium">
                   {i.name}
-                </Link>{' '}
+                </TextLink>{' '}
                 <span className="text-slate-500">{i.version}</span>
               </Td>
               <Td>
@@ -76,7 +76,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
               </Td>
               <Td>{formatBytes(i.sizeBytes)}</Td>
               <Td className="whitespace-nowrap">{formatDateTime(i.installedAt)}</Td>
-              <Td>{i.lastJobId ? <Link href={`/jobs/${i.lastJobId}`} className="text-sky-700 hover:underline">view</Link> : '—'}</Td>
+              <Td>{i.lastJobId ? <TextLink href={`/jobs/${i.lastJobId}`}>view</TextLink> : '—'}</Td>
             </tr>
           ))}
         </Table>
