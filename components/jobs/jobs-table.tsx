@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react';
 import { TextLink } from '@/components/ui/text-link';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import type { JobListItem } from '@/lib/jobs/queries';
 
-export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; caption: string; empty: string }) {
+export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; caption: string; empty: ReactNode }) {
   return (
     <Table
       caption={caption}

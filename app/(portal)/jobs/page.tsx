@@ -1,17 +1,70 @@
 import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { JobFilters } from '@/components/jobs/job-filters';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { PageHeader } from '@/components/ui/layout';
+import { Pagination } from '@/components/ui/pagination';
+import { TextLink } from '@/components/ui/text-link';
 import { requireUser } from '@/lib/auth/session';
-import { listJobs } from '@/lib/jobs/queries';
+import { listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { DEFAULT_JOB_PAGE_SIZE, hasFilters, parseJobSearchParams } from '@/lib/jobs/schemas';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
-export default async function JobsPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function JobsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
+  const options = listJobFilterOptions(user);
+  const known = { nodeIds: options.nodes.map((n) => n.id), imageIds: options.images.map((i) => i.id) };
+  const { filters, page, pageSize, ignored } = parseJobSearchParams(await searchParams, known);
+  const result = listJobsPage(user, { ...filters, page, pageSize });
+  const filtered = hasFilters(filters);
   return (
     <>
-      <PageHeader title="Jobs" description="Installs and other long-running work, newest first (the last 100)." />
-      <JobsTable jobs={listJobs(user)} caption="Jobs" empty="No jobs yet. Installing an image on a node starts one." />
+      <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
+      <JobFilters filters={filters} pageSize={pageSize} options={options} />
+      {ignored.length > 0 && (
+        <Notice>
+          Ignored {ignored.length === 1 ? 'a filter' : 'filters'} that {ignored.length === 1 ? 'is' : 'are'} not valid
+          here: {ignored.join(', ')}.
+        </Notice>
+      )}
+      {page > result.page && result.total > 0 && (
+        <Notice>
+          There is no page {page} of these jobs; showing the last page, {result.page}.
+        </Notice>
+      )}
+      <JobsTable
+        jobs={result.rows}
+        caption={result.pageCount > 1 ? `Jobs, page ${result.page} of ${result.pageCount}` : 'Jobs'}
+        empty={
+          filtered ? (
+            <>
+              No jobs match these filters. <TextLink href="/jobs">Clear filters</TextLink>
+            </>
+          ) : (
+            'No jobs yet. Installing an image on a node starts one.'
+          )
+        }
+      />
+      <Pagination
+        pathname="/jobs"
+        params={{ ...filters, pageSize: pageSize === DEFAULT_JOB_PAGE_SIZE ? undefined : pageSize }}
+        page={result.page}
+        pageCount={result.pageCount}
+        pageSize={result.pageSize}
+        total={result.total}
+      />
     </>
+  );
+}
+
+/** A polite note about how the page read its URL; announced, but it does not interrupt. */
+function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      {children}
+    </p>
   );
 }

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { JOB_KINDS, JOB_STATUSES, type JobKind, type JobStatus } from '@/lib/db/enums';
+
+/**
+ * The Jobs page's search params. They come from a URL anyone can edit, so nothing here throws:
+ * a value that does not parse is dropped and named in `ignored`, and the page says so.
+ */
+
+export const JOB_PAGE_SIZES = [10, 25, 50, 100] as const;
+export const DEFAULT_JOB_PAGE_SIZE = 25;
+// Far beyond any real listing; it only keeps absurd numbers out of the OFFSET arithmetic.
+const MAX_PAGE = 1_000_000;
+
+export type JobListFilters = {
+  status?: JobStatus;
+  kind?: JobKind;
+  nodeId?: string;
+  imageId?: string;
+};
+
+export type JobSearch = { filters: JobListFilters; page: number; pageSize: number };
+
+/** The field names as the page shows them, so a notice can say what it ignored. */
+const LABELS = { status: 'status', kind: 'kind', nodeId: 'node', imageId: 'image', page: 'page', pageSize: 'page size' } as const;
+type Field = keyof typeof LABELS;
+
+type RawParams = Record<string, string | string[] | undefined>;
+
+// The filter form sends '' for "Any"; that means "no filter", not an invalid value.
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int().min(1).max(max).optional());
+
+function fieldSchemas(known: { nodeIds: readonly string[]; imageIds: readonly string[] }) {
+  // Node and image ids count only when they are among the options the user may see, so an id
+  // from elsewhere (or a made-up one) neither filters silently to nothing nor probes existence.
+  const oneOf = (ids: readonly string[]) => z.preprocess(blank, z.string().refine((v) => ids.includes(v)).optional());
+  return {
+    status: z.preprocess(blank, z.enum(JOB_STATUSES).optional()),
+    kind: z.preprocess(blank, z.enum(JOB_KINDS).optional()),
+    nodeId: oneOf(known.nodeIds),
+    imageId: oneOf(known.imageIds),
+    page: wholeNumber(MAX_PAGE),
+    pageSize: z.preprocess(
+      blank,
+      z.coerce
+        .number()
+        .refine((n) => (JOB_PAGE_SIZES as readonly number[]).includes(n))
+        .optional(),
+    ),
+  } satisfies Record<Field, z.ZodType>;
+}
+
+/** Parses the Jobs page's search params; returns the usable values and the labels of those it dropped. */
+export function parseJobSearchParams(
+  raw: RawParams,
+  known: { nodeIds: readonly string[]; imageIds: readonly string[] },
+): JobSearch & { ignored: string[] } {
+  const schemas = fieldSchemas(known);
+  const ignored: string[] = [];
+  const value = <F extends Field>(field: F): z.infer<(typeof schemas)[F]> | undefined => {
+    // A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts.
+    const input = Array.isArray(raw[field]) ? raw[field][0] : raw[field];
+    const parsed = schemas[field].safeParse(input);
+    if (parsed.success) return parsed.data as z.infer<(typeof schemas)[F]>;
+    ignored.push(LABELS[field]);
+    return undefined;
+  };
+  const filters: JobListFilters = {
+    status: value('status'),
+    kind: value('kind'),
+    nodeId: value('nodeId'),
+    imageId: value('imageId'),
+  };
+  const page = value('page') ?? 1;
+  const pageSize = value('pageSize') ?? DEFAULT_JOB_PAGE_SIZE;
+  // Drop absent keys, so `filters` compares and serialises as only what is set.
+  for (const key of Object.keys(filters) as (keyof JobListFilters)[]) if (filters[key] === undefined) delete filters[key];
+  return { filters, page, pageSize, ignored };
+}
+
+export function hasFilters(filters: JobListFilters): boolean {
+  return Object.values(filters).some((v) => v !== undefined);
+}
