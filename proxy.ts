@@ -9,6 +9,11 @@ const { auth } = NextAuth(baseAuthConfig);
  */
 export default auth;
 
+/**
+ * Route handlers under /api/ check the session themselves (401 JSON), and must not pass through
+ * the proxy: Next buffers a proxied request body up to proxyClientMaxBodySize and cuts the rest,
+ * which would truncate image uploads.
+ */
 export const config = {
-  matcher: ['/((?!api/auth|_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)'],
 };

@@ -3,7 +3,12 @@
 import { serverAction } from '@/lib/actions/server-action';
 import { createImage } from './operations';
 
-export const createImageAction = serverAction(createImage, {
-  revalidate: () => ['/images'],
-  redirectTo: (r) => `/images/${r.id}`,
-});
+const revalidate = () => ['/images'];
+const createAndShow = serverAction(createImage, { revalidate, redirectTo: (r) => `/images/${r.id}` });
+// The browser still has to push the file, so it needs the new id back rather than a redirect.
+const createAndAwaitUpload = serverAction(createImage, { revalidate });
+
+export async function createImageAction(prev: unknown, input: FormData | Record<string, unknown>) {
+  const source = input instanceof FormData ? input.get('source') : input.source;
+  return source === 'upload' ? createAndAwaitUpload(prev, input) : createAndShow(prev, input);
+}

@@ -9,8 +9,10 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { createImageSchema, type CreateImageInput } from './schemas';
 
 /**
- * Registers an image whose file nodes download from its source URL. A DC-bound image is attached to
- * its own data center at once; a global one is attached later, per data center.
+ * Registers an image. With the url source nodes download the file from its source URL; with the
+ * upload source the image waits, `pending` and without a file, for the browser to push the file
+ * into the portal's store (lib/store/upload.ts), which verifies it against any checksum given here.
+ * A DC-bound image is attached to its own data center at once; a global one later, per data center.
  */
 export const createImage = defineOperation({
   name: 'image.create',
@@ -28,18 +30,23 @@ export const createImage = defineOperation({
     }
     const id = newId();
     const at = now();
+    const { source, ...fields } = input;
+    const upload = source === 'upload';
     db.transaction((tx) => {
       tx.insert(images)
         .values({
           id,
-          ...input,
+          ...fields,
+          sourceUrl: upload ? null : fields.sourceUrl,
+          // The real size and checksums come from the upload itself.
+          sizeBytes: upload ? null : fields.sizeBytes,
           alias: input.alias ?? null,
           description: input.description ?? '',
           minDiskGb: input.minDiskGb ?? 0,
           dcBoundId: input.dcBoundId ?? null,
           ownerId: user.id,
           access: 'public',
-          status: 'ok',
+          status: upload ? 'pending' : 'ok',
           tags: [],
           createdAt: at,
           updatedAt: at,
@@ -49,9 +56,9 @@ export const createImage = defineOperation({
         tx.insert(imageDataCenters).values({ imageId: id, dataCenterId: input.dcBoundId, attachedAt: at, attachedBy: user.id }).run();
       }
     });
-    return { id };
+    return { id, awaitsUpload: upload };
   },
-  audited: (result) => ({ targetId: result.id }),
+  audited: (result, input) => ({ targetId: result.id, details: { name: input.name, version: input.version, source: input.source } }),
 });
 
 function assertImageIsNew(input: CreateImageInput): void {

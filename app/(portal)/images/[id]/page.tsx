@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
 import { InstallForm } from '@/components/images/install-form';
+import { UploadFile } from '@/components/images/upload-file';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { Card, Details, Mono, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
+import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime, redactUrlCredentials } from '@/lib/format';
 import { getImage, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
@@ -20,6 +22,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
   if (!found) notFound();
   const { image } = found;
   const nodesWithImage = listNodesWithImage(user, id);
+  const awaitingUpload = image.status === 'pending' && !image.sourceUrl && !image.storeFile;
   const targets = image.status === 'ok' && image.access !== 'deleted' ? listInstallTargets(user, id) : [];
   return (
     <>
@@ -43,7 +46,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
             ['Container format', image.containerFormat],
             ['Minimum disk', `${image.minDiskGb} GB`],
             ['Size', formatBytes(image.sizeBytes)],
-            ['Source URL', <Mono key="u">{image.sourceUrl ? redactUrlCredentials(image.sourceUrl) : 'portal image store'}</Mono>],
+            ['Source', <ImageSource key="u" image={image} />],
             ['SHA-256', <Mono key="s">{image.sha256 ?? '—'}</Mono>],
             ['MD5', <Mono key="m">{image.md5 ?? '—'}</Mono>],
             ['Created', formatDateTime(image.createdAt)],
@@ -51,6 +54,16 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
           ]}
         />
       </Section>
+      {awaitingUpload && (
+        <Section title="Waiting for the upload">
+          <Card>
+            <p className="mb-4 text-sm text-slate-700" data-testid="awaiting-upload">
+              Waiting for the upload… This image has no file yet; it becomes usable once its file is uploaded and verified.
+            </p>
+            {can(user, 'image.manage', { image }) && <UploadFile imageId={image.id} />}
+          </Card>
+        </Section>
+      )}
       {(targets.length > 0 || user.isSuperAdmin) && (
         <Section title="Install on a node">
           <Card>
@@ -94,4 +107,11 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       </Section>
     </>
   );
+}
+
+/** Where nodes get the file: a URL they download, or the portal's own store, which pushes it. */
+function ImageSource({ image }: { image: { sourceUrl: string | null; storeFile: string | null; sizeBytes: number | null } }) {
+  if (image.sourceUrl) return <Mono>{redactUrlCredentials(image.sourceUrl)}</Mono>;
+  if (image.storeFile) return <span data-testid="image-source">Portal image store (uploaded, {formatBytes(image.sizeBytes)})</span>;
+  return <span data-testid="image-source">Portal image store (waiting for the upload…)</span>;
 }

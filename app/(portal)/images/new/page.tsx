@@ -17,7 +17,7 @@ export default async function NewImagePage() {
   if (bindingOptions.length === 0) notFound();
   return (
     <>
-      <PageHeader breadcrumb={[{ href: '/images', label: 'Images' }]} title="New image" description="Register an image that nodes download from a URL." />
+      <PageHeader breadcrumb={[{ href: '/images', label: 'Images' }]} title="New image" description="Register an image that nodes download from a URL, or upload its file into the portal's image store." />
       <Card>
         <CreateImageForm bindingOptions={bindingOptions} />
       </Card>

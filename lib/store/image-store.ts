@@ -1,0 +1,159 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { getConfig } from '@/lib/config';
+import { ValidationError } from '@/lib/errors';
+
+/**
+ * The portal's own image store (DESIGN §2 "Source"): uploaded files live flat in
+ * `$PORTAL_DATA_DIR/images`, one per image, named by the image id so no user text reaches a path.
+ */
+
+/** Plain file names only: no separators, no `.`/`..`, nothing hidden, nothing a shell would trip on. */
+const STORE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export type ReceivedImage = { storeFile: string; sizeBytes: number; sha256: string; md5: string };
+export type ExpectedChecksums = { sha256?: string | null; md5?: string | null };
+export type UploadBody = ReadableStream<Uint8Array> | Readable | null;
+
+export function imageStoreDir(): string {
+  return getConfig().imageStoreDir;
+}
+
+/** The absolute path of a file inside the store; refuses any name that could leave it. */
+export function storedImagePath(storeFile: string): string {
+  if (!STORE_FILE.test(storeFile) || storeFile.includes('..')) {
+    throw new ValidationError(`"${storeFile}" is not a valid file name in the image store.`);
+  }
+  const dir = imageStoreDir();
+  const full = path.join(dir, storeFile);
+  // Belt and braces: the pattern already forbids separators, this keeps the promise if it ever changes.
+  if (path.dirname(full) !== dir) throw new ValidationError(`"${storeFile}" is not a valid file name in the image store.`);
+  return full;
+}
+
+/** The final name of an image's file; the disk format makes it recognisable on disk. */
+export function storeFileName(imageId: string, diskFormat: string): string {
+  return `${imageId}.${diskFormat}`;
+}
+
+/** Where an upload is written until it is complete and verified; never read as an image. */
+export function uploadTempPath(imageId: string): string {
+  return storedImagePath(`${imageId}.upload`);
+}
+
+/** Bytes free to unprivileged writers on the store's file system. */
+export async function storeFreeBytes(): Promise<number> {
+  const dir = imageStoreDir();
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const stats = await fs.promises.statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
+type ReceiveOptions = {
+  imageId: string;
+  diskFormat: string;
+  body: UploadBody;
+  /** The announced Content-Length; the body must have exactly this many bytes. */
+  contentLength: number;
+  /** Checksums the user gave; each one given must match what was received. */
+  expected?: ExpectedChecksums;
+  /** Aborts the transfer, e.g. when the client disconnects (request.signal). */
+  signal?: AbortSignal;
+};
+
+/**
+ * Streams an upload into the store, hashing SHA-256 and MD5 in the same pass, and only puts it
+ * under its final name once it is complete, verified and on disk. Any failure, an aborted request
+ * included, removes the partial file: the store holds whole, verified files or nothing.
+ * Memory stays flat: chunks flow through with the stream's own backpressure.
+ */
+export async function receiveImageUpload(options: ReceiveOptions): Promise<ReceivedImage> {
+  const { imageId, diskFormat, contentLength, expected, signal } = options;
+  const storeFile = storeFileName(imageId, diskFormat);
+  const finalPath = storedImagePath(storeFile);
+  const tempPath = uploadTempPath(imageId);
+  await fs.promises.mkdir(imageStoreDir(), { recursive: true, mode: 0o700 });
+
+  const meter = new HashingMeter(contentLength);
+  try {
+    // `flush` fsyncs before close, so the rename below never publishes a file still in the page cache.
+    const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
+    await pipeline(toNodeReadable(options.body), meter, sink, { signal });
+    if (meter.bytes !== contentLength) {
+      throw new ValidationError(`The upload ended after ${meter.bytes} of ${contentLength} bytes; nothing was stored. Try again.`);
+    }
+    const received = { storeFile, sizeBytes: meter.bytes, ...meter.digests() };
+    verifyChecksums(expected, received);
+    await fs.promises.rename(tempPath, finalPath);
+    await syncDirectory(imageStoreDir());
+    return received;
+  } catch (err) {
+    await fs.promises.rm(tempPath, { force: true });
+    if (signal?.aborted) throw new ValidationError('The upload was cancelled before it finished; nothing was stored.');
+    throw err;
+  }
+}
+
+/** Removes a file from the store, e.g. when the database refused to record it. */
+export async function removeStoredImage(storeFile: string): Promise<void> {
+  await fs.promises.rm(storedImagePath(storeFile), { force: true });
+}
+
+/** Counts and hashes the bytes passing through; refuses more bytes than were announced. */
+class HashingMeter extends Transform {
+  bytes = 0;
+  private readonly sha256 = crypto.createHash('sha256');
+  private readonly md5 = crypto.createHash('md5');
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void) {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      callback(new ValidationError(`The upload is larger than its announced ${this.limit} bytes; nothing was stored.`));
+      return;
+    }
+    this.sha256.update(chunk);
+    this.md5.update(chunk);
+    callback(null, chunk);
+  }
+
+  digests() {
+    return { sha256: this.sha256.digest('hex'), md5: this.md5.digest('hex') };
+  }
+}
+
+function verifyChecksums(expected: ExpectedChecksums | undefined, received: ReceivedImage): void {
+  for (const [label, key] of [['SHA-256', 'sha256'], ['MD5', 'md5']] as const) {
+    const want = expected?.[key]?.toLowerCase();
+    if (want && want !== received[key]) {
+      throw new ValidationError(
+        `Checksum mismatch: the ${label} given for this image is ${want}, but the uploaded file's is ${received[key]}. The file was discarded.`,
+      );
+    }
+  }
+}
+
+function toNodeReadable(body: UploadBody): Readable {
+  if (!body) return Readable.from([]);
+  if (body instanceof Readable) return body;
+  // The DOM and node:stream/web stream types describe the same runtime object.
+  return Readable.fromWeb(body as unknown as NodeWebReadableStream<Uint8Array>);
+}
+
+/** Makes the rename itself durable across a power loss. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

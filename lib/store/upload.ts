@@ -1,0 +1,114 @@
+import 'server-only';
+import { and, eq, isNull } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record';
+import { authorize, type UserContext } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { images } from '@/lib/db/schema';
+import { DomainError, ForbiddenError } from '@/lib/errors';
+import { formatBytes } from '@/lib/format';
+import { getImage } from '@/lib/images/queries';
+import { receiveImageUpload, removeStoredImage, storeFreeBytes, type UploadBody } from './image-store';
+
+export type UploadOutcome =
+  | { ok: true; status: 200; sha256: string; md5: string; sizeBytes: number }
+  | { ok: false; status: number; error: string };
+
+/** A refusal with the HTTP status the route answers with; `code` picks the audit outcome. */
+class UploadRefused extends DomainError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(status === 401 || status === 403 ? 'forbidden' : 'invalid', message);
+  }
+}
+
+/** Images receiving an upload in this process; a second upload to the same image waits its turn. */
+const uploadsInProgress = new Set<string>();
+
+type UploadRequest = {
+  body: UploadBody;
+  /** The request's Content-Length; null when the client sent none. */
+  contentLength: number | null;
+  /** The request's Content-Type, if any; only a raw octet stream is an image file. */
+  contentType?: string | null;
+  signal?: AbortSignal;
+};
+
+/**
+ * Push mode: puts the file of an image created with the "upload" source into the image store.
+ * Shared by the route handler and the tests, so they exercise everything but the session cookie.
+ * Exactly one audit event per call; on any failure the image stays pending with no file.
+ */
+export async function uploadImageFile(user: UserContext | null, imageId: string, request: UploadRequest): Promise<UploadOutcome> {
+  let dataCenterId: string | null = null;
+  const audit = (outcome: 'ok' | 'denied' | 'error', details: Record<string, unknown>) =>
+    recordAudit({ userId: user?.id ?? null, action: 'image.upload', targetType: 'image', targetId: imageId, dataCenterId, outcome, details });
+
+  let claimed = false;
+  try {
+    if (!user) throw new UploadRefused(401, 'You must sign in first.');
+    const found = getImage(user, imageId);
+    if (!found) throw new UploadRefused(404, 'The image was not found.');
+    const { image } = found;
+    dataCenterId = image.dcBoundId;
+    authorize(user, 'image.manage', { image });
+    if (request.contentType && !request.contentType.toLowerCase().startsWith('application/octet-stream')) {
+      throw new UploadRefused(415, 'Send the file itself as the body, with Content-Type application/octet-stream.');
+    }
+    const contentLength = request.contentLength;
+    if (contentLength === null) throw new UploadRefused(411, 'Send the file with a Content-Length header.');
+    if (contentLength === 0) throw new UploadRefused(400, 'The file is empty.');
+    if (image.status !== 'pending' || image.storeFile) {
+      throw new UploadRefused(409, 'This image already has its file, or is not waiting for an upload.');
+    }
+    if (uploadsInProgress.has(imageId)) throw new UploadRefused(409, 'An upload to this image is already running.');
+    uploadsInProgress.add(imageId);
+    claimed = true;
+    const free = await storeFreeBytes();
+    if (free < contentLength) {
+      throw new UploadRefused(
+        507,
+        `The portal's image store has ${formatBytes(free)} free, but the file is ${formatBytes(contentLength)}. Free some space and try again.`,
+      );
+    }
+
+    const received = await receiveImageUpload({
+      imageId,
+      diskFormat: image.diskFormat,
+      body: request.body,
+      contentLength,
+      expected: { sha256: image.sha256, md5: image.md5 },
+      signal: request.signal,
+    });
+    // Only a still-pending, still-fileless image takes the file; anything else changed it meanwhile.
+    const updated = getDb()
+      .update(images)
+      .set({ ...received, status: 'ok', updatedAt: now() })
+      .where(and(eq(images.id, imageId), eq(images.status, 'pending'), isNull(images.storeFile)))
+      .run();
+    if (updated.changes !== 1) {
+      await removeStoredImage(received.storeFile);
+      throw new UploadRefused(409, 'The image changed while the file was uploading; the file was discarded.');
+    }
+    audit('ok', { storeFile: received.storeFile, sizeBytes: received.sizeBytes, sha256: received.sha256, md5: received.md5 });
+    return { ok: true, status: 200, sha256: received.sha256, md5: received.md5, sizeBytes: received.sizeBytes };
+  } catch (err) {
+    return refusal(err, audit);
+  } finally {
+    if (claimed) uploadsInProgress.delete(imageId);
+  }
+}
+
+function refusal(err: unknown, audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => void): UploadOutcome {
+  if (err instanceof DomainError) {
+    const status = err instanceof UploadRefused ? err.status : err instanceof ForbiddenError ? 403 : 400;
+    audit(err.code === 'forbidden' ? 'denied' : 'error', { error: err.message, status });
+    return { ok: false, status, error: err.message };
+  }
+  const ref = Math.random().toString(36).slice(2, 10);
+  console.error(`[portal] image.upload failed (ref ${ref}):`, err);
+  audit('error', { error: 'internal error', ref });
+  return { ok: false, status: 500, error: `Unexpected error (ref ${ref}). Nothing was stored; see the server log.` };
+}
