@@ -18,6 +18,10 @@ const envSchema = z.object({
   PORTAL_JOBS_MAX: z.coerce.number().int().min(1).max(256).default(8),
   /** Jobs running at once on one node. */
   PORTAL_JOBS_MAX_PER_NODE: z.coerce.number().int().min(1).max(64).default(2),
+  /** Attempts a job gets before it fails for good; transient failures (a dropped connection) retry. */
+  PORTAL_JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Wait before the first retry, in seconds; it doubles with every further attempt. */
+  PORTAL_JOBS_RETRY_DELAY_S: z.coerce.number().min(0).max(3600).default(5),
   /** Seconds an SSH connection attempt may take before it counts as failed. */
   PORTAL_SSH_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
   /** Free space kept on a node's image directory beyond the image itself, in MiB. */
@@ -34,6 +38,8 @@ export type PortalConfig = {
   adminPassword?: string;
   jobsMax: number;
   jobsMaxPerNode: number;
+  jobsMaxAttempts: number;
+  jobsRetryDelayMs: number;
   sshTimeoutMs: number;
   diskMarginBytes: number;
 };
@@ -68,6 +74,8 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
     adminPassword: e.PORTAL_ADMIN_PASSWORD,
     jobsMax: e.PORTAL_JOBS_MAX,
     jobsMaxPerNode: e.PORTAL_JOBS_MAX_PER_NODE,
+    jobsMaxAttempts: e.PORTAL_JOBS_MAX_ATTEMPTS,
+    jobsRetryDelayMs: e.PORTAL_JOBS_RETRY_DELAY_S * 1000,
     sshTimeoutMs: e.PORTAL_SSH_TIMEOUT_S * 1000,
     diskMarginBytes: e.PORTAL_DISK_MARGIN_MB * 1024 * 1024,
   };

@@ -39,11 +39,30 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Refused because something still depends on the target, e.g. a machine uses the image. */
+export class InUseError extends DomainError {
+  constructor(message: string) {
+    super('in_use', message);
+  }
+}
+
 /** A failure outside the portal, such as an unreachable node, that the user can act on. */
 export class UnavailableError extends DomainError {
   constructor(message: string) {
     super('unavailable', message);
   }
+}
+
+/**
+ * A failure that may pass by itself, such as a dropped connection or a download cut off: a job that
+ * meets one is retried (with backoff) and resumes where it stopped.
+ */
+export class TransientError extends UnavailableError {
+  readonly transient = true;
+}
+
+export function isTransient(err: unknown): boolean {
+  return err instanceof TransientError;
 }
 
 export function errorMessage(err: unknown): string {

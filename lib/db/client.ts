@@ -8,6 +8,8 @@ import { applyMigrations } from './migrate';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The handle inside `db.transaction((tx) => …)`, for helpers that must join the caller's transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Next.js compiles instrumentation, route handlers and server actions into separate bundles, each with

@@ -36,7 +36,11 @@ export const MACHINE_STATUSES = ['running', 'stopped', 'deploying', 'error'] as 
 export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import', 'upload', 'node-check'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+/**
+ * `paused` keeps the transfer's `.part` on the node until a user resumes or cancels the job;
+ * `interrupted` jobs (cut off by a portal stop) are queued again at start-up.
+ */
+export const JOB_STATUSES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Jobs in these states may still change: the runner has them, the job page keeps polling. */
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];

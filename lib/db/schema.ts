@@ -237,6 +237,10 @@ export const jobs = sqliteTable(
     bytesTotal: integer(),
     attempt: integer().notNull().default(0),
     maxAttempts: integer().notNull().default(1),
+    /** A queued retry waits until then (backoff); null runs as soon as the limits allow. */
+    runAfter: timestamp(),
+    /** Bytes moved over the network across all attempts, so resumes show what they saved. */
+    bytesTransferred: integer().notNull().default(0),
     /** Set by a user to ask the running job to stop: `cancel` or `pause`. */
     controlRequest: text({ enum: ['cancel', 'pause'] }),
     error: text(),

@@ -1,156 +1,153 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import fs from 'node:fs';
+import { and, eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { images, nodes } from '@/lib/db/schema';
+import { images, nodeImages, nodes } from '@/lib/db/schema';
 import { errorMessage, UnavailableError } from '@/lib/errors';
-import type { JobContext } from '@/lib/jobs/context';
+import { formatBytes, redactUrlCredentials } from '@/lib/format';
+import type { FailureOutcome, JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
-import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import { buildManifest, imageFileName } from './manifest';
 import { loadInstallTargets, setNodeImageState } from './node-images';
 import * as remote from './remote';
+import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
+import { verifyOnNode } from './verify';
 
 type Image = typeof images.$inferSelect;
 type Node = typeof nodes.$inferSelect;
-
-const PROGRESS_POLL_MS = 1000;
+type Installed = { hashes: remote.NodeHashes; virtualSizeBytes?: number };
 
 /**
- * The install pipeline of DESIGN §4, pull mode: preflight, transfer (the node downloads), verify (the
- * node hashes), commit (atomic rename plus sidecar), record. Any failure removes the `.part`, marks
- * the node image failed, and fails the job with the reason.
+ * The install pipeline of DESIGN §4: preflight, transfer (push over SFTP, or the node downloads),
+ * verify (the node hashes, the format is checked), commit (atomic rename plus sidecar), record.
+ * An attempt that stops keeps its `.part` when it will continue (retry, pause) and removes it
+ * when it will not (cancel, failure), so the node and the database always agree.
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
   try {
-    const files = imageFilesOnNode(node.imageDir, imageFileName(image));
     setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
     ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
-    const hashes = await withNodeSession(node, async (session) => {
+    const installed = await withNodeSession(node, async (session) => {
       try {
         return await installOver(session, ctx, image, node, files);
       } catch (err) {
-        await removePartialsAfterFailure(session, ctx, files);
+        await tidyAfter(session, ctx, files, ctx.outcomeOf(err));
         throw err;
       }
     });
-    recordInstalled(ctx, image, node, files, hashes);
-    return { path: files.file, sha256: hashes.sha256, sizeBytes: hashes.sizeBytes };
+    recordInstalled(ctx, image, node, files, installed);
+    return { path: files.file, sha256: installed.hashes.sha256, sizeBytes: installed.hashes.sizeBytes };
   } catch (err) {
-    setNodeImageState(node.id, image.id, { state: 'failed', available: false, lastJobId: ctx.job.id });
-    auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
+    settleNodeImage(ctx, image, node, ctx.outcomeOf(err), err);
     throw err;
   }
 }
 
-/** Cleanup must never hide why the install failed: a dropped connection makes it fail too. */
-async function removePartialsAfterFailure(session: SshSession, ctx: JobContext, files: ImageFiles) {
-  try {
-    await remote.removePartials(session, files);
-    ctx.log('info', 'Removed the partial download.');
-  } catch (err) {
-    ctx.log('warn', `Could not remove the partial download (${errorMessage(err)}); it stays at ${files.part}.`);
-  }
-}
-
-async function installOver(session: SshSession, ctx: JobContext, image: Image, node: Node, files: ImageFiles) {
+async function installOver(session: SshSession, ctx: JobContext, image: Image, node: Node, files: ImageFiles): Promise<Installed> {
+  ctx.throwIfStopped();
   ctx.phase('preflight');
-  const sourceUrl = image.sourceUrl;
-  if (!sourceUrl) throw new UnavailableError('This image has no source URL to download from.');
+  const source = installSourceOf(image);
   if (!image.sha256 && !image.md5) throw new UnavailableError('This image has no checksum, so an install could not be verified.');
-  const downloader = remote.requireTools(await remote.probeTools(session), Boolean(image.md5));
-  const expectedSize = image.sizeBytes ?? (await remote.remoteContentLength(session, downloader, sourceUrl));
-  await checkFreeSpace(session, ctx, node, expectedSize);
-  await remote.removePartials(session, files); // a stale .part from an older attempt would be appended to
+  const tools = await remote.probeTools(session);
+  const downloader = remote.requireTools(tools, { md5: !image.sha256, download: source.mode === 'pull' });
+  const expectedSize =
+    source.mode === 'push'
+      ? (await fs.promises.stat(source.storePath)).size
+      : (image.sizeBytes ?? (downloader ? await remote.remoteContentLength(session, downloader, source.url) : null));
+  if (await remote.stopEarlierDownload(session, files)) ctx.log('warn', 'Stopped a download an earlier attempt left running on the node.');
+  let offset = await remote.resumableBytes(session, files, contentId(image));
+  if (expectedSize !== null && offset > expectedSize) {
+    ctx.log('warn', 'The partial file on the node is larger than the image; starting over.');
+    await remote.truncatePart(session, files);
+    offset = 0;
+  }
+  await checkFreeSpace(session, ctx, node, expectedSize === null ? null : expectedSize - offset);
+  if (offset > 0) ctx.log('info', `Resuming: ${formatBytes(offset)} of ${formatBytes(expectedSize)} are already on the node.`);
 
-  ctx.phase('transfer', `Node downloads ${redactUrlCredentials(sourceUrl)} with ${downloader}.`);
-  ctx.progress(0, expectedSize);
-  try {
-    await withProgressPolling(session, ctx, files.part, () =>
-      remote.download(session, downloader, sourceUrl, files.part, { maxBytes: expectedSize, signal: ctx.signal }),
-    );
-  } catch (err) {
-    throw await explainDownloadFailure(session, node, err);
+  ctx.throwIfStopped();
+  ctx.progress(offset, expectedSize);
+  const transfer = { session, ctx, files, imageDir: node.imageDir, offset, expectedSize };
+  if (source.mode === 'push') {
+    ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
+    const sentSha256 = await pushTransfer({ ...transfer, storePath: source.storePath });
+    if (image.sha256 && sentSha256 !== image.sha256) {
+      throw new UnavailableError(`The image file in the portal's store is damaged: its sha256 is ${sentSha256}, not ${image.sha256}.`);
+    }
+  } else {
+    ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
+    await pullTransfer({ ...transfer, url: source.url, downloader: downloader! });
   }
 
-  ctx.phase('verify', 'Node hashes the downloaded file.');
-  const hashes = await remote.hashOnNode(session, files.part, Boolean(image.md5));
-  ctx.progress(hashes.sizeBytes, expectedSize ?? hashes.sizeBytes);
-  verifyHashes(image, hashes);
-  ctx.log('info', `Checksum verified: sha256 ${hashes.sha256}.`);
+  ctx.throwIfStopped();
+  const verified = await verifyOnNode(session, ctx, image, files.part, tools.has('qemu-img'));
+  ctx.progress(verified.hashes.sizeBytes, expectedSize ?? verified.hashes.sizeBytes);
 
+  ctx.throwIfStopped();
   ctx.phase('commit', `Renaming into place: ${files.file}`);
-  await remote.commitFiles(session, files, buildManifest(image, hashes, ctx.job.id));
-  return hashes;
+  await remote.commitFiles(session, files, buildManifest(image, verified.hashes, ctx.job.id));
+  return verified;
 }
 
-/** Refuses before any byte moves when the image cannot fit with the configured margin. */
-async function checkFreeSpace(session: SshSession, ctx: JobContext, node: Node, expectedSize: number | null) {
+/** Names the content a `.part` holds; a resume only appends to bytes of the very same content. */
+function contentId(image: Image): string {
+  return `image=${image.id} sha256=${image.sha256 ?? ''} md5=${image.md5 ?? ''}`;
+}
+
+/** Refuses before any byte moves when the rest of the image cannot fit with the configured margin. */
+async function checkFreeSpace(session: SshSession, ctx: JobContext, node: Node, bytesToCome: number | null) {
   const free = await remote.freeBytes(session, node.imageDir);
   const margin = getConfig().diskMarginBytes;
-  if (expectedSize === null) {
+  if (bytesToCome === null) {
     ctx.log('warn', `The image size is unknown; ${formatBytes(free)} free in ${node.imageDir}.`);
     return;
   }
-  if (free < expectedSize + margin) {
+  if (free < bytesToCome + margin) {
     throw new UnavailableError(
       `Not enough disk space on ${node.name}: ${formatBytes(free)} free in ${node.imageDir}, ` +
-        `the image needs ${formatBytes(expectedSize)} plus a ${formatBytes(margin)} margin.`,
+        `the image needs ${formatBytes(bytesToCome)} more plus a ${formatBytes(margin)} margin.`,
     );
   }
-  ctx.log('info', `${formatBytes(free)} free in ${node.imageDir}; the image needs ${formatBytes(expectedSize)}.`);
+  ctx.log('info', `${formatBytes(free)} free in ${node.imageDir}; the image needs ${formatBytes(bytesToCome)} more.`);
 }
 
 /**
- * When the size was unknown, a full disk shows up only as the downloader's write error (curl's
- * exit 23); say so plainly. Anything else keeps the downloader's own message.
+ * Whatever ends the attempt, the downloader on the node is stopped. Its `.part` stays when the job
+ * continues later (retry, pause) and goes when it does not (cancel, failure). Cleanup never hides
+ * why the attempt ended: a dropped connection makes it fail too.
  */
-async function explainDownloadFailure(session: SshSession, node: Node, err: unknown): Promise<unknown> {
-  if (!/\(23\)|No space left/i.test(errorMessage(err))) return err;
-  const free = await remote.freeBytes(session, node.imageDir).catch(() => null);
-  if (free !== null && free < getConfig().diskMarginBytes) {
-    return new UnavailableError(`Not enough disk space on ${node.name}: ${node.imageDir} filled up during the download (${formatBytes(free)} left).`);
-  }
-  return err;
-}
-
-function verifyHashes(image: Image, actual: remote.NodeHashes): void {
-  const problems: string[] = [];
-  if (image.sha256 && image.sha256 !== actual.sha256) problems.push(`sha256 expected ${image.sha256}, node computed ${actual.sha256}`);
-  if (image.md5 && image.md5 !== actual.md5) problems.push(`md5 expected ${image.md5}, node computed ${actual.md5}`);
-  if (image.sizeBytes !== null && image.sizeBytes !== actual.sizeBytes) {
-    problems.push(`size expected ${image.sizeBytes} bytes, got ${actual.sizeBytes}`);
-  }
-  if (problems.length > 0) {
-    throw new UnavailableError(`Checksum mismatch: ${problems.join('; ')}. The downloaded file was deleted.`);
-  }
-}
-
-/** Reports the growing `.part` as progress while `work` runs; no sample lands after it ends. */
-async function withProgressPolling<T>(session: SshSession, ctx: JobContext, part: string, work: () => Promise<T>): Promise<T> {
-  let inFlight: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    inFlight ??= remote
-      .fileSize(session, part)
-      .then((size) => ctx.progress(size))
-      .catch(() => undefined) // a missed sample is harmless; the next one catches up
-      .finally(() => (inFlight = undefined));
-  }, PROGRESS_POLL_MS);
+async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles, outcome: FailureOutcome) {
   try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-    await inFlight;
+    await remote.stopEarlierDownload(session, files);
+    if (outcome === 'retry' || outcome === 'pause') return;
+    await remote.removePartials(session, files);
+    ctx.log('info', 'Removed the partial transfer from the node.');
+  } catch (err) {
+    const kept = outcome === 'retry' || outcome === 'pause' ? 'kept' : `left at ${files.part}`;
+    ctx.log('warn', `Could not tidy up on the node (${errorMessage(err)}); the partial transfer is ${kept}.`);
   }
 }
 
-function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, hashes: remote.NodeHashes) {
+/** The node image row follows the job: still installing while it will continue, gone on cancel, failed on failure. */
+function settleNodeImage(ctx: JobContext, image: Image, node: Node, outcome: FailureOutcome, err: unknown) {
+  if (outcome === 'retry' || outcome === 'pause') return;
+  if (outcome === 'cancel') {
+    getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
+    return;
+  }
+  setNodeImageState(node.id, image.id, { state: 'failed', available: false, lastJobId: ctx.job.id });
+  auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
+}
+
+function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Installed) {
   const at = now();
+  const { hashes, virtualSizeBytes } = installed;
   getDb().transaction((tx) => {
     setNodeImageState(
       node.id,
@@ -158,8 +155,12 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
       { state: 'installed', available: true, path: files.file, installedAt: at, verifiedSha256: hashes.sha256, lastJobId: ctx.job.id },
       tx,
     );
-    // A URL image whose size was not given learns it from the first verified install.
-    if (image.sizeBytes === null) tx.update(images).set({ sizeBytes: hashes.sizeBytes }).where(eq(images.id, image.id)).run();
+    // A URL image whose size was not given learns it, and its virtual size, from the first verified install.
+    const learned = {
+      ...(image.sizeBytes === null ? { sizeBytes: hashes.sizeBytes } : {}),
+      ...(image.virtualSizeBytes === null && virtualSizeBytes !== undefined ? { virtualSizeBytes } : {}),
+    };
+    if (Object.keys(learned).length > 0) tx.update(images).set(learned).where(eq(images.id, image.id)).run();
   });
   ctx.phase('record', `Installed on ${node.name}; the image is available there.`);
   auditInstall(ctx, image, node, 'ok', { path: files.file, sha256: hashes.sha256 });

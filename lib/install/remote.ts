@@ -1,5 +1,6 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
+import { bytesFromOd, parseQemuInfo, type FormatEvidence } from './format';
 import { sh } from '@/lib/ssh/shell';
 import type { SshSession } from '@/lib/ssh/session';
 import type { ImageFiles } from '@/lib/nodes/paths';
@@ -9,7 +10,8 @@ import type { ImageFiles } from '@/lib/nodes/paths';
  * the database; lib/install/pipeline.ts strings them together.
  */
 
-const PROBED_TOOLS = ['curl', 'wget', 'sha256sum', 'md5sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir'];
+const PROBED_TOOLS = ['curl', 'wget', 'sha256sum', 'md5sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', 'od', 'kill', 'sync', 'grep', 'tr', 'qemu-img'];
+const ALWAYS_NEEDED = ['sha256sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', 'od', 'kill', 'sync', 'grep', 'tr'];
 
 export type Downloader = 'curl' | 'wget';
 
@@ -22,16 +24,19 @@ export async function probeTools(session: SshSession): Promise<Set<string>> {
   return new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
 }
 
-export function requireTools(tools: Set<string>, needsMd5: boolean): Downloader {
-  const missing = ['sha256sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', ...(needsMd5 ? ['md5sum'] : [])].filter(
-    (t) => !tools.has(t),
-  );
-  const downloader = tools.has('curl') ? 'curl' : tools.has('wget') ? 'wget' : undefined;
-  if (!downloader) missing.push('curl or wget');
-  if (missing.length > 0 || !downloader) {
+/**
+ * Refuses before any byte moves when a tool the install needs is missing. A pull needs a
+ * downloader (curl preferred); a push needs none. qemu-img is optional: without it the format
+ * check reads the file's signature.
+ */
+export function requireTools(tools: Set<string>, needs: { md5: boolean; download: boolean }): Downloader | null {
+  const missing = [...ALWAYS_NEEDED, ...(needs.md5 ? ['md5sum'] : [])].filter((t) => !tools.has(t));
+  const downloader = tools.has('curl') ? 'curl' : tools.has('wget') ? 'wget' : null;
+  if (needs.download && !downloader) missing.push('curl or wget');
+  if (missing.length > 0) {
     throw new UnavailableError(`The node lacks required tools: ${missing.join(', ')}. Install them and retry.`);
   }
-  return downloader;
+  return needs.download ? downloader : null;
 }
 
 /** Creates the image directory when missing and returns its free bytes. */
@@ -60,33 +65,14 @@ export async function fileSize(session: SshSession, file: string): Promise<numbe
   return Number(out.trim()) || 0;
 }
 
-/**
- * Runs the download on the node into `part`; throws with the downloader's own message on failure.
- * With a known size, curl also refuses a larger file, so a wrong source cannot fill the node's disk.
- */
-export async function download(
-  session: SshSession,
-  downloader: Downloader,
-  url: string,
-  part: string,
-  options: { maxBytes: number | null; signal?: AbortSignal },
-) {
-  const limit = options.maxBytes === null ? sh`` : sh`--max-filesize ${options.maxBytes}`;
-  const command =
-    downloader === 'curl'
-      ? sh`curl --globoff --fail --location --silent --show-error --proto =http,https,ftp --proto-redir =http,https,ftp --connect-timeout 30 --speed-limit 1 --speed-time 120 ${limit} --output ${part} --url ${url}`
-      : sh`wget --quiet --tries=1 --timeout=120 --output-document=${part} -- ${url}`;
-  await session.run(command, 'The download', { signal: options.signal, timeoutMs: null });
-}
-
 export type NodeHashes = { sha256: string; md5?: string; sizeBytes: number };
 
 /** The node hashes the file itself; md5 only when it is needed, as it costs another read. */
-export async function hashOnNode(session: SshSession, file: string, withMd5: boolean): Promise<NodeHashes> {
+export async function hashOnNode(session: SshSession, file: string, withMd5: boolean, signal?: AbortSignal): Promise<NodeHashes> {
   const command = withMd5
     ? sh`stat -c %s -- ${file} && sha256sum -- ${file} && md5sum -- ${file}`
     : sh`stat -c %s -- ${file} && sha256sum -- ${file}`;
-  const lines = (await session.run(command, 'Hashing the file', { timeoutMs: null })).split('\n');
+  const lines = (await session.run(command, 'Hashing the file', { timeoutMs: null, signal })).split('\n');
   // sha256sum prefixes the line with a backslash when the file name needs escaping.
   const digest = (line: string | undefined, length: number) => new RegExp(`^\\\\?([0-9a-f]{${length}})\\b`).exec(line ?? '')?.[1];
   const sizeBytes = Number(lines[0]);
@@ -105,12 +91,81 @@ export async function hashOnNode(session: SshSession, file: string, withMd5: boo
 export async function commitFiles(session: SshSession, files: ImageFiles, manifestJson: string): Promise<void> {
   await session.run(sh`cat > ${files.manifestPart}`, 'Writing the manifest', { stdin: manifestJson });
   await session.run(
-    sh`mv -f -- ${files.part} ${files.file} && mv -f -- ${files.manifestPart} ${files.manifest}`,
+    // sync first: the rename must never publish a file whose bytes are still only in the page cache.
+    sh`sync -- ${files.part} ${files.manifestPart} && mv -f -- ${files.part} ${files.file} && mv -f -- ${files.manifestPart} ${files.manifest} && rm -f -- ${files.partSource} ${files.partPid}`,
     'Moving the image into place',
   );
 }
 
-/** Best-effort removal of what an unfinished install leaves behind. */
+/** Removes what an unfinished install leaves behind; throws when the node could not do it. */
 export async function removePartials(session: SshSession, files: ImageFiles): Promise<void> {
-  await session.exec(sh`rm -f -- ${files.part} ${files.manifestPart}`);
+  await session.run(sh`rm -f -- ${files.part} ${files.manifestPart} ${files.partSource} ${files.partPid}`, 'Removing the partial transfer');
+}
+
+/** Removes an installed image: its file, its sidecar and any leftovers of an install. */
+export async function removeInstalled(session: SshSession, files: ImageFiles): Promise<void> {
+  await session.run(
+    sh`rm -f -- ${files.manifest} ${files.file} ${files.part} ${files.manifestPart} ${files.partSource} ${files.partPid}`,
+    'Removing the image',
+  );
+}
+
+/**
+ * Stops a download an earlier attempt left running on the node (the portal restarted, or the
+ * connection dropped while the node kept downloading), so two writers never share a `.part`. The
+ * pid is only trusted when that process's command line names this `.part`: pids get reused.
+ */
+export async function stopEarlierDownload(session: SshSession, files: ImageFiles): Promise<boolean> {
+  const out = await session.run(
+    sh`pid=$(cat -- ${files.partPid} 2>/dev/null) || exit 0
+case "$pid" in ''|*[!0-9]*) rm -f -- ${files.partPid}; exit 0;; esac
+if kill -0 "$pid" 2>/dev/null && tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- ${files.part}; then
+  kill "$pid"; i=0
+  while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  echo stopped
+fi
+rm -f -- ${files.partPid}`,
+    'Stopping an earlier download',
+  );
+  return out.includes('stopped');
+}
+
+/**
+ * How many bytes of this image's content the `.part` already holds. A `.part` written for other
+ * content (the image's checksum changed, or no record of it) is removed first, so a resume can
+ * only ever append to the same bytes.
+ */
+export async function resumableBytes(session: SshSession, files: ImageFiles, contentId: string): Promise<number> {
+  const out = await session.run(
+    sh`if [ "$(cat -- ${files.partSource} 2>/dev/null)" = ${contentId} ] && [ -f ${files.part} ]; then
+  stat -c %s -- ${files.part}
+else
+  rm -f -- ${files.part} && printf '%s' ${contentId} > ${files.partSource} && echo 0
+fi`,
+    'Checking for a partial transfer',
+  );
+  const bytes = Number(out.trim());
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new UnavailableError('The node reported an unreadable size for the partial transfer.');
+  return bytes;
+}
+
+/** Starts the `.part` again from zero, keeping the record of which content it is for. */
+export async function truncatePart(session: SshSession, files: ImageFiles): Promise<void> {
+  await session.run(sh`: > ${files.part}`, 'Truncating the partial transfer');
+}
+
+/** What the format check needs to know about a file, read on the node. */
+export async function readFormatEvidence(session: SshSession, file: string, sizeBytes: number, withQemu: boolean): Promise<FormatEvidence> {
+  const footerAt = Math.max(0, sizeBytes - 512);
+  const out = await session.run(
+    sh`od -An -v -tx1 -N 64 -- ${file}; echo '|'; od -An -v -tx1 -j 32769 -N 5 -- ${file} 2>/dev/null; echo '|'; od -An -v -tx1 -j ${footerAt} -N 8 -- ${file} 2>/dev/null; true`,
+    'Reading the file signature',
+  );
+  const [head = '', isoMagic = '', vhdFooter = ''] = out.split('|');
+  const evidence: FormatEvidence = { head: bytesFromOd(head), isoMagic: bytesFromOd(isoMagic), vhdFooter: bytesFromOd(vhdFooter) };
+  if (withQemu) {
+    const info = await session.exec(sh`qemu-img info --output=json -- ${file}`, { timeoutMs: 120_000 });
+    if (info.code === 0) evidence.qemu = parseQemuInfo(info.stdout);
+  }
+  return evidence;
 }

@@ -1,22 +1,61 @@
 import 'server-only';
 import type { LogLevel } from '@/lib/db/enums';
-import { appendJobEvent, saveJobProgress, type JobRow } from './store';
+import { isTransient } from '@/lib/errors';
+import { addBytesTransferred, appendJobEvent, readControlRequest, saveJobProgress, type JobRow } from './store';
 
 // Progress is persisted at most this often (DESIGN §4: "at most a few times a second").
 const PROGRESS_INTERVAL_MS = 250;
+// How soon a cancel or pause asked for on the job's page reaches the running job.
+const CONTROL_POLL_MS = 500;
+
+/** What a user may ask of a running job. */
+export type StopRequest = 'cancel' | 'pause';
+
+/** How an attempt that threw ends: stopped on request, queued again, or failed for good. */
+export type FailureOutcome = StopRequest | 'retry' | 'fail';
+
+/** Thrown by a handler that noticed a stop request between two steps. */
+export class JobStoppedError extends Error {
+  constructor(readonly request: StopRequest) {
+    super(request === 'cancel' ? 'Cancelled on request.' : 'Paused on request.');
+  }
+}
 
 /** What a running job handler may do: log, report its phase and progress, notice a stop request. */
 export class JobContext {
-  readonly abort = new AbortController();
+  private readonly abort = new AbortController();
   private pending: { bytesDone: number; bytesTotal?: number | null } | undefined;
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly controlWatcher: NodeJS.Timeout;
   private closed = false;
 
-  constructor(readonly job: JobRow) {}
+  constructor(readonly job: JobRow) {
+    // A stop asked for while the job waited (cancelling a paused job) applies from the start.
+    this.checkControlRequest();
+    this.controlWatcher = setInterval(() => this.checkControlRequest(), CONTROL_POLL_MS);
+    this.controlWatcher.unref();
+  }
 
+  /** Aborts when a user asks the job to stop; remote steps pass it on to their commands. */
   get signal(): AbortSignal {
     return this.abort.signal;
+  }
+
+  get stopRequest(): StopRequest | undefined {
+    return this.abort.signal.aborted ? (this.abort.signal.reason as StopRequest) : undefined;
+  }
+
+  /** Called between steps, so a stop request ends the job at a clean boundary. */
+  throwIfStopped(): void {
+    if (this.stopRequest) throw new JobStoppedError(this.stopRequest);
+  }
+
+  /** A stop request wins over whatever error it caused; a transient failure retries while attempts last. */
+  outcomeOf(err: unknown): FailureOutcome {
+    if (this.stopRequest) return this.stopRequest;
+    if (isTransient(err) && this.job.attempt < this.job.maxAttempts) return 'retry';
+    return 'fail';
   }
 
   log(level: LogLevel, message: string): void {
@@ -39,10 +78,26 @@ export class JobContext {
     else this.timer ??= setTimeout(() => this.flushQuietly(), wait);
   }
 
+  /** Counts bytes this attempt moved over the network, kept across attempts. */
+  transferred(bytes: number): void {
+    addBytesTransferred(this.job.id, bytes);
+  }
+
   /** Writes what is pending; after this, late progress reports are ignored. */
   close(): void {
+    clearInterval(this.controlWatcher);
     this.flush();
     this.closed = true;
+  }
+
+  private checkControlRequest(): void {
+    if (this.abort.signal.aborted) return;
+    try {
+      const request = readControlRequest(this.job.id);
+      if (request) this.abort.abort(request);
+    } catch (err) {
+      console.error(`[portal] could not read the control request of job ${this.job.id}:`, err);
+    }
   }
 
   // A progress write that fails in a timer must not become an uncaught exception; the next one retries.

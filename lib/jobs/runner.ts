@@ -1,15 +1,22 @@
 import 'server-only';
+import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { isJobActive, type JobKind } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
 import { runInstallJob } from '@/lib/install/pipeline';
+import { runUninstallJob } from '@/lib/install/uninstall';
+import { formatDuration } from '@/lib/format';
 import { JobContext } from './context';
-import { claimJob, finishJob, getJobStatus, listQueuedJobs, type JobRow } from './store';
+import { claimJob, finishJob, getJobStatus, listQueuedJobs, markPaused, nextRetryAt, scheduleRetry, type JobRow } from './store';
+
+// Backoff never waits longer than this between two attempts.
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
 const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   install: runInstallJob,
+  uninstall: runUninstallJob,
 };
 
 /**
@@ -18,14 +25,25 @@ const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
  */
 export class JobRunner {
   private readonly active = new Map<string, { nodeId: string | null; done: Promise<void> }>();
+  private wakeTimer: NodeJS.Timeout | undefined;
 
   /** Starts every queued job that the limits allow. Cheap; call it whenever something changed. */
   kick(): void {
     try {
       this.startEligible();
+      this.wakeForNextRetry();
     } catch (err) {
       console.error('[portal] job runner could not start jobs:', err);
     }
+  }
+
+  /** Retries waiting out their backoff need a kick when it ends, even if nothing else happens. */
+  private wakeForNextRetry(): void {
+    clearTimeout(this.wakeTimer);
+    const at = nextRetryAt();
+    if (!at) return;
+    this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, at.getTime() - Date.now()) + 10);
+    this.wakeTimer.unref();
   }
 
   private startEligible(): void {
@@ -49,16 +67,14 @@ export class JobRunner {
     const handler = HANDLERS[job.kind];
     try {
       if (!handler) throw new Error(`No handler for ${job.kind} jobs in this version of the portal.`);
-      ctx.log('info', `Started (attempt ${job.attempt + 1}).`);
+      ctx.log('info', `Started (attempt ${ctx.job.attempt} of ${job.maxAttempts}).`);
       const result = await handler(ctx);
       ctx.close();
       ctx.log('info', 'Succeeded.');
       finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
       ctx.close();
-      const message = errorMessage(err);
-      ctx.log('error', message);
-      finishJob(job.id, { status: 'failed', error: message });
+      settleFailedAttempt(ctx, err);
     }
   }
 
@@ -74,6 +90,29 @@ export class JobRunner {
 
   async waitForIdle(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+  }
+}
+
+/** Records how an attempt that threw ends, as JobContext.outcomeOf decides. */
+function settleFailedAttempt(ctx: JobContext, err: unknown): void {
+  const { id, attempt, maxAttempts } = ctx.job;
+  const message = errorMessage(err);
+  switch (ctx.outcomeOf(err)) {
+    case 'cancel':
+      ctx.log('warn', 'Cancelled on request.');
+      return finishJob(id, { status: 'cancelled' });
+    case 'pause':
+      ctx.log('info', 'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.');
+      return markPaused(id);
+    case 'retry': {
+      const { jobsRetryDelayMs } = getConfig();
+      const delay = Math.min(jobsRetryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+      ctx.log('warn', `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`);
+      return scheduleRetry(id, new Date(now().getTime() + delay), message);
+    }
+    case 'fail':
+      ctx.log('error', message);
+      return finishJob(id, { status: 'failed', error: message });
   }
 }
 

@@ -1,14 +1,14 @@
 import 'server-only';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, min, or, sql } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getConfig } from '@/lib/config';
+import { getDb, type Tx } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
-import { jobEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { jobEvents, jobs } from '@/lib/db/schema';
 
 /** Durable job rows (DESIGN §2 Job): every state change of a job is written here first. */
 
 export type JobRow = typeof jobs.$inferSelect;
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
 
 export function insertJob(
   tx: Tx,
@@ -24,7 +24,7 @@ export function insertJob(
   const id = newId();
   const at = now();
   tx.insert(jobs)
-    .values({ id, status: 'queued', params: {}, ...input, createdAt: at, updatedAt: at })
+    .values({ id, status: 'queued', params: {}, maxAttempts: getConfig().jobsMaxAttempts, ...input, createdAt: at, updatedAt: at })
     .run();
   tx.insert(jobEvents).values({ jobId: id, at, level: 'info', message: `Queued ${input.kind} job.` }).run();
   return id;
@@ -43,8 +43,24 @@ export function getJobStatus(jobId: string) {
   return getDb().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId)).get()?.status;
 }
 
+/** Queued jobs that may start now: retries wait out their backoff. */
 export function listQueuedJobs(): JobRow[] {
-  return getDb().select().from(jobs).where(eq(jobs.status, 'queued')).orderBy(asc(jobs.createdAt)).all();
+  return getDb()
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.status, 'queued'), or(isNull(jobs.runAfter), lte(jobs.runAfter, now()))))
+    .orderBy(asc(jobs.createdAt))
+    .all();
+}
+
+/** When the next retry that is still waiting out its backoff becomes due, if any. */
+export function nextRetryAt(): Date | null {
+  const row = getDb()
+    .select({ at: min(jobs.runAfter) })
+    .from(jobs)
+    .where(and(eq(jobs.status, 'queued'), gt(jobs.runAfter, now())))
+    .get();
+  return row?.at ? new Date(row.at) : null;
 }
 
 /** Moves a queued job to running; false when another worker got there first. */
@@ -77,31 +93,61 @@ export function finishJob(
   const at = now();
   getDb()
     .update(jobs)
-    .set({ status: outcome.status, error: outcome.error ?? null, result: outcome.result, finishedAt: at, updatedAt: at })
+    .set({
+      status: outcome.status,
+      error: outcome.error ?? null,
+      result: outcome.result,
+      controlRequest: null,
+      runAfter: null,
+      finishedAt: at,
+      updatedAt: at,
+    })
+    .where(eq(jobs.id, jobId))
+    .run();
+}
+
+/** Queues the job again after a transient failure; the runner starts it once `runAfter` passes. */
+export function scheduleRetry(jobId: string, runAfter: Date, error: string): void {
+  getDb().update(jobs).set({ status: 'queued', runAfter, error, updatedAt: now() }).where(eq(jobs.id, jobId)).run();
+}
+
+/** A paused job waits, with its partial transfer kept, until a user resumes or cancels it. */
+export function markPaused(jobId: string): void {
+  getDb().update(jobs).set({ status: 'paused', controlRequest: null, updatedAt: now() }).where(eq(jobs.id, jobId)).run();
+}
+
+export function readControlRequest(jobId: string) {
+  return getDb().select({ request: jobs.controlRequest }).from(jobs).where(eq(jobs.id, jobId)).get()?.request ?? null;
+}
+
+/** Adds bytes an attempt moved, so the job shows what all attempts together cost. */
+export function addBytesTransferred(jobId: string, bytes: number): void {
+  if (bytes <= 0) return;
+  getDb()
+    .update(jobs)
+    .set({ bytesTransferred: sql`${jobs.bytesTransferred} + ${bytes}` })
     .where(eq(jobs.id, jobId))
     .run();
 }
 
 /**
  * At start-up, nothing is running yet: a job still marked `running` was cut off by the last stop.
- * It becomes `interrupted`, and a node image it was installing is marked failed rather than left
- * looking busy.
+ * It is recorded as `interrupted`, then every interrupted job is queued again so it resumes from
+ * what its last attempt left on the node. A claim is one conditional UPDATE, so none runs twice.
  */
-export function markRunningJobsInterrupted(): number {
-  const db = getDb();
-  return db.transaction((tx) => {
-    const cut = tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.status, 'running')).all();
-    if (cut.length === 0) return 0;
-    const ids = cut.map((j) => j.id);
+export function resumeInterruptedJobs(): number {
+  return getDb().transaction((tx) => {
     const at = now();
-    tx.update(jobs).set({ status: 'interrupted', updatedAt: at }).where(inArray(jobs.id, ids)).run();
-    tx.update(nodeImages)
-      .set({ state: 'failed', updatedAt: at })
-      .where(and(inArray(nodeImages.lastJobId, ids), eq(nodeImages.state, 'installing')))
-      .run();
-    for (const id of ids) {
+    const cut = tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.status, 'running')).all();
+    for (const { id } of cut) {
       tx.insert(jobEvents).values({ jobId: id, at, level: 'warn', message: 'Interrupted: the portal stopped while this job ran.' }).run();
     }
-    return ids.length;
+    tx.update(jobs).set({ status: 'interrupted', updatedAt: at }).where(eq(jobs.status, 'running')).run();
+    const interrupted = tx.select({ id: jobs.id }).from(jobs).where(eq(jobs.status, 'interrupted')).all();
+    for (const { id } of interrupted) {
+      tx.insert(jobEvents).values({ jobId: id, at, level: 'info', message: 'Queued again to resume after the portal restart.' }).run();
+    }
+    tx.update(jobs).set({ status: 'queued', runAfter: null, updatedAt: at }).where(eq(jobs.status, 'interrupted')).run();
+    return interrupted.length;
   });
 }

@@ -17,13 +17,25 @@ export function pathInImageDir(imageDir: string, fileName: string): string {
   return full;
 }
 
-export type ImageFiles = { file: string; part: string; manifest: string; manifestPart: string };
+export type ImageFiles = {
+  file: string;
+  /** The transfer in progress; kept between attempts so the next one resumes. */
+  part: string;
+  /** Which image content the `.part` holds, so a resume never appends to another image's bytes. */
+  partSource: string;
+  /** The process id of the download writing the `.part`, so it can be stopped (cancel, restart). */
+  partPid: string;
+  manifest: string;
+  manifestPart: string;
+};
 
-/** The image's file, its in-progress `.part`, and its `.manifest.json` sidecar, all in imageDir. */
+/** The image's file, its in-progress `.part` and helpers, and its `.manifest.json` sidecar, all in imageDir. */
 export function imageFilesOnNode(imageDir: string, fileName: string): ImageFiles {
   return {
     file: pathInImageDir(imageDir, fileName),
     part: pathInImageDir(imageDir, `${fileName}.part`),
+    partSource: pathInImageDir(imageDir, `${fileName}.part.source`),
+    partPid: pathInImageDir(imageDir, `${fileName}.part.pid`),
     manifest: pathInImageDir(imageDir, `${fileName}.manifest.json`),
     manifestPart: pathInImageDir(imageDir, `${fileName}.manifest.json.part`),
   };

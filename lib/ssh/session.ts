@@ -1,6 +1,6 @@
 import 'server-only';
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
-import { UnavailableError } from '@/lib/errors';
+import { TransientError, UnavailableError } from '@/lib/errors';
 import { sha256Fingerprint } from './fingerprint';
 import type { ShellCommand } from './shell';
 
@@ -43,6 +43,8 @@ export type ExecOptions = {
   signal?: AbortSignal;
   /** Gives up on the command after this long; null for work that legitimately takes long (transfers, hashing). */
   timeoutMs?: number | null;
+  /** Sees stderr as it arrives, e.g. to follow a downloader's progress meter. */
+  onStderr?: (chunk: string) => void;
 };
 
 /** Short commands (tool checks, df, stat, mv) that take longer than this are stuck, e.g. on a hung mount. */
@@ -54,10 +56,14 @@ const MAX_CAPTURE = 1024 * 1024;
 
 /** One authenticated SSH connection to a node. */
 export class SshSession {
+  private readonly closedPromise: Promise<void>;
+
   private constructor(
     private readonly client: Client,
     readonly hostKeyFingerprint: string,
-  ) {}
+  ) {
+    this.closedPromise = new Promise((resolve) => client.once('close', () => resolve()));
+  }
 
   static connect(target: SshTarget, hostKey: HostKeyPolicy, timeoutMs: number): Promise<SshSession> {
     const address = `${target.host}:${target.port}`;
@@ -95,9 +101,10 @@ export class SshSession {
   exec(command: ShellCommand, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       this.client.exec(command.text, (err, channel) => {
-        if (err) return reject(new UnavailableError(`Could not start a command on the node: ${err.message}`));
+        if (err) return reject(new TransientError(`Could not start a command on the node: ${err.message}`));
         const stdout = capture(channel);
         const stderr = capture(channel.stderr);
+        if (options.onStderr) channel.stderr.on('data', (chunk: Buffer) => options.onStderr?.(chunk.toString('utf8')));
         const onAbort = () => channel.close();
         options.signal?.addEventListener('abort', onAbort, { once: true });
         const timeoutMs = options.timeoutMs === undefined ? SHORT_COMMAND_TIMEOUT_MS : options.timeoutMs;
@@ -128,21 +135,28 @@ export class SshSession {
   /** Runs a command and returns its stdout; a non-zero exit throws with the command's own stderr. */
   async run(command: ShellCommand, what: string, options: ExecOptions = {}): Promise<string> {
     const result = await this.exec(command, options);
-    if (result.code !== 0) {
-      const reason = result.timedOut
-        ? `no answer within ${(options.timeoutMs ?? SHORT_COMMAND_TIMEOUT_MS) / 1000} s`
-        : result.stderr.trim() ||
-          result.stdout.trim() ||
-          (result.code === null && !result.signal
-            ? 'the SSH connection closed before the command finished'
-            : `exit status ${result.code ?? `signal ${result.signal}`}`);
-      throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
+    if (result.code === 0) return result.stdout;
+    if (options.signal?.aborted) throw new UnavailableError(`${what} was stopped.`);
+    if (result.timedOut) {
+      throw new TransientError(`${what} failed on the node: no answer within ${(options.timeoutMs ?? SHORT_COMMAND_TIMEOUT_MS) / 1000} s`);
     }
-    return result.stdout;
+    // No exit status at all means the connection or sshd went away under the command.
+    if (result.code === null && !result.signal) {
+      throw new TransientError(`${what} failed on the node: the SSH connection closed before the command finished`);
+    }
+    const reason = result.stderr.trim() || result.stdout.trim() || `exit status ${result.code ?? `signal ${result.signal}`}`;
+    throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
   }
 
   sftp(): Promise<SFTPWrapper> {
-    return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(err) : resolve(sftp))));
+    return new Promise((resolve, reject) =>
+      this.client.sftp((err, sftp) => (err ? reject(new TransientError(`Could not open SFTP on the node: ${err.message}`)) : resolve(sftp))),
+    );
+  }
+
+  /** Resolves when the connection ends, for whatever reason; transfers race it to notice a drop. */
+  get closed(): Promise<void> {
+    return this.closedPromise;
   }
 
   close(): void {
@@ -172,7 +186,7 @@ function describeConnectError(err: Error & { level?: string; code?: string }, ad
     );
   }
   if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
-    return new UnavailableError(`Timed out connecting to ${address}.`);
+    return new TransientError(`Timed out connecting to ${address}.`);
   }
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'the connection was refused (is sshd running on that port?)',
@@ -181,5 +195,7 @@ function describeConnectError(err: Error & { level?: string; code?: string }, ad
     ECONNRESET: 'the connection was reset',
   };
   const reason = (err.code && reasons[err.code]) ?? err.message;
-  return new UnavailableError(`Could not connect to ${address}: ${reason}.`);
+  // A name that does not resolve is a configuration mistake; the rest may pass by itself.
+  const ErrorType = err.code === 'ENOTFOUND' ? UnavailableError : TransientError;
+  return new ErrorType(`Could not connect to ${address}: ${reason}.`);
 }

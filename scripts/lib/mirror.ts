@@ -15,7 +15,7 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
   const root = path.resolve(dir);
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
+    requests.push(`${req.method} ${req.url}${req.headers.range ? ` range=${req.headers.range}` : ''}`);
     const url = new URL(req.url ?? '/', 'http://mirror');
     const name = decodeURIComponent(url.pathname).replace(/^\/+/, '');
     const file = path.join(root, name);

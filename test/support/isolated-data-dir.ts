@@ -14,6 +14,8 @@ process.env.TMPDIR = root;
 process.env.PORTAL_DATA_DIR = path.join(root, 'data');
 delete process.env.DATABASE_URL;
 delete process.env.AUTH_SECRET;
+// Retries of transient failures wait a moment, not the production backoff.
+process.env.PORTAL_JOBS_RETRY_DELAY_S = '0.2';
 
 afterAll(() => {
   closeAllDatabases();

@@ -7,6 +7,8 @@ describe('paths on a node are confined to its image directory', () => {
     expect(imageFilesOnNode('/srv/img', 'a.raw')).toEqual({
       file: '/srv/img/a.raw',
       part: '/srv/img/a.raw.part',
+      partSource: '/srv/img/a.raw.part.source',
+      partPid: '/srv/img/a.raw.part.pid',
       manifest: '/srv/img/a.raw.manifest.json',
       manifestPart: '/srv/img/a.raw.manifest.json.part',
     });

@@ -1,0 +1,52 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '@/lib/db/client';
+import { images, nodeImages, nodes } from '@/lib/db/schema';
+import { ConflictError, ValidationError } from '@/lib/errors';
+import { findActiveJob, insertJob } from '@/lib/jobs/store';
+import { installSourceOf } from './transfer';
+import { setNodeImageState } from './node-images';
+
+type Image = typeof images.$inferSelect;
+type Node = typeof nodes.$inferSelect;
+
+export function currentNodeImage(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
+  return tx.select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+}
+
+/** Why this image cannot be installed on this node right now, or null when it can. */
+export function installRefusal(image: Image, node: Node): string | null {
+  if (node.status !== 'enabled') return `Node ${node.name} is ${node.status}; only enabled nodes accept new installs.`;
+  if (image.status !== 'ok' || image.access === 'deleted') {
+    return `Image ${image.name} is ${image.access === 'deleted' ? 'deleted' : image.status} and cannot be installed.`;
+  }
+  if (!image.storeFile && !image.sourceUrl) return `Image ${image.name} has neither an uploaded file nor a source URL.`;
+  if (!image.sha256 && !image.md5) return `Image ${image.name} has no checksum to verify an install against.`;
+  return null;
+}
+
+/**
+ * Queues an install of one image on one node inside the caller's transaction; the caller kicks the
+ * job runner after commit. One active job per (node, image), and a verified copy is never replaced.
+ */
+export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string): string {
+  const refusal = installRefusal(image, node);
+  if (refusal) throw new ValidationError(refusal);
+  const active = findActiveJob(tx, node.id, image.id);
+  if (active) throw new ConflictError(`A ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`);
+  // Installing over a verified copy would mark it unavailable meanwhile, and failed if the new
+  // attempt failed, while the good file is still there.
+  if (currentNodeImage(tx, node.id, image.id)?.state === 'installed') {
+    throw new ConflictError(`${image.name} is already installed on ${node.name}.`);
+  }
+  const id = insertJob(tx, {
+    kind: 'install',
+    nodeId: node.id,
+    imageId: image.id,
+    dataCenterId: node.dataCenterId,
+    createdBy: userId,
+    params: { mode: installSourceOf(image).mode },
+  });
+  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: id }, tx);
+  return id;
+}

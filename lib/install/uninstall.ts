@@ -1,0 +1,71 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb, type Tx } from '@/lib/db/client';
+import { nodeImages } from '@/lib/db/schema';
+import { errorMessage, InUseError } from '@/lib/errors';
+import type { JobContext } from '@/lib/jobs/context';
+import { insertJob } from '@/lib/jobs/store';
+import { machinesUsingImage } from '@/lib/machines/queries';
+import { withNodeSession } from '@/lib/nodes/connection';
+import { imageFilesOnNode } from '@/lib/nodes/paths';
+import { imageFileName } from './manifest';
+import { loadInstallTargets, setNodeImageState } from './node-images';
+import * as remote from './remote';
+
+/** The clear refusal when machines on these nodes still use the image (DESIGN §3). */
+export function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds: string[]): void {
+  const users = machinesUsingImage(imageId, { nodeIds });
+  if (users.length === 0) return;
+  const list = users.map((m) => `${m.name} on ${m.nodeName}`).join(', ');
+  throw new InUseError(`${imageName} stays available: machine${users.length > 1 ? 's' : ''} ${list} use${users.length > 1 ? '' : 's'} it.`);
+}
+
+/** Marks the image unavailable on the node and queues the removal of its file and sidecar. */
+export function enqueueUninstall(tx: Tx, input: { imageId: string; nodeId: string; dataCenterId: string }, userId: string): string {
+  const id = insertJob(tx, { kind: 'uninstall', ...input, createdBy: userId });
+  setNodeImageState(input.nodeId, input.imageId, { state: 'removing', available: false, lastJobId: id }, tx);
+  return id;
+}
+
+/**
+ * Removes an image from a node: the file, its sidecar and any leftovers of an install. A machine
+ * that appeared since the request still blocks it; the file then stays, unavailable for placement.
+ */
+export async function runUninstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
+  try {
+    refuseIfMachinesUse(image.name, image.id, [node.id]);
+    ctx.throwIfStopped();
+    ctx.phase('remove', `Removing ${files.file} and its sidecar from ${node.name}.`);
+    await withNodeSession(node, async (session) => {
+      await remote.stopEarlierDownload(session, files);
+      await remote.removeInstalled(session, files);
+    });
+  } catch (err) {
+    const outcome = ctx.outcomeOf(err);
+    if (outcome !== 'retry') {
+      // The file may still be there; it is not offered for placement either way.
+      setNodeImageState(node.id, image.id, { state: err instanceof InUseError ? 'installed' : 'failed', available: false, lastJobId: ctx.job.id });
+      auditUninstall(ctx, node.dataCenterId, image.id, node.id, outcome === 'cancel' ? 'ok' : 'error', { error: errorMessage(err) });
+    }
+    throw err;
+  }
+  getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
+  ctx.phase('record', `${image.name} is no longer on ${node.name}.`);
+  auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: files.file });
+  return { removed: files.file };
+}
+
+function auditUninstall(ctx: JobContext, dataCenterId: string, imageId: string, nodeId: string, outcome: 'ok' | 'error', details: Record<string, unknown>) {
+  recordAudit({
+    userId: ctx.job.createdBy,
+    action: 'image.uninstall',
+    targetType: 'image',
+    targetId: imageId,
+    dataCenterId,
+    outcome,
+    details: { nodeId, jobId: ctx.job.id, ...details },
+  });
+}
