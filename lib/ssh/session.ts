@@ -61,6 +61,8 @@ export class SshSession {
   private constructor(
     private readonly client: Client,
     readonly hostKeyFingerprint: string,
+    /** The cipher the handshake agreed on (client to server), e.g. for a like-for-like benchmark. */
+    readonly cipher: string,
   ) {
     this.closedPromise = new Promise((resolve) => client.once('close', () => resolve()));
   }
@@ -70,8 +72,10 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       const client = new Client();
       let presented = '';
+      let cipher = '';
       let mismatch: HostKeyMismatchError | undefined;
-      client.on('ready', () => resolve(new SshSession(client, presented)));
+      client.on('handshake', (negotiated: { cs: { cipher: string } }) => (cipher = negotiated.cs.cipher));
+      client.on('ready', () => resolve(new SshSession(client, presented, cipher)));
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         client.end();
         reject(mismatch ?? describeConnectError(err, address, target.username));
