@@ -7,6 +7,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { formatBytes, formatDateTime, formatDuration } from '@/lib/format';
 import { isJobActive } from '@/lib/db/enums';
 import type { JobSnapshot } from '@/lib/jobs/snapshot';
+import { JobControls } from './job-controls';
 import { useTransferRate } from './use-transfer-rate';
 
 async function fetchJob(id: string): Promise<JobSnapshot> {
@@ -22,6 +23,7 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
     queryFn: () => fetchJob(initial.id),
     initialData: initial,
     refetchInterval: (query) => (query.state.data && isJobActive(query.state.data.status) ? 1000 : false),
+    // A paused job only changes when someone acts on it; this page's own actions refetch it.
   });
   const live = isJobActive(job.status);
   const rate = useTransferRate(job.bytesDone, live && job.phase === 'transfer');
@@ -37,7 +39,17 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
           <span className="text-sm text-slate-700">
             Phase: <strong data-testid="job-phase">{job.phase ?? 'waiting'}</strong>
           </span>
-          {job.attempt > 1 && <span className="text-sm text-slate-500">attempt {job.attempt}</span>}
+          {job.attempt > 1 && (
+            <span className="text-sm text-slate-500">
+              attempt {job.attempt} of {job.maxAttempts}
+            </span>
+          )}
+          {job.status === 'queued' && job.runAfter && (
+            <span className="text-sm text-amber-700">retrying at {formatDateTime(new Date(job.runAfter))}</span>
+          )}
+          <div className="ml-auto">
+            <JobControls job={job} />
+          </div>
         </div>
         <ProgressBar
           label="Transfer progress"
@@ -48,6 +60,7 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
           {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : 'unknown size'}
           {rate !== null && ` · ${formatBytes(rate)}/s`}
           {eta !== null && ` · about ${formatDuration(eta)} left`}
+          {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
         </p>
         {job.error && (
           <div role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="job-error">

@@ -20,6 +20,7 @@ const STATUS_TONE: Record<string, keyof typeof TONES> = {
   removing: 'blue',
   maintenance: 'amber',
   interrupted: 'amber',
+  paused: 'amber',
   private: 'amber',
   missing: 'red',
   error: 'red',

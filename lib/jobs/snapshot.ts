@@ -10,6 +10,13 @@ export type JobSnapshot = {
   bytesDone: number;
   bytesTotal: number | null;
   attempt: number;
+  maxAttempts: number;
+  /** A cancel or pause asked for and not yet carried out. */
+  controlRequest: 'cancel' | 'pause' | null;
+  /** When a retry in backoff starts. */
+  runAfter: string | null;
+  /** Bytes moved over the network by all attempts together. */
+  bytesTransferred: number;
   error: string | null;
   nodeId: string | null;
   nodeName: string | null;
@@ -34,6 +41,10 @@ export function toJobSnapshot(view: JobView): JobSnapshot {
     bytesDone: job.bytesDone,
     bytesTotal: job.bytesTotal,
     attempt: job.attempt,
+    maxAttempts: job.maxAttempts,
+    controlRequest: job.controlRequest,
+    runAfter: iso(job.runAfter),
+    bytesTransferred: job.bytesTransferred,
     error: job.error,
     nodeId: job.nodeId,
     nodeName: view.nodeName,

@@ -30,12 +30,15 @@ export function insertJob(
   return id;
 }
 
-/** The job already queued or running for this node and image, if any. */
-export function findActiveJob(tx: Tx, nodeId: string, imageId: string): JobRow | undefined {
+/** A paused job still owns its node and image: its `.part` waits on the node for it. */
+const HOLDING_STATUSES = [...ACTIVE_JOB_STATUSES, 'paused' as const];
+
+/** The job already queued, running or paused for this node and image, if any. */
+export function findActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string): JobRow | undefined {
   return tx
     .select()
     .from(jobs)
-    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, ACTIVE_JOB_STATUSES)))
+    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_STATUSES)))
     .get();
 }
 

@@ -20,6 +20,11 @@ export type SshNodeOptions = {
   baseDir?: string;
   /** The node's image directory; `<baseDir>/images` by default. */
   imageDir?: string;
+  /**
+   * Limits what SFTP uploads may send, in bytes a second, as a slow link would: tests use it to
+   * catch a push in the middle. Unlimited by default.
+   */
+  sftpRate?: number;
 };
 
 export class SshNode {
@@ -30,6 +35,7 @@ export class SshNode {
     readonly port: number,
     readonly baseDir: string,
     readonly imageDir: string,
+    private readonly sftpRate?: number,
   ) {}
 
   /**
@@ -62,7 +68,7 @@ export class SshNode {
     const { uid, gid } = userIds(nodeUser());
     fs.chownSync(imageDir, uid, gid);
     const port = options.port || (await freePort(options.host));
-    const node = new SshNode(options.host, port, baseDir, imageDir);
+    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate);
     node.writeKeys();
     await node.startDaemon();
     return node;
@@ -98,6 +104,26 @@ export class SshNode {
     await exited;
   }
 
+  /** Cuts every open connection but keeps the daemon listening, as a network blip would. */
+  dropConnections(): void {
+    if (!this.process?.pid) return;
+    try {
+      execFileSync('pkill', ['-KILL', '-P', String(this.process.pid)]);
+    } catch {
+      // no open connections
+    }
+  }
+
+  /** The sftp subsystem: OpenSSH's own, behind a rate limit on what the client sends when asked. */
+  private sftpSubsystem(): string {
+    if (!this.sftpRate) return 'internal-sftp';
+    const throttle = path.join(this.baseDir, 'throttle.cjs');
+    fs.writeFileSync(throttle, THROTTLE_SOURCE);
+    const wrapper = path.join(this.baseDir, 'sftp-throttled');
+    fs.writeFileSync(wrapper, `#!/bin/sh\n${process.execPath} ${throttle} ${this.sftpRate} | exec /usr/lib/openssh/sftp-server\n`, { mode: 0o755 });
+    return wrapper;
+  }
+
   private writeKeys(): void {
     if (!fs.existsSync(path.join(this.baseDir, 'host_ed25519'))) keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
     if (!fs.existsSync(path.join(this.baseDir, 'client_ed25519'))) keygen(path.join(this.baseDir, 'client_ed25519'), 'portal-client');
@@ -123,7 +149,7 @@ export class SshNode {
         'MaxSessions 64',
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
-        'Subsystem sftp internal-sftp',
+        `Subsystem sftp ${this.sftpSubsystem()}`,
         '',
       ].join('\n'),
     );
@@ -141,6 +167,19 @@ export class SshNode {
 }
 
 const NODE_USER = 'cbp-node';
+
+/** Copies stdin to stdout at no more than argv[2] bytes a second. */
+const THROTTLE_SOURCE = `const rate = Number(process.argv[2]);
+const start = Date.now();
+let passed = 0;
+process.stdin.on('data', (chunk) => {
+  process.stdin.pause();
+  passed += chunk.length;
+  const wait = start + (passed / rate) * 1000 - Date.now();
+  setTimeout(() => process.stdout.write(chunk, () => process.stdin.resume()), Math.max(0, wait));
+});
+process.stdin.on('end', () => process.stdout.end());
+`;
 
 function isRoot(): boolean {
   return process.getuid?.() === 0;

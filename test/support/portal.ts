@@ -1,4 +1,5 @@
 /** Helpers for integration tests that drive the portal's real domain operations. */
+import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { createUser, loadUserContext } from '@/lib/auth/users';
 import type { UserContext } from '@/lib/auth/policy';
@@ -8,6 +9,7 @@ import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { createDataCenter } from '@/lib/locations/operations';
+import { uploadImageFile } from '@/lib/store/upload';
 import { registerSshNode as register, runOk } from '@/scripts/lib/portal-seed';
 import type { SshNode } from '@/scripts/lib/sshd-node';
 
@@ -34,6 +36,19 @@ export function registerSshNode(user: UserContext, dataCenterId: string, node: S
 export async function createUrlImage(user: UserContext, fields: Record<string, unknown>) {
   const input = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', ...fields };
   return (await runOk(createImage, input, user)).id;
+}
+
+/** An image in the portal's store (push mode): created with the upload source, then its file uploaded. */
+export async function createStoreImage(user: UserContext, file: string, fields: Record<string, unknown>) {
+  const input = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload', ...fields };
+  const { id } = await runOk(createImage, input, user);
+  const outcome = await uploadImageFile(user, id, {
+    body: fs.createReadStream(file),
+    contentLength: fs.statSync(file).size,
+    contentType: 'application/octet-stream',
+  });
+  if (!outcome.ok) throw new Error(`Upload failed: ${outcome.error}`);
+  return id;
 }
 
 /** Queues an install and waits for the job to finish; returns the job row. */

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
 import { InstallForm } from '@/components/images/install-form';
+import { LinkButton } from '@/components/ui/button';
 import { UploadFile } from '@/components/images/upload-file';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { Card, Details, Mono, PageHeader, Section } from '@/components/ui/layout';
@@ -29,6 +30,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       <PageHeader
         breadcrumb={[{ href: '/images', label: 'Images' }]}
         title={image.name}
+        actions={<LinkButton href={`/images/${image.id}/availability`}>Image availability</LinkButton>}
         description={
           <span className="flex gap-2">
             <StatusBadge status={image.status} /> <StatusBadge status={image.access} />

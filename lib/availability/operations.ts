@@ -1,0 +1,87 @@
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { currentNodeImage, enqueueInstall } from '@/lib/install/enqueue';
+import { enqueueUninstall, refuseIfMachinesUse } from '@/lib/install/uninstall';
+import { requestJobCancel } from '@/lib/jobs/control';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { findActiveJob } from '@/lib/jobs/store';
+import { applyAvailabilitySchema, type ApplyAvailabilityInput } from './schemas';
+
+type Change = { nodeId: string; nodeName: string; change: 'install' | 'uninstall' | 'offer' | 'cancel' | 'forget'; jobId?: string };
+
+function loadTargets(input: ApplyAvailabilityInput) {
+  const db = getDb();
+  const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  const shown = input.shown.length === 0 ? [] : db.select().from(nodes).where(inArray(nodes.id, input.shown)).all();
+  if (shown.length !== new Set(input.shown).size) throw new NotFoundError('One of the nodes');
+  const attached = new Set(db.select().from(imageDataCenters).where(eq(imageDataCenters.imageId, image.id)).all().map((a) => a.dataCenterId));
+  return { image, shown, attached };
+}
+
+/**
+ * Apply on the Image Availability page (issue #3): checked nodes that lack the image get an install,
+ * installed ones are offered again; unchecked ones stop offering it and, where no machine uses it,
+ * get an uninstall (a running install is cancelled instead). All refusals are found before anything
+ * changes, so a refused Apply changes nothing.
+ */
+export const applyImageAvailability = defineOperation({
+  name: 'image.availability.apply',
+  targetType: 'image',
+  input: applyAvailabilitySchema,
+  authorize: (input, user, note) => {
+    const { image, shown, attached } = loadTargets(input);
+    note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined });
+    for (const node of shown) authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: attached.has(node.dataCenterId) });
+  },
+  run: (input, user) => {
+    const { image, shown } = loadTargets(input);
+    const wanted = new Set(input.available);
+    const leaving = shown.filter((n) => !wanted.has(n.id) && currentNodeImage(getDb(), n.id, image.id));
+    refuseIfMachinesUse(image.name, image.id, leaving.map((n) => n.id));
+    const changes = getDb().transaction((tx) => {
+      const done: Change[] = [];
+      for (const node of shown) {
+        const row = currentNodeImage(tx, node.id, image.id);
+        const active = findActiveJob(tx, node.id, image.id);
+        const note = (change: Change['change'], jobId?: string) => done.push({ nodeId: node.id, nodeName: node.name, change, jobId });
+        if (wanted.has(node.id)) {
+          if (active?.kind === 'uninstall') throw new ValidationError(`${image.name} is being removed from ${node.name}; apply again once that job ends.`);
+          if (active) continue; // already on its way
+          if (row?.state === 'installed') {
+            if (!row.available) {
+              tx.update(nodeImages).set({ available: true, updatedAt: now() }).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
+              note('offer');
+            }
+            continue;
+          }
+          note('install', enqueueInstall(tx, image, node, user.id));
+        } else if (row) {
+          if (active?.kind === 'install') {
+            note('cancel', active.id); // carried out after commit, as the job page's Cancel would
+          } else if (!active && row.state === 'installed') {
+            note('uninstall', enqueueUninstall(tx, { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId }, user.id));
+          } else if (!active) {
+            // failed or missing: nothing usable is on the node, only the record goes.
+            tx.delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
+            note('forget');
+          }
+        }
+      }
+      return done;
+    });
+    for (const { jobId } of changes.filter((c) => c.change === 'cancel')) {
+      requestJobCancel(jobId!, 'Cancel requested: the image was made unavailable on this node.');
+    }
+    getJobRunner().kick();
+    return { imageId: image.id, changes };
+  },
+  audited: (result) => ({ details: { changes: result.changes } }),
+});
+

@@ -1,0 +1,96 @@
+import 'server-only';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import type { JobStatus, NodeImageState, NodeStatus } from '@/lib/db/enums';
+import { getImage } from '@/lib/images/queries';
+import { installRefusal } from '@/lib/install/enqueue';
+
+/** One node's row on the Image Availability page; plain data, sent to the browser as it is. */
+export type AvailabilityRow = {
+  nodeId: string;
+  nodeName: string;
+  host: string;
+  nodeStatus: NodeStatus;
+  state: NodeImageState | null;
+  available: boolean;
+  machines: number;
+  lastJob: { id: string; kind: string; status: JobStatus; phase: string | null; bytesDone: number; bytesTotal: number | null } | null;
+  /** Why the user cannot change this row, or null when they can. */
+  locked: string | null;
+};
+
+export type AvailabilityGroup = { dataCenterId: string; dataCenterName: string; rows: AvailabilityRow[] };
+export type ImageAvailability = { imageId: string; imageName: string; groups: AvailabilityGroup[] };
+
+/**
+ * Every node of the data centers the image is attached to (or already on), grouped by data center,
+ * limited to what the user may see; null when the image itself is not visible to them.
+ */
+export function getImageAvailability(user: UserContext, imageId: string): ImageAvailability | null {
+  const found = getImage(user, imageId);
+  if (!found) return null;
+  const { image, attached } = found;
+  const db = getDb();
+  const onNodes = db.select({ dc: nodes.dataCenterId }).from(nodeImages).innerJoin(nodes, eq(nodes.id, nodeImages.nodeId)).where(eq(nodeImages.imageId, imageId)).all();
+  const visible = visibleDataCenterIds(user);
+  const dcIds = [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => !visible || visible.includes(dc));
+  if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [] };
+
+  const nodeRows = db
+    .select({ node: nodes, dcName: dataCenters.name, ni: nodeImages })
+    .from(nodes)
+    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
+    .leftJoin(nodeImages, and(eq(nodeImages.nodeId, nodes.id), eq(nodeImages.imageId, imageId)))
+    .where(inArray(nodes.dataCenterId, dcIds))
+    .orderBy(asc(dataCenters.name), asc(nodes.name))
+    .all();
+  const lastJobs = latestJobPerNode(imageId, nodeRows.map((r) => r.node.id));
+  const machineCounts = countBy(db.select({ nodeId: machines.nodeId }).from(machines).where(eq(machines.imageId, imageId)).all().map((m) => m.nodeId));
+
+  const groups = new Map<string, AvailabilityGroup>();
+  for (const { node, dcName, ni } of nodeRows) {
+    const group = groups.get(node.dataCenterId) ?? { dataCenterId: node.dataCenterId, dataCenterName: dcName, rows: [] };
+    groups.set(node.dataCenterId, group);
+    const isAttached = attached.includes(node.dataCenterId);
+    const mayInstall = can(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: isAttached });
+    group.rows.push({
+      nodeId: node.id,
+      nodeName: node.name,
+      host: `${node.host}:${node.port}`,
+      nodeStatus: node.status,
+      state: ni?.state ?? null,
+      available: ni?.available ?? false,
+      machines: machineCounts.get(node.id) ?? 0,
+      lastJob: lastJobs.get(node.id) ?? null,
+      locked: !mayInstall
+        ? isAttached
+          ? 'You may view this data center but not change what is installed in it.'
+          : 'The image is not attached to this data center.'
+        : node.status !== 'enabled' || !ni
+          ? installRefusal(image, node) // names the node's status first, then anything about the image
+          : null,
+    });
+  }
+  return { imageId, imageName: image.name, groups: [...groups.values()] };
+}
+
+function latestJobPerNode(imageId: string, nodeIds: string[]): Map<string, NonNullable<AvailabilityRow['lastJob']>> {
+  const latest = new Map<string, NonNullable<AvailabilityRow['lastJob']>>();
+  if (nodeIds.length === 0) return latest;
+  const rows = getDb()
+    .select({ id: jobs.id, nodeId: jobs.nodeId, kind: jobs.kind, status: jobs.status, phase: jobs.phase, bytesDone: jobs.bytesDone, bytesTotal: jobs.bytesTotal })
+    .from(jobs)
+    .where(and(eq(jobs.imageId, imageId), inArray(jobs.nodeId, nodeIds)))
+    .orderBy(desc(jobs.createdAt))
+    .all();
+  for (const { nodeId, ...job } of rows) if (nodeId && !latest.has(nodeId)) latest.set(nodeId, job);
+  return latest;
+}
+
+function countBy(keys: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
