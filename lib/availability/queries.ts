@@ -35,7 +35,11 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
   const db = getDb();
   const onNodes = db.select({ dc: nodes.dataCenterId }).from(nodeImages).innerJoin(nodes, eq(nodes.id, nodeImages.nodeId)).where(eq(nodeImages.imageId, imageId)).all();
   const visible = visibleDataCenterIds(user);
-  const dcIds = [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => !visible || visible.includes(dc));
+  // SuperAdmins may install anywhere, so they see every data center; others see where the image
+  // is attached or already on a node, within their own data centers.
+  const dcIds = visible
+    ? [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => visible.includes(dc))
+    : db.select({ id: dataCenters.id }).from(dataCenters).all().map((dc) => dc.id);
   if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [] };
 
   const nodeRows = db

@@ -109,28 +109,38 @@ export class SshSession {
         const stdout = capture(channel);
         const stderr = capture(channel.stderr);
         if (options.onStderr) channel.stderr.on('data', (chunk: Buffer) => options.onStderr?.(chunk.toString('utf8')));
-        const onAbort = () => channel.close();
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const timeoutMs = options.timeoutMs === undefined ? SHORT_COMMAND_TIMEOUT_MS : options.timeoutMs;
-        let timedOut = false;
-        const timer =
-          timeoutMs === null
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                channel.close();
-              }, timeoutMs);
         let code: number | null = null;
         let signal: string | undefined;
+        let timer: NodeJS.Timeout | undefined;
+        let settled = false;
+        const settle = (timedOut: boolean) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({ code, signal, stdout: stdout(), stderr: stderr(), timedOut });
+        };
+        // sshd keeps a channel open until its process exits, so stopping signals the process (the
+        // command itself where it `exec`s) and stops waiting for it.
+        const stop = (timedOut: boolean) => {
+          try {
+            channel.signal('TERM');
+          } catch {
+            // the channel is already closing
+          }
+          channel.close();
+          settle(timedOut);
+        };
+        const onAbort = () => stop(false);
         channel.on('exit', (c: number | null, s?: string) => {
           code = c;
           signal = s;
         });
-        channel.on('close', () => {
-          clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve({ code, signal, stdout: stdout(), stderr: stderr(), timedOut });
-        });
+        channel.on('close', () => settle(false));
+        const timeoutMs = options.timeoutMs === undefined ? SHORT_COMMAND_TIMEOUT_MS : options.timeoutMs;
+        if (timeoutMs !== null) timer = setTimeout(() => stop(true), timeoutMs);
+        if (options.signal?.aborted) return onAbort();
+        options.signal?.addEventListener('abort', onAbort, { once: true });
         channel.end(options.stdin);
       });
     });

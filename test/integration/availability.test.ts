@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { applyImageAvailability } from '@/lib/availability/operations';
+import { getImageAvailability } from '@/lib/availability/queries';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, registerSshNode, run, until } from '../support/portal';
+
+const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+describe('Image Availability: fan-out, removal and the in-use guard on real sshd nodes', () => {
+  const sshNodes: SshNode[] = [];
+  const nodeIds: string[] = [];
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'fan.qcow2'), 64, 8);
+    mirror = await startMirror(mirrorDir);
+    admin = await createSuperAdmin();
+    const dataCenterId = await createDataCenterAs(admin);
+    for (const host of ['127.0.0.41', '127.0.0.42', '127.0.0.43']) {
+      const node = await SshNode.start({ host });
+      sshNodes.push(node);
+      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(sshNodes.map((n) => n.stop()));
+    await mirror.close();
+  });
+
+  const apply = (imageId: string, available: string[], shown = nodeIds) => run(applyImageAvailability, { imageId, shown, available }, admin);
+  const stateOn = (imageId: string, nodeId: string) =>
+    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+  const installedFile = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
+
+  it('fans out to 3 nodes in parallel, then removes the file from the node that was unchecked', async () => {
+    const imageId = await createUrlImage(admin, { name: 'fan', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${4 * 1024 * 1024}`, sha256: qcow2.sha256 });
+    const { changes } = expectOk(await apply(imageId, nodeIds));
+    expect(changes.map((c) => c.change)).toEqual(['install', 'install', 'install']);
+    // All three run at once (the limits allow it), each with its own progress.
+    await until(() => getDb().select().from(jobs).where(and(eq(jobs.imageId, imageId), eq(jobs.status, 'running'))).all().length === 3);
+    await getJobRunner().waitForIdle();
+
+    const view = getImageAvailability(admin, imageId)!;
+    expect(view.groups[0]!.rows.map((r) => [r.state, r.available, r.lastJob?.status])).toEqual(Array(3).fill(['installed', true, 'succeeded']));
+    for (let i = 0; i < 3; i++) expect(sha256Of(installedFile(i, 'fan.qcow2'))).toBe(qcow2.sha256);
+
+    const removal = expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
+    expect(removal.changes).toMatchObject([{ nodeId: nodeIds[2], change: 'uninstall' }]);
+    expect(stateOn(imageId, nodeIds[2]!)).toMatchObject({ state: 'removing', available: false });
+    await getJobRunner().waitForIdle();
+    expect(fs.readdirSync(sshNodes[2]!.imageDir).filter((f) => f.startsWith('fan'))).toEqual([]);
+    expect(stateOn(imageId, nodeIds[2]!)).toBeUndefined();
+    expect(fs.existsSync(installedFile(0, 'fan.qcow2'))).toBe(true);
+  });
+
+  it('refuses, changing nothing, to make an image unavailable on a node where a machine uses it', async () => {
+    const imageId = await createUrlImage(admin, { name: 'in-use', sourceUrl: mirror.url('fan.qcow2'), sha256: qcow2.sha256 });
+    expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
+    await getJobRunner().waitForIdle();
+    getDb().insert(machines).values({ id: crypto.randomUUID(), name: 'web-1', nodeId: nodeIds[1]!, imageId, createdAt: now() }).run();
+    const jobsBefore = getDb().select().from(jobs).all().length;
+
+    const refused = await apply(imageId, []);
+    expect(refused).toMatchObject({ ok: false, code: 'in_use', error: `in-use stays available: machine web-1 on ${nodeName(nodeIds[1]!)} uses it.` });
+    // Nothing changed: not even the node without a machine lost the image.
+    expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
+    expect(stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
+    expect(fs.existsSync(installedFile(1, 'in-use.qcow2'))).toBe(true);
+    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId))).all();
+    expect(audit.map((a) => a.outcome)).toEqual(['ok', 'error']);
+  });
+
+  it('unchecking a node while its pull is under way cancels it: the download stops and no .part is left', async () => {
+    const imageId = await createUrlImage(admin, { name: 'slow', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${1024 * 1024}`, sha256: qcow2.sha256 });
+    const [job] = expectOk(await apply(imageId, [nodeIds[0]!], [nodeIds[0]!])).changes;
+    const part = installedFile(0, 'slow.qcow2.part');
+    await until(() => fs.existsSync(part) && fs.statSync(part).size > 1024 * 1024);
+    expect(expectOk(await apply(imageId, [], [nodeIds[0]!])).changes).toMatchObject([{ change: 'cancel', jobId: job!.jobId }]);
+    await getJobRunner().waitForIdle();
+
+    expect(getDb().select().from(jobs).where(eq(jobs.id, job!.jobId!)).get()).toMatchObject({ status: 'cancelled' });
+    expect(fs.readdirSync(sshNodes[0]!.imageDir).filter((f) => f.startsWith('slow'))).toEqual([]);
+    expect(stateOn(imageId, nodeIds[0]!)).toBeUndefined();
+    // The downloader itself was stopped, not just abandoned: the directory stays empty a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fs.existsSync(part)).toBe(false);
+  });
+
+  it('greys out nodes that are not enabled, saying why, and refuses an install there', async () => {
+    getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[2]!)).run();
+    const imageId = await createUrlImage(admin, { name: 'greyed', sourceUrl: mirror.url('fan.qcow2'), sha256: qcow2.sha256 });
+    const row = getImageAvailability(admin, imageId)!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
+    expect(row!.locked).toBe(`Node ${nodeName(nodeIds[2]!)} is maintenance; only enabled nodes accept new installs.`);
+    expect(await apply(imageId, [nodeIds[2]!], [nodeIds[2]!])).toMatchObject({ ok: false, code: 'invalid' });
+    getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!)).run();
+  });
+});
+
+function nodeName(nodeId: string) {
+  return getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
+}
