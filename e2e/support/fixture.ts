@@ -6,6 +6,8 @@ export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password' };
 export type E2eFixture = {
   node: { host: string; port: number; user: string; privateKey: string; imageDir: string; fingerprint: string };
   image: { url: string; sha256: string; sizeBytes: number };
+  /** Seeded for the availability spec: an image by URL and two nodes in Rotterdam 1. */
+  availability: { imageId: string; fileName: string; nodes: { name: string; imageDir: string }[] };
 };
 
 export function readFixture(): E2eFixture {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
 import { SshNode } from '../../scripts/lib/sshd-node';
-import { E2E_ADMIN, type E2eFixture } from './fixture';
+import { type E2eFixture } from './fixture';
+import { seedAvailabilityWorld } from './seed';
 
 async function main() {
   const port = process.env.E2E_PORT ?? '3210';
@@ -21,10 +22,18 @@ async function main() {
   const image = makeQcow2(path.join(mirrorDir, 'cirros-e2e.qcow2'), 64, 24);
   const mirror = await startMirror(mirrorDir);
   const node = await SshNode.start({ host: '127.0.0.51', baseDir: path.join(work, 'node') });
+  const rotterdam = [
+    await SshNode.start({ host: '127.0.0.52', baseDir: path.join(work, 'node-a') }),
+    await SshNode.start({ host: '127.0.0.53', baseDir: path.join(work, 'node-b') }),
+  ];
+  process.env.PORTAL_DATA_DIR = path.join(work, 'data');
+  // Slow enough (8 MiB/s) that the availability page shows the installs under way.
+  const availability = await seedAvailabilityWorld(rotterdam, { url: `${mirror.url('cirros-e2e.qcow2')}?rate=${8 * 1024 * 1024}`, sha256: image.sha256 });
 
   const fixture: E2eFixture = {
     node: { host: node.host, port: node.port, user: node.user, privateKey: node.privateKey, imageDir: node.imageDir, fingerprint: node.hostKeyFingerprint },
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
+    availability,
   };
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
@@ -34,8 +43,6 @@ async function main() {
     env: {
       ...process.env,
       PORTAL_DATA_DIR: path.join(work, 'data'),
-      PORTAL_ADMIN_USER: E2E_ADMIN.username,
-      PORTAL_ADMIN_PASSWORD: E2E_ADMIN.password,
     },
   });
 

@@ -1,0 +1,56 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { readFixture } from './support/fixture';
+import { logIn } from './support/login';
+
+/**
+ * A SuperAdmin drives installs from Image Availability: checks two nodes, applies, and watches both
+ * reach installed without reloading; then unchecks one and the file is gone from that node.
+ */
+test('SuperAdmin makes an image available on two nodes, then removes it from one', async ({ page }) => {
+  const { availability, image } = readFixture();
+  const [nodeA, nodeB] = availability.nodes as [{ name: string; imageDir: string }, { name: string; imageDir: string }];
+  const fileOn = (node: { imageDir: string }) => path.join(node.imageDir, availability.fileName);
+  await logIn(page);
+
+  await page.goto(`/images/${availability.imageId}`);
+  await page.getByRole('link', { name: 'Image availability' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Availability of availability-e2e' })).toBeVisible();
+  const rowOf = (node: { name: string }) => page.getByTestId(`availability-${node.name}`);
+
+  await test.step('check both nodes of Rotterdam 1 and apply', async () => {
+    await expect(rowOf(nodeA).getByTestId('node-image-state')).toHaveText('not installed');
+    await page.getByRole('button', { name: 'Select all in Rotterdam 1' }).click();
+    await expect(page.getByRole('checkbox', { name: `Available on ${nodeA.name}` })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: `Available on ${nodeB.name}` })).toBeChecked();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('availability-message')).toHaveText(`${nodeA.name}: install queued; ${nodeB.name}: install queued.`);
+  });
+
+  await test.step('both reach installed on the same page, with progress on the way', async () => {
+    await expect(page.getByRole('progressbar', { name: `Install on ${nodeA.name}` })).toBeVisible();
+    for (const node of [nodeA, nodeB]) {
+      await expect(rowOf(node).getByTestId('node-image-state')).toHaveText('installed', { timeout: 60_000 });
+      await expect(rowOf(node)).toContainText('succeeded');
+    }
+    for (const node of [nodeA, nodeB]) {
+      expect(crypto.createHash('sha256').update(fs.readFileSync(fileOn(node))).digest('hex')).toBe(image.sha256);
+    }
+  });
+
+  await test.step('uncheck one node, confirm, and the file is removed from it', async () => {
+    await page.getByRole('checkbox', { name: `Available on ${nodeB.name}` }).uncheck();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove the image from nodes?' });
+    await expect(dialog).toContainText(nodeB.name);
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('availability-message')).toHaveText(`${nodeB.name}: removal queued.`);
+    await expect(rowOf(nodeB).getByTestId('node-image-state')).toHaveText('not installed', { timeout: 30_000 });
+    await expect(rowOf(nodeA).getByTestId('node-image-state')).toHaveText('installed');
+    expect(fs.existsSync(fileOn(nodeB))).toBe(false);
+    expect(fs.existsSync(`${fileOn(nodeB)}.manifest.json`)).toBe(false);
+    expect(fs.existsSync(fileOn(nodeA))).toBe(true);
+  });
+});
