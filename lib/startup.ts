@@ -4,16 +4,19 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { resumeInterruptedJobs } from '@/lib/jobs/store';
+import { removeAbandonedUploads } from '@/lib/store/image-store';
 
 /**
  * What the portal does once when its server starts: validate the configuration, migrate the
- * database, create the first SuperAdmin if there is no user, queue again the jobs cut off by the
- * last stop so they resume, and start the job runner on whatever is queued.
+ * database, create the first SuperAdmin if there is no user, clear uploads and queue again the jobs
+ * cut off by the last stop (the jobs resume), and start the job runner on whatever is queued.
  */
 export async function startPortal(): Promise<void> {
   const config = getConfig();
   getDb();
   await ensureFirstAdmin(config);
+  const abandoned = removeAbandonedUploads();
+  if (abandoned > 0) console.log(`[portal] Removed ${abandoned} upload(s) cut off by the last stop; their images wait for a new upload.`);
   const resumed = resumeInterruptedJobs();
   if (resumed > 0) console.log(`[portal] ${resumed} job(s) cut off by the last stop are queued to resume.`);
   getJobRunner().kick();

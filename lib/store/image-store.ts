@@ -99,6 +99,18 @@ export async function receiveImageUpload(options: ReceiveOptions): Promise<Recei
   }
 }
 
+/**
+ * At start-up no upload can be under way, so a temporary file left in the store was cut off by
+ * the last stop: it is removed, and its image stays pending for a new upload.
+ */
+export function removeAbandonedUploads(): number {
+  const dir = imageStoreDir();
+  if (!fs.existsSync(dir)) return 0;
+  const abandoned = fs.readdirSync(dir).filter((name) => name.endsWith('.upload'));
+  for (const name of abandoned) fs.rmSync(path.join(dir, name), { force: true });
+  return abandoned.length;
+}
+
 /** Removes a file from the store, e.g. when the database refused to record it. */
 export async function removeStoredImage(storeFile: string): Promise<void> {
   await fs.promises.rm(storedImagePath(storeFile), { force: true });

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import { getConfig } from '@/lib/config';
 import { describe, expect, it } from 'vitest';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
@@ -7,7 +10,7 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
 
 describe('portal start-up', () => {
-  it('creates the first SuperAdmin and queues jobs cut off by the last stop again', async () => {
+  it('creates the first SuperAdmin, clears abandoned uploads and queues jobs cut off by the last stop again', async () => {
     // Read with the rest of the configuration on first use, below.
     process.env.PORTAL_ADMIN_USER = 'first-admin';
     process.env.PORTAL_ADMIN_PASSWORD = 'first-admin-password';
@@ -25,7 +28,14 @@ describe('portal start-up', () => {
     db.insert(jobs).values({ id: 'done-job', kind: 'install', status: 'succeeded', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
     db.insert(nodeImages).values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at }).run();
 
+    const store = getConfig().imageStoreDir;
+    fs.mkdirSync(store, { recursive: true });
+    fs.writeFileSync(path.join(store, 'img.upload'), 'half an upload');
+    fs.writeFileSync(path.join(store, 'kept.raw'), 'a finished image');
+
     await startPortal();
+
+    expect(fs.readdirSync(store)).toEqual(['kept.raw']);
 
     const job = (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!;
     // The runner took the job again at once (the full resume is test/integration/restart.test.ts).
