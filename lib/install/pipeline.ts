@@ -30,8 +30,9 @@ type Installed = { hashes: remote.NodeHashes; virtualSizeBytes?: number };
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
-  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
   try {
+    // Inside the try: an unsafe file name fails the job like any other refusal, recorded on the row.
+    const files = imageFilesOnNode(node.imageDir, imageFileName(image));
     setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
     ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
     const installed = await withNodeSession(node, async (session) => {
@@ -61,6 +62,7 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
     source.mode === 'push'
       ? (await fs.promises.stat(source.storePath)).size
       : (image.sizeBytes ?? (downloader ? await remote.remoteContentLength(session, downloader, source.url) : null));
+  const free = await remote.freeBytes(session, node.imageDir); // also creates the directory
   if (await remote.stopEarlierDownload(session, files)) ctx.log('warn', 'Stopped a download an earlier attempt left running on the node.');
   let offset = await remote.resumableBytes(session, files, contentId(image));
   if (expectedSize !== null && offset > expectedSize) {
@@ -68,7 +70,7 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
     await remote.truncatePart(session, files);
     offset = 0;
   }
-  await checkFreeSpace(session, ctx, node, expectedSize === null ? null : expectedSize - offset);
+  checkFreeSpace(ctx, node, free, expectedSize === null ? null : expectedSize - offset);
   if (offset > 0) ctx.log('info', `Resuming: ${formatBytes(offset)} of ${formatBytes(expectedSize)} are already on the node.`);
 
   ctx.throwIfStopped();
@@ -101,8 +103,7 @@ function contentId(image: Image): string {
 }
 
 /** Refuses before any byte moves when the rest of the image cannot fit with the configured margin. */
-async function checkFreeSpace(session: SshSession, ctx: JobContext, node: Node, bytesToCome: number | null) {
-  const free = await remote.freeBytes(session, node.imageDir);
+function checkFreeSpace(ctx: JobContext, node: Node, free: number, bytesToCome: number | null) {
   const margin = getConfig().diskMarginBytes;
   if (bytesToCome === null) {
     ctx.log('warn', `The image size is unknown; ${formatBytes(free)} free in ${node.imageDir}.`);
