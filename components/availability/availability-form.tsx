@@ -43,15 +43,17 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
   const matches = (row: Row) =>
     (!statusFilter || row.nodeStatus === statusFilter) && (!stateFilter || (row.state ?? 'none') === stateFilter);
   const groups = data.groups.map((g) => ({ ...g, rows: g.rows.filter(matches) })).filter((g) => g.rows.length > 0);
-  const shown = groups.flatMap((g) => g.rows).filter((r) => !r.locked);
-  const removals = shown.filter((r) => r.state && !isChecked(r));
+  // Only what the user changed is sent: every other node stays exactly as it is (paused installs,
+  // images installed but not offered), whatever the filters show.
+  const changed = data.groups.flatMap((g) => g.rows).filter((r) => !r.locked && isChecked(r) !== offered(r));
+  const removals = changed.filter((r) => !isChecked(r));
 
   const apply = () =>
     startTransition(async () => {
       const result = await applyImageAvailabilityAction(null, {
         imageId: data.imageId,
-        shown: shown.map((r) => r.nodeId),
-        available: shown.filter(isChecked).map((r) => r.nodeId),
+        shown: changed.map((r) => r.nodeId),
+        available: changed.filter(isChecked).map((r) => r.nodeId),
       });
       if (result.ok) {
         setChoices(new Map());
@@ -74,12 +76,15 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
               there unless a machine uses it. Installs under way there are cancelled.
             </ConfirmButton>
           ) : (
-            <Button variant="primary" disabled={pending || shown.length === 0} onClick={apply}>
+            <Button variant="primary" disabled={pending || changed.length === 0} onClick={apply}>
               Apply
             </Button>
           )}
         </div>
       </div>
+      <p className="text-sm text-slate-600">
+        {changed.length === 0 ? 'Check or uncheck nodes, then Apply.' : `${changed.length} change${changed.length > 1 ? 's' : ''} to apply.`}
+      </p>
       <div aria-live="polite" role="status" className="min-h-5 text-sm">
         {message && <span className={message.ok ? 'text-emerald-800' : 'text-red-700'} data-testid="availability-message">{message.text}</span>}
         {refreshError && <span className="text-amber-700"> {refreshError.message} Retrying.</span>}

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { UserContext } from '@/lib/auth/policy';
 import { recordAudit, type AuditTarget } from '@/lib/audit/record';
-import { DomainError, ForbiddenError, type ErrorCode } from '@/lib/errors';
+import { DomainError, ForbiddenError, InUseError, type ErrorCode } from '@/lib/errors';
 
 /** What an operation tells the audit log about its target, beyond its type. */
 type AuditFacts = Partial<Omit<AuditTarget, 'targetType'>>;
@@ -71,7 +71,8 @@ export async function runOperation<S extends z.ZodType, R>(
     return { ok: true, data: result };
   } catch (err) {
     if (err instanceof DomainError) {
-      audit(err instanceof ForbiddenError ? 'denied' : 'error', { error: err.message });
+      // A refusal (not allowed, or still in use: DESIGN §3) is `denied`; anything else is an error.
+      audit(err instanceof ForbiddenError || err instanceof InUseError ? 'denied' : 'error', { error: err.message });
       return { ok: false, code: err.code, error: err.message, fieldErrors: err.fieldErrors };
     }
     const ref = Math.random().toString(36).slice(2, 10);

@@ -64,21 +64,19 @@ export const applyImageAvailability = defineOperation({
           note('install', enqueueInstall(tx, image, node, user.id));
         } else if (row) {
           if (active?.kind === 'install') {
-            note('cancel', active.id); // carried out after commit, as the job page's Cancel would
+            requestJobCancel(tx, active.id, 'Cancel requested: the image was made unavailable on this node.');
+            note('cancel', active.id);
           } else if (!active && row.state === 'installed') {
             note('uninstall', enqueueUninstall(tx, { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId }, user.id));
           } else if (!active) {
-            // failed or missing: nothing usable is on the node, only the record goes.
+            // failed (an install that did not finish) or missing: nothing is on the node, only the record goes.
             tx.delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
             note('forget');
           }
         }
       }
       return done;
-    });
-    for (const { jobId } of changes.filter((c) => c.change === 'cancel')) {
-      requestJobCancel(jobId!, 'Cancel requested: the image was made unavailable on this node.');
-    }
+    }, { behavior: 'immediate' });
     getJobRunner().kick();
     return { imageId: image.id, changes };
   },

@@ -5,8 +5,8 @@ import { id } from '@/lib/validation';
 const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(id).max(1000));
 
 /**
- * Apply on the Image Availability page. `shown` lists the nodes the form covered (a filter may hide
- * some, and those must stay as they are); `available` lists the ones left checked.
+ * Apply on the Image Availability page. `shown` lists the nodes to act on (the page sends the ones
+ * the user changed; every other node stays as it is); `available` lists those of them checked.
  */
 export const applyAvailabilitySchema = z
   .object({ imageId: id, shown: idList, available: idList })

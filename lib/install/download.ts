@@ -12,7 +12,8 @@ import type { Downloader } from './remote';
 
 // curl exit codes of failures that may pass: connect, partial file, timeout, empty reply, send/recv.
 const CURL_TRANSIENT = new Set([7, 18, 28, 52, 55, 56, 92]);
-// curl: "the server does not support byte ranges"; wget has no such code, it starts over itself.
+// curl: "the server does not support byte ranges". (wget fails such a resume on its own terms; the
+// job then fails and its .part is removed, so the next install starts from zero.)
 export const CURL_CANNOT_RESUME = 33;
 // wget: network failure.
 const WGET_TRANSIENT = new Set([4]);

@@ -2,8 +2,8 @@ import type { DiskFormat } from '@/lib/db/enums';
 
 /**
  * Does the file really hold the image's disk format? Ironic refuses a deploy whose detected format
- * differs, and so do we, before commit. Pure functions; lib/install/format-check.ts gathers the
- * evidence on the node.
+ * differs, and so do we, before commit. Pure functions; `readFormatEvidence` in
+ * lib/install/remote.ts gathers the evidence on the node.
  */
 
 /** What `qemu-img info` calls each of our formats; aki/ari/ami (kernel, ramdisk) are plain files to it. */

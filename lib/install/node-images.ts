@@ -19,6 +19,30 @@ export function setNodeImageState(nodeId: string, imageId: string, fields: NodeI
     .run();
 }
 
+/**
+ * What the (node, image) row becomes when an install or uninstall ends without success, so the
+ * row always says what is on the node:
+ * - a retry or pause continues later: the row stays as it is;
+ * - a cancelled install leaves nothing: the row goes (only if it is still this job's);
+ * - a failed install is `failed`;
+ * - an uninstall that was cancelled or failed leaves the file: `installed`, not offered.
+ */
+export function settleNodeImage(
+  job: { id: string; kind: string; nodeId: string | null; imageId: string | null },
+  outcome: 'retry' | 'pause' | 'cancel' | 'fail',
+  db: Pick<ReturnType<typeof getDb>, 'insert' | 'delete'> = getDb(),
+): void {
+  if (outcome === 'retry' || outcome === 'pause' || !job.nodeId || !job.imageId) return;
+  if (job.kind === 'install' && outcome === 'cancel') {
+    db.delete(nodeImages)
+      .where(and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id)))
+      .run();
+    return;
+  }
+  const state = job.kind === 'install' ? 'failed' : 'installed';
+  setNodeImageState(job.nodeId, job.imageId, { state, available: false, lastJobId: job.id }, db);
+}
+
 /** The image and node of an install, and whether the image is attached to the node's data center. */
 export function loadInstallTargets(imageId: string | null, nodeId: string | null) {
   const db = getDb();

@@ -1,11 +1,11 @@
 import 'server-only';
 import fs from 'node:fs';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { images, nodeImages, nodes } from '@/lib/db/schema';
+import { images, nodes } from '@/lib/db/schema';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import type { FailureOutcome, JobContext } from '@/lib/jobs/context';
@@ -13,7 +13,7 @@ import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
 import { buildManifest, imageFileName } from './manifest';
-import { loadInstallTargets, setNodeImageState } from './node-images';
+import { loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
 import { verifyOnNode } from './verify';
@@ -30,6 +30,7 @@ type Installed = { hashes: remote.NodeHashes; virtualSizeBytes?: number };
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  let tidied = false;
   try {
     // Inside the try: an unsafe file name fails the job like any other refusal, recorded on the row.
     const files = imageFilesOnNode(node.imageDir, imageFileName(image));
@@ -40,13 +41,19 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
         return await installOver(session, ctx, image, node, files);
       } catch (err) {
         await tidyAfter(session, ctx, files, ctx.outcomeOf(err));
+        tidied = true;
         throw err;
       }
     });
     recordInstalled(ctx, image, node, files, installed);
     return { path: files.file, sha256: installed.hashes.sha256, sizeBytes: installed.hashes.sizeBytes };
   } catch (err) {
-    settleNodeImage(ctx, image, node, ctx.outcomeOf(err), err);
+    const outcome = ctx.outcomeOf(err);
+    if ((outcome === 'cancel' || outcome === 'fail') && !tidied) {
+      ctx.log('warn', 'The node could not be tidied up, so a partial transfer may remain there; the next install of this image on it reuses or replaces it.');
+    }
+    settleNodeImage(ctx.job, outcome);
+    if (outcome === 'fail') auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
     throw err;
   }
 }
@@ -76,7 +83,10 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
   ctx.throwIfStopped();
   ctx.progress(offset, expectedSize);
   const transfer = { session, ctx, files, imageDir: node.imageDir, offset, expectedSize };
-  if (source.mode === 'push') {
+  if (offset > 0 && offset === expectedSize) {
+    // The last attempt got every byte but was cut off before verify; a range request would be refused.
+    ctx.log('info', 'The whole file is already on the node; going straight to verify.');
+  } else if (source.mode === 'push') {
     ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
     const sentSha256 = await pushTransfer({ ...transfer, storePath: source.storePath });
     if (image.sha256 && sentSha256 !== image.sha256) {
@@ -133,17 +143,6 @@ async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles
     const kept = outcome === 'retry' || outcome === 'pause' ? 'kept' : `left at ${files.part}`;
     ctx.log('warn', `Could not tidy up on the node (${errorMessage(err)}); the partial transfer is ${kept}.`);
   }
-}
-
-/** The node image row follows the job: still installing while it will continue, gone on cancel, failed on failure. */
-function settleNodeImage(ctx: JobContext, image: Image, node: Node, outcome: FailureOutcome, err: unknown) {
-  if (outcome === 'retry' || outcome === 'pause') return;
-  if (outcome === 'cancel') {
-    getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
-    return;
-  }
-  setNodeImageState(node.id, image.id, { state: 'failed', available: false, lastJobId: ctx.job.id });
-  auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
 }
 
 function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Installed) {

@@ -67,17 +67,19 @@ export async function fileSize(session: SshSession, file: string): Promise<numbe
 
 export type NodeHashes = { sha256: string; md5?: string; sizeBytes: number };
 
-/** The node hashes the file itself; md5 only when it is needed, as it costs another read. */
+/**
+ * The node hashes the file itself; md5 only when it is needed, as it costs another read. Each
+ * hasher is `exec`ed on its own, so a cancel's TERM reaches the hasher rather than a shell above it.
+ */
 export async function hashOnNode(session: SshSession, file: string, withMd5: boolean, signal?: AbortSignal): Promise<NodeHashes> {
-  const command = withMd5
-    ? sh`stat -c %s -- ${file} && sha256sum -- ${file} && md5sum -- ${file}`
-    : sh`stat -c %s -- ${file} && sha256sum -- ${file}`;
-  const lines = (await session.run(command, 'Hashing the file', { timeoutMs: null, signal })).split('\n');
-  // sha256sum prefixes the line with a backslash when the file name needs escaping.
-  const digest = (line: string | undefined, length: number) => new RegExp(`^\\\\?([0-9a-f]{${length}})\\b`).exec(line ?? '')?.[1];
-  const sizeBytes = Number(lines[0]);
-  const sha256 = digest(lines[1], 64);
-  const md5 = withMd5 ? digest(lines[2], 32) : undefined;
+  const sizeBytes = Number((await session.run(sh`stat -c %s -- ${file}`, 'Reading the file size')).trim());
+  const hash = async (tool: 'sha256sum' | 'md5sum', length: number) => {
+    const line = await session.run(sh`exec ${tool} -- ${file}`, 'Hashing the file', { timeoutMs: null, signal });
+    // The hasher prefixes the line with a backslash when the file name needs escaping.
+    return new RegExp(`^\\\\?([0-9a-f]{${length}})\\b`).exec(line)?.[1];
+  };
+  const sha256 = await hash('sha256sum', 64);
+  const md5 = withMd5 ? await hash('md5sum', 32) : undefined;
   if (!Number.isFinite(sizeBytes) || !sha256 || (withMd5 && !md5)) {
     throw new UnavailableError('The node returned a checksum report the portal could not read.');
   }
@@ -122,6 +124,8 @@ case "$pid" in ''|*[!0-9]*) rm -f -- ${files.partPid}; exit 0;; esac
 if kill -0 "$pid" 2>/dev/null && tr '\\000' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- ${files.part}; then
   kill "$pid"; i=0
   while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" && sleep 0.5
+  if kill -0 "$pid" 2>/dev/null; then echo "process $pid still writes the partial file" >&2; exit 1; fi
   echo stopped
 fi
 rm -f -- ${files.partPid}`,

@@ -10,7 +10,7 @@ import { machinesUsingImage } from '@/lib/machines/queries';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesOnNode } from '@/lib/nodes/paths';
 import { imageFileName } from './manifest';
-import { loadInstallTargets, setNodeImageState } from './node-images';
+import { loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 
 /** The clear refusal when machines on these nodes still use the image (DESIGN §3). */
@@ -45,11 +45,8 @@ export async function runUninstallJob(ctx: JobContext): Promise<Record<string, u
     });
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
-    if (outcome !== 'retry') {
-      // The file may still be there; it is not offered for placement either way.
-      setNodeImageState(node.id, image.id, { state: err instanceof InUseError ? 'installed' : 'failed', available: false, lastJobId: ctx.job.id });
-      auditUninstall(ctx, node.dataCenterId, image.id, node.id, outcome === 'cancel' ? 'ok' : 'error', { error: errorMessage(err) });
-    }
+    settleNodeImage(ctx.job, outcome);
+    if (outcome === 'fail') auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'error', { error: errorMessage(err) });
     throw err;
   }
   getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();

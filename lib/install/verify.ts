@@ -33,6 +33,6 @@ function checkHashes(image: Image, actual: remote.NodeHashes): void {
     problems.push(`size expected ${image.sizeBytes} bytes, got ${actual.sizeBytes}`);
   }
   if (problems.length > 0) {
-    throw new UnavailableError(`Checksum mismatch: ${problems.join('; ')}. The transferred file was deleted.`);
+    throw new UnavailableError(`Checksum mismatch: ${problems.join('; ')}. The transferred file is deleted.`);
   }
 }

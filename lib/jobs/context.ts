@@ -29,6 +29,7 @@ export class JobContext {
   private timer: NodeJS.Timeout | undefined;
   private readonly controlWatcher: NodeJS.Timeout;
   private closed = false;
+  private outcome: FailureOutcome | undefined;
 
   constructor(readonly job: JobRow) {
     // A stop asked for while the job waited (cancelling a paused job) applies from the start.
@@ -51,11 +52,14 @@ export class JobContext {
     if (this.stopRequest) throw new JobStoppedError(this.stopRequest);
   }
 
-  /** A stop request wins over whatever error it caused; a transient failure retries while attempts last. */
+  /**
+   * A stop request wins over whatever error it caused; a transient failure retries while attempts
+   * last. Decided once per attempt: cleanup on the node and the records must follow the same
+   * outcome even if a request arrives in between.
+   */
   outcomeOf(err: unknown): FailureOutcome {
-    if (this.stopRequest) return this.stopRequest;
-    if (isTransient(err) && this.job.attempt < this.job.maxAttempts) return 'retry';
-    return 'fail';
+    this.outcome ??= this.stopRequest ?? (isTransient(err) && this.job.attempt < this.job.maxAttempts ? 'retry' : 'fail');
+    return this.outcome;
   }
 
   log(level: LogLevel, message: string): void {

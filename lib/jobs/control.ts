@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { getDb, type Tx } from '@/lib/db/client';
+import { jobEvents, jobs } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
-import { loadInstallTargets } from '@/lib/install/node-images';
+import { loadInstallTargets, settleNodeImage } from '@/lib/install/node-images';
 import { id } from '@/lib/validation';
 import { getJobRunner } from './runner';
 import type { JobRow } from './store';
@@ -15,34 +15,21 @@ import type { JobRow } from './store';
 /**
  * Cancel, pause and resume (issue: "a running job can be cancelled from its page … It can also be
  * paused, keeping the .part, and resumed later"). A running job is only asked to stop: the runner
- * sees the request within a second and ends the attempt at a clean boundary.
+ * sees the request within a second and ends the attempt at a clean boundary. Each decision reads
+ * and writes in one transaction, so it never acts on a status the runner has already changed.
  */
 
-const jobControlSchema = z.object({ jobId: id });
-
-function loadJob(jobId: string): JobRow {
-  const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get();
+function loadJob(tx: Pick<Tx, 'select'>, jobId: string): JobRow {
+  const job = tx.select().from(jobs).where(eq(jobs.id, jobId)).get();
   if (!job) throw new NotFoundError('The job');
   return job;
 }
 
-/** Controlling an install or uninstall takes the right to install that image on that node. */
-function authorizeControl(jobId: string, user: UserContext, note: (facts: { targetId: string; dataCenterId?: string }) => void) {
-  const job = loadJob(jobId);
-  note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
-  if (job.kind !== 'install' && job.kind !== 'uninstall') return authorize(user, 'infrastructure.manage', {});
-  const { node, imageAttached } = loadInstallTargets(job.imageId, job.nodeId);
-  authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
-}
-
-/** Changes the job only if it is still in `from`: the runner may have moved it meanwhile. */
-function transition(jobId: string, from: JobRow['status'], set: Partial<typeof jobs.$inferInsert>, message: string): boolean {
-  return getDb().transaction((tx) => {
-    const at = now();
-    const changed = tx.update(jobs).set({ ...set, updatedAt: at }).where(and(eq(jobs.id, jobId), eq(jobs.status, from))).run().changes === 1;
-    if (changed) tx.insert(jobEvents).values({ jobId, at, level: 'info', message }).run();
-    return changed;
-  });
+/** Moves the job from its current status and logs why. */
+function transition(tx: Tx, job: JobRow, set: Partial<typeof jobs.$inferInsert>, message: string): void {
+  const at = now();
+  tx.update(jobs).set({ ...set, updatedAt: at }).where(and(eq(jobs.id, job.id), eq(jobs.status, job.status))).run();
+  tx.insert(jobEvents).values({ jobId: job.id, at, level: 'info', message }).run();
 }
 
 function refuse(job: JobRow, what: string): never {
@@ -50,76 +37,73 @@ function refuse(job: JobRow, what: string): never {
 }
 
 /**
- * Cancels a job, or asks its runner to. Exported for Image Availability, whose unchecking a node
- * with an install under way means the same.
+ * Cancels a job inside the caller's transaction, or asks its runner to; the caller kicks the runner
+ * after commit. Image Availability uses it too: unchecking a node with an install under way means
+ * the same.
  */
-export function requestJobCancel(jobId: string, reason = 'Cancel requested.'): 'cancelled' | 'cancelling' {
-  const job = loadJob(jobId);
+export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel requested.'): 'cancelled' | 'cancelling' {
+  const job = loadJob(tx, jobId);
+  if (job.controlRequest === 'cancel') return 'cancelling';
   // Nothing reached the node yet: the job simply ends, and so does its claim on the node image.
   if (job.status === 'queued' && job.attempt === 0) {
-    if (transition(jobId, 'queued', { status: 'cancelled', finishedAt: now() }, `${reason} It had not started.`)) {
-      forgetNodeImage(job);
-      return 'cancelled';
-    }
+    transition(tx, job, { status: 'cancelled', finishedAt: now() }, `${reason} It had not started.`);
+    settleNodeImage(job, 'cancel', tx);
+    return 'cancelled';
   }
-  const current = loadJob(jobId);
-  if (current.kind === 'uninstall' && current.status === 'running') refuse(current, 'cancelled while the files are being removed');
-  // A paused job or a retry in backoff has a .part on the node: the runner takes it once more to remove it.
-  for (const from of ['paused', 'queued'] as const) {
-    if (current.status === from && transition(jobId, from, { status: 'queued', controlRequest: 'cancel', runAfter: null }, `${reason} The partial transfer will be removed from the node.`)) {
+  if (job.status === 'paused' || job.status === 'queued') {
+    // Its .part is on the node: the runner takes it once more, only to remove that.
+    transition(tx, job, { status: 'queued', controlRequest: 'cancel', runAfter: null }, `${reason} The partial transfer will be removed from the node.`);
+    return 'cancelling';
+  }
+  if (job.status === 'running' && job.kind === 'install') {
+    transition(tx, job, { controlRequest: 'cancel' }, reason);
+    return 'cancelling';
+  }
+  refuse(job, job.status === 'running' ? 'cancelled while the files are being removed' : 'cancelled');
+}
+
+function pause(tx: Tx, job: JobRow) {
+  if (job.kind !== 'install') throw new ConflictError('Only installs can be paused.');
+  if (job.controlRequest === 'cancel') throw new ConflictError('This job is being cancelled.');
+  if (job.status === 'queued') {
+    transition(tx, job, { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.');
+    return 'paused' as const;
+  }
+  if (job.status !== 'running') refuse(job, 'paused');
+  transition(tx, job, { controlRequest: 'pause' }, 'Pause requested.');
+  return 'pausing' as const;
+}
+
+function resume(tx: Tx, job: JobRow) {
+  if (job.status !== 'paused') refuse(job, 'resumed');
+  transition(tx, job, { status: 'queued', controlRequest: null, runAfter: null }, 'Resumed on request.');
+  return 'queued' as const;
+}
+
+/** Controlling an install or uninstall takes the right to install that image on that node. */
+function authorizeControl(jobId: string, user: UserContext, note: (facts: { targetId: string; dataCenterId?: string }) => void) {
+  const job = loadJob(getDb(), jobId);
+  note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
+  if (job.kind !== 'install' && job.kind !== 'uninstall') return authorize(user, 'infrastructure.manage', {});
+  const { node, imageAttached } = loadInstallTargets(job.imageId, job.nodeId);
+  authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
+}
+
+/** One operation per control: authorize, decide in one transaction, wake the runner. */
+function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow) => S) {
+  return defineOperation({
+    name,
+    targetType: 'job',
+    input: z.object({ jobId: id }),
+    authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
+    run: ({ jobId }) => {
+      const status = getDb().transaction((tx) => decide(tx, loadJob(tx, jobId)), { behavior: 'immediate' });
       getJobRunner().kick();
-      return 'cancelling';
-    }
-  }
-  if (current.status === 'running' && transition(jobId, 'running', { controlRequest: 'cancel' }, reason)) return 'cancelling';
-  refuse(loadJob(jobId), 'cancelled');
+      return { jobId, status };
+    },
+  });
 }
 
-export const cancelJob = defineOperation({
-  name: 'job.cancel',
-  targetType: 'job',
-  input: jobControlSchema,
-  authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
-  run: ({ jobId }) => ({ jobId, status: requestJobCancel(jobId) }),
-});
-
-export const pauseJob = defineOperation({
-  name: 'job.pause',
-  targetType: 'job',
-  input: jobControlSchema,
-  authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
-  run: ({ jobId }) => {
-    const job = loadJob(jobId);
-    if (job.kind !== 'install') throw new ConflictError('Only installs can be paused.');
-    if (job.controlRequest === 'cancel') throw new ConflictError('This job is being cancelled.');
-    if (job.status === 'queued' && transition(jobId, 'queued', { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.')) {
-      return { jobId, status: 'paused' as const };
-    }
-    if (job.status === 'running' && transition(jobId, 'running', { controlRequest: 'pause' }, 'Pause requested.')) {
-      return { jobId, status: 'pausing' as const };
-    }
-    refuse(loadJob(jobId), 'paused');
-  },
-});
-
-export const resumeJob = defineOperation({
-  name: 'job.resume',
-  targetType: 'job',
-  input: jobControlSchema,
-  authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
-  run: ({ jobId }) => {
-    if (!transition(jobId, 'paused', { status: 'queued', controlRequest: null, runAfter: null }, 'Resumed on request.')) {
-      refuse(loadJob(jobId), 'resumed');
-    }
-    getJobRunner().kick();
-    return { jobId, status: 'queued' as const };
-  },
-});
-
-/** The row an install claimed when it was queued goes with it; an uninstall leaves the file unavailable. */
-function forgetNodeImage(job: JobRow): void {
-  if (!job.nodeId || !job.imageId) return;
-  const row = and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id));
-  if (job.kind === 'install') getDb().delete(nodeImages).where(row).run();
-  else getDb().update(nodeImages).set({ state: 'installed', available: false, updatedAt: now() }).where(row).run();
-}
+export const cancelJob = jobControl('job.cancel', (tx, job) => requestJobCancel(tx, job.id));
+export const pauseJob = jobControl('job.pause', pause);
+export const resumeJob = jobControl('job.resume', resume);

@@ -82,7 +82,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     expect(stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
     expect(fs.existsSync(installedFile(1, 'in-use.qcow2'))).toBe(true);
     const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId))).all();
-    expect(audit.map((a) => a.outcome)).toEqual(['ok', 'error']);
+    expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
 
   it('unchecking a node while its pull is under way cancels it: the download stops and no .part is left', async () => {
