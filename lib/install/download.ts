@@ -33,10 +33,11 @@ export async function download(session: SshSession, downloader: Downloader, url:
   // `exec` keeps the shell's pid for the downloader, so the pid file names the process writing the .part.
   const command =
     downloader === 'curl'
-      ? sh`echo $$ > ${files.partPid} && exec curl --globoff --fail --location --show-error --continue-at - --proto =http,https,ftp --proto-redir =http,https,ftp --connect-timeout 30 --speed-limit 1 --speed-time 120 ${limit} --output ${files.part} --url ${url}`
-      : sh`echo $$ > ${files.partPid} && exec wget --quiet --continue --tries=1 --timeout=120 --output-document=${files.part} -- ${url}`;
+      ? sh`echo $$ > ${files.partPid} && exec curl --globoff --fail --location --show-error --continue-at - --proto =http,https,ftp --proto-redir =http,https,ftp --connect-timeout 30 --speed-limit 1 --speed-time 120 ${limit} --output ${files.part} --config -`
+      : sh`echo $$ > ${files.partPid} && exec wget --quiet --continue --tries=1 --timeout=120 --output-document=${files.part} --input-file=-`;
   const meter = new CurlMeter(options.onProgress);
   const result = await session.exec(command, {
+    stdin: urlOnStdin(downloader, url),
     signal: options.signal,
     timeoutMs: null,
     onStderr: downloader === 'curl' ? (chunk) => meter.feed(chunk) : undefined,
@@ -51,6 +52,15 @@ export async function download(session: SshSession, downloader: Downloader, url:
   const transient = downloader === 'curl' ? CURL_TRANSIENT : WGET_TRANSIENT;
   const ErrorType = result.code !== null && transient.has(result.code) ? TransientError : UnavailableError;
   throw new ErrorType(`The download failed on the node: ${message}`);
+}
+
+/**
+ * The URL goes to the downloader on stdin, not on its command line, where any user of the node
+ * could read credentials in it with `ps`. curl reads a config line, wget a list of URLs.
+ */
+export function urlOnStdin(downloader: Downloader, url: string): string {
+  if (/[\r\n]/.test(url)) throw new UnavailableError('The source URL contains a line break.');
+  return downloader === 'curl' ? `url = "${url.replace(/[\\"]/g, (c) => `\\${c}`)}"\n` : `${url}\n`;
 }
 
 /** The downloader's own error lines, without the progress meter around them. */

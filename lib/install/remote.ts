@@ -1,5 +1,6 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
+import { urlOnStdin } from './download';
 import { bytesFromOd, parseQemuInfo, type FormatEvidence } from './format';
 import { sh } from '@/lib/ssh/shell';
 import type { SshSession } from '@/lib/ssh/session';
@@ -50,9 +51,9 @@ export async function freeBytes(session: SshSession, dir: string): Promise<numbe
 /** Asks the node for the URL's size with a HEAD request; null when the server does not say. */
 export async function remoteContentLength(session: SshSession, downloader: Downloader, url: string): Promise<number | null> {
   if (downloader !== 'curl') return null;
-  const result = await session.exec(
-    sh`curl --globoff --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --url ${url}`,
-  );
+  const result = await session.exec(sh`curl --globoff --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --config -`, {
+    stdin: urlOnStdin('curl', url),
+  });
   if (result.code !== 0) return null;
   // With redirects there is one header block per hop; the last one describes the file.
   const lengths = [...result.stdout.matchAll(/^content-length:\s*(\d+)\s*$/gim)].map((m) => Number(m[1]));

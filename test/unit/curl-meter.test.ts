@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CurlMeter, parseMeterLine } from '@/lib/install/download';
+import { CurlMeter, parseMeterLine, urlOnStdin } from '@/lib/install/download';
 
 describe("curl's progress meter", () => {
   it('reads the received column, with its unit', () => {
@@ -21,5 +21,16 @@ describe("curl's progress meter", () => {
     meter.feed('\r 10  100M   10 10.0M    0     0  10.0M      0  0:00:10 --:--:--  0:00:10 10.0M\r 20  100M   20 20.');
     meter.feed('0M    0     0  10.0M      0  0:00:10  0:00:02  0:00:08 10.0M\r');
     expect(seen).toEqual([10 * 1024 ** 2, 20 * 1024 ** 2]);
+  });
+});
+
+describe('the URL handed to the downloader on stdin', () => {
+  it('is one quoted curl config line, with quotes and backslashes escaped', () => {
+    expect(urlOnStdin('curl', 'http://u:p@mirror/a"b\\c?x=$(y)')).toBe('url = "http://u:p@mirror/a\\"b\\\\c?x=$(y)"\n');
+    expect(urlOnStdin('wget', 'http://mirror/a')).toBe('http://mirror/a\n');
+  });
+
+  it('refuses a line break, which would start a second config line', () => {
+    expect(() => urlOnStdin('curl', 'http://mirror/a\nurl = "http://evil/"')).toThrow(/line break/);
   });
 });
