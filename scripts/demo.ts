@@ -1,7 +1,8 @@
 /**
  * `npm run demo` (after scripts/demo.sh has installed and built): seeds a demo data center whose two
- * nodes are real local sshd instances, an image served from a local mirror, and one finished
- * install; then serves the portal. Re-running reuses the same data, keys and ports.
+ * nodes are real local sshd instances, an image served from a local mirror (pull), an image in the
+ * portal's own store (push), and one finished install; then serves the portal. Re-running reuses
+ * the same data, keys and ports.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { createImage } from '../lib/images/operations';
 import { installImage } from '../lib/install/operations';
 import { getJobRunner } from '../lib/jobs/runner';
 import { createDataCenter } from '../lib/locations/operations';
+import { uploadImageFile } from '../lib/store/upload';
 import { makeQcow2 } from './lib/fixture-image';
 import { startMirror } from './lib/mirror';
 import { registerSshNode, runOk } from './lib/portal-seed';
@@ -33,6 +35,7 @@ const MIRROR = { host: '127.0.0.1', port: 8099 };
  */
 const NODES_DIR = process.env.PORTAL_DEMO_NODES_DIR ?? '/var/lib/cloud-broker-demo';
 const IMAGE_NAME = 'cirros-demo';
+const STORE_IMAGE_NAME = 'alpine-demo-uploaded';
 
 async function main() {
   const config = getConfig();
@@ -50,6 +53,7 @@ async function main() {
   const sshNodes = await startDemoNodes();
   for (const [i, node] of sshNodes.entries()) await ensureNode(admin, dataCenterId, node, DEMO_NODES[i]!.name);
   const imageId = await ensureImage(admin, mirror.url(`${IMAGE_NAME}.qcow2`), image.sha256);
+  await ensureStoreImage(admin, makeQcow2(path.join(demoDir, `${STORE_IMAGE_NAME}.qcow2`), 128, 32).file);
   if (sshNodes.length > 0) await ensureInstalledOnFirstNode(admin, imageId, dataCenterId);
   closeAllDatabases();
 
@@ -118,6 +122,15 @@ async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string
     sha256,
   };
   return (await runOk(createImage, input, admin)).id;
+}
+
+/** An image whose file lives in the portal's store, as a browser upload leaves it: installs push it over SFTP. */
+async function ensureStoreImage(admin: UserContext, file: string) {
+  if (getDb().select({ id: images.id }).from(images).where(eq(images.name, STORE_IMAGE_NAME)).get()) return;
+  const input = { name: STORE_IMAGE_NAME, version: '3.20', description: 'Uploaded into the portal store; installs push it over SFTP.', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', source: 'upload' };
+  const { id } = await runOk(createImage, input, admin);
+  const outcome = await uploadImageFile(admin, id, { body: fs.createReadStream(file), contentLength: fs.statSync(file).size, contentType: 'application/octet-stream' });
+  if (!outcome.ok) throw new Error(`Could not seed ${STORE_IMAGE_NAME}: ${outcome.error}`);
 }
 
 /** One finished install, so the demo shows a verified image and a job log from the start. */
