@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run bench [-- --json] [-- --size-mb N]`: the install-engine benchmarks (bench/README.md).
+# Installs what they need, like `npm test` does, then runs bench/run.ts. Everything but the
+# benchmark's own report goes to stderr, so `--json` leaves stdout to the JSON object.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/ensure-system-packages.sh openssh-server openssh-client qemu-utils >&2
+bash scripts/ensure-node-modules.sh >&2
+
+# node itself rather than the tsx CLI: one process, whose signals and exit code are the benchmark's.
+# The react-server condition makes lib's `server-only` imports resolve outside Next.js.
+exec node --conditions=react-server --import tsx bench/run.ts "$@"
