@@ -7,14 +7,16 @@ import type { SshSession } from '@/lib/ssh/session';
 
 /**
  * Push mode: the portal streams a file from its image store to the node's `.part` over SFTP,
- * hashing every byte it reads in the same pass. Writes are pipelined (several requests in flight,
- * as OpenSSH's own sftp does) and bounded, so memory stays flat whatever the image size.
+ * hashing every byte it reads in the same pass. Writes are pipelined (many requests in flight, as
+ * OpenSSH's own sftp does) and bounded, so memory stays flat whatever the image size.
  */
 
-// OpenSSH accepts writes up to 256 KiB less a little framing; larger ones are split by ssh2.
-const CHUNK_BYTES = 255 * 1024;
-// In-flight writes: enough to keep a fast link busy, and at most ~4 MiB of buffers.
-const MAX_IN_FLIGHT = 16;
+// The store is read in large blocks (fewer trips to the thread pool), each hashed once and sent
+// as several SFTP writes of one SSH packet's worth.
+const READ_BYTES = 1024 * 1024;
+const WRITE_BYTES = 64 * 1024;
+// Writes in flight: enough to keep a fast link busy; at most 4 MiB of buffers.
+const MAX_IN_FLIGHT = 64;
 
 export type PushOptions = {
   /** Bytes already on the node: the transfer continues from here. */
@@ -30,69 +32,91 @@ export async function pushFile(session: SshSession, localPath: string, remotePar
   const size = (await fs.promises.stat(localPath)).size;
   if (options.offset > size) throw new UnavailableError('The partial transfer on the node is larger than the image.');
   const hash = crypto.createHash('sha256');
-  // The bytes already on the node are hashed from the store, so the digest covers the whole file.
-  await hashRange(localPath, 0, options.offset, hash);
   const sftp = await session.sftp();
-  let bytesSent = 0;
+  const stopped = rejectWhenStopped(session, options.signal);
+  const file = await fs.promises.open(localPath, 'r');
   try {
-    const handle = await sftpCall<Buffer>((cb) => sftp.open(remotePart, options.offset > 0 ? 'r+' : 'w', cb));
-    const stopped = rejectWhenStopped(session, options.signal);
+    // The bytes already on the node are hashed from the store, so the digest covers the whole file.
+    await hashRange(file, 0, options.offset, hash);
+    const handle = await Promise.race([sftpCall<Buffer>((cb) => sftp.open(remotePart, options.offset > 0 ? 'r+' : 'w', cb)), stopped.promise]);
+    let bytesSent: number;
     try {
-      bytesSent = await Promise.race([writeFrom(sftp, handle, localPath, size, options, hash), stopped.promise]);
+      bytesSent = await Promise.race([writeFrom({ file, sftp, handle, size, options, hash, stopped: stopped.promise }), stopped.promise]);
     } finally {
-      stopped.dispose();
       // A dropped connection never answers the close; the session's own end settles it then.
       await Promise.race([sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined), session.closed]);
     }
+    return { sha256: hash.digest('hex'), bytesSent };
   } catch (err) {
     throw err instanceof UnavailableError ? err : new TransientError(`The transfer to the node failed: ${(err as Error).message}`);
   } finally {
+    stopped.dispose();
+    await file.close();
     sftp.end();
   }
-  return { sha256: hash.digest('hex'), bytesSent };
 }
 
-async function writeFrom(
-  sftp: SFTPWrapper,
-  handle: Buffer,
-  localPath: string,
-  size: number,
-  options: PushOptions,
-  hash: crypto.Hash,
-): Promise<number> {
-  const file = await fs.promises.open(localPath, 'r');
+type Transfer = {
+  file: fs.promises.FileHandle;
+  sftp: SFTPWrapper;
+  handle: Buffer;
+  size: number;
+  options: PushOptions;
+  hash: crypto.Hash;
+  stopped: Promise<never>;
+};
+
+async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: Transfer): Promise<number> {
   let position = options.offset;
   let acknowledged = options.offset;
-  const inFlight = new Set<Promise<void>>();
-  try {
-    while (position < size) {
-      if (options.signal?.aborted) throw new UnavailableError('The transfer was stopped.');
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - position));
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than it was a moment ago.');
-      hash.update(buffer.subarray(0, bytesRead));
-      const at = position;
-      position += bytesRead;
-      const write = sftpCall<void>((cb) => sftp.write(handle, buffer, 0, bytesRead, at, cb)).then(() => {
-        acknowledged += bytesRead;
-        options.onProgress?.(acknowledged, position - options.offset);
+  let inFlight = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  // A read block is reused once every write from it is acknowledged: allocating a fresh
+  // megabyte per read kept the garbage collector busy on the transfer's only thread.
+  const spare: Buffer[] = [];
+  // Waits until at most `limit` writes are in flight; rejects as soon as one failed or the
+  // transfer stopped, so no wait outlives the connection.
+  const drain = async (limit: number) => {
+    while (inFlight > limit && !failure) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+    if (failure) throw failure;
+  };
+  while (position < size) {
+    if (options.signal?.aborted) throw new UnavailableError('The transfer was stopped.');
+    const block = spare.pop() ?? Buffer.allocUnsafe(READ_BYTES);
+    const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, size - position), position);
+    if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than it was a moment ago.');
+    hash.update(block.subarray(0, bytesRead));
+    let unacknowledged = Math.ceil(bytesRead / WRITE_BYTES);
+    for (let at = 0; at < bytesRead; at += WRITE_BYTES) {
+      await drain(MAX_IN_FLIGHT - 1);
+      const length = Math.min(WRITE_BYTES, bytesRead - at);
+      const remoteAt = position + at;
+      inFlight++;
+      sftp.write(handle, block, at, length, remoteAt, (err) => {
+        if (err) failure ??= err;
+        else {
+          acknowledged += length;
+          options.onProgress?.(acknowledged, remoteAt + length - options.offset);
+        }
+        if (--unacknowledged === 0) spare.push(block);
+        inFlight--;
+        wake?.();
       });
-      inFlight.add(write);
-      void write.finally(() => inFlight.delete(write)).catch(() => undefined);
-      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     }
-    await Promise.all(inFlight);
-  } finally {
-    await Promise.allSettled(inFlight);
-    await file.close();
+    position += bytesRead;
   }
+  await drain(0);
   return position - options.offset;
 }
 
-async function hashRange(localPath: string, start: number, end: number, hash: crypto.Hash): Promise<void> {
-  if (end <= start) return;
-  for await (const chunk of fs.createReadStream(localPath, { start, end: end - 1, highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
+async function hashRange(file: fs.promises.FileHandle, start: number, end: number, hash: crypto.Hash): Promise<void> {
+  const block = Buffer.allocUnsafe(READ_BYTES);
+  for (let at = start; at < end; ) {
+    const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, end - at), at);
+    if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than the part already on the node.');
+    hash.update(block.subarray(0, bytesRead));
+    at += bytesRead;
   }
 }
 
