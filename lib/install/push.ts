@@ -22,8 +22,10 @@ export type PushOptions = {
   /** Bytes already on the node: the transfer continues from here. */
   offset: number;
   signal?: AbortSignal;
-  /** After each acknowledged write: bytes the node holds, and bytes this transfer has sent. */
-  onProgress?: (bytesOnNode: number, bytesSent: number) => void;
+  /** After each acknowledged write: the bytes the node holds. */
+  onProgress?: (bytesOnNode: number) => void;
+  /** As each write leaves: its length. Counts bytes sent even when no acknowledgement comes back. */
+  onSent?: (bytes: number) => void;
 };
 
 export type PushResult = { sha256: string; bytesSent: number };
@@ -93,11 +95,12 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
       const length = Math.min(WRITE_BYTES, bytesRead - at);
       const remoteAt = position + at;
       inFlight++;
+      options.onSent?.(length);
       sftp.write(handle, block, at, length, remoteAt, (err) => {
         if (err) failure ??= err;
         else {
           acknowledged += length;
-          options.onProgress?.(acknowledged, remoteAt + length - options.offset);
+          options.onProgress?.(acknowledged);
         }
         if (--unacknowledged === 0) spare.push(block);
         inFlight--;

@@ -36,10 +36,8 @@ export async function pushTransfer(input: TransferInput & { storePath: string })
     const result = await pushFile(session, input.storePath, files.part, {
       offset,
       signal: ctx.signal,
-      onProgress: (onNode, sentSoFar) => {
-        sent = sentSoFar;
-        ctx.progress(onNode);
-      },
+      onProgress: (onNode) => ctx.progress(onNode),
+      onSent: (bytes) => (sent += bytes),
     });
     return result.sha256;
   } finally {
