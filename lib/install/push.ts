@@ -11,12 +11,13 @@ import type { SshSession } from '@/lib/ssh/session';
  * OpenSSH's own sftp does) and bounded, so memory stays flat whatever the image size.
  */
 
-// The store is read in large blocks (fewer trips to the thread pool), each hashed once and sent
-// as several SFTP writes of one SSH packet's worth.
-const READ_BYTES = 1024 * 1024;
-const WRITE_BYTES = 64 * 1024;
-// Writes in flight: enough to keep a fast link busy; at most 4 MiB of buffers.
-const MAX_IN_FLIGHT = 64;
+// Each write is as large as OpenSSH accepts in one request (its limits@openssh.com says 255 KiB;
+// ssh2 splits larger ones): a quarter of the requests of 64 KiB writes, and measurably less CPU
+// on the transfer's only thread. The store is read four writes at a time.
+const WRITE_BYTES = 255 * 1024;
+const READ_BYTES = 4 * WRITE_BYTES;
+// Writes in flight: enough to keep a fast link busy; at most 8 MiB of buffers.
+const MAX_IN_FLIGHT = 32;
 
 export type PushOptions = {
   /** Bytes already on the node: the transfer continues from here. */
