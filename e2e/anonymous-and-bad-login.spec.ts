@@ -8,8 +8,12 @@ test('an anonymous visitor is sent to the login page', async ({ page }) => {
 });
 
 test('an anonymous API call gets 401, not data', async ({ request }) => {
-  const response = await request.get('/api/jobs/00000000-0000-4000-8000-000000000000');
-  expect(response.status()).toBe(401);
+  const someId = '00000000-0000-4000-8000-000000000000';
+  for (const url of [`/api/jobs/${someId}`, `/api/images/${someId}/availability`]) {
+    expect((await request.get(url)).status(), url).toBe(401);
+  }
+  const upload = await request.put(`/api/images/${someId}/file`, { data: Buffer.from('bytes'), headers: { 'Content-Type': 'application/octet-stream' } });
+  expect(upload.status()).toBe(401);
 });
 
 test('a wrong password cannot log in', async ({ page }) => {
