@@ -25,6 +25,11 @@ export type SshNodeOptions = {
    * catch a push in the middle. Unlimited by default.
    */
   sftpRate?: number;
+  /**
+   * Programs this node lacks, as a minimal node would (say curl or qemu-img): its sessions get a
+   * PATH of links to everything else in the system's bin directories.
+   */
+  hideTools?: string[];
 };
 
 export class SshNode {
@@ -36,6 +41,7 @@ export class SshNode {
     readonly baseDir: string,
     readonly imageDir: string,
     private readonly sftpRate?: number,
+    private readonly hideTools: string[] = [],
   ) {}
 
   /**
@@ -68,7 +74,7 @@ export class SshNode {
     const { uid, gid } = userIds(nodeUser());
     fs.chownSync(imageDir, uid, gid);
     const port = options.port || (await freePort(options.host));
-    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate);
+    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, options.hideTools);
     node.writeKeys();
     await node.startDaemon();
     return node;
@@ -114,6 +120,22 @@ export class SshNode {
     }
   }
 
+  /** `SetEnv PATH=…` for a node that lacks some tools; nothing when it has them all. */
+  private pathSetting(): string[] {
+    if (this.hideTools.length === 0) return [];
+    const bin = path.join(this.baseDir, 'bin');
+    fs.rmSync(bin, { recursive: true, force: true });
+    fs.mkdirSync(bin, { mode: 0o755 });
+    for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
+      if (!fs.existsSync(dir)) continue;
+      for (const name of fs.readdirSync(dir)) {
+        const link = path.join(bin, name);
+        if (!this.hideTools.includes(name) && !fs.existsSync(link)) fs.symlinkSync(path.join(dir, name), link);
+      }
+    }
+    return [`SetEnv PATH=${bin}`];
+  }
+
   /** The sftp subsystem: OpenSSH's own, behind a rate limit on what the client sends when asked. */
   private sftpSubsystem(): string {
     if (!this.sftpRate) return 'internal-sftp';
@@ -150,6 +172,7 @@ export class SshNode {
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
         `Subsystem sftp ${this.sftpSubsystem()}`,
+        ...this.pathSetting(),
         '',
       ].join('\n'),
     );

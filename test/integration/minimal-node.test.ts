@@ -1,0 +1,59 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { jobEvents, nodeImages } from '@/lib/db/schema';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode } from '../support/portal';
+
+/** A node without curl and without qemu-img: the install falls back to wget and to file signatures. */
+describe('installing on a minimal node (no curl, no qemu-img)', () => {
+  let node: SshNode;
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let nodeId: string;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'minimal.qcow2'), 64, 8);
+    mirror = await startMirror(mirrorDir);
+    node = await SshNode.start({ host: '127.0.0.36', hideTools: ['curl', 'qemu-img'] });
+    admin = await createSuperAdmin();
+    ({ nodeId } = await registerSshNode(admin, await createDataCenterAs(admin), node));
+  });
+  afterAll(async () => {
+    await node.stop();
+    await mirror.close();
+  });
+
+  const log = (jobId: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
+
+  it('downloads with wget and checks the format by its signature', async () => {
+    const imageId = await createUrlImage(admin, { name: 'minimal', sourceUrl: mirror.url('minimal.qcow2'), sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job).toMatchObject({ status: 'succeeded', error: null });
+    const file = path.join(node.imageDir, 'minimal.qcow2');
+    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
+    expect(log(job.id)).toEqual(expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']));
+    expect(getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get()).toMatchObject({
+      state: 'installed',
+    });
+  });
+
+  it('refuses by signature a file that is not in the declared format, leaving nothing behind', async () => {
+    const imageId = await createUrlImage(admin, { name: 'says-raw', diskFormat: 'raw', sourceUrl: mirror.url('minimal.qcow2'), sha256: qcow2.sha256 });
+    const job = await installAndWait(admin, imageId, nodeId);
+
+    expect(job.status).toBe('failed');
+    expect(job.error).toBe('Format mismatch: the image says raw, but the file is qcow2. The file was not installed.');
+    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith('says-raw'))).toEqual([]);
+  });
+});
