@@ -5,9 +5,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathWithout, throttledSftpServer } from './node-impairments';
+import { freePort, waitForPort } from './ports';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -120,32 +121,6 @@ export class SshNode {
     }
   }
 
-  /** `SetEnv PATH=…` for a node that lacks some tools; nothing when it has them all. */
-  private pathSetting(): string[] {
-    if (this.hideTools.length === 0) return [];
-    const bin = path.join(this.baseDir, 'bin');
-    fs.rmSync(bin, { recursive: true, force: true });
-    fs.mkdirSync(bin, { mode: 0o755 });
-    for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
-      if (!fs.existsSync(dir)) continue;
-      for (const name of fs.readdirSync(dir)) {
-        const link = path.join(bin, name);
-        if (!this.hideTools.includes(name) && !fs.existsSync(link)) fs.symlinkSync(path.join(dir, name), link);
-      }
-    }
-    return [`SetEnv PATH=${bin}`];
-  }
-
-  /** The sftp subsystem: OpenSSH's own, behind a rate limit on what the client sends when asked. */
-  private sftpSubsystem(): string {
-    if (!this.sftpRate) return 'internal-sftp';
-    const throttle = path.join(this.baseDir, 'throttle.cjs');
-    fs.writeFileSync(throttle, THROTTLE_SOURCE);
-    const wrapper = path.join(this.baseDir, 'sftp-throttled');
-    fs.writeFileSync(wrapper, `#!/bin/sh\n${process.execPath} ${throttle} ${this.sftpRate} | exec /usr/lib/openssh/sftp-server\n`, { mode: 0o755 });
-    return wrapper;
-  }
-
   private writeKeys(): void {
     if (!fs.existsSync(path.join(this.baseDir, 'host_ed25519'))) keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
     if (!fs.existsSync(path.join(this.baseDir, 'client_ed25519'))) keygen(path.join(this.baseDir, 'client_ed25519'), 'portal-client');
@@ -171,8 +146,8 @@ export class SshNode {
         'MaxSessions 64',
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
-        `Subsystem sftp ${this.sftpSubsystem()}`,
-        ...this.pathSetting(),
+        `Subsystem sftp ${this.sftpRate ? throttledSftpServer(this.baseDir, this.sftpRate) : 'internal-sftp'}`,
+        ...(this.hideTools.length > 0 ? [`SetEnv PATH=${pathWithout(this.baseDir, this.hideTools)}`] : []),
         '',
       ].join('\n'),
     );
@@ -190,19 +165,6 @@ export class SshNode {
 }
 
 const NODE_USER = 'cbp-node';
-
-/** Copies stdin to stdout at no more than argv[2] bytes a second. */
-const THROTTLE_SOURCE = `const rate = Number(process.argv[2]);
-const start = Date.now();
-let passed = 0;
-process.stdin.on('data', (chunk) => {
-  process.stdin.pause();
-  passed += chunk.length;
-  const wait = start + (passed / rate) * 1000 - Date.now();
-  setTimeout(() => process.stdout.write(chunk, () => process.stdin.resume()), Math.max(0, wait));
-});
-process.stdin.on('end', () => process.stdout.end());
-`;
 
 function isRoot(): boolean {
   return process.getuid?.() === 0;
@@ -238,32 +200,4 @@ export function assertSshdInstalled(): void {
   if (!fs.existsSync(SSHD)) {
     throw new Error(`${SSHD} is missing: install it with "apt-get install -y openssh-server" (npm test does this when run as root).`);
   }
-}
-
-export function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(host: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sshd on ${host}:${port} exited: ${stderr().trim()}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, host, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`sshd on ${host}:${port} did not start listening: ${stderr().trim()}`);
 }

@@ -1,0 +1,43 @@
+/**
+ * Ways a test node can be worse than a healthy one, set up in its sshd_config by SshNode: a slow
+ * link for SFTP uploads, and missing programs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Copies stdin to stdout at no more than argv[2] bytes a second. */
+const THROTTLE_SOURCE = `const rate = Number(process.argv[2]);
+const start = Date.now();
+let passed = 0;
+process.stdin.on('data', (chunk) => {
+  process.stdin.pause();
+  passed += chunk.length;
+  const wait = start + (passed / rate) * 1000 - Date.now();
+  setTimeout(() => process.stdout.write(chunk, () => process.stdin.resume()), Math.max(0, wait));
+});
+process.stdin.on('end', () => process.stdout.end());
+`;
+
+/** An sftp subsystem: OpenSSH's own sftp-server behind a limit on what the client sends. */
+export function throttledSftpServer(baseDir: string, bytesPerSecond: number): string {
+  const throttle = path.join(baseDir, 'throttle.cjs');
+  fs.writeFileSync(throttle, THROTTLE_SOURCE);
+  const wrapper = path.join(baseDir, 'sftp-throttled');
+  fs.writeFileSync(wrapper, `#!/bin/sh\n${process.execPath} ${throttle} ${bytesPerSecond} | exec /usr/lib/openssh/sftp-server\n`, { mode: 0o755 });
+  return wrapper;
+}
+
+/** A directory of links to every program in the system's bin directories except `hidden`, for PATH. */
+export function pathWithout(baseDir: string, hidden: string[]): string {
+  const bin = path.join(baseDir, 'bin');
+  fs.rmSync(bin, { recursive: true, force: true });
+  fs.mkdirSync(bin, { mode: 0o755 });
+  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir)) {
+      const link = path.join(bin, name);
+      if (!hidden.includes(name) && !fs.existsSync(link)) fs.symlinkSync(path.join(dir, name), link);
+    }
+  }
+  return bin;
+}
