@@ -1,5 +1,5 @@
 /**
- * One push install, run by bench/run.ts in a process of its own so that the memory measured is
+ * One push install, run by bench/push.ts in a process of its own so that the memory measured is
  * the install engine's and nothing else's: this process queues the install through the portal's
  * own operation, its job runner carries it out (connect, preflight, SFTP push, node-side verify,
  * commit), and it reports on stdout, as one JSON line:
@@ -10,7 +10,7 @@
  *   transferCpuPercent  this process's CPU time (user + system) during the transfer, per wall second
  *   wireBytes        bytes this process wrote (/proc/self/io wchar) during the install: the SSH stream
  *
- * Usage (PORTAL_DATA_DIR and the rest of the environment set by run.ts):
+ * Usage (PORTAL_DATA_DIR and the rest of the environment set by bench/lib/portal.ts):
  *   node --conditions=react-server --import tsx bench/push-worker.ts <userId> <imageId> <nodeId>
  */
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ async function main() {
   const [userId, imageId, nodeId] = process.argv.slice(2);
   if (!userId || !imageId || !nodeId) throw new Error('usage: push-worker.ts <userId> <imageId> <nodeId>');
 
-  // Imported only now: the portal's modules read the environment run.ts prepared.
+  // Imported only now: the portal's modules read the environment bench/lib/portal.ts prepared.
   const { asc, eq } = await import('drizzle-orm');
   const { runOperation } = await import('../lib/actions/operation');
   const { loadUserContext } = await import('../lib/auth/users');

@@ -1,0 +1,135 @@
+/**
+ * The portal under measurement, set up through its own operations as the UI would do it: its data
+ * directory under the benchmark's temp dir, a SuperAdmin, a data center, the sshd nodes (probed,
+ * then their host keys pinned), and one raw image of random bytes uploaded into the store.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { UserContext } from '../../lib/auth/policy';
+import type { SshNode } from '../../scripts/lib/sshd-node';
+import type { Cleanups } from './cleanup';
+import { MiB } from './figures';
+import { log } from './log';
+
+export type BenchNode = { node: SshNode; nodeId: string };
+export type Portal = Awaited<ReturnType<typeof setUpPortal>>;
+
+export async function setUpPortal(root: string, hosts: string[], size: number, cleanups: Cleanups) {
+  configurePortal(root);
+  const portal = await importPortal();
+  cleanups.push(() => portal.closeAllDatabases());
+  const { and, asc, eq, getDb, runOk, installImage, getJobRunner } = portal;
+  const { images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
+  const db = getDb();
+
+  const adminId = await portal.createUser({ username: 'bench-admin', password: 'correct horse battery staple', isSuperAdmin: true });
+  const admin = portal.loadUserContext(adminId)!;
+  const nodes = await startNodes(portal, admin, root, hosts, cleanups);
+  const imageId = await uploadRandomImage(portal, admin, size);
+  const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
+
+  return {
+    admin,
+    adminId,
+    imageId,
+    imageSha256: image.sha256,
+    storePath: portal.storedImagePath(image.storeFile!),
+    /** The image's file name on a node once installed. */
+    installedName: 'bench-image.raw',
+    nodes,
+    /** Queues an install of the image through the portal's operation; the job's id. */
+    queueInstall: async (nodeId: string) => (await runOk(installImage, { imageId, nodeId }, admin)).jobId,
+    waitFor: (jobId: string) => getJobRunner().waitFor(jobId),
+    jobRow: (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!,
+    eventsOf: (id: string) => db.select().from(jobEvents).where(eq(jobEvents.jobId, id)).orderBy(asc(jobEvents.id)).all(),
+    /** The cipher the portal's SSH handshake with the node agrees on. */
+    negotiatedCipher: async (nodeId: string) => {
+      const nodeRow = db.select().from(nodeRows).where(eq(nodeRows.id, nodeId)).get()!;
+      const session = await portal.connectWithCredential(nodeRow, { pinned: nodeRow.hostKeyFingerprint });
+      const cipher = session.cipher;
+      session.close();
+      return cipher;
+    },
+    /** Removes everything an install left on a node, and the row that says it is there. */
+    clearNode: (host: string) => {
+      const { node, nodeId } = nodes[host]!;
+      for (const f of fs.readdirSync(node.imageDir)) fs.rmSync(path.join(node.imageDir, f), { force: true });
+      db.delete(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).run();
+    },
+  };
+}
+
+/** The portal's modules read the environment on first use, so it is set before they are loaded. */
+function configurePortal(root: string): void {
+  process.env.PORTAL_DATA_DIR = path.join(root, 'data');
+  delete process.env.DATABASE_URL;
+  delete process.env.AUTH_SECRET;
+  process.env.PORTAL_JOBS_MAX = '8';
+  process.env.PORTAL_JOBS_MAX_PER_NODE = '2';
+  process.env.PORTAL_JOBS_MAX_ATTEMPTS = '5';
+  process.env.PORTAL_JOBS_RETRY_DELAY_S = '0.5';
+}
+
+/** Imported only once configurePortal() has run; see there. */
+async function importPortal() {
+  const { and, asc, eq } = await import('drizzle-orm');
+  const { createUser, loadUserContext } = await import('../../lib/auth/users');
+  const { closeAllDatabases, getDb } = await import('../../lib/db/client');
+  const { images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
+  const { createImage } = await import('../../lib/images/operations');
+  const { installImage } = await import('../../lib/install/operations');
+  const { getJobRunner } = await import('../../lib/jobs/runner');
+  const { createDataCenter } = await import('../../lib/locations/operations');
+  const { connectWithCredential } = await import('../../lib/nodes/connection');
+  const { storedImagePath } = await import('../../lib/store/image-store');
+  const { uploadImageFile } = await import('../../lib/store/upload');
+  const { registerSshNode, runOk } = await import('../../scripts/lib/portal-seed');
+  const { SshNode } = await import('../../scripts/lib/sshd-node');
+  return {
+    and, asc, eq, createUser, loadUserContext, closeAllDatabases, getDb, images, jobEvents, jobs, nodeImages, nodes,
+    createImage, installImage, getJobRunner, createDataCenter, connectWithCredential, storedImagePath, uploadImageFile,
+    registerSshNode, runOk, SshNode,
+  };
+}
+
+type PortalModules = Awaited<ReturnType<typeof importPortal>>;
+
+/** One sshd per host, in a data center of their own, registered as the UI does it. */
+async function startNodes(portal: PortalModules, admin: UserContext, root: string, hosts: string[], cleanups: Cleanups) {
+  const dataCenterId = (await portal.runOk(portal.createDataCenter, { code: 'bench', name: 'Benchmark' }, admin)).id;
+  const started: Record<string, BenchNode> = {};
+  for (const host of hosts) {
+    const node = await portal.SshNode.start({ host, baseDir: path.join(root, `node-${host}`) });
+    cleanups.push(() => node.stop());
+    const { nodeId } = await portal.registerSshNode(admin, dataCenterId, node, `bench-${host.split('.').at(-1)}`);
+    started[host] = { node, nodeId };
+  }
+  log(`${hosts.length} sshd node(s) up on ${hosts.join(', ')}.`);
+  return started;
+}
+
+/** An `upload` image, its file fed to the store as the browser's upload would be: hashed, fsynced, marked ok. */
+async function uploadRandomImage(portal: PortalModules, admin: UserContext, size: number): Promise<string> {
+  log(`Writing a ${size / MiB} MiB image of random bytes into the portal's store (upload path: hashed, fsynced)…`);
+  const imageId = (
+    await portal.runOk(
+      portal.createImage,
+      { name: 'bench-image', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload' },
+      admin,
+    )
+  ).id;
+  const uploaded = await portal.uploadImageFile(admin, imageId, { body: randomBytesStream(size), contentLength: size, contentType: 'application/octet-stream' });
+  if (!uploaded.ok) throw new Error(`The upload into the store failed: ${uploaded.error}`);
+  return imageId;
+}
+
+/** Random bytes, generated a MiB at a time as they are consumed: never the whole image in memory. */
+function randomBytesStream(size: number): Readable {
+  return Readable.from(
+    (function* () {
+      for (let left = size; left > 0; left -= MiB) yield crypto.randomBytes(Math.min(MiB, left));
+    })(),
+  );
+}

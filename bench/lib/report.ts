@@ -1,0 +1,46 @@
+/** The benchmark's report: the JSON object of figures, its targets, and the table printed with it. */
+
+/** Figure keys (bench/README.md) to values; the JSON object printed at the end. */
+export type Report = Record<string, unknown>;
+
+/** The targets live here only: a missed one is reported as `met: false`, never a failure. */
+const TARGETS = {
+  push_vs_scp: { text: '>= 0.9', met: (v: number) => v >= 0.9 },
+  push_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
+  resume_resent_fraction: { text: '< 0.05', met: (v: number) => v < 0.05 },
+} as const;
+
+/** The report's `targets` key: each target whose figure was measured this time, and whether it was met. */
+export function targetsMet(report: Report) {
+  return Object.fromEntries(
+    Object.entries(TARGETS)
+      .filter(([key]) => typeof report[key] === 'number')
+      .map(([key, t]) => [key, { target: t.text, met: t.met(report[key] as number) }]),
+  );
+}
+
+/** The headline figures, one row each, for people; the JSON has the rest. */
+export function table(report: Report): string {
+  const fmt = (v: unknown, unit = '') => (v === null || v === undefined ? '–' : `${v}${unit}`);
+  const targets = (report.targets ?? {}) as Record<string, { target: string; met: boolean }>;
+  const row = (figure: string, key: string, unit: string, raw: string) => {
+    const t = targets[key];
+    return [figure, fmt(report[key], unit), t ? t.target : '–', t ? (t.met ? 'yes' : 'NO') : '–', raw];
+  };
+  const rows: string[][] = [['Figure', 'Value', 'Target', 'Met', 'Raw figures']];
+  if ('push_vs_scp' in report) {
+    rows.push(
+      row('Push vs scp (throughput)', 'push_vs_scp', '', `push ${fmt(report.push_mb_s)} MiB/s in ${fmt(report.push_transfer_seconds)} s; scp ${fmt(report.scp_mb_s)} MiB/s in ${fmt(report.scp_seconds)} s (+${fmt(report.scp_setup_seconds)} s setup); ${fmt(report.cipher)}`),
+      row('Push peak RSS', 'push_peak_rss_mb', ' MiB', `baseline ${fmt(report.push_rss_baseline_mb)} MiB, growth ${fmt(report.push_rss_growth_mb)} MiB; whole install ${fmt(report.push_install_seconds)} s; portal CPU ${fmt(report.push_cpu_percent)}%`),
+    );
+  }
+  if ('fanout_parallel_vs_sequential' in report) {
+    rows.push(row('Fan-out parallel / sequential', 'fanout_parallel_vs_sequential', '', `${fmt(report.fanout_nodes)} nodes: parallel ${fmt(report.fanout_parallel_seconds)} s, sequential ${fmt(report.fanout_sequential_seconds)} s`));
+  }
+  if ('resume_resent_fraction' in report) {
+    rows.push(row('Resume: resent fraction', 'resume_resent_fraction', '', `${fmt(report.resume_resent_mb)} MiB sent again after a cut at ${fmt(report.resume_cut_at_fraction)}; verified: ${fmt(report.resume_verified)}`));
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [`Install-engine benchmark: ${fmt(report.image_size_mb)} MiB image, ${(report.machine as { cpus: number } | undefined)?.cpus ?? '?'} CPUs, ${fmt(report.bench_seconds)} s`, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
+}
