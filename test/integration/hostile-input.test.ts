@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { images, nodeImages, nodes } from '@/lib/db/schema';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode } from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import { nodeUserHome, type SshNode } from '@/scripts/lib/sshd-node';
+import { createUrlImage, installAndWait } from '../support/portal';
+import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 /**
  * Names, paths and URLs that would run commands if any remote command were built by concatenation.
@@ -29,20 +30,14 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
       .flatMap((dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : []))
       .filter((f) => path.basename(f).startsWith('canary'));
 
+  let world: MirroredNode;
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'tiny.qcow2'), 16, 2);
-    mirror = await startMirror(mirrorDir);
     trap = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-trap-'));
     fs.chmodSync(trap, 0o777); // so a command that did run as the node user could leave its canary
-    node = await SshNode.start({ host: '127.0.0.41' });
-    admin = await createSuperAdmin();
-    ({ nodeId } = await registerSshNode(admin, await createDataCenterAs(admin), node));
+    world = await startMirroredNode({ host: '127.0.0.41', imageName: 'tiny.qcow2', virtualMb: 16, dataMb: 2 });
+    ({ node, mirror, image: qcow2, admin, nodeId } = world);
   });
-  afterAll(async () => {
-    await node.stop();
-    await mirror.close();
-  });
+  afterAll(() => world.stop());
 
   const installWithName = async (name: string, sourceUrl = mirror.url('tiny.qcow2')) => {
     const imageId = await createUrlImage(admin, { name: `safe-${crypto.randomUUID().slice(0, 8)}`, sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +8,11 @@ import { getDb } from '@/lib/db/client';
 import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, installAndWait, registerSshNode, run, until } from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import type { SshNode } from '@/scripts/lib/sshd-node';
+import { createUrlImage, expectOk, installAndWait, run, until } from '../support/portal';
+import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -23,19 +23,12 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   let admin: UserContext;
   let nodeId: string;
 
+  let world: MirroredNode;
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'tiny.qcow2'), 64, 8);
-    mirror = await startMirror(mirrorDir);
-    node = await SshNode.start({ host: '127.0.0.21' });
-    admin = await createSuperAdmin();
-    const dataCenterId = await createDataCenterAs(admin);
-    ({ nodeId } = await registerSshNode(admin, dataCenterId, node));
+    world = await startMirroredNode({ host: '127.0.0.21', imageName: 'tiny.qcow2' });
+    ({ node, mirror, image: qcow2, admin, nodeId } = world);
   });
-  afterAll(async () => {
-    await node.stop();
-    await mirror.close();
-  });
+  afterAll(() => world.stop());
 
   const nodeImage = (imageId: string) =>
     getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();

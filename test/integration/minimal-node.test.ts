@@ -1,16 +1,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { jobEvents, nodeImages } from '@/lib/db/schema';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, installAndWait, registerSshNode } from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import type { SshNode } from '@/scripts/lib/sshd-node';
+import { createUrlImage, installAndWait } from '../support/portal';
+import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 /** A node without curl and without qemu-img: the install falls back to wget and to file signatures. */
 describe('installing on a minimal node (no curl, no qemu-img)', () => {
@@ -20,18 +20,12 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
   let admin: UserContext;
   let nodeId: string;
 
+  let world: MirroredNode;
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'minimal.qcow2'), 64, 8);
-    mirror = await startMirror(mirrorDir);
-    node = await SshNode.start({ host: '127.0.0.36', hideTools: ['curl', 'qemu-img'] });
-    admin = await createSuperAdmin();
-    ({ nodeId } = await registerSshNode(admin, await createDataCenterAs(admin), node));
+    world = await startMirroredNode({ host: '127.0.0.36', hideTools: ['curl', 'qemu-img'], imageName: 'minimal.qcow2' });
+    ({ node, mirror, image: qcow2, admin, nodeId } = world);
   });
-  afterAll(async () => {
-    await node.stop();
-    await mirror.close();
-  });
+  afterAll(() => world.stop());
 
   const log = (jobId: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
 

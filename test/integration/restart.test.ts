@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,32 +9,20 @@ import { images, jobEvents, jobs, nodes } from '@/lib/db/schema';
 import { enqueueInstall } from '@/lib/install/enqueue';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, registerSshNode, until } from '../support/portal';
+import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
+import { createUrlImage, until } from '../support/portal';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('a portal restart in the middle of an install', () => {
-  let node: SshNode;
-  let mirror: Mirror;
-  let qcow2: FixtureImage;
-
+  let world: MirroredNode;
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'restart.qcow2'), 64, 8);
-    mirror = await startMirror(mirrorDir);
-    node = await SshNode.start({ host: '127.0.0.26' });
+    world = await startMirroredNode({ host: '127.0.0.26', imageName: 'restart.qcow2' });
   });
-  afterAll(async () => {
-    await node.stop();
-    await mirror.close();
-  });
+  afterAll(() => world.stop());
 
   it('resumes the interrupted job at start-up and completes it once, from the bytes already on the node', async () => {
-    const admin = await createSuperAdmin();
-    const { nodeId } = await registerSshNode(admin, await createDataCenterAs(admin), node);
+    const { node, mirror, image: qcow2, admin, nodeId } = world;
     const imageId = await createUrlImage(admin, {
       name: 'restart',
       sourceUrl: `${mirror.url('restart.qcow2')}?rate=${2 * 1024 * 1024}`,
