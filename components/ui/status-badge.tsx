@@ -21,6 +21,7 @@ const STATUS_TONE: Record<string, keyof typeof TONES> = {
   maintenance: 'amber',
   interrupted: 'amber',
   paused: 'amber',
+  protected: 'blue',
   private: 'amber',
   missing: 'red',
   error: 'red',

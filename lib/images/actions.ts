@@ -1,6 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
+import { changeImageLifecycle } from './lifecycle';
 import { createImage } from './operations';
 
 const revalidate = () => ['/images'];
@@ -12,3 +13,7 @@ export async function createImageAction(prev: unknown, input: FormData | Record<
   const source = input instanceof FormData ? input.get('source') : input.source;
   return source === 'upload' ? createAndAwaitUpload(prev, input) : createAndShow(prev, input);
 }
+
+export const changeImageLifecycleAction = serverAction(changeImageLifecycle, {
+  revalidate: (r) => ['/images', `/images/${r.imageId}`],
+});

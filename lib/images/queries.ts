@@ -7,8 +7,11 @@ import { listDataCenters } from '@/lib/locations/queries';
 
 export type ImageRow = typeof images.$inferSelect;
 
-/** Images the user may see: all for SuperAdmins, else those bound or attached to their data centers. */
-export function listImages(user: UserContext): ImageRow[] {
+/**
+ * Images the user may see: all for SuperAdmins, else those bound or attached to their data
+ * centers. Deleted images only when asked for (the listing's "Show deleted").
+ */
+export function listImages(user: UserContext, options: { includeDeleted?: boolean } = {}): ImageRow[] {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return [];
   const db = getDb();
@@ -26,7 +29,7 @@ export function listImages(user: UserContext): ImageRow[] {
   return db
     .select()
     .from(images)
-    .where(and(ne(images.access, 'deleted'), inScope))
+    .where(and(options.includeDeleted ? undefined : ne(images.access, 'deleted'), inScope))
     .orderBy(asc(images.name))
     .all();
 }

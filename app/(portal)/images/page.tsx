@@ -10,9 +10,10 @@ import { imageBindingChoices, listImages } from '@/lib/images/queries';
 
 export const metadata: Metadata = { title: 'Images' };
 
-export default async function ImagesPage() {
+export default async function ImagesPage({ searchParams }: { searchParams: Promise<{ show?: string }> }) {
   const user = await requireUser();
-  const images = listImages(user);
+  const showDeleted = (await searchParams).show === 'deleted';
+  const images = listImages(user, { includeDeleted: showDeleted });
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
   return (
@@ -22,6 +23,13 @@ export default async function ImagesPage() {
         description="OS disk images and where they may be installed."
         actions={canCreate && <LinkButton href="/images/new">New image</LinkButton>}
       />
+      <p className="mb-3 text-sm">
+        {showDeleted ? (
+          <TextLink href="/images">Hide deleted images</TextLink>
+        ) : (
+          <TextLink href="/images?show=deleted">Show deleted images too</TextLink>
+        )}
+      </p>
       <Table
         caption="Images"
         columns={['Name', 'Version', 'OS', 'Format', 'Size', 'Status', 'Access']}

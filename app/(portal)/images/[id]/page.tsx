@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
+import { ImageLifecycleActions } from '@/components/images/image-lifecycle-actions';
 import { InstallForm } from '@/components/images/install-form';
 import { LinkButton } from '@/components/ui/button';
 import { UploadFile } from '@/components/images/upload-file';
@@ -34,9 +35,16 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         description={
           <span className="flex gap-2">
             <StatusBadge status={image.status} /> <StatusBadge status={image.access} />
+            {image.protected && <StatusBadge status="protected" />}
           </span>
         }
       />
+      {can(user, 'image.manage', { image }) && (
+        <Section title="Actions">
+          {/* Only what the buttons need crosses to the browser: the source URL may hold credentials. */}
+          <ImageLifecycleActions image={{ id: image.id, name: image.name, status: image.status, access: image.access, protected: image.protected }} />
+        </Section>
+      )}
       <Section title="Attributes">
         <Details
           items={[

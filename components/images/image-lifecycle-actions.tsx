@@ -1,0 +1,65 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { changeImageLifecycleAction } from '@/lib/images/actions';
+
+type Change = { change: 'status'; status: 'ok' | 'disabled' } | { change: 'access'; access: 'public' | 'private' | 'deleted' } | { change: 'protected'; protected: boolean };
+
+/**
+ * Enable or disable, public or private, delete or restore, protect or unprotect: only the moves
+ * that make sense from the image's current state. The server checks each one again.
+ */
+export function ImageLifecycleActions({ image }: { image: { id: string; name: string; status: string; access: string; protected: boolean } }) {
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const apply = (change: Change) =>
+    startTransition(async () => {
+      const result = await changeImageLifecycleAction(null, { imageId: image.id, ...change });
+      setError(result.ok ? null : result.error);
+    });
+  const deleted = image.access === 'deleted';
+  return (
+    <div className="flex flex-wrap items-center gap-2" data-testid="image-actions">
+      {image.status === 'ok' && !deleted && (
+        <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'status', status: 'disabled' })}>
+          Disable
+        </Button>
+      )}
+      {image.status === 'disabled' && !deleted && (
+        <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'status', status: 'ok' })}>
+          Enable
+        </Button>
+      )}
+      {image.access === 'public' && (
+        <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'access', access: 'private' })}>
+          Make private
+        </Button>
+      )}
+      {image.access === 'private' && (
+        <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'access', access: 'public' })}>
+          Make public
+        </Button>
+      )}
+      <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'protected', protected: !image.protected })}>
+        {image.protected ? 'Unprotect' : 'Protect'}
+      </Button>
+      {deleted ? (
+        <Button disabled={pending} onClick={() => apply({ change: 'access', access: 'private' })}>
+          Restore
+        </Button>
+      ) : (
+        <ConfirmButton label="Delete" title={`Delete ${image.name}?`} confirmLabel="Delete" disabled={pending} onConfirm={() => apply({ change: 'access', access: 'deleted' })}>
+          The image is hidden from listings and can no longer be used for new machines. Machines that already use it keep it, and
+          you can restore it later, as a private image.
+        </ConfirmButton>
+      )}
+      {error && (
+        <p role="alert" className="w-full text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

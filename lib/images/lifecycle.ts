@@ -1,0 +1,64 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { images } from '@/lib/db/schema';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { id } from '@/lib/validation';
+
+/**
+ * An image's lifecycle short of its permanent removal (issue #4): enable and disable, its access
+ * (public, private, or `deleted`: hidden and unusable for new machines, yet restorable), and the
+ * protected flag, which, as in Glance, refuses delete and disable until it is cleared.
+ */
+
+type Image = typeof images.$inferSelect;
+
+const lifecycleSchema = z.discriminatedUnion('change', [
+  z.object({ imageId: id, change: z.literal('status'), status: z.enum(['ok', 'disabled']) }),
+  z.object({ imageId: id, change: z.literal('access'), access: z.enum(['public', 'private', 'deleted']) }),
+  z.object({ imageId: id, change: z.literal('protected'), protected: z.preprocess((v) => v === true || v === 'true', z.boolean()) }),
+]);
+type LifecycleInput = z.output<typeof lifecycleSchema>;
+
+function loadImage(imageId: string): Image {
+  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  return image;
+}
+
+/** The refusal for this change, or null when it may go ahead. */
+export function lifecycleRefusal(image: Image, input: LifecycleInput): string | null {
+  const what = input.change === 'status' ? input.status : input.change === 'access' ? input.access : null;
+  if (image.protected && (what === 'disabled' || what === 'deleted')) {
+    return `${image.name} is protected: clear the protected flag before you ${what === 'disabled' ? 'disable' : 'delete'} it.`;
+  }
+  if (input.change === 'status' && image.status !== 'ok' && image.status !== 'disabled') {
+    return `${image.name} is ${image.status}; only a usable image can be enabled or disabled.`;
+  }
+  return null;
+}
+
+export const changeImageLifecycle = defineOperation({
+  name: 'image.lifecycle',
+  targetType: 'image',
+  input: lifecycleSchema,
+  authorize: (input, user, note) => {
+    const image = loadImage(input.imageId);
+    note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { change: input.change } });
+    authorize(user, 'image.manage', { image });
+  },
+  run: (input) => {
+    const image = loadImage(input.imageId);
+    const refusal = lifecycleRefusal(image, input);
+    if (refusal) throw new ConflictError(refusal);
+    const set =
+      input.change === 'status' ? { status: input.status } : input.change === 'access' ? { access: input.access } : { protected: input.protected };
+    getDb().update(images).set({ ...set, updatedAt: now() }).where(eq(images.id, image.id)).run();
+    return { imageId: image.id, ...set };
+  },
+  audited: (result) => ({ details: { ...result } }),
+});

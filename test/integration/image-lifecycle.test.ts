@@ -1,0 +1,113 @@
+import crypto from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@/lib/db/enums';
+import type { UserContext } from '@/lib/auth/policy';
+import { createUser, loadUserContext } from '@/lib/auth/users';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { auditEvents, credentials, images, nodes, roleGrants } from '@/lib/db/schema';
+import { changeImageLifecycle } from '@/lib/images/lifecycle';
+import { listImages } from '@/lib/images/queries';
+import { installImage } from '@/lib/install/operations';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, run } from '../support/portal';
+
+const SHA = 'a'.repeat(64);
+
+async function userWith(role: Role, dataCenterId: string): Promise<UserContext> {
+  const id = await createUser({ username: `${role}-${crypto.randomUUID().slice(0, 8)}`, password: 'long enough password' });
+  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
+  return loadUserContext(id)!;
+}
+
+describe('image lifecycle: enable and disable, access, soft delete and restore, the protected flag', () => {
+  let admin: UserContext;
+  let dataCenterId: string;
+  let nodeId: string;
+
+  beforeAll(async () => {
+    admin = await createSuperAdmin();
+    dataCenterId = await createDataCenterAs(admin);
+    // A registered node row is enough here: these refusals come before any connection.
+    nodeId = crypto.randomUUID();
+    const at = now();
+    getDb().insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+    getDb()
+      .insert(nodes)
+      .values({ id: nodeId, dataCenterId, name: 'n1', host: '127.0.0.99', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+      .run();
+  });
+
+  const newImage = (name: string, fields: Record<string, unknown> = {}) => createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
+  const change = (user: UserContext, input: Record<string, unknown>) => run(changeImageLifecycle, input, user);
+  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
+
+  it('disables an image, after which installs are refused; enabling makes it installable again', async () => {
+    const imageId = await newImage('lifecycle-disable');
+    expectOk(await change(admin, { imageId, change: 'status', status: 'disabled' }));
+    expect(row(imageId).status).toBe('disabled');
+    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({ ok: false, error: 'Image lifecycle-disable is disabled and cannot be installed.' });
+
+    expectOk(await change(admin, { imageId, change: 'status', status: 'ok' }));
+    expect(row(imageId).status).toBe('ok');
+  });
+
+  it('soft-deletes: hidden from the default listing, shown with "show deleted", restorable as private', async () => {
+    const imageId = await newImage('lifecycle-delete');
+    expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
+    expect(listImages(admin).map((i) => i.id)).not.toContain(imageId);
+    expect(listImages(admin, { includeDeleted: true }).map((i) => i.id)).toContain(imageId);
+    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({ ok: false, error: 'Image lifecycle-delete is deleted and cannot be installed.' });
+
+    expectOk(await change(admin, { imageId, change: 'access', access: 'private' }));
+    expect(row(imageId).access).toBe('private');
+    expect(listImages(admin).map((i) => i.id)).toContain(imageId);
+  });
+
+  it('refuses to disable or delete a protected image until the flag is cleared', async () => {
+    const imageId = await newImage('lifecycle-protected');
+    expectOk(await change(admin, { imageId, change: 'protected', protected: true }));
+    for (const input of [{ change: 'status', status: 'disabled' }, { change: 'access', access: 'deleted' }]) {
+      const refused = await change(admin, { imageId, ...input });
+      expect(refused).toMatchObject({ ok: false, code: 'conflict' });
+      expect(!refused.ok && refused.error).toMatch(/^lifecycle-protected is protected: clear the protected flag before you (disable|delete) it\.$/);
+    }
+    expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: true });
+
+    expectOk(await change(admin, { imageId, change: 'protected', protected: 'false' }));
+    expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
+    expect(row(imageId).access).toBe('deleted');
+  });
+
+  it('refuses bad input with field errors and changes nothing', async () => {
+    const imageId = await newImage('lifecycle-bad-input');
+    expect(await change(admin, { imageId, change: 'status', status: 'pending' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await change(admin, { imageId, change: 'owner', owner: 'me' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: false });
+  });
+
+  it('follows the role matrix on the server: ImageAdmins manage their DC-bound images only; DCAdmins nothing', async () => {
+    const imageAdmin = await userWith('ImageAdmin', dataCenterId);
+    const dcAdmin = await userWith('DCAdmin', dataCenterId);
+    const bound = await newImage('lifecycle-bound', { dcBoundId: dataCenterId });
+    const global = await newImage('lifecycle-global');
+
+    expectOk(await change(imageAdmin, { imageId: bound, change: 'status', status: 'disabled' }));
+    expect(await change(imageAdmin, { imageId: global, change: 'status', status: 'disabled' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await change(dcAdmin, { imageId: bound, change: 'access', access: 'deleted' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(row(global).status).toBe('ok');
+    expect(row(bound).access).toBe('public');
+
+    const audits = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.lifecycle'), eq(auditEvents.outcome, 'denied')))
+      .all();
+    expect(audits.map((a) => [a.userId, a.targetId])).toEqual(
+      expect.arrayContaining([
+        [imageAdmin.id, global],
+        [dcAdmin.id, bound],
+      ]),
+    );
+  });
+});
