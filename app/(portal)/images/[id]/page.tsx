@@ -25,7 +25,8 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
   const { image } = found;
   const nodesWithImage = listNodesWithImage(user, id);
   const awaitingUpload = image.status === 'pending' && !image.sourceUrl && !image.storeFile;
-  const targets = image.status === 'ok' && image.access !== 'deleted' ? listInstallTargets(user, id) : [];
+  const installable = image.status === 'ok' && image.access !== 'deleted';
+  const targets = installable ? listInstallTargets(user, id) : [];
   return (
     <>
       <PageHeader
@@ -77,7 +78,13 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       {(targets.length > 0 || user.isSuperAdmin) && (
         <Section title="Install on a node">
           <Card>
-            <InstallForm imageId={image.id} targets={targets} />
+            {installable ? (
+              <InstallForm imageId={image.id} targets={targets} />
+            ) : (
+              <p className="text-sm text-slate-700" data-testid="install-blocked">
+                {image.access === 'deleted' ? 'A deleted image cannot be installed; restore it first.' : `A ${image.status} image cannot be installed${image.status === 'disabled' ? '; enable it first' : ''}.`}
+              </p>
+            )}
           </Card>
         </Section>
       )}
