@@ -3,10 +3,11 @@ import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
 
 /**
- * A SuperAdmin disables an image (it can no longer be installed), protects it (delete is then
- * refused), deletes it (it leaves the listing) and restores it.
+ * A SuperAdmin attaches an image to a data center and detaches it, disables it (it can no longer
+ * be installed), protects it (delete is then refused), deletes it (it leaves the listing) and
+ * restores it.
  */
-test('SuperAdmin disables, protects, deletes and restores an image', async ({ page }) => {
+test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an image', async ({ page }) => {
   const { availability } = readFixture();
   await logIn(page);
   await page.goto('/images/new');
@@ -18,6 +19,19 @@ test('SuperAdmin disables, protects, deletes and restores an image', async ({ pa
   await form.getByRole('button', { name: 'Create image' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'lifecycle-e2e' })).toBeVisible();
   const actions = page.getByTestId('image-actions');
+
+  await test.step('attach to Rotterdam 1, then detach after confirming', async () => {
+    const attachments = page.getByTestId('image-attachments');
+    await expect(attachments).toContainText('Attached to no data center yet');
+    await attachments.getByLabel('Attach to').selectOption({ label: 'Rotterdam 1' });
+    await attachments.getByRole('button', { name: 'Attach' }).click();
+    await expect(attachments.getByRole('status')).toHaveText('Attached to Rotterdam 1.');
+    await expect(attachments.getByRole('listitem')).toContainText('Rotterdam 1');
+    await attachments.getByRole('button', { name: 'Detach' }).click();
+    await page.getByRole('dialog', { name: 'Detach from Rotterdam 1?' }).getByRole('button', { name: 'Detach' }).click();
+    await expect(attachments.getByRole('status')).toHaveText('Detached from Rotterdam 1.');
+    await expect(attachments).toContainText('Attached to no data center yet');
+  });
 
   await test.step('disable: no install is offered, and Apply on availability is refused', async () => {
     await expect(page.getByRole('form', { name: 'Install on a node' })).toBeVisible();

@@ -1,6 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
+import { setImageAttachment } from './attachment';
 import { changeImageLifecycle } from './lifecycle';
 import { createImage } from './operations';
 
@@ -16,4 +17,8 @@ export async function createImageAction(prev: unknown, input: FormData | Record<
 
 export const changeImageLifecycleAction = serverAction(changeImageLifecycle, {
   revalidate: (r) => ['/images', `/images/${r.imageId}`],
+});
+
+export const setImageAttachmentAction = serverAction(setImageAttachment, {
+  revalidate: (r) => ['/images', `/images/${r.imageId}`, `/locations/${r.dataCenterId}`],
 });

@@ -105,3 +105,17 @@ export function imageBindingChoices(user: UserContext) {
   );
   return { global: user.isSuperAdmin, dataCenters };
 }
+
+/**
+ * The data centers an image is attached to, and those it could be attached to, each with whether
+ * this user may change it (image.attach); for the Data centers section of Image Details.
+ */
+export function imageAttachments(user: UserContext, image: ImageRow) {
+  const attached = new Set(attachedDataCenterIds(image.id));
+  const mayChange = (dataCenterId: string) => can(user, 'image.attach', { image, dataCenterId });
+  const visible = listDataCenters(user).map((dc) => ({ id: dc.id, name: dc.name, mayChange: !image.dcBoundId && mayChange(dc.id) }));
+  return {
+    attached: visible.filter((dc) => attached.has(dc.id)),
+    attachable: visible.filter((dc) => !attached.has(dc.id) && dc.mayChange),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
+import { ImageAttachments } from '@/components/images/image-attachments';
 import { ImageLifecycleActions } from '@/components/images/image-lifecycle-actions';
 import { InstallForm } from '@/components/images/install-form';
 import { LinkButton } from '@/components/ui/button';
@@ -12,7 +13,7 @@ import { Table, Td } from '@/components/ui/table';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime, redactUrlCredentials } from '@/lib/format';
-import { getImage, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
+import { getImage, imageAttachments, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
 import { listJobs } from '@/lib/jobs/queries';
 
 export const metadata: Metadata = { title: 'Image details' };
@@ -88,6 +89,9 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
           </Card>
         </Section>
       )}
+      <Section title="Data centers">
+        <ImageAttachments imageId={image.id} imageName={image.name} {...imageAttachments(user, image)} />
+      </Section>
       <Section title="Nodes which have this image">
         <Table
           caption="Nodes which have this image"

@@ -1,0 +1,67 @@
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { InUseError, NotFoundError, ValidationError } from '@/lib/errors';
+import { machinesUsingImage } from '@/lib/machines/queries';
+import { checkbox, id } from '@/lib/validation';
+
+/**
+ * Attach and detach (DESIGN §3): which data centers may use an image. A DC-bound image belongs to
+ * its own data center only. Detach is refused while a machine in that data center uses the image;
+ * otherwise its copies there stop being offered for placement.
+ */
+const attachmentSchema = z.object({ imageId: id, dataCenterId: z.uuid('Choose a data center.'), attached: checkbox });
+
+function loadTargets(imageId: string, dataCenterId: string) {
+  const db = getDb();
+  const image = db.select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  const dataCenter = db.select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get();
+  if (!dataCenter) throw new NotFoundError('The data center');
+  return { image, dataCenter };
+}
+
+export const setImageAttachment = defineOperation({
+  name: 'image.attachment',
+  targetType: 'image',
+  input: attachmentSchema,
+  authorize: (input, user, note) => {
+    const { image } = loadTargets(input.imageId, input.dataCenterId);
+    note({ targetId: image.id, dataCenterId: input.dataCenterId, details: { attached: input.attached } });
+    authorize(user, 'image.attach', { image, dataCenterId: input.dataCenterId });
+  },
+  run: (input, user) => {
+    const { image, dataCenter } = loadTargets(input.imageId, input.dataCenterId);
+    if (image.dcBoundId) {
+      throw new ValidationError(`${image.name} is bound to its own data center, so it is attached there and nowhere else.`);
+    }
+    const db = getDb();
+    const where = and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenter.id));
+    if (input.attached) {
+      db.insert(imageDataCenters).values({ imageId: image.id, dataCenterId: dataCenter.id, attachedAt: now(), attachedBy: user.id }).onConflictDoNothing().run();
+      return { imageId: image.id, dataCenterId: dataCenter.id, attached: true, withdrawn: 0 };
+    }
+    const dcNodes = db.select({ id: nodes.id }).from(nodes).where(eq(nodes.dataCenterId, dataCenter.id)).all().map((n) => n.id);
+    const users = machinesUsingImage(image.id, { nodeIds: dcNodes });
+    if (users.length > 0) {
+      throw new InUseError(`${image.name} stays attached to ${dataCenter.name}: ${users.map((m) => `${m.name} on ${m.nodeName}`).join(', ')} use${users.length > 1 ? '' : 's'} it.`);
+    }
+    const withdrawn = db.transaction((tx) => {
+      tx.delete(imageDataCenters).where(where).run();
+      if (dcNodes.length === 0) return 0;
+      // Copies stay on the nodes (an admin may remove them from Image Availability) but are no longer offered.
+      return tx
+        .update(nodeImages)
+        .set({ available: false, updatedAt: now() })
+        .where(and(eq(nodeImages.imageId, image.id), inArray(nodeImages.nodeId, dcNodes), eq(nodeImages.available, true)))
+        .run().changes;
+    });
+    return { imageId: image.id, dataCenterId: dataCenter.id, attached: false, withdrawn };
+  },
+  audited: (result) => ({ details: { attached: result.attached, withdrawnFromNodes: result.withdrawn } }),
+});
