@@ -7,6 +7,7 @@ import { InstallForm } from '@/components/images/install-form';
 import { LinkButton } from '@/components/ui/button';
 import { UploadFile } from '@/components/images/upload-file';
 import { JobsTable } from '@/components/jobs/jobs-table';
+import { MachinesTable } from '@/components/machines/machines-table';
 import { Card, Details, Mono, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
@@ -15,6 +16,7 @@ import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime, redactUrlCredentials } from '@/lib/format';
 import { getImage, imageAttachments, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
 import { listJobs } from '@/lib/jobs/queries';
+import { visibleMachinesUsingImage } from '@/lib/machines/queries';
 
 export const metadata: Metadata = { title: 'Image details' };
 
@@ -122,6 +124,15 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
             </tr>
           ))}
         </Table>
+      </Section>
+      <Section title="Machines which use this image">
+        <MachinesTable
+          caption="Machines which use this image"
+          otherColumn="Node"
+          machines={visibleMachinesUsingImage(user, id).map((m) => ({ ...m, other: { href: `/nodes/${m.nodeId}`, label: m.nodeName } }))}
+          empty="No machine uses this image."
+          canRemove={false}
+        />
       </Section>
       <Section title="Recent jobs">
         <JobsTable jobs={listJobs(user, { imageId: id, limit: 10 })} caption="Recent jobs of this image" empty="No jobs for this image yet." />

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
+import { MachinesTable } from '@/components/machines/machines-table';
+import { RecordMachineForm } from '@/components/machines/record-machine-form';
 import { TestConnectionButton } from '@/components/nodes/test-connection-button';
 import { Details, Mono, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -8,6 +10,8 @@ import { Table, Td } from '@/components/ui/table';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime } from '@/lib/format';
+import { listImages } from '@/lib/images/queries';
+import { machinesOnNode } from '@/lib/machines/queries';
 import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
 
 export const metadata: Metadata = { title: 'Node details' };
@@ -19,6 +23,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
   if (!details) notFound();
   const { node, dataCenter, publicKey } = details;
   const imagesOnNode = listImagesOnNode(id);
+  const mayManage = can(user, 'infrastructure.manage', {});
   return (
     <>
       <PageHeader
@@ -28,7 +33,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
         ]}
         title={node.name}
         description={<StatusBadge status={node.status} />}
-        actions={can(user, 'infrastructure.manage', {}) && <TestConnectionButton nodeId={node.id} />}
+        actions={mayManage && <TestConnectionButton nodeId={node.id} />}
       />
       <Section title="Connection">
         <Details
@@ -80,6 +85,20 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
             </tr>
           ))}
         </Table>
+      </Section>
+      <Section title="Machines on this node">
+        <MachinesTable
+          caption="Machines on this node"
+          otherColumn="Image"
+          machines={machinesOnNode(id).map((m) => ({ ...m, other: { href: `/images/${m.imageId}`, label: m.imageName } }))}
+          empty="No machine is recorded on this node."
+          canRemove={mayManage}
+        />
+        {mayManage && (
+          <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <RecordMachineForm nodeId={id} images={listImages(user).map((i) => ({ value: i.id, label: `${i.name} (${i.version})` }))} />
+          </div>
+        )}
       </Section>
     </>
   );

@@ -1,0 +1,62 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { newId, now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { images, machines, nodes } from '@/lib/db/schema';
+import { MACHINE_STATUSES } from '@/lib/db/enums';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { id } from '@/lib/validation';
+
+/**
+ * Machines are reported to the portal (DESIGN §2) so that "in use" guards are real. Recording and
+ * removing one is infrastructure work: SuperAdmins here, the JSON API later (issue #6).
+ */
+const recordMachineSchema = z.object({
+  name: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Letters, digits, dot, dash or underscore; up to 64, starting with a letter or digit.'),
+  nodeId: id,
+  imageId: z.uuid('Choose the image the machine runs.'),
+  status: z.enum(MACHINE_STATUSES).default('running'),
+});
+
+export const recordMachine = defineOperation({
+  name: 'machine.record',
+  targetType: 'machine',
+  input: recordMachineSchema,
+  authorize: (input, user, note) => {
+    const node = getDb().select().from(nodes).where(eq(nodes.id, input.nodeId)).get();
+    note({ dataCenterId: node?.dataCenterId, details: { name: input.name, nodeId: input.nodeId, imageId: input.imageId } });
+    authorize(user, 'infrastructure.manage', {});
+    if (!node) throw new NotFoundError('The node');
+  },
+  run: (input) => {
+    const db = getDb();
+    const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
+    if (!image) throw new ValidationError('That image does not exist.', { imageId: ['Choose an existing image.'] });
+    if (db.select({ id: machines.id }).from(machines).where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name))).get()) {
+      throw new ConflictError('That name is taken on this node.', { name: [`A machine named "${input.name}" already runs on this node.`] });
+    }
+    const machineId = newId();
+    db.insert(machines).values({ id: machineId, ...input, createdAt: now() }).run();
+    return { machineId, nodeId: input.nodeId, imageId: input.imageId };
+  },
+  audited: (result) => ({ targetId: result.machineId }),
+});
+
+export const removeMachine = defineOperation({
+  name: 'machine.remove',
+  targetType: 'machine',
+  input: z.object({ machineId: id }),
+  authorize: (input, user, note) => {
+    note({ targetId: input.machineId });
+    authorize(user, 'infrastructure.manage', {});
+  },
+  run: ({ machineId }) => {
+    const machine = getDb().select().from(machines).where(eq(machines.id, machineId)).get();
+    if (!machine) throw new NotFoundError('The machine');
+    getDb().delete(machines).where(eq(machines.id, machineId)).run();
+    return { machineId, nodeId: machine.nodeId, imageId: machine.imageId };
+  },
+});

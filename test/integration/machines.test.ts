@@ -1,0 +1,65 @@
+import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { createUser, loadUserContext } from '@/lib/auth/users';
+import { applyImageAvailability } from '@/lib/availability/operations';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { isJobActive } from '@/lib/db/enums';
+import { credentials, jobs, machines, nodeImages, nodes, roleGrants } from '@/lib/db/schema';
+import { machinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
+import { recordMachine, removeMachine } from '@/lib/machines/operations';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, run, until } from '../support/portal';
+
+describe('recording machines, so that in-use guards are real', () => {
+  let admin: UserContext;
+  let dataCenterId: string;
+  let nodeId: string;
+  let imageId: string;
+
+  beforeAll(async () => {
+    admin = await createSuperAdmin();
+    dataCenterId = await createDataCenterAs(admin);
+    nodeId = crypto.randomUUID();
+    const at = now();
+    getDb().insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+    getDb()
+      .insert(nodes)
+      .values({ id: nodeId, dataCenterId, name: 'm1', host: '127.0.0.97', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+      .run();
+    imageId = await createUrlImage(admin, { name: 'machine-image', sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'd'.repeat(64) });
+    getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: at }).run();
+  });
+
+  const unoffer = () => run(applyImageAvailability, { imageId, shown: [nodeId], available: [] }, admin);
+
+  it('records a machine; the image is then in use on its node, until the machine is removed', async () => {
+    const { machineId } = expectOk(await run(recordMachine, { name: 'web-1', nodeId, imageId }, admin));
+    expect(machinesOnNode(nodeId)).toMatchObject([{ id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' }]);
+    expect(visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
+    expect(await unoffer()).toMatchObject({ ok: false, code: 'in_use' });
+
+    expectOk(await run(removeMachine, { machineId }, admin));
+    expect(getDb().select().from(machines).where(eq(machines.id, machineId)).get()).toBeUndefined();
+    const [removal] = expectOk(await unoffer()).changes;
+    expect(removal).toMatchObject({ change: 'uninstall' });
+    // The node is not real: let its removal job run out of attempts before the database closes.
+    await until(() => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, removal!.jobId!)).get()?.status), 20_000);
+  });
+
+  it('refuses a bad name, an unknown image and a duplicate on the same node, with field messages', async () => {
+    expect(await run(recordMachine, { name: '-bad name', nodeId, imageId }, admin)).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { name: expect.any(Array) } });
+    expect(await run(recordMachine, { name: 'x', nodeId, imageId: crypto.randomUUID() }, admin)).toMatchObject({ ok: false, fieldErrors: { imageId: ['Choose an existing image.'] } });
+    expectOk(await run(recordMachine, { name: 'twice', nodeId, imageId }, admin));
+    expect(await run(recordMachine, { name: 'twice', nodeId, imageId }, admin)).toMatchObject({ ok: false, code: 'conflict' });
+  });
+
+  it('is for SuperAdmins: a DCAdmin of the node’s data center is refused and sees the machines read-only', async () => {
+    const id = await createUser({ username: 'machine-dc-admin', password: 'long enough password' });
+    getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: 'DCAdmin', createdAt: now() }).run();
+    const dcAdmin = loadUserContext(id)!;
+    expect(await run(recordMachine, { name: 'sneaky', nodeId, imageId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(machinesOnNode(nodeId).map((m) => m.name)).not.toContain('sneaky');
+  });
+});
