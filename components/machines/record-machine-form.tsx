@@ -13,8 +13,9 @@ export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: 
     <form action={formAction} aria-label="Record a machine" className="grid gap-4 sm:grid-cols-4 sm:items-end">
       <input type="hidden" name="nodeId" value={nodeId} />
       <TextField name="name" label="Machine name" required defaultValue={value('name')} errors={errors('name')} />
-      <SelectField name="imageId" label="Image" options={[{ value: '', label: 'Choose…' }, ...images]} defaultValue={value('imageId')} errors={errors('imageId')} />
-      <SelectField name="status" label="Status" options={MACHINE_STATUSES} defaultValue={value('status') || 'running'} errors={errors('status')} />
+      {/* Keyed by the echoed value: React leaves a mounted select alone when only its default changes. */}
+      <SelectField key={`image-${value('imageId')}`} name="imageId" label="Image" options={[{ value: '', label: 'Choose…' }, ...images]} defaultValue={value('imageId')} errors={errors('imageId')} />
+      <SelectField key={`status-${value('status')}`} name="status" label="Status" options={MACHINE_STATUSES} defaultValue={value('status') || 'running'} errors={errors('status')} />
       <SubmitButton pendingText="Recording…">Record machine</SubmitButton>
       <div className="sm:col-span-4">
         <FormError state={state} />
