@@ -2,12 +2,11 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { createUser, loadUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, credentials, imageDataCenters, machines, nodeImages, nodes, roleGrants } from '@/lib/db/schema';
+import { auditEvents, imageDataCenters, machines, nodeImages } from '@/lib/db/schema';
 import { setImageAttachment } from '@/lib/images/attachment';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, run } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
 
 describe('attaching images to data centers and detaching them', () => {
   let admin: UserContext;
@@ -19,13 +18,7 @@ describe('attaching images to data centers and detaching them', () => {
     admin = await createSuperAdmin();
     dcA = await createDataCenterAs(admin);
     dcB = await createDataCenterAs(admin);
-    nodeA = crypto.randomUUID();
-    const at = now();
-    getDb().insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
-    getDb()
-      .insert(nodes)
-      .values({ id: nodeA, dataCenterId: dcA, name: 'a1', host: '127.0.0.98', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
-      .run();
+    nodeA = insertUnreachableNode(dcA, 'a1');
   });
 
   const newImage = (name: string, fields: Record<string, unknown> = {}) =>
@@ -66,13 +59,8 @@ describe('attaching images to data centers and detaching them', () => {
   });
 
   it('lets an ImageAdmin attach public images to their own data centers only, and refuses DCAdmins', async () => {
-    const grant = async (role: 'ImageAdmin' | 'DCAdmin') => {
-      const id = await createUser({ username: `${role}-${crypto.randomUUID().slice(0, 8)}`, password: 'long enough password' });
-      getDb().insert(roleGrants).values({ userId: id, dataCenterId: dcA, role, createdAt: now() }).run();
-      return loadUserContext(id)!;
-    };
-    const imageAdmin = await grant('ImageAdmin');
-    const dcAdmin = await grant('DCAdmin');
+    const imageAdmin = await createUserWithRole('ImageAdmin', dcA);
+    const dcAdmin = await createUserWithRole('DCAdmin', dcA);
     const imageId = await newImage('attach-roles');
 
     expectOk(await attach(imageAdmin, imageId, dcA, true));

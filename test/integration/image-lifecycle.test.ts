@@ -1,24 +1,14 @@
-import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '@/lib/db/enums';
 import type { UserContext } from '@/lib/auth/policy';
-import { createUser, loadUserContext } from '@/lib/auth/users';
-import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, credentials, images, nodes, roleGrants } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/schema';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { listImages } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, run } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
 
 const SHA = 'a'.repeat(64);
-
-async function userWith(role: Role, dataCenterId: string): Promise<UserContext> {
-  const id = await createUser({ username: `${role}-${crypto.randomUUID().slice(0, 8)}`, password: 'long enough password' });
-  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
-  return loadUserContext(id)!;
-}
 
 describe('image lifecycle: enable and disable, access, soft delete and restore, the protected flag', () => {
   let admin: UserContext;
@@ -28,14 +18,8 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
   beforeAll(async () => {
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
-    // A registered node row is enough here: these refusals come before any connection.
-    nodeId = crypto.randomUUID();
-    const at = now();
-    getDb().insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
-    getDb()
-      .insert(nodes)
-      .values({ id: nodeId, dataCenterId, name: 'n1', host: '127.0.0.99', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
-      .run();
+    // These refusals come before any connection.
+    nodeId = insertUnreachableNode(dataCenterId, 'n1');
   });
 
   const newImage = (name: string, fields: Record<string, unknown> = {}) => createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
@@ -87,8 +71,8 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
   });
 
   it('follows the role matrix on the server: ImageAdmins manage their DC-bound images only; DCAdmins nothing', async () => {
-    const imageAdmin = await userWith('ImageAdmin', dataCenterId);
-    const dcAdmin = await userWith('DCAdmin', dataCenterId);
+    const imageAdmin = await createUserWithRole('ImageAdmin', dataCenterId);
+    const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
     const bound = await newImage('lifecycle-bound', { dcBoundId: dataCenterId });
     const global = await newImage('lifecycle-global');
 

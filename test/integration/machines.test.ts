@@ -2,15 +2,14 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { createUser, loadUserContext } from '@/lib/auth/users';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
-import { credentials, jobs, machines, nodeImages, nodes, roleGrants } from '@/lib/db/schema';
+import { jobs, machines, nodeImages } from '@/lib/db/schema';
 import { machinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, run, until } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run, until } from '../support/portal';
 
 describe('recording machines, so that in-use guards are real', () => {
   let admin: UserContext;
@@ -21,13 +20,8 @@ describe('recording machines, so that in-use guards are real', () => {
   beforeAll(async () => {
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
-    nodeId = crypto.randomUUID();
+    nodeId = insertUnreachableNode(dataCenterId, 'm1');
     const at = now();
-    getDb().insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
-    getDb()
-      .insert(nodes)
-      .values({ id: nodeId, dataCenterId, name: 'm1', host: '127.0.0.97', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
-      .run();
     imageId = await createUrlImage(admin, { name: 'machine-image', sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'd'.repeat(64) });
     getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: at }).run();
   });
@@ -56,9 +50,7 @@ describe('recording machines, so that in-use guards are real', () => {
   });
 
   it('is for SuperAdmins: a DCAdmin of the node’s data center is refused and sees the machines read-only', async () => {
-    const id = await createUser({ username: 'machine-dc-admin', password: 'long enough password' });
-    getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: 'DCAdmin', createdAt: now() }).run();
-    const dcAdmin = loadUserContext(id)!;
+    const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
     expect(await run(recordMachine, { name: 'sneaky', nodeId, imageId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(machinesOnNode(nodeId).map((m) => m.name)).not.toContain('sneaky');
   });

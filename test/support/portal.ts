@@ -1,10 +1,13 @@
 /** Helpers for integration tests that drive the portal's real domain operations. */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { createUser, loadUserContext } from '@/lib/auth/users';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { jobs } from '@/lib/db/schema';
+import { now } from '@/lib/clock';
+import type { Role } from '@/lib/db/enums';
+import { credentials, jobs, nodes, roleGrants } from '@/lib/db/schema';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -65,4 +68,27 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
     if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A user holding one role in one data center. */
+export async function createUserWithRole(role: Role, dataCenterId: string): Promise<UserContext> {
+  const id = await createUser({ username: `${role}-${++counter}`, password: 'long enough password' });
+  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
+  return loadUserContext(id)!;
+}
+
+/**
+ * A node row with nothing listening behind it, for rules decided before any connection; a job
+ * that does try it fails as a node that is down would.
+ */
+export function insertUnreachableNode(dataCenterId: string, name: string): string {
+  const id = crypto.randomUUID();
+  const at = now();
+  const credentialId = crypto.randomUUID();
+  getDb().insert(credentials).values({ id: credentialId, name: `key-${name}`, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+  getDb()
+    .insert(nodes)
+    .values({ id, dataCenterId, name, host: '127.0.0.99', port: ++counter, sshUser: 'u', credentialId, hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+    .run();
+  return id;
 }
