@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
@@ -19,7 +19,8 @@ function loadTargets(input: ApplyAvailabilityInput) {
   const db = getDb();
   const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
   if (!image) throw new NotFoundError('The image');
-  const shown = input.shown.length === 0 ? [] : db.select().from(nodes).where(inArray(nodes.id, input.shown)).all();
+  // By name, so the summary of what Apply did reads in a stable order.
+  const shown = input.shown.length === 0 ? [] : db.select().from(nodes).where(inArray(nodes.id, input.shown)).orderBy(asc(nodes.name)).all();
   if (shown.length !== new Set(input.shown).size) throw new NotFoundError('One of the nodes');
   const attached = new Set(db.select().from(imageDataCenters).where(eq(imageDataCenters.imageId, image.id)).all().map((a) => a.dataCenterId));
   return { image, shown, attached };
