@@ -1,8 +1,8 @@
 'use client';
 
-import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
+import { ActionError, useServerAction } from '@/components/ui/use-server-action';
 import { changeImageLifecycleAction } from '@/lib/images/actions';
 
 type Change = { change: 'status'; status: 'ok' | 'disabled' } | { change: 'access'; access: 'public' | 'private' | 'deleted' } | { change: 'protected'; protected: boolean };
@@ -12,13 +12,8 @@ type Change = { change: 'status'; status: 'ok' | 'disabled' } | { change: 'acces
  * that make sense from the image's current state. The server checks each one again.
  */
 export function ImageLifecycleActions({ image }: { image: { id: string; name: string; status: string; access: string; protected: boolean } }) {
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const apply = (change: Change) =>
-    startTransition(async () => {
-      const result = await changeImageLifecycleAction(null, { imageId: image.id, ...change });
-      setError(result.ok ? null : result.error);
-    });
+  const { pending, error, run } = useServerAction();
+  const apply = (change: Change) => run(changeImageLifecycleAction, { imageId: image.id, ...change });
   const deleted = image.access === 'deleted';
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="image-actions">
@@ -55,11 +50,7 @@ export function ImageLifecycleActions({ image }: { image: { id: string; name: st
           you can restore it later, as a private image.
         </ConfirmButton>
       )}
-      {error && (
-        <p role="alert" className="w-full text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <ActionError error={error} />
     </div>
   );
 }

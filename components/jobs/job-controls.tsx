@@ -1,31 +1,22 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
+import { ActionError, useServerAction } from '@/components/ui/use-server-action';
 import { cancelJobAction, pauseJobAction, resumeJobAction } from '@/lib/jobs/actions';
-import type { ActionResult } from '@/lib/actions/operation';
 import type { JobSnapshot } from '@/lib/jobs/snapshot';
-
-type Control = (prev: null, input: { jobId: string }) => Promise<ActionResult<unknown>>;
 
 /** Pause, resume and cancel, offered only where they can work; the server decides again anyway. */
 export function JobControls({ job }: { job: JobSnapshot }) {
   const queryClient = useQueryClient();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useServerAction(() => queryClient.invalidateQueries({ queryKey: ['job', job.id] }));
   const stopping = job.controlRequest !== null;
   const install = job.kind === 'install';
   const canPause = install && !stopping && (job.status === 'running' || job.status === 'queued');
   const canCancel = !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && install));
 
-  const perform = (action: Control) =>
-    startTransition(async () => {
-      const result = await action(null, { jobId: job.id });
-      setError(result.ok ? null : result.error);
-      await queryClient.invalidateQueries({ queryKey: ['job', job.id] });
-    });
+  const perform = (action: typeof cancelJobAction | typeof pauseJobAction | typeof resumeJobAction) => run(action, { jobId: job.id });
 
   if (!canPause && !canCancel && job.status !== 'paused' && !stopping) return null;
   return (
@@ -56,11 +47,7 @@ export function JobControls({ job }: { job: JobSnapshot }) {
           The transfer stops and its partial file is removed from the node. Nothing already installed is touched.
         </ConfirmButton>
       )}
-      {error && (
-        <p role="alert" className="w-full text-sm text-red-700">
-          {error}
-        </p>
-      )}
+      <ActionError error={error} />
     </div>
   );
 }
