@@ -165,6 +165,11 @@ export const images = sqliteTable(
     sha1: text(),
     virtualSizeBytes: integer(),
     tags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /**
+     * Set by a permanent delete: the image waits, hidden and unusable, for the uninstall jobs that
+     * remove its files from the nodes; the last of them to finish deletes the row.
+     */
+    purgeRequestedAt: timestamp(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE `images` ADD `purge_requested_at` integer;
