@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
-import { visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { images, machines, nodes } from '@/lib/db/schema';
 
@@ -37,5 +37,26 @@ export function visibleMachinesUsingImage(user: UserContext, imageId: string) {
     .from(machines)
     .innerJoin(nodes, eq(nodes.id, machines.nodeId))
     .where(and(eq(machines.imageId, imageId), visible ? inArray(nodes.dataCenterId, visible) : undefined))
+    .all();
+}
+
+/** The machines on every node of a data center, for a user who may view it; for Location Details. */
+export function machinesInDataCenter(user: UserContext, dataCenterId: string) {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+  return getDb()
+    .select({
+      id: machines.id,
+      name: machines.name,
+      status: machines.status,
+      nodeId: machines.nodeId,
+      nodeName: nodes.name,
+      imageId: machines.imageId,
+      imageName: images.name,
+    })
+    .from(machines)
+    .innerJoin(nodes, eq(nodes.id, machines.nodeId))
+    .innerJoin(images, eq(images.id, machines.imageId))
+    .where(eq(nodes.dataCenterId, dataCenterId))
+    .orderBy(asc(nodes.name), asc(machines.name))
     .all();
 }
