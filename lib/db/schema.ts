@@ -177,6 +177,20 @@ export const images = sqliteTable(
     uniqueIndex('images_alias_version_unique').on(t.alias, t.version),
     index('images_dc_bound_idx').on(t.dcBoundId),
     index('images_status_access_idx').on(t.status, t.access),
+    // The Images listing (lib/images/listing.ts), checked with EXPLAIN QUERY PLAN on the 10,000-image
+    // seed (npm run seed:large). Without these every page was SCAN images + USE TEMP B-TREE FOR ORDER
+    // BY: the whole table sorted for 25 rows, and the last page by name took tens of ms. With them
+    // each sort walks its index and stops after the page: "SCAN images USING INDEX …", no temp
+    // b-tree. The name breaks ties (ORDER BY col, name) and access rides along, so the default
+    // filter (access <> 'deleted') and OFFSET skip rows inside the index, without reading them.
+    index('images_name_nocase_idx').on(sql`${t.name} collate nocase`, t.name, t.access),
+    index('images_created_idx').on(t.createdAt, t.name, t.access),
+    index('images_size_idx').on(t.sizeBytes, t.name, t.access),
+    index('images_version_idx').on(t.version, t.name, t.access),
+    // Equality filters: "SEARCH images USING INDEX … (os_type=?)" instead of a scan; also the
+    // filter form's distinct OS types.
+    index('images_os_type_idx').on(t.osType),
+    index('images_disk_format_idx').on(t.diskFormat),
   ],
 );
 
