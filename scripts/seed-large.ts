@@ -1,0 +1,195 @@
+/**
+ * `npm run seed:large`: fills the database in PORTAL_DATA_DIR with a catalogue big enough to try the
+ * Images listing at scale: 10,000 images (several versions per alias), 200 nodes over four data
+ * centers and 100,000 node-image rows. Everything it makes is fake and marked so: the data centers'
+ * codes start with `seed-large-`, and the nodes point at 127.0.0.254, where nothing answers. Nobody
+ * should install on them.
+ *
+ * Rows go straight into the tables in one transaction, in multi-row inserts, so it takes seconds.
+ * Running it again finds its data centers and changes nothing.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { count, like } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { DiskFormat, ImageStatus, NodeImageState, OsType, AccessLevel, ImageCategory } from '../lib/db/enums';
+import { credentials, dataCenters, imageDataCenters, images, nodeImages, nodes } from '../lib/db/schema';
+import type { Db, Tx } from '../lib/db/client';
+
+export type SeedSize = { images: number; nodes: number; nodeImages: number };
+export const FULL_SIZE: SeedSize = { images: 10_000, nodes: 200, nodeImages: 100_000 };
+
+/** The marker of this seed's rows: data center codes start with it. */
+export const SEED_CODE_PREFIX = 'seed-large-';
+const FAKE_HOST = '127.0.0.254';
+const DATA_CENTERS = ['Amsterdam', 'Rotterdam', 'Frankfurt', 'Paris'];
+
+const DISTROS: { alias: string; osType: OsType; category: ImageCategory }[] = [
+  { alias: 'ubuntu', osType: 'linux', category: 'Linux' },
+  { alias: 'debian', osType: 'linux', category: 'Linux' },
+  { alias: 'rocky', osType: 'linux', category: 'Linux' },
+  { alias: 'alpine', osType: 'linux', category: 'Linux' },
+  { alias: 'fedora', osType: 'linux', category: 'Linux' },
+  { alias: 'windows-server', osType: 'windows', category: 'Windows' },
+  { alias: 'freebsd', osType: 'bsd', category: 'Other' },
+  { alias: 'openbsd', osType: 'bsd', category: 'Other' },
+  { alias: 'smartos', osType: 'sunos', category: 'Other' },
+  { alias: 'base-zone', osType: 'sunos-zone', category: 'Other' },
+  { alias: 'lx-ubuntu', osType: 'linux-zone', category: 'Linux' },
+];
+const FLAVOURS = ['minimal', 'server', 'cloud', 'desktop', 'gpu', 'hardened', 'docker', 'k8s-node', 'db', 'web'];
+const TAGS = ['lts', 'stable', 'beta', 'cis', 'gpu', 'arm64', 'x86_64', 'uefi', 'cloud-init', 'kvm', 'legacy', 'fips', 'docker', 'edge'];
+const DISK_FORMATS: DiskFormat[] = ['qcow2', 'qcow2', 'qcow2', 'raw', 'raw', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso'];
+const STATUSES: ImageStatus[] = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'disabled', 'failed', 'pending'];
+const ACCESS: AccessLevel[] = ['public', 'public', 'public', 'public', 'public', 'public', 'public', 'private', 'private', 'deleted'];
+const NODE_STATES: NodeImageState[] = ['installed', 'installed', 'installed', 'installed', 'installed', 'installed', 'installed', 'missing', 'failed', 'installing'];
+const VERSIONS_PER_ALIAS = 5;
+const BATCH = 500;
+
+/** A small seeded generator, so every run (and the test) makes the same catalogue. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  return { next, pick };
+}
+
+function insertInBatches<T extends SQLiteTable>(tx: Tx, table: T, rows: T['$inferInsert'][]) {
+  for (let i = 0; i < rows.length; i += BATCH) tx.insert(table).values(rows.slice(i, i + BATCH)).run();
+}
+
+/** Whether this database already holds the large seed. */
+export function isSeeded(db: Db): boolean {
+  const row = db.select({ n: count() }).from(dataCenters).where(like(dataCenters.code, `${SEED_CODE_PREFIX}%`)).get();
+  return (row?.n ?? 0) > 0;
+}
+
+/** Makes the catalogue in one transaction; returns what it made, or null when it was already there. */
+export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): SeedSize & { dataCenters: number } | null {
+  if (size.nodeImages > size.nodes * size.images) throw new Error('More node-image rows asked for than node × image pairs exist.');
+  if (isSeeded(db)) return null;
+  const rnd = random(4242);
+  const at = new Date();
+  const day = 24 * 3600 * 1000;
+
+  return db.transaction((tx) => {
+    const dcIds = DATA_CENTERS.map((city) => {
+      const id = crypto.randomUUID();
+      const code = `${SEED_CODE_PREFIX}${city.toLowerCase()}`;
+      tx.insert(dataCenters).values({ id, code, name: `${city} (seed:large, fake)`, description: 'Made by npm run seed:large to try the Images listing at scale. Its nodes are fake.', createdAt: at }).run();
+      return id;
+    });
+
+    const credentialId = crypto.randomUUID();
+    tx.insert(credentials).values({ id: credentialId, name: 'seed:large fake key (no private key)', publicKey: 'ssh-ed25519 AAAA-fake-seed-large', encryptedPrivateKey: 'fake', createdAt: at }).run();
+    const nodeRows = Array.from({ length: size.nodes }, (_, i) => ({
+      id: crypto.randomUUID(),
+      dataCenterId: dcIds[i % dcIds.length]!,
+      name: `seed-large-node-${String(i + 1).padStart(3, '0')}`,
+      // Unique (host, port) pairs on an address where nothing listens: these nodes are not real.
+      host: FAKE_HOST,
+      port: 40_000 + i,
+      sshUser: 'nobody',
+      credentialId,
+      hostKeyFingerprint: 'SHA256:fake-seed-large-node-not-reachable',
+      imageDir: '/srv/seed-large-fake',
+      status: 'enabled' as const,
+      statusReason: 'Fake node made by npm run seed:large; nothing answers on 127.0.0.254.',
+      createdAt: at,
+      updatedAt: at,
+    }));
+    insertInBatches(tx, nodes, nodeRows);
+
+    const imageRows = Array.from({ length: size.images }, (_, i) => {
+      const distro = DISTROS[Math.floor(i / VERSIONS_PER_ALIAS) % DISTROS.length]!;
+      const family = Math.floor(i / (VERSIONS_PER_ALIAS * DISTROS.length));
+      const flavour = FLAVOURS[family % FLAVOURS.length]!;
+      // Every fifth alias family is left without an alias, as hand-made images often are.
+      const alias = family % 5 === 4 ? null : `${distro.alias}-${flavour}-${family}`;
+      const version = `${1 + (family % 24)}.${i % VERSIONS_PER_ALIAS}`;
+      const name = `${distro.alias}-${flavour}-${family}-v${version}`;
+      const bound = rnd.next() < 0.4 ? rnd.pick(dcIds) : null;
+      const tags = [...new Set(Array.from({ length: Math.floor(rnd.next() * 4) }, () => rnd.pick(TAGS)))];
+      const created = new Date(at.getTime() - Math.floor(rnd.next() * 3 * 365 * day));
+      return {
+        id: crypto.randomUUID(),
+        name,
+        alias,
+        version,
+        description: 'Fake image made by npm run seed:large.',
+        osType: distro.osType,
+        category: distro.category,
+        access: rnd.pick(ACCESS),
+        dcBoundId: bound,
+        status: rnd.pick(STATUSES),
+        diskFormat: rnd.pick(DISK_FORMATS),
+        containerFormat: 'bare' as const,
+        sourceUrl: `http://${FAKE_HOST}/seed-large/${name}.img`,
+        sizeBytes: rnd.next() < 0.05 ? null : Math.floor((0.1 + rnd.next() * 20) * 1024 ** 3),
+        sha256: crypto.createHash('sha256').update(name).digest('hex'),
+        tags,
+        createdAt: created,
+        updatedAt: created,
+      };
+    });
+    insertInBatches(tx, images, imageRows);
+
+    // A DC-bound image is attached to its own data center only; a global one to one to three.
+    const attachments = imageRows.flatMap((image) => {
+      const where = image.dcBoundId ? [image.dcBoundId] : dcIds.filter(() => rnd.next() < 0.5);
+      return where.map((dataCenterId) => ({ imageId: image.id, dataCenterId, attachedAt: at }));
+    });
+    insertInBatches(tx, imageDataCenters, attachments);
+
+    // Row r goes to node r mod N, image (r div N + offset of the node): no pair repeats as long as
+    // there are no more rows per node than images.
+    const spread = Math.max(1, Math.floor(size.images / size.nodes));
+    const nodeImageRows = Array.from({ length: size.nodeImages }, (_, r) => {
+      const n = r % size.nodes;
+      const state = rnd.pick(NODE_STATES);
+      return {
+        nodeId: nodeRows[n]!.id,
+        imageId: imageRows[(Math.floor(r / size.nodes) + n * spread) % size.images]!.id,
+        state,
+        available: state === 'installed',
+        installedAt: state === 'installed' ? at : null,
+        updatedAt: at,
+      };
+    });
+    insertInBatches(tx, nodeImages, nodeImageRows);
+
+    return { dataCenters: dcIds.length, images: imageRows.length, nodes: nodeRows.length, nodeImages: nodeImageRows.length };
+  });
+}
+
+async function main() {
+  // Imported here, so the test can call seedLarge with its own database without the portal's config.
+  const { getConfig } = await import('../lib/config');
+  const { closeAllDatabases, getDb } = await import('../lib/db/client');
+  const started = Date.now();
+  const made = seedLarge(getDb());
+  closeAllDatabases();
+  const where = getConfig().databasePath;
+  if (!made) {
+    console.log(`The large seed is already in ${where} (data centers ${SEED_CODE_PREFIX}*); nothing changed.`);
+    return;
+  }
+  console.log(
+    `Seeded ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
+      `  ${made.dataCenters} data centers (${SEED_CODE_PREFIX}*), ${made.nodes} fake nodes on ${FAKE_HOST} (nothing answers there; do not install on them),\n` +
+      `  ${made.images} images, ${made.nodeImages} node-image rows.`,
+  );
+}
+
+if (process.argv[1] && path.basename(process.argv[1]).startsWith('seed-large')) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
