@@ -31,6 +31,15 @@ describe('image input', () => {
     expect(parsed).toMatchObject({ sha256: SHA256, minDiskGb: 10, sizeBytes: undefined, alias: undefined, dcBoundId: undefined });
   });
 
+  it('reads tags from one text field, lowercased and without repeats, and checkboxes as booleans', () => {
+    const parsed = createImageSchema.parse({ ...valid, tags: ' LTS, cloud-init lts ', resizable: 'on', protected: 'on' });
+    expect(parsed).toMatchObject({ tags: ['lts', 'cloud-init'], resizable: true, shutdownAfterDeploy: false, protected: true, bootType: 'bios' });
+  });
+
+  it('accepts a checksums-file URL in place of a checksum', () => {
+    expect(errorsOf(createImageSchema, { ...valid, sha256: '', checksumUrl: 'https://cloud-images.example.com/SHA256SUMS' })).toBeNull();
+  });
+
   it('accepts ftp and http sources, and an md5 instead of a sha256', () => {
     expect(errorsOf(createImageSchema, { ...valid, sourceUrl: 'ftp://127.0.0.1/x.img', sha256: '', md5: MD5 })).toBeNull();
     expect(errorsOf(createImageSchema, { ...valid, sourceUrl: 'http://localhost:8080/x.img' })).toBeNull();
@@ -51,7 +60,14 @@ describe('image input', () => {
     ['sha256', { sha256: 'abc' }, /64 hexadecimal/],
     ['sha256', { sha256: 'g'.repeat(64) }, /64 hexadecimal/],
     ['md5', { md5: 'z'.repeat(32) }, /32 hexadecimal/],
-    ['sha256', { sha256: '', md5: '' }, /at least one/],
+    ['sha256', { sha256: '', md5: '' }, /SHA-256 or MD5 checksum, or the URL of a checksums file/],
+    ['checksumUrl', { checksumUrl: 'ftp://example.com/SHA256SUMS', sha256: '' }, /http or https URL of a SHA256SUMS/],
+    ['checksumUrl', { checksumUrl: 'https://example.com/SHA256SUMS' }, /either as a value or as a URL/],
+    ['minRamMb', { minRamMb: '-5' }, /at least 0/],
+    ['bootType', { bootType: 'coreboot' }, /BIOS or UEFI/],
+    ['tags', { tags: 'ok, Not Valid!' }, /lowercase letters/],
+    ['tags', { tags: Array.from({ length: 21 }, (_, i) => `t${i}`).join(',') }, /At most 20 tags/],
+    ['kernelImageId', { kernelImageId: 'vmlinuz' }, /kernel image/],
     ['minDiskGb', { minDiskGb: '-1' }, /at least 0/],
     ['minDiskGb', { minDiskGb: 'ten' }, /must be a number/],
     ['sizeBytes', { sizeBytes: '1.5' }, /whole number/],
