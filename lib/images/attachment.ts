@@ -6,7 +6,7 @@ import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
-import { InUseError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { checkbox, id } from '@/lib/validation';
 
@@ -40,6 +40,7 @@ export const setImageAttachment = defineOperation({
     if (image.dcBoundId) {
       throw new ValidationError(`${image.name} is bound to its own data center, so it is attached there and nowhere else.`);
     }
+    if (input.attached && image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
     const db = getDb();
     const where = and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenter.id));
     if (input.attached) {

@@ -8,6 +8,7 @@ import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
+import { imagesReferencing } from './format-rules';
 
 /**
  * An image's lifecycle short of its permanent removal (issue #4): enable and disable, its access
@@ -32,9 +33,14 @@ function loadImage(imageId: string): Image {
 
 /** The refusal for this change, or null when it may go ahead. */
 export function lifecycleRefusal(image: Image, input: LifecycleInput): string | null {
+  if (image.purgeRequestedAt) return `${image.name} is being deleted permanently; it can no longer change.`;
   const what = input.change === 'status' ? input.status : input.change === 'access' ? input.access : null;
   if (image.protected && (what === 'disabled' || what === 'deleted')) {
     return `${image.name} is protected: clear the protected flag before you ${what === 'disabled' ? 'disable' : 'delete'} it.`;
+  }
+  if (what === 'deleted' && image.access !== 'deleted') {
+    const referrers = imagesReferencing(image.id);
+    if (referrers.length > 0) return `${image.name} cannot be deleted: ${referrers.map((r) => r.name).join(', ')} boot${referrers.length > 1 ? '' : 's'} with it.`;
   }
   if (input.change === 'status' && image.status !== 'ok' && image.status !== 'disabled') {
     return `${image.name} is ${image.status}; only a usable image can be enabled or disabled.`;

@@ -3,6 +3,7 @@ import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { isJobActive, type JobKind } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
+import { continuePurge } from '@/lib/images/purge-completion';
 import { runInstallJob } from '@/lib/install/pipeline';
 import { runUninstallJob } from '@/lib/install/uninstall';
 import { formatDuration } from '@/lib/format';
@@ -75,6 +76,12 @@ export class JobRunner {
     } catch (err) {
       ctx.close();
       settleFailedAttempt(ctx, err);
+    }
+    // The runner's kick after this job ends starts whatever this queued.
+    try {
+      continuePurge(job);
+    } catch (err) {
+      console.error(`[portal] permanent delete of image ${job.imageId} could not continue:`, err);
     }
   }
 

@@ -35,6 +35,8 @@ export const recordMachine = defineOperation({
     const db = getDb();
     const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
     if (!image) throw new ValidationError('That image does not exist.', { imageId: ['Choose an existing image.'] });
+    // DESIGN §2: a deleted image stays with the machines that have it, but no new machine gets it.
+    if (image.access === 'deleted') throw new ValidationError(`${image.name} is deleted; no new machine can use it.`, { imageId: ['Choose an image that is not deleted.'] });
     if (db.select({ id: machines.id }).from(machines).where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name))).get()) {
       throw new ConflictError('That name is taken on this node.', { name: [`A machine named "${input.name}" already runs on this node.`] });
     }

@@ -1,0 +1,93 @@
+import 'server-only';
+import fs from 'node:fs';
+import { and, eq, inArray } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb, type Tx } from '@/lib/db/client';
+import { images, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { enqueueUninstall } from '@/lib/install/uninstall';
+import { findActiveJob } from '@/lib/jobs/store';
+import { storedImagePath } from '@/lib/store/image-store';
+
+type Image = typeof images.$inferSelect;
+
+/**
+ * The second half of a permanent delete (lib/images/purge.ts): once no node holds the image's file
+ * and no job works on it, the row goes, and with it the file in the portal's store.
+ */
+
+/** Deletes the image row (its availability and attachment rows cascade; jobs keep their history). */
+export function removeImageRecord(tx: Tx, image: Image): void {
+  tx.delete(images).where(eq(images.id, image.id)).run();
+}
+
+/** After the commit that removed the row: the store's copy is no longer anyone's. */
+export function removeStoreCopy(image: Pick<Image, 'storeFile'>): void {
+  if (!image.storeFile) return;
+  try {
+    fs.rmSync(storedImagePath(image.storeFile), { force: true });
+  } catch (err) {
+    console.error(`[portal] could not remove ${image.storeFile} from the image store:`, err);
+  }
+}
+
+/**
+ * Queues an uninstall on every node that holds (part of) the image and has no job on it; the nodes
+ * with a job already are handled when it ends. Returns the new jobs' ids.
+ */
+export function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): string[] {
+  const rows = tx
+    .select({ nodeId: nodeImages.nodeId, dataCenterId: nodes.dataCenterId })
+    .from(nodeImages)
+    .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
+    .where(eq(nodeImages.imageId, image.id))
+    .all();
+  return rows
+    .filter((row) => !findActiveJob(tx, row.nodeId, image.id))
+    .map((row) => enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId));
+}
+
+/**
+ * Called by the job runner whenever a job of an image ends. For an image waiting to be purged: an
+ * install that finished despite the cancel gets its uninstall; when nothing is left, the row goes.
+ * A failed uninstall is not queued again here (a node that is down would loop); the user retries
+ * the permanent delete, which queues what is missing.
+ */
+export function continuePurge(job: { imageId: string | null; kind: string; createdBy: string | null }): string[] {
+  if (!job.imageId) return [];
+  const imageId = job.imageId;
+  const done: { removed?: Image } = {};
+  const queued = getDb().transaction(
+    (tx) => {
+      const image = tx.select().from(images).where(eq(images.id, imageId)).get();
+      if (!image?.purgeRequestedAt) return [];
+      const stillWorking = tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, ['queued', 'running', 'paused'])))
+        .get();
+      if (stillWorking) return [];
+      const left = tx.select({ nodeId: nodeImages.nodeId }).from(nodeImages).where(eq(nodeImages.imageId, imageId)).all();
+      if (left.length > 0) return job.kind === 'install' && job.createdBy ? enqueuePurgeUninstalls(tx, image, job.createdBy) : [];
+      removeImageRecord(tx, image);
+      done.removed = image;
+      return [];
+    },
+    { behavior: 'immediate' },
+  );
+  if (done.removed) finishRemoval(done.removed, job.createdBy);
+  return queued;
+}
+
+/** The store copy and the audit event of a purge that has just been committed. */
+export function finishRemoval(image: Image, userId: string | null): void {
+  removeStoreCopy(image);
+  recordAudit({
+    userId,
+    action: 'image.purged',
+    targetType: 'image',
+    targetId: image.id,
+    dataCenterId: image.dcBoundId,
+    outcome: 'ok',
+    details: { name: image.name, version: image.version },
+  });
+}

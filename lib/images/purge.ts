@@ -1,0 +1,96 @@
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { images, jobs } from '@/lib/db/schema';
+import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
+import { requestJobCancel } from '@/lib/jobs/control';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { machinesUsingImage } from '@/lib/machines/queries';
+import { id } from '@/lib/validation';
+import { imagesReferencing } from './format-rules';
+import { enqueuePurgeUninstalls, finishRemoval, removeImageRecord } from './purge-completion';
+
+type Image = typeof images.$inferSelect;
+
+const purgeSchema = z.object({
+  imageId: id,
+  /** The user types the image's name, so a permanent delete is never one stray click. */
+  confirmName: z.string().trim().min(1, 'Type the image’s name to confirm.'),
+});
+
+function loadImage(imageId: string): Image {
+  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  return image;
+}
+
+/** Refuses while anything still needs the image: the protected flag, a machine, a partition image. */
+function assertPurgeable(image: Image): void {
+  if (image.protected) throw new ConflictError(`${image.name} is protected: clear the protected flag before you delete it.`);
+  const machines = machinesUsingImage(image.id);
+  if (machines.length > 0) {
+    const list = machines.map((m) => `${m.name} (on ${m.nodeName})`).join(', ');
+    throw new InUseError(`${image.name} cannot be deleted permanently while machines use it: ${list}.`);
+  }
+  const referrers = imagesReferencing(image.id, { includeDeleted: true });
+  if (referrers.length > 0) {
+    const list = referrers.map((r) => r.name).join(', ');
+    throw new InUseError(`${image.name} cannot be deleted permanently: ${list} boot${referrers.length > 1 ? '' : 's'} with it.`);
+  }
+}
+
+/**
+ * Deletes an image for good (issue #4). It is hidden at once (access `deleted`), its installs under
+ * way are cancelled, and uninstall jobs remove its files from every node; when the last of them ends
+ * the row goes (lib/images/purge-completion.ts). With nothing on any node, it goes at once.
+ * Asking again for an image already waiting queues the uninstalls that are missing, e.g. after one
+ * failed on a node that was down.
+ */
+export const purgeImage = defineOperation({
+  name: 'image.purge',
+  targetType: 'image',
+  input: purgeSchema,
+  authorize: (input, user, note) => {
+    const image = loadImage(input.imageId);
+    note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { name: image.name } });
+    authorize(user, 'image.manage', { image });
+  },
+  run: (input, user) => {
+    const outcome = getDb().transaction(
+      (tx) => {
+        const image = tx.select().from(images).where(eq(images.id, input.imageId)).get();
+        if (!image) throw new NotFoundError('The image');
+        if (input.confirmName !== image.name) {
+          throw new ValidationError('The name does not match.', { confirmName: [`Type ${image.name} exactly to confirm.`] });
+        }
+        assertPurgeable(image);
+        tx.update(images).set({ access: 'deleted', purgeRequestedAt: image.purgeRequestedAt ?? now(), updatedAt: now() }).where(eq(images.id, image.id)).run();
+        const installs = tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.imageId, image.id), eq(jobs.kind, 'install'), inArray(jobs.status, ['queued', 'running', 'paused'])))
+          .all();
+        for (const job of installs) requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
+        const uninstallJobIds = enqueuePurgeUninstalls(tx, image, user.id);
+        const working = tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.imageId, image.id), inArray(jobs.status, ['queued', 'running', 'paused'])))
+          .get();
+        if (working) return { image, removed: false, uninstallJobIds, cancelledInstalls: installs.length };
+        removeImageRecord(tx, image);
+        return { image, removed: true, uninstallJobIds, cancelledInstalls: 0 };
+      },
+      { behavior: 'immediate' },
+    );
+    if (outcome.removed) finishRemoval(outcome.image, user.id);
+    else getJobRunner().kick();
+    const { image, ...rest } = outcome;
+    return { imageId: image.id, name: image.name, ...rest };
+  },
+  audited: (result) => ({ details: { name: result.name, removed: result.removed, uninstallJobs: result.uninstallJobIds.length } }),
+});

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { isJobActive } from '@/lib/db/enums';
+import { auditEvents, images, jobs, nodeImages } from '@/lib/db/schema';
+import { purgeImage } from '@/lib/images/purge';
+import { changeImageLifecycle } from '@/lib/images/lifecycle';
+import { installImage } from '@/lib/install/operations';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { recordMachine, removeMachine } from '@/lib/machines/operations';
+import { storedImagePath } from '@/lib/store/image-store';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import {
+  createDataCenterAs,
+  createStoreImage,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  installAndWait,
+  registerSshNode,
+  run,
+  until,
+} from '../support/portal';
+
+describe('permanent delete: refused while in use, then files removed from every node by uninstall jobs', () => {
+  const sshNodes: SshNode[] = [];
+  const nodeIds: string[] = [];
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let dataCenterId: string;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-purge-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'purge.qcow2'), 64, 8);
+    mirror = await startMirror(mirrorDir);
+    admin = await createSuperAdmin();
+    dataCenterId = await createDataCenterAs(admin);
+    for (const host of ['127.0.0.71', '127.0.0.72']) {
+      const node = await SshNode.start({ host });
+      sshNodes.push(node);
+      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
+    }
+  });
+  afterAll(async () => {
+    await getJobRunner().waitForIdle();
+    await Promise.all(sshNodes.map((n) => n.stop()));
+    await mirror.close();
+  });
+
+  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get();
+  const purge = (imageId: string, confirmName: string, user = admin) => run(purgeImage, { imageId, confirmName }, user);
+  const filesOn = (i: number, prefix: string) => fs.readdirSync(sshNodes[i]!.imageDir).filter((f) => f.startsWith(prefix));
+  const newUrlImage = (name: string, extra: Record<string, unknown> = {}) =>
+    createUrlImage(admin, { name, sourceUrl: mirror.url('purge.qcow2'), sha256: qcow2.sha256, ...extra });
+
+  it('is refused while a machine uses the image, naming it; allowed after, removing the file from both nodes', async () => {
+    const imageId = await newUrlImage('purge-me');
+    for (const nodeId of nodeIds) expect((await installAndWait(admin, imageId, nodeId)).status).toBe('succeeded');
+    expect(filesOn(0, 'purge-me')).toEqual(['purge-me.qcow2', 'purge-me.qcow2.manifest.json']);
+    const { machineId } = expectOk(await run(recordMachine, { name: 'vm-purge', nodeId: nodeIds[0], imageId }, admin));
+
+    const refused = await purge(imageId, 'purge-me');
+    expect(refused).toMatchObject({ ok: false, code: 'in_use' });
+    expect(!refused.ok && refused.error).toMatch(/cannot be deleted permanently while machines use it: vm-purge \(on node-\d+\)\./);
+    expect(row(imageId)).toMatchObject({ access: 'public', purgeRequestedAt: null });
+    expect(filesOn(0, 'purge-me')).toHaveLength(2);
+
+    expectOk(await run(removeMachine, { machineId }, admin));
+    expect(await purge(imageId, 'purge-m')).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { confirmName: ['Type purge-me exactly to confirm.'] } });
+    expect(row(imageId)?.purgeRequestedAt).toBeNull();
+
+    const accepted = expectOk(await purge(imageId, 'purge-me'));
+    expect(accepted).toMatchObject({ removed: false, cancelledInstalls: 0 });
+    expect(accepted.uninstallJobIds).toHaveLength(2);
+    expect(row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
+    await getJobRunner().waitForIdle();
+
+    expect(row(imageId)).toBeUndefined();
+    expect([filesOn(0, 'purge-me'), filesOn(1, 'purge-me')]).toEqual([[], []]);
+    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
+    // The jobs keep their history, without the image.
+    const uninstalls = accepted.uninstallJobIds.map((id) => getDb().select().from(jobs).where(eq(jobs.id, id)).get());
+    expect(uninstalls.map((j) => [j?.status, j?.imageId])).toEqual([['succeeded', null], ['succeeded', null]]);
+    const actions = getDb().select().from(auditEvents).where(eq(auditEvents.targetId, imageId)).all().map((e) => `${e.action}:${e.outcome}`);
+    expect(actions).toEqual(expect.arrayContaining(['image.purge:denied', 'image.purge:error', 'image.purge:ok', 'image.purged:ok']));
+  });
+
+  it('removes an image on no node at once, with its file in the portal’s store', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-purge-store-')), 'disk.raw');
+    fs.writeFileSync(file, Buffer.alloc(64 * 1024, 7));
+    const imageId = await createStoreImage(admin, file, { name: 'purge-store' });
+    const stored = storedImagePath(row(imageId)!.storeFile!);
+    expect(fs.existsSync(stored)).toBe(true);
+
+    expect(expectOk(await purge(imageId, 'purge-store'))).toMatchObject({ removed: true, uninstallJobIds: [] });
+    expect(row(imageId)).toBeUndefined();
+    expect(fs.existsSync(stored)).toBe(false);
+  });
+
+  it('cancels an install under way, and the image goes once the cancelled job has cleaned up', async () => {
+    const imageId = await createUrlImage(admin, { name: 'purge-busy', sourceUrl: `${mirror.url('purge.qcow2')}?rate=${256 * 1024}`, sha256: qcow2.sha256 });
+    const { jobId } = expectOk(await run(installImage, { imageId, nodeId: nodeIds[1] }, admin));
+    await until(() => (getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.bytesDone ?? 0) > 0);
+
+    expect(expectOk(await purge(imageId, 'purge-busy'))).toMatchObject({ removed: false, cancelledInstalls: 1 });
+    await getJobRunner().waitForIdle();
+    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.status).toBe('cancelled');
+    expect(row(imageId)).toBeUndefined();
+    expect(filesOn(1, 'purge-busy')).toEqual([]);
+  });
+
+  it('refuses a protected image, a kernel a partition image boots with, and anyone without image.manage', async () => {
+    const protectedId = await newUrlImage('purge-protected', { protected: 'on' });
+    expect(await purge(protectedId, 'purge-protected')).toMatchObject({ ok: false, code: 'conflict', error: expect.stringMatching(/is protected/) });
+
+    const kernel = await createUrlImage(admin, { name: 'purge-kernel', diskFormat: 'aki', containerFormat: 'aki', sourceUrl: mirror.url('k'), sha256: qcow2.sha256 });
+    const ramdisk = await createUrlImage(admin, { name: 'purge-ramdisk', diskFormat: 'ari', containerFormat: 'ari', sourceUrl: mirror.url('r'), sha256: qcow2.sha256 });
+    await newUrlImage('purge-partition', { diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk });
+    const refused = await purge(kernel, 'purge-kernel');
+    expect(refused).toMatchObject({ ok: false, code: 'in_use', error: 'purge-kernel cannot be deleted permanently: purge-partition boots with it.' });
+    // A soft delete is refused too: the partition image would lose its kernel.
+    expect(await run(changeImageLifecycle, { imageId: kernel, change: 'access', access: 'deleted' }, admin)).toMatchObject({ ok: false, error: 'purge-kernel cannot be deleted: purge-partition boots with it.' });
+
+    const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
+    expect(await purge(protectedId, 'purge-protected', dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(row(kernel)?.purgeRequestedAt).toBeNull();
+    expect(row(protectedId)?.purgeRequestedAt).toBeNull();
+  });
+
+  it('waits while a node is down; asking again queues the removal once more; the image takes no new machine', async () => {
+    const imageId = await newUrlImage('purge-down');
+    const downNode = insertUnreachableNode(dataCenterId, 'purge-down-node');
+    getDb().insert(nodeImages).values({ nodeId: downNode, imageId, state: 'installed', available: true, updatedAt: now() }).run();
+
+    const first = expectOk(await purge(imageId, 'purge-down'));
+    await getJobRunner().waitFor(first.uninstallJobIds[0]!);
+    expect(getDb().select().from(jobs).where(eq(jobs.id, first.uninstallJobIds[0]!)).get()?.status).toBe('failed');
+    expect(row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
+    expect(getDb().select().from(nodeImages).where(and(eq(nodeImages.imageId, imageId), eq(nodeImages.nodeId, downNode))).get()?.state).toBe('installed');
+    expect(await run(recordMachine, { name: 'late-vm', nodeId: nodeIds[0], imageId }, admin)).toMatchObject({ ok: false, fieldErrors: { imageId: ['Choose an image that is not deleted.'] } });
+
+    const again = expectOk(await purge(imageId, 'purge-down'));
+    expect(again.uninstallJobIds).toHaveLength(1);
+    expect(again.uninstallJobIds[0]).not.toBe(first.uninstallJobIds[0]);
+    await until(() => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, again.uninstallJobIds[0]!)).get()?.status), 20_000);
+  });
+});
