@@ -1,19 +1,28 @@
 import type { Metadata } from 'next';
-import { TextLink } from '@/components/ui/text-link';
+import { ImageListFilters } from '@/components/images/image-list-filters';
+import { DeletedImagesToggle, ImageListNotices } from '@/components/images/image-list-notices';
+import { ImageListTable } from '@/components/images/image-list-table';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { Table, Td } from '@/components/ui/table';
+import { Pagination } from '@/components/ui/pagination';
+import { TextLink } from '@/components/ui/text-link';
 import { requireUser } from '@/lib/auth/session';
-import { formatBytes } from '@/lib/format';
-import { imageBindingChoices, listImages } from '@/lib/images/queries';
+import { hasImageFilters, imageSearchParams, parseImageSearchParams } from '@/lib/images/list-schemas';
+import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
+import { imageBindingChoices } from '@/lib/images/queries';
+import { listDataCenters } from '@/lib/locations/queries';
 
 export const metadata: Metadata = { title: 'Images' };
 
-export default async function ImagesPage({ searchParams }: { searchParams: Promise<{ show?: string }> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The image catalogue, paged, sorted and filtered on the server (lib/images/listing.ts). */
+export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
-  const showDeleted = (await searchParams).show === 'deleted';
-  const images = listImages(user, { includeDeleted: showDeleted });
+  const dataCenters = listDataCenters(user);
+  const { ignored, ...search } = parseImageSearchParams(await searchParams, { dataCenterIds: dataCenters.map((dc) => dc.id) });
+  const result = listImagesPage(user, { ...search.filters, ...search.order, page: search.page, pageSize: search.pageSize });
+  const options = { ...listImageFilterOptions(user), dataCenters };
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
   return (
@@ -23,41 +32,34 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         description="OS disk images and where they may be installed."
         actions={canCreate && <LinkButton href="/images/new">New image</LinkButton>}
       />
-      <p className="mb-3 text-sm">
-        {showDeleted ? (
-          <TextLink href="/images">Hide deleted images</TextLink>
-        ) : (
-          <TextLink href="/images?show=deleted">Show deleted images too</TextLink>
-        )}
-      </p>
-      <Table
-        caption="Images"
-        columns={['Name', 'Version', 'OS', 'Format', 'Size', 'Status', 'Access']}
-        isEmpty={images.length === 0}
-        empty={canCreate ? 'No images yet. Create one with “New image”.' : 'No images are attached to your data centers.'}
-      >
-        {images.map((image) => (
-          <tr key={image.id}>
-            <Td>
-              <TextLink href={`/images/${image.id}`} className="font-medium">
-                {image.name}
-              </TextLink>
-            </Td>
-            <Td>{image.version}</Td>
-            <Td>{image.osType}</Td>
-            <Td>
-              {image.diskFormat} / {image.containerFormat}
-            </Td>
-            <Td>{formatBytes(image.sizeBytes)}</Td>
-            <Td>
-              <StatusBadge status={image.status} />
-            </Td>
-            <Td>
-              <StatusBadge status={image.access} />
-            </Td>
-          </tr>
-        ))}
-      </Table>
+      <ImageListFilters search={search} options={options} />
+      <DeletedImagesToggle search={search} />
+      <ImageListNotices ignored={ignored} askedPage={search.page} shownPage={result.page} total={result.total} />
+      <ImageListTable
+        rows={result.rows}
+        search={search}
+        aliasCounts={result.aliasCounts}
+        caption={result.pageCount > 1 ? `Images, page ${result.page} of ${result.pageCount}` : 'Images'}
+        empty={
+          hasImageFilters(search.filters) ? (
+            <>
+              No image matches these filters. <TextLink href="/images">Clear filters</TextLink>
+            </>
+          ) : canCreate ? (
+            'No images yet. Create one with “New image”.'
+          ) : (
+            'No images are attached to your data centers.'
+          )
+        }
+      />
+      <Pagination
+        pathname="/images"
+        params={imageSearchParams(search)}
+        page={result.page}
+        pageCount={result.pageCount}
+        pageSize={result.pageSize}
+        total={result.total}
+      />
     </>
   );
 }
