@@ -1,21 +1,18 @@
 'use client';
 
 import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
-import { CONTAINER_FORMATS, DISK_FORMATS, IMAGE_CATEGORIES, OS_TYPES } from '@/lib/db/enums';
 import { createImageAction } from '@/lib/images/actions';
 import type { ImageSource } from '@/lib/images/schemas';
-import { FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
+import { CheckboxField, FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
+import { ChecksumFields, ImageAttributeFields, type BootImageChoices, type Option } from './image-attribute-fields';
 import { UploadProgress, useFileUpload } from './upload-file';
-
-type Option = { value: string; label: string };
 
 /**
  * Creates an image. With the url source the server action redirects to the new image. With the
  * upload source the action returns the new id instead, and the browser then pushes the chosen file.
  */
-export function CreateImageForm({ bindingOptions }: { bindingOptions: Option[] }) {
+export function CreateImageForm({ bindingOptions, bootImages }: { bindingOptions: Option[]; bootImages: BootImageChoices }) {
   const [state, formAction] = useActionState(createImageAction, undefined);
-  const { errors, value } = formFeedback(state);
   const [source, setSource] = useState<ImageSource>('url');
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string>();
@@ -51,41 +48,31 @@ export function CreateImageForm({ bindingOptions }: { bindingOptions: Option[] }
       </section>
     );
   }
-  const text = (name: string, label: string, extra: Partial<React.ComponentProps<typeof TextField>> = {}) => (
-    <TextField name={name} label={label} errors={errors(name)} defaultValue={value(name)} {...extra} />
-  );
-  const select = (name: string, label: string, options: readonly (string | Option)[], fallback: string) => (
-    <SelectField name={name} label={label} options={options} errors={errors(name)} defaultValue={value(name, fallback)} />
-  );
+  const feedback = formFeedback(state);
+  const { errors, value } = feedback;
   return (
     <form action={formAction} onSubmit={submitWithFile} className="space-y-6" noValidate aria-label="Create image">
       <FormError state={state} />
-      <fieldset className="grid gap-4 sm:grid-cols-3">
-        <legend className="mb-2 text-sm font-semibold text-slate-900">Identity</legend>
-        {text('name', 'Name', { required: true, hint: 'Unique; letters, digits, . _ -' })}
-        {text('alias', 'Alias', { hint: 'Groups versions of one image, e.g. ubuntu.' })}
-        {text('version', 'Version', { required: true, hint: 'e.g. 24.04 or 2026.11.1' })}
-      </fieldset>
-      {text('description', 'Description')}
-      <fieldset className="grid gap-4 sm:grid-cols-4">
-        <legend className="mb-2 text-sm font-semibold text-slate-900">Kind and format</legend>
-        {select('osType', 'OS type', OS_TYPES, 'linux')}
-        {select('category', 'Category', IMAGE_CATEGORIES, 'Linux')}
-        {select('diskFormat', 'Disk format', DISK_FORMATS, 'qcow2')}
-        {select('containerFormat', 'Container format', CONTAINER_FORMATS, 'bare')}
-        {text('minDiskGb', 'Minimum disk (GB)', { inputMode: 'numeric', placeholder: '0' })}
-        {select('dcBoundId', 'Belongs to', bindingOptions, '')}
+      <ImageAttributeFields feedback={feedback} bootImages={bootImages} />
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">Ownership</legend>
+        <SelectField name="dcBoundId" label="Belongs to" options={bindingOptions} errors={errors('dcBoundId')} defaultValue={value('dcBoundId')} />
+        <CheckboxField name="protected" label="Protected" hint="Cannot be disabled or deleted until the flag is cleared." defaultChecked={feedback.checked('protected')} />
       </fieldset>
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Source and checksums</legend>
         <SourceChoice source={source} onChange={setSource} />
         {source === 'url' ? (
-          text('sourceUrl', 'Source URL', {
-            required: true,
-            type: 'url',
-            placeholder: 'https://mirror.example.com/images/ubuntu-24.04.qcow2',
-            hint: 'http, https or ftp. Each node downloads the file from here.',
-          })
+          <TextField
+            name="sourceUrl"
+            label="Source URL"
+            required
+            type="url"
+            placeholder="https://mirror.example.com/images/ubuntu-24.04.qcow2"
+            hint="http, https or ftp. Each node downloads the file from here."
+            errors={errors('sourceUrl')}
+            defaultValue={value('sourceUrl')}
+          />
         ) : (
           <FileField
             error={fileError}
@@ -95,16 +82,18 @@ export function CreateImageForm({ bindingOptions }: { bindingOptions: Option[] }
             }}
           />
         )}
-        <div className="grid gap-4 sm:grid-cols-2">
-          {text('sha256', 'SHA-256', { spellCheck: false })}
-          {text('md5', 'MD5', { spellCheck: false })}
-        </div>
-        <p className="text-xs text-slate-500">
-          {source === 'url'
-            ? 'At least one checksum is required; every install is verified against it.'
-            : 'Optional: a checksum given here is verified when the upload ends. Both are computed from the file either way.'}
-        </p>
-        {source === 'url' && text('sizeBytes', 'Size in bytes (optional)', { inputMode: 'numeric' })}
+        <ChecksumFields
+          feedback={feedback}
+          hint={
+            source === 'url'
+              ? 'At least one checksum, or a checksums file, is required; every install is verified against it.'
+              : 'Optional: a checksum given here is verified when the upload ends. Both are computed from the file either way.'
+          }
+        />
+        {source === 'upload' && file && <input type="hidden" name="uploadFileName" value={file.name} />}
+        {source === 'url' && (
+          <TextField name="sizeBytes" label="Size in bytes (optional)" inputMode="numeric" errors={errors('sizeBytes')} defaultValue={value('sizeBytes')} />
+        )}
       </fieldset>
       <SubmitButton pendingText="Creating…">Create image</SubmitButton>
     </form>

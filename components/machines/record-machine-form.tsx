@@ -14,8 +14,8 @@ export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: 
       <input type="hidden" name="nodeId" value={nodeId} />
       <TextField name="name" label="Machine name" required defaultValue={value('name')} errors={errors('name')} />
       {/* Keyed by the echoed value: React leaves a mounted select alone when only its default changes. */}
-      <SelectField key={`image-${value('imageId')}`} name="imageId" label="Image" options={[{ value: '', label: 'Choose…' }, ...images]} defaultValue={value('imageId')} errors={errors('imageId')} />
-      <SelectField key={`status-${value('status')}`} name="status" label="Status" options={MACHINE_STATUSES} defaultValue={value('status') || 'running'} errors={errors('status')} />
+      <SelectField name="imageId" label="Image" options={[{ value: '', label: 'Choose…' }, ...images]} defaultValue={value('imageId')} errors={errors('imageId')} />
+      <SelectField name="status" label="Status" options={MACHINE_STATUSES} defaultValue={value('status') || 'running'} errors={errors('status')} />
       <SubmitButton pendingText="Recording…">Record machine</SubmitButton>
       <div className="sm:col-span-4">
         <FormError state={state} />

@@ -60,7 +60,9 @@ export function SelectField({
   return (
     <FieldFrame {...{ name, label, errors, hint, id }}>
       {(aria) => (
-        <select {...select} {...aria} className={CONTROL}>
+        // React does not move a select to a new defaultValue, and a form action resets the form to
+        // the old one: a new key remounts it, so a refused submit keeps the user's choice.
+        <select key={String(select.defaultValue ?? '')} {...select} {...aria} className={CONTROL}>
           {options.map((o) => {
             const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
             return (
@@ -72,6 +74,26 @@ export function SelectField({
         </select>
       )}
     </FieldFrame>
+  );
+}
+
+/** A checkbox with its label beside it, and a hint below, tied together for screen readers. */
+export function CheckboxField({ name, label, hint, id, ...input }: Omit<FieldProps, 'errors'> & ComponentProps<'input'>) {
+  const controlId = id ?? `field-${name}`;
+  return (
+    <div className="flex items-start gap-2">
+      <input type="checkbox" id={controlId} name={name} aria-describedby={hint ? `${controlId}-hint` : undefined} className="mt-1 accent-sky-700" {...input} />
+      <div>
+        <label htmlFor={controlId} className="text-sm font-medium text-slate-800">
+          {label}
+        </label>
+        {hint && (
+          <p id={`${controlId}-hint`} className="text-xs text-slate-500">
+            {hint}
+          </p>
+        )}
+      </div>
+    </div>
   );
 }
 
@@ -101,5 +123,7 @@ export function formFeedback(state: ActionResult | undefined) {
   return {
     errors: (field: string) => failed?.fieldErrors?.[field],
     value: (field: string, fallback = '') => failed?.values?.[field] ?? fallback,
+    /** An unchecked box sends nothing, so after a failed submit its absence means "unchecked". */
+    checked: (field: string, fallback = false) => (failed?.values ? failed.values[field] === 'on' : fallback),
   };
 }

@@ -23,6 +23,7 @@ const STATUS_TONE: Record<string, keyof typeof TONES> = {
   paused: 'amber',
   protected: 'blue',
   private: 'amber',
+  denied: 'amber',
   missing: 'red',
   error: 'red',
   failed: 'red',

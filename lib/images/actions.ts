@@ -2,8 +2,10 @@
 
 import { serverAction } from '@/lib/actions/server-action';
 import { setImageAttachment } from './attachment';
+import { updateImage } from './edit';
 import { changeImageLifecycle } from './lifecycle';
 import { createImage } from './operations';
+import { purgeImage } from './purge';
 
 const revalidate = () => ['/images'];
 const createAndShow = serverAction(createImage, { revalidate, redirectTo: (r) => `/images/${r.id}` });
@@ -21,4 +23,15 @@ export const changeImageLifecycleAction = serverAction(changeImageLifecycle, {
 
 export const setImageAttachmentAction = serverAction(setImageAttachment, {
   revalidate: (r) => ['/images', `/images/${r.imageId}`, `/locations/${r.dataCenterId}`],
+});
+
+export const updateImageAction = serverAction(updateImage, {
+  revalidate: (r) => ['/images', `/images/${r.imageId}`],
+  redirectTo: (r) => `/images/${r.imageId}`,
+});
+
+/** Gone at once when no node had it: back to the list. Otherwise its page shows the uninstalls. */
+export const purgeImageAction = serverAction(purgeImage, {
+  revalidate: (r) => ['/images', `/images/${r.imageId}`],
+  redirectTo: (r) => (r.removed ? '/images' : `/images/${r.imageId}`),
 });

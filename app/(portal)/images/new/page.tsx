@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { CreateImageForm } from '@/components/images/create-image-form';
 import { Card, PageHeader } from '@/components/ui/layout';
+import { visibleDataCenterIds } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
+import { bootImageChoices } from '@/lib/images/format-rules';
 import { imageBindingChoices } from '@/lib/images/queries';
 
 export const metadata: Metadata = { title: 'New image' };
@@ -19,7 +21,7 @@ export default async function NewImagePage() {
     <>
       <PageHeader breadcrumb={[{ href: '/images', label: 'Images' }]} title="New image" description="Register an image that nodes download from a URL, or upload its file into the portal's image store." />
       <Card>
-        <CreateImageForm bindingOptions={bindingOptions} />
+        <CreateImageForm bindingOptions={bindingOptions} bootImages={bootImageChoices(visibleDataCenterIds(user))} />
       </Card>
     </>
   );

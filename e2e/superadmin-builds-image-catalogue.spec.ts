@@ -1,0 +1,111 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFixture } from './support/fixture';
+import { logIn } from './support/login';
+
+const SHA = (c: string) => c.repeat(64);
+
+/** Fills the Create image form; the source is a URL nobody downloads from in this spec. */
+async function createImage(page: Page, fields: { name: string; alias?: string; version: string; diskFormat?: string; containerFormat?: string; kernel?: string; ramdisk?: string; tags?: string }) {
+  await page.goto('/images/new');
+  const form = page.getByRole('form', { name: 'Create image' });
+  await form.getByLabel('Name').fill(fields.name);
+  if (fields.alias) await form.getByLabel('Alias').fill(fields.alias);
+  await form.getByLabel('Version').fill(fields.version);
+  if (fields.diskFormat) await form.getByLabel('Disk format').selectOption(fields.diskFormat);
+  if (fields.containerFormat) await form.getByLabel('Container format').selectOption(fields.containerFormat);
+  if (fields.kernel) await form.getByLabel('Kernel image').selectOption({ label: fields.kernel });
+  if (fields.ramdisk) await form.getByLabel('Ramdisk image').selectOption({ label: fields.ramdisk });
+  if (fields.tags) await form.getByLabel('Tags').fill(fields.tags);
+  await form.getByLabel('Source URL').fill(`http://127.0.0.1:9/${fields.name}.img`);
+  await form.getByLabel('SHA-256').fill(SHA('c'));
+  await form.getByRole('button', { name: 'Create image' }).click();
+  return form;
+}
+
+/**
+ * A SuperAdmin builds a small catalogue: a kernel and a ramdisk, a partition image that boots with
+ * them, a second version of its alias; edits one; and deletes one permanently, which is refused
+ * while a machine uses it and goes through once the machine is gone.
+ */
+test('SuperAdmin creates versions and a partition image, edits, and deletes permanently', async ({ page }) => {
+  const node = readFixture().availability.nodes[0]!.name;
+  await logIn(page);
+
+  await test.step('a kernel, a ramdisk, and a partition image that boots with them', async () => {
+    await createImage(page, { name: 'cat-vmlinuz', version: '6.1', diskFormat: 'aki', containerFormat: 'aki' });
+    await expect(page.getByRole('heading', { level: 1, name: 'cat-vmlinuz' })).toBeVisible();
+    await createImage(page, { name: 'cat-initrd', version: '6.1', diskFormat: 'ari', containerFormat: 'ari' });
+    await expect(page.getByRole('heading', { level: 1, name: 'cat-initrd' })).toBeVisible();
+
+    const form = await createImage(page, { name: 'cat-os-1', alias: 'cat-os', version: '1.0', diskFormat: 'raw', kernel: 'cat-vmlinuz (6.1)' });
+    await expect(form.getByText('A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ramdisk.')).toBeVisible();
+    await form.getByLabel('Ramdisk image').selectOption({ label: 'cat-initrd (6.1)' });
+    await form.getByRole('button', { name: 'Create image' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'cat-os-1' })).toBeVisible();
+    await expect(page.getByText('Partition image')).toBeVisible();
+    await expect(page.getByRole('link', { name: 'cat-vmlinuz' })).toBeVisible();
+  });
+
+  await test.step('a second version of the alias; the same version twice is refused', async () => {
+    await createImage(page, { name: 'cat-os-2', alias: 'cat-os', version: '2.0', tags: 'lts cloud-init' });
+    await expect(page.getByRole('heading', { level: 1, name: 'cat-os-2' })).toBeVisible();
+    const form = await createImage(page, { name: 'cat-os-2b', alias: 'cat-os', version: '2.0' });
+    await expect(form.getByText('Version 2.0 of alias "cat-os" already exists (image "cat-os-2").')).toBeVisible();
+  });
+
+  await test.step('edit: attributes change; the checksum is still editable while no file exists', async () => {
+    await page.goto('/images');
+    await page.getByRole('link', { name: 'cat-os-2', exact: true }).click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit image' });
+    await expect(form.getByLabel('Tags')).toHaveValue('lts, cloud-init');
+    await form.getByLabel('Description').fill('Second release of the catalogue spec image');
+    await form.getByLabel('Minimum RAM (MB)').fill('1024');
+    await form.getByLabel('SHA-256').fill(SHA('d'));
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'cat-os-2' })).toBeVisible();
+    await expect(page.getByText('Second release of the catalogue spec image')).toBeVisible();
+    await expect(page.getByText('1024 MB')).toBeVisible();
+    await expect(page.getByText(SHA('d'))).toBeVisible();
+    await expect(page.getByTestId('audit-image.update')).toContainText('changed: description, minRamMb, sha256');
+  });
+
+  await test.step('delete permanently: refused while a machine uses it, done once it is gone', async () => {
+    const imageUrl = page.url();
+    await page.goto('/locations');
+    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+    await page.getByRole('link', { name: node }).first().click();
+    const record = page.getByRole('form', { name: 'Record a machine' });
+    await record.getByLabel('Machine name').fill('vm-catalogue');
+    await record.getByLabel('Image').selectOption({ label: 'cat-os-2 (2.0)' });
+    await record.getByRole('button', { name: 'Record machine' }).click();
+    await expect(page.getByTestId('machine-vm-catalogue')).toBeVisible();
+
+    await page.goto(imageUrl);
+    await page.getByRole('button', { name: 'Delete permanently…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete cat-os-2 permanently?' });
+    await expect(dialog.getByRole('button', { name: 'Delete permanently' })).toBeDisabled();
+    await dialog.getByLabel('Type cat-os-2 to confirm').fill('cat-os-2');
+    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    await expect(dialog.getByRole('alert')).toHaveText(`cat-os-2 cannot be deleted permanently while machines use it: vm-catalogue (on ${node}).`);
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+
+    await page.goto('/locations');
+    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+    await page.getByRole('link', { name: node }).first().click();
+    await page.getByTestId('machine-vm-catalogue').getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog', { name: 'Remove machine vm-catalogue?' }).getByRole('button', { name: 'Remove' }).click();
+    await expect(page.getByTestId('machine-vm-catalogue')).toHaveCount(0);
+
+    await page.goto(imageUrl);
+    await page.getByRole('button', { name: 'Delete permanently…' }).click();
+    await dialog.getByLabel('Type cat-os-2 to confirm').fill('cat-os-2');
+    await dialog.getByRole('button', { name: 'Delete permanently' }).click();
+    // It was on no node, so it is gone at once, and the listing no longer has it, deleted or not.
+    await expect(page).toHaveURL(/\/images$/);
+    await page.goto('/images?access=all');
+    await expect(page.getByRole('link', { name: 'cat-os-2', exact: true })).toHaveCount(0);
+    await page.goto(imageUrl);
+    await expect(page.getByRole('heading', { name: /not found/i })).toBeVisible();
+  });
+});
