@@ -76,7 +76,7 @@ const SORT_COLUMNS = {
  */
 function orderBy({ sort, dir, group }: ImageListOrder): SQL[] {
   const direction = dir === 'asc' ? asc : desc;
-  const byColumn = sort === 'name' ? [direction(SORT_COLUMNS.name), direction(images.name)] : [direction(SORT_COLUMNS[sort]), direction(images.name)];
+  const byColumn = [direction(SORT_COLUMNS[sort]), direction(images.name)];
   // Grouped: one alias after the other (images without an alias last), the chosen sort within.
   return group === 'alias' ? [sql`${images.alias} asc nulls last`, ...byColumn] : byColumn;
 }
