@@ -306,7 +306,12 @@ export const auditEvents = sqliteTable(
     outcome: text({ enum: AUDIT_OUTCOMES }).notNull(),
     details: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
   },
-  (t) => [index('audit_at_idx').on(t.at), index('audit_dc_idx').on(t.dataCenterId, t.at)],
+  (t) => [
+    index('audit_at_idx').on(t.at),
+    index('audit_dc_idx').on(t.dataCenterId, t.at),
+    // Image Details' audit history: one target's latest events.
+    index('audit_target_idx').on(t.targetType, t.targetId, t.at),
+  ],
 );
 
 // ── Remote image repositories (IMGAPI) ───────────────────────────────────────

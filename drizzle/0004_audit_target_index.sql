@@ -1,0 +1,1 @@
+CREATE INDEX `audit_target_idx` ON `audit_events` (`target_type`,`target_id`,`at`);
