@@ -51,6 +51,15 @@ test('SuperAdmin creates versions and a partition image, edits, and deletes perm
     await expect(page.getByRole('heading', { level: 1, name: 'cat-os-2' })).toBeVisible();
     const form = await createImage(page, { name: 'cat-os-2b', alias: 'cat-os', version: '2.0' });
     await expect(form.getByText('Version 2.0 of alias "cat-os" already exists (image "cat-os-2").')).toBeVisible();
+
+    // The listing finds both by their alias and groups them.
+    await page.goto('/images');
+    const filters = page.getByRole('search', { name: 'Filter images' });
+    await filters.getByLabel('Name or alias').fill('cat-os');
+    await filters.getByLabel('Group versions by alias').check();
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await expect(page.getByRole('rowheader', { name: /cat-os · 2 versions/ }).or(page.getByRole('columnheader', { name: /cat-os · 2 versions/ }))).toBeVisible();
+    await expect(page.getByRole('link', { name: /^cat-os-[12]$/ })).toHaveCount(2);
   });
 
   await test.step('edit: attributes change; the checksum is still editable while no file exists', async () => {
