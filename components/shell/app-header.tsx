@@ -1,7 +1,21 @@
 import Link from 'next/link';
 import { signOutAction } from '@/lib/auth/actions';
-import type { UserContext } from '@/lib/auth/policy';
-import { NavLinks } from './nav-links';
+import { can, type UserContext } from '@/lib/auth/policy';
+import { readableAuditDataCenters } from '@/lib/audit/queries';
+import { NavLinks, type NavLink } from './nav-links';
+
+/** Links to pages the user may open; the pages ask the policy again. */
+function navLinksFor(user: UserContext): NavLink[] {
+  const links: NavLink[] = [
+    { href: '/locations', label: 'Data centers' },
+    { href: '/images', label: 'Images' },
+    { href: '/jobs', label: 'Jobs' },
+  ];
+  if (can(user, 'infrastructure.manage', {})) links.push({ href: '/credentials', label: 'Credentials' });
+  if (can(user, 'users.manage', {})) links.push({ href: '/access', label: 'Access' });
+  if (readableAuditDataCenters(user)?.length !== 0) links.push({ href: '/audit', label: 'Audit' });
+  return links;
+}
 
 export function AppHeader({ user }: { user: UserContext }) {
   return (
@@ -12,7 +26,7 @@ export function AppHeader({ user }: { user: UserContext }) {
             Cloud Broker Portal
           </Link>
           <nav aria-label="Main">
-            <NavLinks />
+            <NavLinks links={navLinksFor(user)} />
           </nav>
         </div>
         <div className="flex items-center gap-3 text-sm">

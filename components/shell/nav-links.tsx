@@ -3,17 +3,14 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
-const LINKS = [
-  { href: '/locations', label: 'Data centers' },
-  { href: '/images', label: 'Images' },
-  { href: '/jobs', label: 'Jobs' },
-];
+export type NavLink = { href: string; label: string };
 
-export function NavLinks() {
+/** The main navigation; the server decides which links a user gets (components/shell/app-header.tsx). */
+export function NavLinks({ links }: { links: NavLink[] }) {
   const pathname = usePathname();
   return (
     <ul className="flex flex-wrap gap-1">
-      {LINKS.map((link) => {
+      {links.map((link) => {
         const current = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
           <li key={link.href}>
