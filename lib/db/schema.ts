@@ -60,6 +60,23 @@ export const apiTokens = sqliteTable('api_tokens', {
   revokedAt: timestamp(),
 });
 
+/**
+ * Failed sign-ins, one row each, so login throttling counts per username and per address over a
+ * sliding window and survives a restart (lib/auth/login-throttle.ts). A success deletes its
+ * username's rows; rows older than the window are pruned as new ones come in.
+ */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    username: text().notNull(),
+    /** The client address as lib/auth/client-address.ts reads it; null when unknown. */
+    address: text(),
+  },
+  (t) => [index('login_failures_username_idx').on(t.username, t.at), index('login_failures_address_idx').on(t.address, t.at), index('login_failures_at_idx').on(t.at)],
+);
+
 // ── Infrastructure ────────────────────────────────────────────────────────────
 
 export const dataCenters = sqliteTable('data_centers', {
