@@ -26,6 +26,14 @@ const envSchema = z.object({
   PORTAL_SSH_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
   /** Free space kept on a node's image directory beyond the image itself, in MiB. */
   PORTAL_DISK_MARGIN_MB: z.coerce.number().int().min(0).default(256),
+  /** Failed sign-ins for one username, within the window, before further attempts wait. */
+  PORTAL_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Failed sign-ins from one address (any usernames), within the window; higher, for shared NATs. */
+  PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(20),
+  /** The sliding window over which failed sign-ins count, in minutes. */
+  PORTAL_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Take the client address from X-Forwarded-For as appended by a reverse proxy in front of the portal. */
+  PORTAL_LOGIN_TRUST_PROXY: z.stringbool().default(false),
 });
 
 export type PortalConfig = {
@@ -42,6 +50,7 @@ export type PortalConfig = {
   jobsRetryDelayMs: number;
   sshTimeoutMs: number;
   diskMarginBytes: number;
+  login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; trustProxy: boolean };
 };
 
 let cached: { key: string; config: PortalConfig } | undefined;
@@ -78,6 +87,12 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
     jobsRetryDelayMs: e.PORTAL_JOBS_RETRY_DELAY_S * 1000,
     sshTimeoutMs: e.PORTAL_SSH_TIMEOUT_S * 1000,
     diskMarginBytes: e.PORTAL_DISK_MARGIN_MB * 1024 * 1024,
+    login: {
+      maxFailures: e.PORTAL_LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: e.PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMs: e.PORTAL_LOGIN_WINDOW_MIN * 60_000,
+      trustProxy: e.PORTAL_LOGIN_TRUST_PROXY,
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 'use server';
 
-import { AuthError } from 'next-auth';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn, signOut } from './auth';
+import { throttleMessage } from './login-throttle';
 import { loginSchema } from './schemas';
 
 export type LoginState = { error?: string; username?: string } | undefined;
@@ -28,6 +29,11 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     await signIn('credentials', { ...parsed.data, redirectTo: safeCallback(formData.get('callbackUrl')) });
   } catch (err) {
     // signIn redirects by throwing; only Auth.js's own errors mean the login failed.
+    // LoginThrottledError (./login.ts) carries the time to wait until; matched by its code, as
+    // Auth.js rethrows the provider's own error object.
+    if (err instanceof CredentialsSignin && err.code === 'throttled' && 'retryAt' in err && err.retryAt instanceof Date) {
+      return { error: throttleMessage(err.retryAt), username };
+    }
     if (err instanceof AuthError) return { error: 'Invalid username or password.', username };
     throw err;
   }
