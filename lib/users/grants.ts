@@ -1,0 +1,68 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { dataCenters, roleGrants } from '@/lib/db/schema';
+import { now } from '@/lib/clock';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { requireUserRow } from './guards';
+import { roleGrantSchema } from './schemas';
+
+type GrantInput = z.output<typeof roleGrantSchema>;
+
+/** The grant's data center is the event's, so that data center's DCAdmins read it in their audit log. */
+function noteGrant(input: GrantInput, note: (facts: { targetId: string; dataCenterId: string; details: Record<string, unknown> }) => void) {
+  note({ targetId: input.userId, dataCenterId: input.dataCenterId, details: { role: input.role } });
+}
+
+function requireDataCenter(dataCenterId: string) {
+  const dc = getDb().select({ id: dataCenters.id, name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get();
+  if (!dc) throw new NotFoundError('That data center');
+  return dc;
+}
+
+const sameGrant = (input: GrantInput) =>
+  and(eq(roleGrants.userId, input.userId), eq(roleGrants.dataCenterId, input.dataCenterId), eq(roleGrants.role, input.role));
+
+/**
+ * Grants take effect on the grantee's next request: the session holds only the user id, and
+ * lib/auth/users.ts loadUserContext reads the grants afresh every time.
+ */
+export const grantRole = defineOperation({
+  name: 'user.grant-role',
+  targetType: 'user',
+  input: roleGrantSchema,
+  authorize: (input, user, note) => {
+    noteGrant(input, note);
+    authorize(user, 'users.manage', {});
+  },
+  run: (input) => {
+    const target = requireUserRow(input.userId);
+    const dc = requireDataCenter(input.dataCenterId);
+    if (getDb().select().from(roleGrants).where(sameGrant(input)).get()) {
+      throw new ConflictError(`${target.username} already holds ${input.role} on ${dc.name}.`);
+    }
+    getDb().insert(roleGrants).values({ ...input, createdAt: now() }).run();
+    return { userId: target.id, username: target.username, dataCenterName: dc.name };
+  },
+  audited: (result, input) => ({ details: { role: input.role, username: result.username, dataCenter: result.dataCenterName } }),
+});
+
+export const revokeRole = defineOperation({
+  name: 'user.revoke-role',
+  targetType: 'user',
+  input: roleGrantSchema,
+  authorize: (input, user, note) => {
+    noteGrant(input, note);
+    authorize(user, 'users.manage', {});
+  },
+  run: (input) => {
+    const target = requireUserRow(input.userId);
+    const removed = getDb().delete(roleGrants).where(sameGrant(input)).run();
+    if (removed.changes === 0) throw new NotFoundError(`The ${input.role} grant of ${target.username}`);
+    return { userId: target.id, username: target.username };
+  },
+  audited: (result, input) => ({ details: { role: input.role, username: result.username } }),
+});
