@@ -75,7 +75,7 @@ test('SuperAdmin creates versions and a partition image, edits, and deletes perm
     await expect(page.getByRole('heading', { level: 1, name: 'cat-os-2' })).toBeVisible();
     await expect(page.getByText('Second release of the catalogue spec image')).toBeVisible();
     await expect(page.getByText('1024 MB')).toBeVisible();
-    await expect(page.getByText(SHA('d'))).toBeVisible();
+    await expect(page.getByText(SHA('d'), { exact: true })).toBeVisible();
     await expect(page.getByTestId('audit-image.update')).toContainText('changed: description, minRamMb, sha256');
   });
 
