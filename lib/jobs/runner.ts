@@ -6,6 +6,8 @@ import { errorMessage } from '@/lib/errors';
 import { continuePurge } from '@/lib/images/purge-completion';
 import { runInstallJob } from '@/lib/install/pipeline';
 import { runUninstallJob } from '@/lib/install/uninstall';
+import { runSyncImagesJob } from '@/lib/sync/images-job';
+import { runSyncSizesJob } from '@/lib/sync/sizes-job';
 import { formatDuration } from '@/lib/format';
 import { JobContext } from './context';
 import { claimJob, finishJob, getJobStatus, listQueuedJobs, markPaused, nextRetryAt, scheduleRetry, type JobRow } from './store';
@@ -18,6 +20,8 @@ export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | 
 const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   install: runInstallJob,
   uninstall: runUninstallJob,
+  'sync-images': runSyncImagesJob,
+  'sync-sizes': runSyncSizesJob,
 };
 
 /**

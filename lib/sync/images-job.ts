@@ -1,0 +1,149 @@
+import 'server-only';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { images, nodeImages, nodes } from '@/lib/db/schema';
+import { errorMessage, NotFoundError } from '@/lib/errors';
+import { setNodeImageState } from '@/lib/install/node-images';
+import { hashOnNode } from '@/lib/install/remote';
+import type { JobContext } from '@/lib/jobs/context';
+import { withNodeSession } from '@/lib/nodes/connection';
+import type { SshSession } from '@/lib/ssh/session';
+import { readNodeListing, type NodeListing } from './node-listing';
+import { planNodeSync, type KnownImage, type RowChange } from './reconcile';
+import { emptyNodeReport, type NodeSyncReport, type SyncImagesResult } from './result';
+import { parseSidecar } from './sidecar';
+
+type Node = typeof nodes.$inferSelect;
+
+/**
+ * Sync Available Images (DESIGN §4): for each enabled node of the data center, list the sidecars
+ * and files over SSH, reconcile the node-image rows (./reconcile.ts), and with `verify` re-hash the
+ * files found on the node. A node that cannot be read is reported in the result and the others are
+ * still synced; nothing is changed for it, as its files cannot be seen.
+ */
+export async function runSyncImagesJob(ctx: JobContext): Promise<SyncImagesResult> {
+  const dataCenterId = ctx.job.dataCenterId;
+  if (!dataCenterId) throw new NotFoundError('The data center');
+  const verify = ctx.job.params.verify === true;
+  const enabled = getDb()
+    .select()
+    .from(nodes)
+    .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
+    .orderBy(asc(nodes.name))
+    .all();
+  ctx.log('info', `${enabled.length} enabled node${enabled.length === 1 ? '' : 's'} to sync${verify ? ', re-hashing every file found' : ''}.`);
+  const reports: NodeSyncReport[] = [];
+  for (const [i, node] of enabled.entries()) {
+    ctx.throwIfStopped();
+    ctx.phase(`node ${i + 1} of ${enabled.length}`, `${node.name} (${node.host}:${node.port}), ${node.imageDir}`);
+    reports.push(await syncNode(ctx, node, verify));
+  }
+  return { kind: 'sync-images', verify, nodes: reports };
+}
+
+async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<NodeSyncReport> {
+  try {
+    const report = await withNodeSession(node, async (session) => {
+      const listedAt = now();
+      const listing = await readNodeListing(session, node.imageDir, ctx.signal);
+      const plan = planNodeSync({ node, listing, rows: rowsOf(node.id), images: imagesNamedIn(node.id, listing), listedAt });
+      const verified = verify ? await verifyFound(session, ctx, plan) : new Map<string, string>();
+      applyChanges(ctx, node, plan.changes, verified, listedAt);
+      return plan.report;
+    });
+    const { found, missing, failed, unknown, unreadable } = report;
+    ctx.log(
+      missing.length + failed.length + unknown.length + unreadable.length > 0 ? 'warn' : 'info',
+      `${node.name}: ${found.length} found, ${missing.length} missing, ${failed.length} failed, ${unknown.length} unknown, ${unreadable.length} unreadable sidecar${unreadable.length === 1 ? '' : 's'}.`,
+    );
+    return report;
+  } catch (err) {
+    if (ctx.stopRequest) throw err;
+    ctx.log('warn', `${node.name} could not be synced: ${errorMessage(err)} The other nodes are still synced.`);
+    return { ...emptyNodeReport(node), error: errorMessage(err) };
+  }
+}
+
+function rowsOf(nodeId: string) {
+  return getDb()
+    .select({ imageId: nodeImages.imageId, state: nodeImages.state, available: nodeImages.available, path: nodeImages.path, updatedAt: nodeImages.updatedAt })
+    .from(nodeImages)
+    .where(eq(nodeImages.nodeId, nodeId))
+    .all();
+}
+
+/** The portal's images that the node's rows or its sidecars name. */
+function imagesNamedIn(nodeId: string, listing: NodeListing): Map<string, KnownImage> {
+  const ids = new Set(rowsOf(nodeId).map((r) => r.imageId));
+  for (const [name, body] of listing.sidecars) {
+    const parsed = parseSidecar(name, body);
+    if (parsed.ok) ids.add(parsed.sidecar.imageId);
+  }
+  if (ids.size === 0) return new Map();
+  const rows = getDb()
+    .select({ id: images.id, name: images.name, sizeBytes: images.sizeBytes, sha256: images.sha256, md5: images.md5 })
+    .from(images)
+    .where(inArray(images.id, [...ids]))
+    .all();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * "Verify checksums": the node re-hashes every file found. A file whose sha256 is not the one its
+ * image was verified with becomes `failed`, with both values in the reason. Returns the verified hashes.
+ */
+async function verifyFound(session: SshSession, ctx: JobContext, plan: ReturnType<typeof planNodeSync>) {
+  const verified = new Map<string, string>();
+  for (const change of plan.changes) {
+    if (change.state !== 'installed' || !change.expectedSha256 || !change.path) continue;
+    ctx.throwIfStopped();
+    const found = plan.report.found.find((f) => f.imageId === change.imageId)!;
+    const { sha256 } = await hashOnNode(session, change.path, false, ctx.signal);
+    if (sha256 === change.expectedSha256) {
+      verified.set(change.imageId, sha256);
+      found.verified = true;
+      continue;
+    }
+    change.state = 'failed';
+    change.available = false;
+    plan.report.found.splice(plan.report.found.indexOf(found), 1);
+    const reason = `checksum mismatch: the node computed sha256 ${sha256}, expected ${change.expectedSha256}`;
+    plan.report.failed.push({ imageId: found.imageId, imageName: found.imageName, fileName: found.fileName, reason });
+  }
+  return verified;
+}
+
+function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verified: Map<string, string>, listedAt: Date) {
+  const skipped: string[] = [];
+  getDb().transaction((tx) => {
+    for (const change of changes) {
+      const current = tx
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, change.imageId)))
+        .get();
+      // A job started on this image meanwhile (or the row changed): its own record wins over a listing that predates it.
+      const moved = change.created ? current !== undefined : !current || current.updatedAt > listedAt || ['installing', 'removing'].includes(current.state);
+      if (moved) {
+        skipped.push(change.imageId);
+        continue;
+      }
+      const installed = change.state === 'installed';
+      setNodeImageState(
+        node.id,
+        change.imageId,
+        {
+          state: change.state,
+          available: change.available,
+          path: change.path,
+          lastJobId: ctx.job.id,
+          installedAt: installed ? (current?.installedAt ?? now()) : current?.installedAt,
+          verifiedSha256: installed ? (verified.get(change.imageId) ?? current?.verifiedSha256 ?? null) : null,
+        },
+        tx,
+      );
+    }
+  });
+  if (skipped.length > 0) ctx.log('info', `${node.name}: ${skipped.length} row(s) changed while syncing and were left as the newer change set them.`);
+}

@@ -1,0 +1,155 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { auditEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { startImageSync } from '@/lib/sync/operations';
+import { registerImageHref, type SyncImagesResult } from '@/lib/sync/result';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, installAndWait, registerSshNode, run } from '../support/portal';
+
+/**
+ * Sync Available Images against real sshd nodes: the files on the nodes are changed by hand, as an
+ * operator (or a failing disk) would, and the sync must bring the node-image rows back to the truth.
+ */
+describe('Sync Available Images on real sshd nodes', () => {
+  const sshNodes: SshNode[] = [];
+  const nodeIds: string[] = [];
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let dataCenterId: string;
+  let imageId: string;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'synced.qcow2'), 32, 2);
+    mirror = await startMirror(mirrorDir);
+    admin = await createSuperAdmin();
+    dataCenterId = await createDataCenterAs(admin);
+    for (const host of ['127.0.0.91', '127.0.0.92']) {
+      const node = await SshNode.start({ host });
+      sshNodes.push(node);
+      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
+    }
+    imageId = await createUrlImage(admin, { name: 'synced', sourceUrl: mirror.url('synced.qcow2'), sha256: qcow2.sha256 });
+    const install = await installAndWait(admin, imageId, nodeIds[0]!);
+    expect(install.status).toBe('succeeded');
+  });
+  afterAll(async () => {
+    await Promise.all(sshNodes.map((n) => n.stop()));
+    await mirror.close();
+  });
+
+  const fileOn = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
+  const rowOn = (i: number) =>
+    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId))).get();
+  const reportOf = (result: SyncImagesResult, i: number) => result.nodes.find((n) => n.nodeId === nodeIds[i])!;
+  const sync = async (verify = false, user = admin): Promise<SyncImagesResult> => {
+    const { jobId } = expectOk(await run(startImageSync, { dataCenterId, verify }, user));
+    await getJobRunner().waitFor(jobId);
+    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    expect(job).toMatchObject({ status: 'succeeded', kind: 'sync-images', dataCenterId });
+    return job.result as SyncImagesResult;
+  };
+  /** Puts a copy of node 0's installed file and its real sidecar on another node, by hand. */
+  const copyInstalled = (from: number, to: number) => {
+    for (const name of ['synced.qcow2', 'synced.qcow2.manifest.json']) fs.copyFileSync(fileOn(from, name), fileOn(to, name));
+  };
+
+  it('finds installed images: a row wrongly marked missing comes back, and a copy put on a node by hand is recorded, not offered', async () => {
+    getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId)).run();
+    copyInstalled(0, 1);
+
+    const result = await sync();
+    expect(reportOf(result, 0).error).toBeUndefined();
+    expect(reportOf(result, 0)).toMatchObject({ found: [{ imageId, fileName: 'synced.qcow2', added: false, sizeBytes: qcow2.sizeBytes }], missing: [], unknown: [] });
+    expect(reportOf(result, 1).found).toMatchObject([{ imageId, added: true }]);
+    expect(rowOn(0)).toMatchObject({ state: 'installed', available: false, path: fileOn(0, 'synced.qcow2') });
+    // Finding a file is not an admin offering it: the new row is installed but not available.
+    expect(rowOn(1)).toMatchObject({ state: 'installed', available: false, path: fileOn(1, 'synced.qcow2') });
+  });
+
+  it('keeps an installed row available as it was, and marks a file deleted by hand missing', async () => {
+    getDb().update(nodeImages).set({ available: true }).where(eq(nodeImages.imageId, imageId)).run();
+    fs.rmSync(fileOn(1, 'synced.qcow2'));
+
+    const result = await sync();
+    expect(rowOn(0)).toMatchObject({ state: 'installed', available: true });
+    expect(rowOn(1)).toMatchObject({ state: 'missing', available: false });
+    expect(reportOf(result, 1).missing).toEqual([{ imageId, imageName: 'synced', path: fileOn(1, 'synced.qcow2') }]);
+    // The sidecar left behind without its file is reported too.
+    expect(reportOf(result, 1).unreadable).toEqual([{ fileName: 'synced.qcow2.manifest.json', reason: 'the image file beside it is not there' }]);
+    expect(reportOf(result, 0).missing).toEqual([]);
+  });
+
+  it('reports a sidecar of an image the portal does not know, with a prefilled Register link, and adopts nothing', async () => {
+    const hostile = "odd 'name' with; $(touch pwned) `id`.raw";
+    const sidecar = { manifestVersion: 1, imageId: crypto.randomUUID(), name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sizeBytes: 3, sha256: 'a'.repeat(64), md5: null, fileName: hostile, installedAt: new Date().toISOString(), jobId: 'elsewhere' };
+    fs.writeFileSync(fileOn(1, hostile), 'abc');
+    fs.writeFileSync(fileOn(1, `${hostile}.manifest.json`), JSON.stringify(sidecar));
+    fs.writeFileSync(fileOn(1, 'garbage.raw.manifest.json'), '{"manifestVersion": 1, "imageId": ');
+    const rowsBefore = getDb().select().from(nodeImages).all().length;
+
+    const report = reportOf(await sync(), 1);
+    expect(report.unknown).toEqual([
+      { fileName: hostile, filePresent: true, imageId: sidecar.imageId, name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sizeBytes: 3, sha256: 'a'.repeat(64), md5: null },
+    ]);
+    expect(report.unreadable).toContainEqual({ fileName: 'garbage.raw.manifest.json', reason: 'not valid JSON' });
+    expect(getDb().select().from(nodeImages).all()).toHaveLength(rowsBefore);
+    expect(fs.existsSync(path.join(sshNodes[1]!.imageDir, 'pwned'))).toBe(false);
+    const href = new URL(registerImageHref(report.unknown[0]!), 'http://portal');
+    expect(href.pathname).toBe('/images/new');
+    expect(Object.fromEntries(href.searchParams)).toEqual({ name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sha256: 'a'.repeat(64), sizeBytes: '3' });
+  });
+
+  it('verify checksums: a file corrupted in place (same size) passes a plain sync and fails a verifying one', async () => {
+    copyInstalled(0, 1);
+    const bytes = fs.readFileSync(fileOn(1, 'synced.qcow2'));
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+    fs.writeFileSync(fileOn(1, 'synced.qcow2'), bytes);
+
+    expect(reportOf(await sync(), 1).found).toMatchObject([{ imageId, verified: false }]);
+    expect(rowOn(1)).toMatchObject({ state: 'installed' });
+
+    const result = await sync(true);
+    const corrupted = crypto.createHash('sha256').update(bytes).digest('hex');
+    expect(reportOf(result, 1).failed).toEqual([
+      { imageId, imageName: 'synced', fileName: 'synced.qcow2', reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}` },
+    ]);
+    expect(rowOn(1)).toMatchObject({ state: 'failed', available: false });
+    expect(reportOf(result, 0).found).toMatchObject([{ imageId, verified: true }]);
+    expect(rowOn(0)).toMatchObject({ state: 'installed', available: true, verifiedSha256: qcow2.sha256 });
+  });
+
+  it('reports a node whose sshd is down and still syncs the others', async () => {
+    const down = await SshNode.start({ host: '127.0.0.93' });
+    sshNodes.push(down);
+    const downId = (await registerSshNode(admin, dataCenterId, down)).nodeId;
+    nodeIds.push(downId);
+    await down.stop();
+    fs.rmSync(fileOn(0, 'synced.qcow2'));
+
+    const result = await sync();
+    expect(reportOf(result, 2).error).toMatch(/ECONNREFUSED|refused|connect/i);
+    expect(rowOn(0)).toMatchObject({ state: 'missing', available: false });
+    expect(reportOf(result, 0).missing).toMatchObject([{ imageId }]);
+  });
+
+  it('refuses a DCAdmin, and audits the refusal as denied', async () => {
+    const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
+    const jobsBefore = getDb().select().from(jobs).all().length;
+    const refused = await run(startImageSync, { dataCenterId, verify: false }, dcAdmin);
+    expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
+    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'datacenter.sync-images'), eq(auditEvents.userId, dcAdmin.id))).all();
+    expect(audit).toMatchObject([{ outcome: 'denied', targetId: dataCenterId, dataCenterId }]);
+  });
+});
