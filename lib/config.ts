@@ -26,6 +26,8 @@ const envSchema = z.object({
   PORTAL_SSH_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
   /** Free space kept on a node's image directory beyond the image itself, in MiB. */
   PORTAL_DISK_MARGIN_MB: z.coerce.number().int().min(0).default(256),
+  /** Consecutive failed connections after which an enabled node is set to `error`. */
+  PORTAL_NODE_ERROR_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
   /** Failed sign-ins for one username, within the window, before further attempts wait. */
   PORTAL_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   /** Failed sign-ins from one address (any usernames), within the window; higher, for shared NATs. */
@@ -50,6 +52,7 @@ export type PortalConfig = {
   jobsRetryDelayMs: number;
   sshTimeoutMs: number;
   diskMarginBytes: number;
+  nodeErrorAfterFailures: number;
   login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; trustProxy: boolean };
 };
 
@@ -87,6 +90,7 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
     jobsRetryDelayMs: e.PORTAL_JOBS_RETRY_DELAY_S * 1000,
     sshTimeoutMs: e.PORTAL_SSH_TIMEOUT_S * 1000,
     diskMarginBytes: e.PORTAL_DISK_MARGIN_MB * 1024 * 1024,
+    nodeErrorAfterFailures: e.PORTAL_NODE_ERROR_AFTER_FAILURES,
     login: {
       maxFailures: e.PORTAL_LOGIN_MAX_FAILURES,
       maxFailuresPerAddress: e.PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS,

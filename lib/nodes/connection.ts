@@ -1,12 +1,9 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
 import { getConfig } from '@/lib/config';
-import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
-import { nodes } from '@/lib/db/schema';
 import { unsealCredential } from '@/lib/credentials/store';
 import { errorMessage } from '@/lib/errors';
 import { SshSession, type HostKeyPolicy } from '@/lib/ssh/session';
+import { recordConnectionFailure, recordConnectionSuccess } from './health';
 
 type NodeConnection = {
   host: string;
@@ -29,7 +26,10 @@ type RegisteredNode = NodeConnection & { id: string; hostKeyFingerprint: string 
 
 /**
  * Runs `work` on a session to a registered node, pinned to its host key, and keeps the node's health
- * current: a success clears the failure count, a failed connection records why.
+ * current (./health.ts): a success clears the failure count, a failed connection (a changed host key
+ * included) records why and may put the node in `error`. Only the connection counts: a command that
+ * fails later says nothing about whether the node is reachable. Every connection to a registered
+ * node goes through here, jobs included, so the count is the node's whole story.
  */
 export async function withNodeSession<T>(node: RegisteredNode, work: (session: SshSession) => Promise<T>): Promise<T> {
   let session: SshSession;
@@ -40,21 +40,9 @@ export async function withNodeSession<T>(node: RegisteredNode, work: (session: S
     throw err;
   }
   try {
-    getDb()
-      .update(nodes)
-      .set({ lastSeenAt: now(), consecutiveFailures: 0, lastError: null })
-      .where(eq(nodes.id, node.id))
-      .run();
+    recordConnectionSuccess(node.id);
     return await work(session);
   } finally {
     session.close();
   }
-}
-
-function recordConnectionFailure(nodeId: string, message: string): void {
-  getDb()
-    .update(nodes)
-    .set({ lastError: message, consecutiveFailures: sql`${nodes.consecutiveFailures} + 1`, updatedAt: now() })
-    .where(eq(nodes.id, nodeId))
-    .run();
 }
