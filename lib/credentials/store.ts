@@ -5,16 +5,21 @@ import { credentials } from '@/lib/db/schema';
 import { newId, now } from '@/lib/clock';
 import { NotFoundError } from '@/lib/errors';
 import { decryptSecret, encryptSecret } from './crypto';
-import { generateEd25519, publicKeyOf } from './keys';
+import { decryptedKeyPair, generateEd25519 } from './keys';
 
+/** What is encrypted at rest. `passphrase` only in rows stored before keys were kept decrypted. */
 type SealedKey = { privateKey: string; passphrase?: string };
 
 export type CredentialSummary = { id: string; name: string; publicKey: string };
 
-/** Stores a pasted private key (checked first) encrypted; returns only public parts. */
+/**
+ * Stores a pasted private key (checked first) encrypted; returns only public parts. An encrypted key
+ * is decrypted with its passphrase first and the passphrase is dropped: keeping it beside the key
+ * under the same encryption would add nothing but one more secret to leak.
+ */
 export function importCredential(input: { name: string; privateKey: string; passphrase?: string }): CredentialSummary {
-  const publicKey = publicKeyOf(input.privateKey, input.passphrase);
-  return insert(input.name, publicKey, { privateKey: input.privateKey.trim() + '\n', passphrase: input.passphrase });
+  const pair = decryptedKeyPair(input.privateKey, input.passphrase);
+  return insert(input.name, pair.publicKey, { privateKey: pair.privateKey });
 }
 
 /** Generates an ed25519 key pair in the portal; the private half never leaves the server. */

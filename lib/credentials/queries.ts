@@ -1,0 +1,27 @@
+import 'server-only';
+import { asc } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { credentials, nodes } from '@/lib/db/schema';
+
+export type CredentialRow = {
+  id: string;
+  name: string;
+  publicKey: string;
+  createdAt: Date;
+  nodes: { id: string; name: string }[];
+};
+
+/** Every SSH key with the nodes that log in with it; public parts only, the private key never leaves lib/. */
+export function listCredentials(): CredentialRow[] {
+  const db = getDb();
+  const users = new Map<string, { id: string; name: string }[]>();
+  for (const n of db.select({ id: nodes.id, name: nodes.name, credentialId: nodes.credentialId }).from(nodes).orderBy(asc(nodes.name)).all()) {
+    users.set(n.credentialId, [...(users.get(n.credentialId) ?? []), { id: n.id, name: n.name }]);
+  }
+  return db
+    .select({ id: credentials.id, name: credentials.name, publicKey: credentials.publicKey, createdAt: credentials.createdAt })
+    .from(credentials)
+    .orderBy(asc(credentials.name))
+    .all()
+    .map((c) => ({ ...c, nodes: users.get(c.id) ?? [] }));
+}
