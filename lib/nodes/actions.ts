@@ -1,9 +1,11 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
+import { readNodeHostKey, repinNodeHostKey } from './host-key';
 import { generateNodeKey, probeNode, registerNode, testNodeConnection } from './operations';
+import { decommissionNode, enableNode, putNodeInMaintenance } from './status';
 
-export const generateNodeKeyAction = serverAction(generateNodeKey);
+export const generateNodeKeyAction = serverAction(generateNodeKey, { revalidate: () => ['/credentials'] });
 
 export const probeNodeAction = serverAction(probeNode);
 
@@ -15,3 +17,16 @@ export const registerNodeAction = serverAction(registerNode, {
 export const testNodeConnectionAction = serverAction(testNodeConnection, {
   revalidate: () => ['/locations', '/nodes'],
 });
+
+// A node's status shows on its data center, on Image Availability and on every image's nodes.
+const statusPages = () => ['/locations', '/nodes', '/images'];
+
+export const enableNodeAction = serverAction(enableNode, { revalidate: statusPages });
+
+export const putNodeInMaintenanceAction = serverAction(putNodeInMaintenance, { revalidate: statusPages });
+
+export const decommissionNodeAction = serverAction(decommissionNode, { revalidate: statusPages });
+
+export const readNodeHostKeyAction = serverAction(readNodeHostKey);
+
+export const repinNodeHostKeyAction = serverAction(repinNodeHostKey, { revalidate: () => ['/nodes'] });

@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now, newId } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { generateCredential, getCredentialSummary, importCredential } from '@/lib/credentials/store';
+import { getCredentialSummary, importCredential } from '@/lib/credentials/store';
 import { publicKeyOf } from '@/lib/credentials/keys';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, nodes } from '@/lib/db/schema';
@@ -12,9 +12,7 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { SshSession } from '@/lib/ssh/session';
 import { readCapacity } from './capacity';
 import { connectWithCredential, withNodeSession } from './connection';
-import { generateKeySchema, nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
-
-const infrastructureOnly = (_input: unknown, user: UserContext) => authorize(user, 'infrastructure.manage', {});
+import { nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
 
 /** Nodes are infrastructure: SuperAdmins only, in a data center that exists. */
 function authorizeNodeInDataCenter(
@@ -27,18 +25,8 @@ function authorizeNodeInDataCenter(
   requireDataCenter(input.dataCenterId);
 }
 
-/** Generates an ed25519 key pair in the portal; only the public key is returned, to copy to the node. */
-export const generateNodeKey = defineOperation({
-  name: 'credential.generate',
-  targetType: 'credential',
-  input: generateKeySchema,
-  authorize: infrastructureOnly,
-  run: (input) => {
-    const credential = generateCredential(input.name);
-    return { credentialId: credential.id, publicKey: credential.publicKey };
-  },
-  audited: (result) => ({ targetId: result.credentialId }),
-});
+/** Registration may generate its key pair; the operation is the Credentials page's own. */
+export { generateKey as generateNodeKey } from '@/lib/credentials/operations';
 
 /**
  * Registration, step one: connect once, accepting whatever host key the node presents, and report its
@@ -107,11 +95,7 @@ export const testNodeConnection = defineOperation({
   name: 'node.test-connection',
   targetType: 'node',
   input: nodeIdSchema,
-  authorize: (input, user, note) => {
-    const node = requireNode(input.nodeId);
-    note({ targetId: node.id, dataCenterId: node.dataCenterId });
-    authorize(user, 'infrastructure.manage', {});
-  },
+  authorize: authorizeOnNode,
   run: async (input) => {
     const node = requireNode(input.nodeId);
     const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
@@ -119,6 +103,17 @@ export const testNodeConnection = defineOperation({
     return capacity;
   },
 });
+
+/** Anything done to a registered node: SuperAdmins only, recorded against the node and its data center. */
+export function authorizeOnNode(
+  input: { nodeId: string },
+  user: UserContext,
+  note: (facts: { targetId: string; dataCenterId: string }) => void,
+): void {
+  const node = requireNode(input.nodeId);
+  note({ targetId: node.id, dataCenterId: node.dataCenterId });
+  authorize(user, 'infrastructure.manage', {});
+}
 
 function requireDataCenter(id: string) {
   const dc = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, id)).get();

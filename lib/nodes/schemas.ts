@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN } from '@/lib/ssh/fingerprint';
-import { id, optionalText, requiredInt } from '@/lib/validation';
+import { checkbox, id, optionalText, requiredInt } from '@/lib/validation';
 
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -52,8 +52,19 @@ export const registerNodeSchema = z.object({
   hostKeyFingerprint: z.string().regex(FINGERPRINT_PATTERN, 'Not a SHA256 host key fingerprint.'),
 });
 
-export const generateKeySchema = z.object({
-  name: z.string().trim().min(1, 'Name the key.').max(100),
+export const nodeIdSchema = z.object({ nodeId: id });
+
+/** Maintenance needs a reason: it is what colleagues see on the node and on every refused install. */
+export const maintenanceSchema = z.object({
+  nodeId: id,
+  reason: z.string().trim().min(1, 'Say why the node goes into maintenance.').max(500, 'Keep the reason under 500 characters.'),
 });
 
-export const nodeIdSchema = z.object({ nodeId: id });
+/** `confirmed`: the admin saw how many installed images go out of service with the node. */
+export const decommissionSchema = z.object({ nodeId: id, confirmed: checkbox });
+
+/** The fingerprint the admin saw and confirms; the server re-reads the node's key and refuses any other. */
+export const repinHostKeySchema = z.object({
+  nodeId: id,
+  fingerprint: z.string().trim().regex(FINGERPRINT_PATTERN, 'Not a SHA256 host key fingerprint.'),
+});
