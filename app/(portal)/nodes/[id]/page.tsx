@@ -3,6 +3,8 @@ import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
 import { MachinesTable } from '@/components/machines/machines-table';
 import { RecordMachineForm } from '@/components/machines/record-machine-form';
+import { NodeStatusActions } from '@/components/nodes/node-status-actions';
+import { RepinHostKey } from '@/components/nodes/repin-host-key';
 import { TestConnectionButton } from '@/components/nodes/test-connection-button';
 import { Details, Mono, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
@@ -24,6 +26,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
   const { node, dataCenter, publicKey } = details;
   const imagesOnNode = listImagesOnNode(id);
   const mayManage = can(user, 'infrastructure.manage', {});
+  const installedImages = imagesOnNode.filter((i) => i.state === 'installed').length;
   return (
     <>
       <PageHeader
@@ -32,8 +35,20 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
           { href: `/locations/${dataCenter.id}`, label: dataCenter.name },
         ]}
         title={node.name}
-        description={<StatusBadge status={node.status} />}
-        actions={mayManage && <TestConnectionButton nodeId={node.id} />}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <StatusBadge status={node.status} />
+            {node.statusReason && <span data-testid="node-status-reason">{node.statusReason}</span>}
+          </span>
+        }
+        actions={
+          mayManage && (
+            <>
+              <NodeStatusActions node={{ id: node.id, name: node.name, status: node.status }} installedImages={installedImages} />
+              <TestConnectionButton nodeId={node.id} />
+            </>
+          )
+        }
       />
       <Section title="Connection">
         <Details
@@ -45,8 +60,10 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
             ['Public key', <Mono key="k">{publicKey}</Mono>],
             ['Last seen', formatDateTime(node.lastSeenAt)],
             ['Last error', node.lastError ? <span className="text-red-700">{node.lastError}</span> : 'none'],
+            ['Failed connections in a row', node.consecutiveFailures],
           ]}
         />
+        {mayManage && node.status !== 'decommissioned' && <RepinHostKey nodeId={node.id} />}
       </Section>
       <Section title="Capacity">
         <Details
