@@ -26,7 +26,7 @@ function jobsWithNames() {
  * The WHERE clause of every job listing: the data centers the user sees (DESIGN §3), then the
  * filters. `null` means the user sees no data center at all, so callers skip the query.
  */
-function jobsWhere(user: UserContext, filters: JobListFilters): SQL | undefined | null {
+function jobsWhere(user: UserContext, filters: JobListFilters & { dataCenterId?: string }): SQL | undefined | null {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return null;
   return and(
@@ -35,6 +35,7 @@ function jobsWhere(user: UserContext, filters: JobListFilters): SQL | undefined 
     filters.kind ? eq(jobs.kind, filters.kind) : undefined,
     filters.nodeId ? eq(jobs.nodeId, filters.nodeId) : undefined,
     filters.imageId ? eq(jobs.imageId, filters.imageId) : undefined,
+    filters.dataCenterId ? eq(jobs.dataCenterId, filters.dataCenterId) : undefined,
   );
 }
 
@@ -44,8 +45,11 @@ const NEWEST_FIRST = [desc(jobs.createdAt), desc(jobs.id)];
 
 export type JobListItem = ReturnType<typeof listJobs>[number];
 
-/** Recent jobs of the data centers the user sees, newest first; for short lists such as an image's jobs. */
-export function listJobs(user: UserContext, filter: JobListFilters & { limit?: number } = {}) {
+/**
+ * Recent jobs of the data centers the user sees, newest first; for short lists such as an image's
+ * jobs or a data center's (`dataCenterId`, on Location Details).
+ */
+export function listJobs(user: UserContext, filter: JobListFilters & { dataCenterId?: string; limit?: number } = {}) {
   const where = jobsWhere(user, filter);
   if (where === null) return [];
   return jobsWithNames()

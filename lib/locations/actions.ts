@@ -1,9 +1,13 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
-import { createDataCenter } from './operations';
+import { createDataCenter, renameDataCenter } from './operations';
 
 export const createDataCenterAction = serverAction(createDataCenter, {
   revalidate: () => ['/locations'],
   redirectTo: (r) => `/locations/${r.id}`,
+});
+
+export const renameDataCenterAction = serverAction(renameDataCenter, {
+  revalidate: (r) => ['/locations', `/locations/${r.id}`],
 });

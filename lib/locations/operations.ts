@@ -5,8 +5,8 @@ import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters } from '@/lib/db/schema';
 import { newId, now } from '@/lib/clock';
-import { ConflictError } from '@/lib/errors';
-import { createDataCenterSchema } from './schemas';
+import { ConflictError, NotFoundError } from '@/lib/errors';
+import { createDataCenterSchema, renameDataCenterSchema } from './schemas';
 
 export const createDataCenter = defineOperation({
   name: 'datacenter.create',
@@ -25,4 +25,23 @@ export const createDataCenter = defineOperation({
     return { id };
   },
   audited: (result, input) => ({ targetId: result.id, dataCenterId: result.id, details: { code: input.code } }),
+});
+
+/** Rename: the name only. The code is the data center's stable slug, which scripts may rely on. */
+export const renameDataCenter = defineOperation({
+  name: 'datacenter.rename',
+  targetType: 'datacenter',
+  input: renameDataCenterSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId });
+    authorize(user, 'infrastructure.manage', {});
+  },
+  run: (input) => {
+    const db = getDb();
+    const before = db.select({ name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get();
+    if (!before) throw new NotFoundError('The data center');
+    db.update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId)).run();
+    return { id: input.dataCenterId, from: before.name, to: input.name };
+  },
+  audited: (result) => ({ details: { from: result.from, to: result.to } }),
 });

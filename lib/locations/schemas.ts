@@ -11,3 +11,8 @@ export const createDataCenterSchema = z.object({
   name: z.string().trim().min(1, 'Name is required.').max(100, 'Name is at most 100 characters.'),
   description: optionalText(z.string().max(1000, 'Description is at most 1000 characters.')),
 });
+
+export const renameDataCenterSchema = z.object({
+  dataCenterId: z.uuid('Not a valid id.'),
+  name: z.string().trim().min(1, 'Name is required.').max(100, 'Name is at most 100 characters.'),
+});

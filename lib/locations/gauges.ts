@@ -1,0 +1,43 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import { can, type UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { imageDataCenters, images, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+
+export type LocationGauges = {
+  nodesEnabled: number;
+  nodesTotal: number;
+  /** Attached, or bound here: the same images as the "Images attached" table. */
+  imagesAttached: number;
+  /** Distinct images installed and offered on at least one enabled node here. */
+  imagesAvailable: number;
+  runningJobs: number;
+  queuedJobs: number;
+  /** Free space in the image directories of the enabled nodes, as last read from them. */
+  freeImageDiskBytes: number;
+  machines: number;
+};
+
+/**
+ * Location Details' gauges, counted by SQLite in one statement at page load, so each number is
+ * what the tables below it list. Only enabled nodes count towards availability and free disk: the
+ * others accept no installs.
+ */
+export function locationGauges(user: UserContext, dataCenterId: string): LocationGauges | null {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return null;
+  const dc = dataCenterId;
+  const row = getDb().get<LocationGauges>(sql`
+    select
+      (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "nodesEnabled",
+      (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc}) as "nodesTotal",
+      (select count(*) from ${images} where ${images.dcBoundId} = ${dc}
+         or exists (select 1 from ${imageDataCenters} where ${imageDataCenters.imageId} = ${images.id} and ${imageDataCenters.dataCenterId} = ${dc})) as "imagesAttached",
+      (select count(distinct ${nodeImages.imageId}) from ${nodeImages} join ${nodes} on ${nodes.id} = ${nodeImages.nodeId}
+         where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled' and ${nodeImages.state} = 'installed' and ${nodeImages.available} = 1) as "imagesAvailable",
+      (select count(*) from ${jobs} where ${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'running') as "runningJobs",
+      (select count(*) from ${jobs} where ${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'queued') as "queuedJobs",
+      (select coalesce(sum(${nodes.diskFreeBytes}), 0) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "freeImageDiskBytes",
+      (select count(*) from ${machines} join ${nodes} on ${nodes.id} = ${machines.nodeId} where ${nodes.dataCenterId} = ${dc}) as "machines"
+  `);
+  return row;
+}

@@ -1,0 +1,136 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { auditEvents, dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { setImageAttachment } from '@/lib/images/attachment';
+import { listJobs } from '@/lib/jobs/queries';
+import { locationGauges } from '@/lib/locations/gauges';
+import { renameDataCenter } from '@/lib/locations/operations';
+import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
+import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import { SshNode } from '@/scripts/lib/sshd-node';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  installAndWait,
+  registerSshNode,
+  run,
+} from '../support/portal';
+
+/** Location Details' gauges count what is really there, in this data center only. */
+describe('Location Details: gauges, rename and recent jobs', () => {
+  const sshNodes: SshNode[] = [];
+  const nodeIds: string[] = [];
+  let mirror: Mirror;
+  let qcow2: FixtureImage;
+  let admin: UserContext;
+  let dataCenterId: string;
+  let otherDataCenterId: string;
+
+  beforeAll(async () => {
+    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
+    qcow2 = makeQcow2(path.join(mirrorDir, 'gauge.qcow2'), 32, 2);
+    mirror = await startMirror(mirrorDir);
+    admin = await createSuperAdmin();
+    dataCenterId = await createDataCenterAs(admin);
+    otherDataCenterId = await createDataCenterAs(admin);
+    for (const host of ['127.0.0.96', '127.0.0.97']) {
+      const node = await SshNode.start({ host });
+      sshNodes.push(node);
+      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(sshNodes.map((n) => n.stop()));
+    await mirror.close();
+  });
+
+  const row = (nodeId: string, imageId: string, state: 'installed' | 'missing', available: boolean) =>
+    getDb().insert(nodeImages).values({ nodeId, imageId, state, available, updatedAt: now() }).run();
+  const machine = (nodeId: string, imageId: string) =>
+    getDb().insert(machines).values({ id: crypto.randomUUID(), name: `vm-${crypto.randomUUID().slice(0, 6)}`, nodeId, imageId, createdAt: now() }).run();
+  const job = (dc: string, status: 'running' | 'queued' | 'succeeded') => {
+    const at = now();
+    // A kind the runner cannot run here is fine: these rows are never claimed (not queued, or claimed and failed later).
+    getDb().insert(jobs).values({ id: crypto.randomUUID(), kind: 'import', status, dataCenterId: dc, createdAt: at, updatedAt: at }).run();
+  };
+
+  it('counts nodes, images attached and available, jobs, free disk and machines of this data center only', async () => {
+    const empty = locationGauges(admin, dataCenterId)!;
+    expect(empty).toMatchObject({ nodesEnabled: 2, nodesTotal: 2, imagesAttached: 0, imagesAvailable: 0, runningJobs: 0, machines: 0 });
+
+    // One image installed for real and offered; one attached but only installed unoffered; one bound here.
+    const offered = await createUrlImage(admin, { name: 'gauge-offered', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256 });
+    const unoffered = await createUrlImage(admin, { name: 'gauge-unoffered', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256 });
+    const bound = await createUrlImage(admin, { name: 'gauge-bound', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256, dcBoundId: dataCenterId });
+    for (const imageId of [offered, unoffered]) expectOk(await run(setImageAttachment, { imageId, dataCenterId, attached: true }, admin));
+    expect((await installAndWait(admin, offered, nodeIds[0]!)).status).toBe('succeeded');
+    row(nodeIds[1]!, unoffered, 'installed', false);
+    row(nodeIds[1]!, bound, 'missing', false);
+    // A node in maintenance: its offered copy and its free disk do not count; its machine does.
+    const resting = insertUnreachableNode(dataCenterId, 'resting');
+    getDb().update(nodes).set({ status: 'maintenance', diskFreeBytes: 10 ** 12 }).where(eq(nodes.id, resting)).run();
+    row(resting, unoffered, 'installed', true);
+    machine(nodeIds[0]!, offered);
+    machine(resting, unoffered);
+    job(dataCenterId, 'running');
+    job(dataCenterId, 'queued');
+    job(dataCenterId, 'succeeded');
+    // Another data center's nodes, images, machines and jobs never count here.
+    const elsewhere = insertUnreachableNode(otherDataCenterId, 'elsewhere');
+    row(elsewhere, bound, 'installed', true);
+    machine(elsewhere, bound);
+    job(otherDataCenterId, 'running');
+
+    const enabledFree = getDb()
+      .select()
+      .from(nodes)
+      .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
+      .all()
+      .reduce((sum, n) => sum + n.diskFreeBytes!, 0);
+    expect(enabledFree).toBeGreaterThan(0);
+    expect(locationGauges(admin, dataCenterId)).toEqual({
+      nodesEnabled: 2,
+      nodesTotal: 3,
+      imagesAttached: 3,
+      imagesAvailable: 1,
+      runningJobs: 1,
+      queuedJobs: 1,
+      freeImageDiskBytes: enabledFree,
+      machines: 2,
+    });
+  });
+
+  it('lists recent jobs of this data center only, and shows gauges only to those who may view it', async () => {
+    const here = listJobs(admin, { dataCenterId, limit: 50 });
+    expect(here.length).toBeGreaterThanOrEqual(4);
+    expect(here.every((j) => j.job.dataCenterId === dataCenterId)).toBe(true);
+    const stranger = await createUserWithRole('DCAdmin', otherDataCenterId);
+    expect(locationGauges(stranger, dataCenterId)).toBeNull();
+    expect(listJobs(stranger, { dataCenterId })).toEqual([]);
+  });
+
+  it('renames for a SuperAdmin; a DCAdmin of it is refused and the refusal audited as denied', async () => {
+    const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
+    expect(await run(renameDataCenter, { dataCenterId, name: 'Hijacked' }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    const before = getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()!;
+    expect(expectOk(await run(renameDataCenter, { dataCenterId, name: '  Amsterdam 2  ' }, admin))).toMatchObject({ to: 'Amsterdam 2' });
+    expect(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()).toMatchObject({ name: 'Amsterdam 2', code: before.code });
+    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'datacenter.rename'), eq(auditEvents.targetId, dataCenterId))).all();
+    expect(audit.map((a) => [a.outcome, a.userId])).toEqual([
+      ['denied', dcAdmin.id],
+      ['ok', admin.id],
+    ]);
+    expect(audit[1]!.details).toMatchObject({ from: before.name, to: 'Amsterdam 2' });
+  });
+});
