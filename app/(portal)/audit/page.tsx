@@ -1,0 +1,75 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { notFound } from 'next/navigation';
+import { AuditEventsTable } from '@/components/audit/audit-events-table';
+import { AuditFiltersForm } from '@/components/audit/audit-filters';
+import { PageHeader } from '@/components/ui/layout';
+import { Pagination } from '@/components/ui/pagination';
+import { TextLink } from '@/components/ui/text-link';
+import { listAuditFilterOptions, listAuditPage, readableAuditDataCenters } from '@/lib/audit/queries';
+import { DEFAULT_AUDIT_PAGE_SIZE, hasAuditFilters, parseAuditSearchParams } from '@/lib/audit/schemas';
+import { requireUser } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: 'Audit' };
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const user = await requireUser();
+  // SuperAdmins read all, DCAdmins their data centers' events (the policy's 'audit.view'); others nothing.
+  const readable = readableAuditDataCenters(user);
+  if (readable?.length === 0) notFound();
+  const options = listAuditFilterOptions(user);
+  const known = { userIds: options.users.map((u) => u.id), actions: options.actions, targetTypes: options.targetTypes };
+  const { filters, page, pageSize, ignored } = parseAuditSearchParams(await searchParams, known);
+  const result = listAuditPage(user, { ...filters, page, pageSize });
+  return (
+    <>
+      <PageHeader
+        title="Audit"
+        description={
+          readable === null
+            ? 'Every change and every refusal in the portal, newest first. Times are UTC.'
+            : 'Changes and refusals in your data centers, newest first. Times are UTC.'
+        }
+      />
+      <AuditFiltersForm filters={filters} pageSize={pageSize} options={options} />
+      {ignored.length > 0 && (
+        <Notice>
+          Ignored {ignored.length === 1 ? 'a filter' : 'filters'} that {ignored.length === 1 ? 'is' : 'are'} not valid here: {ignored.join(', ')}.
+        </Notice>
+      )}
+      {page > result.page && result.total > 0 && <Notice>There is no page {page} of these events; showing the last page, {result.page}.</Notice>}
+      <AuditEventsTable
+        events={result.rows}
+        caption={result.pageCount > 1 ? `Audit events, page ${result.page} of ${result.pageCount}` : 'Audit events'}
+        empty={
+          hasAuditFilters(filters) ? (
+            <>
+              No events match these filters. <TextLink href="/audit">Clear filters</TextLink>
+            </>
+          ) : (
+            'No events yet. Every change anyone makes is recorded here.'
+          )
+        }
+      />
+      <Pagination
+        pathname="/audit"
+        params={{ ...filters, pageSize: pageSize === DEFAULT_AUDIT_PAGE_SIZE ? undefined : pageSize }}
+        page={result.page}
+        pageCount={result.pageCount}
+        pageSize={result.pageSize}
+        total={result.total}
+      />
+    </>
+  );
+}
+
+/** A polite note about how the page read its URL; announced, but it does not interrupt. */
+function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      {children}
+    </p>
+  );
+}

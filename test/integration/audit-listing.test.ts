@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditHistoryOf, listAuditFilterOptions, listAuditPage } from '@/lib/audit/queries';
+import { recordAudit } from '@/lib/audit/record';
+import type { UserContext } from '@/lib/auth/policy';
+import { setClockForTests } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { auditEvents } from '@/lib/db/schema';
+import { grantRole } from '@/lib/users/grants';
+import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
+
+let admin: UserContext;
+let dcAdminA: UserContext;
+let imageAdminA: UserContext;
+let dcA: string;
+let dcB: string;
+const T0 = Date.parse('2026-11-20T10:00:00Z');
+
+/** An event at a known time, as an operation would record it. */
+function eventAt(at: number, entry: Parameters<typeof recordAudit>[0]) {
+  const restore = setClockForTests({ now: () => new Date(at) });
+  try {
+    recordAudit(entry);
+  } finally {
+    restore();
+  }
+}
+
+beforeAll(async () => {
+  admin = await createSuperAdmin();
+  dcA = await createDataCenterAs(admin, 'audit-a');
+  dcB = await createDataCenterAs(admin, 'audit-b');
+  dcAdminA = await createUserWithRole('DCAdmin', dcA);
+  imageAdminA = await createUserWithRole('ImageAdmin', dcA);
+  getDb().delete(auditEvents).run(); // start from a known log
+  // 30 image events in A, one a minute, and 5 in B; a sign-in that belongs to no data center.
+  for (let i = 0; i < 30; i++) {
+    eventAt(T0 + i * 60_000, {
+      userId: i % 2 ? admin.id : imageAdminA.id,
+      action: i % 3 ? 'image.edit' : 'image.create',
+      targetType: 'image',
+      targetId: `image-a-${i % 5}`,
+      dataCenterId: dcA,
+      outcome: i % 10 === 9 ? 'denied' : 'ok',
+      details: { name: `a-${i}` },
+    });
+  }
+  for (let i = 0; i < 5; i++) {
+    eventAt(T0 + i * 60_000, { userId: admin.id, action: 'node.register', targetType: 'node', targetId: `node-b-${i}`, dataCenterId: dcB, outcome: 'ok' });
+  }
+  eventAt(T0, { userId: null, action: 'auth.login', targetType: 'user', outcome: 'denied', details: { username: 'admin', reason: 'invalid credentials' } });
+});
+
+describe('who reads which audit events', () => {
+  it('shows a SuperAdmin every event, newest first', () => {
+    const page = listAuditPage(admin, { pageSize: 100 });
+    expect(page.total).toBe(36);
+    const times = page.rows.map((r) => r.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(page.rows[0]).toMatchObject({ action: expect.stringMatching(/^image\./), dataCenterName: 'Data center audit-a' });
+  });
+
+  it("shows a DCAdmin only their data centers' events", () => {
+    const page = listAuditPage(dcAdminA, { pageSize: 100 });
+    expect(page.total).toBe(30);
+    expect(new Set(page.rows.map((r) => r.targetType))).toEqual(new Set(['image']));
+    expect(listAuditFilterOptions(dcAdminA).actions).toEqual(['image.create', 'image.edit']);
+    expect(listAuditPage(dcAdminA, { action: 'node.register' }).total).toBe(0);
+    expect(listAuditPage(dcAdminA, { action: 'auth.login' }).total).toBe(0);
+  });
+
+  it('shows an ImageAdmin nothing, and the audit history of a target neither', () => {
+    expect(listAuditPage(imageAdminA, {})).toMatchObject({ rows: [], total: 0 });
+    expect(listAuditFilterOptions(imageAdminA)).toEqual({ users: [], actions: [], targetTypes: [] });
+    expect(auditHistoryOf(imageAdminA, { targetType: 'image', targetId: 'image-a-0' })).toEqual([]);
+    expect(auditHistoryOf(dcAdminA, { targetType: 'image', targetId: 'image-a-0' })).toHaveLength(6);
+  });
+
+  it('lets a DCAdmin read the grants made on their data center, not on others', async () => {
+    const grantee = await createUserWithRole('DCAdmin', dcB);
+    expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcA, role: 'ImageAdmin' }, admin));
+    expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcB, role: 'ImageAdmin' }, admin));
+    const grants = listAuditPage(dcAdminA, { action: 'user.grant-role' });
+    expect(grants.rows).toEqual([expect.objectContaining({ targetId: grantee.id, dataCenterName: 'Data center audit-a' })]);
+    // Removed again, so the counts below stay exact.
+    getDb().delete(auditEvents).where(eq(auditEvents.action, 'user.grant-role')).run();
+  });
+});
+
+describe('filters and pages', () => {
+  it('filters by user, action, target, outcome and time', () => {
+    expect(listAuditPage(admin, { userId: imageAdminA.id, pageSize: 100 }).rows.every((r) => r.username === imageAdminA.username)).toBe(true);
+    expect(listAuditPage(admin, { userId: imageAdminA.id }).total).toBe(15);
+    expect(listAuditPage(admin, { action: 'image.create' }).total).toBe(10);
+    expect(listAuditPage(admin, { targetType: 'node' }).total).toBe(5);
+    expect(listAuditPage(admin, { targetType: 'image', targetId: 'image-a-3' }).total).toBe(6);
+    expect(listAuditPage(admin, { outcome: 'denied' }).total).toBe(4); // three in A, the sign-in
+    // 10:05 up to the end of 10:09: five minutes of A (5 events) and none of B (10:00–10:04).
+    const window = listAuditPage(admin, { from: '2026-11-20T10:05', to: '2026-11-20T10:09', pageSize: 100 });
+    expect(window.rows.map((r) => r.details.name)).toEqual(['a-9', 'a-8', 'a-7', 'a-6', 'a-5']);
+    expect(listAuditPage(admin, { from: '2026-11-21' }).total).toBe(0);
+    expect(listAuditPage(admin, { to: '2026-11-20' }).total).toBe(36);
+    expect(listAuditPage(admin, { action: 'image.edit', outcome: 'denied', userId: admin.id }).rows.map((r) => r.details.name)).toEqual(['a-29', 'a-19']);
+  });
+
+  it('pages through the events without repeating or skipping one, and shows the last page for a page past the end', () => {
+    const seen = [1, 2, 3, 4].flatMap((page) => listAuditPage(admin, { page, pageSize: 10 }).rows.map((r) => r.id));
+    expect(seen).toHaveLength(36);
+    expect(new Set(seen).size).toBe(36);
+    const past = listAuditPage(admin, { page: 99, pageSize: 10 });
+    expect(past).toMatchObject({ page: 4, pageCount: 4, total: 36 });
+    expect(past.rows).toHaveLength(6);
+  });
+});
