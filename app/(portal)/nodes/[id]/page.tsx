@@ -36,7 +36,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
         ]}
         title={node.name}
         description={
-          <span className="flex flex-wrap items-center gap-2">
+          <span className="flex flex-wrap items-center gap-2" data-testid="node-status">
             <StatusBadge status={node.status} />
             {node.statusReason && <span data-testid="node-status-reason">{node.statusReason}</span>}
           </span>
