@@ -4,14 +4,23 @@ import { startTransition, useActionState, useEffect, useRef, useState, type Form
 import { createImageAction } from '@/lib/images/actions';
 import type { ImageSource } from '@/lib/images/schemas';
 import { CheckboxField, FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
-import { ChecksumFields, ImageAttributeFields, type BootImageChoices, type Option } from './image-attribute-fields';
+import { ChecksumFields, ImageAttributeFields, type AttributeValues, type BootImageChoices, type Option } from './image-attribute-fields';
 import { UploadProgress, useFileUpload } from './upload-file';
 
 /**
  * Creates an image. With the url source the server action redirects to the new image. With the
  * upload source the action returns the new id instead, and the browser then pushes the chosen file.
+ * `initial` prefills fields, e.g. from a sidecar that Sync Available Images found ("Register as new image").
  */
-export function CreateImageForm({ bindingOptions, bootImages }: { bindingOptions: Option[]; bootImages: BootImageChoices }) {
+export function CreateImageForm({
+  bindingOptions,
+  bootImages,
+  initial = {},
+}: {
+  bindingOptions: Option[];
+  bootImages: BootImageChoices;
+  initial?: AttributeValues;
+}) {
   const [state, formAction] = useActionState(createImageAction, undefined);
   const [source, setSource] = useState<ImageSource>('url');
   const [file, setFile] = useState<File | null>(null);
@@ -53,7 +62,7 @@ export function CreateImageForm({ bindingOptions, bootImages }: { bindingOptions
   return (
     <form action={formAction} onSubmit={submitWithFile} className="space-y-6" noValidate aria-label="Create image">
       <FormError state={state} />
-      <ImageAttributeFields feedback={feedback} bootImages={bootImages} />
+      <ImageAttributeFields feedback={feedback} bootImages={bootImages} initial={initial} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Ownership</legend>
         <SelectField name="dcBoundId" label="Belongs to" options={bindingOptions} errors={errors('dcBoundId')} defaultValue={value('dcBoundId')} />
@@ -84,6 +93,7 @@ export function CreateImageForm({ bindingOptions, bootImages }: { bindingOptions
         )}
         <ChecksumFields
           feedback={feedback}
+          initial={initial}
           hint={
             source === 'url'
               ? 'At least one checksum, or a checksums file, is required; every install is verified against it.'
@@ -92,7 +102,7 @@ export function CreateImageForm({ bindingOptions, bootImages }: { bindingOptions
         />
         {source === 'upload' && file && <input type="hidden" name="uploadFileName" value={file.name} />}
         {source === 'url' && (
-          <TextField name="sizeBytes" label="Size in bytes (optional)" inputMode="numeric" errors={errors('sizeBytes')} defaultValue={value('sizeBytes')} />
+          <TextField name="sizeBytes" label="Size in bytes (optional)" inputMode="numeric" errors={errors('sizeBytes')} defaultValue={value('sizeBytes', typeof initial.sizeBytes === 'string' ? initial.sizeBytes : '')} />
         )}
       </fieldset>
       <SubmitButton pendingText="Creating…">Create image</SubmitButton>

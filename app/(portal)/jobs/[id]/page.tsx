@@ -1,10 +1,16 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { JobProgress } from '@/components/jobs/job-progress';
+import { RefreshWhenFinished } from '@/components/jobs/refresh-when-finished';
+import { SyncImagesResultView } from '@/components/jobs/sync-images-result';
+import { SyncSizesResultView } from '@/components/jobs/sync-sizes-result';
 import { PageHeader } from '@/components/ui/layout';
 import { requireUser } from '@/lib/auth/session';
+import { isJobActive } from '@/lib/db/enums';
 import { getJobView } from '@/lib/jobs/queries';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';
+import type { SyncImagesResult } from '@/lib/sync/result';
+import type { SyncSizesResult } from '@/lib/sync/sizes-job';
 
 export const metadata: Metadata = { title: 'Job' };
 
@@ -23,6 +29,10 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         description={<span className="font-mono text-xs">{snapshot.id}</span>}
       />
       <JobProgress initial={snapshot} />
+      {/* Sync jobs end with a summary; it is rendered here once the job has finished. */}
+      {isJobActive(snapshot.status) && <RefreshWhenFinished jobId={snapshot.id} />}
+      {view.job.result?.kind === 'sync-images' && <SyncImagesResultView result={view.job.result as SyncImagesResult} />}
+      {view.job.result?.kind === 'sync-sizes' && <SyncSizesResultView result={view.job.result as SyncSizesResult} />}
     </>
   );
 }
