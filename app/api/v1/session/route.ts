@@ -1,0 +1,27 @@
+/* public: this is where a script trades a username and password for a token. */
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { apiError, apiJson } from '@/lib/api/v1/respond';
+import { issueApiToken } from '@/lib/api/v1/tokens';
+import { clientAddress } from '@/lib/auth/client-address';
+import { attemptLogin } from '@/lib/auth/login';
+import { getConfig } from '@/lib/config';
+
+const credentialsSchema = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(1024) });
+
+/** POST {username, password} → {token}: the same throttled, audited sign-in as the login form. */
+export async function POST(request: Request) {
+  const parsed = credentialsSchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return apiError('invalid', 'Send a JSON object with username and password.');
+  const outcome = await attemptLogin(parsed.data, clientAddress(request.headers, getConfig().login.trustProxy));
+  if (!outcome.ok && outcome.reason === 'throttled') {
+    const retryAfter = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
+    return NextResponse.json(
+      { error: { code: 'throttled', message: `Too many failed sign-ins; try again after ${outcome.retryAt.toISOString()}.` } },
+      { status: 429, headers: { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' } },
+    );
+  }
+  if (!outcome.ok) return apiError('unauthenticated', 'Wrong username or password.');
+  const token = issueApiToken(outcome.user.id, `session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`);
+  return apiJson({ token: token.token, tokenId: token.id }, 201);
+}

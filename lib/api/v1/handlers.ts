@@ -1,0 +1,73 @@
+import 'server-only';
+import type { NextResponse } from 'next/server';
+import type { z } from 'zod';
+import { runOperation, type Operation } from '@/lib/actions/operation';
+import { recordAudit } from '@/lib/audit/record';
+import type { UserContext } from '@/lib/auth/policy';
+import { DomainError } from '@/lib/errors';
+import { apiError, apiJson, apiResult } from './respond';
+import { userForApiToken } from './tokens';
+
+/**
+ * The JSON API's two ways in. Both authenticate the bearer token first; writes then run the same
+ * operation the server actions run (parse, authorize, run, audit), so the API adds no logic.
+ */
+
+/** The token's user, or null when the header is missing or the token is unknown or revoked. */
+export function userFromBearer(request: Request): UserContext | null {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? userForApiToken(match[1]!) : null;
+}
+
+/** A read: 401 without a valid token, 404 when the loader (which applies the policy) finds nothing. */
+export async function apiRead<T>(request: Request, load: (user: UserContext) => T | null | undefined, what: string): Promise<NextResponse> {
+  const user = userFromBearer(request);
+  if (!user) return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
+  try {
+    const view = load(user);
+    if (view === null || view === undefined) return apiError('not_found', `${what} was not found.`);
+    return apiJson(view);
+  } catch (err) {
+    // A query string the listing cannot use is the caller's mistake, said clearly.
+    if (err instanceof DomainError) return apiError(err.code, err.message, err.fieldErrors);
+    throw err;
+  }
+}
+
+type MutateOptions = {
+  /** Values from the path, which win over the body's. */
+  params?: Record<string, string>;
+  /** 201 for a create. */
+  status?: number;
+  /** Requests such as DELETE carry no body. */
+  body?: 'json' | 'none';
+  /** Fixed fields the route implies, e.g. `{ attached: false }` for DELETE of an attachment. */
+  fixed?: Record<string, unknown>;
+};
+
+/** A write: runs the operation as the token's user; exactly one audit event, whatever happens. */
+export async function apiMutate<S extends z.ZodType, R>(request: Request, op: Operation<S, R>, options: MutateOptions = {}): Promise<NextResponse> {
+  const user = userFromBearer(request);
+  let body: unknown = {};
+  if (options.body !== 'none') {
+    const text = await request.text();
+    try {
+      body = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      recordAudit({ userId: user?.id ?? null, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: 'body is not JSON', via: 'api' } });
+      return apiError('invalid', 'The request body is not valid JSON.');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      recordAudit({ userId: user?.id ?? null, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: 'body is not an object', via: 'api' } });
+      return apiError('invalid', 'The request body must be a JSON object.');
+    }
+  }
+  const input = { ...(body as Record<string, unknown>), ...options.fixed, ...options.params };
+  const result = await runOperation(op, input, user);
+  if (!result.ok && result.code === 'unauthenticated') return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
+  return apiResult(result, options.status);
+}
+
+/** Route params arrive as a promise in Next.js 16. */
+export type RouteParams<K extends string> = { params: Promise<Record<K, string>> };
