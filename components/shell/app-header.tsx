@@ -10,6 +10,7 @@ function navLinksFor(user: UserContext): NavLink[] {
     { href: '/locations', label: 'Data centers' },
     { href: '/images', label: 'Images' },
     { href: '/jobs', label: 'Jobs' },
+    { href: '/api-reference', label: 'API' },
   ];
   if (can(user, 'infrastructure.manage', {})) links.push({ href: '/credentials', label: 'Credentials' });
   if (can(user, 'users.manage', {})) links.push({ href: '/access', label: 'Access' });
@@ -31,7 +32,10 @@ export function AppHeader({ user }: { user: UserContext }) {
         </div>
         <div className="flex items-center gap-3 text-sm">
           <span>
-            Signed in as <strong data-testid="signed-in-user">{user.username}</strong>
+            Signed in as{' '}
+            <Link href="/profile" className="font-semibold underline-offset-2 hover:underline" data-testid="signed-in-user">
+              {user.username}
+            </Link>
             {user.isSuperAdmin && <span className="ml-2 rounded bg-slate-700 px-1.5 py-0.5 text-xs">SuperAdmin</span>}
           </span>
           <form action={signOutAction}>

@@ -9,6 +9,7 @@ const TONES = {
 /** Every status word of the domain, with the colour that says how an operator should feel about it. */
 const STATUS_TONE: Record<string, keyof typeof TONES> = {
   enabled: 'green',
+  active: 'green',
   ok: 'green',
   installed: 'green',
   succeeded: 'green',
@@ -31,6 +32,7 @@ const STATUS_TONE: Record<string, keyof typeof TONES> = {
   disabled: 'grey',
   cancelled: 'grey',
   deleted: 'grey',
+  revoked: 'grey',
 };
 
 export function StatusBadge({ status, label }: { status: string; label?: string }) {

@@ -1,0 +1,8 @@
+'use server';
+
+import { serverAction } from '@/lib/actions/server-action';
+import { createApiToken, revokeApiToken } from './tokens';
+
+const revalidate = () => ['/profile'];
+export const createApiTokenAction = serverAction(createApiToken, { revalidate });
+export const revokeApiTokenAction = serverAction(revokeApiToken, { revalidate });
