@@ -50,6 +50,7 @@ export type SizeChoice = { id: string; name: string; vcpus: number; memoryMb: nu
  */
 export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { sizes: SizeChoice[] }) {
   const [state, formAction] = useActionState(deleteSizesAction, undefined);
+  const choiceError = formFeedback(state).errors('sizeIds');
   useCloseOnSuccess(state, dialogRef, () => state?.ok && onDone(`Deleted VM size${state.data.deleted.length === 1 ? '' : 's'} ${state.data.deleted.join(', ')}.`));
   if (sizes.length === 0) {
     return (
@@ -67,8 +68,13 @@ export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { si
         The portal does not yet record which size a machine was created with, so it cannot tell whether a size is in use. Choose
         the sizes no machine uses. Sizes are shared by all data centers: a deleted size is gone everywhere.
       </p>
-      <fieldset className="max-h-72 space-y-2 overflow-y-auto">
+      <fieldset className="max-h-72 space-y-2 overflow-y-auto" aria-describedby={choiceError ? 'delete-sizes-error' : undefined}>
         <legend className="sr-only">Sizes to delete</legend>
+        {choiceError && (
+          <p id="delete-sizes-error" className="text-sm text-red-700">
+            {choiceError.join(' ')}
+          </p>
+        )}
         {sizes.map((size) => (
           <label key={size.id} className="flex items-start gap-2 text-sm">
             <input type="checkbox" name="sizeIds" value={size.id} className="mt-1 accent-red-700" />

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { readFixture } from './support/fixture';
+import { logIn } from './support/login';
+
+const IMAGE = 'sync-e2e';
+
+/**
+ * A SuperAdmin watches Location Details' gauges follow an install, then deletes the image file on
+ * the node by hand and has Sync Available Images find it missing. Other specs share the database,
+ * so every expectation is counted from the page before the change, not fixed in advance.
+ */
+test('SuperAdmin sees Location Details gauges follow an install, and Sync Available Images marks a hand-deleted file missing', async ({ page }) => {
+  const { availability, image } = readFixture();
+  const nodeA = availability.nodes[0]!;
+  await logIn(page);
+  const imageId = await createUrlImage(page, image);
+  const openLocation = async () => {
+    await page.goto('/locations');
+    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Rotterdam 1' })).toBeVisible();
+  };
+  const gauge = (key: string) => page.getByTestId(`gauge-${key}`);
+  const count = async (key: string) => Number(await gauge(key).textContent());
+
+  await openLocation();
+  const attachedBefore = await count('images-attached');
+  const availableBefore = await count('images-available');
+
+  await test.step('the node and machine gauges agree with the tables below them', async () => {
+    const nodeRows = page.getByRole('table', { name: 'Nodes', exact: true }).locator('tbody tr');
+    const enabled = await nodeRows.filter({ hasText: 'enabled' }).count();
+    await expect(gauge('nodes')).toHaveText(`${enabled} of ${await nodeRows.count()}`);
+    const machineRows = await page.getByRole('table', { name: 'Machines in Rotterdam 1' }).locator('tbody tr[data-testid^="machine-"]').count();
+    await expect(gauge('machines')).toHaveText(String(machineRows));
+    await expect(gauge('free-disk')).toHaveText(/^\d+(\.\d+)? (MiB|GiB|TiB)$/);
+  });
+
+  await test.step('attach the image and install it on one node: attached and available each go up by one', async () => {
+    const images = page.getByTestId('location-images');
+    await images.getByLabel('Attach image').selectOption({ label: `${IMAGE} (1)` });
+    await images.getByRole('button', { name: 'Attach' }).click();
+    await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to Rotterdam 1.`);
+    await expect(gauge('images-attached')).toHaveText(String(attachedBefore + 1));
+    await expect(gauge('images-available')).toHaveText(String(availableBefore));
+
+    await page.goto(`/images/${imageId}/availability`);
+    await page.getByRole('checkbox', { name: `Available on ${nodeA.name}` }).check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId(`availability-${nodeA.name}`).getByTestId('node-image-state')).toHaveText('installed', { timeout: 60_000 });
+
+    await openLocation();
+    await expect(gauge('images-available')).toHaveText(String(availableBefore + 1));
+    await expect(page.getByRole('table', { name: 'Recent jobs in Rotterdam 1' })).toContainText(IMAGE);
+  });
+
+  await test.step('delete the file on the node by hand, then Sync Available Images reports it missing', async () => {
+    const file = path.join(nodeA.imageDir, `${IMAGE}.qcow2`);
+    expect(fs.existsSync(file)).toBe(true);
+    fs.rmSync(file);
+
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('button', { name: 'Sync Available Images…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sync Available Images' });
+    await dialog.getByRole('button', { name: 'Start sync' }).click();
+    await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
+    const report = page.getByTestId(`sync-node-${nodeA.name}`);
+    await expect(report.getByTestId(`sync-missing-${IMAGE}`)).toContainText(`missing ${IMAGE} · ${file} is gone`);
+    await expect(page.getByTestId(`sync-node-${availability.nodes[1]!.name}`)).not.toContainText(IMAGE);
+  });
+
+  await test.step('Image Availability shows it missing, and the location no longer counts it available', async () => {
+    await page.goto(`/images/${imageId}/availability`);
+    await expect(page.getByTestId(`availability-${nodeA.name}`).getByTestId('node-image-state')).toHaveText('missing');
+    await openLocation();
+    await expect(gauge('images-available')).toHaveText(String(availableBefore));
+  });
+});
+
+/** A global image nodes download from the e2e mirror, made through the browser; returns its id. */
+async function createUrlImage(page: Page, image: { url: string; sha256: string }): Promise<string> {
+  await page.goto('/images/new');
+  const form = page.getByRole('form', { name: 'Create image' });
+  await form.getByLabel('Name').fill(IMAGE);
+  await form.getByLabel('Version').fill('1');
+  await form.getByLabel('Source URL').fill(image.url);
+  await form.getByLabel('SHA-256').fill(image.sha256);
+  await form.getByRole('button', { name: 'Create image' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
+  return new URL(page.url()).pathname.split('/')[2]!;
+}
