@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { logIn } from './support/login';
+
+const GRANTEE = { username: 'grantee-e2e', password: 'grantee e2e passphrase' };
+
+/**
+ * A SuperAdmin creates a user and grants them DCAdmin on Rotterdam 1: the grantee's next page
+ * load shows it, read-only; a revoke takes it away on the next page load, and disabling the user
+ * ends their session. The grantee never signs in again.
+ */
+test('a SuperAdmin grants a role and the grantee’s next page load reflects it, without signing in again', async ({ page, browser }) => {
+  await logIn(page);
+  const roles = page.getByRole('table', { name: `Roles of ${GRANTEE.username}` });
+
+  await test.step('create the user', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
+    const form = page.getByRole('form', { name: 'Create user' });
+    await form.getByLabel('Username').fill(GRANTEE.username);
+    await form.getByLabel('Name', { exact: true }).fill('Grantee');
+    await form.getByLabel('Password').fill(GRANTEE.password);
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: GRANTEE.username })).toBeVisible();
+    await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
+  });
+
+  const granteeContext = await browser.newContext();
+  const grantee = await granteeContext.newPage();
+  await test.step('the grantee signs in and sees no data center', async () => {
+    await logIn(grantee, GRANTEE);
+    await grantee.goto('/locations');
+    await expect(grantee.getByText('You have no role on any data center yet.')).toBeVisible();
+  });
+
+  await test.step('grant DCAdmin on Rotterdam 1', async () => {
+    const form = page.getByRole('form', { name: 'Grant a role' });
+    await form.getByLabel('Data center').selectOption({ label: 'Rotterdam 1' });
+    await form.getByLabel('Role').selectOption('DCAdmin');
+    await form.getByRole('button', { name: 'Grant role' }).click();
+    await expect(roles.getByRole('row', { name: /Rotterdam 1/ })).toContainText('In effect');
+  });
+
+  await test.step('the grantee’s next page load shows Rotterdam 1, read-only, and its audit', async () => {
+    await grantee.reload();
+    await grantee.getByRole('link', { name: 'Rotterdam 1' }).click();
+    await expect(grantee.getByRole('heading', { level: 1, name: 'Rotterdam 1' })).toBeVisible();
+    await expect(grantee.getByRole('table', { name: 'Nodes', exact: true })).toContainText('rtm-node-a');
+    await expect(grantee.getByRole('link', { name: 'Register node' })).toHaveCount(0);
+    await expect(grantee.getByRole('button', { name: 'Attach' })).toHaveCount(0);
+    await grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+    await expect(grantee.getByRole('table', { name: 'Audit events' })).toContainText('user.grant-role');
+    await expect(grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' })).toHaveCount(0);
+    await grantee.goto('/access');
+    await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  });
+
+  await test.step('revoke it: the grantee’s next page load no longer shows Rotterdam 1', async () => {
+    await roles.getByRole('row', { name: /Rotterdam 1/ }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke DCAdmin on Rotterdam 1?' }).getByRole('button', { name: 'Revoke' }).click();
+    await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
+    await grantee.goto('/locations');
+    await expect(grantee.getByTestId('signed-in-user')).toHaveText(GRANTEE.username);
+    await expect(grantee.getByRole('link', { name: 'Rotterdam 1' })).toHaveCount(0);
+    await grantee.goto('/audit');
+    await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  });
+
+  await test.step('disable the user: their open session ends on the next request', async () => {
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: `Disable ${GRANTEE.username}?` }).getByRole('button', { name: 'Disable' }).click();
+    await expect(page.getByRole('button', { name: 'Enable' })).toBeVisible();
+    await grantee.goto('/locations');
+    await expect(grantee).toHaveURL(/\/login/);
+    await expect(grantee.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  });
+  await granteeContext.close();
+});
