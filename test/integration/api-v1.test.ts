@@ -111,6 +111,26 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
     expect((await call('GET', '/images', { token: scriptToken })).status).toBe(401);
   });
 
+  it('manages users and grants: a role granted over the API applies to the grantee’s next request; disabling stops their token', async () => {
+    const created = await call('POST', '/users', { token, body: { username: 'api-grantee', password: 'a long enough password' } });
+    expect(created.status).toBe(201);
+    const userId = created.json.id as string;
+    const granteeToken = (await session('api-grantee', 'a long enough password')).json.token as string;
+    expect((await call('GET', '/data-centers/{dataCenterId}', { token: granteeToken, params: { dataCenterId } })).status).toBe(404);
+
+    const grant = { userId, dataCenterId, role: 'DCAdmin' };
+    expect((await call('PUT', '/users/{userId}/grants/{dataCenterId}/{role}', { token, params: grant })).status).toBe(200);
+    expect((await call('GET', '/data-centers/{dataCenterId}', { token: granteeToken, params: { dataCenterId } })).status).toBe(200);
+    // A DCAdmin reads, but infrastructure and people are SuperAdmins' business.
+    expect((await call('GET', '/credentials', { token: granteeToken })).status).toBe(403);
+    expect((await call('GET', '/users', { token: granteeToken })).status).toBe(403);
+    expect((await call('PUT', '/users/{userId}/grants/{dataCenterId}/{role}', { token: granteeToken, params: { ...grant, role: 'ImageAdmin' } })).status).toBe(403);
+    expect((await call('PUT', '/users/{userId}/grants/{dataCenterId}/{role}', { token, params: { ...grant, role: 'Owner' } })).status).toBe(400);
+
+    expect((await call('POST', '/users/{userId}/disable', { token, params: { userId } })).status).toBe(200);
+    expect((await call('GET', '/images', { token: granteeToken })).status).toBe(401);
+  });
+
   it('describes itself in an OpenAPI 3.1 document that validates, with a route file for every endpoint', async () => {
     const document = await (await openApiRoute.GET()).json();
     const result = await new Validator().validate(document);

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { ROLES } from '@/lib/db/enums';
 import type { Endpoint } from './endpoint';
 import { ENDPOINTS } from './endpoints';
 import { HTTP_STATUS } from './respond';
@@ -12,6 +13,9 @@ import { HTTP_STATUS } from './respond';
 
 const BASE = '/api/v1';
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
+
+/** Ids are uuids; a role in a grant's path is one of the roles. */
+const pathParamSchema = (name: string) => (name === 'role' ? { type: 'string', enum: [...ROLES] } : { type: 'string', format: 'uuid' });
 
 const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
@@ -38,7 +42,7 @@ const errorsFor = (statuses: number[]) => Object.fromEntries(statuses.map((s) =>
 
 function operationObject(endpoint: Endpoint) {
   const parameters = [
-    ...pathParams(endpoint.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
+    ...pathParams(endpoint.path).map((name) => ({ name, in: 'path', required: true, schema: pathParamSchema(name) })),
     ...(endpoint.method === 'GET' ? Object.entries(endpoint.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } })) : []),
   ];
   const success = endpoint.method === 'GET' ? 200 : (endpoint.status ?? 200);

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Endpoint } from '../endpoint';
 import { createApiToken, listOwnApiTokens, revokeApiToken } from '../tokens';
+import { ADMINISTRATION_ENDPOINTS } from './administration';
 import { IMAGE_ENDPOINTS } from './images';
 import { OPERATIONS_ENDPOINTS } from './operations';
 
@@ -11,4 +12,4 @@ const TOKEN_ENDPOINTS: Endpoint[] = [
 ];
 
 /** Every endpoint of the JSON API v1 that acts for a token's user. */
-export const ENDPOINTS: Endpoint[] = [...IMAGE_ENDPOINTS, ...OPERATIONS_ENDPOINTS, ...TOKEN_ENDPOINTS];
+export const ENDPOINTS: Endpoint[] = [...IMAGE_ENDPOINTS, ...OPERATIONS_ENDPOINTS, ...ADMINISTRATION_ENDPOINTS, ...TOKEN_ENDPOINTS];
