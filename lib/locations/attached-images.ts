@@ -1,9 +1,8 @@
 import 'server-only';
-import { and, asc, count, eq, exists, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, isNull, ne, not, or, sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
-import { listImages } from '@/lib/images/queries';
 
 /**
  * Location Details, "Images attached": the image side of attach and detach (DESIGN §3), seen from
@@ -78,15 +77,25 @@ export function mayAttachImagesTo(user: UserContext, dataCenterId: string): bool
 }
 
 /**
- * What the Attach control offers: images the user can see, not attached here yet, that this user
- * may attach here. Bound images belong to their own data center, and deleted ones cannot serve new
- * machines, so neither is offered.
+ * What the Attach control offers: global images not attached here yet that this user may attach
+ * here. For an ImageAdmin those are the public ones (DESIGN §3), including public images attached
+ * nowhere they can see yet: "public" is what makes an image shareable. Bound images belong to their
+ * own data center, and deleted ones (or those being purged) cannot serve new machines.
  */
 export function attachableImages(user: UserContext, dataCenterId: string) {
   if (!mayAttachImagesTo(user, dataCenterId)) return [];
-  const attached = new Set(imagesAttachedToDataCenter(user, dataCenterId).map((i) => i.id));
-  return listImages(user)
-    .filter((image) => !attached.has(image.id) && image.dcBoundId === null)
+  const attachedHere = exists(
+    getDb()
+      .select({ one: imageDataCenters.imageId })
+      .from(imageDataCenters)
+      .where(and(eq(imageDataCenters.imageId, images.id), eq(imageDataCenters.dataCenterId, dataCenterId))),
+  );
+  return getDb()
+    .select({ id: images.id, name: images.name, version: images.version, access: images.access, dcBoundId: images.dcBoundId })
+    .from(images)
+    .where(and(isNull(images.dcBoundId), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt), not(attachedHere)))
+    .orderBy(asc(images.name))
+    .all()
     .filter((image) => can(user, 'image.attach', { image, dataCenterId }))
-    .map((image) => ({ id: image.id, name: image.name, version: image.version, access: image.access }));
+    .map(({ dcBoundId: _bound, ...image }) => image);
 }

@@ -43,7 +43,7 @@ describe('images and machines of a data center, as each role sees them', () => {
 
     ids.global = await newImage('loc-global');
     ids.bound = await newImage('loc-bound', { dcBoundId: dcA });
-    ids.shared = await newImage('loc-shared'); // public, attached to both: the ImageAdmin of A may see it
+    ids.shared = await newImage('loc-shared'); // public, attached to B
     ids.privateShared = await newImage('loc-private-shared');
     expectOk(await run(changeImageLifecycle, { imageId: ids.privateShared, change: 'access', access: 'private' }, admin));
     ids.elsewhere = await newImage('loc-elsewhere'); // public, attached to B only
@@ -66,17 +66,18 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(names(attachableImages(admin, dcA))).toEqual(['loc-elsewhere', 'loc-private-shared', 'loc-shared']);
   });
 
-  it('lets an ImageAdmin of the data center detach global images and attach public ones they can see', () => {
+  it('lets an ImageAdmin of the data center detach global images and attach any public global one', () => {
     expect(imagesAttachedToDataCenter(imageAdmin, dcA).map((i) => [i.name, i.mayChange])).toEqual([
       ['loc-bound', false],
       ['loc-global', true],
     ]);
     expect(mayAttachImagesTo(imageAdmin, dcA)).toBe(true);
-    // Not loc-private-shared (private) nor loc-elsewhere (attached only where they hold no role, so not visible to them).
-    expect(names(attachableImages(imageAdmin, dcA))).toEqual([]);
+    // Public global images are shareable, even one attached only where they hold no role; private
+    // ones (loc-private-shared) and other data centers' bound ones are not offered.
+    expect(names(attachableImages(imageAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
   });
 
-  it('offers an ImageAdmin the public images they see through another of their data centers', async () => {
+  it('offers an ImageAdmin nothing where they hold only DCAdmin', async () => {
     const { id: userId } = await createUserWithRole('ImageAdmin', dcA);
     getDb().insert(roleGrants).values({ userId, dataCenterId: dcB, role: 'DCAdmin', createdAt: now() }).run();
     const twoDcAdmin = loadUserContext(userId)!;
