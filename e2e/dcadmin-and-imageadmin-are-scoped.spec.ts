@@ -1,0 +1,106 @@
+import { expect, test, type Page } from '@playwright/test';
+import { adminApi } from './support/api';
+import { logIn } from './support/login';
+
+const SHA = 'f'.repeat(64);
+const image = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  version: '1',
+  osType: 'linux',
+  category: 'Linux',
+  diskFormat: 'qcow2',
+  containerFormat: 'bare',
+  sourceUrl: `http://127.0.0.1:9/${name}.qcow2`,
+  sha256: SHA,
+  ...extra,
+});
+
+/** The buttons a read-only page may still have: leaving, and filtering what it lists. */
+const READ_ONLY_BUTTONS = new Set(['Sign out', 'Filter']);
+
+async function expectNoMutatingControls(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const buttons = (await page.getByRole('button').allInnerTexts()).map((t) => t.trim());
+  expect(buttons.filter((name) => !READ_ONLY_BUTTONS.has(name)), `buttons on ${path}`).toEqual([]);
+  for (const link of ['Edit', 'New image', 'Register node']) await expect(page.getByRole('link', { name: link, exact: true }), `${link} on ${path}`).toHaveCount(0);
+}
+
+async function expectNotFound(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1, name: /not found/i }), path).toBeVisible();
+}
+
+test('a DCAdmin sees their data center read-only and nothing of another; a forged server action is refused', async ({ page, browser, request }) => {
+  const api = await adminApi(request);
+  const rotterdam = await api.dataCenterNamed('Rotterdam 1');
+  const amsterdam = await api.call('POST', '/data-centers', { code: 'ams-scope', name: 'Amsterdam Scope' });
+  const hidden = await api.call('POST', '/images', image('scope-ams-only', { dcBoundId: amsterdam.id }));
+  const shown = await api.imageNamed('availability-e2e');
+  const { nodes } = await api.call('GET', `/data-centers/${rotterdam.id}`);
+  const viewer = await api.userWithRole('scope-dcadmin', 'DCAdmin', rotterdam.id);
+
+  await logIn(page, viewer);
+  await test.step('listings of their data center, with no control that changes anything', async () => {
+    for (const path of ['/locations', `/locations/${rotterdam.id}`, `/nodes/${nodes[0].id}`, '/images', `/images/${shown.id}`, `/images/${shown.id}/availability`, '/jobs']) {
+      await expectNoMutatingControls(page, path);
+    }
+    await page.goto('/locations');
+    await expect(page.getByRole('link', { name: 'Rotterdam 1' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Amsterdam Scope' })).toHaveCount(0);
+  });
+
+  await test.step('another data center and its image are not found; SuperAdmin pages neither', async () => {
+    for (const path of [`/locations/${amsterdam.id}`, `/images/${hidden.id}`, '/credentials', '/access']) await expectNotFound(page, path);
+  });
+
+  await test.step('a Disable captured from a SuperAdmin and replayed with the DCAdmin’s session is refused', async () => {
+    const adminContext = await browser.newContext();
+    const adminPage = await adminContext.newPage();
+    await logIn(adminPage);
+    await adminPage.goto(`/images/${shown.id}`);
+    let captured: { headers: Record<string, string>; body: string } | undefined;
+    await adminPage.route(`**/images/${shown.id}`, async (route) => {
+      const sent = route.request();
+      if (sent.method() !== 'POST' || !sent.headers()['next-action']) return route.continue();
+      captured = { headers: sent.headers(), body: sent.postData() ?? '' };
+      await route.abort(); // the SuperAdmin's own click must not change anything
+    });
+    await adminPage.getByTestId('image-actions').getByRole('button', { name: 'Disable' }).click();
+    await expect.poll(() => captured).toBeDefined();
+
+    const forged = await page.request.post(`/images/${shown.id}`, {
+      headers: { 'next-action': captured!.headers['next-action']!, 'content-type': captured!.headers['content-type']!, accept: 'text/x-component' },
+      data: captured!.body,
+    });
+    expect(await forged.text()).toContain('forbidden');
+    expect((await api.call('GET', `/images/${shown.id}`)).image.status).toBe('ok');
+    await adminPage.goto(`/images/${shown.id}`);
+    await expect(adminPage.getByTestId('audit-image.lifecycle').filter({ hasText: 'scope-dcadmin' })).toContainText('denied');
+    await adminContext.close();
+  });
+});
+
+test('an ImageAdmin attaches and detaches a public image on their data center, and cannot see another', async ({ page, request }) => {
+  const api = await adminApi(request);
+  const rotterdam = await api.dataCenterNamed('Rotterdam 1');
+  const other = await api.call('POST', '/data-centers', { code: 'ams-ia', name: 'Amsterdam ImageAdmin' });
+  const publicImage = await api.call('POST', '/images', image('scope-public'));
+  const imageAdmin = await api.userWithRole('scope-imageadmin', 'ImageAdmin', rotterdam.id);
+
+  await logIn(page, imageAdmin);
+  await page.goto('/locations');
+  await expect(page.getByRole('link', { name: 'Amsterdam ImageAdmin' })).toHaveCount(0);
+  await expectNotFound(page, `/locations/${other.id}`);
+
+  await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+  const section = page.getByTestId('location-images');
+  await section.getByLabel('Attach image').selectOption({ label: 'scope-public (1)' });
+  await section.getByRole('button', { name: 'Attach' }).click();
+  const row = page.getByTestId('attached-image-scope-public');
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Detach' }).click();
+  await page.getByRole('dialog', { name: /Detach scope-public/ }).getByRole('button', { name: 'Detach' }).click();
+  await expect(row).toHaveCount(0);
+  expect((await api.call('GET', `/images/${publicImage.id}`)).attachedDataCenterIds).toEqual([]);
+});
