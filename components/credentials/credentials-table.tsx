@@ -20,7 +20,7 @@ export function CredentialsTable({ credentials }: { credentials: CredentialRow[]
           <Td className="max-w-md">
             <Mono>{c.publicKey}</Mono>
           </Td>
-          <Td>
+          <Td className="whitespace-nowrap">
             {c.nodes.length === 0 ? (
               <span className="text-slate-500">no node</span>
             ) : (

@@ -5,11 +5,12 @@ import { ActionError, useServerAction } from '@/components/ui/use-server-action'
 import { deleteKeyAction } from '@/lib/credentials/actions';
 
 /**
- * A key in use stays deletable from here on purpose: the server refuses and names the nodes, which
- * is the message an admin needs (and what a stale page would get anyway).
+ * A key that nodes log in with offers no Delete, only why; the server refuses it too (naming the
+ * nodes), for a stale page or the API.
  */
 export function DeleteKeyButton({ credential }: { credential: { id: string; name: string; nodeNames: string[] } }) {
   const { pending, error, run } = useServerAction();
+  if (credential.nodeNames.length > 0) return <span className="text-xs text-slate-500">In use; cannot be deleted.</span>;
   return (
     <div className="flex flex-col items-start gap-1">
       <ConfirmButton
@@ -19,9 +20,7 @@ export function DeleteKeyButton({ credential }: { credential: { id: string; name
         disabled={pending}
         onConfirm={() => run(deleteKeyAction, { credentialId: credential.id })}
       >
-        {credential.nodeNames.length > 0
-          ? `Nodes ${credential.nodeNames.join(', ')} log in with this key, so it will be refused.`
-          : 'The private key is removed from the portal for good. Nodes that still list its public key keep it.'}
+        The private key is removed from the portal for good. Nodes that still list its public key in authorized_keys keep it there.
       </ConfirmButton>
       <ActionError error={error} className="max-w-xs" />
     </div>

@@ -11,7 +11,7 @@ export function GenerateKeyForm() {
   const { errors, value } = formFeedback(state);
   return (
     <form action={formAction} aria-label="Generate an SSH key" className="space-y-4">
-      <TextField name="name" label="Name" required defaultValue={value('name')} errors={errors('name')} hint="For example the nodes or the team it is for." />
+      <TextField id="generate-key-name" name="name" label="Name" required defaultValue={value('name')} errors={errors('name')} hint="For example the nodes or the team it is for." />
       <SubmitButton pendingText="Generating…">Generate ed25519 key</SubmitButton>
       <FormError state={state} />
       {state?.ok && (

@@ -118,6 +118,7 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
                     type="password"
                     value={passphrase}
                     onChange={(e) => setPassphrase(e.target.value)}
+                    errors={errors('passphrase')}
                     autoComplete="off"
                   />
                 </>
