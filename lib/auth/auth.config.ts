@@ -13,9 +13,11 @@ export function baseAuthConfig(): NextAuthConfig {
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
     pages: { signIn: '/login' },
     logger: {
-      // A wrong password is an expected event (audited as a denied login), not a server error.
+      // A wrong password or a throttled attempt is an expected event (audited as a denied login),
+      // not a server error. Matched by `type`, a string: a production build minifies class names,
+      // so `name` is no longer 'CredentialsSignin' there.
       error(error) {
-        if (error.name !== 'CredentialsSignin') console.error('[auth]', error);
+        if ((error as { type?: string }).type !== 'CredentialsSignin') console.error('[auth]', error);
       },
     },
     providers: [],
