@@ -93,6 +93,7 @@ test('an ImageAdmin attaches and detaches a public image on their data center, a
   await expect(page.getByRole('link', { name: 'Amsterdam ImageAdmin' })).toHaveCount(0);
   await expectNotFound(page, `/locations/${other.id}`);
 
+  await page.goto('/locations');
   await page.getByRole('link', { name: 'Rotterdam 1' }).click();
   const section = page.getByTestId('location-images');
   await section.getByLabel('Attach image').selectOption({ label: 'scope-public (1)' });
