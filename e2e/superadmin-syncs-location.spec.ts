@@ -90,3 +90,71 @@ async function createUrlImage(page: Page, image: { url: string; sha256: string }
   await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
   return new URL(page.url()).pathname.split('/')[2]!;
 }
+
+/**
+ * The size side of Location Details: add two VM sizes, sync sizes on Rotterdam 1 and see which fits
+ * and why the other does not, then delete both; and Rename, on a data center of the spec's own.
+ */
+test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames a data center', async ({ page }) => {
+  await logIn(page);
+  await page.goto('/locations');
+  await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+  const actions = async (item: string) => {
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByRole('button', { name: item }).click();
+  };
+
+  await test.step('add a small and an impossible size', async () => {
+    for (const [name, vcpus, diskGb] of [['e2e-small', '1', '1'], ['e2e-impossible', '1024', '1, 2']] as const) {
+      await actions('Add VM size…');
+      const form = page.getByRole('dialog', { name: 'Add VM size' }).getByRole('form', { name: 'Add VM size' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel('vCPUs').fill(vcpus);
+      await form.getByLabel('Memory (MB)').fill('256');
+      await form.getByLabel('Disk sizes (GB)').fill(diskGb);
+      await form.getByRole('button', { name: 'Add size' }).click();
+      await expect(page.getByRole('status').filter({ hasText: `Added VM size ${name}.` })).toBeVisible();
+      await expect(page.getByTestId(`size-${name}`)).toContainText('not checked yet');
+    }
+    await expect(page.getByTestId('size-e2e-impossible')).toContainText('1 GB + 2 GB');
+  });
+
+  await test.step('Sync Available Sizes: the small one fits, the other says why not', async () => {
+    await actions('Sync Available Sizes…');
+    await page.getByRole('dialog', { name: 'Sync Available Sizes' }).getByRole('button', { name: 'Start sync' }).click();
+    await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
+    const sizes = page.getByRole('table', { name: 'Where each VM size fits' });
+    await expect(sizes.getByRole('row', { name: /e2e-small/ })).toContainText('fits');
+    await expect(sizes.getByRole('row', { name: /e2e-impossible/ })).toContainText(/does not fit.*no enabled node has 1024 CPUs; the largest has \d+/);
+    await page.goto('/locations');
+    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+    await expect(page.getByTestId('size-e2e-small')).toContainText('fits');
+    await expect(page.getByTestId('size-e2e-impossible')).toContainText('does not fit no enabled node has 1024 CPUs');
+  });
+
+  await test.step('Delete unused VM sizes: choose both, and they are gone', async () => {
+    await actions('Delete unused VM sizes…');
+    const dialog = page.getByRole('dialog', { name: 'Delete unused VM sizes' });
+    await expect(dialog).toContainText('cannot tell whether a size is in use');
+    await dialog.getByRole('checkbox', { name: /e2e-small/ }).check();
+    await dialog.getByRole('checkbox', { name: /e2e-impossible/ }).check();
+    await dialog.getByRole('button', { name: 'Delete chosen sizes' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Deleted VM sizes e2e-impossible, e2e-small.' })).toBeVisible();
+    await expect(page.getByTestId('size-e2e-small')).toHaveCount(0);
+  });
+
+  await test.step('rename a data center; its code stays', async () => {
+    await page.goto('/locations');
+    const form = page.getByRole('form', { name: 'Create data center' });
+    await form.getByLabel('Name').fill('Sizes e2e');
+    await form.getByLabel('Code').fill('sizes-e2e');
+    await form.getByRole('button', { name: 'Create data center' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sizes e2e' })).toBeVisible();
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename Sizes e2e' });
+    await rename.getByLabel('New name').fill('Sizes e2e renamed');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sizes e2e renamed' })).toBeVisible();
+    await expect(page.getByText('sizes-e2e', { exact: true })).toBeVisible();
+  });
+});

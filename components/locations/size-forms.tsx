@@ -21,6 +21,7 @@ function useCloseOnSuccess(state: { ok: boolean } | undefined, dialogRef: Dialog
   }, [state]);
 }
 
+/** Field ids are explicit: the page holds other dialogs with a field named "name" too. */
 export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
   const [state, formAction] = useActionState(createSizeAction, undefined);
   const { errors, value } = formFeedback(state);
@@ -28,12 +29,12 @@ export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Add VM size">
       <FormError state={state} />
-      <TextField name="name" label="Name" required errors={errors('name')} defaultValue={value('name')} hint="e.g. m1.large" />
+      <TextField id="new-size-name" name="name" label="Name" required errors={errors('name')} defaultValue={value('name')} hint="e.g. m1.large" />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField name="vcpus" label="vCPUs" required inputMode="numeric" errors={errors('vcpus')} defaultValue={value('vcpus')} />
-        <TextField name="memoryMb" label="Memory (MB)" required inputMode="numeric" errors={errors('memoryMb')} defaultValue={value('memoryMb')} />
+        <TextField id="new-size-vcpus" name="vcpus" label="vCPUs" required inputMode="numeric" errors={errors('vcpus')} defaultValue={value('vcpus')} />
+        <TextField id="new-size-memory" name="memoryMb" label="Memory (MB)" required inputMode="numeric" errors={errors('memoryMb')} defaultValue={value('memoryMb')} />
       </div>
-      <TextField name="diskGb" label="Disk sizes (GB)" required errors={errors('diskGb')} defaultValue={value('diskGb')} hint="One number per disk, e.g. 20, 100." />
+      <TextField id="new-size-disks" name="diskGb" label="Disk sizes (GB)" required errors={errors('diskGb')} defaultValue={value('diskGb')} hint="One number per disk, e.g. 20, 100." />
       <div className="flex justify-end gap-2">
         <CancelButton dialogRef={dialogRef} />
         <SubmitButton pendingText="Adding…">Add size</SubmitButton>

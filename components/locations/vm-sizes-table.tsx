@@ -48,7 +48,7 @@ function Fit({ placement }: { placement: Placement | null }) {
   return (
     <span title={`Checked ${formatDateTime(placement.checkedAt)}`}>
       <StatusBadge status={placement.available ? 'ok' : 'failed'} label={placement.available ? 'fits' : 'does not fit'} />
-      {placement.reason && <span className="ml-1 text-sm text-slate-600">{placement.reason}</span>}
+      {placement.reason && <span className="text-sm text-slate-600"> {placement.reason}</span>}
     </span>
   );
 }

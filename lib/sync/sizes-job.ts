@@ -4,6 +4,7 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { nodes, sizeDataCenters, sizes } from '@/lib/db/schema';
 import { errorMessage, NotFoundError } from '@/lib/errors';
+import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';
 import { readCapacity, type NodeCapacity } from '@/lib/nodes/capacity';
 import { withNodeSession } from '@/lib/nodes/connection';
@@ -41,7 +42,7 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
       db.update(nodes).set({ ...capacity, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
       read.push({ name: node.name, ...capacity });
       nodeResults.push({ nodeId: node.id, nodeName: node.name, ...capacity });
-      ctx.log('info', `${node.name}: ${capacity.cpus} CPUs, ${capacity.memoryBytes} bytes memory, ${capacity.diskFreeBytes} bytes free in ${node.imageDir}.`);
+      ctx.log('info', `${node.name}: ${capacity.cpus} CPUs, ${formatBytes(capacity.memoryBytes)} memory, ${formatBytes(capacity.diskFreeBytes)} free in ${node.imageDir}.`);
     } catch (err) {
       if (ctx.stopRequest) throw err;
       nodeResults.push({ nodeId: node.id, nodeName: node.name, error: errorMessage(err) });
