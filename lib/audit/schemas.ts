@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_OUTCOMES, type AuditOutcome } from '@/lib/db/enums';
+import { searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 
 /**
  * The Audit page's search params. They come from a URL anyone can edit, so nothing here throws:
@@ -40,7 +41,6 @@ const LABELS = {
   pageSize: 'page size',
 } as const;
 type Field = keyof typeof LABELS;
-type RawParams = Record<string, string | string[] | undefined>;
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/;
@@ -84,17 +84,8 @@ function fieldSchemas(known: AuditKnownValues) {
 
 /** Parses the Audit page's search params; returns the usable values and the labels of those it dropped. */
 export function parseAuditSearchParams(raw: RawParams, known: AuditKnownValues): AuditSearch & { ignored: string[] } {
-  const schemas = fieldSchemas(known);
-  const ignored: string[] = [];
-  const value = <F extends Field>(field: F): z.infer<(typeof schemas)[F]> | undefined => {
-    // A repeated key only comes from a hand-made URL; the first one counts.
-    const input = Array.isArray(raw[field]) ? raw[field][0] : raw[field];
-    const parsed = schemas[field].safeParse(input);
-    if (parsed.success) return parsed.data as z.infer<(typeof schemas)[F]>;
-    ignored.push(LABELS[field]);
-    return undefined;
-  };
-  const filters: AuditFilters = {
+  const { value, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+  const filters = withoutAbsent<AuditFilters>({
     userId: value('userId'),
     action: value('action'),
     targetType: value('targetType'),
@@ -102,13 +93,9 @@ export function parseAuditSearchParams(raw: RawParams, known: AuditKnownValues):
     outcome: value('outcome'),
     from: value('from'),
     to: value('to'),
-  };
+  });
   const page = value('page') ?? 1;
   const pageSize = value('pageSize') ?? DEFAULT_AUDIT_PAGE_SIZE;
-  for (const key of Object.keys(filters) as (keyof AuditFilters)[]) if (filters[key] === undefined) delete filters[key];
   return { filters, page, pageSize, ignored };
 }
 
-export function hasAuditFilters(filters: AuditFilters): boolean {
-  return Object.values(filters).some((v) => v !== undefined);
-}

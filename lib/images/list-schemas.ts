@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DISK_FORMATS, IMAGE_STATUSES, OS_TYPES, type AccessLevel, type DiskFormat, type ImageStatus, type OsType } from '@/lib/db/enums';
+import { blank, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 
 /**
  * The Images page's search params. They come from a URL anyone can edit, so nothing here throws:
@@ -56,10 +57,6 @@ const LABELS = {
 } as const;
 type Field = keyof typeof LABELS;
 
-type RawParams = Record<string, string | string[] | undefined>;
-
-// The filter form sends '' for "Any"; that means "no filter", not an invalid value.
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
 const text = (max: number) => optional(z.string().trim().max(max));
 
@@ -87,17 +84,8 @@ export function parseImageSearchParams(
   raw: RawParams,
   known?: { dataCenterIds: readonly string[] },
 ): ImageSearch & { ignored: string[] } {
-  const schemas = fieldSchemas(known);
-  const ignored: string[] = [];
-  const first = (key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]);
-  const value = <F extends Field>(field: F): z.infer<(typeof schemas)[F]> | undefined => {
-    // A repeated key (?osType=a&osType=b) only comes from a hand-made URL; the first one counts.
-    const parsed = schemas[field].safeParse(first(field));
-    if (parsed.success) return parsed.data as z.infer<(typeof schemas)[F]>;
-    ignored.push(LABELS[field]);
-    return undefined;
-  };
-  const filters: ImageListFilters = {
+  const { value, first, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+  const filters = withoutAbsent<ImageListFilters>({
     q: value('q'),
     osType: value('osType'),
     status: value('status'),
@@ -106,21 +94,16 @@ export function parseImageSearchParams(
     dataCenterId: value('dataCenterId'),
     diskFormat: value('diskFormat'),
     tag: value('tag'),
-  };
+  });
   const sort = value('sort') ?? DEFAULT_SORT;
   const order: ImageListOrder = { sort, dir: value('dir') ?? DEFAULT_DIRECTION[sort] };
   const group = value('group');
   if (group) order.group = group;
   const page = value('page') ?? 1;
   const pageSize = value('pageSize') ?? DEFAULT_IMAGE_PAGE_SIZE;
-  // Drop absent keys, so `filters` compares and serialises as only what is set.
-  for (const key of Object.keys(filters) as (keyof ImageListFilters)[]) if (filters[key] === undefined) delete filters[key];
   return { filters, order, page, pageSize, ignored };
 }
 
-export function hasImageFilters(filters: ImageListFilters): boolean {
-  return Object.values(filters).some((v) => v !== undefined);
-}
 
 /**
  * The search params that reproduce a search, leaving out every default so URLs stay short (and

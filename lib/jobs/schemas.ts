@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JOB_KINDS, JOB_STATUSES, type JobKind, type JobStatus } from '@/lib/db/enums';
+import { blank, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 
 /**
  * The Jobs page's search params. They come from a URL anyone can edit, so nothing here throws:
@@ -24,10 +25,6 @@ export type JobSearch = { filters: JobListFilters; page: number; pageSize: numbe
 const LABELS = { status: 'status', kind: 'kind', nodeId: 'node', imageId: 'image', page: 'page', pageSize: 'page size' } as const;
 type Field = keyof typeof LABELS;
 
-type RawParams = Record<string, string | string[] | undefined>;
-
-// The filter form sends '' for "Any"; that means "no filter", not an invalid value.
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int().min(1).max(max).optional());
 
 function fieldSchemas(known: { nodeIds: readonly string[]; imageIds: readonly string[] }) {
@@ -55,29 +52,15 @@ export function parseJobSearchParams(
   raw: RawParams,
   known: { nodeIds: readonly string[]; imageIds: readonly string[] },
 ): JobSearch & { ignored: string[] } {
-  const schemas = fieldSchemas(known);
-  const ignored: string[] = [];
-  const value = <F extends Field>(field: F): z.infer<(typeof schemas)[F]> | undefined => {
-    // A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts.
-    const input = Array.isArray(raw[field]) ? raw[field][0] : raw[field];
-    const parsed = schemas[field].safeParse(input);
-    if (parsed.success) return parsed.data as z.infer<(typeof schemas)[F]>;
-    ignored.push(LABELS[field]);
-    return undefined;
-  };
-  const filters: JobListFilters = {
+  const { value, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+  const filters = withoutAbsent<JobListFilters>({
     status: value('status'),
     kind: value('kind'),
     nodeId: value('nodeId'),
     imageId: value('imageId'),
-  };
+  });
   const page = value('page') ?? 1;
   const pageSize = value('pageSize') ?? DEFAULT_JOB_PAGE_SIZE;
-  // Drop absent keys, so `filters` compares and serialises as only what is set.
-  for (const key of Object.keys(filters) as (keyof JobListFilters)[]) if (filters[key] === undefined) delete filters[key];
   return { filters, page, pageSize, ignored };
 }
 
-export function hasFilters(filters: JobListFilters): boolean {
-  return Object.values(filters).some((v) => v !== undefined);
-}

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_IMAGE_PAGE_SIZE,
-  hasImageFilters,
   imageSearchParams,
   imagesHref,
   parseImageSearchParams,
 } from '@/lib/images/list-schemas';
+import { hasAnyFilter } from '@/lib/search-params';
 
 const DC = '11111111-1111-4111-8111-111111111111';
 const OTHER_DC = '22222222-2222-4222-8222-222222222222';
@@ -39,7 +39,7 @@ describe('parseImageSearchParams', () => {
   it('defaults to the first page of 25 by name, A to Z, without deleted images', () => {
     const parsed = parseImageSearchParams({});
     expect(parsed).toEqual(DEFAULTS);
-    expect(hasImageFilters(parsed.filters)).toBe(false);
+    expect(hasAnyFilter(parsed.filters)).toBe(false);
   });
 
   it('treats the form’s empty “Any” values as no filter, not as invalid', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pageHref } from '@/components/ui/pagination';
-import { DEFAULT_JOB_PAGE_SIZE, hasFilters, parseJobSearchParams } from '@/lib/jobs/schemas';
+import { DEFAULT_JOB_PAGE_SIZE, parseJobSearchParams } from '@/lib/jobs/schemas';
+import { hasAnyFilter } from '@/lib/search-params';
 
 const NODE = '11111111-1111-4111-8111-111111111111';
 const IMAGE = '22222222-2222-4222-8222-222222222222';
@@ -23,7 +24,7 @@ describe('parseJobSearchParams', () => {
   it('defaults to the first page of 25 with no filters', () => {
     const parsed = parseJobSearchParams({}, known);
     expect(parsed).toEqual({ filters: {}, page: 1, pageSize: DEFAULT_JOB_PAGE_SIZE, ignored: [] });
-    expect(hasFilters(parsed.filters)).toBe(false);
+    expect(hasAnyFilter(parsed.filters)).toBe(false);
   });
 
   it('treats the form’s empty “Any” values as no filter, not as invalid', () => {

@@ -7,7 +7,8 @@ import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
 import { listAuditFilterOptions, listAuditPage, readableAuditDataCenters } from '@/lib/audit/queries';
-import { DEFAULT_AUDIT_PAGE_SIZE, hasAuditFilters, parseAuditSearchParams } from '@/lib/audit/schemas';
+import { DEFAULT_AUDIT_PAGE_SIZE, parseAuditSearchParams } from '@/lib/audit/schemas';
+import { hasAnyFilter } from '@/lib/search-params';
 import { requireUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'Audit' };
@@ -44,7 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         events={result.rows}
         caption={result.pageCount > 1 ? `Audit events, page ${result.page} of ${result.pageCount}` : 'Audit events'}
         empty={
-          hasAuditFilters(filters) ? (
+          hasAnyFilter(filters) ? (
             <>
               No events match these filters. <TextLink href="/audit">Clear filters</TextLink>
             </>

@@ -7,7 +7,8 @@ import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
 import { requireUser } from '@/lib/auth/session';
-import { hasImageFilters, imageSearchParams, parseImageSearchParams } from '@/lib/images/list-schemas';
+import { imageSearchParams, parseImageSearchParams } from '@/lib/images/list-schemas';
+import { hasAnyFilter } from '@/lib/search-params';
 import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { imageBindingChoices } from '@/lib/images/queries';
 import { listDataCenters } from '@/lib/locations/queries';
@@ -41,7 +42,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         aliasCounts={result.aliasCounts}
         caption={result.pageCount > 1 ? `Images, page ${result.page} of ${result.pageCount}` : 'Images'}
         empty={
-          hasImageFilters(search.filters) ? (
+          hasAnyFilter(search.filters) ? (
             <>
               No image matches these filters. <TextLink href="/images">Clear filters</TextLink>
             </>

@@ -7,7 +7,8 @@ import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
 import { requireUser } from '@/lib/auth/session';
 import { listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
-import { DEFAULT_JOB_PAGE_SIZE, hasFilters, parseJobSearchParams } from '@/lib/jobs/schemas';
+import { DEFAULT_JOB_PAGE_SIZE, parseJobSearchParams } from '@/lib/jobs/schemas';
+import { hasAnyFilter } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
@@ -19,7 +20,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const known = { nodeIds: options.nodes.map((n) => n.id), imageIds: options.images.map((i) => i.id) };
   const { filters, page, pageSize, ignored } = parseJobSearchParams(await searchParams, known);
   const result = listJobsPage(user, { ...filters, page, pageSize });
-  const filtered = hasFilters(filters);
+  const filtered = hasAnyFilter(filters);
   return (
     <>
       <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
