@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import type { ReactNode } from 'react';
 import { notFound } from 'next/navigation';
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { AuditFiltersForm } from '@/components/audit/audit-filters';
+import { ListingNotices } from '@/components/ui/listing-notices';
 import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
@@ -35,12 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         }
       />
       <AuditFiltersForm filters={filters} pageSize={pageSize} options={options} />
-      {ignored.length > 0 && (
-        <Notice>
-          Ignored {ignored.length === 1 ? 'a filter' : 'filters'} that {ignored.length === 1 ? 'is' : 'are'} not valid here: {ignored.join(', ')}.
-        </Notice>
-      )}
-      {page > result.page && result.total > 0 && <Notice>There is no page {page} of these events; showing the last page, {result.page}.</Notice>}
+      <ListingNotices ignored={ignored} askedPage={page} shownPage={result.page} total={result.total} what="events" />
       <AuditEventsTable
         events={result.rows}
         caption={result.pageCount > 1 ? `Audit events, page ${result.page} of ${result.pageCount}` : 'Audit events'}
@@ -63,14 +58,5 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         total={result.total}
       />
     </>
-  );
-}
-
-/** A polite note about how the page read its URL; announced, but it does not interrupt. */
-function Notice({ children }: { children: ReactNode }) {
-  return (
-    <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      {children}
-    </p>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { ImageListFilters } from '@/components/images/image-list-filters';
-import { DeletedImagesToggle, ImageListNotices } from '@/components/images/image-list-notices';
+import { DeletedImagesToggle } from '@/components/images/deleted-images-toggle';
+import { ListingNotices } from '@/components/ui/listing-notices';
 import { ImageListTable } from '@/components/images/image-list-table';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
@@ -35,7 +36,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
       />
       <ImageListFilters search={search} options={options} />
       <DeletedImagesToggle search={search} />
-      <ImageListNotices ignored={ignored} askedPage={search.page} shownPage={result.page} total={result.total} />
+      <ListingNotices ignored={ignored} askedPage={search.page} shownPage={result.page} total={result.total} what="images" />
       <ImageListTable
         rows={result.rows}
         search={search}

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
-import type { ReactNode } from 'react';
 import { JobFilters } from '@/components/jobs/job-filters';
 import { JobsTable } from '@/components/jobs/jobs-table';
+import { ListingNotices } from '@/components/ui/listing-notices';
 import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
@@ -25,17 +25,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
       <JobFilters filters={filters} pageSize={pageSize} options={options} />
-      {ignored.length > 0 && (
-        <Notice>
-          Ignored {ignored.length === 1 ? 'a filter' : 'filters'} that {ignored.length === 1 ? 'is' : 'are'} not valid
-          here: {ignored.join(', ')}.
-        </Notice>
-      )}
-      {page > result.page && result.total > 0 && (
-        <Notice>
-          There is no page {page} of these jobs; showing the last page, {result.page}.
-        </Notice>
-      )}
+      <ListingNotices ignored={ignored} askedPage={page} shownPage={result.page} total={result.total} what="jobs" />
       <JobsTable
         jobs={result.rows}
         caption={result.pageCount > 1 ? `Jobs, page ${result.page} of ${result.pageCount}` : 'Jobs'}
@@ -58,14 +48,5 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         total={result.total}
       />
     </>
-  );
-}
-
-/** A polite note about how the page read its URL; announced, but it does not interrupt. */
-function Notice({ children }: { children: ReactNode }) {
-  return (
-    <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      {children}
-    </p>
   );
 }
