@@ -35,7 +35,7 @@ test('SuperAdmin puts a node in maintenance with a reason, installs to it are re
   await test.step('Image Availability greys the node out and says why; the other node stays open', async () => {
     await page.goto(availabilityPage);
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeB.name}` })).toBeDisabled();
-    await expect(rowOfB).toContainText(`Node ${nodeB.name} is maintenance; only enabled nodes accept new installs.`);
+    await expect(rowOfB).toContainText(`Node ${nodeB.name} is in maintenance (${reason}); only enabled nodes accept new installs.`);
     await expect(page.getByRole('checkbox', { name: `Available on ${availability.nodes[0]!.name}` })).toBeEnabled();
   });
 

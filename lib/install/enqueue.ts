@@ -10,13 +10,23 @@ import { setNodeImageState } from './node-images';
 type Image = typeof images.$inferSelect;
 type Node = typeof nodes.$inferSelect;
 
+const NODE_STATE_PHRASE: Record<Exclude<Node['status'], 'enabled'>, string> = {
+  maintenance: 'in maintenance',
+  error: 'in error',
+  decommissioned: 'decommissioned',
+};
+
 export function currentNodeImage(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
   return tx.select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
 }
 
 /** Why this image cannot be installed on this node right now, or null when it can. */
 export function installRefusal(image: Image, node: Node): string | null {
-  if (node.status !== 'enabled') return `Node ${node.name} is ${node.status}; only enabled nodes accept new installs.`;
+  if (node.status !== 'enabled') {
+    // The reason an admin gave (maintenance) or the error that stopped the node says what to do next.
+    const why = node.statusReason ? ` (${node.statusReason.replace(/\.$/, '')})` : '';
+    return `Node ${node.name} is ${NODE_STATE_PHRASE[node.status]}${why}; only enabled nodes accept new installs.`;
+  }
   if (image.status !== 'ok' || image.access === 'deleted') {
     return `Image ${image.name} is ${image.access === 'deleted' ? 'deleted' : image.status} and cannot be installed.`;
   }

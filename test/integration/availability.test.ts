@@ -105,7 +105,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[2]!)).run();
     const imageId = await createUrlImage(admin, { name: 'greyed', sourceUrl: mirror.url('fan.qcow2'), sha256: qcow2.sha256 });
     const row = getImageAvailability(admin, imageId)!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
-    expect(row!.locked).toBe(`Node ${nodeName(nodeIds[2]!)} is maintenance; only enabled nodes accept new installs.`);
+    expect(row!.locked).toBe(`Node ${nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`);
     expect(await apply(imageId, [nodeIds[2]!], [nodeIds[2]!])).toMatchObject({ ok: false, code: 'invalid' });
     getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!)).run();
   });

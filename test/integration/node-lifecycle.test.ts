@@ -52,7 +52,7 @@ describe('node lifecycle on real sshd nodes', () => {
     expect(failed.lastError).toMatch(/Could not connect to 127\.0\.0\.81:\d+: the connection was refused/);
     expect(failed.statusReason).toMatch(/2 connections in a row failed/);
     expect(lastAudit('node.error')).toMatchObject({ targetId: nodeId, outcome: 'error', userId: null });
-    expect(await tryInstall(nodeId, 'to-error-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is error; only enabled nodes/) });
+    expect(await tryInstall(nodeId, 'to-error-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is in error \(2 connections in a row failed; enable the node once it is fixed\); only enabled nodes/) });
 
     // The node answers again: seen, counter reset, but still in error with the error that put it there.
     await node.restart();
@@ -80,7 +80,7 @@ describe('node lifecycle on real sshd nodes', () => {
     expectOk(await run(putNodeInMaintenance, { nodeId, reason: 'Replacing a disk (ticket 4711)' }, admin));
     expect(getNodeDetails(admin, nodeId)!.node).toMatchObject({ status: 'maintenance', statusReason: 'Replacing a disk (ticket 4711)' });
     expect(lastAudit('node.maintenance')!.details).toMatchObject({ from: 'enabled', reason: 'Replacing a disk (ticket 4711)' });
-    expect(await tryInstall(nodeId, 'to-maintenance-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is maintenance; only enabled nodes/) });
+    expect(await tryInstall(nodeId, 'to-maintenance-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is in maintenance \(Replacing a disk \(ticket 4711\)\); only enabled nodes/) });
 
     await node.stop();
     for (let i = 0; i < 3; i++) expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
