@@ -10,6 +10,9 @@ import type { JobSnapshot } from '@/lib/jobs/snapshot';
 import { JobControls } from './job-controls';
 import { useTransferRate } from './use-transfer-rate';
 
+/** Kinds whose progress is a byte count: the rest show only their phase. */
+const MOVES_BYTES = new Set(['install', 'upload', 'import']);
+
 async function fetchJob(id: string): Promise<JobSnapshot> {
   const response = await fetch(`/api/jobs/${id}`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not refresh the job (HTTP ${response.status}).`);
@@ -51,26 +54,30 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
             <JobControls job={job} />
           </div>
         </div>
-        <ProgressBar
-          label="Transfer progress"
-          value={job.bytesDone}
-          max={job.bytesTotal}
-        />
-        <p className="mt-2 text-sm text-slate-700" aria-live="polite">
-          {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : 'unknown size'}
-          {rate !== null && ` · ${formatBytes(rate)}/s`}
-          {eta !== null && ` · about ${formatDuration(eta)} left`}
-          {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
-        </p>
+        {MOVES_BYTES.has(job.kind) ? (
+          <>
+            <ProgressBar label="Transfer progress" value={job.bytesDone} max={job.bytesTotal} />
+            <p className="mt-2 text-sm text-slate-700" aria-live="polite">
+              {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : 'unknown size'}
+              {rate !== null && ` · ${formatBytes(rate)}/s`}
+              {eta !== null && ` · about ${formatDuration(eta)} left`}
+              {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
+            </p>
+          </>
+        ) : (
+          // Sync and removal jobs have no byte count: a bar that moves while they run is all there is to show.
+          live && <ProgressBar label="Job progress" value={0} max={null} />
+        )}
         {job.error && (
           <div role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="job-error">
             {job.error}
           </div>
         )}
         {error && <p className="mt-2 text-sm text-amber-700">{error.message} Retrying.</p>}
-        <dl className="mt-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
+        <dl className="mt-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
           <Meta label="Image">{job.imageId ? <TextLink href={`/images/${job.imageId}`}>{job.imageName}</TextLink> : '—'}</Meta>
           <Meta label="Node">{job.nodeId ? <TextLink href={`/nodes/${job.nodeId}`}>{job.nodeName}</TextLink> : '—'}</Meta>
+          <Meta label="Data center">{job.dataCenterId ? <TextLink href={`/locations/${job.dataCenterId}`}>{job.dataCenterName}</TextLink> : '—'}</Meta>
           <Meta label="Started">{formatDateTime(job.startedAt ? new Date(job.startedAt) : null)}</Meta>
           <Meta label="Finished">{formatDateTime(job.finishedAt ? new Date(job.finishedAt) : null)}</Meta>
         </dl>

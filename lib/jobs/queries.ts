@@ -14,9 +14,11 @@ function jobsWithNames() {
       job: jobs,
       nodeName: nodes.name,
       imageName: images.name,
+      dataCenterName: dataCenters.name,
       createdByName: creator.username,
     })
     .from(jobs)
+    .leftJoin(dataCenters, eq(dataCenters.id, jobs.dataCenterId))
     .leftJoin(nodes, eq(nodes.id, jobs.nodeId))
     .leftJoin(images, eq(images.id, jobs.imageId))
     .leftJoin(creator, eq(creator.id, jobs.createdBy));

@@ -22,6 +22,8 @@ export type JobSnapshot = {
   nodeName: string | null;
   imageId: string | null;
   imageName: string | null;
+  dataCenterId: string | null;
+  dataCenterName: string | null;
   createdByName: string | null;
   createdAt: string;
   startedAt: string | null;
@@ -50,6 +52,8 @@ export function toJobSnapshot(view: JobView): JobSnapshot {
     nodeName: view.nodeName,
     imageId: job.imageId,
     imageName: view.imageName,
+    dataCenterId: job.dataCenterId,
+    dataCenterName: view.dataCenterName,
     createdByName: view.createdByName,
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),

@@ -20,7 +20,8 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const view = getJobView(user, id);
   if (!view) notFound();
   const snapshot = toJobSnapshot(view);
-  const target = [snapshot.imageName, snapshot.nodeName && `on ${snapshot.nodeName}`].filter(Boolean).join(' ');
+  // "Install ubuntu-24.04 on node-1", "Sync-images Rotterdam 1".
+  const target = snapshot.nodeName || snapshot.imageName ? [snapshot.imageName, snapshot.nodeName && `on ${snapshot.nodeName}`].filter(Boolean).join(' ') : (snapshot.dataCenterName ?? '');
   return (
     <>
       <PageHeader
