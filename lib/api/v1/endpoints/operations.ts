@@ -5,7 +5,7 @@ import { getJobView, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queri
 import { parseJobSearchParams } from '@/lib/jobs/schemas';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';
 import { getDataCenter, listDataCenters, listNodesOfDataCenter } from '@/lib/locations/queries';
-import { createDataCenter } from '@/lib/locations/operations';
+import { createDataCenter, renameDataCenter } from '@/lib/locations/operations';
 import { machinesInDataCenter } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
@@ -26,6 +26,7 @@ export const OPERATIONS_ENDPOINTS: Endpoint[] = [
       return dataCenter && { dataCenter, nodes: listNodesOfDataCenter(user, dataCenter.id), machines: machinesInDataCenter(user, dataCenter.id) };
     },
   },
+  { method: 'PUT', path: '/data-centers/{dataCenterId}', tag: 'Data centers', summary: 'Rename a data center (its code stays)', op: renameDataCenter },
   {
     method: 'GET',
     path: '/nodes/{nodeId}',
