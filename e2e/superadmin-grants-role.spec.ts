@@ -64,6 +64,18 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
   });
 
+  await test.step('reset the password: the open session ends; the new password signs in', async () => {
+    const newPassword = 'grantee e2e second passphrase';
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    const dialog = page.getByRole('dialog', { name: `Reset the password of ${GRANTEE.username}?` });
+    await dialog.getByLabel('New password').fill(newPassword);
+    await dialog.getByRole('button', { name: 'Reset password' }).click();
+    await expect(page.getByText(`The password of ${GRANTEE.username} was reset, and their open sessions were ended.`)).toBeVisible();
+    await grantee.goto('/locations');
+    await expect(grantee).toHaveURL(/\/login/);
+    await logIn(grantee, { ...GRANTEE, password: newPassword });
+  });
+
   await test.step('disable the user: their open session ends on the next request', async () => {
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.getByRole('dialog', { name: `Disable ${GRANTEE.username}?` }).getByRole('button', { name: 'Disable' }).click();

@@ -31,12 +31,14 @@ export function baseAuthConfig(): NextAuthConfig {
         return Boolean(auth?.user);
       },
       jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
+        // At sign-in only: `iat` is renewed whenever the token is, so it cannot say when that was.
+        if (user?.id) Object.assign(token, { sub: user.id, signedInAt: Date.now() });
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
-        return session;
+        // lib/auth/session.ts compares it with the user's last password reset.
+        return Object.assign(session, { signedInAt: typeof token.signedInAt === 'number' ? token.signedInAt : undefined });
       },
     },
   };

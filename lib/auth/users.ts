@@ -6,11 +6,16 @@ import { newId, now } from '@/lib/clock';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import type { UserContext } from './policy';
 
-/** The user and their grants, read fresh on every request so role changes apply at once. */
-export function loadUserContext(userId: string): UserContext | null {
+/**
+ * The user and their grants, read fresh on every request so role changes apply at once. For a
+ * browser session, `signedInAt` is when it signed in: a session older than the user's last password
+ * reset is no longer theirs. (API tokens are credentials of their own and pass no session.)
+ */
+export function loadUserContext(userId: string, session?: { signedInAt: number | undefined }): UserContext | null {
   const db = getDb();
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.disabled) return null;
+  if (session && user.sessionsValidFrom && !((session.signedInAt ?? 0) >= user.sessionsValidFrom.getTime())) return null;
   const grants = db
     .select({ dataCenterId: roleGrants.dataCenterId, role: roleGrants.role })
     .from(roleGrants)

@@ -34,6 +34,8 @@ export const users = sqliteTable('users', {
   passwordHash: text().notNull(),
   isSuperAdmin: integer({ mode: 'boolean' }).notNull().default(false),
   disabled: integer({ mode: 'boolean' }).notNull().default(false),
+  /** Sessions signed in before this (a password reset) are no longer accepted. */
+  sessionsValidFrom: timestamp(),
   createdAt: createdAt(),
   updatedAt: createdAt(),
 });

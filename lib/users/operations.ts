@@ -62,10 +62,11 @@ export const resetUserPassword = defineOperation({
   run: async (input) => {
     const target = requireUserRow(input.userId);
     const passwordHash = await hashPassword(input.password);
-    getDb().update(users).set({ passwordHash, updatedAt: now() }).where(eq(users.id, target.id)).run();
+    // Whoever knew the old password may hold a session: every session signed in before now ends.
+    getDb().update(users).set({ passwordHash, sessionsValidFrom: now(), updatedAt: now() }).where(eq(users.id, target.id)).run();
     return { id: target.id, username: target.username };
   },
-  audited: (result) => ({ details: { username: result.username } }),
+  audited: (result) => ({ details: { username: result.username, sessionsEnded: true } }),
 });
 
 /** SuperAdmin is a flag on the user (DESIGN §2), not a grant; like grants it applies on the next request. */
