@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,35 +10,28 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, registerSshNode, run, until } from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import type { SshNode } from '@/scripts/lib/sshd-node';
+import { startSshWorld, type SshWorld } from '../support/ssh-world';
+import { createUrlImage, expectOk, run, until } from '../support/portal';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('Image Availability: fan-out, removal and the in-use guard on real sshd nodes', () => {
-  const sshNodes: SshNode[] = [];
-  const nodeIds: string[] = [];
+  let world: SshWorld;
+  let sshNodes: SshNode[];
+  let nodeIds: string[];
   let mirror: Mirror;
   let qcow2: FixtureImage;
   let admin: UserContext;
 
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'fan.qcow2'), 64, 8);
-    mirror = await startMirror(mirrorDir);
-    admin = await createSuperAdmin();
-    const dataCenterId = await createDataCenterAs(admin);
-    for (const host of ['127.0.0.41', '127.0.0.42', '127.0.0.43']) {
-      const node = await SshNode.start({ host });
-      sshNodes.push(node);
-      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
-    }
+    world = await startSshWorld({ hosts: ['127.0.0.41', '127.0.0.42', '127.0.0.43'], fixtureName: 'fan.qcow2', virtualMb: 64, dataMb: 8 });
+    ({ sshNodes, nodeIds, mirror, qcow2, admin } = world);
   });
   afterAll(async () => {
-    await Promise.all(sshNodes.map((n) => n.stop()));
-    await mirror.close();
+    await world.stop();
   });
 
   const apply = (imageId: string, available: string[], shown = nodeIds) => run(applyImageAvailability, { imageId, shown, available }, admin);

@@ -14,47 +14,28 @@ import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import { storedImagePath } from '@/lib/store/image-store';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import {
-  createDataCenterAs,
-  createStoreImage,
-  createSuperAdmin,
-  createUrlImage,
-  createUserWithRole,
-  expectOk,
-  insertUnreachableNode,
-  installAndWait,
-  registerSshNode,
-  run,
-  until,
-} from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import type { SshNode } from '@/scripts/lib/sshd-node';
+import { startSshWorld, type SshWorld } from '../support/ssh-world';
+import { createStoreImage, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, installAndWait, run, until } from '../support/portal';
 
 describe('permanent delete: refused while in use, then files removed from every node by uninstall jobs', () => {
-  const sshNodes: SshNode[] = [];
-  const nodeIds: string[] = [];
+  let world: SshWorld;
+  let sshNodes: SshNode[];
+  let nodeIds: string[];
   let mirror: Mirror;
   let qcow2: FixtureImage;
   let admin: UserContext;
   let dataCenterId: string;
 
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-purge-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'purge.qcow2'), 64, 8);
-    mirror = await startMirror(mirrorDir);
-    admin = await createSuperAdmin();
-    dataCenterId = await createDataCenterAs(admin);
-    for (const host of ['127.0.0.71', '127.0.0.72']) {
-      const node = await SshNode.start({ host });
-      sshNodes.push(node);
-      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
-    }
+    world = await startSshWorld({ hosts: ['127.0.0.71', '127.0.0.72'], fixtureName: 'purge.qcow2', virtualMb: 64, dataMb: 8 });
+    ({ sshNodes, nodeIds, mirror, qcow2, admin, dataCenterId } = world);
   });
   afterAll(async () => {
     await getJobRunner().waitForIdle();
-    await Promise.all(sshNodes.map((n) => n.stop()));
-    await mirror.close();
+    await world.stop();
   });
 
   const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get();

@@ -1,7 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
@@ -12,25 +9,15 @@ import { setImageAttachment } from '@/lib/images/attachment';
 import { listJobs } from '@/lib/jobs/queries';
 import { locationGauges } from '@/lib/locations/gauges';
 import { renameDataCenter } from '@/lib/locations/operations';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { SshNode } from '@/scripts/lib/sshd-node';
-import {
-  createDataCenterAs,
-  createSuperAdmin,
-  createUrlImage,
-  createUserWithRole,
-  expectOk,
-  insertUnreachableNode,
-  installAndWait,
-  registerSshNode,
-  run,
-} from '../support/portal';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
+import { startSshWorld, type SshWorld } from '../support/ssh-world';
+import { createDataCenterAs, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, installAndWait, run } from '../support/portal';
 
 /** Location Details' gauges count what is really there, in this data center only. */
 describe('Location Details: gauges, rename and recent jobs', () => {
-  const sshNodes: SshNode[] = [];
-  const nodeIds: string[] = [];
+  let world: SshWorld;
+  let nodeIds: string[];
   let mirror: Mirror;
   let qcow2: FixtureImage;
   let admin: UserContext;
@@ -38,21 +25,12 @@ describe('Location Details: gauges, rename and recent jobs', () => {
   let otherDataCenterId: string;
 
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'gauge.qcow2'), 32, 2);
-    mirror = await startMirror(mirrorDir);
-    admin = await createSuperAdmin();
-    dataCenterId = await createDataCenterAs(admin);
+    world = await startSshWorld({ hosts: ['127.0.0.96', '127.0.0.97'], fixtureName: 'gauge.qcow2' });
+    ({ nodeIds, mirror, qcow2, admin, dataCenterId } = world);
     otherDataCenterId = await createDataCenterAs(admin);
-    for (const host of ['127.0.0.96', '127.0.0.97']) {
-      const node = await SshNode.start({ host });
-      sshNodes.push(node);
-      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
-    }
   });
   afterAll(async () => {
-    await Promise.all(sshNodes.map((n) => n.stop()));
-    await mirror.close();
+    await world.stop();
   });
 
   const row = (nodeId: string, imageId: string, state: 'installed' | 'missing', available: boolean) =>

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,18 +9,20 @@ import { auditEvents, jobs, nodeImages } from '@/lib/db/schema';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';
 import { registerImageHref, type SyncImagesResult } from '@/lib/sync/result';
-import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
-import { startMirror, type Mirror } from '@/scripts/lib/mirror';
+import type { FixtureImage } from '@/scripts/lib/fixture-image';
+import type { Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, installAndWait, registerSshNode, run } from '../support/portal';
+import { startSshWorld, type SshWorld } from '../support/ssh-world';
+import { createUrlImage, createUserWithRole, expectOk, installAndWait, registerSshNode, run } from '../support/portal';
 
 /**
  * Sync Available Images against real sshd nodes: the files on the nodes are changed by hand, as an
  * operator (or a failing disk) would, and the sync must bring the node-image rows back to the truth.
  */
 describe('Sync Available Images on real sshd nodes', () => {
-  const sshNodes: SshNode[] = [];
-  const nodeIds: string[] = [];
+  let world: SshWorld;
+  let sshNodes: SshNode[];
+  let nodeIds: string[];
   let mirror: Mirror;
   let qcow2: FixtureImage;
   let admin: UserContext;
@@ -29,23 +30,14 @@ describe('Sync Available Images on real sshd nodes', () => {
   let imageId: string;
 
   beforeAll(async () => {
-    const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
-    qcow2 = makeQcow2(path.join(mirrorDir, 'synced.qcow2'), 32, 2);
-    mirror = await startMirror(mirrorDir);
-    admin = await createSuperAdmin();
-    dataCenterId = await createDataCenterAs(admin);
-    for (const host of ['127.0.0.91', '127.0.0.92']) {
-      const node = await SshNode.start({ host });
-      sshNodes.push(node);
-      nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
-    }
+    world = await startSshWorld({ hosts: ['127.0.0.91', '127.0.0.92'], fixtureName: 'synced.qcow2' });
+    ({ sshNodes, nodeIds, mirror, qcow2, admin, dataCenterId } = world);
     imageId = await createUrlImage(admin, { name: 'synced', sourceUrl: mirror.url('synced.qcow2'), sha256: qcow2.sha256 });
     const install = await installAndWait(admin, imageId, nodeIds[0]!);
     expect(install.status).toBe('succeeded');
   });
   afterAll(async () => {
-    await Promise.all(sshNodes.map((n) => n.stop()));
-    await mirror.close();
+    await world.stop();
   });
 
   const fileOn = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
