@@ -1,13 +1,14 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { SFTPWrapper } from 'ssh2';
 import { TransientError, UnavailableError } from '@/lib/errors';
 import type { SshSession } from '@/lib/ssh/session';
 
 /**
  * Push mode: the portal streams a file from its image store to the node's `.part` over SFTP,
- * hashing every byte it reads in the same pass. Writes are pipelined (many requests in flight, as
+ * hashing every byte it reads in the same pass. Writes are pipelined (several requests in flight, as
  * OpenSSH's own sftp does) and bounded, so memory stays flat whatever the image size.
  */
 
@@ -16,8 +17,19 @@ import type { SshSession } from '@/lib/ssh/session';
 // on the transfer's only thread. The store is read four writes at a time.
 const WRITE_BYTES = 255 * 1024;
 const READ_BYTES = 4 * WRITE_BYTES;
-// Writes in flight: enough to keep a fast link busy; at most 8 MiB of buffers.
+// Writes in flight. Whatever is in flight beyond what the link itself carries waits in the node's
+// sshd, in a buffer OpenSSH grows by reallocating and copying it. With the whole 2 MiB SSH window
+// queued there (32 writes in flight), a fresh connection took over a second to get its first
+// 2 MiB acknowledged and the node spent up to twice the CPU per byte (bench/README.md). So the
+// push keeps only what the link needs in flight: MIN_IN_FLIGHT (1.5 MiB) is plenty on a LAN, and
+// InFlightLimit adds writes while they come back as fast as the fastest one did (a long link needs
+// more) and takes them away again once several writes' worth are queued.
+const MIN_IN_FLIGHT = 6;
 const MAX_IN_FLIGHT = 32;
+// Writes queued beyond what the link carries: fewer than QUEUE_LOW grows the limit, more than
+// QUEUE_HIGH shrinks it.
+const QUEUE_LOW = 2;
+const QUEUE_HIGH = 4;
 
 export type PushOptions = {
   /** Bytes already on the node: the transfer continues from here. */
@@ -73,6 +85,7 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
   let position = options.offset;
   let acknowledged = options.offset;
   let inFlight = 0;
+  const limit = new InFlightLimit();
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   // A read block is reused once every write from it is acknowledged: allocating a fresh
@@ -92,14 +105,16 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
     hash.update(block.subarray(0, bytesRead));
     let unacknowledged = Math.ceil(bytesRead / WRITE_BYTES);
     for (let at = 0; at < bytesRead; at += WRITE_BYTES) {
-      await drain(MAX_IN_FLIGHT - 1);
+      await drain(limit.value - 1);
       const length = Math.min(WRITE_BYTES, bytesRead - at);
       const remoteAt = position + at;
       inFlight++;
       options.onSent?.(length);
+      const sentAt = performance.now();
       sftp.write(handle, block, at, length, remoteAt, (err) => {
         if (err) failure ??= err;
         else {
+          limit.acknowledged(performance.now() - sentAt);
           acknowledged += length;
           options.onProgress?.(acknowledged);
         }
@@ -112,6 +127,28 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
   }
   await drain(0);
   return position - options.offset;
+}
+
+/**
+ * How many writes may be in flight, after TCP Vegas: the fastest round trip seen is the link's
+ * own, and the amount by which the current round trips exceed it says how many writes sit in a
+ * queue (the node's, mostly) rather than on the link. Adjusted once per round of writes.
+ */
+class InFlightLimit {
+  value = MIN_IN_FLIGHT;
+  private fastest = Infinity;
+  private smoothed = 0;
+  private untilAdjust = MIN_IN_FLIGHT;
+
+  acknowledged(roundTripMs: number): void {
+    this.fastest = Math.min(this.fastest, roundTripMs);
+    this.smoothed = this.smoothed === 0 ? roundTripMs : this.smoothed + (roundTripMs - this.smoothed) / 8;
+    if (--this.untilAdjust > 0) return;
+    const queued = this.value * (1 - this.fastest / this.smoothed);
+    if (queued < QUEUE_LOW) this.value = Math.min(MAX_IN_FLIGHT, this.value + 1);
+    else if (queued > QUEUE_HIGH) this.value = Math.max(MIN_IN_FLIGHT, this.value - 1);
+    this.untilAdjust = this.value;
+  }
 }
 
 async function hashRange(file: fs.promises.FileHandle, start: number, end: number, hash: crypto.Hash): Promise<void> {
