@@ -91,10 +91,16 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
   // A read block is reused once every write from it is acknowledged: allocating a fresh
   // megabyte per read kept the garbage collector busy on the transfer's only thread.
   const spare: Buffer[] = [];
-  // Waits until at most `limit` writes are in flight; rejects as soon as one failed or the
-  // transfer stopped, so no wait outlives the connection.
-  const drain = async (limit: number) => {
-    while (inFlight > limit && !failure) await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+  // A stop (the user's, or the connection dropping) ends every wait below as a failed write does.
+  // Listened to once: racing it on every wait left one more reaction on it per write.
+  void stopped.catch((err: Error) => {
+    failure ??= err;
+    wake?.();
+  });
+  // Waits until at most `max` writes are in flight; rejects as soon as one failed or the transfer
+  // stopped, so no wait outlives the connection.
+  const drain = async (max: number) => {
+    while (inFlight > max && !failure) await new Promise<void>((resolve) => (wake = resolve));
     if (failure) throw failure;
   };
   while (position < size) {
