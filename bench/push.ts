@@ -78,7 +78,10 @@ async function pushRun(portal: Portal, workerEnv: NodeJS.ProcessEnv, size: numbe
 /** The push in a process of its own (bench/push-worker.ts), so its memory is the engine's alone. */
 async function pushInChild(userId: string, imageId: string, nodeId: string, env: NodeJS.ProcessEnv): Promise<PushRun> {
   const worker = path.join(__dirname, 'push-worker.ts');
-  const result = await runCommand(process.execPath, ['--conditions=react-server', '--import', 'tsx', worker, userId, imageId, nodeId], { env, passStderr: true });
+  // BENCH_PUSH_NODE_ARGS adds node options for the worker alone, e.g. `--cpu-prof --cpu-prof-dir=DIR`
+  // to profile the engine (node refuses --cpu-prof in NODE_OPTIONS).
+  const extra = (process.env.BENCH_PUSH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const result = await runCommand(process.execPath, [...extra, '--conditions=react-server', '--import', 'tsx', worker, userId, imageId, nodeId], { env, passStderr: true });
   if (result.code !== 0) throw new Error(`The push worker exited ${result.code}.`);
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as PushRun;
