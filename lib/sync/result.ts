@@ -1,3 +1,5 @@
+import type { NodeImageManifest } from '@/lib/install/manifest';
+
 /**
  * The result of a Sync Available Images job, stored as the job's `result` and shown on its page.
  * Plain data: the job page's components read it as it was written.
@@ -7,19 +9,8 @@ export type FoundImage = { imageId: string; imageName: string; fileName: string;
 export type MissingImage = { imageId: string; imageName: string; path: string };
 export type FailedImage = { imageId: string; imageName: string; fileName: string; reason: string };
 /** A sidecar for an image the portal does not know: reported with what it says, never adopted. */
-export type UnknownSidecar = {
-  fileName: string;
-  filePresent: boolean;
-  imageId: string;
-  name: string;
-  alias: string | null;
-  version: string;
-  diskFormat: string;
-  containerFormat: string;
-  sizeBytes: number;
-  sha256: string;
-  md5: string | null;
-};
+/** A sidecar for an image the portal does not know: the manifest's own fields, for "Register as new image". */
+export type UnknownSidecar = Omit<NodeImageManifest, 'manifestVersion' | 'installedAt' | 'jobId'> & { filePresent: boolean };
 export type UnreadableSidecar = { fileName: string; reason: string };
 
 export type NodeSyncReport = {
