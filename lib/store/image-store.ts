@@ -16,7 +16,7 @@ import { ValidationError } from '@/lib/errors';
 /** Plain file names only: no separators, no `.`/`..`, nothing hidden, nothing a shell would trip on. */
 const STORE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
-export type ReceivedImage = { storeFile: string; sizeBytes: number; sha256: string; md5: string };
+export type ReceivedImage = { storeFile: string; sizeBytes: number; sha256: string; md5: string; sha1: string };
 export type ExpectedChecksums = { sha256?: string | null; md5?: string | null };
 export type UploadBody = ReadableStream<Uint8Array> | Readable | null;
 
@@ -116,29 +116,37 @@ export async function removeStoredImage(storeFile: string): Promise<void> {
   await fs.promises.rm(storedImagePath(storeFile), { force: true });
 }
 
-/** Counts and hashes the bytes passing through; refuses more bytes than were announced. */
-class HashingMeter extends Transform {
+/**
+ * Counts and hashes the bytes passing through; refuses more bytes than were announced. SHA-1 is
+ * what IMGAPI manifests name a file by (lib/imgapi), so every file in the store gets all three.
+ */
+export class HashingMeter extends Transform {
   bytes = 0;
   private readonly sha256 = crypto.createHash('sha256');
   private readonly md5 = crypto.createHash('md5');
+  private readonly sha1 = crypto.createHash('sha1');
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly tooLarge = (limit: number) => `The upload is larger than its announced ${limit} bytes; nothing was stored.`,
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
-      callback(new ValidationError(`The upload is larger than its announced ${this.limit} bytes; nothing was stored.`));
+      callback(new ValidationError(this.tooLarge(this.limit)));
       return;
     }
     this.sha256.update(chunk);
     this.md5.update(chunk);
+    this.sha1.update(chunk);
     callback(null, chunk);
   }
 
   digests() {
-    return { sha256: this.sha256.digest('hex'), md5: this.md5.digest('hex') };
+    return { sha256: this.sha256.digest('hex'), md5: this.md5.digest('hex'), sha1: this.sha1.digest('hex') };
   }
 }
 
@@ -161,7 +169,7 @@ function toNodeReadable(body: UploadBody): Readable {
 }
 
 /** Makes the rename itself durable across a power loss. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await fs.promises.open(dir, 'r');
   try {
     await handle.sync();
