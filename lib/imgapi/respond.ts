@@ -1,0 +1,39 @@
+import 'server-only';
+import { ImgapiError, imageNotFound, imgapiErrorResponse } from './errors';
+import { parseListParams } from './list-params';
+import { manifestOf } from './manifest';
+import { getServedImage, listServedImages } from './served';
+
+/**
+ * The JSON answers of the read-only IMGAPI (app/imgapi/…). It is public and anonymous by design:
+ * only public images are ever served, so there is no user to ask about.
+ */
+
+/** Manifests change when an admin edits an image; clients must not hold on to them. */
+const JSON_HEADERS = { 'Cache-Control': 'no-store' };
+
+export function respondImageList(request: Request): Response {
+  return answer(() => listServedImages(parseListParams(new URL(request.url).searchParams)).map(manifestOf));
+}
+
+export function respondImage(uuid: string): Response {
+  return answer(() => {
+    const image = getServedImage(uuid);
+    if (!image) throw imageNotFound(uuid);
+    return manifestOf(image);
+  });
+}
+
+/** IMGAPI's Ping: real servers answer it, and clients use it to check a repository URL. */
+export function respondPing(): Response {
+  return Response.json({ ping: 'pong', version: '4.0.0', imgapi: true }, { headers: JSON_HEADERS });
+}
+
+function answer(load: () => unknown): Response {
+  try {
+    return Response.json(load(), { headers: JSON_HEADERS });
+  } catch (err) {
+    if (err instanceof ImgapiError) return imgapiErrorResponse(err);
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+import 'server-only';
+import { and, asc, type Column, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { DISK_FORMATS, OS_TYPES } from '@/lib/db/enums';
+import { images } from '@/lib/db/schema';
+import { imageNotFound } from './errors';
+import type { ListParams, TextFilter } from './list-params';
+import type { ServableImage } from './manifest';
+import { imgapiKindOf } from './mapping';
+
+/**
+ * The images the portal's IMGAPI serves (issue 7): public, ok, not being purged, and with a whole,
+ * hashed file in the portal store. Anything else does not exist as far as IMGAPI clients can tell.
+ */
+const SERVED: SQL = and(
+  eq(images.access, 'public'),
+  eq(images.status, 'ok'),
+  isNotNull(images.storeFile),
+  isNotNull(images.sha1),
+  isNotNull(images.sizeBytes),
+  isNull(images.purgeRequestedAt),
+)!;
+
+export function getServedImage(uuid: string): ServableImage | null {
+  const row = getDb()
+    .select()
+    .from(images)
+    .where(and(SERVED, eq(images.id, uuid.toLowerCase())))
+    .get();
+  return (row as ServableImage | undefined) ?? null;
+}
+
+/**
+ * One page of ListImages, ordered by published_at (createdAt) and then id, so that pages never
+ * skip or repeat images that share a timestamp. The marker image itself is included, as IMGAPI
+ * does: sdc-clients drops a first element equal to the marker it sent. An unknown marker is
+ * ResourceNotFound, as in IMGAPI (it looks the marker image up first).
+ */
+export function listServedImages(params: ListParams): ServableImage[] {
+  // We only hold active images; asking for any other state is asking for nothing.
+  if (params.state !== 'active' && params.state !== 'all') return [];
+  const conditions: SQL[] = [SERVED];
+  if (params.name) conditions.push(textCondition(images.name, params.name));
+  if (params.version) conditions.push(textCondition(images.version, params.version));
+  if (params.os !== undefined || params.type !== undefined) {
+    const kinds = kindCondition(params.os, params.type);
+    if (!kinds) return [];
+    conditions.push(kinds);
+  }
+  if (params.marker) {
+    const marker = getServedImage(params.marker);
+    if (!marker) throw imageNotFound(params.marker);
+    // (createdAt, id) >= (marker's), or <= when descending: the marker row is on the page.
+    const [after, atOrAfter] = params.descending ? [lt, lte] : [gt, gte];
+    conditions.push(or(after(images.createdAt, marker.createdAt), and(eq(images.createdAt, marker.createdAt), atOrAfter(images.id, marker.id)))!);
+  }
+  const order = params.descending ? [desc(images.createdAt), desc(images.id)] : [asc(images.createdAt), asc(images.id)];
+  return getDb()
+    .select()
+    .from(images)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(params.limit)
+    .all() as ServableImage[];
+}
+
+function textCondition(column: Column, filter: TextFilter): SQL {
+  if ('equals' in filter) return eq(column, filter.equals);
+  // instr, not LIKE: no wildcard characters in the client's text to escape, and case-sensitive like IMGAPI.
+  return sql`instr(${column}, ${filter.contains}) > 0`;
+}
+
+/**
+ * IMGAPI `os` and `type` are computed from our osType and diskFormat (lib/imgapi/mapping.ts). The
+ * table is small, so we run it backwards: every (osType, diskFormat) pair whose kind matches, as a
+ * SQL condition. Filtering in SQL keeps `limit` and `marker` exact. Null when nothing can match.
+ */
+function kindCondition(os: string | undefined, type: string | undefined): SQL | null {
+  const byOsType = OS_TYPES.map((osType) => {
+    const formats = DISK_FORMATS.filter((diskFormat) => {
+      const kind = imgapiKindOf({ osType, diskFormat });
+      return (os === undefined || kind.os === os) && (type === undefined || kind.type === type);
+    });
+    if (formats.length === 0) return null;
+    const ofOsType = eq(images.osType, osType);
+    return formats.length === DISK_FORMATS.length ? ofOsType : and(ofOsType, inArray(images.diskFormat, formats))!;
+  }).filter((c): c is SQL => c !== null);
+  return byOsType.length === 0 ? null : or(...byOsType)!;
+}
