@@ -26,7 +26,8 @@ const listParamsSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, `must be from 1 to ${MAX_LIMIT}`).max(MAX_LIMIT, `must be from 1 to ${MAX_LIMIT}`))
     .default(MAX_LIMIT),
-  marker: z.uuid('must be an image UUID').transform((v) => v.toLowerCase()).optional(),
+  marker: z.string().optional(),
+  public: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
   sort: z.enum(IMGAPI_SORTS, { error: `must be one of ${IMGAPI_SORTS.join(', ')}` }).default('published_at'),
 });
 
@@ -37,12 +38,19 @@ export type ListParams = {
   name?: TextFilter;
   version?: TextFilter;
   os?: string;
-  type?: string;
+  /** IMGAPI's `type=!zvol` form excludes a type. */
+  type?: { equals: string } | { not: string };
   state: (typeof IMGAPI_STATES)[number];
+  /** `public=false` asks for private images, which this repository never serves. */
+  onlyPrivate: boolean;
   limit: number;
-  marker?: string;
+  /** An image UUID (from its published_at on, itself included) or a date (published_at >= it). */
+  marker?: { uuid: string } | { since: Date };
   descending: boolean;
 };
+
+/** IMGAPI's own test (lib/images.js UUID_RE), looser than RFC 4122: imported uuids keep their form. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Throws an InvalidParameter ImgapiError naming every bad parameter. */
 export function parseListParams(query: URLSearchParams): ListParams {
@@ -56,8 +64,24 @@ export function parseListParams(query: URLSearchParams): ListParams {
   if (!parsed.success) {
     throw invalid(parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'query'), message: issue.message })));
   }
-  const { name, version, sort, ...rest } = parsed.data;
-  return { ...rest, name: textFilter('name', name), version: textFilter('version', version), descending: sort === 'published_at.desc' };
+  const { name, version, sort, type, marker, public: isPublic, ...rest } = parsed.data;
+  return {
+    ...rest,
+    name: textFilter('name', name),
+    version: textFilter('version', version),
+    type: type === undefined ? undefined : type.startsWith('!') ? { not: type.slice(1) } : { equals: type },
+    onlyPrivate: isPublic === 'false',
+    marker: markerOf(marker),
+    descending: sort === 'published_at.desc',
+  };
+}
+
+function markerOf(value: string | undefined): ListParams['marker'] {
+  if (value === undefined) return undefined;
+  if (UUID.test(value)) return { uuid: value.toLowerCase() };
+  const since = new Date(value);
+  if (value === '' || Number.isNaN(since.getTime())) throw invalid([{ field: 'marker', message: 'is not an image UUID or a date' }]);
+  return { since };
 }
 
 function textFilter(field: string, value: string | undefined): TextFilter | undefined {

@@ -31,6 +31,19 @@ export function getServedImage(uuid: string): ServableImage | null {
 }
 
 /**
+ * Where a page starts. For an image: (createdAt, id) >= the marker's, or <= when descending, so the
+ * marker row itself is on the page. For a date: published_at >= it, as IMGAPI compares, whatever the
+ * sort. An image we do not serve is unknown, as it is to GetImage.
+ */
+function markerCondition(marker: NonNullable<ListParams['marker']>, descending: boolean): SQL {
+  if ('since' in marker) return gte(images.createdAt, marker.since);
+  const image = getServedImage(marker.uuid);
+  if (!image) throw imageNotFound(marker.uuid);
+  const [after, atOrAfter] = descending ? [lt, lte] : [gt, gte];
+  return or(after(images.createdAt, image.createdAt), and(eq(images.createdAt, image.createdAt), atOrAfter(images.id, image.id)))!;
+}
+
+/**
  * One page of ListImages, ordered by published_at (createdAt) and then id, so that pages never
  * skip or repeat images that share a timestamp. The marker image itself is included, as IMGAPI
  * does: sdc-clients drops a first element equal to the marker it sent. An unknown marker is
@@ -39,6 +52,7 @@ export function getServedImage(uuid: string): ServableImage | null {
 export function listServedImages(params: ListParams): ServableImage[] {
   // We only hold active images; asking for any other state is asking for nothing.
   if (params.state !== 'active' && params.state !== 'all') return [];
+  if (params.onlyPrivate) return [];
   const conditions: SQL[] = [SERVED];
   if (params.name) conditions.push(textCondition(images.name, params.name));
   if (params.version) conditions.push(textCondition(images.version, params.version));
@@ -47,13 +61,7 @@ export function listServedImages(params: ListParams): ServableImage[] {
     if (!kinds) return [];
     conditions.push(kinds);
   }
-  if (params.marker) {
-    const marker = getServedImage(params.marker);
-    if (!marker) throw imageNotFound(params.marker);
-    // (createdAt, id) >= (marker's), or <= when descending: the marker row is on the page.
-    const [after, atOrAfter] = params.descending ? [lt, lte] : [gt, gte];
-    conditions.push(or(after(images.createdAt, marker.createdAt), and(eq(images.createdAt, marker.createdAt), atOrAfter(images.id, marker.id)))!);
-  }
+  if (params.marker) conditions.push(markerCondition(params.marker, params.descending));
   const order = params.descending ? [desc(images.createdAt), desc(images.id)] : [asc(images.createdAt), asc(images.id)];
   return getDb()
     .select()
@@ -75,11 +83,12 @@ function textCondition(column: Column, filter: TextFilter): SQL {
  * table is small, so we run it backwards: every (osType, diskFormat) pair whose kind matches, as a
  * SQL condition. Filtering in SQL keeps `limit` and `marker` exact. Null when nothing can match.
  */
-function kindCondition(os: string | undefined, type: string | undefined): SQL | null {
+function kindCondition(os: string | undefined, type: ListParams['type']): SQL | null {
   const byOsType = OS_TYPES.map((osType) => {
     const formats = DISK_FORMATS.filter((diskFormat) => {
       const kind = imgapiKindOf({ osType, diskFormat });
-      return (os === undefined || kind.os === os) && (type === undefined || kind.type === type);
+      const typeMatches = type === undefined || ('equals' in type ? kind.type === type.equals : kind.type !== type.not);
+      return (os === undefined || kind.os === os) && typeMatches;
     });
     if (formats.length === 0) return null;
     const ofOsType = eq(images.osType, osType);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
  * proxy.ts leaves /api/* alone (the proxy would buffer upload bodies), so every route handler must
  * check the session itself. This keeps a new route from forgetting it. Auth.js's own routes are the
  * one exception. (lib/api/view-response.ts is checked by the routes' integration and e2e tests.)
+ * /imgapi/* is outside the proxy too (anonymous IMGAPI clients): its routes must say why they are public.
  */
 function routeFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -16,10 +17,14 @@ function routeFiles(dir: string): string[] {
 }
 
 describe('API route handlers', () => {
-  const routes = routeFiles(path.join(__dirname, '..', '..', 'app', 'api')).filter((f) => !f.includes(`${path.sep}auth${path.sep}`));
+  const app = path.join(__dirname, '..', '..', 'app');
+  const apiRoutes = routeFiles(path.join(app, 'api')).filter((f) => !f.includes(`${path.sep}auth${path.sep}`));
+  const imgapiRoutes = routeFiles(path.join(app, 'imgapi'));
+  const routes = [...apiRoutes, ...imgapiRoutes];
 
   it('exist', () => {
-    expect(routes.length).toBeGreaterThan(0);
+    expect(apiRoutes.length).toBeGreaterThan(0);
+    expect(imgapiRoutes.length).toBeGreaterThanOrEqual(3);
   });
 
   it.each(routes.map((r) => [path.relative(process.cwd(), r), r]))('%s checks who is asking', (_name, file) => {
@@ -27,5 +32,19 @@ describe('API route handlers', () => {
     // Either directly, or through respondWithView or the API v1 registry (a bearer token first),
     // or the route says at its top why it is public.
     expect(source).toMatch(/getCurrentUser\(|respondWithView\(|apiRoute\(|^\/\* public: .{10,}\*\//);
+  });
+});
+
+describe('proxy.ts matcher', () => {
+  // Read as text: importing proxy.ts would start Auth.js. Next reads the matcher as a path regex;
+  // this one has no named segments, so it is a plain regular expression anchored at both ends.
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'proxy.ts'), 'utf8');
+  const matcher = new RegExp(`^${/matcher: \['([^']+)'\]/.exec(source)![1]}$`);
+
+  it('sends pages through the login check, and leaves /api and the anonymous /imgapi alone', () => {
+    expect(matcher.test('/images')).toBe(true);
+    expect(matcher.test('/api/v1/images')).toBe(false);
+    expect(matcher.test('/imgapi/images')).toBe(false);
+    expect(matcher.test('/imgapi/images/6f1f7c52-5b6e-4d7e-9a51-0c4a3f3a9b01/file')).toBe(false);
   });
 });
