@@ -2,6 +2,7 @@ import 'server-only';
 import { ensureFirstAdmin } from '@/lib/auth/users';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
+import { backfillSha1 } from '@/lib/imgapi/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { resumeInterruptedJobs } from '@/lib/jobs/store';
 import { removeAbandonedUploads } from '@/lib/store/image-store';
@@ -10,6 +11,8 @@ import { removeAbandonedUploads } from '@/lib/store/image-store';
  * What the portal does once when its server starts: validate the configuration, migrate the
  * database, create the first SuperAdmin if there is no user, clear uploads and queue again the jobs
  * cut off by the last stop (the jobs resume), and start the job runner on whatever is queued.
+ * Files stored before the IMGAPI existed get their SHA-1 in the background: hashing large files
+ * must not hold up the start.
  */
 export async function startPortal(): Promise<void> {
   const config = getConfig();
@@ -20,5 +23,9 @@ export async function startPortal(): Promise<void> {
   const resumed = resumeInterruptedJobs();
   if (resumed > 0) console.log(`[portal] ${resumed} job(s) cut off by the last stop are queued to resume.`);
   getJobRunner().kick();
+  backfillSha1().then(
+    ({ hashed }) => hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),
+    (err) => console.error('[portal] The SHA-1 backfill for IMGAPI failed:', err),
+  );
   console.log(`[portal] Data in ${config.dataDir}; listening on port ${config.port}.`);
 }
