@@ -36,6 +36,10 @@ const envSchema = z.object({
   PORTAL_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Take the client address from X-Forwarded-For as appended by a reverse proxy in front of the portal. */
   PORTAL_LOGIN_TRUST_PROXY: z.stringbool().default(false),
+  /** Seconds a remote IMGAPI repository may stay silent (connecting, or between bytes) before the request fails. */
+  PORTAL_IMGAPI_TIMEOUT_S: z.coerce.number().min(0.1).max(600).default(30),
+  /** The largest image listing read from a remote repository, in MiB; a bigger one fails the refresh. */
+  PORTAL_IMGAPI_LIST_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
 });
 
 export type PortalConfig = {
@@ -54,6 +58,7 @@ export type PortalConfig = {
   diskMarginBytes: number;
   nodeErrorAfterFailures: number;
   login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; trustProxy: boolean };
+  imgapi: { timeoutMs: number; listMaxBytes: number };
 };
 
 let cached: { key: string; config: PortalConfig } | undefined;
@@ -97,6 +102,7 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
       windowMs: e.PORTAL_LOGIN_WINDOW_MIN * 60_000,
       trustProxy: e.PORTAL_LOGIN_TRUST_PROXY,
     },
+    imgapi: { timeoutMs: e.PORTAL_IMGAPI_TIMEOUT_S * 1000, listMaxBytes: Math.round(e.PORTAL_IMGAPI_LIST_MAX_MB * 1024 * 1024) },
   };
 }
 

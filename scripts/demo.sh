@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
 if [[ $(id -u) -eq 0 ]]; then
-  bash scripts/ensure-system-packages.sh openssh-server qemu-utils
+  bash scripts/ensure-system-packages.sh openssh-server qemu-utils bzip2
 elif ! command -v qemu-img >/dev/null; then
   echo "qemu-img is missing and installing it needs root: apt-get install -y qemu-utils" >&2
   exit 1

@@ -36,6 +36,10 @@ export type PolicySubjects = {
   'node.install': { dataCenterId: string; imageAttached: boolean };
   /** Import an image from a remote IMGAPI repository into a data center. */
   'image.import': { dataCenterId: string };
+  /** Browse and refresh the remote IMGAPI repositories: whoever may import into any of these data centers. */
+  'repository.browse': { dataCenterIds: readonly string[] };
+  /** Add, change and remove remote IMGAPI repositories. */
+  'repository.manage': Record<string, never>;
   /** Data centers, nodes, credentials, sizes and the sync actions. */
   'infrastructure.manage': Record<string, never>;
   /** Users and role grants. */
@@ -102,6 +106,11 @@ export const POLICY_MATRIX: { [A in PolicyAction]: MatrixRow<A> } = {
     label: 'import images into this data center',
     roles: { ImageImportAdmin: { ...ownDataCenter, scope: 'own data centers; the import is bound to that data center' } },
   },
+  'repository.browse': {
+    label: 'browse or refresh image repositories',
+    roles: { ImageImportAdmin: { rule: (s, holds) => s.dataCenterIds.some(holds), scope: 'all repositories, to import into own data centers' } },
+  },
+  'repository.manage': { label: 'add, change or remove image repositories', roles: {} },
   'infrastructure.manage': { label: 'manage data centers, nodes, credentials and sizes', roles: {} },
   'users.manage': { label: 'manage users and role grants', roles: {} },
   'audit.view': {
@@ -140,4 +149,15 @@ export function authorize<A extends PolicyAction>(user: UserContext | null, acti
 export function visibleDataCenterIds(user: UserContext): string[] | null {
   if (user.isSuperAdmin) return null;
   return [...new Set(user.grants.map((g) => g.dataCenterId))].filter((dc) => effectiveRoles(user, dc).size > 0);
+}
+
+/** The subject of `repository.browse` for this user: every data center they hold a grant on. */
+export function repositoryBrowseSubject(user: UserContext): PolicySubjects['repository.browse'] {
+  return { dataCenterIds: [...new Set(user.grants.map((g) => g.dataCenterId))] };
+}
+
+/** Data centers this user may import into; null for SuperAdmins, who may import anywhere or globally. */
+export function importDataCenterIds(user: UserContext): string[] | null {
+  if (user.isSuperAdmin) return null;
+  return repositoryBrowseSubject(user).dataCenterIds.filter((dataCenterId) => can(user, 'image.import', { dataCenterId }));
 }

@@ -68,6 +68,12 @@ const hexSha1 = z
   .transform((v) => v.toLowerCase())
   .pipe(z.string().regex(/^[0-9a-f]{40}$/, 'files[0].sha1 is not a SHA-1 checksum'));
 
+const remoteFileSchema = z.looseObject({
+  sha1: hexSha1,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  compression: z.string().default('none'),
+});
+
 /**
  * What the portal needs from a remote manifest, checked before it is shown or imported. Unknown
  * fields pass through untouched; a listing entry that fails is skipped, not fatal (lib/imgapi/remote-list.ts).
@@ -84,15 +90,8 @@ export const remoteManifestSchema = z.looseObject({
   published_at: z.string().optional(),
   type: z.string().default('other'),
   os: z.string().default('other'),
-  files: z
-    .array(
-      z.looseObject({
-        sha1: hexSha1,
-        size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-        compression: z.string().default('none'),
-      }),
-    )
-    .min(1, 'the manifest lists no file'),
+  // A tuple with a rest element, so that files[0] is known to exist.
+  files: z.tuple([remoteFileSchema], remoteFileSchema, 'the manifest lists no file'),
   requirements: z.looseObject({ min_ram: z.number().int().min(0).optional(), bootrom: z.string().optional() }).optional(),
   tags: z.record(z.string(), z.unknown()).optional().catch(undefined),
   image_size: z.number().min(0).optional(),

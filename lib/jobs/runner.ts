@@ -4,6 +4,7 @@ import { getConfig } from '@/lib/config';
 import { isJobActive, type JobKind } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
 import { continuePurge } from '@/lib/images/purge-completion';
+import { runImportJob } from '@/lib/imgapi/import-job';
 import { runInstallJob } from '@/lib/install/pipeline';
 import { runUninstallJob } from '@/lib/install/uninstall';
 import { runSyncImagesJob } from '@/lib/sync/images-job';
@@ -22,6 +23,7 @@ const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
   uninstall: runUninstallJob,
   'sync-images': runSyncImagesJob,
   'sync-sizes': runSyncSizesJob,
+  import: runImportJob,
 };
 
 /**

@@ -70,10 +70,11 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
   }
 }
 
-/** A user holding one role in one data center. */
-export async function createUserWithRole(role: Role, dataCenterId: string): Promise<UserContext> {
-  const id = await createUser({ username: `${role}-${++counter}`, password: 'long enough password' });
-  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
+/** A user holding one role (or several) in one data center. */
+export async function createUserWithRole(role: Role | Role[], dataCenterId: string): Promise<UserContext> {
+  const roles = [role].flat();
+  const id = await createUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
+  for (const r of roles) getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
   return loadUserContext(id)!;
 }
 

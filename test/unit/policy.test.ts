@@ -66,6 +66,10 @@ const CASES: Case<PolicyAction>[] = [
   c('image.import', 'own DC', { dataCenterId: OWN }, ['SuperAdmin', 'ImageImportAdmin']),
   c('image.import', 'other DC', { dataCenterId: OTHER }, superOnly),
 
+  c('repository.browse', 'grants on own DC', { dataCenterIds: [OWN] }, ['SuperAdmin', 'ImageImportAdmin']),
+  c('repository.browse', 'grants on other DC only', { dataCenterIds: [OTHER] }, superOnly),
+  c('repository.manage', 'global', {}, superOnly),
+
   c('infrastructure.manage', 'global', {}, superOnly),
   c('users.manage', 'global', {}, superOnly),
 

@@ -1,0 +1,96 @@
+import 'server-only';
+import { errorMessage, UnavailableError } from '@/lib/errors';
+import { formatBytes, redactUrlCredentials } from '@/lib/format';
+
+/**
+ * HTTP reads from remote repositories with the two limits a portal needs against a server it does
+ * not control: a silence timeout (connecting, or between two chunks; a slow but moving download
+ * is fine) and a cap on how much is read.
+ */
+
+type ReadOptions = {
+  timeoutMs: number;
+  /** Reading more than this fails the request; the rest is never downloaded. */
+  maxBytes: number;
+  /** What is being read, for messages: "the image list", "the manifest". */
+  what: string;
+  signal?: AbortSignal;
+};
+
+class Silence extends Error {}
+
+/** Yields the body of a GET chunk by chunk; throws an UnavailableError the user can read. */
+export async function* remoteChunks(url: string, options: ReadOptions): AsyncGenerator<Uint8Array> {
+  const controller = new AbortController();
+  const where = redactUrlCredentials(url);
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Silence()), options.timeoutMs);
+  };
+  const onStop = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  arm();
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal, headers: { accept: 'application/json, application/octet-stream' } });
+    } catch (err) {
+      throw failure(err, controller, where, options);
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new UnavailableError(`${where} answered HTTP ${response.status} ${response.statusText} for ${options.what}.`);
+    }
+    const announced = Number(response.headers.get('content-length') ?? NaN);
+    if (announced > options.maxBytes) {
+      await response.body.cancel().catch(() => undefined);
+      throw new UnavailableError(tooLarge(where, options));
+    }
+    const reader = response.body.getReader();
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read().catch((err) => {
+          throw failure(err, controller, where, options);
+        });
+        if (done) return;
+        arm();
+        total += value.byteLength;
+        if (total > options.maxBytes) throw new UnavailableError(tooLarge(where, options));
+        yield value;
+      }
+    } finally {
+      reader.cancel().catch(() => undefined);
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onStop);
+  }
+}
+
+/** Reads a whole JSON document of at most `maxBytes`; `bytes` is how much that took. */
+export async function readRemoteJson(url: string, options: ReadOptions): Promise<{ json: unknown; bytes: number }> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of remoteChunks(url, options)) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  try {
+    return { json: JSON.parse(body.toString('utf8')), bytes: body.length };
+  } catch {
+    throw new UnavailableError(`${redactUrlCredentials(url)} did not answer with JSON for ${options.what}; is it an IMGAPI repository?`);
+  }
+}
+
+function tooLarge(where: string, options: ReadOptions): string {
+  return `${where} sent more than ${formatBytes(options.maxBytes)} for ${options.what}; the portal stopped reading.`;
+}
+
+function failure(err: unknown, controller: AbortController, where: string, options: ReadOptions): unknown {
+  const reason: unknown = controller.signal.reason;
+  if (reason instanceof Silence) {
+    return new UnavailableError(`${where} did not answer for ${options.timeoutMs / 1000} s while the portal read ${options.what}; it timed out.`);
+  }
+  if (options.signal?.aborted) return options.signal.reason ?? err;
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return new UnavailableError(`Could not read ${options.what} from ${where} (${errorMessage(err)}${cause}).`);
+}

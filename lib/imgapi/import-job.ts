@@ -1,0 +1,78 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record';
+import { getDb } from '@/lib/db/client';
+import { jobs } from '@/lib/db/schema';
+import { errorMessage } from '@/lib/errors';
+import { formatBytes } from '@/lib/format';
+import type { JobContext } from '@/lib/jobs/context';
+import { recordRepositoryError } from '@/lib/repositories/operations';
+import { removeStoredImage, type ReceivedImage } from '@/lib/store/image-store';
+import { assertSupportedCompression } from './decompress';
+import { receiveImportedFile } from './import-file';
+import { assertImportable, planImport, recordImportedImage } from './import-image';
+import type { ImportJobParams } from './import-operation';
+import { getRemoteManifest } from './remote';
+
+/**
+ * The import job (issue #7): read the manifest afresh, stream the file into the store verifying it,
+ * then create the image. Any failure leaves neither a file nor an image behind, and shows on the
+ * repository's row as well as in the job.
+ */
+export async function runImportJob(ctx: JobContext): Promise<Record<string, unknown>> {
+  const params = ctx.job.params as ImportJobParams;
+  // Set while a file is in the store that no image owns yet; a failure then removes it.
+  let unowned: ReceivedImage | undefined;
+  let imageName = params.name ?? params.uuid;
+  try {
+    ctx.phase('manifest', `reading the manifest of ${params.uuid}`);
+    const manifest = await getRemoteManifest(params.repositoryUrl, params.uuid, ctx.signal);
+    const plan = planImport(manifest, { name: params.name, dcBoundId: ctx.job.dataCenterId });
+    imageName = plan.attributes.name;
+    assertImportable(plan);
+    const file = manifest.files[0];
+    assertSupportedCompression(file.compression);
+    ctx.throwIfStopped();
+
+    const compressed = file.compression === 'none' ? '' : `, ${file.compression}-compressed`;
+    ctx.phase('download', `${imageName} ${plan.attributes.version}: ${formatBytes(file.size)}${compressed}`);
+    ctx.progress(0, file.size);
+    const received = await receiveImportedFile({
+      baseUrl: params.repositoryUrl,
+      uuid: params.uuid,
+      file,
+      diskFormat: plan.attributes.diskFormat,
+      signal: ctx.signal,
+      onProgress: (bytes) => ctx.progress(bytes),
+    });
+    unowned = received;
+    ctx.transferred(file.size);
+    ctx.log('info', `SHA-1 and size match the manifest. Stored ${formatBytes(received.sizeBytes)}, SHA-256 ${received.sha256}.`);
+
+    ctx.phase('record');
+    recordImportedImage(plan, received, ctx.job.createdBy);
+    unowned = undefined;
+    getDb().update(jobs).set({ imageId: plan.uuid }).where(eq(jobs.id, ctx.job.id)).run();
+    audit(ctx, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
+    return { imageId: plan.uuid, name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256, md5: received.md5 };
+  } catch (err) {
+    if (unowned) await removeStoredImage(unowned.storeFile);
+    const message = errorMessage(err);
+    if (!ctx.stopRequest) recordRepositoryError(params.repositoryId, `Import of ${imageName} failed: ${message}`);
+    audit(ctx, 'error', { name: imageName, error: message });
+    throw err;
+  }
+}
+
+function audit(ctx: JobContext, outcome: 'ok' | 'error', details: Record<string, unknown>): void {
+  const params = ctx.job.params as ImportJobParams;
+  recordAudit({
+    userId: ctx.job.createdBy,
+    action: 'image.import.finish',
+    targetType: 'image',
+    targetId: params.uuid,
+    dataCenterId: ctx.job.dataCenterId,
+    outcome,
+    details: { ...details, jobId: ctx.job.id, repositoryId: params.repositoryId },
+  });
+}

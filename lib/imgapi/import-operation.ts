@@ -1,0 +1,64 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
+import { dataCenters, jobs } from '@/lib/db/schema';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { insertJob } from '@/lib/jobs/store';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { findRepository } from '@/lib/repositories/queries';
+import { importImageSchema } from '@/lib/repositories/schemas';
+import { assertSupportedCompression } from './decompress';
+import { assertImportable, planImport } from './import-image';
+import type { RemoteManifest } from './manifest';
+
+/** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
+export type ImportJobParams = { repositoryId: string; repositoryUrl: string; uuid: string; name?: string };
+
+/**
+ * Queues the import of one image from a repository (issue #7). An ImageImportAdmin's import is bound
+ * to a data center of theirs; only SuperAdmins import global images. Everything that can be checked
+ * before the download is: the image must be in the refreshed listing, and neither its uuid nor its
+ * name may exist here. The job checks the fresh manifest again (lib/imgapi/import-job.ts).
+ */
+export const importImage = defineOperation({
+  name: 'image.import',
+  targetType: 'image',
+  input: importImageSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.uuid, dataCenterId: input.dataCenterId ?? null, details: { repositoryId: input.repositoryId } });
+    if (input.dataCenterId) authorize(user, 'image.import', { dataCenterId: input.dataCenterId });
+    else if (!user.isSuperAdmin) {
+      throw new ValidationError('Choose the data center to import into; only SuperAdmins import global images.', {
+        dataCenterId: ['Choose one of your data centers.'],
+      });
+    }
+  },
+  run: (input, user) => {
+    const repository = findRepository(input.repositoryId);
+    const manifest = ((repository.cachedManifests ?? []) as RemoteManifest[]).find((m) => m.uuid === input.uuid);
+    if (!manifest) throw new NotFoundError(`Image ${input.uuid} in the last listing of ${repository.name}; refresh the repository`);
+    assertSupportedCompression(manifest.files[0].compression);
+    const db = getDb();
+    if (input.dataCenterId && !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get()) {
+      throw new NotFoundError('The data center');
+    }
+    const plan = planImport(manifest, { name: input.name, dcBoundId: input.dataCenterId ?? null });
+    const jobId = db.transaction((tx) => {
+      assertImportable(plan);
+      const running = tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.kind, 'import'), inArray(jobs.status, [...ACTIVE_JOB_STATUSES]), sql`json_extract(${jobs.params}, '$.uuid') = ${input.uuid}`))
+        .get();
+      if (running) throw new ConflictError(`Image ${input.uuid} is already being imported (job ${running.id}).`);
+      const params: ImportJobParams = { repositoryId: repository.id, repositoryUrl: repository.url, uuid: input.uuid, name: input.name };
+      return insertJob(tx, { kind: 'import', createdBy: user.id, dataCenterId: input.dataCenterId, params });
+    });
+    getJobRunner().kick();
+    return { jobId, name: plan.attributes.name };
+  },
+  audited: (result) => ({ details: { jobId: result.jobId, name: result.name } }),
+});

@@ -1,0 +1,125 @@
+import 'server-only';
+import { and, count, eq, ne } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize, repositoryBrowseSubject } from '@/lib/auth/policy';
+import { newId, now } from '@/lib/clock';
+import { getDb } from '@/lib/db/client';
+import { imageRepositories } from '@/lib/db/schema';
+import { ConflictError, errorMessage, UnavailableError, ValidationError } from '@/lib/errors';
+import { listRemoteImages } from '@/lib/imgapi/remote';
+import { findRepository } from './queries';
+import { createRepositorySchema, MAX_REPOSITORIES, repositoryIdSchema, updateRepositorySchema } from './schemas';
+
+/** Remote IMGAPI repositories (issue #7): SuperAdmins configure them; importers refresh and browse. */
+
+function assertNameFree(name: string, repositoryId?: string): void {
+  const taken = getDb()
+    .select({ id: imageRepositories.id })
+    .from(imageRepositories)
+    .where(and(eq(imageRepositories.name, name), repositoryId ? ne(imageRepositories.id, repositoryId) : undefined))
+    .get();
+  if (taken) throw new ConflictError('That name is taken.', { name: [`A repository named "${name}" already exists.`] });
+}
+
+export const createRepository = defineOperation({
+  name: 'repository.create',
+  targetType: 'repository',
+  input: createRepositorySchema,
+  authorize: (input, user, note) => {
+    note({ details: { name: input.name, url: input.url } });
+    authorize(user, 'repository.manage', {});
+  },
+  run: (input) =>
+    getDb().transaction((tx) => {
+      const n = tx.select({ n: count() }).from(imageRepositories).get()?.n ?? 0;
+      if (n >= MAX_REPOSITORIES) {
+        throw new ValidationError(`The portal keeps at most ${MAX_REPOSITORIES} repositories; remove one before adding another.`);
+      }
+      assertNameFree(input.name);
+      const id = newId();
+      tx.insert(imageRepositories).values({ id, name: input.name, url: input.url, createdAt: now() }).run();
+      return { id };
+    }),
+  audited: (result) => ({ targetId: result.id }),
+});
+
+/** A new URL is another repository: what was cached from the old one is dropped. */
+export const updateRepository = defineOperation({
+  name: 'repository.update',
+  targetType: 'repository',
+  input: updateRepositorySchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.repositoryId, details: { name: input.name, url: input.url } });
+    authorize(user, 'repository.manage', {});
+  },
+  run: (input) => {
+    const current = findRepository(input.repositoryId);
+    assertNameFree(input.name, input.repositoryId);
+    const moved = current.url !== input.url;
+    getDb()
+      .update(imageRepositories)
+      .set({ name: input.name, url: input.url, ...(moved ? { cachedManifests: null, imageCount: null, lastRefreshedAt: null, lastError: null } : {}) })
+      .where(eq(imageRepositories.id, input.repositoryId))
+      .run();
+    return { id: input.repositoryId, cacheCleared: moved };
+  },
+});
+
+/** Removing a repository removes only its cached listing; images imported from it stay. */
+export const deleteRepository = defineOperation({
+  name: 'repository.delete',
+  targetType: 'repository',
+  input: repositoryIdSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.repositoryId });
+    authorize(user, 'repository.manage', {});
+  },
+  run: (input) => {
+    const { name } = findRepository(input.repositoryId);
+    getDb().delete(imageRepositories).where(eq(imageRepositories.id, input.repositoryId)).run();
+    return { name };
+  },
+  audited: (result) => ({ details: { name: result.name } }),
+});
+
+/**
+ * Reads the remote listing and caches it. A failure keeps the last good listing and records the
+ * error on the row, where the repositories page shows it.
+ */
+export const refreshRepository = defineOperation({
+  name: 'repository.refresh',
+  targetType: 'repository',
+  input: repositoryIdSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.repositoryId });
+    authorize(user, 'repository.browse', repositoryBrowseSubject(user));
+  },
+  run: async (input) => {
+    const repository = findRepository(input.repositoryId);
+    let listing;
+    try {
+      listing = await listRemoteImages(repository.url);
+    } catch (err) {
+      recordRepositoryError(repository.id, `Refresh failed: ${errorMessage(err)}`);
+      throw err instanceof UnavailableError ? err : new UnavailableError(`Refresh failed: ${errorMessage(err)}`);
+    }
+    const { manifests, skipped } = listing;
+    getDb()
+      .update(imageRepositories)
+      .set({
+        cachedManifests: manifests,
+        imageCount: manifests.length,
+        lastRefreshedAt: now(),
+        lastError: skipped > 0 ? `${skipped} listed image(s) had no usable manifest and are not shown.` : null,
+      })
+      .where(eq(imageRepositories.id, repository.id))
+      .run();
+    return { imageCount: manifests.length, skipped };
+  },
+  audited: (result) => ({ details: result }),
+});
+
+/** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */
+export function recordRepositoryError(repositoryId: string, message: string): void {
+  getDb().update(imageRepositories).set({ lastError: message }).where(eq(imageRepositories.id, repositoryId)).run();
+}

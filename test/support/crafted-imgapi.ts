@@ -1,0 +1,41 @@
+/**
+ * A hand-made IMGAPI repository for the import's failure cases: each image (by uuid) has its own
+ * manifest, file bytes and way of sending them, including ways a real server fails: a connection
+ * cut halfway, a server that goes silent, a manifest far too large.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type CraftedImage = {
+  manifest: Record<string, unknown> & { uuid: string };
+  /** What GET /images/:uuid answers, when it should differ from the listing's entry. */
+  ownManifest?: Record<string, unknown>;
+  file: Buffer;
+  /** whole: as it should; cut: half, then the connection drops; stall: half, then silence. */
+  send?: 'whole' | 'cut' | 'stall';
+};
+
+export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
+  const byUuid = new Map(images.map((image) => [image.manifest.uuid, image]));
+  const json = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    const [, uuid, file] = /^\/imgapi\/images(?:\/([^/?]+)(\/file)?)?/.exec(req.url ?? '') ?? [];
+    if (!uuid) return json(res, 200, images.map((i) => i.manifest));
+    const image = byUuid.get(uuid);
+    if (!image) return json(res, 404, { code: 'ResourceNotFound', message: `image ${uuid} not found` });
+    if (!file) return json(res, 200, image.ownManifest ?? image.manifest);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(image.file.length) });
+    if (!image.send || image.send === 'whole') return res.end(image.file);
+    res.write(image.file.subarray(0, image.file.length >> 1));
+    if (image.send === 'cut') setTimeout(() => res.destroy(), 50);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/imgapi`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
