@@ -1,46 +1,19 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClockForTests } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
 import type { ImgapiManifest } from '@/lib/imgapi/manifest';
-import { changeImageLifecycle } from '@/lib/images/lifecycle';
-import { createImage } from '@/lib/images/operations';
+import { A_SIZE, seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
 import { startImgapiServer, type ImgapiServer } from '@/test/support/imgapi-http';
-import { createStoreImage, createSuperAdmin, createUrlImage, expectOk, run } from '@/test/support/portal';
-import { sdcImgapiClient, type SdcImgapiClient } from '@/test/support/sdc-imgapi-client';
 
 /**
- * The portal as an IMGAPI repository (issue 7, "Serve"): what it lists, how it filters and pages,
- * the manifests and the file download with ranges, over HTTP, and with Triton's own client.
+ * The portal as an IMGAPI repository (issue 7, "Serve"), over HTTP: what it lists, how it filters,
+ * pages and sorts, the manifests, and the file download with ranges. Triton's own client is in
+ * imgapi-sdc-clients.test.ts.
  */
 
-const T0 = Date.parse('2024-06-01T00:00:00.000Z');
 let server: ImgapiServer;
-let client: SdcImgapiClient;
-/** The served images by letter, and their files. */
-const served: Record<string, { id: string; file: string }> = {};
-/** Images that exist in the portal but must not be served. */
-const hidden: Record<string, string> = {};
-
-async function at<T>(second: number, action: () => Promise<T>): Promise<T> {
-  const restore = setClockForTests({ now: () => new Date(T0 + second * 1000) });
-  try {
-    return await action();
-  } finally {
-    restore();
-  }
-}
-
-function sampleFile(name: string, size: number): string {
-  const file = path.join(os.tmpdir(), name);
-  fs.writeFileSync(file, crypto.randomBytes(size));
-  return file;
-}
+let served: Catalogue['served'];
+let hidden: Catalogue['hidden'];
 
 const api = (pathAndQuery: string, init?: RequestInit) => fetch(`${server.url}${pathAndQuery}`, init);
 async function list(query = ''): Promise<string[]> {
@@ -48,44 +21,15 @@ async function list(query = ''): Promise<string[]> {
   expect(response.status).toBe(200);
   return ((await response.json()) as ImgapiManifest[]).map((m) => m.uuid);
 }
-const ids = (...letters: string[]) => letters.map((l) => served[l]!.id);
+const ids = (...letters: (keyof Catalogue['served'])[]) => letters.map((l) => served[l].id);
 const digest = (algorithm: string, data: Buffer, encoding: 'hex' | 'base64' = 'hex') => crypto.createHash(algorithm).update(data).digest(encoding);
 
 beforeAll(async () => {
-  const admin = await createSuperAdmin();
-  const kinds: [letter: string, second: number, fields: Record<string, unknown>, size: number][] = [
-    ['A', 1, { name: 'alpha', version: '1.0.0', osType: 'linux', diskFormat: 'raw' }, 3 * 1024 * 1024 + 17],
-    ['B', 2, { name: 'beta', version: '2.0-rc1', osType: 'windows', category: 'Windows', diskFormat: 'qcow2' }, 4096],
-    // C and D share a published_at: paging must neither skip nor repeat one of them.
-    ['C', 3, { name: 'gamma', version: '1.0.1', osType: 'sunos-zone', category: 'Other', diskFormat: 'raw' }, 5000],
-    ['D', 3, { name: 'delta', version: '2024.06', osType: 'linux', diskFormat: 'iso' }, 6000],
-    ['E', 4, { name: 'epsilon', version: '1.0.0', osType: 'linux-zone', diskFormat: 'raw' }, 7000],
-  ];
-  for (const [letter, second, fields, size] of kinds) {
-    const file = sampleFile(`${letter}.img`, size);
-    served[letter] = { id: await at(second, () => createStoreImage(admin, file, fields)), file };
-  }
-  const small = sampleFile('hidden.img', 1000);
-  hidden.private = await createStoreImage(admin, small, { name: 'private-one' });
-  expectOk(await run(changeImageLifecycle, { imageId: hidden.private, change: 'access', access: 'private' }, admin));
-  hidden.deleted = await createStoreImage(admin, small, { name: 'deleted-one' });
-  expectOk(await run(changeImageLifecycle, { imageId: hidden.deleted, change: 'access', access: 'deleted' }, admin));
-  hidden.disabled = await createStoreImage(admin, small, { name: 'disabled-one' });
-  expectOk(await run(changeImageLifecycle, { imageId: hidden.disabled, change: 'status', status: 'disabled' }, admin));
-  // Pending: created for an upload that never came.
-  hidden.pending = expectOk(await run(createImage, { name: 'pending-one', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload' }, admin)).id;
-  hidden.urlOnly = await createUrlImage(admin, { name: 'url-one', sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64) });
-  hidden.purging = await createStoreImage(admin, small, { name: 'purging-one' });
-  getDb().update(images).set({ purgeRequestedAt: new Date() }).where(eq(images.id, hidden.purging)).run();
-  hidden.noSha1 = await createStoreImage(admin, small, { name: 'no-sha1-one' });
-  getDb().update(images).set({ sha1: null }).where(eq(images.id, hidden.noSha1)).run();
-
+  ({ served, hidden } = await seedImgapiCatalogue());
   server = await startImgapiServer({ host: '127.0.0.100' });
-  client = sdcImgapiClient(server.url);
 });
 
 afterAll(async () => {
-  client?.close();
   await server?.close();
 });
 
@@ -93,7 +37,7 @@ describe('ListImages', () => {
   it('lists only public, enabled images with a hashed file in the store, oldest first', async () => {
     const all = await list();
     // C and D were published in the same millisecond; the uuid orders them.
-    const [first, second] = [served.C!.id, served.D!.id].sort();
+    const [first, second] = [served.C.id, served.D.id].sort();
     expect(all).toEqual([...ids('A', 'B'), first, second, ...ids('E')]);
     for (const id of Object.values(hidden)) expect(all).not.toContain(id);
   });
@@ -121,7 +65,7 @@ describe('ListImages', () => {
     ['state=failed', []],
     ['public=false', []],
     ['public=true&name=beta', ['B']],
-  ])('filters %s', async (query, letters) => {
+  ] as [string, (keyof Catalogue['served'])[]][])('filters %s', async (query, letters) => {
     expect((await list(query)).sort()).toEqual(ids(...letters).sort());
   });
 
@@ -155,7 +99,7 @@ describe('ListImages', () => {
   });
 
   it('answers an unknown or unserved marker with ResourceNotFound, and bad parameters with InvalidParameter', async () => {
-    for (const marker of [crypto.randomUUID(), hidden.private!]) {
+    for (const marker of [crypto.randomUUID(), hidden.private]) {
       const response = await api(`/images?marker=${marker}`);
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ code: 'ResourceNotFound', message: expect.stringContaining(marker) });
@@ -170,12 +114,12 @@ describe('ListImages', () => {
 
 describe('GetImage', () => {
   it('returns the manifest v2 of a served image', async () => {
-    const response = await api(`/images/${served.A!.id}`);
+    const response = await api(`/images/${served.A.id}`);
     expect(response.status).toBe(200);
-    const bytes = fs.readFileSync(served.A!.file);
+    const bytes = fs.readFileSync(served.A.file);
     expect(await response.json()).toMatchObject({
       v: 2,
-      uuid: served.A!.id,
+      uuid: served.A.id,
       name: 'alpha',
       version: '1.0.0',
       state: 'active',
@@ -200,8 +144,8 @@ describe('GetImage', () => {
 });
 
 describe('GetImageFile', () => {
-  const fileUrl = () => `/images/${served.A!.id}/file`;
-  const bytes = () => fs.readFileSync(served.A!.file);
+  const fileUrl = () => `/images/${served.A.id}/file`;
+  const bytes = () => fs.readFileSync(served.A.file);
 
   it('streams the whole file with its length and Content-MD5', async () => {
     const response = await api(fileUrl());
@@ -216,8 +160,8 @@ describe('GetImageFile', () => {
   it.each([
     ['bytes=0-9', 0, 9],
     ['bytes=1048570-2097160', 1048570, 2097160],
-    ['bytes=3145000-', 3145000, 3 * 1024 * 1024 + 16],
-    ['bytes=-7', 3 * 1024 * 1024 + 10, 3 * 1024 * 1024 + 16],
+    ['bytes=3145000-', 3145000, A_SIZE - 1],
+    ['bytes=-7', A_SIZE - 7, A_SIZE - 1],
   ])('answers Range %s with 206 and exactly that slice', async (range, start, end) => {
     const response = await api(fileUrl(), { headers: { range } });
     expect(response.status).toBe(206);
@@ -251,48 +195,5 @@ describe('GetImageFile', () => {
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ code: 'ResourceNotFound' });
     }
-  });
-});
-
-describe('with the sdc-clients IMGAPI client', () => {
-  it('lists every served image, gets a manifest and downloads a file that matches its checksums', async () => {
-    const listed = await client.listImages({});
-    expect(listed.map((m) => m.uuid)).toEqual(await list());
-    expect((await client.listImages({ os: 'linux', limit: 2 })).map((m) => m.uuid)).toEqual(ids('A', 'D'));
-
-    const manifest = await client.getImage(served.A!.id);
-    expect(manifest).toMatchObject({ uuid: served.A!.id, name: 'alpha', v: 2 });
-
-    // getImageFile itself refuses a body whose MD5 differs from Content-MD5.
-    const target = path.join(os.tmpdir(), 'downloaded.img');
-    await client.getImageFile(served.A!.id, target);
-    const downloaded = fs.readFileSync(target);
-    expect(digest('sha1', downloaded)).toBe(manifest.files[0]!.sha1);
-    const row = getDb().select().from(images).where(eq(images.id, served.A!.id)).get()!;
-    expect(digest('sha256', downloaded)).toBe(row.sha256);
-  });
-
-  it('reports ResourceNotFound as IMGAPI does', async () => {
-    await expect(client.getImage(hidden.private!)).rejects.toMatchObject({ statusCode: 404, restCode: 'ResourceNotFound' });
-  });
-
-  it('lists past one page of 1000, with the marker loop', async () => {
-    // Rows only: listing reads no file. Many share a timestamp, so page boundaries fall inside ties.
-    const template = getDb().select().from(images).where(eq(images.id, served.B!.id)).get()!;
-    const extra = Array.from({ length: 1000 }, (_, i) => ({
-      ...template,
-      id: crypto.randomUUID(),
-      name: `bulk-${i}`,
-      alias: null,
-      createdAt: new Date(T0 + 10_000 + Math.floor(i / 100) * 1000),
-    }));
-    getDb().transaction((tx) => {
-      for (const row of extra) tx.insert(images).values(row).run();
-    });
-    const listed = (await client.listImages({})).map((m) => m.uuid);
-    expect(listed).toHaveLength(1005);
-    expect(new Set(listed).size).toBe(1005);
-    expect(listed.slice(0, 5)).toEqual((await list()).slice(0, 5));
-    expect(new Set(listed.slice(5))).toEqual(new Set(extra.map((r) => r.id)));
   });
 });
