@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { signOutAction } from '@/lib/auth/actions';
-import { can, type UserContext } from '@/lib/auth/policy';
+import { can, repositoryBrowseSubject, type UserContext } from '@/lib/auth/policy';
 import { readableAuditDataCenters } from '@/lib/audit/queries';
 import { NavLinks, type NavLink } from './nav-links';
 
@@ -12,6 +12,7 @@ function navLinksFor(user: UserContext): NavLink[] {
     { href: '/jobs', label: 'Jobs' },
     { href: '/api-reference', label: 'API' },
   ];
+  if (can(user, 'repository.browse', repositoryBrowseSubject(user))) links.push({ href: '/repositories', label: 'Repositories' });
   if (can(user, 'infrastructure.manage', {})) links.push({ href: '/credentials', label: 'Credentials' });
   if (can(user, 'users.manage', {})) links.push({ href: '/access', label: 'Access' });
   if (readableAuditDataCenters(user)?.length !== 0) links.push({ href: '/audit', label: 'Audit' });

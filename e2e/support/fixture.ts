@@ -8,6 +8,8 @@ export type E2eFixture = {
   image: { url: string; sha256: string; sizeBytes: number };
   /** Seeded for the availability spec: an image by URL and two nodes in Rotterdam 1. */
   availability: { imageId: string; fileName: string; nodes: { name: string; imageDir: string }[] };
+  /** Another portal's IMGAPI, serving one public image (the e2e qcow2). */
+  repository: { url: string; imageId: string; name: string };
 };
 
 export function readFixture(): E2eFixture {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
 import { SshNode } from '../../scripts/lib/sshd-node';
+import { startSecondPortal } from '../../test/support/second-portal';
 import { type E2eFixture } from './fixture';
 import { seedAvailabilityWorld } from './seed';
 
@@ -26,6 +27,10 @@ async function main() {
     await SshNode.start({ host: '127.0.0.52', baseDir: path.join(work, 'node-a') }),
     await SshNode.start({ host: '127.0.0.53', baseDir: path.join(work, 'node-b') }),
   ];
+  // Another portal, with its own database and store, whose IMGAPI the repository spec imports from.
+  const portalA = await startSecondPortal('127.0.0.104', [
+    { file: path.join(mirrorDir, 'cirros-e2e.qcow2'), name: 'imported-e2e', version: '2.0', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', minRamMb: 256 },
+  ]);
   process.env.PORTAL_DATA_DIR = path.join(work, 'data');
   // Slow enough (8 MiB/s) that the availability page shows the installs under way.
   const availability = await seedAvailabilityWorld(rotterdam, { url: `${mirror.url('cirros-e2e.qcow2')}?rate=${8 * 1024 * 1024}`, sha256: image.sha256 });
@@ -34,6 +39,7 @@ async function main() {
     node: { host: node.host, port: node.port, user: node.user, privateKey: node.privateKey, imageDir: node.imageDir, fingerprint: node.hostKeyFingerprint },
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
     availability,
+    repository: { url: portalA.url, imageId: portalA.images[0]!.id, name: 'imported-e2e' },
   };
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
@@ -50,6 +56,7 @@ async function main() {
   // sshd node (SshNode's exit hook); the portal gets its own signal.
   const shutdown = (code: number) => {
     portal.kill('SIGTERM');
+    portalA.kill();
     fs.rmSync(work, { recursive: true, force: true });
     process.exit(code);
   };

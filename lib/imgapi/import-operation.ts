@@ -8,11 +8,10 @@ import { dataCenters, jobs } from '@/lib/db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { insertJob } from '@/lib/jobs/store';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { findRepository } from '@/lib/repositories/queries';
+import { cachedManifestsOf, findRepository } from '@/lib/repositories/queries';
 import { importImageSchema } from '@/lib/repositories/schemas';
 import { assertSupportedCompression } from './decompress';
 import { assertImportable, planImport } from './import-image';
-import type { RemoteManifest } from './manifest';
 
 /** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
 export type ImportJobParams = { repositoryId: string; repositoryUrl: string; uuid: string; name?: string };
@@ -38,7 +37,7 @@ export const importImage = defineOperation({
   },
   run: (input, user) => {
     const repository = findRepository(input.repositoryId);
-    const manifest = ((repository.cachedManifests ?? []) as RemoteManifest[]).find((m) => m.uuid === input.uuid);
+    const manifest = cachedManifestsOf(repository).find((m) => m.uuid === input.uuid);
     if (!manifest) throw new NotFoundError(`Image ${input.uuid} in the last listing of ${repository.name}; refresh the repository`);
     assertSupportedCompression(manifest.files[0].compression);
     const db = getDb();

@@ -114,9 +114,9 @@ export const refreshRepository = defineOperation({
       })
       .where(eq(imageRepositories.id, repository.id))
       .run();
-    return { imageCount: manifests.length, skipped };
+    return { repositoryId: repository.id, imageCount: manifests.length, skipped };
   },
-  audited: (result) => ({ details: result }),
+  audited: (result) => ({ details: { imageCount: result.imageCount, skipped: result.skipped } }),
 });
 
 /** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */

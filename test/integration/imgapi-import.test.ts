@@ -77,7 +77,7 @@ describe('importing images from another portal over IMGAPI', () => {
   });
 
   it('refreshes the listing, imports the image, and B stores exactly the file A serves', async () => {
-    expect(expectOk(await run(refreshRepository, { repositoryId }, admin))).toEqual({ imageCount: 1, skipped: 0 });
+    expect(expectOk(await run(refreshRepository, { repositoryId }, admin))).toMatchObject({ imageCount: 1, skipped: 0 });
     const remote = portalA.images[0]!;
     const job = await importAndWait(admin, { repositoryId, uuid: remote.id, dataCenterId });
     expect(job.error).toBeNull();

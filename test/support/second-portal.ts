@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export type SecondPortal = { url: string; dataDir: string; images: { id: string; name: string }[]; stop: () => Promise<void> };
+export type SecondPortal = {
+  url: string;
+  dataDir: string;
+  images: { id: string; name: string }[];
+  stop: () => Promise<void>;
+  /** Synchronous, for exit handlers that cannot wait. */
+  kill: () => void;
+};
 
 /**
  * Starts "portal A" (test/support/imgapi-portal-process.ts) in its own process, database and store,
@@ -19,13 +26,14 @@ export async function startSecondPortal(host: string, seeds: ({ file: string; na
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true, // its own process group, so stop() reaches node under npx too
   });
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid!, 'SIGKILL');
-      await exited;
-    }
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const stop = async () => {
+    const exited = child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null;
+    kill();
+    await exited;
   };
   const ready = await new Promise<{ url: string; images: SecondPortal['images'] }>((resolve, reject) => {
     let out = '';
@@ -43,5 +51,5 @@ export async function startSecondPortal(host: string, seeds: ({ file: string; na
     await stop();
     throw err;
   });
-  return { ...ready, dataDir, stop };
+  return { ...ready, dataDir, stop, kill };
 }

@@ -1,0 +1,40 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { RepositoriesTable } from '@/components/repositories/repositories-table';
+import { RepositoryForm } from '@/components/repositories/repository-form';
+import { Card, PageHeader, Section } from '@/components/ui/layout';
+import { can, repositoryBrowseSubject } from '@/lib/auth/policy';
+import { requireUser } from '@/lib/auth/session';
+import { listRepositories } from '@/lib/repositories/queries';
+import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
+
+export const metadata: Metadata = { title: 'Image repositories' };
+
+export default async function RepositoriesPage() {
+  const user = await requireUser();
+  if (!can(user, 'repository.browse', repositoryBrowseSubject(user))) notFound();
+  const repositories = listRepositories(user);
+  const manageable = can(user, 'repository.manage', {});
+  return (
+    <>
+      <PageHeader
+        title="Image repositories"
+        description="Remote IMGAPI repositories to import images from, such as another portal's /imgapi. Refresh one to read its images, then open it to browse and import."
+      />
+      <Section title="Repositories">
+        <RepositoriesTable repositories={repositories} manageable={manageable} />
+      </Section>
+      {manageable && (
+        <Section title="Add a repository">
+          <Card>
+            {repositories.length >= MAX_REPOSITORIES ? (
+              <p className="text-sm text-slate-600">The portal keeps at most {MAX_REPOSITORIES} repositories; remove one to add another.</p>
+            ) : (
+              <RepositoryForm />
+            )}
+          </Card>
+        </Section>
+      )}
+    </>
+  );
+}

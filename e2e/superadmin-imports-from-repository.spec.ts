@@ -1,0 +1,73 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { formatBytes } from '../lib/format';
+import { readFixture } from './support/fixture';
+import { logIn } from './support/login';
+
+/**
+ * Issue #7 from the browser: a SuperAdmin points the portal at another portal's IMGAPI, refreshes
+ * and browses it, imports an image into Rotterdam 1, and installs the imported image on a node
+ * there; the file on the node is the other portal's, byte for byte.
+ */
+test('SuperAdmin imports an image from another portal and installs it on a node', async ({ page }) => {
+  const fixture = readFixture();
+  const { name } = fixture.repository;
+  await logIn(page);
+
+  const repositoryRow = page.getByRole('row', { name: /portal-a/ });
+  await test.step('add the repository', async () => {
+    await page.getByRole('link', { name: 'Repositories' }).click();
+    const form = page.getByRole('form', { name: 'Add a repository' });
+    await form.getByLabel('URL').fill('ftp://example.com/images');
+    await form.getByLabel('Name').fill('portal-a');
+    await form.getByRole('button', { name: 'Add repository' }).click();
+    await expect(form.getByText('Enter the http or https URL of an IMGAPI repository.')).toBeVisible();
+    await form.getByLabel('URL').fill(fixture.repository.url);
+    await form.getByRole('button', { name: 'Add repository' }).click();
+    await expect(form.getByRole('status')).toHaveText(/Added/);
+    await expect(repositoryRow).toContainText('never');
+  });
+
+  await test.step('refresh it', async () => {
+    await repositoryRow.getByRole('button', { name: 'Refresh portal-a' }).click();
+    await expect(repositoryRow.getByRole('cell').nth(2)).toHaveText('1');
+    await expect(repositoryRow).not.toContainText('never');
+  });
+
+  const imageRow = page.getByRole('row', { name: new RegExp(name) });
+  await test.step('browse its images', async () => {
+    await repositoryRow.getByRole('link', { name: 'portal-a' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'portal-a' })).toBeVisible();
+    for (const text of ['2.0', 'linux', 'zvol', formatBytes(fixture.image.sizeBytes), 'Not imported']) await expect(imageRow).toContainText(text);
+  });
+
+  await test.step('import it into Rotterdam 1 and watch the job', async () => {
+    await imageRow.getByText(`Import ${name}…`).click();
+    const form = page.getByRole('form', { name: `Import ${name} 2.0` });
+    await form.getByLabel('Bind to data center').selectOption({ label: 'Rotterdam 1' });
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('link', { name: 'Follow the job' }).click();
+    await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
+    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute('aria-valuenow', String(fixture.image.sizeBytes));
+    await expect(page.getByTestId('job-log')).toContainText('SHA-1 and size match the manifest');
+  });
+
+  await test.step('the repository shows it imported, and the catalogue has it', async () => {
+    await page.goBack();
+    await page.reload();
+    await imageRow.getByRole('link', { name: `Imported as ${name}` }).click();
+    await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+    await expect(page.getByText(fixture.image.sha256).first()).toBeVisible();
+  });
+
+  await test.step('install the imported image on a node of Rotterdam 1', async () => {
+    const node = fixture.availability.nodes[0]!;
+    await page.getByRole('form', { name: 'Install on a node' }).getByLabel('Node').selectOption({ label: `${node.name} (Rotterdam 1)` });
+    await page.getByRole('button', { name: 'Install' }).click();
+    await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
+    const file = path.join(node.imageDir, `${name}.qcow2`);
+    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
+  });
+});
