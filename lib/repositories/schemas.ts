@@ -4,13 +4,19 @@ import { id, optionalText } from '@/lib/validation';
 /** At most this many repositories: each refresh reads a whole remote listing. */
 export const MAX_REPOSITORIES = 16;
 
+// zod runs this refinement even when the URL check above failed, so it must not assume a URL.
+function hasNoCredentials(url: string): boolean {
+  const parsed = URL.parse(url);
+  return !parsed || (!parsed.username && !parsed.password);
+}
+
 const repositoryUrl = z
   .string()
   .trim()
   .max(2048, 'The URL is at most 2048 characters.')
   .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: 'Enter the http or https URL of an IMGAPI repository.' }))
   // Repository pages show the URL to every ImageImportAdmin, so it must not carry a password.
-  .refine((url) => !new URL(url).username && !new URL(url).password, 'Leave user names and passwords out of the URL.')
+  .refine(hasNoCredentials, 'Leave user names and passwords out of the URL.')
   .transform((url) => url.replace(/\/+$/, ''));
 
 const repositoryFields = {

@@ -23,7 +23,7 @@ export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
   };
   const server = http.createServer((req, res) => {
     const [, uuid, file] = /^\/imgapi\/images(?:\/([^/?]+)(\/file)?)?/.exec(req.url ?? '') ?? [];
-    if (!uuid) return json(res, 200, images.map((i) => i.manifest));
+    if (!uuid) return json(res, 200, listPage(images, new URL(req.url ?? '/', 'http://x').searchParams));
     const image = byUuid.get(uuid);
     if (!image) return json(res, 404, { code: 'ResourceNotFound', message: `image ${uuid} not found` });
     if (!file) return json(res, 200, image.ownManifest ?? image.manifest);
@@ -38,4 +38,12 @@ export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
     url: `http://${host}:${port}/imgapi`,
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
+}
+
+/** IMGAPI paging over the images in their given order: `limit`, and `marker` included as the first entry. */
+function listPage(images: CraftedImage[], query: URLSearchParams) {
+  const manifests = images.map((i) => i.manifest);
+  const marker = query.get('marker');
+  const from = marker ? Math.max(0, manifests.findIndex((m) => m.uuid === marker)) : 0;
+  return manifests.slice(from, from + Number(query.get('limit') ?? 1000));
 }

@@ -1,0 +1,97 @@
+// A small cap, so that an oversized listing is cheap to make.
+process.env.PORTAL_IMGAPI_LIST_MAX_MB = '1';
+
+import crypto from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserContext } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { imageRepositories } from '@/lib/db/schema';
+import { createRepository, deleteRepository, refreshRepository, updateRepository } from '@/lib/repositories/operations';
+import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
+import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
+import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
+
+const rowOf = (id: string) => getDb().select().from(imageRepositories).where(eq(imageRepositories.id, id)).get();
+
+function manifests(count: number, extra: Record<string, unknown> = {}): CraftedImage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    manifest: { v: 2, uuid: crypto.randomUUID(), name: `image-${i}`, version: '1', type: 'zvol', os: 'linux', files: [{ sha1: 'a'.repeat(40), size: 1, compression: 'none' }], ...extra },
+    file: Buffer.from('x'),
+  }));
+}
+
+describe('image repositories', () => {
+  let admin: UserContext;
+  let servers: Awaited<ReturnType<typeof startCraftedImgapi>>[] = [];
+  beforeAll(async () => {
+    admin = await createSuperAdmin();
+  });
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const serve = async (images: CraftedImage[]) => {
+    const server = await startCraftedImgapi('127.0.0.105', images);
+    servers.push(server);
+    return server.url;
+  };
+
+  it('refuses bad input with field messages, and a second repository of the same name', async () => {
+    for (const url of ['ftp://example.com/imgapi', 'not a url', 'https://user:secret@example.com/imgapi']) {
+      const outcome = await run(createRepository, { name: 'bad', url }, admin);
+      expect(outcome).toMatchObject({ ok: false, code: 'invalid' });
+      expect(!outcome.ok && outcome.fieldErrors?.url?.[0]).toMatch(/URL/);
+    }
+    expectOk(await run(createRepository, { name: 'twice', url: 'https://images.example.com/' }, admin));
+    expect(await run(createRepository, { name: 'twice', url: 'https://other.example.com' }, admin)).toMatchObject({ ok: false, code: 'conflict' });
+    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'bad')).all()).toHaveLength(0);
+    // The trailing slash is dropped, so /images is appended cleanly.
+    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'twice')).get()?.url).toBe('https://images.example.com');
+  });
+
+  it('lets only SuperAdmins add, change and remove repositories', async () => {
+    const dc = await createDataCenterAs(admin);
+    const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dc);
+    const { id } = expectOk(await run(createRepository, { name: 'guarded', url: 'https://guarded.example.com' }, admin));
+    expect(await run(createRepository, { name: 'mine', url: 'https://mine.example.com' }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(updateRepository, { repositoryId: id, name: 'renamed', url: 'https://guarded.example.com' }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(deleteRepository, { repositoryId: id }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(rowOf(id)?.name).toBe('guarded');
+  });
+
+  it('reads a listing of several pages, skipping entries that are not manifests', async () => {
+    const listed = [...manifests(2400), ...manifests(3, { files: [] })];
+    const { id } = expectOk(await run(createRepository, { name: 'big', url: await serve(listed) }, admin));
+    expect(expectOk(await run(refreshRepository, { repositoryId: id }, admin))).toMatchObject({ imageCount: 2400, skipped: 3 });
+    const row = rowOf(id)!;
+    expect(row.cachedManifests).toHaveLength(2400);
+    expect(row.lastRefreshedAt).toBeInstanceOf(Date);
+    expect(row.lastError).toBe('3 listed image(s) had no usable manifest and are not shown.');
+  });
+
+  it('fails a refresh whose listing passes the size cap, and keeps the last good listing', async () => {
+    const images = manifests(2);
+    const url = await serve(images);
+    const { id } = expectOk(await run(createRepository, { name: 'growing', url }, admin));
+    expectOk(await run(refreshRepository, { repositoryId: id }, admin));
+    images.push(...manifests(1, { description: 'x'.repeat(1024 * 1024) }));
+    const outcome = await run(refreshRepository, { repositoryId: id }, admin);
+    expect(!outcome.ok && outcome.error).toMatch(/sent more than 1(\.0+)? MiB for the image list/);
+    expect(rowOf(id)).toMatchObject({ imageCount: 2, lastError: expect.stringMatching(/^Refresh failed: .*sent more than/) });
+  });
+
+  it('drops the cached listing when the URL changes, and removes only the row on delete', async () => {
+    const { id } = expectOk(await run(createRepository, { name: 'moving', url: await serve(manifests(1)) }, admin));
+    expectOk(await run(refreshRepository, { repositoryId: id }, admin));
+    expectOk(await run(updateRepository, { repositoryId: id, name: 'moving', url: 'https://elsewhere.example.com' }, admin));
+    expect(rowOf(id)).toMatchObject({ cachedManifests: null, imageCount: null, lastRefreshedAt: null });
+    expectOk(await run(deleteRepository, { repositoryId: id }, admin));
+    expect(rowOf(id)).toBeUndefined();
+  });
+
+  it(`keeps at most ${MAX_REPOSITORIES} repositories`, async () => {
+    const existing = getDb().select().from(imageRepositories).all().length;
+    for (let i = existing; i < MAX_REPOSITORIES; i++) expectOk(await run(createRepository, { name: `filler-${i}`, url: `https://r${i}.example.com` }, admin));
+    const outcome = await run(createRepository, { name: 'one-too-many', url: 'https://more.example.com' }, admin);
+    expect(!outcome.ok && outcome.error).toMatch(`at most ${MAX_REPOSITORIES} repositories`);
+    expect(getDb().select().from(imageRepositories).all()).toHaveLength(MAX_REPOSITORIES);
+  });
+});
