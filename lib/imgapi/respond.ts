@@ -24,9 +24,12 @@ export function respondImage(uuid: string): Response {
   });
 }
 
-/** IMGAPI's Ping: real servers answer it, and clients use it to check a repository URL. */
+/**
+ * IMGAPI's Ping: clients use it to check a repository URL, and imgadm tells an IMGAPI from older
+ * repositories by `imgapi: true`. No `version`: we would only be inventing an IMGAPI release.
+ */
 export function respondPing(): Response {
-  return Response.json({ ping: 'pong', version: '4.0.0', imgapi: true }, { headers: JSON_HEADERS });
+  return Response.json({ ping: 'pong', imgapi: true }, { headers: JSON_HEADERS });
 }
 
 function answer(load: () => unknown): Response {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fileRoute from '@/app/imgapi/images/[uuid]/file/route';
 import type { ImgapiManifest } from '@/lib/imgapi/manifest';
 import { A_SIZE, seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
 import { startImgapiServer, type ImgapiServer } from '@/test/support/imgapi-http';
@@ -61,7 +62,6 @@ describe('ListImages', () => {
     ['state=active&name=beta', ['B']],
     ['state=disabled', []],
     ['state=unactivated', []],
-    ['state=creating', []],
     ['state=failed', []],
     ['public=false', []],
     ['public=true&name=beta', ['B']],
@@ -134,11 +134,12 @@ describe('GetImage', () => {
     });
   });
 
-  it('answers ResourceNotFound for images it does not serve, and for what is not a uuid', async () => {
+  it('answers ResourceNotFound for images it does not serve, and their files, and for what is not a uuid', async () => {
     for (const id of [...Object.values(hidden), crypto.randomUUID(), 'not-a-uuid']) {
-      const response = await api(`/images/${id}`);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ code: 'ResourceNotFound', message: `image "${id}" was not found` });
+      for (const response of [await api(`/images/${id}`), await api(`/images/${id}/file`)]) {
+        expect(response.status).toBe(404);
+        expect(await response.json()).toEqual({ code: 'ResourceNotFound', message: `image "${id}" was not found` });
+      }
     }
   });
 });
@@ -147,12 +148,11 @@ describe('GetImageFile', () => {
   const fileUrl = () => `/images/${served.A.id}/file`;
   const bytes = () => fs.readFileSync(served.A.file);
 
-  it('streams the whole file with its length and Content-MD5', async () => {
+  it('streams the whole file with its Content-MD5', async () => {
     const response = await api(fileUrl());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
     expect(response.headers.get('accept-ranges')).toBe('bytes');
-    expect(response.headers.get('content-length')).toBe(String(bytes().length));
     expect(response.headers.get('content-md5')).toBe(digest('md5', bytes(), 'base64'));
     expect(Buffer.from(await response.arrayBuffer()).equals(bytes())).toBe(true);
   });
@@ -166,7 +166,6 @@ describe('GetImageFile', () => {
     const response = await api(fileUrl(), { headers: { range } });
     expect(response.status).toBe(206);
     expect(response.headers.get('content-range')).toBe(`bytes ${start}-${end}/${bytes().length}`);
-    expect(response.headers.get('content-length')).toBe(String(end - start + 1));
     // The stored MD5 is the whole file's; it does not describe a part.
     expect(response.headers.get('content-md5')).toBeNull();
     expect(Buffer.from(await response.arrayBuffer()).equals(bytes().subarray(start, end + 1))).toBe(true);
@@ -184,16 +183,23 @@ describe('GetImageFile', () => {
   it('answers HEAD with the headers alone', async () => {
     const response = await api(fileUrl(), { method: 'HEAD' });
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-length')).toBe(String(bytes().length));
     expect(response.headers.get('content-md5')).toBe(digest('md5', bytes(), 'base64'));
     expect((await response.arrayBuffer()).byteLength).toBe(0);
   });
 
-  it('answers ResourceNotFound for the file of an image it does not serve', async () => {
-    for (const id of [hidden.private, hidden.pending, hidden.urlOnly, hidden.purging]) {
-      const response = await api(`/images/${id}/file`);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ code: 'ResourceNotFound' });
-    }
+  // `next start` drops a route's Content-Length and sends the body chunked (test/support/imgapi-http.ts
+  // does the same), so the route's own headers are checked here, straight from the route module.
+  it('gives the Content-Length of the whole file, of a part, and on HEAD', async () => {
+    const direct = (method: string, headers: Record<string, string> = {}) =>
+      (method === 'HEAD' ? fileRoute.HEAD : fileRoute.GET)(new Request(`http://portal${fileUrl()}`, { method, headers }), {
+        params: Promise.resolve({ uuid: served.A.id }),
+      });
+    const whole = await direct('GET');
+    expect(whole.headers.get('content-length')).toBe(String(A_SIZE));
+    expect((await whole.arrayBuffer()).byteLength).toBe(A_SIZE);
+    const part = await direct('GET', { range: 'bytes=10-1048585' });
+    expect(part.headers.get('content-length')).toBe('1048576');
+    expect((await part.arrayBuffer()).byteLength).toBe(1048576);
+    expect((await direct('HEAD')).headers.get('content-length')).toBe(String(A_SIZE));
   });
 });
