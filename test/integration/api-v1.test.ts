@@ -3,31 +3,15 @@ import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as sessionRoute from '@/app/api/v1/session/route';
 import * as openApiRoute from '@/app/api/v1/openapi.json/route';
 import { ENDPOINTS } from '@/lib/api/v1/endpoints';
-import { apiRoute } from '@/lib/api/v1/routes';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/schema';
+import { call, session } from '../support/api-client';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, insertUnreachableNode } from '../support/portal';
 
 const SHA = 'e'.repeat(64);
-
-/** Calls an endpoint's handler as Next.js would, with a bearer token. */
-async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', route: string, options: { token?: string; body?: unknown; rawBody?: string; params?: Record<string, string>; query?: string } = {}) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const url = `http://portal.test/api/v1${route}${options.query ? `?${options.query}` : ''}`;
-  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const response = await apiRoute(method, route)(new Request(url, { method, headers, body }), { params: Promise.resolve(options.params ?? {}) });
-  return { status: response.status, headers: response.headers, json: await response.json() };
-}
-
-async function session(username: string, password: string) {
-  const response = await sessionRoute.POST(new Request('http://portal.test/api/v1/session', { method: 'POST', body: JSON.stringify({ username, password }) }));
-  return { status: response.status, json: await response.json() };
-}
 
 describe('JSON API v1: tokens, the same operations as the UI, errors as JSON with the right status', () => {
   let admin: UserContext;

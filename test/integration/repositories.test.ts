@@ -13,6 +13,7 @@ import { browseRepository } from '@/lib/repositories/browse';
 import { createRepository, deleteRepository, refreshRepository, updateRepository } from '@/lib/repositories/operations';
 import { importTargets } from '@/lib/repositories/queries';
 import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
+import { call, session } from '../support/api-client';
 import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, run } from '../support/portal';
 
@@ -123,6 +124,29 @@ describe('image repositories', () => {
     // Without ImageAdmin beside it, ImageImportAdmin does not count (issue #6), and DCAdmins never browse.
     expect(browseRepository(await createUserWithRole('ImageImportAdmin', dc), id, {}, 1)).toBeNull();
     expect(browseRepository(await createUserWithRole('DCAdmin', dc), id, {}, 1)).toBeNull();
+  });
+
+  it('does the same through the JSON API: add, refresh, browse and import with a token', async () => {
+    const { json } = await session(admin.username, 'correct horse battery');
+    const token = json.token as string;
+    const file = Buffer.from('disk bytes over the API');
+    const image: CraftedImage = {
+      file,
+      manifest: { ...manifests(1)[0]!.manifest, name: 'api-imported', files: [{ sha1: crypto.createHash('sha1').update(file).digest('hex'), size: file.length, compression: 'none' }] },
+    };
+    const created = await call('POST', '/repositories', { token, body: { name: 'over-api', url: await serve([image]) } });
+    expect(created.status).toBe(201);
+    const params = { repositoryId: created.json.id as string };
+    expect(await call('POST', '/repositories/{repositoryId}/refresh', { token, params })).toMatchObject({ status: 200, json: { imageCount: 1 } });
+    const browsed = await call('GET', '/repositories/{repositoryId}/images', { token, params, query: 'q=api' });
+    expect(browsed.json.rows).toEqual([expect.objectContaining({ uuid: image.manifest.uuid, imported: null })]);
+    expect((await call('GET', '/repositories/{repositoryId}/images', { token, params, query: 'page=zero' })).status).toBe(400);
+    const queued = await call('POST', '/repositories/{repositoryId}/imports', { token, params, body: { uuid: image.manifest.uuid } });
+    expect(queued.status).toBe(202);
+    await getJobRunner().waitFor(queued.json.jobId);
+    const after = await call('GET', '/repositories/{repositoryId}/images', { token, params });
+    expect(after.json.rows[0].imported).toEqual({ id: image.manifest.uuid, name: 'api-imported' });
+    expect((await call('GET', '/repositories/{repositoryId}/images', { token, params: { repositoryId: crypto.randomUUID() } })).status).toBe(404);
   });
 
   it(`keeps at most ${MAX_REPOSITORIES} repositories`, async () => {

@@ -4,6 +4,7 @@ import { createApiToken, listOwnApiTokens, revokeApiToken } from '../tokens';
 import { ADMINISTRATION_ENDPOINTS } from './administration';
 import { IMAGE_ENDPOINTS } from './images';
 import { OPERATIONS_ENDPOINTS } from './operations';
+import { REPOSITORY_ENDPOINTS } from './repositories';
 
 const TOKEN_ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/tokens', tag: 'Tokens', summary: 'The caller’s API tokens (never the secrets)', what: 'Tokens', load: (user) => ({ tokens: listOwnApiTokens(user) }) },
@@ -12,4 +13,4 @@ const TOKEN_ENDPOINTS: Endpoint[] = [
 ];
 
 /** Every endpoint of the JSON API v1 that acts for a token's user. */
-export const ENDPOINTS: Endpoint[] = [...IMAGE_ENDPOINTS, ...OPERATIONS_ENDPOINTS, ...ADMINISTRATION_ENDPOINTS, ...TOKEN_ENDPOINTS];
+export const ENDPOINTS: Endpoint[] = [...IMAGE_ENDPOINTS, ...OPERATIONS_ENDPOINTS, ...ADMINISTRATION_ENDPOINTS, ...REPOSITORY_ENDPOINTS, ...TOKEN_ENDPOINTS];
