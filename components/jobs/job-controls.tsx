@@ -14,7 +14,8 @@ export function JobControls({ job }: { job: JobSnapshot }) {
   const stopping = job.controlRequest !== null;
   const install = job.kind === 'install';
   const canPause = install && !stopping && (job.status === 'running' || job.status === 'queued');
-  const canCancel = !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && install));
+  const stoppable = install || job.kind === 'import';
+  const canCancel = !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && stoppable));
 
   const perform = (action: typeof cancelJobAction | typeof pauseJobAction | typeof resumeJobAction) => run(action, { jobId: job.id });
 

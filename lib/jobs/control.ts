@@ -55,7 +55,8 @@ export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel request
     transition(tx, job, { status: 'queued', controlRequest: 'cancel', runAfter: null }, `${reason} The partial transfer will be removed from the node.`);
     return 'cancelling';
   }
-  if (job.status === 'running' && job.kind === 'install') {
+  // An import leaves nothing behind when stopped (lib/imgapi/import-job.ts), so it may be cancelled too.
+  if (job.status === 'running' && (job.kind === 'install' || job.kind === 'import')) {
     transition(tx, job, { controlRequest: 'cancel' }, reason);
     return 'cancelling';
   }
@@ -80,10 +81,14 @@ function resume(tx: Tx, job: JobRow) {
   return 'queued' as const;
 }
 
-/** Controlling an install or uninstall takes the right to install that image on that node. */
+/**
+ * Controlling an install or uninstall takes the right to install that image on that node; an
+ * import, the right to import into its data center (a global import is the SuperAdmins').
+ */
 function authorizeControl(jobId: string, user: UserContext, note: (facts: { targetId: string; dataCenterId?: string }) => void) {
   const job = loadJob(getDb(), jobId);
   note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
+  if (job.kind === 'import' && job.dataCenterId) return authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
   if (job.kind !== 'install' && job.kind !== 'uninstall') return authorize(user, 'infrastructure.manage', {});
   const { node, imageAttached } = loadInstallTargets(job.imageId, job.nodeId);
   authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });

@@ -14,10 +14,11 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, imageRepositories, images, jobs } from '@/lib/db/schema';
 import { importImage } from '@/lib/imgapi/import-operation';
+import { cancelJob } from '@/lib/jobs/control';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
-import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run, until } from '../support/portal';
 import { startSecondPortal, type SecondPortal } from '../support/second-portal';
 
 const hash = (algorithm: string, data: Buffer) => crypto.createHash(algorithm).update(data).digest('hex');
@@ -140,6 +141,7 @@ describe('importing images from another portal over IMGAPI', () => {
       hugeManifest: withOwnManifest(craft('huge-manifest', disk), { description: 'x'.repeat(300 * 1024) }),
       taken: craft('alpine-a', disk),
       docker: craft('a-docker-layer', disk, { type: 'docker' }),
+      slow: craft('slow', disk, {}, 'slow'),
     };
     let remote!: Awaited<ReturnType<typeof startCraftedImgapi>>;
     let craftedRepositoryId: string;
@@ -173,6 +175,22 @@ describe('importing images from another portal over IMGAPI', () => {
       expect(storeFiles()).toEqual(filesBefore);
       const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
       expect(row.lastError).toMatch(message);
+    });
+
+    it('lets the importer cancel a running import, which leaves nothing behind and no error on the repository', async () => {
+      const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dataCenterId);
+      const errorBefore = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError;
+      const filesBefore = storeFiles();
+      const { jobId } = expectOk(await run(importImage, { repositoryId: craftedRepositoryId, uuid: crafted.slow.manifest.uuid, dataCenterId }, importer));
+      const job = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+      await until(() => job().bytesDone > 0);
+      expect(await run(cancelJob, { jobId }, await createUserWithRole('ImageAdmin', dataCenterId))).toMatchObject({ ok: false, code: 'forbidden' });
+      expectOk(await run(cancelJob, { jobId }, importer));
+      await getJobRunner().waitFor(jobId);
+      expect(job().status).toBe('cancelled');
+      expect(getDb().select().from(images).where(eq(images.id, crafted.slow.manifest.uuid)).get()).toBeUndefined();
+      expect(storeFiles()).toEqual(filesBefore);
+      expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError).toBe(errorBefore);
     });
 
     it('refuses an image whose name exists here, or that is not a disk image, with a clear message', async () => {

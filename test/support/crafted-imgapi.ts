@@ -11,8 +11,8 @@ export type CraftedImage = {
   /** What GET /images/:uuid answers, when it should differ from the listing's entry. */
   ownManifest?: Record<string, unknown>;
   file: Buffer;
-  /** whole: as it should; cut: half, then the connection drops; stall: half, then silence. */
-  send?: 'whole' | 'cut' | 'stall';
+  /** whole: as it should; cut: half, then the connection drops; stall: half, then silence; slow: 64 KiB every 100 ms. */
+  send?: 'whole' | 'cut' | 'stall' | 'slow';
 };
 
 export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
@@ -29,6 +29,7 @@ export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
     if (!file) return json(res, 200, image.ownManifest ?? image.manifest);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(image.file.length) });
     if (!image.send || image.send === 'whole') return res.end(image.file);
+    if (image.send === 'slow') return dribble(res, image.file);
     res.write(image.file.subarray(0, image.file.length >> 1));
     if (image.send === 'cut') setTimeout(() => res.destroy(), 50);
   });
@@ -46,4 +47,11 @@ function listPage(images: CraftedImage[], query: URLSearchParams) {
   const marker = query.get('marker');
   const from = marker ? Math.max(0, manifests.findIndex((m) => m.uuid === marker)) : 0;
   return manifests.slice(from, from + Number(query.get('limit') ?? 1000));
+}
+
+function dribble(res: http.ServerResponse, file: Buffer, offset = 0): void {
+  if (res.destroyed) return;
+  if (offset >= file.length) return void res.end();
+  res.write(file.subarray(offset, offset + 64 * 1024));
+  setTimeout(() => dribble(res, file, offset + 64 * 1024), 100);
 }
