@@ -14,7 +14,15 @@ import { assertSupportedCompression } from './decompress';
 import { assertImportable, planImport } from './import-image';
 
 /** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
-export type ImportJobParams = { repositoryId: string; repositoryUrl: string; uuid: string; name?: string };
+export type ImportJobParams = {
+  repositoryId: string;
+  repositoryUrl: string;
+  uuid: string;
+  /** The name the user gave, if any. */
+  name?: string;
+  /** The name the image will have, for job listings while it does not exist yet. */
+  imageName: string;
+};
 
 /**
  * Queues the import of one image from a repository (issue #7). An ImageImportAdmin's import is bound
@@ -53,7 +61,7 @@ export const importImage = defineOperation({
         .where(and(eq(jobs.kind, 'import'), inArray(jobs.status, [...ACTIVE_JOB_STATUSES]), sql`json_extract(${jobs.params}, '$.uuid') = ${input.uuid}`))
         .get();
       if (running) throw new ConflictError(`Image ${input.uuid} is already being imported (job ${running.id}).`);
-      const params: ImportJobParams = { repositoryId: repository.id, repositoryUrl: repository.url, uuid: input.uuid, name: input.name };
+      const params: ImportJobParams = { repositoryId: repository.id, repositoryUrl: repository.url, uuid: input.uuid, name: input.name, imageName: plan.attributes.name };
       return insertJob(tx, { kind: 'import', createdBy: user.id, dataCenterId: input.dataCenterId, params });
     });
     getJobRunner().kick();

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
@@ -13,7 +13,8 @@ function jobsWithNames() {
     .select({
       job: jobs,
       nodeName: nodes.name,
-      imageName: images.name,
+      // An import's image exists only once the job succeeds; until then its params say what it will be called.
+      imageName: sql<string | null>`coalesce(${images.name}, json_extract(${jobs.params}, '$.imageName'))`,
       dataCenterName: dataCenters.name,
       createdByName: creator.username,
     })

@@ -15,6 +15,7 @@ import { getDb } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, imageRepositories, images, jobs } from '@/lib/db/schema';
 import { importImage } from '@/lib/imgapi/import-operation';
 import { cancelJob } from '@/lib/jobs/control';
+import { listJobsPage } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
@@ -175,6 +176,9 @@ describe('importing images from another portal over IMGAPI', () => {
       expect(storeFiles()).toEqual(filesBefore);
       const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
       expect(row.lastError).toMatch(message);
+      // The jobs list names the image it was to be, though it never came to exist.
+      const listed = listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 }).rows.find((r) => r.job.id === job.id);
+      expect(listed?.imageName).toBe(crafted[kind].manifest.name);
     });
 
     it('lets the importer cancel a running import, which leaves nothing behind and no error on the repository', async () => {
