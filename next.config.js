@@ -8,6 +8,15 @@ const nextConfig = {
   // The demo and the tests reach the portal on 127.0.0.1 as well as localhost.
   allowedDevOrigins: ['127.0.0.1'],
   poweredByHeader: false,
+  // The one Pages Router route (the IMGAPI file, below) imports lib modules marked 'server-only'.
+  // Left external, as Pages Router dependencies are by default, Node would load that package's
+  // client-side guard and throw; bundled, Next resolves it as on every server route.
+  bundlePagesRouterDependencies: true,
+  // IMGAPI image files come from a Pages Router API route, which can send their Content-Length
+  // (lib/imgapi/node-file-response.ts says why); before the file system, so nothing else answers.
+  async rewrites() {
+    return { beforeFiles: [{ source: '/imgapi/images/:uuid/file', destination: '/api/imgapi/images/:uuid/file' }], afterFiles: [], fallback: [] };
+  },
 };
 
 module.exports = nextConfig;

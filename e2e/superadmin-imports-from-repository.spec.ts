@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
 import { formatBytes } from '../lib/format';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
@@ -69,5 +69,22 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const file = path.join(node.imageDir, `${name}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
+  });
+
+  await test.step('this portal serves the imported image over IMGAPI in turn, to anyone, with its length and MD5', async () => {
+    const anonymous = await request.newContext({ baseURL: test.info().project.use.baseURL });
+    const uuid = fixture.repository.imageId;
+    const manifest = await (await anonymous.get(`/imgapi/images/${uuid}`)).json();
+    expect(manifest).toMatchObject({ v: 2, uuid, name, version: '2.0', type: 'zvol', os: 'linux', files: [{ size: fixture.image.sizeBytes, compression: 'none' }] });
+    const file = await anonymous.get(`/imgapi/images/${uuid}/file`);
+    expect(file.status()).toBe(200);
+    const body = await file.body();
+    expect(file.headers()['content-length']).toBe(String(fixture.image.sizeBytes));
+    expect(file.headers()['content-md5']).toBe(crypto.createHash('md5').update(body).digest('base64'));
+    expect(crypto.createHash('sha1').update(body).digest('hex')).toBe(manifest.files[0].sha1);
+    const part = await anonymous.get(`/imgapi/images/${uuid}/file`, { headers: { range: 'bytes=0-1023' } });
+    expect(part.status()).toBe(206);
+    expect(part.headers()['content-length']).toBe('1024');
+    await anonymous.dispose();
   });
 });

@@ -7,7 +7,8 @@ export type NavLink = { href: string; label: string };
 
 /** The main navigation; the server decides which links a user gets (components/shell/app-header.tsx). */
 export function NavLinks({ links }: { links: NavLink[] }) {
-  const pathname = usePathname();
+  // Typed nullable since pages/ exists (the IMGAPI file route); App Router pages always have one.
+  const pathname = usePathname() ?? '';
   return (
     <ul className="flex flex-wrap gap-1">
       {links.map((link) => {

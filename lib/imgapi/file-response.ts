@@ -43,9 +43,8 @@ export async function respondImageFile(request: Request, uuid: string): Promise<
       return new Response(null, { status: 416, headers });
     }
     const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
-    // Right for any server that passes it on. `next start` (16.4) does not: it drops a route's
-    // Content-Length and sends the body chunked. Clients still know the size from the manifest's
-    // files[0].size, and from Content-Range on a part.
+    // `next start` would drop this from an App Router route; the file is sent by a Pages API route
+    // (node-file-response.ts), which passes it on.
     headers.set('Content-Length', String(end - start + 1));
     if (range.kind === 'partial') {
       // No Content-MD5 here: the stored md5 is of the whole file, and the header must describe this body.

@@ -1,7 +1,8 @@
 /**
- * A tiny HTTP server for integration tests that answers the portal's IMGAPI routes
- * (app/imgapi/…) without a Next.js build: it hands each request to the route module's own GET or
- * HEAD, as Next would, and streams the answer back. Real clients (sdc-clients, the portal's own
+ * A tiny HTTP server for integration tests that answers the portal's IMGAPI routes without a
+ * Next.js build: it hands each request to the route module's own GET or HEAD (app/imgapi/…), or for
+ * image files to the Pages API route (pages/api/imgapi/…) with Node's own request and response, as
+ * `next start` would, and streams the answer back. Real clients (sdc-clients, the portal's own
  * import) can then talk to a test portal over loopback.
  */
 import http from 'node:http';
@@ -11,8 +12,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import * as list from '@/app/imgapi/images/route';
 import * as one from '@/app/imgapi/images/[uuid]/route';
-import * as file from '@/app/imgapi/images/[uuid]/file/route';
 import * as ping from '@/app/imgapi/ping/route';
+import imageFile from '@/pages/api/imgapi/images/[uuid]/file';
 
 /**
  * Headers `next start` does not pass on from a route handler's Response (next 16.4,
@@ -27,7 +28,6 @@ type Route = { pattern: RegExp; module: { GET: Handler; HEAD?: Handler } };
 const ROUTES: Route[] = [
   { pattern: /^\/imgapi\/images\/?$/, module: list as Route['module'] },
   { pattern: /^\/imgapi\/images\/([^/]+)\/?$/, module: one as Route['module'] },
-  { pattern: /^\/imgapi\/images\/([^/]+)\/file\/?$/, module: file as Route['module'] },
   { pattern: /^\/imgapi\/ping\/?$/, module: ping as Route['module'] },
 ];
 
@@ -60,8 +60,16 @@ export async function startImgapiServer(options: { host: string; port?: number }
   };
 }
 
+const FILE = /^\/imgapi\/images\/([^/]+)\/file\/?$/;
+
 async function handle(req: http.IncomingMessage, res: http.ServerResponse, host: string): Promise<void> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+  const file = FILE.exec(url.pathname);
+  if (file) {
+    // Next's rewrite passes the uuid as a query parameter of the API route.
+    const query = { uuid: decodeURIComponent(file[1]!) };
+    return imageFile(Object.assign(req, { query }) as unknown as Parameters<typeof imageFile>[0], res as Parameters<typeof imageFile>[1]);
+  }
   const route = ROUTES.find((r) => r.pattern.test(url.pathname));
   if (!route) return send(res, 404, { code: 'ResourceNotFound', message: `${url.pathname} does not exist` });
   const method = req.method ?? 'GET';

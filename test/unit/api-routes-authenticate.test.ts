@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
  * check the session itself. This keeps a new route from forgetting it. Auth.js's own routes are the
  * one exception. (lib/api/view-response.ts is checked by the routes' integration and e2e tests.)
  * /imgapi/* is outside the proxy too (anonymous IMGAPI clients): its routes must say why they are public.
+ * So must the Pages Router API routes (pages/api), which the proxy's matcher skips as /api/*.
  */
-function routeFiles(dir: string): string[] {
+function routeFiles(dir: string, isRoute: (name: string) => boolean = (name) => name === 'route.ts'): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === 'route.ts' ? [full] : [];
+    if (entry.isDirectory()) return routeFiles(full, isRoute);
+    return isRoute(entry.name) ? [full] : [];
   });
 }
 
@@ -20,11 +21,13 @@ describe('API route handlers', () => {
   const app = path.join(__dirname, '..', '..', 'app');
   const apiRoutes = routeFiles(path.join(app, 'api')).filter((f) => !f.includes(`${path.sep}auth${path.sep}`));
   const imgapiRoutes = routeFiles(path.join(app, 'imgapi'));
-  const routes = [...apiRoutes, ...imgapiRoutes];
+  const pagesApiRoutes = routeFiles(path.join(__dirname, '..', '..', 'pages', 'api'), (name) => name.endsWith('.ts'));
+  const routes = [...apiRoutes, ...imgapiRoutes, ...pagesApiRoutes];
 
   it('exist', () => {
     expect(apiRoutes.length).toBeGreaterThan(0);
     expect(imgapiRoutes.length).toBeGreaterThanOrEqual(3);
+    expect(pagesApiRoutes.length).toBeGreaterThanOrEqual(1);
   });
 
   it.each(routes.map((r) => [path.relative(process.cwd(), r), r]))('%s checks who is asking', (_name, file) => {
