@@ -45,16 +45,19 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
   if (free < file.size) {
     throw new UnavailableError(`The portal's image store has ${formatBytes(free)} free, but the file is ${formatBytes(file.size)}.`);
   }
-  const download = new DownloadMeter(file.size, options.onProgress);
+  // An uncompressed file is stored as downloaded: the store's SHA-1 is the download's, hashed once.
+  const compressed = file.compression !== 'none';
+  const download = new DownloadMeter(file.size, compressed, options.onProgress);
   const stored = new HashingMeter(Number.MAX_SAFE_INTEGER);
   try {
     const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), { objectMode: false });
     const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
     await pipeline(source, download, decompressor(file.compression), stored, sink, { signal: options.signal });
-    assertDownloadMatches(download, file);
+    const digests = stored.digests();
+    assertDownloadMatches(download.bytes, compressed ? download.sha1() : digests.sha1, file);
     await fs.promises.rename(tempPath, finalPath);
     await syncDirectory(imageStoreDir());
-    return { storeFile, sizeBytes: stored.bytes, ...stored.digests() };
+    return { storeFile, sizeBytes: stored.bytes, ...digests };
   } catch (err) {
     await fs.promises.rm(tempPath, { force: true });
     if (options.signal?.aborted) throw err;
@@ -68,36 +71,38 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
 
 class VerificationError extends UnavailableError {}
 
-function assertDownloadMatches(download: DownloadMeter, file: ImportFileOptions['file']): void {
-  if (download.bytes !== file.size) {
-    throw new VerificationError(`The repository sent ${download.bytes} bytes, but the manifest says the file has ${file.size}; it is truncated. Nothing was stored.`);
+function assertDownloadMatches(bytes: number, sha1: string, file: ImportFileOptions['file']): void {
+  if (bytes !== file.size) {
+    throw new VerificationError(`The repository sent ${bytes} bytes, but the manifest says the file has ${file.size}; it is truncated. Nothing was stored.`);
   }
-  const sha1 = download.sha1();
   if (sha1 !== file.sha1.toLowerCase()) {
     throw new VerificationError(`SHA-1 mismatch: the manifest says ${file.sha1}, but the downloaded file's is ${sha1}. The file was discarded.`);
   }
 }
 
-/** Counts and SHA-1 hashes the bytes as downloaded, before any decompression. */
+/** Counts the bytes as downloaded, before any decompression, and SHA-1 hashes them when asked to. */
 class DownloadMeter extends Transform {
   bytes = 0;
-  private readonly hash = crypto.createHash('sha1');
+  private readonly hash;
 
   constructor(
     private readonly expected: number,
+    hashSha1: boolean,
     private readonly onProgress?: (bytesDone: number) => void,
   ) {
     super();
+    this.hash = hashSha1 ? crypto.createHash('sha1') : null;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
     this.bytes += chunk.length;
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.onProgress?.(Math.min(this.bytes, this.expected));
     callback(null, chunk);
   }
 
   sha1(): string {
+    if (!this.hash) throw new Error('This download was not hashed.');
     return this.hash.digest('hex');
   }
 }

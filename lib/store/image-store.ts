@@ -126,17 +126,14 @@ export class HashingMeter extends Transform {
   private readonly md5 = crypto.createHash('md5');
   private readonly sha1 = crypto.createHash('sha1');
 
-  constructor(
-    private readonly limit: number,
-    private readonly tooLarge = (limit: number) => `The upload is larger than its announced ${limit} bytes; nothing was stored.`,
-  ) {
+  constructor(private readonly limit: number) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
-      callback(new ValidationError(this.tooLarge(this.limit)));
+      callback(new ValidationError(`The upload is larger than its announced ${this.limit} bytes; nothing was stored.`));
       return;
     }
     this.sha256.update(chunk);
