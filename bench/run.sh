@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
-bash scripts/ensure-system-packages.sh openssh-server openssh-client qemu-utils >&2
+bash scripts/ensure-system-packages.sh openssh-server openssh-client qemu-utils curl >&2
 bash scripts/ensure-node-modules.sh >&2
 
 # node itself rather than the tsx CLI: one process, whose signals and exit code are the benchmark's.

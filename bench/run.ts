@@ -5,14 +5,16 @@
  *   push memory   peak RSS of the process running the engine during that push (push.ts)
  *   fan-out       one image onto 4 nodes in parallel vs one after another, wall time (fanout.ts)
  *   resume        bytes sent again when a push is cut at 50% and the job retries (resume.ts)
+ *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
- * --runs N (scp and push runs each, default 5), --only push,fanout,resume.
+ * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import.
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FANOUT_HOSTS, measureFanout } from './fanout';
+import { measureImport } from './import';
 import { cleanupOnExit, makeScratchDir, type Cleanups } from './lib/cleanup';
 import { MiB, round } from './lib/figures';
 import { log } from './lib/log';
@@ -23,13 +25,14 @@ import { table, targetsMet, type Report } from './lib/report';
 import { measurePush, PUSH_HOST } from './push';
 import { measureResume, RESUME_HOST } from './resume';
 
-type Measure = (portal: Portal, size: number, options: Options, root: string) => Promise<Report>;
+type Measure = (portal: Portal, size: number, options: Options, root: string, cleanups: Cleanups) => Promise<Report>;
 
 /** Each figure's nodes, and the measurement that returns its keys. */
 const FIGURES: Record<Part, { hosts: string[]; measure: Measure }> = {
   push: { hosts: [PUSH_HOST], measure: (portal, size, options, root) => measurePush(portal, size, options.runs, path.join(root, 'scp')) },
   fanout: { hosts: FANOUT_HOSTS, measure: (portal, size) => measureFanout(portal, size) },
   resume: { hosts: [RESUME_HOST], measure: (portal, size) => measureResume(portal, size) },
+  import: { hosts: [], measure: (portal, size, options, root, cleanups) => measureImport(portal, size, options.runs, root, cleanups) },
 };
 
 async function main(options: Options, root: string, cleanups: Cleanups): Promise<Report> {
@@ -41,7 +44,7 @@ async function main(options: Options, root: string, cleanups: Cleanups): Promise
   const parts = PARTS.filter((part) => options.only.has(part));
   const portal = await setUpPortal(root, parts.flatMap((part) => FIGURES[part].hosts), size, cleanups);
   const report: Report = { image_size_mb: options.sizeMb, image_size_bytes: size, runs: options.runs };
-  for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root));
+  for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root, cleanups));
   report.targets = targetsMet(report);
   report.machine = await machineReport(atStart);
   report.bench_seconds = round((performance.now() - benchStarted) / 1000, 1);

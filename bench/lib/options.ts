@@ -1,12 +1,12 @@
-/** The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume. */
+/** The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume,import. */
 
 /** The figures the benchmark can measure, in the order it measures them. */
-export const PARTS = ['push', 'fanout', 'resume'] as const;
+export const PARTS = ['push', 'fanout', 'resume', 'import'] as const;
 export type Part = (typeof PARTS)[number];
 
 export type Options = { json: boolean; sizeMb: number; runs: number; only: Set<Part> };
 
-export const USAGE = 'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume]';
+export const USAGE = 'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume,import]';
 
 /** A mistake on the command line: reported with the usage line, not as a benchmark failure. */
 export class UsageError extends Error {}

@@ -52,6 +52,23 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       session.close();
       return cipher;
     },
+    /** Imports one image from an IMGAPI repository through the portal's operations; the finished job. */
+    importFrom: async (url: string, uuid: string) => {
+      const repositoryId = (await runOk(portal.createRepository, { name: `bench-${uuid.slice(0, 8)}`, url }, admin)).id;
+      await runOk(portal.refreshRepository, { repositoryId }, admin);
+      const { jobId } = await runOk(portal.importImage, { repositoryId, uuid }, admin);
+      await getJobRunner().waitFor(jobId);
+      await runOk(portal.deleteRepository, { repositoryId }, admin);
+      return db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    },
+    /** Removes an imported image's row and store file, so the next run can import it again. */
+    forgetImport: (uuid: string) => {
+      const image = db.select().from(images).where(eq(images.id, uuid)).get();
+      if (!image) return;
+      db.update(jobs).set({ imageId: null }).where(eq(jobs.imageId, uuid)).run();
+      db.delete(images).where(eq(images.id, uuid)).run();
+      fs.rmSync(portal.storedImagePath(image.storeFile!), { force: true });
+    },
     /** Removes everything an install left on a node, and the row that says it is there. */
     clearNode: (host: string) => {
       const { node, nodeId } = nodes[host]!;
@@ -83,6 +100,8 @@ async function importPortal() {
   const { getJobRunner } = await import('../../lib/jobs/runner');
   const { createDataCenter } = await import('../../lib/locations/operations');
   const { connectWithCredential } = await import('../../lib/nodes/connection');
+  const { importImage } = await import('../../lib/imgapi/import-operation');
+  const { createRepository, deleteRepository, refreshRepository } = await import('../../lib/repositories/operations');
   const { storedImagePath } = await import('../../lib/store/image-store');
   const { uploadImageFile } = await import('../../lib/store/upload');
   const { registerSshNode, runOk } = await import('../../scripts/lib/portal-seed');
@@ -90,7 +109,7 @@ async function importPortal() {
   return {
     and, asc, eq, createUser, loadUserContext, closeAllDatabases, getDb, images, jobEvents, jobs, nodeImages, nodes,
     createImage, installImage, getJobRunner, createDataCenter, connectWithCredential, storedImagePath, uploadImageFile,
-    registerSshNode, runOk, SshNode,
+    registerSshNode, runOk, SshNode, importImage, createRepository, deleteRepository, refreshRepository,
   };
 }
 

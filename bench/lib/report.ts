@@ -8,6 +8,8 @@ const TARGETS = {
   push_vs_scp: { text: '>= 0.9', met: (v: number) => v >= 0.9 },
   push_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
   resume_resent_fraction: { text: '< 0.05', met: (v: number) => v < 0.05 },
+  // The import streams: its memory must not grow with the image, as the push's does not.
+  import_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
 } as const;
 
 /** The report's `targets` key: each target whose figure was measured this time, and whether it was met. */
@@ -39,6 +41,12 @@ export function table(report: Report): string {
   }
   if ('resume_resent_fraction' in report) {
     rows.push(row('Resume: resent fraction', 'resume_resent_fraction', '', `${fmt(report.resume_resent_mb)} MiB sent again after a cut at ${fmt(report.resume_cut_at_fraction)}; verified: ${fmt(report.resume_verified)}`));
+  }
+  if ('import_vs_curl' in report) {
+    rows.push(
+      row('Import vs curl (throughput)', 'import_vs_curl', '', `import ${fmt(report.import_mb_s)} MiB/s, curl ${fmt(report.curl_mb_s)} MiB/s`),
+      row('Import peak RSS', 'import_peak_rss_mb', ' MiB', `growth ${fmt(report.import_rss_growth_mb)} MiB`),
+    );
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
