@@ -18,6 +18,7 @@ type ReadOptions = {
 };
 
 class Silence extends Error {}
+class Stopped extends Error {}
 
 /** Yields the body of a GET chunk by chunk; throws an UnavailableError the user can read. */
 export async function* remoteChunks(url: string, options: ReadOptions): AsyncGenerator<Uint8Array> {
@@ -28,8 +29,9 @@ export async function* remoteChunks(url: string, options: ReadOptions): AsyncGen
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(new Silence()), options.timeoutMs);
   };
-  const onStop = () => controller.abort(options.signal?.reason);
+  const onStop = () => controller.abort(new Stopped());
   options.signal?.addEventListener('abort', onStop, { once: true });
+  if (options.signal?.aborted) onStop();
   arm();
   try {
     let response: Response;
@@ -90,7 +92,7 @@ function failure(err: unknown, controller: AbortController, where: string, optio
   if (reason instanceof Silence) {
     return new UnavailableError(`${where} did not answer for ${options.timeoutMs / 1000} s while the portal read ${options.what}; it timed out.`);
   }
-  if (options.signal?.aborted) return options.signal.reason ?? err;
+  if (reason instanceof Stopped) return new UnavailableError(`Stopped on request while reading ${options.what}.`);
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return new UnavailableError(`Could not read ${options.what} from ${where} (${errorMessage(err)}${cause}).`);
 }
