@@ -23,7 +23,7 @@ export async function runImportJob(ctx: JobContext): Promise<Record<string, unkn
   const params = ctx.job.params as ImportJobParams;
   // Set while a file is in the store that no image owns yet; a failure then removes it.
   let unowned: ReceivedImage | undefined;
-  let imageName = params.name ?? params.uuid;
+  let imageName = params.imageName ?? params.uuid;
   try {
     ctx.phase('manifest', `reading the manifest of ${params.uuid}`);
     const manifest = await getRemoteManifest(params.repositoryUrl, params.uuid, ctx.signal);
