@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startSecondPortal } from '../test/support/second-portal';
+import { startUpstreamPortal } from '../scripts/lib/upstream-portal';
 import type { Cleanups } from './lib/cleanup';
 import { mbps, MiB, median, round } from './lib/figures';
 import { log } from './lib/log';
@@ -19,7 +19,7 @@ const RSS_SAMPLE_MS = 20;
 
 export async function measureImport(portal: Portal, size: number, runs: number, root: string, cleanups: Cleanups) {
   log('Import: starting a second portal that serves the image over IMGAPI (it copies the file into its own store)…');
-  const source = await startSecondPortal(SOURCE_HOST, [{ file: portal.storePath, name: 'bench-import-source', diskFormat: 'raw' }]);
+  const source = await startUpstreamPortal(SOURCE_HOST, [{ file: portal.storePath, name: 'bench-import-source', diskFormat: 'raw' }]);
   cleanups.push(() => source.stop());
   const uuid = source.images[0]!.id;
   const fileUrl = `${source.url}/images/${uuid}/file`;

@@ -1,8 +1,8 @@
 /**
  * `npm run demo` (after scripts/demo.sh has installed and built): seeds a demo data center whose two
  * nodes are real local sshd instances, an image served from a local mirror (pull), an image in the
- * portal's own store (push), and one finished install; then serves the portal. Re-running reuses
- * the same data, keys and ports.
+ * portal's own store (push), one finished install, and an upstream IMGAPI repository to import
+ * from; then serves the portal. Re-running reuses the same data, keys and ports.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +19,7 @@ import { createDataCenter } from '../lib/locations/operations';
 import { uploadImageFile } from '../lib/store/upload';
 import { makeQcow2 } from './lib/fixture-image';
 import { startMirror } from './lib/mirror';
+import { startDemoUpstream } from './lib/demo-upstream';
 import { registerSshNode, runOk } from './lib/portal-seed';
 import { SshNode } from './lib/sshd-node';
 import type { UserContext } from '../lib/auth/policy';
@@ -55,6 +56,7 @@ async function main() {
   const imageId = await ensureImage(admin, mirror.url(`${IMAGE_NAME}.qcow2`), image.sha256);
   await ensureStoreImage(admin, makeQcow2(path.join(demoDir, `${STORE_IMAGE_NAME}.qcow2`), 128, 32).file);
   if (sshNodes.length > 0) await ensureInstalledOnFirstNode(admin, imageId, dataCenterId);
+  const upstream = await startDemoUpstream(admin, demoDir);
   closeAllDatabases();
 
   const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', String(config.port)], { stdio: 'inherit', env: process.env });
@@ -62,11 +64,12 @@ async function main() {
     `\n  Cloud Broker Portal demo: http://localhost:${config.port}\n` +
       `  Sign in as "${login.username}" with password "${login.password}" (set on first run; yours if you changed it).\n` +
       `  ${sshNodes.length} demo node(s) on ${DEMO_NODES.map((n) => `${n.host}:${n.port}`).join(', ')}; image mirror on http://${MIRROR.host}:${MIRROR.port}/.\n` +
+      `  An upstream IMGAPI repository on ${upstream.url} ("Demo upstream" under Repositories); this portal's own is /imgapi.\n` +
       '  Press Ctrl-C to stop everything.\n',
   );
   const stop = async (code: number) => {
     portal.kill('SIGTERM');
-    await Promise.allSettled([...sshNodes.map((n) => n.stop()), mirror.close()]);
+    await Promise.allSettled([...sshNodes.map((n) => n.stop()), mirror.close(), upstream.stop()]);
     process.exit(code);
   };
   process.on('SIGINT', () => stop(0));

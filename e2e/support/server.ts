@@ -9,7 +9,7 @@ import path from 'node:path';
 import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
 import { SshNode } from '../../scripts/lib/sshd-node';
-import { startSecondPortal } from '../../test/support/second-portal';
+import { startUpstreamPortal } from '../../scripts/lib/upstream-portal';
 import { type E2eFixture } from './fixture';
 import { seedAvailabilityWorld } from './seed';
 
@@ -28,7 +28,7 @@ async function main() {
     await SshNode.start({ host: '127.0.0.53', baseDir: path.join(work, 'node-b') }),
   ];
   // Another portal, with its own database and store, whose IMGAPI the repository spec imports from.
-  const portalA = await startSecondPortal('127.0.0.104', [
+  const portalA = await startUpstreamPortal('127.0.0.104', [
     { file: path.join(mirrorDir, 'cirros-e2e.qcow2'), name: 'imported-e2e', version: '2.0', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', minRamMb: 256 },
   ]);
   process.env.PORTAL_DATA_DIR = path.join(work, 'data');

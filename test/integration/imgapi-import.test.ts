@@ -12,13 +12,13 @@ import { importImage } from '@/lib/imgapi/import-operation';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { hash, importAndWait } from '../support/imports';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
-import { startSecondPortal, type SecondPortal } from '../support/second-portal';
+import { startUpstreamPortal, type UpstreamPortal } from '@/scripts/lib/upstream-portal';
 
 describe('importing images from another portal over IMGAPI', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imgapi-import-'));
   const disk = crypto.randomBytes(3 * 1024 * 1024 + 123);
   const diskFile = path.join(work, 'disk.raw');
-  let portalA: SecondPortal;
+  let portalA: UpstreamPortal;
   let admin: UserContext;
   let dataCenterId: string;
   let otherDataCenterId: string;
@@ -26,7 +26,7 @@ describe('importing images from another portal over IMGAPI', () => {
 
   beforeAll(async () => {
     fs.writeFileSync(diskFile, disk);
-    portalA = await startSecondPortal('127.0.0.101', [
+    portalA = await startUpstreamPortal('127.0.0.101', [
       { file: diskFile, name: 'alpine-a', version: '3.20', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', minRamMb: 512, tags: 'small, edge' },
     ]);
     admin = await createSuperAdmin();

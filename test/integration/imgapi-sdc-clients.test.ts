@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
 import { seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
-import { startImgapiServer, type ImgapiServer } from '@/test/support/imgapi-http';
+import { startImgapiServer, type ImgapiServer } from '@/scripts/lib/imgapi-server';
 import { sdcImgapiClient, type SdcImgapiClient } from '@/test/support/sdc-imgapi-client';
 
 /**

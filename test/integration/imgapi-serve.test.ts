@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImgapiManifest } from '@/lib/imgapi/manifest';
 import { A_SIZE, seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
-import { startImgapiServer, type ImgapiServer } from '@/test/support/imgapi-http';
+import { startImgapiServer, type ImgapiServer } from '@/scripts/lib/imgapi-server';
 
 /**
  * The portal as an IMGAPI repository (issue 7, "Serve"), over HTTP: what it lists, how it filters,

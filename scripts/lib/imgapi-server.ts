@@ -1,9 +1,9 @@
 /**
- * A tiny HTTP server for integration tests that answers the portal's IMGAPI routes without a
- * Next.js build: it hands each request to the route module's own GET or HEAD (app/imgapi/…), or for
- * image files to the Pages API route (pages/api/imgapi/…) with Node's own request and response, as
- * `next start` would, and streams the answer back. Real clients (sdc-clients, the portal's own
- * import) can then talk to a test portal over loopback.
+ * A tiny HTTP server that answers the portal's IMGAPI routes without a Next.js build, for tests and
+ * for the upstream portal (upstream-portal-process.ts). It hands each request to the route module's
+ * own GET or HEAD (app/imgapi/…), or for image files to the Pages API route (pages/api/imgapi/…)
+ * with Node's own request and response, as `next start` would, and streams the answer back. Real
+ * clients (sdc-clients, the portal's own import) can then talk to such a portal over loopback.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
