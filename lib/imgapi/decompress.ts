@@ -5,7 +5,7 @@ import zlib from 'node:zlib';
 import { UnavailableError } from '@/lib/errors';
 
 /** The compressions an IMGAPI file may have that the portal can undo. */
-export const SUPPORTED_COMPRESSIONS = ['none', 'gzip', 'bzip2'] as const;
+const SUPPORTED_COMPRESSIONS = ['none', 'gzip', 'bzip2'] as const;
 
 export function assertSupportedCompression(compression: string): void {
   if (!(SUPPORTED_COMPRESSIONS as readonly string[]).includes(compression)) {

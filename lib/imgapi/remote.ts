@@ -11,11 +11,11 @@ import { remoteManifestSchema, type RemoteManifest } from './manifest';
  */
 
 /** A manifest is a few KiB; anything near this is not one. */
-export const MANIFEST_MAX_BYTES = 256 * 1024;
+const MANIFEST_MAX_BYTES = 256 * 1024;
 /** IMGAPI's own page limit; the listing is read page by page with `marker`. */
 const PAGE_SIZE = 1000;
 
-export function imagesUrl(baseUrl: string, suffix = '', query?: Record<string, string>): string {
+function imagesUrl(baseUrl: string, suffix = '', query?: Record<string, string>): string {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/images${suffix}`);
   for (const [key, value] of Object.entries(query ?? {})) url.searchParams.set(key, value);
   return url.toString();
