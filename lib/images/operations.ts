@@ -4,17 +4,18 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, imageDataCenters, images } from '@/lib/db/schema';
+import { dataCenters } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
+import { insertImage } from './insert';
 import { createImageSchema } from './schemas';
 
 /**
  * Registers an image. With the url source nodes download the file from its source URL; with the
  * upload source the image waits, `pending` and without a file, for the browser to push the file
  * into the portal's store (lib/store/upload.ts), which verifies it against any checksum given here
- * (as a value, or read from a checksums file's URL).
- * A DC-bound image is attached to its own data center at once; a global one later, per data center.
+ * (as a value, or read from a checksums file's URL). A DC-bound image is attached to its own data
+ * center at once (lib/images/insert.ts).
  */
 export const createImage = defineOperation({
   name: 'image.create',
@@ -35,28 +36,23 @@ export const createImage = defineOperation({
     const checksums = await resolveChecksums({ ...input, sourceUrl: upload ? null : input.sourceUrl }, input.uploadFileName);
     const id = newId();
     const at = now();
-    db.transaction((tx) => {
-      tx.insert(images)
-        .values({
-          id,
-          ...attributeColumns(input),
-          ...checksums,
-          sourceUrl: upload ? null : input.sourceUrl,
-          // The real size and checksums of an upload come from the upload itself.
-          sizeBytes: upload ? null : input.sizeBytes,
-          dcBoundId,
-          ownerId: user.id,
-          access: 'public',
-          status: upload ? 'pending' : 'ok',
-          protected: input.protected,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .run();
-      if (dcBoundId) {
-        tx.insert(imageDataCenters).values({ imageId: id, dataCenterId: dcBoundId, attachedAt: at, attachedBy: user.id }).run();
-      }
-    });
+    db.transaction((tx) =>
+      insertImage(tx, {
+        id,
+        ...attributeColumns(input),
+        ...checksums,
+        sourceUrl: upload ? null : input.sourceUrl,
+        // The real size and checksums of an upload come from the upload itself.
+        sizeBytes: upload ? null : input.sizeBytes,
+        dcBoundId,
+        ownerId: user.id,
+        access: 'public',
+        status: upload ? 'pending' : 'ok',
+        protected: input.protected,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
     return { id, awaitsUpload: upload };
   },
   audited: (result, input) => ({ targetId: result.id, details: { name: input.name, version: input.version, source: input.source } }),

@@ -3,9 +3,10 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, images } from '@/lib/db/schema';
+import { images } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns } from '@/lib/images/attributes';
+import { insertImage } from '@/lib/images/insert';
 import { createImageSchema, MAX_TAGS, type CreateImageInput } from '@/lib/images/schemas';
 import type { ReceivedImage } from '@/lib/store/image-store';
 import type { RemoteManifest } from './manifest';
@@ -83,22 +84,17 @@ export function recordImportedImage(plan: ImportPlan, received: ReceivedImage, o
   const at = now();
   getDb().transaction((tx) => {
     assertImportable(plan);
-    tx.insert(images)
-      .values({
-        id: plan.uuid,
-        ...attributeColumns(plan.attributes),
-        ...received,
-        virtualSizeBytes: plan.virtualSizeBytes,
-        dcBoundId: plan.dcBoundId,
-        ownerId,
-        access: plan.access,
-        status: 'ok',
-        createdAt: at,
-        updatedAt: at,
-      })
-      .run();
-    if (plan.dcBoundId) {
-      tx.insert(imageDataCenters).values({ imageId: plan.uuid, dataCenterId: plan.dcBoundId, attachedAt: at, attachedBy: ownerId }).run();
-    }
+    insertImage(tx, {
+      id: plan.uuid,
+      ...attributeColumns(plan.attributes),
+      ...received,
+      virtualSizeBytes: plan.virtualSizeBytes,
+      dcBoundId: plan.dcBoundId,
+      ownerId,
+      access: plan.access,
+      status: 'ok',
+      createdAt: at,
+      updatedAt: at,
+    });
   });
 }
