@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { parseAllowList, type Cidr } from '@/lib/net/addresses';
 
 /**
  * The portal's configuration, read from the environment and validated once.
@@ -22,10 +23,19 @@ const envSchema = z.object({
   PORTAL_JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Wait before the first retry, in seconds; it doubles with every further attempt. */
   PORTAL_JOBS_RETRY_DELAY_S: z.coerce.number().min(0).max(3600).default(5),
+  /**
+   * Seconds a process's claim on a running job lasts without renewal. The owner renews it three times
+   * per period; another process takes the job over only once it has expired (its owner died).
+   */
+  PORTAL_JOBS_LEASE_S: z.coerce.number().min(1).max(3600).default(30),
   /** Seconds an SSH connection attempt may take before it counts as failed. */
   PORTAL_SSH_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20),
   /** Free space kept on a node's image directory beyond the image itself, in MiB. */
   PORTAL_DISK_MARGIN_MB: z.coerce.number().int().min(0).default(256),
+  /** Free space kept in the portal's image store beyond every upload and import under way, in MiB. */
+  PORTAL_STORE_MARGIN_MB: z.coerce.number().int().min(0).default(512),
+  /** The most an imported file may hold once decompressed, in GiB, whatever its manifest says. */
+  PORTAL_IMPORT_MAX_GB: z.coerce.number().min(0.001).max(1_000_000).default(200),
   /** Consecutive failed connections after which an enabled node is set to `error`. */
   PORTAL_NODE_ERROR_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(3),
   /** Failed sign-ins for one username, within the window, before further attempts wait. */
@@ -36,10 +46,25 @@ const envSchema = z.object({
   PORTAL_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** Take the client address from X-Forwarded-For as appended by a reverse proxy in front of the portal. */
   PORTAL_LOGIN_TRUST_PROXY: z.stringbool().default(false),
+  /** Serve this portal's public images anonymously over IMGAPI at /imgapi; off unless chosen. */
+  PORTAL_IMGAPI_SERVE: z.stringbool().default(false),
   /** Seconds a remote IMGAPI repository may stay silent (connecting, or between bytes) before the request fails. */
   PORTAL_IMGAPI_TIMEOUT_S: z.coerce.number().min(0.1).max(600).default(30),
   /** The largest image listing read from a remote repository, in MiB; a bigger one fails the refresh. */
   PORTAL_IMGAPI_LIST_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
+  /** CIDRs the portal's own requests (checksum lists, repositories) may reach although private, loopback or link-local. */
+  PORTAL_OUTBOUND_ALLOW: z.string().default('').transform((text, ctx) => {
+    try {
+      return parseAllowList(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** Seals stored SSH private keys (lib/credentials/keyring.ts); generated into the data directory when unset. */
+  PORTAL_ENCRYPTION_KEY: z.string().min(32, 'PORTAL_ENCRYPTION_KEY must be at least 32 characters').optional(),
+  /** The key before the last rotation, so values a portal still running with it sealed stay readable. */
+  PORTAL_PREVIOUS_ENCRYPTION_KEY: z.string().min(32, 'PORTAL_PREVIOUS_ENCRYPTION_KEY must be at least 32 characters').optional(),
 });
 
 export type PortalConfig = {
@@ -54,18 +79,26 @@ export type PortalConfig = {
   jobsMaxPerNode: number;
   jobsMaxAttempts: number;
   jobsRetryDelayMs: number;
+  jobsLeaseMs: number;
   sshTimeoutMs: number;
   diskMarginBytes: number;
+  storeMarginBytes: number;
+  importMaxBytes: number;
   nodeErrorAfterFailures: number;
   login: { maxFailures: number; maxFailuresPerAddress: number; windowMs: number; trustProxy: boolean };
-  imgapi: { timeoutMs: number; listMaxBytes: number };
+  imgapi: { serve: boolean; timeoutMs: number; listMaxBytes: number };
+  outboundAllow: readonly Cidr[];
+  /** From the environment only; without it the key lives in `$PORTAL_DATA_DIR/encryption-key`. */
+  encryptionKey?: string;
+  previousEncryptionKey?: string;
 };
 
 let cached: { key: string; config: PortalConfig } | undefined;
 
 /** The configuration; parsed on first use and again only if the environment changed (tests). */
 export function getConfig(): PortalConfig {
-  const key = `${process.env.PORTAL_DATA_DIR ?? ''}|${process.env.DATABASE_URL ?? ''}`;
+  // Every setting the schema reads; a test that changes one gets a configuration that has it.
+  const key = JSON.stringify(Object.keys(envSchema.shape).map((name) => process.env[name]));
   if (cached?.key === key) return cached.config;
   const config = loadConfig(process.env);
   cached = { key, config };
@@ -93,8 +126,11 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
     jobsMaxPerNode: e.PORTAL_JOBS_MAX_PER_NODE,
     jobsMaxAttempts: e.PORTAL_JOBS_MAX_ATTEMPTS,
     jobsRetryDelayMs: e.PORTAL_JOBS_RETRY_DELAY_S * 1000,
+    jobsLeaseMs: e.PORTAL_JOBS_LEASE_S * 1000,
     sshTimeoutMs: e.PORTAL_SSH_TIMEOUT_S * 1000,
     diskMarginBytes: e.PORTAL_DISK_MARGIN_MB * 1024 * 1024,
+    storeMarginBytes: e.PORTAL_STORE_MARGIN_MB * 1024 * 1024,
+    importMaxBytes: Math.round(e.PORTAL_IMPORT_MAX_GB * 1024 ** 3),
     nodeErrorAfterFailures: e.PORTAL_NODE_ERROR_AFTER_FAILURES,
     login: {
       maxFailures: e.PORTAL_LOGIN_MAX_FAILURES,
@@ -102,7 +138,10 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
       windowMs: e.PORTAL_LOGIN_WINDOW_MIN * 60_000,
       trustProxy: e.PORTAL_LOGIN_TRUST_PROXY,
     },
-    imgapi: { timeoutMs: e.PORTAL_IMGAPI_TIMEOUT_S * 1000, listMaxBytes: Math.round(e.PORTAL_IMGAPI_LIST_MAX_MB * 1024 * 1024) },
+    imgapi: { serve: e.PORTAL_IMGAPI_SERVE, timeoutMs: e.PORTAL_IMGAPI_TIMEOUT_S * 1000, listMaxBytes: Math.round(e.PORTAL_IMGAPI_LIST_MAX_MB * 1024 * 1024) },
+    outboundAllow: e.PORTAL_OUTBOUND_ALLOW,
+    encryptionKey: e.PORTAL_ENCRYPTION_KEY,
+    previousEncryptionKey: e.PORTAL_PREVIOUS_ENCRYPTION_KEY,
   };
 }
 

@@ -233,9 +233,19 @@ export const nodeImages = sqliteTable(
     imageId: text().notNull().references(() => images.id, { onDelete: 'cascade' }),
     state: text({ enum: NODE_IMAGE_STATES }).notNull(),
     available: integer({ mode: 'boolean' }).notNull().default(false),
+    /**
+     * Where the file is on the node. Set once, when the install first touches the node, and used by
+     * every later step (resume, uninstall, sync, purge): nothing re-derives it from the image.
+     */
     path: text(),
     installedAt: timestamp(),
     verifiedSha256: text(),
+    /**
+     * The size and modification time (as `stat -c %.9Y` prints it) of the file when the node last
+     * hashed it to `verifiedSha256`. Sync trusts a file without hashing it again only while both match.
+     */
+    verifiedSizeBytes: integer(),
+    verifiedMtime: text(),
     lastJobId: text(),
     updatedAt: createdAt(),
   },
@@ -279,6 +289,12 @@ export const jobs = sqliteTable(
     runAfter: timestamp(),
     /** Bytes moved over the network across all attempts, so resumes show what they saved. */
     bytesTransferred: integer().notNull().default(0),
+    /**
+     * The process running the job, and until when its claim holds. The owner renews the lease on a
+     * heartbeat; a running job whose lease expired (its process died) may be taken over by another.
+     */
+    owner: text(),
+    leaseUntil: timestamp(),
     /** Set by a user to ask the running job to stop: `cancel` or `pause`. */
     controlRequest: text({ enum: ['cancel', 'pause'] }),
     error: text(),
@@ -296,6 +312,7 @@ export const jobs = sqliteTable(
       .on(t.nodeId, t.imageId)
       .where(sql`status in ('queued', 'running')`),
     index('jobs_dc_idx').on(t.dataCenterId),
+    index('jobs_owner_idx').on(t.owner),
   ],
 );
 
@@ -332,6 +349,21 @@ export const auditEvents = sqliteTable(
     index('audit_target_idx').on(t.targetType, t.targetId, t.at),
   ],
 );
+
+/**
+ * Space held in the portal's image store by uploads and imports under way, so two of them cannot
+ * both count on the same free bytes. A reservation belongs to a process and lapses with its lease,
+ * so a process that died holds nothing; its temporary file is then fair game for clean-up.
+ */
+export const storeReservations = sqliteTable('store_reservations', {
+  id: text().primaryKey(),
+  /** The temporary file in the store that the reservation's stream writes. */
+  tempFile: text().notNull().unique(),
+  bytes: integer().notNull(),
+  owner: text().notNull(),
+  leaseUntil: createdAt(),
+  createdAt: createdAt(),
+});
 
 // ── Remote image repositories (IMGAPI) ───────────────────────────────────────
 
