@@ -39,6 +39,11 @@ const IMAGE_NAME = 'cirros-demo';
 const STORE_IMAGE_NAME = 'alpine-demo-uploaded';
 
 async function main() {
+  // The demo's repository is the upstream portal on loopback, refreshed here and browsed from the portal
+  // started below; both need the setting before their first request. A value the user set wins.
+  process.env.PORTAL_OUTBOUND_ALLOW ??= '127.0.0.0/8';
+  // The demo shows this portal's own IMGAPI repository too (Repositories says where).
+  process.env.PORTAL_IMGAPI_SERVE ??= 'true';
   const config = getConfig();
   const login = { username: process.env.PORTAL_ADMIN_USER ?? 'admin', password: process.env.PORTAL_ADMIN_PASSWORD ?? 'demo-admin-password' };
   await ensureFirstAdmin({ adminUser: login.username, adminPassword: login.password });

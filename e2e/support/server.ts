@@ -49,6 +49,10 @@ async function main() {
     env: {
       ...process.env,
       PORTAL_DATA_DIR: path.join(work, 'data'),
+      // The repository spec imports from the upstream portal on loopback, which the portal otherwise refuses.
+      PORTAL_OUTBOUND_ALLOW: '127.0.0.0/8',
+      // The repository spec also reads this portal's own IMGAPI.
+      PORTAL_IMGAPI_SERVE: 'true',
     },
   });
 

@@ -1,10 +1,11 @@
 import 'server-only';
-import { ValidationError } from '@/lib/errors';
+import { UnavailableError, ValidationError } from '@/lib/errors';
+import { outboundGet, type OutboundResponse } from '@/lib/net/outbound';
 
 /**
  * A checksum given as the URL of a checksums file, as cloud images publish them (Ubuntu's SHA256SUMS,
  * Debian's MD5SUMS, Fedora's CHECKSUM) and as Ironic accepts: the portal fetches the list, with a
- * timeout and a size cap, and picks the line for the image's file name.
+ * timeout and a size cap, through the outbound guard (lib/net), and picks the line for the image's file name.
  */
 
 export const CHECKSUM_FETCH_TIMEOUT_MS = 10_000;
@@ -64,33 +65,34 @@ export async function fetchChecksum(
   const maxBytes = limits.maxBytes ?? CHECKSUM_LIST_MAX_BYTES;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { signal, redirect: 'follow', headers: { accept: 'text/plain, */*' } });
-    if (!response.ok) throw fieldError(`The checksums file could not be fetched: the server answered ${response.status} ${response.statusText}.`);
-    return pickChecksum(await readCapped(response, maxBytes), fileName);
+    const response = await outboundGet(url, { signal, headers: { accept: 'text/plain, */*' } });
+    try {
+      if (response.status < 200 || response.status > 299) {
+        throw fieldError(`The checksums file could not be fetched: the server answered ${response.status} ${response.statusText}.`);
+      }
+      return pickChecksum(await readCapped(response, maxBytes), fileName);
+    } finally {
+      response.body.destroy();
+    }
   } catch (err) {
     if (err instanceof ValidationError) throw err;
     if (signal.aborted) throw fieldError(`The checksums file did not arrive within ${timeoutMs / 1000} s.`);
+    // A refusal or a redirect loop explains itself.
+    if (err instanceof UnavailableError) throw fieldError(`The checksums file could not be fetched: ${err.message}`);
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
     throw fieldError(`The checksums file could not be fetched: ${cause}.`);
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+async function readCapped(response: OutboundResponse, maxBytes: number): Promise<string> {
   const tooBig = () => fieldError(`The checksums file is larger than ${Math.round(maxBytes / 1024)} KiB; that is not a checksums list.`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw tooBig();
-  }
-  const chunks: Uint8Array[] = [];
+  if (Number(response.headers['content-length'] ?? 0) > maxBytes) throw tooBig();
+  const chunks: Buffer[] = [];
   let received = 0;
-  const reader = response.body?.getReader();
-  for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read()) {
-    received += read.value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel();
-      throw tooBig();
-    }
-    chunks.push(read.value);
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    received += chunk.byteLength;
+    if (received > maxBytes) throw tooBig();
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,11 +1,13 @@
 import 'server-only';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes, redactUrlCredentials } from '@/lib/format';
+import { outboundGet, type OutboundResponse } from '@/lib/net/outbound';
 
 /**
  * HTTP reads from remote repositories with the two limits a portal needs against a server it does
  * not control: a silence timeout (connecting, or between two chunks; a slow but moving download
- * is fine) and a cap on how much is read.
+ * is fine) and a cap on how much is read. Requests go through the outbound guard (lib/net), so a
+ * repository URL cannot point the portal at its own network.
  */
 
 type ReadOptions = {
@@ -34,26 +36,24 @@ export async function* remoteChunks(url: string, options: ReadOptions): AsyncGen
   if (options.signal?.aborted) onStop();
   arm();
   try {
-    let response: Response;
+    let response: OutboundResponse;
     try {
-      response = await fetch(url, { signal: controller.signal, headers: { accept: 'application/json, application/octet-stream' } });
+      response = await outboundGet(url, { signal: controller.signal, headers: { accept: 'application/json, application/octet-stream' } });
     } catch (err) {
       throw failure(err, controller, where, options);
     }
-    if (!response.ok || !response.body) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new UnavailableError(`${where} answered HTTP ${response.status} ${response.statusText} for ${options.what}.`);
-    }
-    const announced = Number(response.headers.get('content-length') ?? NaN);
-    if (announced > options.maxBytes) {
-      await response.body.cancel().catch(() => undefined);
-      throw new UnavailableError(tooLarge(where, options));
-    }
-    const reader = response.body.getReader();
-    let total = 0;
+    const { body } = response;
     try {
+      if (response.status < 200 || response.status > 299) {
+        throw new UnavailableError(`${where} answered HTTP ${response.status} ${response.statusText} for ${options.what}.`);
+      }
+      const announced = Number(response.headers['content-length'] ?? NaN);
+      if (announced > options.maxBytes) throw new UnavailableError(tooLarge(where, options));
+      // Pulled one chunk at a time, so a slow consumer (the store's disk) holds the download back.
+      const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      let total = 0;
       for (;;) {
-        const { done, value } = await reader.read().catch((err) => {
+        const { done, value } = await chunks.next().catch((err) => {
           throw failure(err, controller, where, options);
         });
         if (done) return;
@@ -63,7 +63,7 @@ export async function* remoteChunks(url: string, options: ReadOptions): AsyncGen
         yield value;
       }
     } finally {
-      reader.cancel().catch(() => undefined);
+      body.destroy();
     }
   } finally {
     clearTimeout(timer);
@@ -93,6 +93,8 @@ function failure(err: unknown, controller: AbortController, where: string, optio
     return new UnavailableError(`${where} did not answer for ${options.timeoutMs / 1000} s while the portal read ${options.what}; it timed out.`);
   }
   if (reason instanceof Stopped) return new UnavailableError(`Stopped on request while reading ${options.what}.`);
+  // A refusal or a redirect loop says what happened in its own words.
+  if (err instanceof UnavailableError) return err;
   const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return new UnavailableError(`Could not read ${options.what} from ${where} (${errorMessage(err)}${cause}).`);
 }

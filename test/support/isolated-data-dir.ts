@@ -16,6 +16,14 @@ delete process.env.DATABASE_URL;
 delete process.env.AUTH_SECRET;
 // Retries of transient failures wait a moment, not the production backoff.
 process.env.PORTAL_JOBS_RETRY_DELAY_S = '0.2';
+// The repositories and checksum servers the tests fetch from listen on loopback, which the portal otherwise refuses.
+process.env.PORTAL_OUTBOUND_ALLOW = '127.0.0.0/8';
+// Serving IMGAPI is a choice an operator makes; the tests make it, and turn it off where that is the subject.
+process.env.PORTAL_IMGAPI_SERVE = 'true';
+// Jobs of a process that died are taken over once their lease expires: seconds here, not the default half minute.
+process.env.PORTAL_JOBS_LEASE_S = '3';
+// A compressed import reserves this much of the store unless its manifest declares the disk's size.
+process.env.PORTAL_IMPORT_MAX_GB = '1';
 
 afterAll(() => {
   closeAllDatabases();
