@@ -29,10 +29,11 @@ export function generateCredential(name: string): CredentialSummary {
 }
 
 function insert(name: string, publicKey: string, secret: SealedKey): CredentialSummary {
+  // The id is sealed with the key (as AAD), so it must exist before the ciphertext does.
   const id = newId();
   getDb()
     .insert(credentials)
-    .values({ id, name, publicKey, encryptedPrivateKey: encryptSecret(JSON.stringify(secret)), createdAt: now() })
+    .values({ id, name, publicKey, encryptedPrivateKey: encryptSecret(JSON.stringify(secret), id), createdAt: now() })
     .run();
   return { id, name, publicKey };
 }
@@ -49,5 +50,5 @@ export function getCredentialSummary(id: string): CredentialSummary | undefined 
 export function unsealCredential(id: string): SealedKey {
   const row = getDb().select().from(credentials).where(eq(credentials.id, id)).get();
   if (!row) throw new NotFoundError('The SSH credential');
-  return JSON.parse(decryptSecret(row.encryptedPrivateKey)) as SealedKey;
+  return JSON.parse(decryptSecret(row.encryptedPrivateKey, row.id)) as SealedKey;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
+import { applyDataMigrations } from './data-migrations';
 import { applyMigrations } from './migrate';
 import * as schema from './schema';
 
@@ -38,8 +39,22 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
+  writeLockFirst(db);
   applyMigrations(db);
+  applyDataMigrations(db);
   return db;
+}
+
+/**
+ * Several processes may share the database. In WAL mode a deferred transaction that reads and then
+ * writes fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote in between, whatever the
+ * busy timeout; an immediate one takes the write lock at its start and waits its turn. So every
+ * transaction is immediate unless its caller says otherwise. (They are also synchronous, as
+ * better-sqlite3's are: no other statement can run inside one.)
+ */
+function writeLockFirst(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => transaction(run, { behavior: 'immediate', ...config })) as Db['transaction'];
 }
 
 /** Closes every open connection; for tests and scripts that end the process themselves. */

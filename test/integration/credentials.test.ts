@@ -26,7 +26,7 @@ function encryptedKey(type: 'ed25519' | 'rsa'): { privateKey: string; publicKey:
 }
 
 const storedSecret = (id: string) =>
-  JSON.parse(decryptSecret(getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey)) as Record<string, string>;
+  JSON.parse(decryptSecret(getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey, id)) as Record<string, string>;
 const lastAudit = (action: string) => getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
 const credentialCount = () => getDb().select().from(credentials).all().length;
 

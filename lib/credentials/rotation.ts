@@ -1,0 +1,103 @@
+import 'server-only';
+import fs from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { getConfig } from '@/lib/config';
+import type { Db } from '@/lib/db/client';
+import { credentials } from '@/lib/db/schema';
+import { UnavailableError, ValidationError, errorMessage } from '@/lib/errors';
+import { decryptSecret, sealWith } from './crypto';
+import {
+  MIN_KEY_LENGTH,
+  createKeyFileOnce,
+  currentKey,
+  deriveKey,
+  findKey,
+  generateKeyMaterial,
+  keyFiles,
+  readKeyFile,
+  renameSynced,
+  replaceKeyFile,
+  type SealingKey,
+} from './keyring';
+
+export type Rotation = {
+  mode: 'file' | 'environment';
+  oldKeyId: string;
+  newKeyId: string;
+  resealed: number;
+  /** Rows holding no v2 value (a v1 one the current AUTH_SECRET cannot open, or none at all): left as they are. */
+  left: { id: string; name: string }[];
+};
+
+/**
+ * Re-encrypts every credential under a new key in one transaction (see scripts/rotate-encryption-key.ts).
+ *
+ * With the generated key file the steps are ordered so that a crash anywhere leaves every value
+ * readable by key id (./keyring.ts): the new key is written to `encryption-key.next` first, then the
+ * rows move to it, then the old key is kept as `encryption-key.previous` and `.next` is renamed over
+ * `encryption-key`. A run that finds a `.next` left by a crash takes that key again rather than making
+ * another, because rows may already be sealed with it.
+ */
+export function rotateEncryptionKey(db: Db, env: NodeJS.ProcessEnv = process.env): Rotation {
+  const config = getConfig();
+  const old = currentKey();
+  if (config.encryptionKey !== undefined) {
+    const next = keyFromEnvironment(env.PORTAL_NEW_ENCRYPTION_KEY, old);
+    return { mode: 'environment', oldKeyId: old.id, newKeyId: next.id, ...reseal(db, next) };
+  }
+
+  const files = keyFiles(config.dataDir);
+  const resuming = readKeyFile(files.next) !== undefined;
+  const next = deriveKey(createKeyFileOnce(files.next, generateKeyMaterial()));
+  let outcome: Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'>;
+  try {
+    outcome = reseal(db, next);
+  } catch (err) {
+    // Nothing was committed, so no row is sealed with a key made by this run.
+    if (!resuming) fs.rmSync(files.next, { force: true });
+    throw err;
+  }
+  replaceKeyFile(files.previous, readKeyFile(files.current)!);
+  renameSynced(files.next, files.current);
+  return { mode: 'file', oldKeyId: old.id, newKeyId: next.id, ...outcome };
+}
+
+function keyFromEnvironment(material: string | undefined, old: SealingKey): SealingKey {
+  if (!material) {
+    throw new ValidationError('PORTAL_ENCRYPTION_KEY is set, so the new key must come from PORTAL_NEW_ENCRYPTION_KEY, which is not set.');
+  }
+  if (material.length < MIN_KEY_LENGTH) throw new ValidationError(`PORTAL_NEW_ENCRYPTION_KEY must be at least ${MIN_KEY_LENGTH} characters.`);
+  const next = deriveKey(material);
+  if (next.id === old.id) throw new ValidationError('PORTAL_NEW_ENCRYPTION_KEY is the key PORTAL_ENCRYPTION_KEY already holds.');
+  return next;
+}
+
+function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'> {
+  // A run resumed after a crash finds rows already sealed with the new key.
+  const lookup = (keyId: string) => (keyId === next.id ? next : findKey(keyId));
+  // Immediate: a portal writing a credential meanwhile waits for the commit instead of racing it.
+  return db.transaction(
+    (tx) => {
+      const rows = tx.select().from(credentials).all();
+      const left: Rotation['left'] = [];
+      let resealed = 0;
+      for (const row of rows) {
+        if (!row.encryptedPrivateKey.startsWith('v2.')) {
+          left.push({ id: row.id, name: row.name });
+          continue;
+        }
+        let plaintext: string;
+        try {
+          plaintext = decryptSecret(row.encryptedPrivateKey, row.id, lookup);
+        } catch (err) {
+          // Rolls everything back: a key that cannot be read now could not be rotated later either.
+          throw new UnavailableError(`Nothing was changed. Credential "${row.name}" (${row.id}): ${errorMessage(err)}`);
+        }
+        tx.update(credentials).set({ encryptedPrivateKey: sealWith(next, plaintext, row.id) }).where(eq(credentials.id, row.id)).run();
+        resealed++;
+      }
+      return { resealed, left };
+    },
+    { behavior: 'immediate' },
+  );
+}
