@@ -19,6 +19,8 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
   const repositoryRow = page.getByRole('row', { name: /portal-a/ });
   await test.step('add the repository', async () => {
     await page.getByRole('link', { name: 'Repositories' }).click();
+    // The e2e portal is started with PORTAL_IMGAPI_SERVE=true; the page says so, and where.
+    await expect(page.getByTestId('own-imgapi')).toContainText(`This portal serves its public images anonymously over IMGAPI at ${new URL(page.url()).origin}/imgapi`);
     const form = page.getByRole('form', { name: 'Add a repository' });
     await form.getByLabel('URL').fill('ftp://example.com/images');
     await form.getByLabel('Name').fill('portal-a');
@@ -67,7 +69,8 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     await page.getByRole('form', { name: 'Install on a node' }).getByLabel('Node').selectOption({ label: `${node.name} (Rotterdam 1)` });
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
-    const file = path.join(node.imageDir, `${name}.qcow2`);
+    // An imported image keeps the remote uuid, and files on nodes are named by the image's id.
+    const file = path.join(node.imageDir, `${fixture.repository.imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
   });
 

@@ -74,7 +74,8 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
     await expect(row).toContainText(fixture.image.sha256);
   });
 
-  // And the file really is on the node, byte for byte.
-  const file = path.join(fixture.node.imageDir, 'cirros-e2e.qcow2');
+  // And the file really is on the node, byte for byte, named by the image's id (the page's URL has it).
+  const imageId = new URL(page.url()).pathname.split('/')[2]!;
+  const file = path.join(fixture.node.imageDir, `${imageId}.qcow2`);
   expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
 });

@@ -56,7 +56,7 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
   });
 
   await test.step('delete the file on the node by hand, then Sync Available Images reports it missing', async () => {
-    const file = path.join(nodeA.imageDir, `${IMAGE}.qcow2`);
+    const file = path.join(nodeA.imageDir, `${imageId}.qcow2`);
     expect(fs.existsSync(file)).toBe(true);
     fs.rmSync(file);
 

@@ -4,13 +4,13 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { backfillSha1 } from '@/lib/imgapi/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { resumeInterruptedJobs } from '@/lib/jobs/store';
-import { removeAbandonedUploads } from '@/lib/store/image-store';
+import { removeAbandonedTempFiles } from '@/lib/store/image-store';
 
 /**
  * What the portal does once when its server starts: validate the configuration, migrate the
- * database, create the first SuperAdmin if there is no user, clear uploads and queue again the jobs
- * cut off by the last stop (the jobs resume), and start the job runner on whatever is queued.
+ * database, create the first SuperAdmin if there is no user, clear uploads that no live process is
+ * receiving, and start the job runner, which resumes the jobs of processes that stopped once their
+ * leases expire. Other portal processes may share the data directory meanwhile.
  * Files stored before the IMGAPI existed get their SHA-1 in the background: hashing large files
  * must not hold up the start.
  */
@@ -18,11 +18,10 @@ export async function startPortal(): Promise<void> {
   const config = getConfig();
   getDb();
   await ensureFirstAdmin(config);
-  const abandoned = removeAbandonedUploads();
-  if (abandoned > 0) console.log(`[portal] Removed ${abandoned} upload(s) cut off by the last stop; their images wait for a new upload.`);
-  const resumed = resumeInterruptedJobs();
-  if (resumed > 0) console.log(`[portal] ${resumed} job(s) cut off by the last stop are queued to resume.`);
-  getJobRunner().kick();
+  const abandoned = removeAbandonedTempFiles();
+  if (abandoned > 0) console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
+  // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.
+  getJobRunner().start();
   backfillSha1().then(
     ({ hashed }) => hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),
     (err) => console.error('[portal] The SHA-1 backfill for IMGAPI failed:', err),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need, then runs typecheck, unit, integration (against real
-# sshd nodes), the production build, and the Playwright e2e specs in Debian's Chromium.
+# `npm test`: installs what the tests need, then runs typecheck, unit, the production build,
+# integration (against real sshd nodes and the built portal), and the Playwright e2e specs in
+# Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -16,10 +17,11 @@ step "Typecheck"
 npx tsc --noEmit
 step "Unit tests"
 npx vitest run --project unit
-step "Integration tests (real sshd nodes on 127.0.0.x)"
-npx vitest run --project integration
+# The build comes first: some integration tests start the built portal (`next start`) twice.
 step "Production build"
 npx next build
+step "Integration tests (real sshd nodes on 127.0.0.x)"
+npx vitest run --project integration
 step "End-to-end tests (Playwright, /usr/bin/chromium)"
 npx playwright test
 step "All tests passed"

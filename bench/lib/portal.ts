@@ -36,8 +36,8 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     imageId,
     imageSha256: image.sha256,
     storePath: portal.storedImagePath(image.storeFile!),
-    /** The image's file name on a node once installed. */
-    installedName: 'bench-image.raw',
+    /** The image's file name on a node once installed: named by the image's id. */
+    installedName: `${imageId}.raw`,
     nodes,
     /** Queues an install of the image through the portal's operation; the job's id. */
     queueInstall: async (nodeId: string) => (await runOk(installImage, { imageId, nodeId }, admin)).jobId,

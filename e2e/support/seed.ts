@@ -26,5 +26,5 @@ export async function seedAvailabilityWorld(nodes: SshNode[], image: { url: stri
     admin,
   );
   closeAllDatabases(); // the portal process owns the database from here on
-  return { imageId, fileName: 'availability-e2e.qcow2', nodes: seeded };
+  return { imageId, fileName: `${imageId}.qcow2`, nodes: seeded };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { UserContext } from '@/lib/auth/policy';
 import { recordAudit, type AuditTarget } from '@/lib/audit/record';
 import { DomainError, ForbiddenError, InUseError, type ErrorCode } from '@/lib/errors';
+import { findControlCharacter } from '@/lib/validation';
 
 /** What an operation tells the audit log about its target, beyond its type. */
 type AuditFacts = Partial<Omit<AuditTarget, 'targetType'>>;
@@ -56,6 +57,13 @@ export async function runOperation<S extends z.ZodType, R>(
   if (!user) {
     audit('denied', { reason: 'not signed in' });
     return { ok: false, code: 'unauthenticated', error: 'You must sign in first.' };
+  }
+  // Whatever the field, text carrying control characters is refused before anything reads it.
+  const control = findControlCharacter(rawInput);
+  if (control) {
+    const message = `Contains a control character (${control.codePoint}); remove it and try again.`;
+    audit('error', { reason: 'control character', fields: [control.field] });
+    return { ok: false, code: 'invalid', error: `${control.field}: ${message}`, fieldErrors: { [control.field]: [message] } };
   }
   const parsed = op.input.safeParse(rawInput);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BOOT_TYPES, CONTAINER_FORMATS, DISK_FORMATS, IMAGE_CATEGORIES, OS_TYPES } from '@/lib/db/enums';
-import { checkbox, id, optionalInt, optionalText } from '@/lib/validation';
+import { checkbox, id, optionalInt, optionalText, plainUrlText, URL_TEXT_ERROR } from '@/lib/validation';
 
 /** DESIGN §2: letters, digits, dots, dashes and underscores, starting with a letter or digit. */
 export const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -17,7 +17,13 @@ const hex = (length: number, label: string) =>
   );
 
 const webUrl = (protocols: RegExp, error: string) =>
-  z.string().trim().max(2048, 'The URL is at most 2048 characters.').pipe(z.url({ protocol: protocols, hostname: z.regexes.hostname, error }));
+  z
+    .string()
+    .trim()
+    .max(2048, 'The URL is at most 2048 characters.')
+    .pipe(z.url({ protocol: protocols, hostname: z.regexes.hostname, error }))
+    // A URL parser takes a space in the path (and encodes it); the text stored and shown must not have one.
+    .refine(plainUrlText, URL_TEXT_ERROR);
 
 export const sourceUrlSchema = webUrl(/^(https?|ftp)$/, 'Enter an http, https or ftp URL.');
 /** The portal fetches checksum lists itself, over http or https only. */

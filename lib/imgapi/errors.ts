@@ -27,6 +27,11 @@ export function imageNotFound(uuid: string): ImgapiError {
   return new ImgapiError('ResourceNotFound', `image "${uuid}" was not found`);
 }
 
+/** Every IMGAPI request gets this while PORTAL_IMGAPI_SERVE is off: as far as clients know, there is no repository. */
+export function notServing(): ImgapiError {
+  return new ImgapiError('ResourceNotFound', 'this portal does not serve images over IMGAPI');
+}
+
 export function imgapiErrorResponse(err: ImgapiError): Response {
   const body = err.errors ? { code: err.code, message: err.message, errors: err.errors } : { code: err.code, message: err.message };
   return Response.json(body, { status: err.status, headers: { 'Cache-Control': 'no-store' } });

@@ -1,8 +1,9 @@
 import 'server-only';
 import fs from 'node:fs';
+import { getConfig } from '@/lib/config';
 import { storedImagePath } from '@/lib/store/image-store';
 import { resolveRange } from './byte-range';
-import { ImgapiError, imageNotFound, imgapiErrorResponse } from './errors';
+import { ImgapiError, imageNotFound, imgapiErrorResponse, notServing } from './errors';
 import { getServedImage } from './served';
 
 /**
@@ -14,6 +15,7 @@ import { getServedImage } from './served';
 const CHUNK = 1024 * 1024;
 
 export async function respondImageFile(request: Request, uuid: string): Promise<Response> {
+  if (!getConfig().imgapi.serve) return imgapiErrorResponse(notServing());
   const image = getServedImage(uuid);
   if (!image) return imgapiErrorResponse(imageNotFound(uuid));
 

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { getConfig } from '@/lib/config';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import {
@@ -10,14 +11,19 @@ import {
   imageStoreDir,
   storedImagePath,
   storeFileName,
-  storeFreeBytes,
+  storeFullOr,
   syncDirectory,
+  uploadTempName,
   uploadTempPath,
   type ReceivedImage,
 } from '@/lib/store/image-store';
+import { refuseUnlessSelfContained } from '@/lib/store/file-safety';
+import { reserveStoreSpace } from '@/lib/store/reservations';
 import { decompressor } from './decompress';
 import type { ImgapiFile } from './manifest';
 import { remoteFileChunks } from './remote';
+
+const MIB = 1024 * 1024;
 
 type ImportFileOptions = {
   baseUrl: string;
@@ -25,6 +31,8 @@ type ImportFileOptions = {
   /** The manifest's files[0]: what the downloaded bytes must be. */
   file: Pick<ImgapiFile, 'sha1' | 'size'> & { compression: string };
   diskFormat: string;
+  /** The disk size the manifest declares (`image_size`, MiB), if any: bounds what decompression may yield. */
+  declaredDiskMiB?: number;
   signal?: AbortSignal;
   onProgress?: (bytesDone: number) => void;
 };
@@ -41,32 +49,48 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
   const storeFile = storeFileName(uuid, options.diskFormat);
   const finalPath = storedImagePath(storeFile);
   const tempPath = uploadTempPath(uuid);
-  const free = await storeFreeBytes();
-  if (free < file.size) {
-    throw new UnavailableError(`The portal's image store has ${formatBytes(free)} free, but the file is ${formatBytes(file.size)}.`);
-  }
   // An uncompressed file is stored as downloaded: the store's SHA-1 is the download's, hashed once.
   const compressed = file.compression !== 'none';
+  const cap = compressed ? decompressedCap(options.declaredDiskMiB) : file.size;
+  const reservation = reserveStoreSpace(uploadTempName(uuid), cap, `image ${uuid}`);
   const download = new DownloadMeter(file.size, compressed, options.onProgress);
-  const stored = new HashingMeter(Number.MAX_SAFE_INTEGER);
+  const tooLarge = () =>
+    new VerificationError(`The file decompresses to more than ${formatBytes(cap)}, the most this import may hold; it was stopped and nothing was stored.`);
+  const stored = new HashingMeter(cap, tooLarge);
   try {
     const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), { objectMode: false });
     const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
     await pipeline(source, download, decompressor(file.compression), stored, sink, { signal: options.signal });
     const digests = stored.digests();
     assertDownloadMatches(download.bytes, compressed ? download.sha1() : digests.sha1, file);
+    await refuseUnlessSelfContained(tempPath, UnavailableError);
     await fs.promises.rename(tempPath, finalPath);
     await syncDirectory(imageStoreDir());
     return { storeFile, sizeBytes: stored.bytes, ...digests };
   } catch (err) {
     await fs.promises.rm(tempPath, { force: true });
     if (options.signal?.aborted) throw err;
+    const full = storeFullOr(err, `image ${uuid}`);
     // A stream cut short shows up as whatever broke first (the socket, gunzip); the count says why.
-    if (download.bytes < file.size && !(err instanceof VerificationError)) {
+    if (full === err && download.bytes < file.size && !(err instanceof VerificationError)) {
       throw new UnavailableError(`The download stopped after ${download.bytes} of ${file.size} bytes: ${errorMessage(err)}. Nothing was stored.`);
     }
-    throw err;
+    throw full;
+  } finally {
+    reservation.release();
   }
+}
+
+/**
+ * The most a compressed file may decompress to: the disk size its manifest declares, with room for
+ * the metadata a container format (qcow2, VMDK) keeps beside the disk's bytes, and never more than
+ * PORTAL_IMPORT_MAX_GB. A stream that passes it is a decompression bomb or a lying manifest.
+ */
+function decompressedCap(declaredDiskMiB: number | undefined): number {
+  const { importMaxBytes } = getConfig();
+  if (!declaredDiskMiB) return importMaxBytes;
+  const disk = declaredDiskMiB * MIB;
+  return Math.min(importMaxBytes, disk + Math.max(64 * MIB, Math.ceil(disk / 50)));
 }
 
 class VerificationError extends UnavailableError {}

@@ -42,6 +42,7 @@ export async function runImportJob(ctx: JobContext): Promise<Record<string, unkn
       uuid: params.uuid,
       file,
       diskFormat: plan.attributes.diskFormat,
+      declaredDiskMiB: manifest.type === 'zvol' ? manifest.image_size : undefined,
       signal: ctx.signal,
       onProgress: (bytes) => ctx.progress(bytes),
     });

@@ -1,12 +1,14 @@
 import 'server-only';
-import { ImgapiError, imageNotFound, imgapiErrorResponse } from './errors';
+import { getConfig } from '@/lib/config';
+import { ImgapiError, imageNotFound, imgapiErrorResponse, notServing } from './errors';
 import { parseListParams } from './list-params';
 import { manifestOf } from './manifest';
 import { getServedImage, listServedImages } from './served';
 
 /**
  * The JSON answers of the read-only IMGAPI (app/imgapi/…). It is public and anonymous by design:
- * only public images are ever served, so there is no user to ask about.
+ * only public images are ever served, so there is no user to ask about; and only when the operator
+ * chose to serve (PORTAL_IMGAPI_SERVE), as anonymous access must never be a surprise.
  */
 
 /** Manifests change when an admin edits an image; clients must not hold on to them. */
@@ -29,11 +31,12 @@ export function respondImage(uuid: string): Response {
  * repositories by `imgapi: true`. No `version`: we would only be inventing an IMGAPI release.
  */
 export function respondPing(): Response {
-  return Response.json({ ping: 'pong', imgapi: true }, { headers: JSON_HEADERS });
+  return answer(() => ({ ping: 'pong', imgapi: true }));
 }
 
 function answer(load: () => unknown): Response {
   try {
+    if (!getConfig().imgapi.serve) throw notServing();
     return Response.json(load(), { headers: JSON_HEADERS });
   } catch (err) {
     if (err instanceof ImgapiError) return imgapiErrorResponse(err);

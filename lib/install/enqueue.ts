@@ -5,7 +5,7 @@ import { images, nodeImages, nodes } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { findActiveJob, insertJob } from '@/lib/jobs/store';
 import { installSourceOf } from './transfer';
-import { setNodeImageState } from './node-images';
+import { currentNodeImage, nodeImagePath, setNodeImageState } from './node-images';
 
 type Image = typeof images.$inferSelect;
 type Node = typeof nodes.$inferSelect;
@@ -15,10 +15,6 @@ const NODE_STATE_PHRASE: Record<Exclude<Node['status'], 'enabled'>, string> = {
   error: 'in error',
   decommissioned: 'decommissioned',
 };
-
-export function currentNodeImage(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
-  return tx.select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
-}
 
 /** Why this image cannot be installed on this node right now, or null when it can. */
 export function installRefusal(image: Image, node: Node): string | null {
@@ -57,6 +53,6 @@ export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string)
     createdBy: userId,
     params: { mode: installSourceOf(image).mode },
   });
-  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: id }, tx);
+  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: id, path: nodeImagePath(tx, node, image) }, tx);
   return id;
 }

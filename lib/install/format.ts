@@ -20,15 +20,30 @@ const QEMU_NAMES: Partial<Record<DiskFormat, string>> = {
 /** Container formats that a file declared `raw` must not turn out to be. */
 const STRUCTURED: DiskFormat[] = ['qcow2', 'vhdx', 'vmdk', 'vdi', 'vhd'];
 
+/** What `qemu-img info --output=json` says: the format, and what the file names besides itself. */
+export type QemuInfo = {
+  format: string;
+  virtualSize?: number;
+  /** The file as qemu-img was given it; a self-contained VMDK's one extent is this very name. */
+  filename?: string;
+  backingFile?: string;
+  dataFile?: string;
+  extentFiles?: string[];
+};
+
 export type FormatEvidence = {
-  /** The first 64 bytes of the file. */
+  /** The first bytes of the file (HEAD_BYTES of lib/images/file-safety.ts; at least 64). */
   head: Buffer;
   /** 5 bytes at 0x8001, where ISO 9660 writes `CD001`. */
   isoMagic: Buffer;
-  /** The first 8 bytes of the last 512, where a fixed VHD keeps its `conectix` footer. */
+  /** The last 512 bytes (or the first 8 of them), where a VHD keeps its `conectix` footer. */
   vhdFooter: Buffer;
+  /** For a file starting `KDMV`: the bytes after its header, where a sparse VMDK keeps its descriptor. */
+  vmdkArea?: Buffer;
   /** `qemu-img info --output=json`, when the node has qemu-img. */
-  qemu?: { format: string; virtualSize?: number };
+  qemu?: QemuInfo;
+  /** Why `qemu-img info` failed on the file, when the node has qemu-img. */
+  qemuError?: string;
 };
 
 export type FormatVerdict =
@@ -42,7 +57,7 @@ export function formatFromSignature(e: Pick<FormatEvidence, 'head' | 'isoMagic' 
   if (starts('vhdxfile')) return 'vhdx';
   if (starts('KDMV') || starts('# Disk DescriptorFile')) return 'vmdk';
   if (e.head.length >= 0x44 && e.head.readUInt32LE(0x40) === 0xbeda107f) return 'vdi';
-  if (starts('conectix') || e.vhdFooter.equals(Buffer.from('conectix'))) return 'vhd';
+  if (starts('conectix') || e.vhdFooter.subarray(0, 8).equals(Buffer.from('conectix'))) return 'vhd';
   if (e.isoMagic.equals(Buffer.from('CD001'))) return 'iso';
   return null;
 }
@@ -76,11 +91,22 @@ export function bytesFromOd(text: string): Buffer {
 }
 
 /** Reads `qemu-img info --output=json`; undefined when it is not what qemu-img prints. */
-export function parseQemuInfo(json: string): FormatEvidence['qemu'] {
+export function parseQemuInfo(json: string): QemuInfo | undefined {
   try {
-    const info = JSON.parse(json) as { format?: unknown; 'virtual-size'?: unknown };
+    const info = JSON.parse(json) as Record<string, unknown> & { 'format-specific'?: { data?: Record<string, unknown> } };
     if (typeof info.format !== 'string') return undefined;
-    return { format: info.format, virtualSize: typeof info['virtual-size'] === 'number' ? info['virtual-size'] : undefined };
+    const parsed: QemuInfo = { format: info.format, virtualSize: typeof info['virtual-size'] === 'number' ? info['virtual-size'] : undefined };
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const data = info['format-specific']?.data ?? {};
+    if (text(info.filename) !== undefined) parsed.filename = text(info.filename);
+    const backing = text(info['backing-filename']) ?? text(info['full-backing-filename']);
+    if (backing !== undefined) parsed.backingFile = backing;
+    if (text(data['data-file']) !== undefined) parsed.dataFile = text(data['data-file']);
+    if (Array.isArray(data.extents)) {
+      // An extent qemu names oddly counts as foreign: it cannot be shown to be the file itself.
+      parsed.extentFiles = data.extents.map((x: { filename?: unknown } | null) => text(x?.filename) ?? '(unnamed)');
+    }
+    return parsed;
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Tx } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
+import type { FailureOutcome } from '@/lib/jobs/context';
+import { pathInImageDir } from '@/lib/nodes/paths';
 
 type NodeImageFields = Partial<Omit<typeof nodeImages.$inferInsert, 'nodeId' | 'imageId' | 'updatedAt'>> & {
   state: (typeof nodeImages.$inferInsert)['state'];
@@ -22,17 +24,17 @@ export function setNodeImageState(nodeId: string, imageId: string, fields: NodeI
 /**
  * What the (node, image) row becomes when an install or uninstall ends without success, so the
  * row always says what is on the node:
- * - a retry or pause continues later: the row stays as it is;
+ * - a retry or pause continues later, and an abandoned attempt's job continues elsewhere: the row stays as it is;
  * - a cancelled install leaves nothing: the row goes (only if it is still this job's);
  * - a failed install is `failed`;
  * - an uninstall that was cancelled or failed leaves the file: `installed`, not offered.
  */
 export function settleNodeImage(
   job: { id: string; kind: string; nodeId: string | null; imageId: string | null },
-  outcome: 'retry' | 'pause' | 'cancel' | 'fail',
+  outcome: FailureOutcome,
   db: Pick<ReturnType<typeof getDb>, 'insert' | 'delete'> = getDb(),
 ): void {
-  if (outcome === 'retry' || outcome === 'pause' || !job.nodeId || !job.imageId) return;
+  if (outcome === 'retry' || outcome === 'pause' || outcome === 'abandon' || !job.nodeId || !job.imageId) return;
   if (job.kind === 'install' && outcome === 'cancel') {
     db.delete(nodeImages)
       .where(and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id)))
@@ -41,6 +43,29 @@ export function settleNodeImage(
   }
   const state = job.kind === 'install' ? 'failed' : 'installed';
   setNodeImageState(job.nodeId, job.imageId, { state, available: false, lastJobId: job.id }, db);
+}
+
+/** The (node, image) availability row, if any. */
+export function currentNodeImage(db: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
+  return db.select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+}
+
+/** The name of a new file on a node: from the image's id, which never changes, never from its name. */
+export function nodeFileName(image: { id: string; diskFormat: string }): string {
+  return `${image.id}.${image.diskFormat}`;
+}
+
+/**
+ * Where the image's file is, or goes, on the node: the path recorded on its node-image row when
+ * there is one (files installed by earlier versions were named after the image), otherwise a new
+ * one in the node's image directory. Every step after the first uses the recorded path.
+ */
+export function nodeImagePath(
+  db: Pick<Tx, 'select'>,
+  node: { id: string; imageDir: string },
+  image: { id: string; diskFormat: string },
+): string {
+  return currentNodeImage(db, node.id, image.id)?.path ?? pathInImageDir(node.imageDir, nodeFileName(image));
 }
 
 /** The image and node of an install, and whether the image is attached to the node's data center. */

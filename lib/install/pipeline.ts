@@ -10,17 +10,19 @@ import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import type { FailureOutcome, JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
-import { imageFilesOnNode, type ImageFiles } from '@/lib/nodes/paths';
+import { faultPoint } from '@/lib/faults';
+import type { FileStamp } from '@/lib/nodes/file-stamp';
+import { imageFilesAt, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
-import { buildManifest, imageFileName } from './manifest';
-import { loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
+import { loadInstallTargets, nodeImagePath, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
+import { adoptCommittedFile, commitVerified, type Installed } from './commit';
 import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
 import { verifyOnNode } from './verify';
 
 type Image = typeof images.$inferSelect;
 type Node = typeof nodes.$inferSelect;
-type Installed = { hashes: remote.NodeHashes; virtualSizeBytes?: number };
+type Recorded = Installed & { stamp: FileStamp };
 
 /**
  * The install pipeline of DESIGN §4: preflight, transfer (push over SFTP, or the node downloads),
@@ -32,19 +34,21 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
   const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   let tidied = false;
   try {
-    // Inside the try: an unsafe file name fails the job like any other refusal, recorded on the row.
-    const files = imageFilesOnNode(node.imageDir, imageFileName(image));
+    // Inside the try: a path outside the image directory fails the job like any other refusal, recorded on the row.
+    const files = imageFilesAt(node.imageDir, nodeImagePath(getDb(), node, image));
     setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
     ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
     const installed = await withNodeSession(node, async (session) => {
       try {
-        return await installOver(session, ctx, image, node, files);
+        const verified = await installOver(session, ctx, image, node, files);
+        return { ...verified, stamp: await remote.fileStamp(session, files.file) };
       } catch (err) {
         await tidyAfter(session, ctx, files, ctx.outcomeOf(err));
         tidied = true;
         throw err;
       }
     });
+    faultPoint('install:after-commit');
     recordInstalled(ctx, image, node, files, installed);
     return { path: files.file, sha256: installed.hashes.sha256, sizeBytes: installed.hashes.sizeBytes };
   } catch (err) {
@@ -65,6 +69,8 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
   if (!image.sha256 && !image.md5) throw new UnavailableError('This image has no checksum, so an install could not be verified.');
   const tools = await remote.probeTools(session);
   const downloader = remote.requireTools(tools, { md5: !image.sha256, download: source.mode === 'pull' });
+  const adopted = await adoptCommittedFile(session, ctx, image, files, tools.has('qemu-img'));
+  if (adopted) return adopted;
   const expectedSize =
     source.mode === 'push'
       ? (await fs.promises.stat(source.storePath)).size
@@ -103,7 +109,7 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
 
   ctx.throwIfStopped();
   ctx.phase('commit', `Renaming into place: ${files.file}`);
-  await remote.commitFiles(session, files, buildManifest(image, verified.hashes, ctx.job.id));
+  await commitVerified(session, ctx, image, files, verified.hashes);
   return verified;
 }
 
@@ -134,6 +140,8 @@ function checkFreeSpace(ctx: JobContext, node: Node, free: number, bytesToCome: 
  * why the attempt ended: a dropped connection makes it fail too.
  */
 async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles, outcome: FailureOutcome) {
+  // The job's new owner is working on these very files now: leave them to it.
+  if (outcome === 'abandon') return;
   try {
     await remote.stopEarlierDownload(session, files);
     if (outcome === 'retry' || outcome === 'pause') return;
@@ -145,14 +153,23 @@ async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles
   }
 }
 
-function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Installed) {
+function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Recorded) {
   const at = now();
-  const { hashes, virtualSizeBytes } = installed;
+  const { hashes, virtualSizeBytes, stamp } = installed;
   getDb().transaction((tx) => {
     setNodeImageState(
       node.id,
       image.id,
-      { state: 'installed', available: true, path: files.file, installedAt: at, verifiedSha256: hashes.sha256, lastJobId: ctx.job.id },
+      {
+        state: 'installed',
+        available: true,
+        path: files.file,
+        installedAt: at,
+        verifiedSha256: hashes.sha256,
+        verifiedSizeBytes: stamp.sizeBytes,
+        verifiedMtime: stamp.mtime,
+        lastJobId: ctx.job.id,
+      },
       tx,
     );
     // A URL image whose size was not given learns it, and its virtual size, from the first verified install.

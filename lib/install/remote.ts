@@ -1,8 +1,11 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
 import { urlOnStdin } from './download';
+import { HEAD_BYTES, qemuFailure, startsAsSparseVmdk, TAIL_BYTES, unsafeHeaderReason, VMDK_AREA } from '@/lib/images/file-safety';
 import { bytesFromOd, parseQemuInfo, type FormatEvidence } from './format';
 import { sh } from '@/lib/ssh/shell';
+import { MAX_SIDECAR_BYTES, sidecarOwnerMarker } from './sidecar';
+import { MTIME, type FileStamp } from '@/lib/nodes/file-stamp';
 import type { SshSession } from '@/lib/ssh/session';
 import type { ImageFiles } from '@/lib/nodes/paths';
 
@@ -60,6 +63,14 @@ export async function remoteContentLength(session: SshSession, downloader: Downl
   return lengths.at(-1) ?? null;
 }
 
+/** The size and modification time of a file on the node, as a hash of it is recorded with. */
+export async function fileStamp(session: SshSession, file: string): Promise<FileStamp> {
+  const [size = '', mtime = ''] = (await session.run(sh`stat -c '%s %.9Y' -- ${file}`, 'Reading the file size')).trim().split(' ');
+  const sizeBytes = Number(size);
+  if (!Number.isSafeInteger(sizeBytes) || !MTIME.test(mtime)) throw new UnavailableError(`The node reported an unreadable size or time for ${file}.`);
+  return { sizeBytes, mtime };
+}
+
 /** The size of a file on the node, 0 when it does not exist. */
 export async function fileSize(session: SshSession, file: string): Promise<number> {
   const out = await session.run(sh`stat -c %s -- ${file} 2>/dev/null || echo 0`, 'Reading file size');
@@ -87,17 +98,44 @@ export async function hashOnNode(session: SshSession, file: string, withMd5: boo
   return { sha256, md5, sizeBytes };
 }
 
+/** Exit status of the commit when the final path holds a file that is not this image's. */
+const NOT_OURS = 17;
+
 /**
  * Commit: the sidecar is written beside the file first, then both are renamed into place. A rename
  * within one directory is atomic, so a reader sees either no image or the whole, verified image.
+ * A file already at the final path is replaced only when its sidecar names this same image (an
+ * earlier attempt's commit): the file of another image, or of unknown origin, is never overwritten.
  */
-export async function commitFiles(session: SshSession, files: ImageFiles, manifestJson: string): Promise<void> {
-  await session.run(sh`cat > ${files.manifestPart}`, 'Writing the manifest', { stdin: manifestJson });
-  await session.run(
+export async function commitFiles(session: SshSession, files: ImageFiles, sidecarJson: string, imageId: string): Promise<void> {
+  await session.run(sh`cat > ${files.manifestPart}`, 'Writing the manifest', { stdin: sidecarJson });
+  const result = await session.exec(
     // sync first: the rename must never publish a file whose bytes are still only in the page cache.
-    sh`sync -- ${files.part} ${files.manifestPart} && mv -f -- ${files.part} ${files.file} && mv -f -- ${files.manifestPart} ${files.manifest} && rm -f -- ${files.partSource} ${files.partPid}`,
-    'Moving the image into place',
+    sh`if [ -e ${files.file} ] || [ -L ${files.file} ]; then grep -qF -- ${sidecarOwnerMarker(imageId)} ${files.manifest} 2>/dev/null || exit ${NOT_OURS}; fi
+sync -- ${files.part} ${files.manifestPart} && mv -f -- ${files.part} ${files.file} && mv -f -- ${files.manifestPart} ${files.manifest} && rm -f -- ${files.partSource} ${files.partPid}`,
   );
+  if (result.code === NOT_OURS) {
+    throw new UnavailableError(
+      `${files.file} already exists on the node and does not belong to this image; the portal never replaces another image's file. ` +
+        'Move or remove it on the node, or run Sync Available Images to see whose it is, then retry.',
+    );
+  }
+  if (result.code !== 0) throw new UnavailableError(`Moving the image into place failed on the node: ${result.stderr.trim() || `exit code ${result.code}`}`);
+}
+
+/**
+ * The file an earlier attempt committed at the final path, if any: its size and its sidecar's text
+ * (capped, like every sidecar the portal reads). A crash between commit and record leaves one.
+ */
+export async function readCommitted(session: SshSession, files: ImageFiles): Promise<{ sizeBytes: number; sidecar: string } | null> {
+  const out = await session.run(
+    sh`[ -f ${files.file} ] && [ ! -L ${files.file} ] && [ -f ${files.manifest} ] || exit 0
+stat -c %s -- ${files.file} && head -c ${MAX_SIDECAR_BYTES} -- ${files.manifest}`,
+    'Looking for a committed file',
+  );
+  const newline = out.indexOf('\n');
+  const sizeBytes = Number(out.slice(0, newline));
+  return newline > 0 && Number.isSafeInteger(sizeBytes) ? { sizeBytes, sidecar: out.slice(newline + 1) } : null;
 }
 
 /** Removes what an unfinished install leaves behind; throws when the node could not do it. */
@@ -159,18 +197,25 @@ export async function truncatePart(session: SshSession, files: ImageFiles): Prom
   await session.run(sh`: > ${files.part}`, 'Truncating the partial transfer');
 }
 
-/** What the format check needs to know about a file, read on the node. */
+/**
+ * What the format and safety checks need to know about a file, read on the node: its head, the
+ * ISO 9660 magic, its last 512 bytes and, for a sparse VMDK, the descriptor area, in one command.
+ * qemu-img is not run on a file whose header already names another file: it would open that file.
+ */
 export async function readFormatEvidence(session: SshSession, file: string, sizeBytes: number, withQemu: boolean): Promise<FormatEvidence> {
-  const footerAt = Math.max(0, sizeBytes - 512);
+  const footerAt = Math.max(0, sizeBytes - TAIL_BYTES);
   const out = await session.run(
-    sh`od -An -v -tx1 -N 64 -- ${file}; echo '|'; od -An -v -tx1 -j 32769 -N 5 -- ${file} 2>/dev/null; echo '|'; od -An -v -tx1 -j ${footerAt} -N 8 -- ${file} 2>/dev/null; true`,
+    sh`od -An -v -tx1 -N ${HEAD_BYTES} -- ${file}; echo '|'; od -An -v -tx1 -j 32769 -N 5 -- ${file} 2>/dev/null; echo '|'; od -An -v -tx1 -j ${footerAt} -N ${TAIL_BYTES} -- ${file} 2>/dev/null; echo '|'
+case "$(od -An -tx1 -N 4 -- ${file} 2>/dev/null)" in *'4b 44 4d 56'*) od -An -v -tx1 -j ${VMDK_AREA.offset} -N ${VMDK_AREA.bytes} -- ${file} 2>/dev/null;; esac; true`,
     'Reading the file signature',
   );
-  const [head = '', isoMagic = '', vhdFooter = ''] = out.split('|');
+  const [head = '', isoMagic = '', vhdFooter = '', vmdkArea = ''] = out.split('|');
   const evidence: FormatEvidence = { head: bytesFromOd(head), isoMagic: bytesFromOd(isoMagic), vhdFooter: bytesFromOd(vhdFooter) };
-  if (withQemu) {
+  if (startsAsSparseVmdk(evidence.head)) evidence.vmdkArea = bytesFromOd(vmdkArea);
+  if (withQemu && !unsafeHeaderReason(evidence)) {
     const info = await session.exec(sh`qemu-img info --output=json -- ${file}`, { timeoutMs: 120_000 });
     if (info.code === 0) evidence.qemu = parseQemuInfo(info.stdout);
+    if (!evidence.qemu) evidence.qemuError = info.timedOut ? 'it did not finish within 120 s' : qemuFailure(info.code, info.stderr);
   }
   return evidence;
 }

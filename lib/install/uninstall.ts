@@ -8,9 +8,8 @@ import type { JobContext } from '@/lib/jobs/context';
 import { insertJob } from '@/lib/jobs/store';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { withNodeSession } from '@/lib/nodes/connection';
-import { imageFilesOnNode } from '@/lib/nodes/paths';
-import { imageFileName } from './manifest';
-import { loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
+import { imageFilesAt } from '@/lib/nodes/paths';
+import { currentNodeImage, loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 
 /** The clear refusal when machines on these nodes still use the image (DESIGN §3). */
@@ -34,15 +33,23 @@ export function enqueueUninstall(tx: Tx, input: { imageId: string; nodeId: strin
  */
 export async function runUninstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
   const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
-  const files = imageFilesOnNode(node.imageDir, imageFileName(image));
+  let removed: string | null = null;
   try {
+    // The path the install recorded: the file keeps it whatever the image is called now.
+    const recorded = currentNodeImage(getDb(), node.id, image.id)?.path;
+    const files = recorded ? imageFilesAt(node.imageDir, recorded) : null;
     refuseIfMachinesUse(image.name, image.id, [node.id]);
     ctx.throwIfStopped();
-    ctx.phase('remove', `Removing ${files.file} and its sidecar from ${node.name}.`);
-    await withNodeSession(node, async (session) => {
-      await remote.stopEarlierDownload(session, files);
-      await remote.removeInstalled(session, files);
-    });
+    if (files) {
+      ctx.phase('remove', `Removing ${files.file} and its sidecar from ${node.name}.`);
+      await withNodeSession(node, async (session) => {
+        await remote.stopEarlierDownload(session, files);
+        await remote.removeInstalled(session, files);
+      });
+      removed = files.file;
+    } else {
+      ctx.log('info', `No file of ${image.name} was ever recorded on ${node.name}; there is nothing to remove there.`);
+    }
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
     settleNodeImage(ctx.job, outcome);
@@ -51,8 +58,8 @@ export async function runUninstallJob(ctx: JobContext): Promise<Record<string, u
   }
   getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
   ctx.phase('record', `${image.name} is no longer on ${node.name}.`);
-  auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: files.file });
-  return { removed: files.file };
+  auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: removed });
+  return { removed };
 }
 
 function auditUninstall(ctx: JobContext, dataCenterId: string, imageId: string, nodeId: string, outcome: 'ok' | 'error', details: Record<string, unknown>) {

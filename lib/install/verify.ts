@@ -1,6 +1,7 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
 import type { images } from '@/lib/db/schema';
+import { unsafeFileReason } from '@/lib/images/file-safety';
 import type { JobContext } from '@/lib/jobs/context';
 import type { SshSession } from '@/lib/ssh/session';
 import { judgeFormat } from './format';
@@ -10,7 +11,8 @@ type Image = typeof images.$inferSelect;
 
 /**
  * Verify (DESIGN §4): the node hashes the file it holds and the result must match the image; then
- * the file must really be in the image's disk format. Either mismatch fails the job before commit.
+ * the file must be self-contained and really in the image's disk format. Any of these failing
+ * fails the job before commit.
  */
 export async function verifyOnNode(session: SshSession, ctx: JobContext, image: Image, file: string, hasQemuImg: boolean) {
   ctx.phase('verify', 'Node hashes the file it received.');
@@ -19,7 +21,11 @@ export async function verifyOnNode(session: SshSession, ctx: JobContext, image: 
   checkHashes(image, hashes);
   ctx.log('info', `Checksum verified: ${image.sha256 ? `sha256 ${hashes.sha256}` : `md5 ${hashes.md5}`}.`);
 
-  const verdict = judgeFormat(image.diskFormat, await remote.readFormatEvidence(session, file, hashes.sizeBytes, hasQemuImg));
+  const evidence = await remote.readFormatEvidence(session, file, hashes.sizeBytes, hasQemuImg);
+  // Before the format: a file that names a backing file or extents is refused whatever it claims to be.
+  const unsafe = unsafeFileReason(evidence);
+  if (unsafe) throw new UnavailableError(unsafe);
+  const verdict = judgeFormat(image.diskFormat, evidence);
   if (!verdict.ok) throw new UnavailableError(verdict.message);
   ctx.log('info', `Format verified: ${verdict.detected} (${verdict.how}).`);
   return { hashes, virtualSizeBytes: verdict.virtualSizeBytes };

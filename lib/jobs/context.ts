@@ -11,13 +11,23 @@ const CONTROL_POLL_MS = 500;
 /** What a user may ask of a running job. */
 export type StopRequest = 'cancel' | 'pause';
 
-/** How an attempt that threw ends: stopped on request, queued again, or failed for good. */
-export type FailureOutcome = StopRequest | 'retry' | 'fail';
+/**
+ * How an attempt that threw ends: stopped on request, queued again, or failed for good; or
+ * `abandon`, when another process took the job over (this one lost its lease): then this attempt
+ * leaves the node and the records to the new owner and touches nothing.
+ */
+export type FailureOutcome = StopRequest | 'retry' | 'fail' | 'abandon';
+
+/** Why a job's signal aborted: a user's request, or the loss of the job to another process. */
+type AbortReason = StopRequest | 'lease-lost';
 
 /** Thrown by a handler that noticed a stop request between two steps. */
 export class JobStoppedError extends Error {
-  constructor(readonly request: StopRequest) {
-    super(request === 'cancel' ? 'Cancelled on request.' : 'Paused on request.');
+  constructor(
+    readonly request: StopRequest,
+    message = request === 'cancel' ? 'Cancelled on request.' : 'Paused on request.',
+  ) {
+    super(message);
   }
 }
 
@@ -44,12 +54,24 @@ export class JobContext {
   }
 
   get stopRequest(): StopRequest | undefined {
-    return this.abort.signal.aborted ? (this.abort.signal.reason as StopRequest) : undefined;
+    const reason = this.abort.signal.aborted ? (this.abort.signal.reason as AbortReason) : undefined;
+    return reason === 'lease-lost' ? undefined : reason;
+  }
+
+  /** True once another process has taken the job over; this attempt must stop without a trace. */
+  get leaseLost(): boolean {
+    return this.abort.signal.reason === 'lease-lost';
   }
 
   /** Called between steps, so a stop request ends the job at a clean boundary. */
   throwIfStopped(): void {
+    if (this.leaseLost) throw new JobStoppedError('cancel', 'Stopped: another portal process took this job over.');
     if (this.stopRequest) throw new JobStoppedError(this.stopRequest);
+  }
+
+  /** The runner calls this when renewing the job's lease found another owner. */
+  loseLease(): void {
+    if (!this.abort.signal.aborted) this.abort.abort('lease-lost' satisfies AbortReason);
   }
 
   /**
@@ -58,12 +80,22 @@ export class JobContext {
    * outcome even if a request arrives in between.
    */
   outcomeOf(err: unknown): FailureOutcome {
+    if (this.leaseLost) this.outcome ??= 'abandon';
     this.outcome ??= this.stopRequest ?? (isTransient(err) && this.job.attempt < this.job.maxAttempts ? 'retry' : 'fail');
     return this.outcome;
   }
 
+  /**
+   * Adds a line to the job's log. A line that cannot be written (the database is locked for longer
+   * than it waits) is reported on the console instead: losing a log line must not derail the job,
+   * least of all its final record.
+   */
   log(level: LogLevel, message: string): void {
-    appendJobEvent(this.job.id, level, message);
+    try {
+      appendJobEvent(this.job.id, level, message);
+    } catch (err) {
+      console.error(`[portal] could not log to job ${this.job.id} (${level}: ${message}):`, err);
+    }
   }
 
   /** Starts a phase: persisted at once and written to the log. */

@@ -11,7 +11,9 @@ import { runSyncImagesJob } from '@/lib/sync/images-job';
 import { runSyncSizesJob } from '@/lib/sync/sizes-job';
 import { formatDuration } from '@/lib/format';
 import { JobContext } from './context';
-import { claimJob, finishJob, getJobStatus, listQueuedJobs, markPaused, nextRetryAt, scheduleRetry, type JobRow } from './store';
+import { claimNextJob, reclaimExpiredJobs, renewLeases } from './claims';
+import { jobOwnerId } from './owner';
+import { finishJob, getJobStatus, markPaused, nextRetryAt, scheduleRetry } from './store';
 
 // Backoff never waits longer than this between two attempts.
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
@@ -27,12 +29,53 @@ const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
 };
 
 /**
- * Runs queued jobs inside the portal process, within the configured limits (overall and per node).
- * Jobs are rows first: the runner only claims them, so a restart loses nothing that was queued.
+ * Runs queued jobs inside this process, within the configured limits: at most PORTAL_JOBS_MAX here,
+ * and at most PORTAL_JOBS_MAX_PER_NODE on one node across every process sharing the database.
+ * Jobs are rows first: the runner only claims them (lib/jobs/claims.ts), so a restart loses nothing
+ * that was queued, and several portal processes can share the work without running a job twice.
  */
 export class JobRunner {
-  private readonly active = new Map<string, { nodeId: string | null; done: Promise<void> }>();
+  private readonly active = new Map<string, { ctx: JobContext; done: Promise<void> }>();
   private wakeTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  /**
+   * Starts the heartbeat: renew this process's leases, take over jobs whose owner died, and pick up
+   * jobs other processes queued. Until then the runner only runs what this process queues itself.
+   */
+  start(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => this.beat(), Math.max(250, getConfig().jobsLeaseMs / 3));
+    this.heartbeat.unref();
+    this.beat();
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private beat(): void {
+    try {
+      this.renewLeases();
+      const reclaimed = reclaimExpiredJobs();
+      if (reclaimed > 0) console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
+    } catch (err) {
+      console.error('[portal] job heartbeat failed:', err);
+    }
+    this.kick();
+  }
+
+  /** A job this process runs but no longer owns was taken over elsewhere: its attempt stops quietly. */
+  private renewLeases(): void {
+    const held = renewLeases([...this.active.keys()]);
+    for (const [jobId, { ctx }] of this.active) {
+      if (!held.has(jobId)) {
+        console.warn(`[portal] Lost the lease on job ${jobId} to another process; stopping this attempt.`);
+        ctx.loseLease();
+      }
+    }
+  }
 
   /** Starts every queued job that the limits allow. Cheap; call it whenever something changed. */
   kick(): void {
@@ -54,34 +97,34 @@ export class JobRunner {
   }
 
   private startEligible(): void {
-    const { jobsMax, jobsMaxPerNode } = getConfig();
-    for (const job of listQueuedJobs()) {
-      if (this.active.size >= jobsMax) return;
-      const onNode = [...this.active.values()].filter((a) => job.nodeId && a.nodeId === job.nodeId).length;
-      if (onNode >= jobsMaxPerNode || !claimJob(job)) continue;
-      const done = this.execute(job)
+    while (this.active.size < getConfig().jobsMax) {
+      const job = claimNextJob();
+      if (!job) return;
+      const ctx = new JobContext(job);
+      const done = this.execute(ctx)
         .catch((err) => console.error(`[portal] job ${job.id} could not be recorded as finished:`, err))
         .finally(() => {
           this.active.delete(job.id);
           this.kick();
         });
-      this.active.set(job.id, { nodeId: job.nodeId, done });
+      this.active.set(job.id, { ctx, done });
     }
   }
 
-  private async execute(job: JobRow): Promise<void> {
-    const ctx = new JobContext({ ...job, attempt: job.attempt + 1, status: 'running' });
+  private async execute(ctx: JobContext): Promise<void> {
+    const job = ctx.job;
     const handler = HANDLERS[job.kind];
     try {
       if (!handler) throw new Error(`No handler for ${job.kind} jobs in this version of the portal.`);
-      ctx.log('info', `Started (attempt ${ctx.job.attempt} of ${job.maxAttempts}).`);
+      ctx.log('info', `Started (attempt ${job.attempt} of ${job.maxAttempts}) in ${jobOwnerId()}.`);
       const result = await handler(ctx);
       ctx.close();
+      if (ctx.leaseLost) return;
       ctx.log('info', 'Succeeded.');
-      finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
+      await finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
       ctx.close();
-      settleFailedAttempt(ctx, err);
+      await settleFailedAttempt(ctx, err);
     }
     // The runner's kick after this job ends starts whatever this queued.
     try {
@@ -107,25 +150,30 @@ export class JobRunner {
 }
 
 /** Records how an attempt that threw ends, as JobContext.outcomeOf decides. */
-function settleFailedAttempt(ctx: JobContext, err: unknown): void {
+async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<void> {
   const { id, attempt, maxAttempts } = ctx.job;
   const message = errorMessage(err);
   switch (ctx.outcomeOf(err)) {
+    case 'abandon':
+      return; // the new owner records what happens to the job
     case 'cancel':
       ctx.log('warn', 'Cancelled on request.');
-      return finishJob(id, { status: 'cancelled' });
+      await finishJob(id, { status: 'cancelled' });
+      return;
     case 'pause':
       ctx.log('info', 'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.');
-      return markPaused(id);
+      await markPaused(id);
+      return;
     case 'retry': {
       const { jobsRetryDelayMs } = getConfig();
       const delay = Math.min(jobsRetryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
       ctx.log('warn', `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`);
-      return scheduleRetry(id, new Date(now().getTime() + delay), message);
+      await scheduleRetry(id, new Date(now().getTime() + delay), message);
+      return;
     }
     case 'fail':
       ctx.log('error', message);
-      return finishJob(id, { status: 'failed', error: message });
+      await finishJob(id, { status: 'failed', error: message });
   }
 }
 

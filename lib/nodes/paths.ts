@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ValidationError } from '@/lib/errors';
+import { SIDECAR_SUFFIX } from '@/lib/install/sidecar';
 
 /**
  * Every path the portal touches on a node is built here and confined to the node's image
@@ -29,14 +30,25 @@ export type ImageFiles = {
   manifestPart: string;
 };
 
-/** The image's file, its in-progress `.part` and helpers, and its `.manifest.json` sidecar, all in imageDir. */
+/** The image's file, its in-progress `.part` and helpers, and its sidecar, all in imageDir. */
 export function imageFilesOnNode(imageDir: string, fileName: string): ImageFiles {
   return {
     file: pathInImageDir(imageDir, fileName),
     part: pathInImageDir(imageDir, `${fileName}.part`),
     partSource: pathInImageDir(imageDir, `${fileName}.part.source`),
     partPid: pathInImageDir(imageDir, `${fileName}.part.pid`),
-    manifest: pathInImageDir(imageDir, `${fileName}.manifest.json`),
-    manifestPart: pathInImageDir(imageDir, `${fileName}.manifest.json.part`),
+    manifest: pathInImageDir(imageDir, `${fileName}${SIDECAR_SUFFIX}`),
+    manifestPart: pathInImageDir(imageDir, `${fileName}${SIDECAR_SUFFIX}.part`),
   };
+}
+
+/**
+ * The same files for a path recorded earlier (node_images.path). A recorded path is trusted only
+ * while it still lies directly in the node's image directory.
+ */
+export function imageFilesAt(imageDir: string, filePath: string): ImageFiles {
+  if (path.posix.dirname(filePath) !== imageDir) {
+    throw new ValidationError(`The recorded file ${filePath} is not in the node's image directory ${imageDir}; the portal does not touch it.`);
+  }
+  return imageFilesOnNode(imageDir, path.posix.basename(filePath));
 }

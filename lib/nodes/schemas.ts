@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN } from '@/lib/ssh/fingerprint';
-import { checkbox, id, optionalText, requiredInt } from '@/lib/validation';
+import { checkbox, id, optionalText, requiredInt, singleLine } from '@/lib/validation';
 
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
@@ -12,7 +12,7 @@ export const imageDirSchema = z
   .min(2, 'Enter an absolute directory such as /var/lib/images.')
   .max(1024, 'The directory path is too long.')
   .refine((p) => p.startsWith('/'), 'The image directory must be an absolute path (starting with /).')
-  .refine((p) => !p.includes('\0') && !p.includes('\n'), 'The image directory contains forbidden characters.')
+  .refine(singleLine, 'The image directory cannot contain control characters or line breaks.')
   .refine((p) => path.posix.normalize(p).replace(/\/$/, '') === p, 'Write the directory without "..", "." or repeated or trailing slashes.');
 
 const connectionFields = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, optionalText } from '@/lib/validation';
+import { id, optionalText, plainUrlText, URL_TEXT_ERROR } from '@/lib/validation';
 
 /** At most this many repositories: each refresh reads a whole remote listing. */
 export const MAX_REPOSITORIES = 16;
@@ -15,6 +15,7 @@ const repositoryUrl = z
   .trim()
   .max(2048, 'The URL is at most 2048 characters.')
   .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: 'Enter the http or https URL of an IMGAPI repository.' }))
+  .refine(plainUrlText, URL_TEXT_ERROR)
   // Repository pages show the URL to every ImageImportAdmin, so it must not carry a password.
   .refine(hasNoCredentials, 'Leave user names and passwords out of the URL.')
   .transform((url) => url.replace(/\/+$/, ''));

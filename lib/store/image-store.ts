@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { getConfig } from '@/lib/config';
 import { ValidationError } from '@/lib/errors';
+import { refuseUnlessSelfContained } from './file-safety';
+import { dropLapsedReservations, isTempFileHeld, StoreFullError } from './reservations';
 
 /**
  * The portal's own image store (DESIGN §2 "Source"): uploaded files live flat in
@@ -41,9 +43,15 @@ export function storeFileName(imageId: string, diskFormat: string): string {
   return `${imageId}.${diskFormat}`;
 }
 
-/** Where an upload is written until it is complete and verified; never read as an image. */
+const TEMP_SUFFIX = '.upload';
+
+/** The name an upload or import is written under until it is complete and verified; never read as an image. */
+export function uploadTempName(imageId: string): string {
+  return `${imageId}${TEMP_SUFFIX}`;
+}
+
 export function uploadTempPath(imageId: string): string {
-  return storedImagePath(`${imageId}.upload`);
+  return storedImagePath(uploadTempName(imageId));
 }
 
 /** Bytes free to unprivileged writers on the store's file system. */
@@ -89,24 +97,33 @@ export async function receiveImageUpload(options: ReceiveOptions): Promise<Recei
     }
     const received = { storeFile, sizeBytes: meter.bytes, ...meter.digests() };
     verifyChecksums(expected, received);
+    await refuseUnlessSelfContained(tempPath, ValidationError);
     await fs.promises.rename(tempPath, finalPath);
     await syncDirectory(imageStoreDir());
     return received;
   } catch (err) {
     await fs.promises.rm(tempPath, { force: true });
     if (signal?.aborted) throw new ValidationError('The upload was cancelled before it finished; nothing was stored.');
-    throw err;
+    throw storeFullOr(err, 'the upload');
   }
 }
 
+/** A disk that filled up mid-stream is said plainly; the caller has already removed the partial file. */
+export function storeFullOr(err: unknown, what: string): unknown {
+  if ((err as NodeJS.ErrnoException | null)?.code !== 'ENOSPC') return err;
+  return new StoreFullError(`The portal's image store ran out of space while receiving ${what}; nothing was stored. Free some space and try again.`);
+}
+
 /**
- * At start-up no upload can be under way, so a temporary file left in the store was cut off by
- * the last stop: it is removed, and its image stays pending for a new upload.
+ * At start-up, a temporary file in the store that no live process is writing (by its reservation,
+ * lib/store/reservations.ts) was cut off by a stop: it is removed, and its image stays pending for a
+ * new upload. Files another portal process sharing the store is still receiving are left alone.
  */
-export function removeAbandonedUploads(): number {
+export function removeAbandonedTempFiles(): number {
   const dir = imageStoreDir();
   if (!fs.existsSync(dir)) return 0;
-  const abandoned = fs.readdirSync(dir).filter((name) => name.endsWith('.upload'));
+  dropLapsedReservations();
+  const abandoned = fs.readdirSync(dir).filter((name) => name.endsWith(TEMP_SUFFIX) && !isTempFileHeld(name));
   for (const name of abandoned) fs.rmSync(path.join(dir, name), { force: true });
   return abandoned.length;
 }
@@ -126,14 +143,17 @@ export class HashingMeter extends Transform {
   private readonly md5 = crypto.createHash('md5');
   private readonly sha1 = crypto.createHash('sha1');
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly tooLarge: () => Error = () => new ValidationError(`The upload is larger than its announced ${limit} bytes; nothing was stored.`),
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
-      callback(new ValidationError(`The upload is larger than its announced ${this.limit} bytes; nothing was stored.`));
+      callback(this.tooLarge());
       return;
     }
     this.sha256.update(chunk);

@@ -5,10 +5,10 @@ import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
-import { DomainError, ForbiddenError } from '@/lib/errors';
-import { formatBytes } from '@/lib/format';
+import { ConflictError, DomainError, ForbiddenError } from '@/lib/errors';
 import { getImage } from '@/lib/images/queries';
-import { receiveImageUpload, removeStoredImage, storeFreeBytes, type UploadBody } from './image-store';
+import { receiveImageUpload, removeStoredImage, uploadTempName, type UploadBody } from './image-store';
+import { reserveStoreSpace, StoreFullError, type Reservation } from './reservations';
 
 export type UploadOutcome =
   | { ok: true; status: 200; sha256: string; md5: string; sizeBytes: number }
@@ -23,9 +23,6 @@ class UploadRefused extends DomainError {
     super(status === 401 || status === 403 ? 'forbidden' : 'invalid', message);
   }
 }
-
-/** Images receiving an upload in this process; a second upload to the same image waits its turn. */
-const uploadsInProgress = new Set<string>();
 
 type UploadRequest = {
   body: UploadBody;
@@ -46,7 +43,7 @@ export async function uploadImageFile(user: UserContext | null, imageId: string,
   const audit = (outcome: 'ok' | 'denied' | 'error', details: Record<string, unknown>) =>
     recordAudit({ userId: user?.id ?? null, action: 'image.upload', targetType: 'image', targetId: imageId, dataCenterId, outcome, details });
 
-  let claimed = false;
+  let reservation: Reservation | undefined;
   try {
     if (!user) throw new UploadRefused(401, 'You must sign in first.');
     const found = getImage(user, imageId);
@@ -63,16 +60,8 @@ export async function uploadImageFile(user: UserContext | null, imageId: string,
     if (image.status !== 'pending' || image.storeFile) {
       throw new UploadRefused(409, 'This image already has its file, or is not waiting for an upload.');
     }
-    if (uploadsInProgress.has(imageId)) throw new UploadRefused(409, 'An upload to this image is already running.');
-    uploadsInProgress.add(imageId);
-    claimed = true;
-    const free = await storeFreeBytes();
-    if (free < contentLength) {
-      throw new UploadRefused(
-        507,
-        `The portal's image store has ${formatBytes(free)} free, but the file is ${formatBytes(contentLength)}. Free some space and try again.`,
-      );
-    }
+    // One upload per image at a time, across every portal process, and only what fits in the store.
+    reservation = reserveStoreSpace(uploadTempName(imageId), contentLength, 'this upload');
 
     const received = await receiveImageUpload({
       imageId,
@@ -97,13 +86,20 @@ export async function uploadImageFile(user: UserContext | null, imageId: string,
   } catch (err) {
     return refusal(err, audit);
   } finally {
-    if (claimed) uploadsInProgress.delete(imageId);
+    reservation?.release();
   }
+}
+
+function statusOf(err: DomainError): number {
+  if (err instanceof UploadRefused) return err.status;
+  if (err instanceof StoreFullError) return 507;
+  if (err instanceof ForbiddenError) return 403;
+  return err instanceof ConflictError ? 409 : 400;
 }
 
 function refusal(err: unknown, audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => void): UploadOutcome {
   if (err instanceof DomainError) {
-    const status = err instanceof UploadRefused ? err.status : err instanceof ForbiddenError ? 403 : 400;
+    const status = statusOf(err);
     audit(err.code === 'forbidden' ? 'denied' : 'error', { error: err.message, status });
     return { ok: false, status, error: err.message };
   }

@@ -9,10 +9,11 @@ import { hashOnNode } from '@/lib/install/remote';
 import type { JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
 import type { SshSession } from '@/lib/ssh/session';
+import type { FileStamp } from '@/lib/nodes/file-stamp';
 import { readNodeListing, type NodeListing } from './node-listing';
 import { planNodeSync, type KnownImage, type RowChange } from './reconcile';
 import { emptyNodeReport, type NodeSyncReport, type SyncImagesResult } from './result';
-import { parseSidecar } from './sidecar';
+import { parseSidecar } from '@/lib/install/sidecar';
 
 type Node = typeof nodes.$inferSelect;
 
@@ -48,7 +49,7 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
       const listedAt = now();
       const listing = await readNodeListing(session, node.imageDir, ctx.signal);
       const plan = planNodeSync({ node, listing, rows: rowsOf(node.id), images: imagesNamedIn(node.id, listing), listedAt });
-      const verified = verify ? await verifyFound(session, ctx, plan) : new Map<string, string>();
+      const verified = await hashFound(session, ctx, plan, verify);
       applyChanges(ctx, node, plan.changes, verified, listedAt);
       return plan.report;
     });
@@ -67,7 +68,16 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
 
 function rowsOf(nodeId: string) {
   return getDb()
-    .select({ imageId: nodeImages.imageId, state: nodeImages.state, available: nodeImages.available, path: nodeImages.path, updatedAt: nodeImages.updatedAt })
+    .select({
+      imageId: nodeImages.imageId,
+      state: nodeImages.state,
+      available: nodeImages.available,
+      path: nodeImages.path,
+      updatedAt: nodeImages.updatedAt,
+      verifiedSha256: nodeImages.verifiedSha256,
+      verifiedSizeBytes: nodeImages.verifiedSizeBytes,
+      verifiedMtime: nodeImages.verifiedMtime,
+    })
     .from(nodeImages)
     .where(eq(nodeImages.nodeId, nodeId))
     .all();
@@ -89,19 +99,23 @@ function imagesNamedIn(nodeId: string, listing: NodeListing): Map<string, KnownI
   return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** A hash the node computed in this run, with the file it was computed of. */
+type Hashed = { sha256: string; stamp?: FileStamp };
+
 /**
- * "Verify checksums": the node re-hashes every file found. A file whose sha256 is not the one its
- * image was verified with becomes `failed`, with both values in the reason. Returns the verified hashes.
+ * The node hashes what the listing alone cannot vouch for: every file a row is about to call
+ * `installed` for the first time (a sidecar is only a claim), and with "Verify checksums" every file
+ * found. A file whose sha256 is not its image's becomes `failed`, with both values in the reason.
  */
-async function verifyFound(session: SshSession, ctx: JobContext, plan: ReturnType<typeof planNodeSync>) {
-  const verified = new Map<string, string>();
+async function hashFound(session: SshSession, ctx: JobContext, plan: ReturnType<typeof planNodeSync>, verifyAll: boolean) {
+  const verified = new Map<string, Hashed>();
   for (const change of plan.changes) {
-    if (change.state !== 'installed' || !change.expectedSha256 || !change.path) continue;
+    if (change.state !== 'installed' || !change.expectedSha256 || !change.path || !(verifyAll || change.needsHash)) continue;
     ctx.throwIfStopped();
     const found = plan.report.found.find((f) => f.imageId === change.imageId)!;
     const { sha256 } = await hashOnNode(session, change.path, false, ctx.signal);
     if (sha256 === change.expectedSha256) {
-      verified.set(change.imageId, sha256);
+      verified.set(change.imageId, { sha256, stamp: change.stamp });
       found.verified = true;
       continue;
     }
@@ -114,7 +128,7 @@ async function verifyFound(session: SshSession, ctx: JobContext, plan: ReturnTyp
   return verified;
 }
 
-function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verified: Map<string, string>, listedAt: Date) {
+function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verified: Map<string, Hashed>, listedAt: Date) {
   const skipped: string[] = [];
   getDb().transaction((tx) => {
     for (const change of changes) {
@@ -130,6 +144,7 @@ function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verifie
         continue;
       }
       const installed = change.state === 'installed';
+      const hashed = verified.get(change.imageId);
       setNodeImageState(
         node.id,
         change.imageId,
@@ -139,7 +154,11 @@ function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verifie
           path: change.path,
           lastJobId: ctx.job.id,
           installedAt: installed ? (current?.installedAt ?? now()) : current?.installedAt,
-          verifiedSha256: installed ? (verified.get(change.imageId) ?? current?.verifiedSha256 ?? null) : null,
+          ...(!installed
+            ? { verifiedSha256: null, verifiedSizeBytes: null, verifiedMtime: null }
+            : hashed
+              ? { verifiedSha256: hashed.sha256, verifiedSizeBytes: hashed.stamp?.sizeBytes ?? null, verifiedMtime: hashed.stamp?.mtime ?? null }
+              : {}),
         },
         tx,
       );

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { NodeImageState } from '@/lib/db/enums';
+import type { FileStamp } from '@/lib/nodes/file-stamp';
 import type { NodeListing } from './node-listing';
-import { MAX_SIDECAR_BYTES } from './node-listing';
 import { emptyNodeReport, type NodeSyncReport } from './result';
-import { fileOfSidecar, parseSidecar } from './sidecar';
+import { fileOfSidecar, MAX_SIDECAR_BYTES, parseSidecar } from '@/lib/install/sidecar';
 
 /**
  * Works out, from one node's listing, what its node-image rows become (DESIGN §4, Sync). Pure: the
@@ -11,6 +11,9 @@ import { fileOfSidecar, parseSidecar } from './sidecar';
  * - a valid sidecar of a known image whose file is there with the size the sidecar, and the image,
  *   say, and whose sha256 is the image's → `installed`. An existing row keeps `available` as it
  *   was; a row created here starts not available: finding a file is not an admin offering it.
+ *   A sidecar is only a claim: a row that becomes `installed` here (created, or changed from another
+ *   state) needs a hash the node computes in this run, unless the node hashed this very file
+ *   before (the row's verified size and mtime are the file's now). `needsHash` says which.
  * - the same with a size or checksum that disagrees → `failed`, with the reason, not available.
  * - an `installed` row whose file is gone → `missing`, not available. Rows that are `failed` stay so.
  * - a sidecar of an unknown image → reported with its fields; nothing is adopted.
@@ -20,7 +23,16 @@ import { fileOfSidecar, parseSidecar } from './sidecar';
  */
 
 export type KnownImage = { id: string; name: string; sizeBytes: number | null; sha256: string | null; md5: string | null };
-export type CurrentRow = { imageId: string; state: NodeImageState; available: boolean; path: string | null; updatedAt: Date };
+export type CurrentRow = {
+  imageId: string;
+  state: NodeImageState;
+  available: boolean;
+  path: string | null;
+  updatedAt: Date;
+  verifiedSha256: string | null;
+  verifiedSizeBytes: number | null;
+  verifiedMtime: string | null;
+};
 
 export type RowChange = {
   imageId: string;
@@ -29,6 +41,10 @@ export type RowChange = {
   path: string | null;
   /** The sha256 the file must have, for "verify checksums". */
   expectedSha256?: string;
+  /** The file as listed, so a hash computed now is recorded with what it was computed of. */
+  stamp?: FileStamp;
+  /** The node must hash the file before the row may say `installed`. */
+  needsHash?: boolean;
   created: boolean;
 };
 
@@ -60,7 +76,8 @@ export function planNodeSync(input: {
       continue;
     }
     const { sidecar } = parsed;
-    const fileSize = listing.files.get(fileName);
+    const stamp = listing.files.get(fileName);
+    const fileSize = stamp?.sizeBytes;
     const image = images.get(sidecar.imageId);
     if (!image) {
       report.unknown.push({
@@ -93,12 +110,15 @@ export function planNodeSync(input: {
       report.failed.push({ imageId: image.id, imageName: image.name, fileName, reason });
       continue;
     }
+    const expectedSha256 = image.sha256 ?? sidecar.sha256;
     changes.push({
       imageId: image.id,
       state: 'installed',
       available: row?.state === 'installed' ? row.available : false,
       path: filePath,
-      expectedSha256: image.sha256 ?? sidecar.sha256,
+      expectedSha256,
+      stamp,
+      needsHash: row?.state !== 'installed' && !hashedBefore(row, expectedSha256, stamp!),
       created: !row,
     });
     report.found.push({ imageId: image.id, imageName: image.name, fileName, sizeBytes: fileSize, added: !row, verified: false });
@@ -112,6 +132,11 @@ export function planNodeSync(input: {
     report.missing.push({ imageId: row.imageId, imageName: images.get(row.imageId)?.name ?? row.imageId, path: row.path ?? '(no path recorded)' });
   }
   return { changes, report };
+}
+
+/** The node hashed this very file before: same checksum, same size, same modification time. */
+function hashedBefore(row: CurrentRow | undefined, sha256: string, stamp: FileStamp): boolean {
+  return row?.verifiedSha256 === sha256 && row.verifiedSizeBytes === stamp.sizeBytes && row.verifiedMtime === stamp.mtime;
 }
 
 function disagreements(image: KnownImage, sidecar: { sizeBytes: number; sha256: string; md5?: string | null }, fileSize: number): string[] {

@@ -1,4 +1,4 @@
-import type { NodeImageManifest } from '@/lib/install/manifest';
+import type { Sidecar } from '@/lib/install/sidecar';
 
 /**
  * The result of a Sync Available Images job, stored as the job's `result` and shown on its page.
@@ -8,9 +8,8 @@ import type { NodeImageManifest } from '@/lib/install/manifest';
 export type FoundImage = { imageId: string; imageName: string; fileName: string; sizeBytes: number; added: boolean; verified: boolean };
 export type MissingImage = { imageId: string; imageName: string; path: string };
 export type FailedImage = { imageId: string; imageName: string; fileName: string; reason: string };
-/** A sidecar for an image the portal does not know: reported with what it says, never adopted. */
 /** A sidecar for an image the portal does not know: the manifest's own fields, for "Register as new image". */
-export type UnknownSidecar = Omit<NodeImageManifest, 'manifestVersion' | 'installedAt' | 'jobId'> & { filePresent: boolean };
+export type UnknownSidecar = Omit<Sidecar, 'manifestVersion' | 'installedAt' | 'jobId'> & { filePresent: boolean };
 export type UnreadableSidecar = { fileName: string; reason: string };
 
 export type NodeSyncReport = {

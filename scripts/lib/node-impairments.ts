@@ -27,16 +27,37 @@ export function throttledSftpServer(baseDir: string, bytesPerSecond: number): st
   return wrapper;
 }
 
-/** A directory of links to every program in the system's bin directories except `hidden`, for PATH. */
-export function pathWithout(baseDir: string, hidden: string[]): string {
+/** What a test node's PATH leaves out or watches. */
+export type ToolOptions = { hide: string[]; count: string[] };
+
+/** Where a node with counted tools logs each call: one line per call, the tool and its arguments. */
+export function toolCallLog(baseDir: string): string {
+  return path.join(baseDir, 'tool-calls.log');
+}
+
+/**
+ * A directory for PATH: links to every program in the system's bin directories except the hidden
+ * ones, and for each counted one a wrapper that logs the call before running the real program.
+ */
+export function nodeBin(baseDir: string, tools: ToolOptions): string {
   const bin = path.join(baseDir, 'bin');
   fs.rmSync(bin, { recursive: true, force: true });
   fs.mkdirSync(bin, { mode: 0o755 });
+  const log = toolCallLog(baseDir);
+  if (tools.count.length > 0) {
+    fs.writeFileSync(log, '');
+    fs.chmodSync(log, 0o666); // the node user appends to it
+  }
   for (const dir of ['/usr/local/bin', '/usr/bin', '/bin']) {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir)) {
-      const link = path.join(bin, name);
-      if (!hidden.includes(name) && !fs.existsSync(link)) fs.symlinkSync(path.join(dir, name), link);
+      const entry = path.join(bin, name);
+      if (tools.hide.includes(name) || fs.existsSync(entry)) continue;
+      if (tools.count.includes(name)) {
+        fs.writeFileSync(entry, `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> ${log}\nexec ${path.join(dir, name)} "$@"\n`, { mode: 0o755 });
+      } else {
+        fs.symlinkSync(path.join(dir, name), entry);
+      }
     }
   }
   return bin;

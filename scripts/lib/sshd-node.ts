@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathWithout, throttledSftpServer } from './node-impairments';
+import { nodeBin, throttledSftpServer, toolCallLog } from './node-impairments';
 import { freePort, waitForPort } from './ports';
 
 const SSHD = '/usr/sbin/sshd';
@@ -31,6 +31,8 @@ export type SshNodeOptions = {
    * PATH of links to everything else in the system's bin directories.
    */
   hideTools?: string[];
+  /** Programs whose every call this node logs (see `toolCalls`), to count what the portal ran. */
+  countTools?: string[];
 };
 
 export class SshNode {
@@ -42,7 +44,7 @@ export class SshNode {
     readonly baseDir: string,
     readonly imageDir: string,
     private readonly sftpRate?: number,
-    private readonly hideTools: string[] = [],
+    private readonly tools: { hide: string[]; count: string[] } = { hide: [], count: [] },
   ) {}
 
   /**
@@ -75,10 +77,17 @@ export class SshNode {
     const { uid, gid } = userIds(nodeUser());
     fs.chownSync(imageDir, uid, gid);
     const port = options.port || (await freePort(options.host));
-    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, options.hideTools);
+    const tools = { hide: options.hideTools ?? [], count: options.countTools ?? [] };
+    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, tools);
     node.writeKeys();
     await node.startDaemon();
     return node;
+  }
+
+  /** The calls of the counted tools (`countTools`) so far, one line each: the tool and its arguments. */
+  toolCalls(): string[] {
+    const log = toolCallLog(this.baseDir);
+    return fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
   }
 
   /** Replaces the host key, as a reinstalled node would; takes effect on restart. */
@@ -147,7 +156,7 @@ export class SshNode {
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
         `Subsystem sftp ${this.sftpRate ? throttledSftpServer(this.baseDir, this.sftpRate) : 'internal-sftp'}`,
-        ...(this.hideTools.length > 0 ? [`SetEnv PATH=${pathWithout(this.baseDir, this.hideTools)}`] : []),
+        ...(this.tools.hide.length + this.tools.count.length > 0 ? [`SetEnv PATH=${nodeBin(this.baseDir, this.tools)}`] : []),
         '',
       ].join('\n'),
     );

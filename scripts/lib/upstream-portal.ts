@@ -27,7 +27,8 @@ type Options = {
  */
 export async function startUpstreamPortal(host: string, seeds: Seed[], options: Options = {}): Promise<UpstreamPortal> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'upstream-portal-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, UPSTREAM_HOST: host, UPSTREAM_SEED: JSON.stringify(seeds) };
+  // An upstream portal exists to serve its images over IMGAPI, which a portal does only when told to.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, PORTAL_IMGAPI_SERVE: 'true', UPSTREAM_HOST: host, UPSTREAM_SEED: JSON.stringify(seeds) };
   if (options.port) env.UPSTREAM_PORT = String(options.port);
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;

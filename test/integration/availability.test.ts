@@ -37,7 +37,8 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
   const apply = (imageId: string, available: string[], shown = nodeIds) => run(applyImageAvailability, { imageId, shown, available }, admin);
   const stateOn = (imageId: string, nodeId: string) =>
     getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
-  const installedFile = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
+  /** The image's file on node i: named by the image's id. */
+  const installedFile = (i: number, imageId: string, suffix = '') => path.join(sshNodes[i]!.imageDir, `${imageId}.qcow2${suffix}`);
 
   it('fans out to 3 nodes in parallel, then removes the file from the node that was unchecked', async () => {
     const imageId = await createUrlImage(admin, { name: 'fan', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${4 * 1024 * 1024}`, sha256: qcow2.sha256 });
@@ -49,15 +50,15 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
 
     const view = getImageAvailability(admin, imageId)!;
     expect(view.groups[0]!.rows.map((r) => [r.state, r.available, r.lastJob?.status])).toEqual(Array(3).fill(['installed', true, 'succeeded']));
-    for (let i = 0; i < 3; i++) expect(sha256Of(installedFile(i, 'fan.qcow2'))).toBe(qcow2.sha256);
+    for (let i = 0; i < 3; i++) expect(sha256Of(installedFile(i, imageId))).toBe(qcow2.sha256);
 
     const removal = expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
     expect(removal.changes).toMatchObject([{ nodeId: nodeIds[2], change: 'uninstall' }]);
     expect(stateOn(imageId, nodeIds[2]!)).toMatchObject({ state: 'removing', available: false });
     await getJobRunner().waitForIdle();
-    expect(fs.readdirSync(sshNodes[2]!.imageDir).filter((f) => f.startsWith('fan'))).toEqual([]);
+    expect(fs.readdirSync(sshNodes[2]!.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
     expect(stateOn(imageId, nodeIds[2]!)).toBeUndefined();
-    expect(fs.existsSync(installedFile(0, 'fan.qcow2'))).toBe(true);
+    expect(fs.existsSync(installedFile(0, imageId))).toBe(true);
   });
 
   it('refuses, changing nothing, to make an image unavailable on a node where a machine uses it', async () => {
@@ -72,7 +73,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     // Nothing changed: not even the node without a machine lost the image.
     expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
     expect(stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
-    expect(fs.existsSync(installedFile(1, 'in-use.qcow2'))).toBe(true);
+    expect(fs.existsSync(installedFile(1, imageId))).toBe(true);
     const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId))).all();
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
@@ -80,13 +81,13 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
   it('unchecking a node while its pull is under way cancels it: the download stops and no .part is left', async () => {
     const imageId = await createUrlImage(admin, { name: 'slow', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${1024 * 1024}`, sha256: qcow2.sha256 });
     const [job] = expectOk(await apply(imageId, [nodeIds[0]!], [nodeIds[0]!])).changes;
-    const part = installedFile(0, 'slow.qcow2.part');
+    const part = installedFile(0, imageId, '.part');
     await until(() => fs.existsSync(part) && fs.statSync(part).size > 1024 * 1024);
     expect(expectOk(await apply(imageId, [], [nodeIds[0]!])).changes).toMatchObject([{ change: 'cancel', jobId: job!.jobId }]);
     await getJobRunner().waitForIdle();
 
     expect(getDb().select().from(jobs).where(eq(jobs.id, job!.jobId!)).get()).toMatchObject({ status: 'cancelled' });
-    expect(fs.readdirSync(sshNodes[0]!.imageDir).filter((f) => f.startsWith('slow'))).toEqual([]);
+    expect(fs.readdirSync(sshNodes[0]!.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
     expect(stateOn(imageId, nodeIds[0]!)).toBeUndefined();
     // The downloader itself was stopped, not just abandoned: the directory stays empty a moment later.
     await new Promise((resolve) => setTimeout(resolve, 1500));

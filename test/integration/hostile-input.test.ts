@@ -16,7 +16,9 @@ import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 /**
  * Names, paths and URLs that would run commands if any remote command were built by concatenation.
  * Validation would reject most of them; here they are written straight into the database, so only
- * the quoting helper and path confinement stand between them and the node's shell.
+ * the quoting helper and path confinement stand between them and the node's shell. New files are
+ * named by the image's id, but a path recorded on a node-image row (as older versions named files
+ * after the image) is used as it is: those recorded paths carry the hostile names here.
  */
 describe('hostile names and paths cannot execute anything on a real node', () => {
   let node: SshNode;
@@ -39,9 +41,13 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
   });
   afterAll(() => world.stop());
 
+  /** Installs an image with this name whose node-image row already records the file `<name>.qcow2`. */
   const installWithName = async (name: string, sourceUrl = mirror.url('tiny.qcow2')) => {
     const imageId = await createUrlImage(admin, { name: `safe-${crypto.randomUUID().slice(0, 8)}`, sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
     getDb().update(images).set({ name, sourceUrl }).where(eq(images.id, imageId)).run();
+    const imageDir = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.imageDir;
+    const recorded = `${imageDir}/${name}.qcow2`;
+    getDb().insert(nodeImages).values({ nodeId, imageId, state: 'failed', path: recorded, updatedAt: new Date() }).run();
     return installAndWait(admin, imageId, nodeId);
   };
 
@@ -59,7 +65,7 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
     'glob*?[x]',
   ];
 
-  it.each(HOSTILE_NAMES)('installs an image named %j as a file of exactly that name, running nothing', async (name) => {
+  it.each(HOSTILE_NAMES)('installs an image named %j at a recorded file of exactly that name, running nothing', async (name) => {
     const job = await installWithName(name);
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
@@ -69,10 +75,10 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
     expect(canaries()).toEqual([]);
   });
 
-  it.each(['../escape', 'sub/dir', 'line\ntouch canary-newline'])('refuses the file name %j before touching the node', async (name) => {
+  it.each(['../escape', 'sub/dir', 'line\ntouch canary-newline'])('refuses the recorded file name %j before touching the node', async (name) => {
     const job = await installWithName(name);
     expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/not a safe file name/);
+    expect(job.error).toMatch(/not a safe file name|is not in the node's image directory/);
     expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!)).get()).toMatchObject({ state: 'failed' });
     expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
     expect(canaries()).toEqual([]);

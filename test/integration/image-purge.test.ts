@@ -47,14 +47,14 @@ describe('permanent delete: refused while in use, then files removed from every 
   it('is refused while a machine uses the image, naming it; allowed after, removing the file from both nodes', async () => {
     const imageId = await newUrlImage('purge-me');
     for (const nodeId of nodeIds) expect((await installAndWait(admin, imageId, nodeId)).status).toBe('succeeded');
-    expect(filesOn(0, 'purge-me')).toEqual(['purge-me.qcow2', 'purge-me.qcow2.manifest.json']);
+    expect(filesOn(0, imageId)).toEqual([`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`]);
     const { machineId } = expectOk(await run(recordMachine, { name: 'vm-purge', nodeId: nodeIds[0], imageId }, admin));
 
     const refused = await purge(imageId, 'purge-me');
     expect(refused).toMatchObject({ ok: false, code: 'in_use' });
     expect(!refused.ok && refused.error).toMatch(/cannot be deleted permanently while machines use it: vm-purge \(on node-\d+\)\./);
     expect(row(imageId)).toMatchObject({ access: 'public', purgeRequestedAt: null });
-    expect(filesOn(0, 'purge-me')).toHaveLength(2);
+    expect(filesOn(0, imageId)).toHaveLength(2);
 
     expectOk(await run(removeMachine, { machineId }, admin));
     expect(await purge(imageId, 'purge-m')).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { confirmName: ['Type purge-me exactly to confirm.'] } });
@@ -67,7 +67,7 @@ describe('permanent delete: refused while in use, then files removed from every 
     await getJobRunner().waitForIdle();
 
     expect(row(imageId)).toBeUndefined();
-    expect([filesOn(0, 'purge-me'), filesOn(1, 'purge-me')]).toEqual([[], []]);
+    expect([filesOn(0, imageId), filesOn(1, imageId)]).toEqual([[], []]);
     expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
     // The jobs keep their history, without the image.
     const uninstalls = accepted.uninstallJobIds.map((id) => getDb().select().from(jobs).where(eq(jobs.id, id)).get());
@@ -97,7 +97,7 @@ describe('permanent delete: refused while in use, then files removed from every 
     await getJobRunner().waitForIdle();
     expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.status).toBe('cancelled');
     expect(row(imageId)).toBeUndefined();
-    expect(filesOn(1, 'purge-busy')).toEqual([]);
+    expect(filesOn(1, imageId)).toEqual([]);
   });
 
   it('refuses a protected image, a kernel a partition image boots with, and anyone without image.manage', async () => {
@@ -121,7 +121,7 @@ describe('permanent delete: refused while in use, then files removed from every 
   it('waits while a node is down; asking again queues the removal once more; the image takes no new machine', async () => {
     const imageId = await newUrlImage('purge-down');
     const downNode = insertUnreachableNode(dataCenterId, 'purge-down-node');
-    getDb().insert(nodeImages).values({ nodeId: downNode, imageId, state: 'installed', available: true, updatedAt: now() }).run();
+    getDb().insert(nodeImages).values({ nodeId: downNode, imageId, state: 'installed', available: true, path: `/srv/${imageId}.qcow2`, updatedAt: now() }).run();
 
     const first = expectOk(await purge(imageId, 'purge-down'));
     await getJobRunner().waitFor(first.uninstallJobIds[0]!);

@@ -41,11 +41,12 @@ describe('installing an image on a real sshd node (pull mode)', () => {
 
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
-    const file = path.join(node.imageDir, 'tiny.qcow2');
+    const file = path.join(node.imageDir, `${imageId}.qcow2`);
     // The file on the node is the mirror's file, byte for byte, and nothing else is left over.
     expect(sha256Of(file)).toBe(qcow2.sha256);
     expect(fs.readFileSync(file).subarray(0, 4).toString('latin1')).toBe('QFI\xfb');
-    expect(filesOnNode()).toEqual(['tiny.qcow2', 'tiny.qcow2.manifest.json']);
+    // Named by the image's id, which never changes, never by its name.
+    expect(filesOnNode()).toEqual([`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`]);
 
     const manifest = JSON.parse(fs.readFileSync(`${file}.manifest.json`, 'utf8'));
     expect(manifest).toMatchObject({ imageId, name: 'tiny', version: '1.0', sha256: qcow2.sha256, sizeBytes: qcow2.sizeBytes, jobId: job.id });
@@ -67,7 +68,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     const imageId = await createUrlImage(admin, { name: 'tiny-md5', sourceUrl: mirror.url('tiny.qcow2'), md5: qcow2.md5 });
     const job = await installAndWait(admin, imageId, nodeId);
     expect(job.status).toBe('succeeded');
-    expect(sha256Of(path.join(node.imageDir, 'tiny-md5.qcow2'))).toBe(qcow2.sha256);
+    expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
   });
 
   it('fails on a checksum mismatch and leaves nothing behind', async () => {
@@ -98,7 +99,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     const job = await installAndWait(admin, imageId, nodeId);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/404/);
-    expect(filesOnNode()).not.toContain('gone.qcow2.part');
+    expect(filesOnNode()).not.toContain(`${imageId}.qcow2.part`);
   });
 
   it('retries a download cut off halfway, resuming each time, then fails and removes the partial file', async () => {
@@ -166,7 +167,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     });
     const before = mirror.requests.length;
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId }, admin));
-    const part = path.join(node.imageDir, 'node-goes-down.qcow2.part');
+    const part = path.join(node.imageDir, `${imageId}.qcow2.part`);
     await until(() => fs.existsSync(part) && fs.statSync(part).size > qcow2.sizeBytes / 4);
     await node.stop(); // kills sshd and every session it has, as a crash would
     const job = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
@@ -176,7 +177,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     await getJobRunner().waitFor(jobId);
 
     expect(job()).toMatchObject({ status: 'succeeded', error: null });
-    expect(sha256Of(path.join(node.imageDir, 'node-goes-down.qcow2'))).toBe(qcow2.sha256);
+    expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
     // The next attempt asked the mirror only for the bytes the .part lacked.
     const gets = mirror.requests.slice(before).filter((r) => r.startsWith('GET'));
     const resumedAt = Number(/range=bytes=(\d+)-$/.exec(gets.at(-1) ?? '')?.[1]);
@@ -192,7 +193,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       sha256: qcow2.sha256,
     });
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId }, admin));
-    const part = path.join(node.imageDir, 'node-stays-down.qcow2.part');
+    const part = path.join(node.imageDir, `${imageId}.qcow2.part`);
     await until(() => fs.existsSync(part) && fs.statSync(part).size > 0);
     await node.stop();
     await getJobRunner().waitFor(jobId);
@@ -202,7 +203,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(job).toMatchObject({ status: 'failed', attempt: job.maxAttempts });
     expect(job.error).toMatch(/Could not connect to .*refused/);
     expect(nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
-    expect(fs.existsSync(path.join(node.imageDir, 'node-stays-down.qcow2'))).toBe(false);
+    expect(fs.existsSync(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(false);
   });
 
   it('fails the job when the node presents a different host key, and marks nothing installed', async () => {
@@ -213,7 +214,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
 
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/Host key mismatch .* The connection was refused/);
-    expect(fs.existsSync(path.join(node.imageDir, 'after-rekey.qcow2'))).toBe(false);
+    expect(fs.existsSync(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(false);
     expect(nodeImage(imageId)!.state).toBe('failed');
   });
 });

@@ -34,7 +34,7 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job).toMatchObject({ status: 'succeeded', error: null });
-    const file = path.join(node.imageDir, 'minimal.qcow2');
+    const file = path.join(node.imageDir, `${imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
     expect(log(job.id)).toEqual(expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']));
     expect(getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get()).toMatchObject({

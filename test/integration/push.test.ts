@@ -39,7 +39,8 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
   const log = (id: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, id)).all().map((e) => e.message);
-  const onNode = (name: string) => path.join(node.imageDir, name);
+  // Files on the node are named by the image's id.
+  const onNode = (imageId: string, suffix = '') => path.join(node.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string) => expectOk(await run(installImage, { imageId, nodeId }, admin)).jobId;
   const waitUntilHalfway = (file: string) => until(() => fs.existsSync(file) && fs.statSync(file).size > 3 * MiB);
 
@@ -48,20 +49,20 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     const done = await installAndWait(admin, imageId, nodeId);
 
     expect(done).toMatchObject({ status: 'succeeded', error: null, params: { mode: 'push' }, bytesTransferred: 12 * MiB });
-    expect(sha256Of(onNode('pushed.raw'))).toBe(sha256Of(randomFile));
-    expect(fs.readdirSync(node.imageDir).sort()).toEqual(['pushed.raw', 'pushed.raw.manifest.json']);
+    expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
+    expect(fs.readdirSync(node.imageDir).sort()).toEqual([`${imageId}.raw`, `${imageId}.raw.manifest.json`]);
     expect(log(done.id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(randomFile)}.`, 'Format verified: raw (qemu-img info).']));
   });
 
   it('resumes after the connection drops mid-transfer, sending little more than the file', async () => {
     const imageId = await createStoreImage(admin, randomFile, { name: 'dropped' });
     const jobId = await startInstall(imageId);
-    await waitUntilHalfway(onNode('dropped.raw.part'));
+    await waitUntilHalfway(onNode(imageId, '.part'));
     node.dropConnections();
     await getJobRunner().waitFor(jobId);
 
     expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2 });
-    expect(sha256Of(onNode('dropped.raw'))).toBe(sha256Of(randomFile));
+    expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
     expect(log(jobId).some((m) => m.startsWith('Resuming:'))).toBe(true);
     // Only what was in flight when the link dropped is sent twice.
     expect(job(jobId).bytesTransferred).toBeLessThan(12 * MiB * 1.1);
@@ -70,19 +71,19 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
   it('cancel mid-transfer stops it, leaves no .part on the node, and forgets the node image', async () => {
     const imageId = await createStoreImage(admin, randomFile, { name: 'cancelled' });
     const jobId = await startInstall(imageId);
-    await waitUntilHalfway(onNode('cancelled.raw.part'));
+    await waitUntilHalfway(onNode(imageId, '.part'));
     expect(expectOk(await run(cancelJob, { jobId }, admin))).toEqual({ jobId, status: 'cancelling' });
     await getJobRunner().waitFor(jobId);
 
     expect(job(jobId)).toMatchObject({ status: 'cancelled', controlRequest: null });
-    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith('cancelled'))).toEqual([]);
+    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
     expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
   });
 
   it('pause keeps the .part; resume continues from it; a paused job can also be cancelled', async () => {
     const imageId = await createStoreImage(admin, randomFile, { name: 'paused' });
     const jobId = await startInstall(imageId);
-    const part = onNode('paused.raw.part');
+    const part = onNode(imageId, '.part');
     await waitUntilHalfway(part);
     expect(expectOk(await run(pauseJob, { jobId }, admin)).status).toBe('pausing');
     await until(() => job(jobId).status === 'paused');
@@ -97,17 +98,17 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     // Writes already in flight when it paused may still land, so the resume starts at or after `kept`.
     const resumedAt = Number(/^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
-    expect(sha256Of(onNode('paused.raw'))).toBe(sha256Of(randomFile));
+    expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
 
     const second = await createStoreImage(admin, randomFile, { name: 'paused-then-cancelled' });
     const secondJob = await startInstall(second);
-    await waitUntilHalfway(onNode('paused-then-cancelled.raw.part'));
+    await waitUntilHalfway(onNode(second, '.part'));
     expectOk(await run(pauseJob, { jobId: secondJob }, admin));
     await until(() => job(secondJob).status === 'paused');
     expect(expectOk(await run(cancelJob, { jobId: secondJob }, admin)).status).toBe('cancelling');
     await getJobRunner().waitFor(secondJob);
     expect(job(secondJob).status).toBe('cancelled');
-    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith('paused-then-cancelled'))).toEqual([]);
+    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(second))).toEqual([]);
   });
 
   it('refuses to commit a file whose format is not the image’s disk format', async () => {
@@ -117,6 +118,6 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
 
     expect(done.status).toBe('failed');
     expect(done.error).toBe('Format mismatch: the image says raw, but the file is qcow2. The file was not installed.');
-    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith('says-raw'))).toEqual([]);
+    expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
   });
 });

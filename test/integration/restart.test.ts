@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { images, jobEvents, jobs, nodes } from '@/lib/db/schema';
 import { enqueueInstall } from '@/lib/install/enqueue';
+import { jobOwnerId } from '@/lib/jobs/owner';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
+import { startChildPortal } from '../support/child-portal';
 import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 import { createUrlImage, until } from '../support/portal';
 
@@ -25,7 +26,8 @@ describe('a portal restart in the middle of an install', () => {
     const { node, mirror, image: qcow2, admin, nodeId } = world;
     const imageId = await createUrlImage(admin, {
       name: 'restart',
-      sourceUrl: `${mirror.url('restart.qcow2')}?rate=${2 * 1024 * 1024}`,
+      // Slow enough that the node's download is still under way when the lease of the killed process expires.
+      sourceUrl: `${mirror.url('restart.qcow2')}?rate=${512 * 1024}`,
       sha256: qcow2.sha256,
     });
     // Queued without waking this process's runner: the first portal process must take it.
@@ -34,15 +36,10 @@ describe('a portal restart in the middle of an install', () => {
     const nodeRow = db.select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
     const jobId = db.transaction((tx) => enqueueInstall(tx, image, nodeRow, admin.id));
 
-    const first = spawn('npx', ['tsx', '--conditions=react-server', 'test/support/portal-process.ts'], {
-      env: process.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      detached: true, // its own process group, so the kill below reaches node under npx too
-    });
-    const part = path.join(node.imageDir, 'restart.qcow2.part');
+    const first = startChildPortal();
+    const part = path.join(node.imageDir, `${imageId}.qcow2.part`);
     await until(() => fs.existsSync(part) && fs.statSync(part).size > qcow2.sizeBytes / 4, 60_000);
-    process.kill(-first.pid!, 'SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await first.kill9();
     const job = () => db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
     expect(job()).toMatchObject({ status: 'running', attempt: 1 });
 
@@ -51,14 +48,16 @@ describe('a portal restart in the middle of an install', () => {
     await getJobRunner().waitForIdle();
 
     expect(job()).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
-    expect(sha256Of(path.join(node.imageDir, 'restart.qcow2'))).toBe(qcow2.sha256);
+    expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
     expect(fs.existsSync(part)).toBe(false);
     const log = db.select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
-    expect(log).toContain('Interrupted: the portal stopped while this job ran.');
-    expect(log).toContain('Queued again to resume after the portal restart.');
+    expect(log).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
+    expect(log).toContain('Queued again to resume where it stopped.');
     expect(log.some((m) => m.startsWith('Resuming:'))).toBe(true);
     // Ran once per process: one start before the kill, one after, and the second did not start over.
-    expect(log.filter((m) => m.startsWith('Started (attempt'))).toEqual(['Started (attempt 1 of 3).', 'Started (attempt 2 of 3).']);
+    const starts = log.filter((m) => m.startsWith('Started (attempt'));
+    expect(starts).toEqual([expect.stringMatching(/^Started \(attempt 1 of 3\) in .+:\d+:[0-9a-f]+\.$/), `Started (attempt 2 of 3) in ${jobOwnerId()}.`]);
+    expect(starts[0]).not.toContain(jobOwnerId());
     const gets = mirror.requests.filter((r) => r.startsWith('GET'));
     expect(gets).toHaveLength(2);
     expect(Number(/range=bytes=(\d+)-$/.exec(gets[1]!)?.[1])).toBeGreaterThan(qcow2.sizeBytes / 4);

@@ -5,12 +5,12 @@ import { getConfig } from '@/lib/config';
 import { describe, expect, it } from 'vitest';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { credentials, dataCenters, images, jobEvents, jobs, nodeImages, nodes, users } from '@/lib/db/schema';
+import { credentials, dataCenters, images, jobEvents, jobs, nodeImages, nodes, storeReservations, users } from '@/lib/db/schema';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
 
 describe('portal start-up', () => {
-  it('creates the first SuperAdmin, clears abandoned uploads and queues jobs cut off by the last stop again', async () => {
+  it('creates the first SuperAdmin, clears abandoned uploads and takes over jobs whose owner stopped, leaving live ones alone', async () => {
     // Read with the rest of the configuration on first use, below.
     process.env.PORTAL_ADMIN_USER = 'first-admin';
     process.env.PORTAL_ADMIN_PASSWORD = 'first-admin-password';
@@ -26,16 +26,26 @@ describe('portal start-up', () => {
       .run();
     db.insert(jobs).values({ id: 'running-job', kind: 'install', status: 'running', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
     db.insert(jobs).values({ id: 'done-job', kind: 'install', status: 'succeeded', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
+    // Another portal process, alive and renewing its lease, runs this one (and receives an upload).
+    const liveLease = new Date(at.getTime() + 60_000);
+    db.insert(images)
+      .values({ id: 'img2', name: 'img2', osType: 'linux', category: 'Linux', diskFormat: 'raw', sourceUrl: 'http://x/z', sha256: 'b'.repeat(64), createdAt: at, updatedAt: at })
+      .run();
+    db.insert(jobs)
+      .values({ id: 'live-job', kind: 'install', status: 'running', nodeId: 'node', imageId: 'img2', owner: 'other-host:1:x', leaseUntil: liveLease, attempt: 1, createdAt: at, updatedAt: at })
+      .run();
+    db.insert(storeReservations).values({ id: 'r', tempFile: 'live.upload', bytes: 100, owner: 'other-host:1:x', leaseUntil: liveLease, createdAt: at }).run();
     db.insert(nodeImages).values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at }).run();
 
     const store = getConfig().imageStoreDir;
     fs.mkdirSync(store, { recursive: true });
     fs.writeFileSync(path.join(store, 'img.upload'), 'half an upload');
     fs.writeFileSync(path.join(store, 'kept.raw'), 'a finished image');
+    fs.writeFileSync(path.join(store, 'live.upload'), 'an upload another process is receiving');
 
     await startPortal();
 
-    expect(fs.readdirSync(store)).toEqual(['kept.raw']);
+    expect(fs.readdirSync(store).sort()).toEqual(['kept.raw', 'live.upload']);
 
     const job = (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!;
     // The runner took the job again at once (the full resume is test/integration/restart.test.ts).
@@ -43,8 +53,12 @@ describe('portal start-up', () => {
     expect(job('done-job').status).toBe('succeeded');
     expect(db.select().from(nodeImages).get()!.state).toBe('installing');
     expect(db.select().from(jobEvents).where(eq(jobEvents.jobId, 'running-job')).all().map((e) => e.message)).toEqual(
-      expect.arrayContaining(['Interrupted: the portal stopped while this job ran.', 'Queued again to resume after the portal restart.']),
+      expect.arrayContaining(['Interrupted: the portal process running this job stopped (its lease expired).', 'Queued again to resume where it stopped.']),
     );
+    // The live process's job is still its own: not re-queued, not run here.
+    expect(job('live-job')).toMatchObject({ status: 'running', owner: 'other-host:1:x', attempt: 1 });
+    expect(db.select().from(jobEvents).where(eq(jobEvents.jobId, 'live-job')).all()).toEqual([]);
+    db.update(jobs).set({ status: 'cancelled' }).where(eq(jobs.id, 'live-job')).run();
     // Its node does not exist, so stop it from retrying once this test is done.
     await getJobRunner().waitFor('running-job');
     db.update(jobs).set({ status: 'cancelled' }).where(eq(jobs.id, 'running-job')).run();

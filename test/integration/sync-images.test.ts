@@ -41,6 +41,8 @@ describe('Sync Available Images on real sshd nodes', () => {
   });
 
   const fileOn = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
+  /** The installed image's file on node i: named by the image's id. */
+  const imageFileOn = (i: number) => fileOn(i, `${imageId}.qcow2`);
   const rowOn = (i: number) =>
     getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId))).get();
   const reportOf = (result: SyncImagesResult, i: number) => result.nodes.find((n) => n.nodeId === nodeIds[i])!;
@@ -53,7 +55,7 @@ describe('Sync Available Images on real sshd nodes', () => {
   };
   /** Puts a copy of node 0's installed file and its real sidecar on another node, by hand. */
   const copyInstalled = (from: number, to: number) => {
-    for (const name of ['synced.qcow2', 'synced.qcow2.manifest.json']) fs.copyFileSync(fileOn(from, name), fileOn(to, name));
+    for (const name of [`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`]) fs.copyFileSync(fileOn(from, name), fileOn(to, name));
   };
 
   it('finds installed images: a row wrongly marked missing comes back, and a copy put on a node by hand is recorded, not offered', async () => {
@@ -62,23 +64,52 @@ describe('Sync Available Images on real sshd nodes', () => {
 
     const result = await sync();
     expect(reportOf(result, 0).error).toBeUndefined();
-    expect(reportOf(result, 0)).toMatchObject({ found: [{ imageId, fileName: 'synced.qcow2', added: false, sizeBytes: qcow2.sizeBytes }], missing: [], unknown: [] });
-    expect(reportOf(result, 1).found).toMatchObject([{ imageId, added: true }]);
-    expect(rowOn(0)).toMatchObject({ state: 'installed', available: false, path: fileOn(0, 'synced.qcow2') });
+    // Node 0's file is the one the install hashed (same size and mtime): no need to hash it again.
+    expect(reportOf(result, 0)).toMatchObject({
+      found: [{ imageId, fileName: `${imageId}.qcow2`, added: false, sizeBytes: qcow2.sizeBytes, verified: false }],
+      missing: [],
+      unknown: [],
+    });
+    // The copy is only a sidecar's claim until the node has hashed it, which this sync did.
+    expect(reportOf(result, 1).found).toMatchObject([{ imageId, added: true, verified: true }]);
+    expect(rowOn(0)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(0) });
     // Finding a file is not an admin offering it: the new row is installed but not available.
-    expect(rowOn(1)).toMatchObject({ state: 'installed', available: false, path: fileOn(1, 'synced.qcow2') });
+    expect(rowOn(1)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(1), verifiedSha256: qcow2.sha256, verifiedSizeBytes: qcow2.sizeBytes });
+  });
+
+  it('believes files, not claims: a corrupted copy with a genuine sidecar is hashed and marked failed, never installed', async () => {
+    const other = await createUrlImage(admin, { name: 'claimed', sourceUrl: mirror.url('synced.qcow2'), sha256: qcow2.sha256 });
+    expect((await installAndWait(admin, other, nodeIds[0]!)).status).toBe('succeeded');
+    const bytes = fs.readFileSync(fileOn(0, `${other}.qcow2`));
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff; // same size, so the sidecar's size still agrees
+    fs.writeFileSync(fileOn(1, `${other}.qcow2`), bytes);
+    fs.copyFileSync(fileOn(0, `${other}.qcow2.manifest.json`), fileOn(1, `${other}.qcow2.manifest.json`));
+
+    const report = reportOf(await sync(), 1);
+    const corrupted = crypto.createHash('sha256').update(bytes).digest('hex');
+    expect(report.failed).toContainEqual({
+      imageId: other,
+      imageName: 'claimed',
+      fileName: `${other}.qcow2`,
+      reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}`,
+    });
+    const row = getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeIds[1]!), eq(nodeImages.imageId, other))).get();
+    expect(row).toMatchObject({ state: 'failed', available: false, verifiedSha256: null });
+    // Leave the nodes as the other tests expect them: only `synced` on them.
+    for (const i of [0, 1]) for (const suffix of ['', '.manifest.json']) fs.rmSync(fileOn(i, `${other}.qcow2${suffix}`));
+    getDb().delete(nodeImages).where(eq(nodeImages.imageId, other)).run();
   });
 
   it('keeps an installed row available as it was, and marks a file deleted by hand missing', async () => {
     getDb().update(nodeImages).set({ available: true }).where(eq(nodeImages.imageId, imageId)).run();
-    fs.rmSync(fileOn(1, 'synced.qcow2'));
+    fs.rmSync(imageFileOn(1));
 
     const result = await sync();
     expect(rowOn(0)).toMatchObject({ state: 'installed', available: true });
     expect(rowOn(1)).toMatchObject({ state: 'missing', available: false });
-    expect(reportOf(result, 1).missing).toEqual([{ imageId, imageName: 'synced', path: fileOn(1, 'synced.qcow2') }]);
+    expect(reportOf(result, 1).missing).toEqual([{ imageId, imageName: 'synced', path: imageFileOn(1) }]);
     // The sidecar left behind without its file is reported too.
-    expect(reportOf(result, 1).unreadable).toEqual([{ fileName: 'synced.qcow2.manifest.json', reason: 'the image file beside it is not there' }]);
+    expect(reportOf(result, 1).unreadable).toEqual([{ fileName: `${imageId}.qcow2.manifest.json`, reason: 'the image file beside it is not there' }]);
     expect(reportOf(result, 0).missing).toEqual([]);
   });
 
@@ -102,19 +133,21 @@ describe('Sync Available Images on real sshd nodes', () => {
     expect(Object.fromEntries(href.searchParams)).toEqual({ name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sha256: 'a'.repeat(64), sizeBytes: '3' });
   });
 
-  it('verify checksums: a file corrupted in place (same size) passes a plain sync and fails a verifying one', async () => {
+  it('verify checksums: a file corrupted in place (same size) after it was found passes a plain sync and fails a verifying one', async () => {
     copyInstalled(0, 1);
-    const bytes = fs.readFileSync(fileOn(1, 'synced.qcow2'));
+    expect(reportOf(await sync(), 1).found).toMatchObject([{ imageId, verified: true }]);
+    const bytes = fs.readFileSync(imageFileOn(1));
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
-    fs.writeFileSync(fileOn(1, 'synced.qcow2'), bytes);
+    fs.writeFileSync(imageFileOn(1), bytes);
 
+    // An installed row stays so on a plain sync: only rows the sync makes installed need a fresh hash.
     expect(reportOf(await sync(), 1).found).toMatchObject([{ imageId, verified: false }]);
     expect(rowOn(1)).toMatchObject({ state: 'installed' });
 
     const result = await sync(true);
     const corrupted = crypto.createHash('sha256').update(bytes).digest('hex');
     expect(reportOf(result, 1).failed).toEqual([
-      { imageId, imageName: 'synced', fileName: 'synced.qcow2', reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}` },
+      { imageId, imageName: 'synced', fileName: `${imageId}.qcow2`, reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}` },
     ]);
     expect(rowOn(1)).toMatchObject({ state: 'failed', available: false });
     expect(reportOf(result, 0).found).toMatchObject([{ imageId, verified: true }]);
@@ -127,7 +160,7 @@ describe('Sync Available Images on real sshd nodes', () => {
     const downId = (await registerSshNode(admin, dataCenterId, down)).nodeId;
     nodeIds.push(downId);
     await down.stop();
-    fs.rmSync(fileOn(0, 'synced.qcow2'));
+    fs.rmSync(imageFileOn(0));
 
     const result = await sync();
     expect(reportOf(result, 2).error).toMatch(/ECONNREFUSED|refused|connect/i);

@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { OwnRepositoryNote } from '@/components/repositories/own-repository-note';
 import { RepositoriesTable } from '@/components/repositories/repositories-table';
 import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, PageHeader, Section } from '@/components/ui/layout';
 import { can, repositoryBrowseSubject } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
+import { ownImgapiUrl } from '@/lib/imgapi/own-url';
 import { listRepositories } from '@/lib/repositories/queries';
 import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
 
@@ -21,6 +24,7 @@ export default async function RepositoriesPage() {
         title="Image repositories"
         description="Remote IMGAPI repositories to import images from, such as another portal's /imgapi. Refresh one to read its images, then open it to browse and import."
       />
+      <OwnRepositoryNote serving={getConfig().imgapi.serve} url={await ownImgapiUrl()} />
       <Section title="Repositories">
         <RepositoriesTable repositories={repositories} manageable={manageable} />
       </Section>

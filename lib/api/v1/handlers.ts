@@ -5,6 +5,7 @@ import { runOperation, type Operation } from '@/lib/actions/operation';
 import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { DomainError } from '@/lib/errors';
+import { BODY_TOO_LARGE, readJsonBody } from './body';
 import { apiError, apiJson, apiResult } from './respond';
 import { userForApiToken } from './tokens';
 
@@ -49,24 +50,39 @@ type MutateOptions = {
 /** A write: runs the operation as the token's user; exactly one audit event, whatever happens. */
 export async function apiMutate<S extends z.ZodType, R>(request: Request, op: Operation<S, R>, options: MutateOptions = {}): Promise<NextResponse> {
   const user = userFromBearer(request);
+  // Who is asking is settled before a byte of the body is read: runOperation audits the refusal.
+  if (!user) {
+    await runOperation(op, {}, null);
+    return unauthenticated();
+  }
   let body: unknown = {};
   if (options.body !== 'none') {
-    const text = await request.text();
-    try {
-      body = text.trim() === '' ? {} : JSON.parse(text);
-    } catch {
-      recordAudit({ userId: user?.id ?? null, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: 'body is not JSON', via: 'api' } });
-      return apiError('invalid', 'The request body is not valid JSON.');
+    const read = await readJsonBody(request);
+    const refusal = !read.ok ? BODY_REFUSALS[read.reason] : !isObject(read.value) ? BODY_REFUSALS.not_object : null;
+    if (refusal) {
+      recordAudit({ userId: user.id, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: refusal.reason, via: 'api' } });
+      return apiError(refusal.code, refusal.message);
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      recordAudit({ userId: user?.id ?? null, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: 'body is not an object', via: 'api' } });
-      return apiError('invalid', 'The request body must be a JSON object.');
-    }
+    body = read.ok ? read.value : {};
   }
   const input = { ...(body as Record<string, unknown>), ...options.fixed, ...options.params };
   const result = await runOperation(op, input, user);
-  if (!result.ok && result.code === 'unauthenticated') return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
+  if (!result.ok && result.code === 'unauthenticated') return unauthenticated();
   return apiResult(result, options.status);
+}
+
+const BODY_REFUSALS = {
+  too_large: { code: 'too_large', reason: 'body too large', message: BODY_TOO_LARGE },
+  not_json: { code: 'invalid', reason: 'body is not JSON', message: 'The request body is not valid JSON.' },
+  not_object: { code: 'invalid', reason: 'body is not an object', message: 'The request body must be a JSON object.' },
+} as const;
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function unauthenticated(): NextResponse {
+  return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
 }
 
 /** Route params arrive as a promise in Next.js 16. */

@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorCode | 'internal', number> = {
   not_found: 404,
   conflict: 409,
   in_use: 428,
+  too_large: 413,
   unavailable: 503,
   internal: 500,
 };

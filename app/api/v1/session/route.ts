@@ -1,6 +1,7 @@
 /* public: this is where a script trades a username and password for a token. */
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { BODY_TOO_LARGE, readJsonBody } from '@/lib/api/v1/body';
 import { apiError, apiJson } from '@/lib/api/v1/respond';
 import { issueApiToken } from '@/lib/api/v1/tokens';
 import { clientAddress } from '@/lib/auth/client-address';
@@ -11,7 +12,10 @@ const credentialsSchema = z.object({ username: z.string().min(1).max(128), passw
 
 /** POST {username, password} → {token}: the same throttled, audited sign-in as the login form. */
 export async function POST(request: Request) {
-  const parsed = credentialsSchema.safeParse(await request.json().catch(() => null));
+  // Anyone may call this, so the body is read with the same cap as every other: never more than 1 MiB.
+  const body = await readJsonBody(request);
+  if (!body.ok && body.reason === 'too_large') return apiError('too_large', BODY_TOO_LARGE);
+  const parsed = credentialsSchema.safeParse(body.ok ? body.value : null);
   if (!parsed.success) return apiError('invalid', 'Send a JSON object with username and password.');
   const outcome = await attemptLogin(parsed.data, clientAddress(request.headers, getConfig().login.trustProxy));
   if (!outcome.ok && outcome.reason === 'throttled') {

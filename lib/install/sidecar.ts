@@ -2,12 +2,16 @@ import { z } from 'zod';
 import { CONTAINER_FORMATS, DISK_FORMATS } from '@/lib/db/enums';
 
 /**
- * The `<file>.manifest.json` sidecar as Sync Available Images reads it back (lib/install/manifest.ts
- * writes it). The node's files are untrusted input: anyone with a shell there can write one, so
- * every field is bounded and checked, and a sidecar that does not parse is reported, never used.
+ * The `<file>.manifest.json` sidecar that an install commits beside an image file on a node, and
+ * that Sync Available Images (and a resumed install) reads back to know the file. Written and read
+ * through this one definition. A node's files are untrusted input: anyone with a shell there can
+ * write one, so every field is bounded and checked, and a sidecar that does not parse is reported,
+ * never used.
  */
 
-const SIDECAR_SUFFIX = '.manifest.json';
+export const SIDECAR_SUFFIX = '.manifest.json';
+/** A real sidecar is well under 1 KiB; the portal never reads more of one than this. */
+export const MAX_SIDECAR_BYTES = 16 * 1024;
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`), `expected ${length} hex digits`);
 const shortText = (max: number) => z.string().min(1).max(max).regex(/^[^\0\n\r]*$/, 'no control characters');
@@ -30,15 +34,42 @@ export const sidecarSchema = z.object({
 
 export type Sidecar = z.infer<typeof sidecarSchema>;
 
+type SidecarImage = Pick<Sidecar, 'imageId' | 'name' | 'alias' | 'version' | 'diskFormat' | 'containerFormat'> & { md5: string | null };
+
+/** The sidecar's text; JSON with two-space indent, which the commit's ownership check relies on. */
+export function buildSidecar(
+  image: SidecarImage,
+  file: { fileName: string; sizeBytes: number; sha256: string; md5?: string },
+  context: { jobId: string; installedAt: Date },
+): string {
+  const sidecar: Sidecar = {
+    manifestVersion: 1,
+    imageId: image.imageId,
+    name: image.name,
+    alias: image.alias,
+    version: image.version,
+    diskFormat: image.diskFormat,
+    containerFormat: image.containerFormat,
+    sizeBytes: file.sizeBytes,
+    sha256: file.sha256,
+    md5: file.md5 ?? image.md5,
+    fileName: file.fileName,
+    installedAt: context.installedAt.toISOString(),
+    jobId: context.jobId,
+  };
+  return JSON.stringify(sidecar, null, 2) + '\n';
+}
+
+/** The exact text a sidecar written by `buildSidecar` holds for its image; the commit greps for it. */
+export function sidecarOwnerMarker(imageId: string): string {
+  return `"imageId": ${JSON.stringify(imageId)}`;
+}
+
 /** The image file a sidecar describes, by name: `x.qcow2.manifest.json` describes `x.qcow2`. */
 export function fileOfSidecar(sidecarName: string): string | null {
   return sidecarName.endsWith(SIDECAR_SUFFIX) && sidecarName.length > SIDECAR_SUFFIX.length
     ? sidecarName.slice(0, -SIDECAR_SUFFIX.length)
     : null;
-}
-
-export function isSidecarName(name: string): boolean {
-  return fileOfSidecar(name) !== null;
 }
 
 /** Parses a sidecar's bytes; says why when it cannot be used. */
