@@ -38,14 +38,15 @@ async function main() {
 
   const baselineRssMb = process.memoryUsage().rss / MiB;
   let sampledPeak = baselineRssMb;
-  let jobId: string | undefined;
+  // Set once the install is queued; the sampler reads it from then on.
+  const watched: { jobId?: string } = {};
   let phase: string | null = null;
   // CPU time at the moment the transfer phase started and ended, as seen by the sampler.
   const transferCpu: { start?: NodeJS.CpuUsage & { t: number }; end?: NodeJS.CpuUsage & { t: number } } = {};
   const sample = () => {
     sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss / MiB);
-    if (!jobId) return;
-    const now = db.select({ phase: jobs.phase }).from(jobs).where(eq(jobs.id, jobId)).get()?.phase ?? null;
+    if (!watched.jobId) return;
+    const now = db.select({ phase: jobs.phase }).from(jobs).where(eq(jobs.id, watched.jobId)).get()?.phase ?? null;
     if (now === phase) return;
     if (now === 'transfer') transferCpu.start = { ...process.cpuUsage(), t: performance.now() };
     if (phase === 'transfer') transferCpu.end = { ...process.cpuUsage(), t: performance.now() };
@@ -57,7 +58,7 @@ async function main() {
   const startedAt = performance.now();
   const queued = await runOperation(installImage, { imageId, nodeId }, user);
   if (!queued.ok) throw new Error(`installImage refused: ${queued.error}`);
-  jobId = queued.data.jobId;
+  const jobId = (watched.jobId = queued.data.jobId);
   await getJobRunner().waitFor(jobId);
   const wallSeconds = (performance.now() - startedAt) / 1000;
   const wcharAfter = bytesWritten();

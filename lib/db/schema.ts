@@ -3,7 +3,7 @@
  * `casing: 'snake_case'`, so columns are snake_case. Times are stored as epoch milliseconds.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
   ACCESS_LEVELS,
   BOOT_TYPES,
@@ -167,8 +167,9 @@ export const images = sqliteTable(
     protected: integer({ mode: 'boolean' }).notNull().default(false),
     diskFormat: text({ enum: DISK_FORMATS }).notNull(),
     containerFormat: text({ enum: CONTAINER_FORMATS }).notNull().default('bare'),
-    kernelImageId: text().references((): any => images.id),
-    ramdiskImageId: text().references((): any => images.id),
+    // A table that references itself needs its column type spelled out (drizzle's AnySQLiteColumn).
+    kernelImageId: text().references((): AnySQLiteColumn => images.id),
+    ramdiskImageId: text().references((): AnySQLiteColumn => images.id),
     minDiskGb: integer().notNull().default(0),
     minRamMb: integer().notNull().default(0),
     bootType: text({ enum: BOOT_TYPES }).notNull().default('bios'),

@@ -1,7 +1,6 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
-import { images, nodeImages, nodes } from '@/lib/db/schema';
+import type { images, nodes } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { findActiveJob, insertJob } from '@/lib/jobs/store';
 import { installSourceOf } from './transfer';

@@ -28,7 +28,7 @@ function manifests(count: number, extra: Record<string, unknown> = {}): CraftedI
 
 describe('image repositories', () => {
   let admin: UserContext;
-  let servers: Awaited<ReturnType<typeof startCraftedImgapi>>[] = [];
+  const servers: Awaited<ReturnType<typeof startCraftedImgapi>>[] = [];
   beforeAll(async () => {
     admin = await createSuperAdmin();
   });
