@@ -15,7 +15,11 @@ const nextConfig = {
   // IMGAPI image files come from a Pages Router API route, which can send their Content-Length
   // (lib/imgapi/node-file-response.ts says why); before the file system, so nothing else answers.
   async rewrites() {
-    return { beforeFiles: [{ source: '/imgapi/images/:uuid/file', destination: '/api/imgapi/images/:uuid/file' }], afterFiles: [], fallback: [] };
+    return {
+      beforeFiles: [{ source: '/imgapi/images/:uuid/file', destination: '/api/imgapi/images/:uuid/file' }],
+      afterFiles: [],
+      fallback: [],
+    };
   },
 };
 

@@ -19,7 +19,9 @@ const RSS_SAMPLE_MS = 20;
 
 export async function measureImport(portal: Portal, size: number, runs: number, root: string, cleanups: Cleanups) {
   log('Import: starting a second portal that serves the image over IMGAPI (it copies the file into its own store)…');
-  const source = await startUpstreamPortal(SOURCE_HOST, [{ file: portal.storePath, name: 'bench-import-source', diskFormat: 'raw' }]);
+  const source = await startUpstreamPortal(SOURCE_HOST, [
+    { file: portal.storePath, name: 'bench-import-source', diskFormat: 'raw' },
+  ]);
   cleanups.push(() => source.stop());
   const uuid = source.images[0]!.id;
   const fileUrl = `${source.url}/images/${uuid}/file`;
@@ -47,7 +49,9 @@ export async function measureImport(portal: Portal, size: number, runs: number, 
     importSeconds.push((job.finishedAt!.getTime() - job.startedAt!.getTime()) / 1000);
     rssGrowth = Math.max(rssGrowth, peak - baseline);
     rssPeak = Math.max(rssPeak, peak);
-    log(`Import run ${run}/${runs}: curl ${mbps(size, curlSeconds.at(-1)!).toFixed(0)} MiB/s, import ${mbps(size, importSeconds.at(-1)!).toFixed(0)} MiB/s.`);
+    log(
+      `Import run ${run}/${runs}: curl ${mbps(size, curlSeconds.at(-1)!).toFixed(0)} MiB/s, import ${mbps(size, importSeconds.at(-1)!).toFixed(0)} MiB/s.`,
+    );
     portal.forgetImport(uuid);
   }
   return {

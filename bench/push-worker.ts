@@ -73,7 +73,10 @@ async function main() {
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const cpu =
     transferCpu.start && transferCpu.end
-      ? ((transferCpu.end.user - transferCpu.start.user + transferCpu.end.system - transferCpu.start.system) / 1000 / (transferCpu.end.t - transferCpu.start.t)) * 100
+      ? ((transferCpu.end.user - transferCpu.start.user + transferCpu.end.system - transferCpu.start.system) /
+          1000 /
+          (transferCpu.end.t - transferCpu.start.t)) *
+        100
       : null;
 
   const report = {
@@ -83,7 +86,8 @@ async function main() {
     attempts: job.attempt,
     bytes: job.bytesTransferred,
     wireBytes: wcharBefore === null || wcharAfter === null ? null : wcharAfter - wcharBefore,
-    transferSeconds: transferStart !== undefined && verifyStart !== undefined ? (verifyStart - transferStart) / 1000 : null,
+    transferSeconds:
+      transferStart !== undefined && verifyStart !== undefined ? (verifyStart - transferStart) / 1000 : null,
     totalSeconds: job.startedAt && job.finishedAt ? (job.finishedAt.getTime() - job.startedAt.getTime()) / 1000 : null,
     wallSeconds,
     baselineRssMb,

@@ -52,12 +52,20 @@ export async function measurePush(portal: Portal, size: number, runs: number, sc
   return { ...pushVsScpKeys(size, cipher, scpSetup, scpRuns, pushRuns), ...runKeys(size, scpRuns, pushRuns) };
 }
 
-async function scpRun(target: ScpTarget, storePath: string, size: number, scpSetup: number, i: number): Promise<ScpRun> {
+async function scpRun(
+  target: ScpTarget,
+  storePath: string,
+  size: number,
+  scpSetup: number,
+  i: number,
+): Promise<ScpRun> {
   await sync();
   const scpDest = path.join(target.node.imageDir, 'scp-copy.raw');
   const s = await scp(target, storePath, scpDest);
   fs.rmSync(scpDest, { force: true });
-  log(`scp run ${i}: ${s.wallSeconds.toFixed(2)} s wall, ${mbps(size, s.wallSeconds - scpSetup).toFixed(0)} MiB/s net of setup, ${((s.cpuSeconds / s.wallSeconds) * 100).toFixed(0)}% CPU (scp client).`);
+  log(
+    `scp run ${i}: ${s.wallSeconds.toFixed(2)} s wall, ${mbps(size, s.wallSeconds - scpSetup).toFixed(0)} MiB/s net of setup, ${((s.cpuSeconds / s.wallSeconds) * 100).toFixed(0)}% CPU (scp client).`,
+  );
   return s;
 }
 
@@ -65,7 +73,9 @@ async function pushRun(portal: Portal, workerEnv: NodeJS.ProcessEnv, size: numbe
   await sync();
   const p = await pushInChild(portal.adminId, portal.imageId, portal.nodes[PUSH_HOST]!.nodeId, workerEnv);
   if (p.status !== 'succeeded' || p.transferSeconds === null) {
-    throw new Error(`The push install did not succeed (${p.status}): ${p.error}\n${p.events.map((e) => `  ${e.at} ${e.level} ${e.message}`).join('\n')}`);
+    throw new Error(
+      `The push install did not succeed (${p.status}): ${p.error}\n${p.events.map((e) => `  ${e.at} ${e.level} ${e.message}`).join('\n')}`,
+    );
   }
   portal.clearNode(PUSH_HOST);
   log(
@@ -81,7 +91,11 @@ async function pushInChild(userId: string, imageId: string, nodeId: string, env:
   // BENCH_PUSH_NODE_ARGS adds node options for the worker alone, e.g. `--cpu-prof --cpu-prof-dir=DIR`
   // to profile the engine (node refuses --cpu-prof in NODE_OPTIONS).
   const extra = (process.env.BENCH_PUSH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const result = await runCommand(process.execPath, [...extra, '--conditions=react-server', '--import', 'tsx', worker, userId, imageId, nodeId], { env, passStderr: true });
+  const result = await runCommand(
+    process.execPath,
+    [...extra, '--conditions=react-server', '--import', 'tsx', worker, userId, imageId, nodeId],
+    { env, passStderr: true },
+  );
   if (result.code !== 0) throw new Error(`The push worker exited ${result.code}.`);
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as PushRun;
@@ -108,7 +122,9 @@ function pushVsScpKeys(size: number, cipher: string, scpSetup: number, scpRuns: 
     push_install_seconds: round(median(pushRuns.map((r) => r.totalSeconds ?? NaN))),
     push_cpu_percent: round(median(pushRuns.map((r) => r.transferCpuPercent ?? NaN)), 0),
     scp_cpu_percent: round(median(scpRuns.map((r) => (r.cpuSeconds / r.wallSeconds) * 100)), 0),
-    push_wire_overhead_fraction: pushRuns.every((r) => r.wireBytes !== null) ? round(median(pushRuns.map((r) => r.wireBytes! / size - 1)), 4) : null,
+    push_wire_overhead_fraction: pushRuns.every((r) => r.wireBytes !== null)
+      ? round(median(pushRuns.map((r) => r.wireBytes! / size - 1)), 4)
+      : null,
     push_rss_baseline_mb: round(baseline, 1),
     push_rss_growth_mb: round(peak - baseline, 1),
   };
@@ -128,6 +144,9 @@ function runKeys(size: number, scpRuns: ScpRun[], pushRuns: PushRun[]) {
       bytes_transferred: r.bytes,
       wire_bytes: r.wireBytes,
     })),
-    scp_runs: scpRuns.map((r) => ({ wall_seconds: round(r.wallSeconds), cpu_percent: round((r.cpuSeconds / r.wallSeconds) * 100, 0) })),
+    scp_runs: scpRuns.map((r) => ({
+      wall_seconds: round(r.wallSeconds),
+      cpu_percent: round((r.cpuSeconds / r.wallSeconds) * 100, 0),
+    })),
   };
 }

@@ -23,7 +23,9 @@ export async function measureResume(portal: Portal, size: number) {
   const wcharBefore = bytesWritten();
   const jobId = await portal.queueInstall(nodeId);
   const keptAtCut = await cutHalfway(portal, jobId, size);
-  log(`Resume: cut with ${(keptAtCut / MiB).toFixed(0)} MiB (${((keptAtCut / size) * 100).toFixed(1)}%) on the node; waiting for the retry to be scheduled.`);
+  log(
+    `Resume: cut with ${(keptAtCut / MiB).toFixed(0)} MiB (${((keptAtCut / size) * 100).toFixed(1)}%) on the node; waiting for the retry to be scheduled.`,
+  );
   await waitForRetry(portal, jobId);
   await node.restart();
   await portal.waitFor(jobId);
@@ -32,8 +34,11 @@ export async function measureResume(portal: Portal, size: number) {
   const job = portal.jobRow(jobId);
   const events = portal.eventsOf(jobId);
   const installed = path.join(node.imageDir, portal.installedName);
-  const verified = job.status === 'succeeded' && fs.existsSync(installed) && (await sha256sum(installed)) === portal.imageSha256;
-  log(`Resume: job ${job.status} after ${job.attempt} attempt(s), ${(job.bytesTransferred / MiB).toFixed(1)} MiB sent in all; file on the node ${verified ? 'matches' : 'does NOT match'} the image's sha256.`);
+  const verified =
+    job.status === 'succeeded' && fs.existsSync(installed) && (await sha256sum(installed)) === portal.imageSha256;
+  log(
+    `Resume: job ${job.status} after ${job.attempt} attempt(s), ${(job.bytesTransferred / MiB).toFixed(1)} MiB sent in all; file on the node ${verified ? 'matches' : 'does NOT match'} the image's sha256.`,
+  );
   for (const e of events) log(`  job event ${e.at.toISOString().slice(11, 23)} ${e.level.padEnd(5)} ${e.message}`);
   portal.clearNode(RESUME_HOST);
   return {
@@ -47,7 +52,9 @@ export async function measureResume(portal: Portal, size: number) {
     resume_job_status: job.status,
     resume_attempts: job.attempt,
     resume_seconds: round(seconds),
-    ...(verified ? {} : { resume_error: job.error, resume_events: events.map((e) => `${e.at.toISOString()} ${e.level} ${e.message}`) }),
+    ...(verified
+      ? {}
+      : { resume_error: job.error, resume_events: events.map((e) => `${e.at.toISOString()} ${e.level} ${e.message}`) }),
   };
 }
 
@@ -67,7 +74,8 @@ async function cutHalfway(portal: Portal, jobId: string, size: number): Promise<
   };
   while (partSize() < size / 2) {
     const status = portal.jobRow(jobId).status;
-    if (status !== 'queued' && status !== 'running') throw new Error(`The resume run's job ended (${status}) before it could be cut at 50%.`);
+    if (status !== 'queued' && status !== 'running')
+      throw new Error(`The resume run's job ended (${status}) before it could be cut at 50%.`);
     await sleep(1);
   }
   await node.stop(); // kills sshd and every session it has, as a node going down would

@@ -29,20 +29,34 @@ type Measure = (portal: Portal, size: number, options: Options, root: string, cl
 
 /** Each figure's nodes, and the measurement that returns its keys. */
 const FIGURES: Record<Part, { hosts: string[]; measure: Measure }> = {
-  push: { hosts: [PUSH_HOST], measure: (portal, size, options, root) => measurePush(portal, size, options.runs, path.join(root, 'scp')) },
+  push: {
+    hosts: [PUSH_HOST],
+    measure: (portal, size, options, root) => measurePush(portal, size, options.runs, path.join(root, 'scp')),
+  },
   fanout: { hosts: FANOUT_HOSTS, measure: (portal, size) => measureFanout(portal, size) },
   resume: { hosts: [RESUME_HOST], measure: (portal, size) => measureResume(portal, size) },
-  import: { hosts: [], measure: (portal, size, options, root, cleanups) => measureImport(portal, size, options.runs, root, cleanups) },
+  import: {
+    hosts: [],
+    measure: (portal, size, options, root, cleanups) => measureImport(portal, size, options.runs, root, cleanups),
+  },
 };
 
 async function main(options: Options, root: string, cleanups: Cleanups): Promise<Report> {
   const size = options.sizeMb * MiB;
   const benchStarted = performance.now();
   const atStart = await machineAtStart();
-  if (atStart.idlePercent !== null && atStart.idlePercent < 90) log(`The CPUs are only ${atStart.idlePercent.toFixed(0)}% idle: other work is running, so the figures will be noisy.`);
+  if (atStart.idlePercent !== null && atStart.idlePercent < 90)
+    log(
+      `The CPUs are only ${atStart.idlePercent.toFixed(0)}% idle: other work is running, so the figures will be noisy.`,
+    );
 
   const parts = PARTS.filter((part) => options.only.has(part));
-  const portal = await setUpPortal(root, parts.flatMap((part) => FIGURES[part].hosts), size, cleanups);
+  const portal = await setUpPortal(
+    root,
+    parts.flatMap((part) => FIGURES[part].hosts),
+    size,
+    cleanups,
+  );
   const report: Report = { image_size_mb: options.sizeMb, image_size_bytes: size, runs: options.runs };
   for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root, cleanups));
   report.targets = targetsMet(report);

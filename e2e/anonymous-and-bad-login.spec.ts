@@ -12,7 +12,10 @@ test('an anonymous API call gets 401, not data', async ({ request }) => {
   for (const url of [`/api/jobs/${someId}`, `/api/images/${someId}/availability`]) {
     expect((await request.get(url)).status(), url).toBe(401);
   }
-  const upload = await request.put(`/api/images/${someId}/file`, { data: Buffer.from('bytes'), headers: { 'Content-Type': 'application/octet-stream' } });
+  const upload = await request.put(`/api/images/${someId}/file`, {
+    data: Buffer.from('bytes'),
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
   expect(upload.status()).toBe(401);
 });
 

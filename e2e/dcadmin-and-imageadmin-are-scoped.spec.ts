@@ -22,8 +22,12 @@ async function expectNoMutatingControls(page: Page, path: string) {
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   const buttons = (await page.getByRole('button').allInnerTexts()).map((t) => t.trim());
-  expect(buttons.filter((name) => !READ_ONLY_BUTTONS.has(name)), `buttons on ${path}`).toEqual([]);
-  for (const link of ['Edit', 'New image', 'Register node']) await expect(page.getByRole('link', { name: link, exact: true }), `${link} on ${path}`).toHaveCount(0);
+  expect(
+    buttons.filter((name) => !READ_ONLY_BUTTONS.has(name)),
+    `buttons on ${path}`,
+  ).toEqual([]);
+  for (const link of ['Edit', 'New image', 'Register node'])
+    await expect(page.getByRole('link', { name: link, exact: true }), `${link} on ${path}`).toHaveCount(0);
 }
 
 async function expectNotFound(page: Page, path: string) {
@@ -31,7 +35,11 @@ async function expectNotFound(page: Page, path: string) {
   await expect(page.getByRole('heading', { level: 1, name: /not found/i }), path).toBeVisible();
 }
 
-test('a DCAdmin sees their data center read-only and nothing of another; a forged server action is refused', async ({ page, browser, request }) => {
+test('a DCAdmin sees their data center read-only and nothing of another; a forged server action is refused', async ({
+  page,
+  browser,
+  request,
+}) => {
   const api = await adminApi(request);
   const rotterdam = await api.dataCenterNamed('Rotterdam 1');
   const amsterdam = await api.call('POST', '/data-centers', { code: 'ams-scope', name: 'Amsterdam Scope' });
@@ -42,7 +50,15 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
 
   await logIn(page, viewer);
   await test.step('listings of their data center, with no control that changes anything', async () => {
-    for (const path of ['/locations', `/locations/${rotterdam.id}`, `/nodes/${nodes[0].id}`, '/images', `/images/${shown.id}`, `/images/${shown.id}/availability`, '/jobs']) {
+    for (const path of [
+      '/locations',
+      `/locations/${rotterdam.id}`,
+      `/nodes/${nodes[0].id}`,
+      '/images',
+      `/images/${shown.id}`,
+      `/images/${shown.id}/availability`,
+      '/jobs',
+    ]) {
       await expectNoMutatingControls(page, path);
     }
     await page.goto('/locations');
@@ -51,7 +67,8 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
   });
 
   await test.step('another data center and its image are not found; SuperAdmin pages neither', async () => {
-    for (const path of [`/locations/${amsterdam.id}`, `/images/${hidden.id}`, '/credentials', '/access']) await expectNotFound(page, path);
+    for (const path of [`/locations/${amsterdam.id}`, `/images/${hidden.id}`, '/credentials', '/access'])
+      await expectNotFound(page, path);
   });
 
   await test.step('a Disable captured from a SuperAdmin and replayed with the DCAdmin’s session is refused', async () => {
@@ -70,18 +87,27 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
     await expect.poll(() => captured).toBeDefined();
 
     const forged = await page.request.post(`/images/${shown.id}`, {
-      headers: { 'next-action': captured!.headers['next-action']!, 'content-type': captured!.headers['content-type']!, accept: 'text/x-component' },
+      headers: {
+        'next-action': captured!.headers['next-action']!,
+        'content-type': captured!.headers['content-type']!,
+        accept: 'text/x-component',
+      },
       data: captured!.body,
     });
     expect(await forged.text()).toContain('forbidden');
     expect((await api.call('GET', `/images/${shown.id}`)).image.status).toBe('ok');
     await adminPage.goto(`/images/${shown.id}`);
-    await expect(adminPage.getByTestId('audit-image.lifecycle').filter({ hasText: 'scope-dcadmin' })).toContainText('denied');
+    await expect(adminPage.getByTestId('audit-image.lifecycle').filter({ hasText: 'scope-dcadmin' })).toContainText(
+      'denied',
+    );
     await adminContext.close();
   });
 });
 
-test('an ImageAdmin attaches and detaches a public image on their data center, and cannot see another', async ({ page, request }) => {
+test('an ImageAdmin attaches and detaches a public image on their data center, and cannot see another', async ({
+  page,
+  request,
+}) => {
   const api = await adminApi(request);
   const rotterdam = await api.dataCenterNamed('Rotterdam 1');
   const other = await api.call('POST', '/data-centers', { code: 'ams-ia', name: 'Amsterdam ImageAdmin' });
@@ -101,7 +127,10 @@ test('an ImageAdmin attaches and detaches a public image on their data center, a
   const row = page.getByTestId('attached-image-scope-public');
   await expect(row).toBeVisible();
   await row.getByRole('button', { name: 'Detach' }).click();
-  await page.getByRole('dialog', { name: /Detach scope-public/ }).getByRole('button', { name: 'Detach' }).click();
+  await page
+    .getByRole('dialog', { name: /Detach scope-public/ })
+    .getByRole('button', { name: 'Detach' })
+    .click();
   await expect(row).toHaveCount(0);
   expect((await api.call('GET', `/images/${publicImage.id}`)).attachedDataCenterIds).toEqual([]);
 });

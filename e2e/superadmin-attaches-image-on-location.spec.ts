@@ -9,7 +9,9 @@ const MACHINE = 'loc-vm-e2e';
  * A SuperAdmin attaches an image on Location Details; a machine on one of the data center's nodes
  * then keeps it from being detached, with the machine named; once the machine is removed, detach works.
  */
-test('SuperAdmin attaches an image on Location Details, and detaches it once no machine there uses it', async ({ page }) => {
+test('SuperAdmin attaches an image on Location Details, and detaches it once no machine there uses it', async ({
+  page,
+}) => {
   const { availability } = readFixture();
   const node = availability.nodes[1]!.name; // not the node the records-machine spec uses
   await logIn(page);
@@ -22,7 +24,10 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
   const row = images.getByTestId(`attached-image-${IMAGE}`);
   const detach = async () => {
     await row.getByRole('button', { name: 'Detach' }).click();
-    await page.getByRole('dialog', { name: `Detach ${IMAGE} from Rotterdam 1?` }).getByRole('button', { name: 'Detach' }).click();
+    await page
+      .getByRole('dialog', { name: `Detach ${IMAGE} from Rotterdam 1?` })
+      .getByRole('button', { name: 'Detach' })
+      .click();
   };
 
   await test.step('attach the image: it is listed, installed on no node yet', async () => {
@@ -34,7 +39,10 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
   });
 
   await test.step('record a machine using it on a node of this data center; Machines lists it', async () => {
-    await page.getByRole('table', { name: 'Nodes', exact: true }).getByRole('link', { name: node, exact: true }).click();
+    await page
+      .getByRole('table', { name: 'Nodes', exact: true })
+      .getByRole('link', { name: node, exact: true })
+      .click();
     const form = page.getByRole('form', { name: 'Record a machine' });
     await form.getByLabel('Machine name').fill(MACHINE);
     await form.getByLabel('Image').selectOption({ label: `${IMAGE} (1)` });
@@ -48,17 +56,28 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
 
   await test.step('detach is refused while the machine uses it, naming the machine', async () => {
     await detach();
-    await expect(images.getByRole('alert')).toHaveText(`${IMAGE} stays attached to Rotterdam 1: ${MACHINE} on ${node} uses it.`);
+    await expect(images.getByRole('alert')).toHaveText(
+      `${IMAGE} stays attached to Rotterdam 1: ${MACHINE} on ${node} uses it.`,
+    );
     await expect(row).toBeVisible();
   });
 
   await test.step('remove the machine, then detach: the image leaves the list', async () => {
-    await page.getByRole('table', { name: 'Machines in Rotterdam 1' }).getByTestId(`machine-${MACHINE}`).getByRole('link', { name: node }).click();
+    await page
+      .getByRole('table', { name: 'Machines in Rotterdam 1' })
+      .getByTestId(`machine-${MACHINE}`)
+      .getByRole('link', { name: node })
+      .click();
     await page.getByTestId(`machine-${MACHINE}`).getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('dialog', { name: `Remove machine ${MACHINE}?` }).getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: `Remove machine ${MACHINE}?` })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     await expect(page.getByTestId(`machine-${MACHINE}`)).toHaveCount(0);
     await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Rotterdam 1' }).click();
-    await expect(page.getByRole('table', { name: 'Machines in Rotterdam 1' }).getByTestId(`machine-${MACHINE}`)).toHaveCount(0);
+    await expect(
+      page.getByRole('table', { name: 'Machines in Rotterdam 1' }).getByTestId(`machine-${MACHINE}`),
+    ).toHaveCount(0);
     await detach();
     await expect(images.getByRole('status')).toHaveText(`Detached ${IMAGE} from Rotterdam 1.`);
     await expect(row).toHaveCount(0);

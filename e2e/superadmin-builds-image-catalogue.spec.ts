@@ -5,7 +5,19 @@ import { logIn } from './support/login';
 const SHA = (c: string) => c.repeat(64);
 
 /** Fills the Create image form; the source is a URL nobody downloads from in this spec. */
-async function createImage(page: Page, fields: { name: string; alias?: string; version: string; diskFormat?: string; containerFormat?: string; kernel?: string; ramdisk?: string; tags?: string }) {
+async function createImage(
+  page: Page,
+  fields: {
+    name: string;
+    alias?: string;
+    version: string;
+    diskFormat?: string;
+    containerFormat?: string;
+    kernel?: string;
+    ramdisk?: string;
+    tags?: string;
+  },
+) {
   await page.goto('/images/new');
   const form = page.getByRole('form', { name: 'Create image' });
   await form.getByLabel('Name').fill(fields.name);
@@ -37,8 +49,16 @@ test('SuperAdmin creates versions and a partition image, edits, and deletes perm
     await createImage(page, { name: 'cat-initrd', version: '6.1', diskFormat: 'ari', containerFormat: 'ari' });
     await expect(page.getByRole('heading', { level: 1, name: 'cat-initrd' })).toBeVisible();
 
-    const form = await createImage(page, { name: 'cat-os-1', alias: 'cat-os', version: '1.0', diskFormat: 'raw', kernel: 'cat-vmlinuz (6.1)' });
-    await expect(form.getByText('A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ramdisk.')).toBeVisible();
+    const form = await createImage(page, {
+      name: 'cat-os-1',
+      alias: 'cat-os',
+      version: '1.0',
+      diskFormat: 'raw',
+      kernel: 'cat-vmlinuz (6.1)',
+    });
+    await expect(
+      form.getByText('A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ramdisk.'),
+    ).toBeVisible();
     await form.getByLabel('Ramdisk image').selectOption({ label: 'cat-initrd (6.1)' });
     await form.getByRole('button', { name: 'Create image' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'cat-os-1' })).toBeVisible();
@@ -58,7 +78,11 @@ test('SuperAdmin creates versions and a partition image, edits, and deletes perm
     await filters.getByLabel('Name or alias').fill('cat-os');
     await filters.getByLabel('Group versions by alias').check();
     await filters.getByRole('button', { name: 'Filter' }).click();
-    await expect(page.getByRole('rowheader', { name: /cat-os · 2 versions/ }).or(page.getByRole('columnheader', { name: /cat-os · 2 versions/ }))).toBeVisible();
+    await expect(
+      page
+        .getByRole('rowheader', { name: /cat-os · 2 versions/ })
+        .or(page.getByRole('columnheader', { name: /cat-os · 2 versions/ })),
+    ).toBeVisible();
     await expect(page.getByRole('link', { name: /^cat-os-[12]$/ })).toHaveCount(2);
   });
 
@@ -96,14 +120,19 @@ test('SuperAdmin creates versions and a partition image, edits, and deletes perm
     await expect(dialog.getByRole('button', { name: 'Delete permanently' })).toBeDisabled();
     await dialog.getByLabel('Type cat-os-2 to confirm').fill('cat-os-2');
     await dialog.getByRole('button', { name: 'Delete permanently' }).click();
-    await expect(dialog.getByRole('alert')).toHaveText(`cat-os-2 cannot be deleted permanently while machines use it: vm-catalogue (on ${node}).`);
+    await expect(dialog.getByRole('alert')).toHaveText(
+      `cat-os-2 cannot be deleted permanently while machines use it: vm-catalogue (on ${node}).`,
+    );
     await dialog.getByRole('button', { name: 'Keep it' }).click();
 
     await page.goto('/locations');
     await page.getByRole('link', { name: 'Rotterdam 1' }).click();
     await page.getByRole('link', { name: node }).first().click();
     await page.getByTestId('machine-vm-catalogue').getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('dialog', { name: 'Remove machine vm-catalogue?' }).getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove machine vm-catalogue?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     await expect(page.getByTestId('machine-vm-catalogue')).toHaveCount(0);
 
     await page.goto(imageUrl);

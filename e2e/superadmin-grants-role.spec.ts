@@ -8,7 +8,10 @@ const GRANTEE = { username: 'grantee-e2e', password: 'grantee e2e passphrase' };
  * load shows it, read-only; a revoke takes it away on the next page load, and disabling the user
  * ends their session. The grantee never signs in again.
  */
-test('a SuperAdmin grants a role and the grantee’s next page load reflects it, without signing in again', async ({ page, browser }) => {
+test('a SuperAdmin grants a role and the grantee’s next page load reflects it, without signing in again', async ({
+  page,
+  browser,
+}) => {
   await logIn(page);
   const roles = page.getByRole('table', { name: `Roles of ${GRANTEE.username}` });
 
@@ -48,14 +51,22 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await expect(grantee.getByRole('button', { name: 'Attach' })).toHaveCount(0);
     await grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await expect(grantee.getByRole('table', { name: 'Audit events' })).toContainText('user.grant-role');
-    await expect(grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' })).toHaveCount(0);
+    await expect(grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' })).toHaveCount(
+      0,
+    );
     await grantee.goto('/access');
     await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
   });
 
   await test.step('revoke it: the grantee’s next page load no longer shows Rotterdam 1', async () => {
-    await roles.getByRole('row', { name: /Rotterdam 1/ }).getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('dialog', { name: 'Revoke DCAdmin on Rotterdam 1?' }).getByRole('button', { name: 'Revoke' }).click();
+    await roles
+      .getByRole('row', { name: /Rotterdam 1/ })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await page
+      .getByRole('dialog', { name: 'Revoke DCAdmin on Rotterdam 1?' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
     await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
     await grantee.goto('/locations');
     await expect(grantee.getByTestId('signed-in-user')).toHaveText(GRANTEE.username);
@@ -70,7 +81,9 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     const dialog = page.getByRole('dialog', { name: `Reset the password of ${GRANTEE.username}?` });
     await dialog.getByLabel('New password').fill(newPassword);
     await dialog.getByRole('button', { name: 'Reset password' }).click();
-    await expect(page.getByText(`The password of ${GRANTEE.username} was reset, and their open sessions were ended.`)).toBeVisible();
+    await expect(
+      page.getByText(`The password of ${GRANTEE.username} was reset, and their open sessions were ended.`),
+    ).toBeVisible();
     await grantee.goto('/locations');
     await expect(grantee).toHaveURL(/\/login/);
     await logIn(grantee, { ...GRANTEE, password: newPassword });
@@ -78,7 +91,10 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
 
   await test.step('disable the user: their open session ends on the next request', async () => {
     await page.getByRole('button', { name: 'Disable' }).click();
-    await page.getByRole('dialog', { name: `Disable ${GRANTEE.username}?` }).getByRole('button', { name: 'Disable' }).click();
+    await page
+      .getByRole('dialog', { name: `Disable ${GRANTEE.username}?` })
+      .getByRole('button', { name: 'Disable' })
+      .click();
     await expect(page.getByRole('button', { name: 'Enable' })).toBeVisible();
     await grantee.goto('/locations');
     await expect(grantee).toHaveURL(/\/login/);

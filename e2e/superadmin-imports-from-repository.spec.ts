@@ -20,7 +20,9 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
   await test.step('add the repository', async () => {
     await page.getByRole('link', { name: 'Repositories' }).click();
     // The e2e portal is started with PORTAL_IMGAPI_SERVE=true; the page says so, and where.
-    await expect(page.getByTestId('own-imgapi')).toContainText(`This portal serves its public images anonymously over IMGAPI at ${new URL(page.url()).origin}/imgapi`);
+    await expect(page.getByTestId('own-imgapi')).toContainText(
+      `This portal serves its public images anonymously over IMGAPI at ${new URL(page.url()).origin}/imgapi`,
+    );
     const form = page.getByRole('form', { name: 'Add a repository' });
     await form.getByLabel('URL').fill('ftp://example.com/images');
     await form.getByLabel('Name').fill('portal-a');
@@ -42,7 +44,8 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
   await test.step('browse its images', async () => {
     await repositoryRow.getByRole('link', { name: 'portal-a' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'portal-a' })).toBeVisible();
-    for (const text of ['2.0', 'linux', 'zvol', formatBytes(fixture.image.sizeBytes), 'Not imported']) await expect(imageRow).toContainText(text);
+    for (const text of ['2.0', 'linux', 'zvol', formatBytes(fixture.image.sizeBytes), 'Not imported'])
+      await expect(imageRow).toContainText(text);
   });
 
   await test.step('import it into Rotterdam 1 and watch the job', async () => {
@@ -52,7 +55,10 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     await form.getByRole('button', { name: 'Import' }).click();
     await form.getByRole('link', { name: 'Follow the job' }).click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
-    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute('aria-valuenow', String(fixture.image.sizeBytes));
+    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute(
+      'aria-valuenow',
+      String(fixture.image.sizeBytes),
+    );
     await expect(page.getByTestId('job-log')).toContainText('SHA-1 and size match the manifest');
   });
 
@@ -66,7 +72,10 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
 
   await test.step('install the imported image on a node of Rotterdam 1', async () => {
     const node = fixture.availability.nodes[0]!;
-    await page.getByRole('form', { name: 'Install on a node' }).getByLabel('Node').selectOption({ label: `${node.name} (Rotterdam 1)` });
+    await page
+      .getByRole('form', { name: 'Install on a node' })
+      .getByLabel('Node')
+      .selectOption({ label: `${node.name} (Rotterdam 1)` });
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     // An imported image keeps the remote uuid, and files on nodes are named by the image's id.
@@ -78,7 +87,15 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     const anonymous = await request.newContext({ baseURL: test.info().project.use.baseURL });
     const uuid = fixture.repository.imageId;
     const manifest = await (await anonymous.get(`/imgapi/images/${uuid}`)).json();
-    expect(manifest).toMatchObject({ v: 2, uuid, name, version: '2.0', type: 'zvol', os: 'linux', files: [{ size: fixture.image.sizeBytes, compression: 'none' }] });
+    expect(manifest).toMatchObject({
+      v: 2,
+      uuid,
+      name,
+      version: '2.0',
+      type: 'zvol',
+      os: 'linux',
+      files: [{ size: fixture.image.sizeBytes, compression: 'none' }],
+    });
     const file = await anonymous.get(`/imgapi/images/${uuid}/file`);
     expect(file.status()).toBe(200);
     const body = await file.body();

@@ -56,14 +56,19 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
   });
 
   await test.step('install it and watch the job succeed', async () => {
-    await page.getByRole('form', { name: 'Install on a node' }).getByLabel('Node').selectOption({ label: 'compute-e2e (Amsterdam 1)' });
+    await page
+      .getByRole('form', { name: 'Install on a node' })
+      .getByLabel('Node')
+      .selectOption({ label: 'compute-e2e (Amsterdam 1)' });
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const bar = page.getByRole('progressbar', { name: 'Transfer progress' });
     await expect(bar).toHaveAttribute('aria-valuenow', String(fixture.image.sizeBytes));
     await expect(bar).toHaveAttribute('aria-valuemax', String(fixture.image.sizeBytes));
-    await expect(page.getByText(`${formatBytes(fixture.image.sizeBytes)} of ${formatBytes(fixture.image.sizeBytes)}`)).toBeVisible();
+    await expect(
+      page.getByText(`${formatBytes(fixture.image.sizeBytes)} of ${formatBytes(fixture.image.sizeBytes)}`),
+    ).toBeVisible();
     await expect(page.getByTestId('job-log')).toContainText('Checksum verified');
   });
 

@@ -28,7 +28,10 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
     await expect(attachments.getByRole('status')).toHaveText('Attached to Rotterdam 1.');
     await expect(attachments.getByRole('listitem')).toContainText('Rotterdam 1');
     await attachments.getByRole('button', { name: 'Detach' }).click();
-    await page.getByRole('dialog', { name: 'Detach from Rotterdam 1?' }).getByRole('button', { name: 'Detach' }).click();
+    await page
+      .getByRole('dialog', { name: 'Detach from Rotterdam 1?' })
+      .getByRole('button', { name: 'Detach' })
+      .click();
     await expect(attachments.getByRole('status')).toHaveText('Detached from Rotterdam 1.');
     await expect(attachments).toContainText('Attached to no data center yet');
   });
@@ -38,11 +41,15 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
     await actions.getByRole('button', { name: 'Disable' }).click();
     await expect(actions.getByRole('button', { name: 'Enable' })).toBeVisible();
     await expect(page.getByRole('form', { name: 'Install on a node' })).toBeHidden();
-    await expect(page.getByTestId('install-blocked')).toHaveText('A disabled image cannot be installed; enable it first.');
+    await expect(page.getByTestId('install-blocked')).toHaveText(
+      'A disabled image cannot be installed; enable it first.',
+    );
     await page.getByRole('link', { name: 'Image availability' }).click();
     const node = availability.nodes[0]!.name;
     await expect(page.getByRole('checkbox', { name: `Available on ${node}` })).toBeDisabled();
-    await expect(page.getByTestId(`availability-${node}`)).toContainText('Image lifecycle-e2e is disabled and cannot be installed.');
+    await expect(page.getByTestId(`availability-${node}`)).toContainText(
+      'Image lifecycle-e2e is disabled and cannot be installed.',
+    );
     await page.goBack();
   });
 
@@ -51,7 +58,9 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
     await expect(actions.getByRole('button', { name: 'Unprotect' })).toBeVisible();
     await actions.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog', { name: 'Delete lifecycle-e2e?' }).getByRole('button', { name: 'Delete' }).click();
-    await expect(actions.getByRole('alert')).toHaveText('lifecycle-e2e is protected: clear the protected flag before you delete it.');
+    await expect(actions.getByRole('alert')).toHaveText(
+      'lifecycle-e2e is protected: clear the protected flag before you delete it.',
+    );
   });
 
   await test.step('unprotect and delete: it leaves the listing, and comes back restored', async () => {

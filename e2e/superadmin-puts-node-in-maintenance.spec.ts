@@ -6,7 +6,9 @@ import { logIn } from './support/login';
  * A SuperAdmin puts rtm-node-b in maintenance with a reason: Node Details shows it, Image
  * Availability greys the node out and says why, and Enable puts it back (as the other specs need it).
  */
-test('SuperAdmin puts a node in maintenance with a reason, installs to it are refused, then enables it', async ({ page }) => {
+test('SuperAdmin puts a node in maintenance with a reason, installs to it are refused, then enables it', async ({
+  page,
+}) => {
   const { availability } = readFixture();
   const nodeB = availability.nodes[1]!;
   const reason = 'Replacing a disk (e2e ticket 42)';
@@ -35,7 +37,9 @@ test('SuperAdmin puts a node in maintenance with a reason, installs to it are re
   await test.step('Image Availability greys the node out and says why; the other node stays open', async () => {
     await page.goto(availabilityPage);
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeB.name}` })).toBeDisabled();
-    await expect(rowOfB).toContainText(`Node ${nodeB.name} is in maintenance (${reason}); only enabled nodes accept new installs.`);
+    await expect(rowOfB).toContainText(
+      `Node ${nodeB.name} is in maintenance (${reason}); only enabled nodes accept new installs.`,
+    );
     await expect(page.getByRole('checkbox', { name: `Available on ${availability.nodes[0]!.name}` })).toBeEnabled();
   });
 

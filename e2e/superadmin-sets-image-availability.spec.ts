@@ -26,7 +26,9 @@ test('SuperAdmin makes an image available on two nodes, then removes it from one
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeA.name}` })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeB.name}` })).toBeChecked();
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect(page.getByTestId('availability-message')).toHaveText(`${nodeA.name}: install queued; ${nodeB.name}: install queued.`);
+    await expect(page.getByTestId('availability-message')).toHaveText(
+      `${nodeA.name}: install queued; ${nodeB.name}: install queued.`,
+    );
   });
 
   await test.step('both reach installed on the same page, with progress on the way', async () => {
@@ -36,7 +38,12 @@ test('SuperAdmin makes an image available on two nodes, then removes it from one
       await expect(rowOf(node)).toContainText('succeeded');
     }
     for (const node of [nodeA, nodeB]) {
-      expect(crypto.createHash('sha256').update(fs.readFileSync(fileOn(node))).digest('hex')).toBe(image.sha256);
+      expect(
+        crypto
+          .createHash('sha256')
+          .update(fs.readFileSync(fileOn(node)))
+          .digest('hex'),
+      ).toBe(image.sha256);
     }
   });
 

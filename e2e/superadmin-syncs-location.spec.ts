@@ -11,7 +11,9 @@ const IMAGE = 'sync-e2e';
  * the node by hand and has Sync Available Images find it missing. Other specs share the database,
  * so every expectation is counted from the page before the change, not fixed in advance.
  */
-test('SuperAdmin sees Location Details gauges follow an install, and Sync Available Images marks a hand-deleted file missing', async ({ page }) => {
+test('SuperAdmin sees Location Details gauges follow an install, and Sync Available Images marks a hand-deleted file missing', async ({
+  page,
+}) => {
   const { availability, image } = readFixture();
   const nodeA = availability.nodes[0]!;
   await logIn(page);
@@ -32,7 +34,10 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
     const nodeRows = page.getByRole('table', { name: 'Nodes', exact: true }).locator('tbody tr');
     const enabled = await nodeRows.filter({ hasText: 'enabled' }).count();
     await expect(gauge('nodes')).toHaveText(`${enabled} of ${await nodeRows.count()}`);
-    const machineRows = await page.getByRole('table', { name: 'Machines in Rotterdam 1' }).locator('tbody tr[data-testid^="machine-"]').count();
+    const machineRows = await page
+      .getByRole('table', { name: 'Machines in Rotterdam 1' })
+      .locator('tbody tr[data-testid^="machine-"]')
+      .count();
     await expect(gauge('machines')).toHaveText(String(machineRows));
     await expect(gauge('free-disk')).toHaveText(/^\d+(\.\d+)? (MiB|GiB|TiB)$/);
   });
@@ -48,7 +53,10 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
     await page.goto(`/images/${imageId}/availability`);
     await page.getByRole('checkbox', { name: `Available on ${nodeA.name}` }).check();
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect(page.getByTestId(`availability-${nodeA.name}`).getByTestId('node-image-state')).toHaveText('installed', { timeout: 60_000 });
+    await expect(page.getByTestId(`availability-${nodeA.name}`).getByTestId('node-image-state')).toHaveText(
+      'installed',
+      { timeout: 60_000 },
+    );
 
     await openLocation();
     await expect(gauge('images-available')).toHaveText(String(availableBefore + 1));
@@ -105,7 +113,10 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
   };
 
   await test.step('add a small and an impossible size', async () => {
-    for (const [name, vcpus, diskGb] of [['e2e-small', '1', '1'], ['e2e-impossible', '1024', '1, 2']] as const) {
+    for (const [name, vcpus, diskGb] of [
+      ['e2e-small', '1', '1'],
+      ['e2e-impossible', '1024', '1, 2'],
+    ] as const) {
       await actions('Add VM size…');
       const form = page.getByRole('dialog', { name: 'Add VM size' }).getByRole('form', { name: 'Add VM size' });
       await form.getByLabel('Name').fill(name);
@@ -121,11 +132,16 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
 
   await test.step('Sync Available Sizes: the small one fits, the other says why not', async () => {
     await actions('Sync Available Sizes…');
-    await page.getByRole('dialog', { name: 'Sync Available Sizes' }).getByRole('button', { name: 'Start sync' }).click();
+    await page
+      .getByRole('dialog', { name: 'Sync Available Sizes' })
+      .getByRole('button', { name: 'Start sync' })
+      .click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const sizes = page.getByRole('table', { name: 'Where each VM size fits' });
     await expect(sizes.getByRole('row', { name: /e2e-small/ })).toContainText('fits');
-    await expect(sizes.getByRole('row', { name: /e2e-impossible/ })).toContainText(/does not fit.*no enabled node has 1024 CPUs; the largest has \d+/);
+    await expect(sizes.getByRole('row', { name: /e2e-impossible/ })).toContainText(
+      /does not fit.*no enabled node has 1024 CPUs; the largest has \d+/,
+    );
     await page.goto('/locations');
     await page.getByRole('link', { name: 'Rotterdam 1' }).click();
     await expect(page.getByTestId('size-e2e-small')).toContainText('fits');
@@ -139,7 +155,9 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
     await dialog.getByRole('checkbox', { name: /e2e-small/ }).check();
     await dialog.getByRole('checkbox', { name: /e2e-impossible/ }).check();
     await dialog.getByRole('button', { name: 'Delete chosen sizes' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Deleted VM sizes e2e-impossible, e2e-small.' })).toBeVisible();
+    await expect(
+      page.getByRole('status').filter({ hasText: 'Deleted VM sizes e2e-impossible, e2e-small.' }),
+    ).toBeVisible();
     await expect(page.getByTestId('size-e2e-small')).toHaveCount(0);
   });
 

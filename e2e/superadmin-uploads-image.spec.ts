@@ -28,7 +28,12 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
   // Loopback is too fast to see a bar move; Chromium's throttling slows the upload to a few seconds.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 8 * 1024 * 1024 });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 8 * 1024 * 1024,
+  });
 
   await test.step('create the image with the upload source', async () => {
     await page.getByRole('link', { name: 'Images' }).click();
@@ -62,7 +67,9 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
     await expect(page.getByRole('heading', { level: 1, name: 'uploaded-e2e' })).toBeVisible();
     const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
     await expect(header.getByText('ok', { exact: true })).toBeVisible();
-    await expect(page.getByTestId('image-source')).toHaveText(`Portal image store (uploaded, ${formatBytes(qcow2.sizeBytes)})`);
+    await expect(page.getByTestId('image-source')).toHaveText(
+      `Portal image store (uploaded, ${formatBytes(qcow2.sizeBytes)})`,
+    );
     // Exact: the audit history below repeats the checksums inside longer text.
     await expect(page.getByText(qcow2.sha256, { exact: true })).toBeVisible();
     await expect(page.getByText(qcow2.md5, { exact: true })).toBeVisible();
@@ -79,6 +86,11 @@ async function recordUploadProgress(page: Page) {
       const value = Number(bar?.getAttribute('aria-valuenow'));
       if (bar && seen.at(-1) !== value) seen.push(value);
     };
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-valuenow'],
+    });
   });
 }

@@ -43,7 +43,12 @@ const envSchema = z.object({
   /** Failed sign-ins from one address (any usernames), within the window; higher, for shared NATs. */
   PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(20),
   /** The sliding window over which failed sign-ins count, in minutes. */
-  PORTAL_LOGIN_WINDOW_MIN: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  PORTAL_LOGIN_WINDOW_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Take the client address from X-Forwarded-For as appended by a reverse proxy in front of the portal. */
   PORTAL_LOGIN_TRUST_PROXY: z.stringbool().default(false),
   /** Serve this portal's public images anonymously over IMGAPI at /imgapi; off unless chosen. */
@@ -53,18 +58,24 @@ const envSchema = z.object({
   /** The largest image listing read from a remote repository, in MiB; a bigger one fails the refresh. */
   PORTAL_IMGAPI_LIST_MAX_MB: z.coerce.number().min(0.01).max(1024).default(32),
   /** CIDRs the portal's own requests (checksum lists, repositories) may reach although private, loopback or link-local. */
-  PORTAL_OUTBOUND_ALLOW: z.string().default('').transform((text, ctx) => {
-    try {
-      return parseAllowList(text);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  PORTAL_OUTBOUND_ALLOW: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Seals stored SSH private keys (lib/credentials/keyring.ts); generated into the data directory when unset. */
   PORTAL_ENCRYPTION_KEY: z.string().min(32, 'PORTAL_ENCRYPTION_KEY must be at least 32 characters').optional(),
   /** The key before the last rotation, so values a portal still running with it sealed stay readable. */
-  PORTAL_PREVIOUS_ENCRYPTION_KEY: z.string().min(32, 'PORTAL_PREVIOUS_ENCRYPTION_KEY must be at least 32 characters').optional(),
+  PORTAL_PREVIOUS_ENCRYPTION_KEY: z
+    .string()
+    .min(32, 'PORTAL_PREVIOUS_ENCRYPTION_KEY must be at least 32 characters')
+    .optional(),
 });
 
 export type PortalConfig = {
@@ -138,7 +149,11 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
       windowMs: e.PORTAL_LOGIN_WINDOW_MIN * 60_000,
       trustProxy: e.PORTAL_LOGIN_TRUST_PROXY,
     },
-    imgapi: { serve: e.PORTAL_IMGAPI_SERVE, timeoutMs: e.PORTAL_IMGAPI_TIMEOUT_S * 1000, listMaxBytes: Math.round(e.PORTAL_IMGAPI_LIST_MAX_MB * 1024 * 1024) },
+    imgapi: {
+      serve: e.PORTAL_IMGAPI_SERVE,
+      timeoutMs: e.PORTAL_IMGAPI_TIMEOUT_S * 1000,
+      listMaxBytes: Math.round(e.PORTAL_IMGAPI_LIST_MAX_MB * 1024 * 1024),
+    },
     outboundAllow: e.PORTAL_OUTBOUND_ALLOW,
     encryptionKey: e.PORTAL_ENCRYPTION_KEY,
     previousEncryptionKey: e.PORTAL_PREVIOUS_ENCRYPTION_KEY,

@@ -2,7 +2,8 @@
  * Errors the domain throws on purpose. Each carries a message fit for the user and a code that the
  * server-action wrapper and the JSON API map to their own shapes (HTTP 400/403/404/409/428…).
  */
-export type ErrorCode = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'in_use' | 'unavailable' | 'too_large';
+export type ErrorCode =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'in_use' | 'unavailable' | 'too_large';
 
 export class DomainError extends Error {
   constructor(

@@ -11,7 +11,11 @@ export type RawParams = Record<string, string | string[] | undefined>;
 /** The filter forms send '' for "Any"; that means "no filter", not an invalid value. */
 export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-export function searchParamReader<S extends Record<string, z.ZodType>>(raw: RawParams, schemas: S, labels: { [K in keyof S]: string }) {
+export function searchParamReader<S extends Record<string, z.ZodType>>(
+  raw: RawParams,
+  schemas: S,
+  labels: { [K in keyof S]: string },
+) {
   const ignored: string[] = [];
   // A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts.
   const first = (key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]);

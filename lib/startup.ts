@@ -19,11 +19,13 @@ export async function startPortal(): Promise<void> {
   getDb();
   await ensureFirstAdmin(config);
   const abandoned = removeAbandonedTempFiles();
-  if (abandoned > 0) console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
+  if (abandoned > 0)
+    console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
   // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.
   getJobRunner().start();
   backfillSha1().then(
-    ({ hashed }) => hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),
+    ({ hashed }) =>
+      hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),
     (err) => console.error('[portal] The SHA-1 backfill for IMGAPI failed:', err),
   );
   console.log(`[portal] Data in ${config.dataDir}; listening on port ${config.port}.`);

@@ -45,7 +45,10 @@ async function main() {
   // The demo shows this portal's own IMGAPI repository too (Repositories says where).
   process.env.PORTAL_IMGAPI_SERVE ??= 'true';
   const config = getConfig();
-  const login = { username: process.env.PORTAL_ADMIN_USER ?? 'admin', password: process.env.PORTAL_ADMIN_PASSWORD ?? 'demo-admin-password' };
+  const login = {
+    username: process.env.PORTAL_ADMIN_USER ?? 'admin',
+    password: process.env.PORTAL_ADMIN_PASSWORD ?? 'demo-admin-password',
+  };
   await ensureFirstAdmin({ adminUser: login.username, adminPassword: login.password });
   const admin = superAdmin(login.username);
   const demoDir = path.join(config.dataDir, 'demo');
@@ -64,7 +67,10 @@ async function main() {
   const upstream = await startDemoUpstream(admin, demoDir);
   closeAllDatabases();
 
-  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', String(config.port)], { stdio: 'inherit', env: process.env });
+  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', String(config.port)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   console.log(
     `\n  Cloud Broker Portal demo: http://localhost:${config.port}\n` +
       `  Sign in as "${login.username}" with password "${login.password}" (set on first run; yours if you changed it).\n` +
@@ -85,8 +91,11 @@ async function main() {
 function superAdmin(preferred: string): UserContext {
   const db = getDb();
   const row =
-    db.select({ id: users.id }).from(users).where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true))).get() ??
-    db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true)).get();
+    db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true)))
+      .get() ?? db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true)).get();
   const user = row && loadUserContext(row.id);
   if (!user) throw new Error('The database has no enabled SuperAdmin to seed the demo with.');
   return user;
@@ -95,21 +104,33 @@ function superAdmin(preferred: string): UserContext {
 async function ensureDataCenter(admin: UserContext): Promise<string> {
   const existing = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, 'demo')).get();
   if (existing) return existing.id;
-  const input = { code: 'demo', name: 'Demo data center', description: 'Two local sshd nodes started by npm run demo.' };
+  const input = {
+    code: 'demo',
+    name: 'Demo data center',
+    description: 'Two local sshd nodes started by npm run demo.',
+  };
   return (await runOk(createDataCenter, input, admin)).id;
 }
 
 /** Real sshd nodes need root (sshd's privilege separation and a dedicated node user). */
 async function startDemoNodes(): Promise<SshNode[]> {
   if (process.getuid?.() !== 0) {
-    console.warn('\n  Not running as root: the demo nodes (real sshd on 127.0.0.x) are skipped. Run npm run demo as root to get them.\n');
+    console.warn(
+      '\n  Not running as root: the demo nodes (real sshd on 127.0.0.x) are skipped. Run npm run demo as root to get them.\n',
+    );
     return [];
   }
-  return Promise.all(DEMO_NODES.map((n) => SshNode.start({ host: n.host, port: n.port, baseDir: path.join(NODES_DIR, n.name) })));
+  return Promise.all(
+    DEMO_NODES.map((n) => SshNode.start({ host: n.host, port: n.port, baseDir: path.join(NODES_DIR, n.name) })),
+  );
 }
 
 async function ensureNode(admin: UserContext, dataCenterId: string, node: SshNode, name: string) {
-  const existing = getDb().select({ id: nodes.id }).from(nodes).where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, name))).get();
+  const existing = getDb()
+    .select({ id: nodes.id })
+    .from(nodes)
+    .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, name)))
+    .get();
   if (!existing) await registerSshNode(admin, dataCenterId, node, name);
 }
 
@@ -135,17 +156,38 @@ async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string
 /** An image whose file lives in the portal's store, as a browser upload leaves it: installs push it over SFTP. */
 async function ensureStoreImage(admin: UserContext, file: string) {
   if (getDb().select({ id: images.id }).from(images).where(eq(images.name, STORE_IMAGE_NAME)).get()) return;
-  const input = { name: STORE_IMAGE_NAME, version: '3.20', description: 'Uploaded into the portal store; installs push it over SFTP.', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', source: 'upload' };
+  const input = {
+    name: STORE_IMAGE_NAME,
+    version: '3.20',
+    description: 'Uploaded into the portal store; installs push it over SFTP.',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'qcow2',
+    containerFormat: 'bare',
+    source: 'upload',
+  };
   const { id } = await runOk(createImage, input, admin);
-  const outcome = await uploadImageFile(admin, id, { body: fs.createReadStream(file), contentLength: fs.statSync(file).size, contentType: 'application/octet-stream' });
+  const outcome = await uploadImageFile(admin, id, {
+    body: fs.createReadStream(file),
+    contentLength: fs.statSync(file).size,
+    contentType: 'application/octet-stream',
+  });
   if (!outcome.ok) throw new Error(`Could not seed ${STORE_IMAGE_NAME}: ${outcome.error}`);
 }
 
 /** One finished install, so the demo shows a verified image and a job log from the start. */
 async function ensureInstalledOnFirstNode(admin: UserContext, imageId: string, dataCenterId: string) {
-  const first = getDb().select().from(nodes).where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, DEMO_NODES[0]!.name))).get();
+  const first = getDb()
+    .select()
+    .from(nodes)
+    .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, DEMO_NODES[0]!.name)))
+    .get();
   if (!first) return;
-  const row = getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId))).get();
+  const row = getDb()
+    .select()
+    .from(nodeImages)
+    .where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId)))
+    .get();
   if (row?.state === 'installed') return;
   const { jobId } = await runOk(installImage, { imageId, nodeId: first.id }, admin);
   await getJobRunner().waitFor(jobId);

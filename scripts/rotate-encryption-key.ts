@@ -27,9 +27,13 @@ async function main() {
   const { keyFiles } = await import('../lib/credentials/keyring');
   const rotation = rotateEncryptionKey(getDb());
   closeAllDatabases();
-  console.log(`Re-encrypted ${rotation.resealed} credential(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`);
+  console.log(
+    `Re-encrypted ${rotation.resealed} credential(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`,
+  );
   for (const { id, name } of rotation.left) {
-    console.log(`Left as it was: credential "${name}" (${id}) is not sealed with an encryption key (an earlier AUTH_SECRET sealed it, or it is not a key).`);
+    console.log(
+      `Left as it was: credential "${name}" (${id}) is not sealed with an encryption key (an earlier AUTH_SECRET sealed it, or it is not a key).`,
+    );
   }
   if (rotation.mode === 'environment') {
     console.log(
@@ -38,7 +42,9 @@ async function main() {
     );
   } else {
     const files = keyFiles();
-    console.log(`The new key is in ${files.current}; the old one is kept in ${path.basename(files.previous)} beside it.`);
+    console.log(
+      `The new key is in ${files.current}; the old one is kept in ${path.basename(files.previous)} beside it.`,
+    );
   }
 }
 

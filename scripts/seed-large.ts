@@ -38,11 +38,48 @@ const DISTROS: { alias: string; osType: OsType; category: ImageCategory }[] = [
   { alias: 'lx-ubuntu', osType: 'linux-zone', category: 'Linux' },
 ];
 const FLAVOURS = ['minimal', 'server', 'cloud', 'desktop', 'gpu', 'hardened', 'docker', 'k8s-node', 'db', 'web'];
-const TAGS = ['lts', 'stable', 'beta', 'cis', 'gpu', 'arm64', 'x86_64', 'uefi', 'cloud-init', 'kvm', 'legacy', 'fips', 'docker', 'edge'];
+const TAGS = [
+  'lts',
+  'stable',
+  'beta',
+  'cis',
+  'gpu',
+  'arm64',
+  'x86_64',
+  'uefi',
+  'cloud-init',
+  'kvm',
+  'legacy',
+  'fips',
+  'docker',
+  'edge',
+];
 const DISK_FORMATS: DiskFormat[] = ['qcow2', 'qcow2', 'qcow2', 'raw', 'raw', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso'];
 const STATUSES: ImageStatus[] = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'disabled', 'failed', 'pending'];
-const ACCESS: AccessLevel[] = ['public', 'public', 'public', 'public', 'public', 'public', 'public', 'private', 'private', 'deleted'];
-const NODE_STATES: NodeImageState[] = ['installed', 'installed', 'installed', 'installed', 'installed', 'installed', 'installed', 'missing', 'failed', 'installing'];
+const ACCESS: AccessLevel[] = [
+  'public',
+  'public',
+  'public',
+  'public',
+  'public',
+  'public',
+  'public',
+  'private',
+  'private',
+  'deleted',
+];
+const NODE_STATES: NodeImageState[] = [
+  'installed',
+  'installed',
+  'installed',
+  'installed',
+  'installed',
+  'installed',
+  'installed',
+  'missing',
+  'failed',
+  'installing',
+];
 const VERSIONS_PER_ALIAS = 5;
 const BATCH = 500;
 
@@ -61,18 +98,26 @@ function random(seed: number) {
 }
 
 function insertInBatches<T extends SQLiteTable>(tx: Tx, table: T, rows: T['$inferInsert'][]) {
-  for (let i = 0; i < rows.length; i += BATCH) tx.insert(table).values(rows.slice(i, i + BATCH)).run();
+  for (let i = 0; i < rows.length; i += BATCH)
+    tx.insert(table)
+      .values(rows.slice(i, i + BATCH))
+      .run();
 }
 
 /** Whether this database already holds the large seed. */
 export function isSeeded(db: Db): boolean {
-  const row = db.select({ n: count() }).from(dataCenters).where(like(dataCenters.code, `${SEED_CODE_PREFIX}%`)).get();
+  const row = db
+    .select({ n: count() })
+    .from(dataCenters)
+    .where(like(dataCenters.code, `${SEED_CODE_PREFIX}%`))
+    .get();
   return (row?.n ?? 0) > 0;
 }
 
 /** Makes the catalogue in one transaction; returns what it made, or null when it was already there. */
-export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): SeedSize & { dataCenters: number } | null {
-  if (size.nodeImages > size.nodes * size.images) throw new Error('More node-image rows asked for than node × image pairs exist.');
+export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dataCenters: number }) | null {
+  if (size.nodeImages > size.nodes * size.images)
+    throw new Error('More node-image rows asked for than node × image pairs exist.');
   if (isSeeded(db)) return null;
   const rnd = random(4242);
   const at = new Date();
@@ -82,12 +127,28 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): SeedSize & { data
     const dcIds = DATA_CENTERS.map((city) => {
       const id = crypto.randomUUID();
       const code = `${SEED_CODE_PREFIX}${city.toLowerCase()}`;
-      tx.insert(dataCenters).values({ id, code, name: `${city} (seed:large, fake)`, description: 'Made by npm run seed:large to try the Images listing at scale. Its nodes are fake.', createdAt: at }).run();
+      tx.insert(dataCenters)
+        .values({
+          id,
+          code,
+          name: `${city} (seed:large, fake)`,
+          description: 'Made by npm run seed:large to try the Images listing at scale. Its nodes are fake.',
+          createdAt: at,
+        })
+        .run();
       return id;
     });
 
     const credentialId = crypto.randomUUID();
-    tx.insert(credentials).values({ id: credentialId, name: 'seed:large fake key (no private key)', publicKey: 'ssh-ed25519 AAAA-fake-seed-large', encryptedPrivateKey: 'fake', createdAt: at }).run();
+    tx.insert(credentials)
+      .values({
+        id: credentialId,
+        name: 'seed:large fake key (no private key)',
+        publicKey: 'ssh-ed25519 AAAA-fake-seed-large',
+        encryptedPrivateKey: 'fake',
+        createdAt: at,
+      })
+      .run();
     const nodeRows = Array.from({ length: size.nodes }, (_, i) => ({
       id: crypto.randomUUID(),
       dataCenterId: dcIds[i % dcIds.length]!,
@@ -164,7 +225,12 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): SeedSize & { data
     });
     insertInBatches(tx, nodeImages, nodeImageRows);
 
-    return { dataCenters: dcIds.length, images: imageRows.length, nodes: nodeRows.length, nodeImages: nodeImageRows.length };
+    return {
+      dataCenters: dcIds.length,
+      images: imageRows.length,
+      nodes: nodeRows.length,
+      nodeImages: nodeImageRows.length,
+    };
   });
 }
 

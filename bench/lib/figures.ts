@@ -12,4 +12,5 @@ export const median = (xs: number[]) => {
 };
 
 /** A figure as it goes into the JSON: fixed digits, and null rather than NaN or Infinity (not valid JSON). */
-export const round = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
+export const round = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(digits));

@@ -24,7 +24,11 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const { images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
   const db = getDb();
 
-  const adminId = await portal.createUser({ username: 'bench-admin', password: 'correct horse battery staple', isSuperAdmin: true });
+  const adminId = await portal.createUser({
+    username: 'bench-admin',
+    password: 'correct horse battery staple',
+    isSuperAdmin: true,
+  });
   const admin = portal.loadUserContext(adminId)!;
   const nodes = await startNodes(portal, admin, root, hosts, cleanups);
   const imageId = await uploadRandomImage(portal, admin, size);
@@ -43,7 +47,8 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     queueInstall: async (nodeId: string) => (await runOk(installImage, { imageId, nodeId }, admin)).jobId,
     waitFor: (jobId: string) => getJobRunner().waitFor(jobId),
     jobRow: (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!,
-    eventsOf: (id: string) => db.select().from(jobEvents).where(eq(jobEvents.jobId, id)).orderBy(asc(jobEvents.id)).all(),
+    eventsOf: (id: string) =>
+      db.select().from(jobEvents).where(eq(jobEvents.jobId, id)).orderBy(asc(jobEvents.id)).all(),
     /** The cipher the portal's SSH handshake with the node agrees on. */
     negotiatedCipher: async (nodeId: string) => {
       const nodeRow = db.select().from(nodeRows).where(eq(nodeRows.id, nodeId)).get()!;
@@ -73,7 +78,9 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     clearNode: (host: string) => {
       const { node, nodeId } = nodes[host]!;
       for (const f of fs.readdirSync(node.imageDir)) fs.rmSync(path.join(node.imageDir, f), { force: true });
-      db.delete(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).run();
+      db.delete(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+        .run();
     },
   };
 }
@@ -109,16 +116,45 @@ async function importPortal() {
   const { registerSshNode, runOk } = await import('../../scripts/lib/portal-seed');
   const { SshNode } = await import('../../scripts/lib/sshd-node');
   return {
-    and, asc, eq, createUser, loadUserContext, closeAllDatabases, getDb, images, jobEvents, jobs, nodeImages, nodes,
-    createImage, installImage, getJobRunner, createDataCenter, connectWithCredential, storedImagePath, uploadImageFile,
-    registerSshNode, runOk, SshNode, importImage, createRepository, deleteRepository, refreshRepository,
+    and,
+    asc,
+    eq,
+    createUser,
+    loadUserContext,
+    closeAllDatabases,
+    getDb,
+    images,
+    jobEvents,
+    jobs,
+    nodeImages,
+    nodes,
+    createImage,
+    installImage,
+    getJobRunner,
+    createDataCenter,
+    connectWithCredential,
+    storedImagePath,
+    uploadImageFile,
+    registerSshNode,
+    runOk,
+    SshNode,
+    importImage,
+    createRepository,
+    deleteRepository,
+    refreshRepository,
   };
 }
 
 type PortalModules = Awaited<ReturnType<typeof importPortal>>;
 
 /** One sshd per host, in a data center of their own, registered as the UI does it. */
-async function startNodes(portal: PortalModules, admin: UserContext, root: string, hosts: string[], cleanups: Cleanups) {
+async function startNodes(
+  portal: PortalModules,
+  admin: UserContext,
+  root: string,
+  hosts: string[],
+  cleanups: Cleanups,
+) {
   const dataCenterId = (await portal.runOk(portal.createDataCenter, { code: 'bench', name: 'Benchmark' }, admin)).id;
   const started: Record<string, BenchNode> = {};
   for (const host of hosts) {
@@ -137,11 +173,23 @@ async function uploadRandomImage(portal: PortalModules, admin: UserContext, size
   const imageId = (
     await portal.runOk(
       portal.createImage,
-      { name: 'bench-image', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload' },
+      {
+        name: 'bench-image',
+        version: '1',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        source: 'upload',
+      },
       admin,
     )
   ).id;
-  const uploaded = await portal.uploadImageFile(admin, imageId, { body: randomBytesStream(size), contentLength: size, contentType: 'application/octet-stream' });
+  const uploaded = await portal.uploadImageFile(admin, imageId, {
+    body: randomBytesStream(size),
+    contentLength: size,
+    contentType: 'application/octet-stream',
+  });
   if (!uploaded.ok) throw new Error(`The upload into the store failed: ${uploaded.error}`);
   return imageId;
 }

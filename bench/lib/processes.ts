@@ -12,7 +12,11 @@ export function stopRunningCommands(): void {
 export type CommandResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs a command without blocking the event loop (the engine may be running in this process). */
-export function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; passStderr?: boolean } = {}): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; passStderr?: boolean } = {},
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);

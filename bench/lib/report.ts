@@ -32,23 +32,60 @@ export function table(report: Report): string {
   const rows: string[][] = [['Figure', 'Value', 'Target', 'Met', 'Raw figures']];
   if ('push_vs_scp' in report) {
     rows.push(
-      row('Push vs scp (throughput)', 'push_vs_scp', '', `push ${fmt(report.push_mb_s)} MiB/s in ${fmt(report.push_transfer_seconds)} s; scp ${fmt(report.scp_mb_s)} MiB/s in ${fmt(report.scp_seconds)} s (+${fmt(report.scp_setup_seconds)} s setup); ${fmt(report.cipher)}`),
-      row('Push peak RSS', 'push_peak_rss_mb', ' MiB', `baseline ${fmt(report.push_rss_baseline_mb)} MiB, growth ${fmt(report.push_rss_growth_mb)} MiB; whole install ${fmt(report.push_install_seconds)} s; portal CPU ${fmt(report.push_cpu_percent)}%`),
+      row(
+        'Push vs scp (throughput)',
+        'push_vs_scp',
+        '',
+        `push ${fmt(report.push_mb_s)} MiB/s in ${fmt(report.push_transfer_seconds)} s; scp ${fmt(report.scp_mb_s)} MiB/s in ${fmt(report.scp_seconds)} s (+${fmt(report.scp_setup_seconds)} s setup); ${fmt(report.cipher)}`,
+      ),
+      row(
+        'Push peak RSS',
+        'push_peak_rss_mb',
+        ' MiB',
+        `baseline ${fmt(report.push_rss_baseline_mb)} MiB, growth ${fmt(report.push_rss_growth_mb)} MiB; whole install ${fmt(report.push_install_seconds)} s; portal CPU ${fmt(report.push_cpu_percent)}%`,
+      ),
     );
   }
   if ('fanout_parallel_vs_sequential' in report) {
-    rows.push(row('Fan-out parallel / sequential', 'fanout_parallel_vs_sequential', '', `${fmt(report.fanout_nodes)} nodes: parallel ${fmt(report.fanout_parallel_seconds)} s, sequential ${fmt(report.fanout_sequential_seconds)} s`));
+    rows.push(
+      row(
+        'Fan-out parallel / sequential',
+        'fanout_parallel_vs_sequential',
+        '',
+        `${fmt(report.fanout_nodes)} nodes: parallel ${fmt(report.fanout_parallel_seconds)} s, sequential ${fmt(report.fanout_sequential_seconds)} s`,
+      ),
+    );
   }
   if ('resume_resent_fraction' in report) {
-    rows.push(row('Resume: resent fraction', 'resume_resent_fraction', '', `${fmt(report.resume_resent_mb)} MiB sent again after a cut at ${fmt(report.resume_cut_at_fraction)}; verified: ${fmt(report.resume_verified)}`));
+    rows.push(
+      row(
+        'Resume: resent fraction',
+        'resume_resent_fraction',
+        '',
+        `${fmt(report.resume_resent_mb)} MiB sent again after a cut at ${fmt(report.resume_cut_at_fraction)}; verified: ${fmt(report.resume_verified)}`,
+      ),
+    );
   }
   if ('import_vs_curl' in report) {
     rows.push(
-      row('Import vs curl (throughput)', 'import_vs_curl', '', `import ${fmt(report.import_mb_s)} MiB/s, curl ${fmt(report.curl_mb_s)} MiB/s`),
+      row(
+        'Import vs curl (throughput)',
+        'import_vs_curl',
+        '',
+        `import ${fmt(report.import_mb_s)} MiB/s, curl ${fmt(report.curl_mb_s)} MiB/s`,
+      ),
       row('Import peak RSS', 'import_peak_rss_mb', ' MiB', `growth ${fmt(report.import_rss_growth_mb)} MiB`),
     );
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [`Install-engine benchmark: ${fmt(report.image_size_mb)} MiB image, ${(report.machine as { cpus: number } | undefined)?.cpus ?? '?'} CPUs, ${fmt(report.bench_seconds)} s`, line(rows[0]!), ...rows.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    `Install-engine benchmark: ${fmt(report.image_size_mb)} MiB image, ${(report.machine as { cpus: number } | undefined)?.cpus ?? '?'} CPUs, ${fmt(report.bench_seconds)} s`,
+    line(rows[0]!),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

@@ -17,7 +17,12 @@ export async function scpAccess(node: SshNode, dir: string, cipher: string): Pro
   const keyFile = path.join(dir, 'id_ed25519');
   fs.writeFileSync(keyFile, node.privateKey, { mode: 0o600 });
   // The node's host key, pinned the way the portal pins it: scp refuses any other.
-  const hostKey = fs.readFileSync(path.join(node.baseDir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const hostKey = fs
+    .readFileSync(path.join(node.baseDir, 'host_ed25519.pub'), 'utf8')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .join(' ');
   const knownHosts = path.join(dir, 'known_hosts');
   fs.writeFileSync(knownHosts, `[${node.host}]:${node.port} ${hostKey}\n`);
   return { node, dir, keyFile, knownHosts, cipher };
@@ -48,16 +53,26 @@ export async function scp(target: ScpTarget, source: string, dest: string): Prom
   const script = 's=$EPOCHREALTIME; scp "$@"; rc=$?; e=$EPOCHREALTIME; echo "wall $s $e"; times; exit $rc';
   const args = [
     '-q',
-    '-F', '/dev/null',
-    '-c', target.cipher,
-    '-o', 'Compression=no',
-    '-o', `IdentityFile=${target.keyFile}`,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${target.knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-P', String(node.port),
+    '-F',
+    '/dev/null',
+    '-c',
+    target.cipher,
+    '-o',
+    'Compression=no',
+    '-o',
+    `IdentityFile=${target.keyFile}`,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${target.knownHosts}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-P',
+    String(node.port),
     source,
     `${node.user}@${node.host}:${dest}`,
   ];

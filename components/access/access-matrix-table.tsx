@@ -7,7 +7,12 @@ export function AccessMatrixTable() {
   const rows = accessMatrixRows();
   return (
     <>
-      <Table caption="What each role may do" columns={['Action', 'SuperAdmin', ...ROLES]} isEmpty={rows.length === 0} empty="The policy has no actions.">
+      <Table
+        caption="What each role may do"
+        columns={['Action', 'SuperAdmin', ...ROLES]}
+        isEmpty={rows.length === 0}
+        empty="The policy has no actions."
+      >
         {rows.map((row) => (
           <tr key={row.action} data-action={row.action}>
             <Td>

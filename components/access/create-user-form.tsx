@@ -12,7 +12,14 @@ export function CreateUserForm() {
     <form action={formAction} className="space-y-4" noValidate aria-label="Create user">
       <FormError state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField name="username" label="Username" required autoComplete="off" errors={errors('username')} defaultValue={value('username')} />
+        <TextField
+          name="username"
+          label="Username"
+          required
+          autoComplete="off"
+          errors={errors('username')}
+          defaultValue={value('username')}
+        />
         <TextField name="name" label="Name" errors={errors('name')} defaultValue={value('name')} />
       </div>
       {/* Never refilled after a failed submit: passwords are not echoed back (lib/actions/server-action.ts). */}

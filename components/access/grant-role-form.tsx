@@ -5,10 +5,17 @@ import { FormError, formFeedback, SelectField, SubmitButton } from '@/components
 import { ROLES } from '@/lib/db/enums';
 import { grantRoleAction } from '@/lib/users/actions';
 
-export function GrantRoleForm({ userId, dataCenters }: { userId: string; dataCenters: { id: string; name: string }[] }) {
+export function GrantRoleForm({
+  userId,
+  dataCenters,
+}: {
+  userId: string;
+  dataCenters: { id: string; name: string }[];
+}) {
   const [state, formAction] = useActionState(grantRoleAction, undefined);
   const { errors, value } = formFeedback(state);
-  if (dataCenters.length === 0) return <p className="text-sm text-slate-600">There are no data centers yet to grant a role on.</p>;
+  if (dataCenters.length === 0)
+    return <p className="text-sm text-slate-600">There are no data centers yet to grant a role on.</p>;
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Grant a role">
       <FormError state={state} />

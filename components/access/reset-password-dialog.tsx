@@ -28,12 +28,19 @@ export function ResetPasswordDialog({ userId, username }: { userId: string; user
           The password of {username} was reset, and their open sessions were ended. Tell them the new one.
         </p>
       )}
-      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form action={formAction} className="space-y-4 p-5" noValidate>
           <h2 id={titleId} className="text-lg font-semibold">
             Reset the password of {username}?
           </h2>
-          <p className="text-sm text-slate-700">Their current password stops working at once, and so do the sessions they are signed in with. Their API tokens keep working.</p>
+          <p className="text-sm text-slate-700">
+            Their current password stops working at once, and so do the sessions they are signed in with. Their API
+            tokens keep working.
+          </p>
           <FormError state={state} />
           <input type="hidden" name="userId" value={userId} />
           <TextField

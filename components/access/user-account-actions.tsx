@@ -18,8 +18,15 @@ export function UserAccountActions({ user }: { user: Account }) {
           Enable
         </Button>
       ) : (
-        <ConfirmButton label="Disable" title={`Disable ${user.username}?`} confirmLabel="Disable" disabled={pending} onConfirm={() => run(disableUserAction, { userId: user.id })}>
-          {user.username} can no longer sign in, and any session they have open ends on their next request. Their roles stay, for when they are enabled again.
+        <ConfirmButton
+          label="Disable"
+          title={`Disable ${user.username}?`}
+          confirmLabel="Disable"
+          disabled={pending}
+          onConfirm={() => run(disableUserAction, { userId: user.id })}
+        >
+          {user.username} can no longer sign in, and any session they have open ends on their next request. Their roles
+          stay, for when they are enabled again.
         </ConfirmButton>
       )}
       {user.isSuperAdmin ? (

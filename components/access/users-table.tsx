@@ -6,7 +6,12 @@ import { GrantList } from './grant-list';
 
 export function UsersTable({ users }: { users: UserWithGrants[] }) {
   return (
-    <Table caption="Users" columns={['Username', 'Name', 'SuperAdmin', 'Status', 'Roles']} isEmpty={users.length === 0} empty="No users yet.">
+    <Table
+      caption="Users"
+      columns={['Username', 'Name', 'SuperAdmin', 'Status', 'Roles']}
+      isEmpty={users.length === 0}
+      empty="No users yet."
+    >
       {users.map((u) => (
         <tr key={u.id}>
           <Td>
@@ -19,7 +24,13 @@ export function UsersTable({ users }: { users: UserWithGrants[] }) {
           <Td>
             <StatusBadge status={u.disabled ? 'disabled' : 'enabled'} />
           </Td>
-          <Td>{u.isSuperAdmin ? <span className="text-slate-600">Everything (SuperAdmin)</span> : <GrantList grants={u.grants} />}</Td>
+          <Td>
+            {u.isSuperAdmin ? (
+              <span className="text-slate-600">Everything (SuperAdmin)</span>
+            ) : (
+              <GrantList grants={u.grants} />
+            )}
+          </Td>
         </tr>
       ))}
     </Table>

@@ -4,9 +4,22 @@ import type { AuditHistoryRow } from '@/lib/audit/queries';
 import { formatDateTime } from '@/lib/format';
 
 /** Audit events about one target: when, who, what, how it ended, and the facts recorded with it. */
-export function AuditHistoryTable({ events, caption, empty }: { events: AuditHistoryRow[]; caption: string; empty: string }) {
+export function AuditHistoryTable({
+  events,
+  caption,
+  empty,
+}: {
+  events: AuditHistoryRow[];
+  caption: string;
+  empty: string;
+}) {
   return (
-    <Table caption={caption} columns={['When', 'User', 'Action', 'Outcome', 'Details']} isEmpty={events.length === 0} empty={empty}>
+    <Table
+      caption={caption}
+      columns={['When', 'User', 'Action', 'Outcome', 'Details']}
+      isEmpty={events.length === 0}
+      empty={empty}
+    >
       {events.map((event) => (
         <tr key={event.id} data-testid={`audit-${event.action}`}>
           <Td className="whitespace-nowrap">{formatDateTime(event.at)}</Td>

@@ -14,7 +14,14 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl?: string;
         </div>
       )}
       <input type="hidden" name="callbackUrl" value={callbackUrl ?? '/'} />
-      <TextField name="username" label="Username" autoComplete="username" required defaultValue={state?.username} autoFocus />
+      <TextField
+        name="username"
+        label="Username"
+        autoComplete="username"
+        required
+        defaultValue={state?.username}
+        autoFocus
+      />
       <TextField name="password" label="Password" type="password" autoComplete="current-password" required />
       <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
     </form>

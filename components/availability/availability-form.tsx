@@ -29,7 +29,8 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
     queryKey: ['availability', initial.imageId],
     queryFn: () => fetchAvailability(initial.imageId),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.groups.some((g) => g.rows.some((r) => r.lastJob && isJobActive(r.lastJob.status))) ? 1000 : 5000),
+    refetchInterval: (q) =>
+      q.state.data?.groups.some((g) => g.rows.some((r) => r.lastJob && isJobActive(r.lastJob.status))) ? 1000 : 5000,
   });
   const [choices, setChoices] = useState(new Map<string, boolean>());
   const [stateFilter, setStateFilter] = useState('');
@@ -68,12 +69,24 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-4">
         <FilterSelect label="Node status" value={statusFilter} onChange={setStatusFilter} options={NODE_STATUSES} />
-        <FilterSelect label="Image state" value={stateFilter} onChange={setStateFilter} options={[...NODE_IMAGE_STATES, 'none']} />
+        <FilterSelect
+          label="Image state"
+          value={stateFilter}
+          onChange={setStateFilter}
+          options={[...NODE_IMAGE_STATES, 'none']}
+        />
         <div className="ml-auto">
           {removals.length > 0 ? (
-            <ConfirmButton label="Apply" title="Remove the image from nodes?" confirmLabel="Apply" variant="danger" disabled={pending} onConfirm={apply}>
-              {data.imageName} will no longer be offered on {removals.map((r) => r.nodeName).join(', ')}, and its file is removed
-              there unless a machine uses it. Installs under way there are cancelled.
+            <ConfirmButton
+              label="Apply"
+              title="Remove the image from nodes?"
+              confirmLabel="Apply"
+              variant="danger"
+              disabled={pending}
+              onConfirm={apply}
+            >
+              {data.imageName} will no longer be offered on {removals.map((r) => r.nodeName).join(', ')}, and its file
+              is removed there unless a machine uses it. Installs under way there are cancelled.
             </ConfirmButton>
           ) : (
             <Button variant="primary" disabled={pending || changed.length === 0} onClick={apply}>
@@ -83,10 +96,16 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
         </div>
       </div>
       <p className="text-sm text-slate-600">
-        {changed.length === 0 ? 'Check or uncheck nodes, then Apply.' : `${changed.length} change${changed.length > 1 ? 's' : ''} to apply.`}
+        {changed.length === 0
+          ? 'Check or uncheck nodes, then Apply.'
+          : `${changed.length} change${changed.length > 1 ? 's' : ''} to apply.`}
       </p>
       <div aria-live="polite" role="status" className="min-h-5 text-sm">
-        {message && <span className={message.ok ? 'text-emerald-800' : 'text-red-700'} data-testid="availability-message">{message.text}</span>}
+        {message && (
+          <span className={message.ok ? 'text-emerald-800' : 'text-red-700'} data-testid="availability-message">
+            {message.text}
+          </span>
+        )}
         {refreshError && <span className="text-amber-700"> {refreshError.message} Retrying.</span>}
       </div>
       {data.groups.length === 0 && (
@@ -94,20 +113,36 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
           This image is attached to no data center you can see. Attach it to a data center first.
         </p>
       )}
-      {data.groups.length > 0 && groups.length === 0 && <p className="text-slate-600">No node matches these filters.</p>}
+      {data.groups.length > 0 && groups.length === 0 && (
+        <p className="text-slate-600">No node matches these filters.</p>
+      )}
       {groups.map((group) => (
         <section key={group.dataCenterId} aria-labelledby={`dc-${group.dataCenterId}`} className="space-y-2">
           <div className="flex items-center justify-between">
             <h2 id={`dc-${group.dataCenterId}`} className="text-lg font-semibold">
               {group.dataCenterName}
             </h2>
-            <Button variant="secondary" onClick={() => choose(group.rows, true)} disabled={group.rows.every((r) => r.locked)}>
+            <Button
+              variant="secondary"
+              onClick={() => choose(group.rows, true)}
+              disabled={group.rows.every((r) => r.locked)}
+            >
               Select all in {group.dataCenterName}
             </Button>
           </div>
-          <Table caption={`Nodes of ${group.dataCenterName}`} columns={['Available', 'Node', 'Node status', 'Image state', 'Used by', 'Last job', 'Progress']} isEmpty={false} empty={null}>
+          <Table
+            caption={`Nodes of ${group.dataCenterName}`}
+            columns={['Available', 'Node', 'Node status', 'Image state', 'Used by', 'Last job', 'Progress']}
+            isEmpty={false}
+            empty={null}
+          >
             {group.rows.map((row) => (
-              <AvailabilityRow key={row.nodeId} row={row} checked={isChecked(row)} onToggle={(value) => choose([row], value)} />
+              <AvailabilityRow
+                key={row.nodeId}
+                row={row}
+                checked={isChecked(row)}
+                onToggle={(value) => choose([row], value)}
+              />
             ))}
           </Table>
         </section>
@@ -116,11 +151,20 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
   );
 }
 
-function FilterSelect(props: { label: string; value: string; onChange: (v: string) => void; options: readonly string[] }) {
+function FilterSelect(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: readonly string[];
+}) {
   return (
     <label className="text-sm">
       <span className="block font-medium text-slate-700">{props.label}</span>
-      <select className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+      <select
+        className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
         <option value="">All</option>
         {props.options.map((o) => (
           <option key={o} value={o}>
@@ -134,6 +178,12 @@ function FilterSelect(props: { label: string; value: string; onChange: (v: strin
 
 function describeChanges(changes: { change: string; nodeName: string }[]): string {
   if (changes.length === 0) return 'Nothing to change.';
-  const verbs: Record<string, string> = { install: 'install queued', uninstall: 'removal queued', offer: 'offered again', cancel: 'install cancelled', forget: 'record cleared' };
+  const verbs: Record<string, string> = {
+    install: 'install queued',
+    uninstall: 'removal queued',
+    offer: 'offered again',
+    cancel: 'install cancelled',
+    forget: 'record cleared',
+  };
   return changes.map((c) => `${c.nodeName}: ${verbs[c.change] ?? c.change}`).join('; ') + '.';
 }

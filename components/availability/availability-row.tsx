@@ -9,7 +9,15 @@ import { isJobActive } from '@/lib/db/enums';
 import { formatBytes } from '@/lib/format';
 
 /** One node on the Image Availability page: its checkbox, statuses, last job and live progress. */
-export function AvailabilityRow({ row, checked, onToggle }: { row: Row; checked: boolean; onToggle: (checked: boolean) => void }) {
+export function AvailabilityRow({
+  row,
+  checked,
+  onToggle,
+}: {
+  row: Row;
+  checked: boolean;
+  onToggle: (checked: boolean) => void;
+}) {
   const job = row.lastJob;
   const transferring = job && isJobActive(job.status) && job.kind === 'install';
   const reasonId = `locked-${row.nodeId}`;
@@ -41,7 +49,9 @@ export function AvailabilityRow({ row, checked, onToggle }: { row: Row; checked:
         <StatusBadge status={row.nodeStatus} />
       </Td>
       <Td>
-        <span data-testid="node-image-state">{row.state ? <StatusBadge status={row.state} /> : <span className="text-slate-500">not installed</span>}</span>
+        <span data-testid="node-image-state">
+          {row.state ? <StatusBadge status={row.state} /> : <span className="text-slate-500">not installed</span>}
+        </span>
         {row.state === 'installed' && !row.available && <div className="text-xs text-slate-500">not offered</div>}
       </Td>
       <Td>{row.machines > 0 ? `${row.machines} machine${row.machines > 1 ? 's' : ''}` : '—'}</Td>

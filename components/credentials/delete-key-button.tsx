@@ -10,7 +10,8 @@ import { deleteKeyAction } from '@/lib/credentials/actions';
  */
 export function DeleteKeyButton({ credential }: { credential: { id: string; name: string; nodeNames: string[] } }) {
   const { pending, error, run } = useServerAction();
-  if (credential.nodeNames.length > 0) return <span className="text-xs text-slate-500">In use; cannot be deleted.</span>;
+  if (credential.nodeNames.length > 0)
+    return <span className="text-xs text-slate-500">In use; cannot be deleted.</span>;
   return (
     <div className="flex flex-col items-start gap-1">
       <ConfirmButton
@@ -20,7 +21,8 @@ export function DeleteKeyButton({ credential }: { credential: { id: string; name
         disabled={pending}
         onConfirm={() => run(deleteKeyAction, { credentialId: credential.id })}
       >
-        The private key is removed from the portal for good. Nodes that still list its public key in authorized_keys keep it there.
+        The private key is removed from the portal for good. Nodes that still list its public key in authorized_keys
+        keep it there.
       </ConfirmButton>
       <ActionError error={error} className="max-w-xs" />
     </div>

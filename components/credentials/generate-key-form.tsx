@@ -11,13 +11,24 @@ export function GenerateKeyForm() {
   const { errors, value } = formFeedback(state);
   return (
     <form action={formAction} aria-label="Generate an SSH key" className="space-y-4">
-      <TextField id="generate-key-name" name="name" label="Name" required defaultValue={value('name')} errors={errors('name')} hint="For example the nodes or the team it is for." />
+      <TextField
+        id="generate-key-name"
+        name="name"
+        label="Name"
+        required
+        defaultValue={value('name')}
+        errors={errors('name')}
+        hint="For example the nodes or the team it is for."
+      />
       <SubmitButton pendingText="Generating…">Generate ed25519 key</SubmitButton>
       <FormError state={state} />
       {state?.ok && (
         <div role="status" className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
           <p>Generated. Add this public key to ~/.ssh/authorized_keys of the SSH user on each node:</p>
-          <pre className="overflow-x-auto rounded bg-white p-2 font-mono text-xs break-all whitespace-pre-wrap" data-testid="generated-public-key">
+          <pre
+            className="overflow-x-auto rounded bg-white p-2 font-mono text-xs break-all whitespace-pre-wrap"
+            data-testid="generated-public-key"
+          >
             {state.data.publicKey}
           </pre>
           <CopyButton text={state.data.publicKey} label="Copy public key" />

@@ -13,7 +13,14 @@ export function ImportKeyForm() {
   const { errors, value } = formFeedback(state);
   return (
     <form action={formAction} aria-label="Import a private key" className="space-y-4" noValidate>
-      <TextField id="import-key-name" name="name" label="Name" required defaultValue={value('name')} errors={errors('name')} />
+      <TextField
+        id="import-key-name"
+        name="name"
+        label="Name"
+        required
+        defaultValue={value('name')}
+        errors={errors('name')}
+      />
       <TextAreaField
         name="privateKey"
         label="Private key"

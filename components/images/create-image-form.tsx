@@ -4,7 +4,13 @@ import { startTransition, useActionState, useEffect, useRef, useState, type Form
 import { createImageAction } from '@/lib/images/actions';
 import type { ImageSource } from '@/lib/images/schemas';
 import { CheckboxField, FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
-import { ChecksumFields, ImageAttributeFields, type AttributeValues, type BootImageChoices, type Option } from './image-attribute-fields';
+import {
+  ChecksumFields,
+  ImageAttributeFields,
+  type AttributeValues,
+  type BootImageChoices,
+  type Option,
+} from './image-attribute-fields';
 import { UploadProgress, useFileUpload } from './upload-file';
 
 /**
@@ -52,7 +58,9 @@ export function CreateImageForm({
   if (created) {
     return (
       <section aria-label="Upload image file" className="space-y-3">
-        <p className="text-sm text-slate-700">The image was created. It stays pending until its file is uploaded and verified.</p>
+        <p className="text-sm text-slate-700">
+          The image was created. It stays pending until its file is uploaded and verified.
+        </p>
         <UploadProgress upload={upload} />
       </section>
     );
@@ -65,8 +73,19 @@ export function CreateImageForm({
       <ImageAttributeFields feedback={feedback} bootImages={bootImages} initial={initial} />
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Ownership</legend>
-        <SelectField name="dcBoundId" label="Belongs to" options={bindingOptions} errors={errors('dcBoundId')} defaultValue={value('dcBoundId')} />
-        <CheckboxField name="protected" label="Protected" hint="Cannot be disabled or deleted until the flag is cleared." defaultChecked={feedback.checked('protected')} />
+        <SelectField
+          name="dcBoundId"
+          label="Belongs to"
+          options={bindingOptions}
+          errors={errors('dcBoundId')}
+          defaultValue={value('dcBoundId')}
+        />
+        <CheckboxField
+          name="protected"
+          label="Protected"
+          hint="Cannot be disabled or deleted until the flag is cleared."
+          defaultChecked={feedback.checked('protected')}
+        />
       </fieldset>
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Source and checksums</legend>
@@ -102,7 +121,13 @@ export function CreateImageForm({
         />
         {source === 'upload' && file && <input type="hidden" name="uploadFileName" value={file.name} />}
         {source === 'url' && (
-          <TextField name="sizeBytes" label="Size in bytes (optional)" inputMode="numeric" errors={errors('sizeBytes')} defaultValue={value('sizeBytes', typeof initial.sizeBytes === 'string' ? initial.sizeBytes : '')} />
+          <TextField
+            name="sizeBytes"
+            label="Size in bytes (optional)"
+            inputMode="numeric"
+            errors={errors('sizeBytes')}
+            defaultValue={value('sizeBytes', typeof initial.sizeBytes === 'string' ? initial.sizeBytes : '')}
+          />
         )}
       </fieldset>
       <SubmitButton pendingText="Creating…">Create image</SubmitButton>
@@ -119,7 +144,10 @@ function SourceChoice({ source, onChange }: { source: ImageSource; onChange: (so
   return (
     <div role="radiogroup" aria-label="Image source" className="flex flex-wrap gap-4">
       {SOURCE_CHOICES.map((choice) => (
-        <label key={choice.value} className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-checked:border-sky-600 has-checked:bg-sky-50">
+        <label
+          key={choice.value}
+          className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-checked:border-sky-600 has-checked:bg-sky-50"
+        >
           <input
             type="radio"
             name="source"

@@ -4,7 +4,12 @@ import { useActionState } from 'react';
 import { updateImageAction } from '@/lib/images/actions';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
 import { LinkButton } from '@/components/ui/button';
-import { ChecksumFields, ImageAttributeFields, type AttributeValues, type BootImageChoices } from './image-attribute-fields';
+import {
+  ChecksumFields,
+  ImageAttributeFields,
+  type AttributeValues,
+  type BootImageChoices,
+} from './image-attribute-fields';
 
 /** The file's facts as the edit page shows them; `sourceUrl` arrives redacted when it is fixed. */
 export type FileFacts = { source: 'url' | 'upload'; sourceUrl: string; sha256: string; md5: string; sizeBytes: string };
@@ -39,7 +44,8 @@ export function EditImageForm({
         {hasFile ? (
           <div className="grid gap-4 sm:grid-cols-2" data-testid="fixed-file-fields">
             <p className="text-sm text-slate-700 sm:col-span-2">
-              This image has a file, and installs were verified against it: its source, checksums and size cannot change. Create a new version instead.
+              This image has a file, and installs were verified against it: its source, checksums and size cannot
+              change. Create a new version instead.
             </p>
             <Fixed label="Source" value={file.source === 'url' ? file.sourceUrl : 'Portal image store'} />
             <Fixed label="Size in bytes" value={file.sizeBytes} />
@@ -49,7 +55,13 @@ export function EditImageForm({
         ) : (
           <>
             {file.source === 'url' && (
-              <TextField name="sourceUrl" label="Source URL" type="url" errors={errors('sourceUrl')} defaultValue={value('sourceUrl', file.sourceUrl)} />
+              <TextField
+                name="sourceUrl"
+                label="Source URL"
+                type="url"
+                errors={errors('sourceUrl')}
+                defaultValue={value('sourceUrl', file.sourceUrl)}
+              />
             )}
             <ChecksumFields
               feedback={feedback}
@@ -57,7 +69,13 @@ export function EditImageForm({
               hint="No file exists yet, so these can still be corrected. A field left empty keeps its value."
             />
             {file.source === 'url' && (
-              <TextField name="sizeBytes" label="Size in bytes" inputMode="numeric" errors={errors('sizeBytes')} defaultValue={value('sizeBytes', file.sizeBytes)} />
+              <TextField
+                name="sizeBytes"
+                label="Size in bytes"
+                inputMode="numeric"
+                errors={errors('sizeBytes')}
+                defaultValue={value('sizeBytes', file.sizeBytes)}
+              />
             )}
           </>
         )}

@@ -8,15 +8,25 @@ import { setImageAttachmentAction } from '@/lib/images/actions';
 type DataCenter = { id: string; name: string; mayChange: boolean };
 
 /** The data centers an image is attached to, with Detach (asks first) and an Attach picker. */
-export function ImageAttachments(props: { imageId: string; imageName: string; attached: DataCenter[]; attachable: DataCenter[] }) {
+export function ImageAttachments(props: {
+  imageId: string;
+  imageName: string;
+  attached: DataCenter[];
+  attachable: DataCenter[];
+}) {
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [choice, setChoice] = useState('');
   const change = (dataCenter: DataCenter, attached: boolean) =>
     startTransition(async () => {
-      const result = await setImageAttachmentAction(null, { imageId: props.imageId, dataCenterId: dataCenter.id, attached });
+      const result = await setImageAttachmentAction(null, {
+        imageId: props.imageId,
+        dataCenterId: dataCenter.id,
+        attached,
+      });
       if (!result.ok) return setMessage({ ok: false, text: result.error });
-      const withdrawn = result.data.withdrawn > 0 ? ` Its copies on ${result.data.withdrawn} node(s) there are no longer offered.` : '';
+      const withdrawn =
+        result.data.withdrawn > 0 ? ` Its copies on ${result.data.withdrawn} node(s) there are no longer offered.` : '';
       setMessage({ ok: true, text: `${attached ? 'Attached to' : 'Detached from'} ${dataCenter.name}.${withdrawn}` });
       setChoice('');
     });
@@ -31,9 +41,15 @@ export function ImageAttachments(props: { imageId: string; imageName: string; at
             <li key={dc.id} className="flex items-center justify-between px-4 py-2 text-sm">
               <span>{dc.name}</span>
               {dc.mayChange && (
-                <ConfirmButton label="Detach" title={`Detach from ${dc.name}?`} confirmLabel="Detach" disabled={pending} onConfirm={() => change(dc, false)}>
-                  {props.imageName} can no longer be installed in {dc.name}, and copies already on its nodes stop being offered. Refused
-                  while a machine there uses it.
+                <ConfirmButton
+                  label="Detach"
+                  title={`Detach from ${dc.name}?`}
+                  confirmLabel="Detach"
+                  disabled={pending}
+                  onConfirm={() => change(dc, false)}
+                >
+                  {props.imageName} can no longer be installed in {dc.name}, and copies already on its nodes stop being
+                  offered. Refused while a machine there uses it.
                 </ConfirmButton>
               )}
             </li>
@@ -44,7 +60,11 @@ export function ImageAttachments(props: { imageId: string; imageName: string; at
         <div className="flex items-end gap-2">
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Attach to</span>
-            <select className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5" value={choice} onChange={(e) => setChoice(e.target.value)}>
+            <select
+              className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5"
+              value={choice}
+              onChange={(e) => setChoice(e.target.value)}
+            >
               <option value="">Choose a data center…</option>
               {props.attachable.map((dc) => (
                 <option key={dc.id} value={dc.id}>
@@ -58,7 +78,11 @@ export function ImageAttachments(props: { imageId: string; imageName: string; at
           </Button>
         </div>
       )}
-      <p role="status" aria-live="polite" className={`min-h-5 text-sm ${message?.ok ? 'text-emerald-800' : 'text-red-700'}`}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={`min-h-5 text-sm ${message?.ok ? 'text-emerald-800' : 'text-red-700'}`}
+      >
         {message?.text}
       </p>
     </div>

@@ -34,10 +34,29 @@ export function ImageAttributeFields({
 }) {
   const { errors, value, checked } = feedback;
   const text = (name: string, label: string, extra: Partial<React.ComponentProps<typeof TextField>> = {}) => (
-    <TextField name={name} label={label} errors={errors(name)} defaultValue={value(name, textOf(initial, name))} {...extra} />
+    <TextField
+      name={name}
+      label={label}
+      errors={errors(name)}
+      defaultValue={value(name, textOf(initial, name))}
+      {...extra}
+    />
   );
-  const select = (name: string, label: string, options: readonly (string | Option)[], fallback: string, hint?: string) => (
-    <SelectField name={name} label={label} options={options} errors={errors(name)} defaultValue={value(name, textOf(initial, name) ?? fallback)} hint={hint} />
+  const select = (
+    name: string,
+    label: string,
+    options: readonly (string | Option)[],
+    fallback: string,
+    hint?: string,
+  ) => (
+    <SelectField
+      name={name}
+      label={label}
+      options={options}
+      errors={errors(name)}
+      defaultValue={value(name, textOf(initial, name) ?? fallback)}
+      hint={hint}
+    />
   );
   const none = { value: '', label: '— none (whole-disk image) —' };
   return (
@@ -48,13 +67,24 @@ export function ImageAttributeFields({
         {text('alias', 'Alias', { hint: 'Groups versions of one image, e.g. ubuntu.' })}
         {text('version', 'Version', { required: true, hint: 'Unique per alias, e.g. 24.04 or 2026.11.1' })}
       </fieldset>
-      <TextAreaField name="description" label="Description" rows={2} errors={errors('description')} defaultValue={value('description', textOf(initial, 'description'))} />
+      <TextAreaField
+        name="description"
+        label="Description"
+        rows={2}
+        errors={errors('description')}
+        defaultValue={value('description', textOf(initial, 'description'))}
+      />
       <fieldset className="grid gap-4 sm:grid-cols-4">
         <legend className={LEGEND}>Kind and format</legend>
         {select('osType', 'OS type', OS_TYPES, 'linux')}
         {select('category', 'Category', IMAGE_CATEGORIES, 'Linux')}
         {diskFormatFixed ? (
-          <FixedValue name="diskFormat" label="Disk format" value={textOf(initial, 'diskFormat') ?? ''} why="Fixed: the image has a file." />
+          <FixedValue
+            name="diskFormat"
+            label="Disk format"
+            value={textOf(initial, 'diskFormat') ?? ''}
+            why="Fixed: the image has a file."
+          />
         ) : (
           select('diskFormat', 'Disk format', DISK_FORMATS, 'qcow2', 'aki: a kernel; ari: a ramdisk.')
         )}
@@ -63,7 +93,8 @@ export function ImageAttributeFields({
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className={LEGEND}>Partition image</legend>
         <p className="text-xs text-slate-500 sm:col-span-2">
-          A partition image boots with a separate kernel (aki) and ramdisk (ari) image, and needs both. Leave both empty for a whole-disk image.
+          A partition image boots with a separate kernel (aki) and ramdisk (ari) image, and needs both. Leave both empty
+          for a whole-disk image.
         </p>
         {select('kernelImageId', 'Kernel image', [none, ...bootImages.kernels], '')}
         {select('ramdiskImageId', 'Ramdisk image', [none, ...bootImages.ramdisks], '')}
@@ -73,7 +104,12 @@ export function ImageAttributeFields({
         {text('minDiskGb', 'Minimum disk (GB)', { inputMode: 'numeric', placeholder: '0' })}
         {text('minRamMb', 'Minimum RAM (MB)', { inputMode: 'numeric', placeholder: '0' })}
         {select('bootType', 'Boot type', BOOT_TYPES, 'bios')}
-        <CheckboxField name="resizable" label="Resizable" hint="The disk may grow on deploy." defaultChecked={checked('resizable', initial.resizable === true)} />
+        <CheckboxField
+          name="resizable"
+          label="Resizable"
+          hint="The disk may grow on deploy."
+          defaultChecked={checked('resizable', initial.resizable === true)}
+        />
         <CheckboxField
           name="shutdownAfterDeploy"
           label="Shut down after deploy"
@@ -93,7 +129,11 @@ export function FixedValue({ name, label, value, why }: { name: string; label: s
       <span className="block text-sm font-medium text-slate-800" id={`fixed-${name}`}>
         {label}
       </span>
-      <p className="mt-1 font-mono text-sm text-slate-900" aria-labelledby={`fixed-${name}`} data-testid={`fixed-${name}`}>
+      <p
+        className="mt-1 font-mono text-sm text-slate-900"
+        aria-labelledby={`fixed-${name}`}
+        data-testid={`fixed-${name}`}
+      >
         {value || '—'}
       </p>
       <p className="text-xs text-slate-500">{why}</p>
@@ -103,10 +143,25 @@ export function FixedValue({ name, label, value, why }: { name: string; label: s
 }
 
 /** A checksum as a value, or as the URL of a SHA256SUMS or MD5SUMS list the portal reads. */
-export function ChecksumFields({ feedback, initial = {}, hint }: { feedback: Feedback; initial?: AttributeValues; hint: string }) {
+export function ChecksumFields({
+  feedback,
+  initial = {},
+  hint,
+}: {
+  feedback: Feedback;
+  initial?: AttributeValues;
+  hint: string;
+}) {
   const { errors, value } = feedback;
   const text = (name: string, label: string, extra: Partial<React.ComponentProps<typeof TextField>> = {}) => (
-    <TextField name={name} label={label} errors={errors(name)} defaultValue={value(name, textOf(initial, name))} spellCheck={false} {...extra} />
+    <TextField
+      name={name}
+      label={label}
+      errors={errors(name)}
+      defaultValue={value(name, textOf(initial, name))}
+      spellCheck={false}
+      {...extra}
+    />
   );
   return (
     <>

@@ -8,8 +8,12 @@ import type { ImageRow } from '@/lib/images/queries';
 /** Every attribute of an image (DESIGN §2), as Image Details shows them. */
 export function ImageAttributes({ image }: { image: ImageRow }) {
   const { kernel, ramdisk } = bootImagesOf(image);
-  const bootsOthers = image.diskFormat === 'aki' || image.diskFormat === 'ari' ? imagesReferencing(image.id, { includeDeleted: true }) : [];
-  const link = (target: { id: string; name: string } | null): ReactNode => (target ? <TextLink href={`/images/${target.id}`}>{target.name}</TextLink> : '—');
+  const bootsOthers =
+    image.diskFormat === 'aki' || image.diskFormat === 'ari'
+      ? imagesReferencing(image.id, { includeDeleted: true })
+      : [];
+  const link = (target: { id: string; name: string } | null): ReactNode =>
+    target ? <TextLink href={`/images/${target.id}`}>{target.name}</TextLink> : '—';
   const items: [string, ReactNode][] = [
     ['Version', image.version],
     ['Alias', image.alias ?? '—'],
@@ -18,8 +22,24 @@ export function ImageAttributes({ image }: { image: ImageRow }) {
     ['Disk format', image.diskFormat],
     ['Container format', image.containerFormat],
     ['Layout', kernel || ramdisk ? 'Partition image' : 'Whole-disk image'],
-    ...(kernel || ramdisk ? ([['Kernel image', link(kernel)], ['Ramdisk image', link(ramdisk)]] as [string, ReactNode][]) : []),
-    ...(bootsOthers.length > 0 ? ([['Boots', <span key="b" className="flex flex-wrap gap-2">{bootsOthers.map((i) => <span key={i.id}>{link(i)}</span>)}</span>]] as [string, ReactNode][]) : []),
+    ...(kernel || ramdisk
+      ? ([
+          ['Kernel image', link(kernel)],
+          ['Ramdisk image', link(ramdisk)],
+        ] as [string, ReactNode][])
+      : []),
+    ...(bootsOthers.length > 0
+      ? ([
+          [
+            'Boots',
+            <span key="b" className="flex flex-wrap gap-2">
+              {bootsOthers.map((i) => (
+                <span key={i.id}>{link(i)}</span>
+              ))}
+            </span>,
+          ],
+        ] as [string, ReactNode][])
+      : []),
     ['Minimum disk', `${image.minDiskGb} GB`],
     ['Minimum RAM', `${image.minRamMb} MB`],
     ['Boot type', image.bootType === 'uefi' ? 'UEFI' : 'BIOS'],
@@ -53,6 +73,7 @@ function Tags({ tags }: { tags: string[] }) {
 /** Where nodes get the file: a URL they download, or the portal's own store, which pushes it. */
 function ImageSource({ image }: { image: Pick<ImageRow, 'sourceUrl' | 'storeFile' | 'sizeBytes'> }) {
   if (image.sourceUrl) return <Mono>{redactUrlCredentials(image.sourceUrl)}</Mono>;
-  if (image.storeFile) return <span data-testid="image-source">Portal image store (uploaded, {formatBytes(image.sizeBytes)})</span>;
+  if (image.storeFile)
+    return <span data-testid="image-source">Portal image store (uploaded, {formatBytes(image.sizeBytes)})</span>;
   return <span data-testid="image-source">Portal image store (waiting for the upload…)</span>;
 }

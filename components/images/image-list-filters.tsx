@@ -55,7 +55,12 @@ export function ImageListFilters({ search, options }: { search: ImageSearch; opt
         defaultValue={filters.osType ?? ''}
         options={[any('Any OS'), ...options.osTypes]}
       />
-      <SelectField name="status" label="Status" defaultValue={filters.status ?? ''} options={[any('Any status'), ...IMAGE_STATUSES]} />
+      <SelectField
+        name="status"
+        label="Status"
+        defaultValue={filters.status ?? ''}
+        options={[any('Any status'), ...IMAGE_STATUSES]}
+      />
       <SelectField name="access" label="Access" defaultValue={filters.access ?? ''} options={ACCESS_OPTIONS} />
       <SelectField
         name="dataCenterId"
@@ -70,12 +75,23 @@ export function ImageListFilters({ search, options }: { search: ImageSearch; opt
         options={[any('Any format'), ...DISK_FORMATS]}
       />
       <SelectField name="tag" label="Tag" defaultValue={filters.tag ?? ''} options={[any('Any tag'), ...tags]} />
-      <SelectField name="pageSize" label="Per page" defaultValue={String(pageSize)} options={IMAGE_PAGE_SIZES.map(String)} />
+      <SelectField
+        name="pageSize"
+        label="Per page"
+        defaultValue={String(pageSize)}
+        options={IMAGE_PAGE_SIZES.map(String)}
+      />
       {sort && <input type="hidden" name="sort" value={sort} />}
       {dir && <input type="hidden" name="dir" value={dir} />}
       <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-4">
         <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
-          <input type="checkbox" name="group" value="alias" defaultChecked={order.group === 'alias'} className="accent-sky-700" />
+          <input
+            type="checkbox"
+            name="group"
+            value="alias"
+            defaultChecked={order.group === 'alias'}
+            className="accent-sky-700"
+          />
           Group versions by alias
         </label>
         <button type="submit" className={buttonClasses()}>

@@ -1,5 +1,11 @@
 import Link from 'next/link';
-import { DEFAULT_DIRECTION, imageSearchParams, imagesHref, type ImageSearch, type ImageSort } from '@/lib/images/list-schemas';
+import {
+  DEFAULT_DIRECTION,
+  imageSearchParams,
+  imagesHref,
+  type ImageSearch,
+  type ImageSort,
+} from '@/lib/images/list-schemas';
 
 const TH = 'px-4 py-2.5 text-left font-semibold whitespace-nowrap text-slate-700';
 

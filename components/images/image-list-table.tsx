@@ -57,7 +57,11 @@ export function ImageListTable({
             <tbody key={group.alias ?? `group-${i}`} className="divide-y divide-slate-100">
               {group.alias !== undefined && (
                 <tr className="bg-slate-50/70">
-                  <th scope="rowgroup" colSpan={COLUMN_COUNT} className="px-4 py-2 text-left font-semibold text-slate-700">
+                  <th
+                    scope="rowgroup"
+                    colSpan={COLUMN_COUNT}
+                    className="px-4 py-2 text-left font-semibold text-slate-700"
+                  >
                     {group.alias === null ? (
                       'Without an alias'
                     ) : (

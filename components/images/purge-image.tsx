@@ -20,14 +20,18 @@ export function PurgeImage({ image, retry = false }: { image: { id: string; name
       <Button variant="danger" onClick={() => dialog.current?.showModal()}>
         {retry ? 'Retry permanent delete…' : 'Delete permanently…'}
       </Button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form action={formAction} className="space-y-4 p-5" noValidate>
           <h2 id={titleId} className="text-lg font-semibold">
             Delete {image.name} permanently?
           </h2>
           <p className="text-sm text-slate-700">
-            Its file is removed from every node that has it, by uninstall jobs, and from the portal’s store; then the image is gone for good.
-            This cannot be undone. To only hide it, use Delete instead: that can be restored.
+            Its file is removed from every node that has it, by uninstall jobs, and from the portal’s store; then the
+            image is gone for good. This cannot be undone. To only hide it, use Delete instead: that can be restored.
           </p>
           <FormError state={state} />
           <input type="hidden" name="imageId" value={image.id} />

@@ -32,7 +32,8 @@ export function useFileUpload() {
       xhr.upload.onprogress = (e) => settle({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
       // Every byte is sent; the server still hashes the tail, syncs and records the file.
       xhr.upload.onload = () => settle({ phase: 'verifying', loaded: file.size });
-      xhr.onerror = () => settle({ phase: 'failed', error: 'The connection broke before the upload finished. Nothing was stored.' });
+      xhr.onerror = () =>
+        settle({ phase: 'failed', error: 'The connection broke before the upload finished. Nothing was stored.' });
       xhr.onabort = () => settle({ phase: 'cancelled' });
       xhr.onload = () => {
         const reply = parseReply(xhr);
@@ -129,7 +130,8 @@ function statusText(state: UploadState, percent: number): string {
 export function UploadFile({ imageId }: { imageId: string }) {
   const upload = useFileUpload();
   const [file, setFile] = useState<File | null>(null);
-  const busy = upload.state.phase === 'uploading' || upload.state.phase === 'verifying' || upload.state.phase === 'done';
+  const busy =
+    upload.state.phase === 'uploading' || upload.state.phase === 'verifying' || upload.state.phase === 'done';
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">

@@ -15,9 +15,11 @@ export function JobControls({ job }: { job: JobSnapshot }) {
   const install = job.kind === 'install';
   const canPause = install && !stopping && (job.status === 'running' || job.status === 'queued');
   const stoppable = install || job.kind === 'import';
-  const canCancel = !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && stoppable));
+  const canCancel =
+    !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && stoppable));
 
-  const perform = (action: typeof cancelJobAction | typeof pauseJobAction | typeof resumeJobAction) => run(action, { jobId: job.id });
+  const perform = (action: typeof cancelJobAction | typeof pauseJobAction | typeof resumeJobAction) =>
+    run(action, { jobId: job.id });
 
   if (!canPause && !canCancel && job.status !== 'paused' && !stopping) return null;
   return (

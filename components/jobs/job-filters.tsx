@@ -38,12 +38,20 @@ export function JobFilters({
         defaultValue={filters.status ?? ''}
         options={[any('Any status'), ...JOB_STATUSES]}
       />
-      <SelectField name="kind" label="Kind" defaultValue={filters.kind ?? ''} options={[any('Any kind'), ...JOB_KINDS]} />
+      <SelectField
+        name="kind"
+        label="Kind"
+        defaultValue={filters.kind ?? ''}
+        options={[any('Any kind'), ...JOB_KINDS]}
+      />
       <SelectField
         name="nodeId"
         label="Node"
         defaultValue={filters.nodeId ?? ''}
-        options={[any('Any node'), ...options.nodes.map((n) => ({ value: n.id, label: `${n.name} (${n.dataCenterName})` }))]}
+        options={[
+          any('Any node'),
+          ...options.nodes.map((n) => ({ value: n.id, label: `${n.name} (${n.dataCenterName})` })),
+        ]}
       />
       <SelectField
         name="imageId"

@@ -69,15 +69,25 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
           live && <ProgressBar label="Job progress" value={0} max={null} />
         )}
         {job.error && (
-          <div role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="job-error">
+          <div
+            role="alert"
+            className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800"
+            data-testid="job-error"
+          >
             {job.error}
           </div>
         )}
         {error && <p className="mt-2 text-sm text-amber-700">{error.message} Retrying.</p>}
         <dl className="mt-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
-          <Meta label="Image">{job.imageId ? <TextLink href={`/images/${job.imageId}`}>{job.imageName}</TextLink> : '—'}</Meta>
-          <Meta label="Node">{job.nodeId ? <TextLink href={`/nodes/${job.nodeId}`}>{job.nodeName}</TextLink> : '—'}</Meta>
-          <Meta label="Data center">{job.dataCenterId ? <TextLink href={`/locations/${job.dataCenterId}`}>{job.dataCenterName}</TextLink> : '—'}</Meta>
+          <Meta label="Image">
+            {job.imageId ? <TextLink href={`/images/${job.imageId}`}>{job.imageName}</TextLink> : '—'}
+          </Meta>
+          <Meta label="Node">
+            {job.nodeId ? <TextLink href={`/nodes/${job.nodeId}`}>{job.nodeName}</TextLink> : '—'}
+          </Meta>
+          <Meta label="Data center">
+            {job.dataCenterId ? <TextLink href={`/locations/${job.dataCenterId}`}>{job.dataCenterName}</TextLink> : '—'}
+          </Meta>
           <Meta label="Started">{formatDateTime(job.startedAt ? new Date(job.startedAt) : null)}</Meta>
           <Meta label="Finished">{formatDateTime(job.finishedAt ? new Date(job.finishedAt) : null)}</Meta>
         </dl>
@@ -86,9 +96,15 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
         <h2 id="job-log-heading" className="mb-2 text-lg font-semibold">
           Log
         </h2>
-        <ol className="max-h-[28rem] overflow-y-auto rounded-lg bg-slate-900 p-4 font-mono text-xs text-slate-100" data-testid="job-log">
+        <ol
+          className="max-h-[28rem] overflow-y-auto rounded-lg bg-slate-900 p-4 font-mono text-xs text-slate-100"
+          data-testid="job-log"
+        >
           {job.events.map((e) => (
-            <li key={e.id} className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-300' : ''}>
+            <li
+              key={e.id}
+              className={e.level === 'error' ? 'text-red-300' : e.level === 'warn' ? 'text-amber-300' : ''}
+            >
               <time className="text-slate-400">{e.at.slice(11, 19)}</time> {e.message}
             </li>
           ))}

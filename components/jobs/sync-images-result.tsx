@@ -10,7 +10,9 @@ export function SyncImagesResultView({ result }: { result: SyncImagesResult }) {
       <h2 id="sync-result-heading" className="text-lg font-semibold">
         Result{result.verify ? ', checksums verified' : ''}
       </h2>
-      {result.nodes.length === 0 && <p className="text-sm text-slate-600">The data center had no enabled node to sync.</p>}
+      {result.nodes.length === 0 && (
+        <p className="text-sm text-slate-600">The data center had no enabled node to sync.</p>
+      )}
       {result.nodes.map((node) => (
         <NodeReport key={node.nodeId} node={node} />
       ))}
@@ -21,12 +23,17 @@ export function SyncImagesResultView({ result }: { result: SyncImagesResult }) {
 function NodeReport({ node }: { node: NodeSyncReport }) {
   const headingId = `sync-node-${node.nodeId}`;
   return (
-    <article aria-labelledby={headingId} data-testid={`sync-node-${node.nodeName}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <article
+      aria-labelledby={headingId}
+      data-testid={`sync-node-${node.nodeName}`}
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
       <h3 id={headingId} className="font-semibold">
         <TextLink href={`/nodes/${node.nodeId}`}>{node.nodeName}</TextLink>
         {!node.error && (
           <span className="ml-2 text-sm font-normal text-slate-600" data-testid="sync-counts">
-            {node.found.length} found, {node.missing.length} missing, {node.failed.length} failed, {node.unknown.length} unknown
+            {node.found.length} found, {node.missing.length} missing, {node.failed.length} failed, {node.unknown.length}{' '}
+            unknown
           </span>
         )}
       </h3>
@@ -36,24 +43,28 @@ function NodeReport({ node }: { node: NodeSyncReport }) {
         <ul className="mt-2 space-y-1 text-sm">
           {node.found.map((f) => (
             <li key={`found-${f.imageId}`} data-testid={`sync-found-${f.imageName}`}>
-              <StatusBadge status="installed" /> <TextLink href={`/images/${f.imageId}`}>{f.imageName}</TextLink> · {f.fileName}, {formatBytes(f.sizeBytes)}
+              <StatusBadge status="installed" /> <TextLink href={`/images/${f.imageId}`}>{f.imageName}</TextLink> ·{' '}
+              {f.fileName}, {formatBytes(f.sizeBytes)}
               {f.added && ' · recorded now, not offered until an admin makes it available'}
               {f.verified && ' · checksum verified'}
             </li>
           ))}
           {node.missing.map((m) => (
             <li key={`missing-${m.imageId}`} data-testid={`sync-missing-${m.imageName}`}>
-              <StatusBadge status="missing" /> <TextLink href={`/images/${m.imageId}`}>{m.imageName}</TextLink> · {m.path} is gone
+              <StatusBadge status="missing" /> <TextLink href={`/images/${m.imageId}`}>{m.imageName}</TextLink> ·{' '}
+              {m.path} is gone
             </li>
           ))}
           {node.failed.map((f) => (
             <li key={`failed-${f.imageId}`} data-testid={`sync-failed-${f.imageName}`}>
-              <StatusBadge status="failed" /> <TextLink href={`/images/${f.imageId}`}>{f.imageName}</TextLink> · {f.fileName}: {f.reason}
+              <StatusBadge status="failed" /> <TextLink href={`/images/${f.imageId}`}>{f.imageName}</TextLink> ·{' '}
+              {f.fileName}: {f.reason}
             </li>
           ))}
           {node.unknown.map((u) => (
             <li key={`unknown-${u.fileName}`} data-testid={`sync-unknown-${u.name}`}>
-              <StatusBadge status="unknown" /> {u.name} {u.version} ({u.diskFormat}, {formatBytes(u.sizeBytes)}) in {u.fileName}
+              <StatusBadge status="unknown" /> {u.name} {u.version} ({u.diskFormat}, {formatBytes(u.sizeBytes)}) in{' '}
+              {u.fileName}
               {u.filePresent ? '' : ' (its file is not there)'} · not known to the portal ·{' '}
               <TextLink href={registerImageHref(u)}>Register as new image</TextLink>
             </li>
@@ -63,9 +74,12 @@ function NodeReport({ node }: { node: NodeSyncReport }) {
               <StatusBadge status="unreadable" /> {u.fileName}: {u.reason}
             </li>
           ))}
-          {node.found.length + node.missing.length + node.failed.length + node.unknown.length + node.unreadable.length === 0 && (
-            <li className="text-slate-600">No image files or records on this node.</li>
-          )}
+          {node.found.length +
+            node.missing.length +
+            node.failed.length +
+            node.unknown.length +
+            node.unreadable.length ===
+            0 && <li className="text-slate-600">No image files or records on this node.</li>}
         </ul>
       )}
     </article>

@@ -10,7 +10,12 @@ export function SyncSizesResultView({ result }: { result: SyncSizesResult }) {
       <h2 id="sync-result-heading" className="text-lg font-semibold">
         Result
       </h2>
-      <Table caption="Capacity read from each enabled node" columns={['Node', 'CPUs', 'Memory', 'Free image disk']} isEmpty={result.nodes.length === 0} empty="No enabled node.">
+      <Table
+        caption="Capacity read from each enabled node"
+        columns={['Node', 'CPUs', 'Memory', 'Free image disk']}
+        isEmpty={result.nodes.length === 0}
+        empty="No enabled node."
+      >
         {result.nodes.map((n) => (
           <tr key={n.nodeId}>
             <Td className="font-medium">{n.nodeName}</Td>
@@ -28,7 +33,12 @@ export function SyncSizesResultView({ result }: { result: SyncSizesResult }) {
           </tr>
         ))}
       </Table>
-      <Table caption="Where each VM size fits" columns={['Size', 'Fits', 'On nodes, or why not']} isEmpty={result.sizes.length === 0} empty="No VM sizes are defined.">
+      <Table
+        caption="Where each VM size fits"
+        columns={['Size', 'Fits', 'On nodes, or why not']}
+        isEmpty={result.sizes.length === 0}
+        empty="No VM sizes are defined."
+      >
         {result.sizes.map((s) => (
           <tr key={s.sizeId}>
             <Td className="font-medium">{s.name}</Td>

@@ -6,7 +6,11 @@ import { Button } from '@/components/ui/button';
 export type AttachCandidate = { id: string; name: string; version: string; access: string };
 
 /** Picks one of the images this user may attach to the data center, and attaches it. */
-export function AttachImageControl(props: { candidates: AttachCandidate[]; pending: boolean; onAttach: (image: AttachCandidate) => void }) {
+export function AttachImageControl(props: {
+  candidates: AttachCandidate[];
+  pending: boolean;
+  onAttach: (image: AttachCandidate) => void;
+}) {
   const [choice, setChoice] = useState('');
   const selectId = useId();
   // Once attached, the image leaves the candidates and the choice falls back to none; a refusal keeps it.
@@ -34,10 +38,7 @@ export function AttachImageControl(props: { candidates: AttachCandidate[]; pendi
           ))}
         </select>
       </div>
-      <Button
-        disabled={props.pending || !chosen}
-        onClick={() => chosen && props.onAttach(chosen)}
-      >
+      <Button disabled={props.pending || !chosen} onClick={() => chosen && props.onAttach(chosen)}>
         Attach
       </Button>
     </div>

@@ -21,7 +21,12 @@ export function CreateDataCenterForm() {
           hint="A short unique slug, e.g. ams-1."
         />
       </div>
-      <TextField name="description" label="Description" errors={errors('description')} defaultValue={value('description')} />
+      <TextField
+        name="description"
+        label="Description"
+        errors={errors('description')}
+        defaultValue={value('description')}
+      />
       <SubmitButton pendingText="Creating…">Create data center</SubmitButton>
     </form>
   );

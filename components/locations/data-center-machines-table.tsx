@@ -2,14 +2,28 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
 
-type MachineRow = { id: string; name: string; status: string; nodeId: string; nodeName: string; imageId: string; imageName: string };
+type MachineRow = {
+  id: string;
+  name: string;
+  status: string;
+  nodeId: string;
+  nodeName: string;
+  imageId: string;
+  imageName: string;
+};
 
 /**
  * Location Details, "Machines": every machine on the data center's nodes, with both its node and its
  * image (the shared MachinesTable has room for one of them). Read-only: machines are recorded and
  * removed on Node Details.
  */
-export function DataCenterMachinesTable({ dataCenterName, machines }: { dataCenterName: string; machines: MachineRow[] }) {
+export function DataCenterMachinesTable({
+  dataCenterName,
+  machines,
+}: {
+  dataCenterName: string;
+  machines: MachineRow[];
+}) {
   return (
     <Table
       caption={`Machines in ${dataCenterName}`}

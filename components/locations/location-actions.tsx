@@ -16,7 +16,8 @@ type Props = {
   sizes: SizeChoice[];
 };
 
-const ITEM = 'block w-full px-3 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none';
+const ITEM =
+  'block w-full px-3 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none';
 
 /**
  * Location Details' Actions menu: a disclosure button with a list of actions (links and buttons, so
@@ -67,10 +68,21 @@ export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: P
   );
   return (
     <div ref={container} className="relative">
-      <button type="button" aria-expanded={open} aria-controls={menuId} onClick={() => setOpen(!open)} className={buttonClasses('secondary')}>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        onClick={() => setOpen(!open)}
+        className={buttonClasses('secondary')}
+      >
         Actions <span aria-hidden="true">▾</span>
       </button>
-      <ul id={menuId} hidden={!open} aria-label="Location actions" className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+      <ul
+        id={menuId}
+        hidden={!open}
+        aria-label="Location actions"
+        className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+      >
         {mayManage && item('Sync Available Images…', dialogs.syncImages)}
         {mayManage && item('Sync Available Sizes…', dialogs.syncSizes)}
         {mayManage && link('Add node', `/locations/${dataCenterId}/nodes/new`)}

@@ -4,11 +4,36 @@ import type { LocationGauges as Gauges } from '@/lib/locations/gauges';
 /** The figures at the top of Location Details; each says what it counts. */
 export function LocationGauges({ gauges }: { gauges: Gauges }) {
   const items: { key: string; label: string; value: string; hint: string }[] = [
-    { key: 'nodes', label: 'Nodes enabled', value: `${gauges.nodesEnabled} of ${gauges.nodesTotal}`, hint: 'only enabled nodes accept installs' },
-    { key: 'images-attached', label: 'Images attached', value: String(gauges.imagesAttached), hint: 'attached or bound here' },
-    { key: 'images-available', label: 'Images available', value: String(gauges.imagesAvailable), hint: 'installed and offered on at least one enabled node' },
-    { key: 'running-jobs', label: 'Running jobs', value: String(gauges.runningJobs), hint: `${gauges.queuedJobs} queued` },
-    { key: 'free-disk', label: 'Free image disk', value: formatBytes(gauges.freeImageDiskBytes), hint: 'on enabled nodes, as last read' },
+    {
+      key: 'nodes',
+      label: 'Nodes enabled',
+      value: `${gauges.nodesEnabled} of ${gauges.nodesTotal}`,
+      hint: 'only enabled nodes accept installs',
+    },
+    {
+      key: 'images-attached',
+      label: 'Images attached',
+      value: String(gauges.imagesAttached),
+      hint: 'attached or bound here',
+    },
+    {
+      key: 'images-available',
+      label: 'Images available',
+      value: String(gauges.imagesAvailable),
+      hint: 'installed and offered on at least one enabled node',
+    },
+    {
+      key: 'running-jobs',
+      label: 'Running jobs',
+      value: String(gauges.runningJobs),
+      hint: `${gauges.queuedJobs} queued`,
+    },
+    {
+      key: 'free-disk',
+      label: 'Free image disk',
+      value: formatBytes(gauges.freeImageDiskBytes),
+      hint: 'on enabled nodes, as last read',
+    },
     { key: 'machines', label: 'Machines', value: String(gauges.machines), hint: 'on all nodes here' },
   ];
   return (

@@ -28,17 +28,29 @@ export function LocationImages({ dataCenter, nodeCount, images, candidates, mayA
   const [notice, setNotice] = useState<string | null>(null);
   const { pending, error, run } = useServerAction();
   const change = (image: { id: string; name: string }, attached: boolean) =>
-    run(async (prev: null, input: { imageId: string; dataCenterId: string; attached: boolean }) => {
-      const result = await setImageAttachmentAction(prev, input);
-      setNotice(result.ok ? describe(image.name, dataCenter.name, attached, result.data.withdrawn) : null);
-      return result;
-    }, { imageId: image.id, dataCenterId: dataCenter.id, attached });
+    run(
+      async (prev: null, input: { imageId: string; dataCenterId: string; attached: boolean }) => {
+        const result = await setImageAttachmentAction(prev, input);
+        setNotice(result.ok ? describe(image.name, dataCenter.name, attached, result.data.withdrawn) : null);
+        return result;
+      },
+      { imageId: image.id, dataCenterId: dataCenter.id, attached },
+    );
   const showActions = images.some((i) => i.mayChange);
   return (
     <div className="space-y-3" data-testid="location-images">
       <Table
         caption={`Images attached to ${dataCenter.name}`}
-        columns={['Image', 'Version', 'OS', 'Status', 'Access', 'Bound here', 'Installed on', ...(showActions ? [''] : [])]}
+        columns={[
+          'Image',
+          'Version',
+          'OS',
+          'Status',
+          'Access',
+          'Bound here',
+          'Installed on',
+          ...(showActions ? [''] : []),
+        ]}
         isEmpty={images.length === 0}
         empty={`No image is attached to ${dataCenter.name} yet, so its nodes cannot offer any.${mayAttach ? ' Attach one below.' : ''}`}
       >
@@ -69,8 +81,8 @@ export function LocationImages({ dataCenter, nodeCount, images, candidates, mayA
                     disabled={pending}
                     onConfirm={() => change(image, false)}
                   >
-                    {image.name} can no longer be installed in {dataCenter.name}, and copies already on its nodes stop being
-                    offered. Refused while a machine here uses it.
+                    {image.name} can no longer be installed in {dataCenter.name}, and copies already on its nodes stop
+                    being offered. Refused while a machine here uses it.
                   </ConfirmButton>
                 )}
               </Td>
@@ -78,7 +90,9 @@ export function LocationImages({ dataCenter, nodeCount, images, candidates, mayA
           </tr>
         ))}
       </Table>
-      {mayAttach && <AttachImageControl candidates={candidates} pending={pending} onAttach={(image) => change(image, true)} />}
+      {mayAttach && (
+        <AttachImageControl candidates={candidates} pending={pending} onAttach={(image) => change(image, true)} />
+      )}
       <ActionError error={error} />
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-emerald-800">
         {notice}
@@ -89,6 +103,7 @@ export function LocationImages({ dataCenter, nodeCount, images, candidates, mayA
 
 function describe(imageName: string, dataCenterName: string, attached: boolean, withdrawn: number): string {
   if (attached) return `Attached ${imageName} to ${dataCenterName}.`;
-  const copies = withdrawn > 0 ? ` Its copies on ${withdrawn} node${withdrawn === 1 ? '' : 's'} here are no longer offered.` : '';
+  const copies =
+    withdrawn > 0 ? ` Its copies on ${withdrawn} node${withdrawn === 1 ? '' : 's'} here are no longer offered.` : '';
   return `Detached ${imageName} from ${dataCenterName}.${copies}`;
 }

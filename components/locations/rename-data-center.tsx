@@ -26,7 +26,16 @@ export function RenameDataCenter({ dataCenter }: { dataCenter: { id: string; nam
       <FormDialog dialogRef={dialog} title={`Rename ${dataCenter.name}`}>
         <form action={formAction} className="space-y-4" noValidate aria-label="Rename data center">
           <input type="hidden" name="dataCenterId" value={dataCenter.id} />
-          <TextField id="rename-data-center-name" name="name" label="New name" required autoFocus errors={errors('name')} defaultValue={value('name', dataCenter.name)} hint={`The code ${dataCenter.code} stays.`} />
+          <TextField
+            id="rename-data-center-name"
+            name="name"
+            label="New name"
+            required
+            autoFocus
+            errors={errors('name')}
+            defaultValue={value('name', dataCenter.name)}
+            hint={`The code ${dataCenter.code} stays.`}
+          />
           <FormError state={state} />
           <div className="flex justify-end gap-2">
             <CancelButton dialogRef={dialog} />

@@ -10,7 +10,11 @@ import { CancelButton } from './form-dialog';
 type DialogProps = { dialogRef: RefObject<HTMLDialogElement | null>; onDone: (message: string) => void };
 
 /** After a success: close the dialog, say what happened, and show the page's new state. */
-function useCloseOnSuccess(state: { ok: boolean } | undefined, dialogRef: DialogProps['dialogRef'], onSuccess: () => void) {
+function useCloseOnSuccess(
+  state: { ok: boolean } | undefined,
+  dialogRef: DialogProps['dialogRef'],
+  onSuccess: () => void,
+) {
   const router = useRouter();
   useEffect(() => {
     if (!state?.ok) return;
@@ -25,16 +29,52 @@ function useCloseOnSuccess(state: { ok: boolean } | undefined, dialogRef: Dialog
 export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
   const [state, formAction] = useActionState(createSizeAction, undefined);
   const { errors, value } = formFeedback(state);
-  useCloseOnSuccess(state, dialogRef, () => state?.ok && onDone(`Added VM size ${state.data.name}. Run Sync Available Sizes to see where it fits.`));
+  useCloseOnSuccess(
+    state,
+    dialogRef,
+    () => state?.ok && onDone(`Added VM size ${state.data.name}. Run Sync Available Sizes to see where it fits.`),
+  );
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Add VM size">
       <FormError state={state} />
-      <TextField id="new-size-name" name="name" label="Name" required errors={errors('name')} defaultValue={value('name')} hint="e.g. m1.large" />
+      <TextField
+        id="new-size-name"
+        name="name"
+        label="Name"
+        required
+        errors={errors('name')}
+        defaultValue={value('name')}
+        hint="e.g. m1.large"
+      />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField id="new-size-vcpus" name="vcpus" label="vCPUs" required inputMode="numeric" errors={errors('vcpus')} defaultValue={value('vcpus')} />
-        <TextField id="new-size-memory" name="memoryMb" label="Memory (MB)" required inputMode="numeric" errors={errors('memoryMb')} defaultValue={value('memoryMb')} />
+        <TextField
+          id="new-size-vcpus"
+          name="vcpus"
+          label="vCPUs"
+          required
+          inputMode="numeric"
+          errors={errors('vcpus')}
+          defaultValue={value('vcpus')}
+        />
+        <TextField
+          id="new-size-memory"
+          name="memoryMb"
+          label="Memory (MB)"
+          required
+          inputMode="numeric"
+          errors={errors('memoryMb')}
+          defaultValue={value('memoryMb')}
+        />
       </div>
-      <TextField id="new-size-disks" name="diskGb" label="Disk sizes (GB)" required errors={errors('diskGb')} defaultValue={value('diskGb')} hint="One number per disk, e.g. 20, 100." />
+      <TextField
+        id="new-size-disks"
+        name="diskGb"
+        label="Disk sizes (GB)"
+        required
+        errors={errors('diskGb')}
+        defaultValue={value('diskGb')}
+        hint="One number per disk, e.g. 20, 100."
+      />
       <div className="flex justify-end gap-2">
         <CancelButton dialogRef={dialogRef} />
         <SubmitButton pendingText="Adding…">Add size</SubmitButton>
@@ -43,7 +83,14 @@ export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
   );
 }
 
-export type SizeChoice = { id: string; name: string; vcpus: number; memoryMb: number; diskGb: number[]; fitsSomewhere: boolean };
+export type SizeChoice = {
+  id: string;
+  name: string;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number[];
+  fitsSomewhere: boolean;
+};
 
 /**
  * "Delete unused VM sizes". Machines do not record their size yet, so the portal cannot tell which
@@ -52,7 +99,13 @@ export type SizeChoice = { id: string; name: string; vcpus: number; memoryMb: nu
 export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { sizes: SizeChoice[] }) {
   const [state, formAction] = useActionState(deleteSizesAction, undefined);
   const choiceError = formFeedback(state).errors('sizeIds');
-  useCloseOnSuccess(state, dialogRef, () => state?.ok && onDone(`Deleted VM size${state.data.deleted.length === 1 ? '' : 's'} ${state.data.deleted.join(', ')}.`));
+  useCloseOnSuccess(
+    state,
+    dialogRef,
+    () =>
+      state?.ok &&
+      onDone(`Deleted VM size${state.data.deleted.length === 1 ? '' : 's'} ${state.data.deleted.join(', ')}.`),
+  );
   if (sizes.length === 0) {
     return (
       <div className="space-y-4">
@@ -66,10 +119,13 @@ export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { si
   return (
     <form action={formAction} className="space-y-4" aria-label="Delete VM sizes">
       <p className="text-sm text-slate-700">
-        The portal does not yet record which size a machine was created with, so it cannot tell whether a size is in use. Choose
-        the sizes no machine uses. Sizes are shared by all data centers: a deleted size is gone everywhere.
+        The portal does not yet record which size a machine was created with, so it cannot tell whether a size is in
+        use. Choose the sizes no machine uses. Sizes are shared by all data centers: a deleted size is gone everywhere.
       </p>
-      <fieldset className="max-h-72 space-y-2 overflow-y-auto" aria-describedby={choiceError ? 'delete-sizes-error' : undefined}>
+      <fieldset
+        className="max-h-72 space-y-2 overflow-y-auto"
+        aria-describedby={choiceError ? 'delete-sizes-error' : undefined}
+      >
         <legend className="sr-only">Sizes to delete</legend>
         {choiceError && (
           <p id="delete-sizes-error" className="text-sm text-red-700">

@@ -7,7 +7,15 @@ import type { Placement, SizeWithPlacement } from '@/lib/sizes/queries';
  * Location Details, "VM sizes": whether each size fits here, as the last Sync Available Sizes of
  * this data center found, and where else it fits or why not.
  */
-export function VmSizesTable({ dataCenterName, sizes, mayManage }: { dataCenterName: string; sizes: SizeWithPlacement[]; mayManage: boolean }) {
+export function VmSizesTable({
+  dataCenterName,
+  sizes,
+  mayManage,
+}: {
+  dataCenterName: string;
+  sizes: SizeWithPlacement[];
+  mayManage: boolean;
+}) {
   return (
     <Table
       caption={`VM sizes and where they fit, seen from ${dataCenterName}`}
@@ -47,7 +55,10 @@ function Fit({ placement }: { placement: Placement | null }) {
   if (!placement) return <span className="text-slate-500">not checked yet: run Sync Available Sizes</span>;
   return (
     <span title={`Checked ${formatDateTime(placement.checkedAt)}`}>
-      <StatusBadge status={placement.available ? 'ok' : 'failed'} label={placement.available ? 'fits' : 'does not fit'} />
+      <StatusBadge
+        status={placement.available ? 'ok' : 'failed'}
+        label={placement.available ? 'fits' : 'does not fit'}
+      />
       {placement.reason && <span className="text-sm text-slate-600"> {placement.reason}</span>}
     </span>
   );

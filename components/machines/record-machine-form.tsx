@@ -14,12 +14,28 @@ export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: 
       <input type="hidden" name="nodeId" value={nodeId} />
       <TextField name="name" label="Machine name" required defaultValue={value('name')} errors={errors('name')} />
       {/* Keyed by the echoed value: React leaves a mounted select alone when only its default changes. */}
-      <SelectField name="imageId" label="Image" options={[{ value: '', label: 'Choose…' }, ...images]} defaultValue={value('imageId')} errors={errors('imageId')} />
-      <SelectField name="status" label="Status" options={MACHINE_STATUSES} defaultValue={value('status') || 'running'} errors={errors('status')} />
+      <SelectField
+        name="imageId"
+        label="Image"
+        options={[{ value: '', label: 'Choose…' }, ...images]}
+        defaultValue={value('imageId')}
+        errors={errors('imageId')}
+      />
+      <SelectField
+        name="status"
+        label="Status"
+        options={MACHINE_STATUSES}
+        defaultValue={value('status') || 'running'}
+        errors={errors('status')}
+      />
       <SubmitButton pendingText="Recording…">Record machine</SubmitButton>
       <div className="sm:col-span-4">
         <FormError state={state} />
-        {state?.ok && <p role="status" className="text-sm text-emerald-800">Recorded.</p>}
+        {state?.ok && (
+          <p role="status" className="text-sm text-emerald-800">
+            Recorded.
+          </p>
+        )}
       </div>
     </form>
   );

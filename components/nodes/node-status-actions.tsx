@@ -10,7 +10,13 @@ import { MaintenanceDialog } from './maintenance-dialog';
  * Enable, put in maintenance, decommission: only the moves that make sense from the node's current
  * status are offered. The server checks each one again.
  */
-export function NodeStatusActions({ node, installedImages }: { node: { id: string; name: string; status: string }; installedImages: number }) {
+export function NodeStatusActions({
+  node,
+  installedImages,
+}: {
+  node: { id: string; name: string; status: string };
+  installedImages: number;
+}) {
   const { pending, error, run } = useServerAction();
   const canEnable = node.status === 'maintenance' || node.status === 'error';
   if (node.status === 'decommissioned') return null;

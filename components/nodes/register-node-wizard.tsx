@@ -70,7 +70,14 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
       <form onSubmit={probe} className="space-y-4" noValidate aria-label="Node connection">
         <FormError state={result} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField name="name" label="Node name" value={fields.name} onChange={edit('name')} errors={errors('name')} required />
+          <TextField
+            name="name"
+            label="Node name"
+            value={fields.name}
+            onChange={edit('name')}
+            errors={errors('name')}
+            required
+          />
           <TextField
             name="imageDir"
             label="Image directory"
@@ -79,9 +86,29 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
             errors={errors('imageDir')}
             hint="Absolute path on the node; every image file of this node lives under it."
           />
-          <TextField name="host" label="Host" value={fields.host} onChange={edit('host')} errors={errors('host')} required />
-          <TextField name="port" label="SSH port" inputMode="numeric" value={fields.port} onChange={edit('port')} errors={errors('port')} />
-          <TextField name="sshUser" label="SSH user" value={fields.sshUser} onChange={edit('sshUser')} errors={errors('sshUser')} />
+          <TextField
+            name="host"
+            label="Host"
+            value={fields.host}
+            onChange={edit('host')}
+            errors={errors('host')}
+            required
+          />
+          <TextField
+            name="port"
+            label="SSH port"
+            inputMode="numeric"
+            value={fields.port}
+            onChange={edit('port')}
+            errors={errors('port')}
+          />
+          <TextField
+            name="sshUser"
+            label="SSH user"
+            value={fields.sshUser}
+            onChange={edit('sshUser')}
+            errors={errors('sshUser')}
+          />
         </div>
 
         <fieldset className="space-y-3">
@@ -93,7 +120,12 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
               <div className="flex gap-4 text-sm">
                 {(['paste', 'generate'] as const).map((source) => (
                   <label key={source} className="flex items-center gap-2">
-                    <input type="radio" name="keySource" checked={keySource === source} onChange={() => setKeySource(source)} />
+                    <input
+                      type="radio"
+                      name="keySource"
+                      checked={keySource === source}
+                      onChange={() => setKeySource(source)}
+                    />
                     {source === 'paste' ? 'Paste a private key' : 'Generate an ed25519 key pair'}
                   </label>
                 ))}
@@ -145,8 +177,8 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
           </h2>
           <p className="mt-1 text-sm text-slate-700">
             The node presented this SHA256 fingerprint. Compare it with the output of{' '}
-            <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on the node. Once confirmed it is
-            pinned, and any other key is refused.
+            <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on the node. Once
+            confirmed it is pinned, and any other key is refused.
           </p>
           <p className="my-3 rounded bg-white px-3 py-2 font-mono text-sm break-all" data-testid="host-key-fingerprint">
             {fingerprint}
@@ -172,9 +204,13 @@ function StoredKeyNotice({ storedKey }: { storedKey: StoredKey }) {
   return (
     <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
       <p>
-        Add this public key to <code className="font-mono">~/.ssh/authorized_keys</code> of the SSH user on the node, then connect.
+        Add this public key to <code className="font-mono">~/.ssh/authorized_keys</code> of the SSH user on the node,
+        then connect.
       </p>
-      <pre className="overflow-x-auto rounded bg-white p-2 font-mono text-xs whitespace-pre-wrap break-all" data-testid="generated-public-key">
+      <pre
+        className="overflow-x-auto rounded bg-white p-2 font-mono text-xs whitespace-pre-wrap break-all"
+        data-testid="generated-public-key"
+      >
         {storedKey.publicKey}
       </pre>
       <CopyButton text={storedKey.publicKey} label="Copy public key" />

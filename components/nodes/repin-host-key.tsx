@@ -46,24 +46,31 @@ export function RepinHostKey({ nodeId }: { nodeId: string }) {
       {read && (
         <section aria-labelledby="repin-title" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
           <h3 id="repin-title" className="font-semibold">
-            {read.presented === read.pinned ? 'The node presents the pinned host key' : 'The node presents a different host key'}
+            {read.presented === read.pinned
+              ? 'The node presents the pinned host key'
+              : 'The node presents a different host key'}
           </h3>
           <dl className="my-3 grid gap-2">
             <div>
               <dt className="font-medium text-slate-600">Pinned now</dt>
-              <dd className="font-mono break-all" data-testid="pinned-fingerprint">{read.pinned}</dd>
+              <dd className="font-mono break-all" data-testid="pinned-fingerprint">
+                {read.pinned}
+              </dd>
             </div>
             <div>
               <dt className="font-medium text-slate-600">Presented by the node</dt>
-              <dd className="font-mono break-all" data-testid="presented-fingerprint">{read.presented}</dd>
+              <dd className="font-mono break-all" data-testid="presented-fingerprint">
+                {read.presented}
+              </dd>
             </div>
           </dl>
           {read.presented === read.pinned ? (
             <p>Nothing to re-pin.</p>
           ) : (
             <p>
-              Compare the new fingerprint with <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on
-              the node. Pin it only if they match: from then on the old key is refused.
+              Compare the new fingerprint with{' '}
+              <code className="font-mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on the node. Pin it
+              only if they match: from then on the old key is refused.
             </p>
           )}
           <div className="mt-3 flex gap-2">

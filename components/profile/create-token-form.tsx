@@ -20,7 +20,10 @@ export function CreateTokenForm() {
       </form>
       <FormError state={state} />
       {created && (
-        <div role="status" className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
+        <div
+          role="status"
+          className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900"
+        >
           <p>
             Token <strong>{created.name}</strong> was created. Copy it now: it is not shown again.
           </p>

@@ -8,7 +8,13 @@ export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: st
   const { pending, error, run } = useServerAction();
   return (
     <div className="inline-flex items-center gap-2">
-      <ConfirmButton label="Revoke" title={`Revoke token ${name}?`} confirmLabel="Revoke" disabled={pending} onConfirm={() => run(revokeApiTokenAction, { tokenId })}>
+      <ConfirmButton
+        label="Revoke"
+        title={`Revoke token ${name}?`}
+        confirmLabel="Revoke"
+        disabled={pending}
+        onConfirm={() => run(revokeApiTokenAction, { tokenId })}
+      >
         Scripts using this token get 401 from their next request on. This cannot be undone; create a new token instead.
       </ConfirmButton>
       <ActionError error={error} className="" />

@@ -12,7 +12,15 @@ export type ImportTargets = { dataCenters: { id: string; name: string }[]; allow
  * Import one image, behind a disclosure so the table stays readable. The data centers offered are
  * those the user may import into; the server decides again.
  */
-export function ImportForm({ repositoryId, image, targets }: { repositoryId: string; image: RemoteImageRow; targets: ImportTargets }) {
+export function ImportForm({
+  repositoryId,
+  image,
+  targets,
+}: {
+  repositoryId: string;
+  image: RemoteImageRow;
+  targets: ImportTargets;
+}) {
   const [state, formAction] = useActionState(importImageAction, undefined);
   const { errors, value } = formFeedback(state);
   const id = useId();
@@ -22,7 +30,9 @@ export function ImportForm({ repositoryId, image, targets }: { repositoryId: str
   ];
   return (
     <details className="group min-w-56" open={image.nameTaken || undefined}>
-      <summary className="cursor-pointer text-sm font-medium text-sky-800 hover:underline">Import {image.name}…</summary>
+      <summary className="cursor-pointer text-sm font-medium text-sky-800 hover:underline">
+        Import {image.name}…
+      </summary>
       <form action={formAction} aria-label={`Import ${image.name} ${image.version}`} className="mt-3 space-y-3">
         <input type="hidden" name="repositoryId" value={repositoryId} />
         <input type="hidden" name="uuid" value={image.uuid} />
@@ -41,7 +51,11 @@ export function ImportForm({ repositoryId, image, targets }: { repositoryId: str
           defaultValue={value('name', image.nameTaken ? '' : image.name)}
           required={image.nameTaken}
           errors={errors('name')}
-          hint={image.nameTaken ? `An image named ${image.name} exists here; choose another name.` : 'Keep the remote name, or choose another.'}
+          hint={
+            image.nameTaken
+              ? `An image named ${image.name} exists here; choose another name.`
+              : 'Keep the remote name, or choose another.'
+          }
         />
         <SubmitButton pendingText="Queuing…">Import</SubmitButton>
         <FormError state={state} />

@@ -6,8 +6,8 @@ export function OwnRepositoryNote({ serving, url }: { serving: boolean; url: str
     <p className="mb-4 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-700" data-testid="own-imgapi">
       {serving ? (
         <>
-          This portal serves its public images anonymously over IMGAPI at <Mono>{url}</Mono>; other portals and Triton&apos;s
-          imgadm can import from there.
+          This portal serves its public images anonymously over IMGAPI at <Mono>{url}</Mono>; other portals and
+          Triton&apos;s imgadm can import from there.
         </>
       ) : (
         <>

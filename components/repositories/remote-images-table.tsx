@@ -19,7 +19,12 @@ export function RemoteImagesTable({
   empty: React.ReactNode;
 }) {
   return (
-    <Table caption={caption} columns={['Name', 'Version', 'OS', 'Type', 'Size', 'Published', 'Here', 'Import']} isEmpty={rows.length === 0} empty={empty}>
+    <Table
+      caption={caption}
+      columns={['Name', 'Version', 'OS', 'Type', 'Size', 'Published', 'Here', 'Import']}
+      isEmpty={rows.length === 0}
+      empty={empty}
+    >
       {rows.map((r) => (
         <tr key={r.uuid}>
           <Td className="font-medium">
@@ -35,7 +40,11 @@ export function RemoteImagesTable({
           </Td>
           <Td className="whitespace-nowrap">{r.publishedAt ? formatDateTime(new Date(r.publishedAt)) : '—'}</Td>
           <Td className="whitespace-nowrap">
-            {r.imported ? <TextLink href={`/images/${r.imported.id}`}>Imported as {r.imported.name}</TextLink> : <span className="text-slate-500">Not imported</span>}
+            {r.imported ? (
+              <TextLink href={`/images/${r.imported.id}`}>Imported as {r.imported.name}</TextLink>
+            ) : (
+              <span className="text-slate-500">Not imported</span>
+            )}
           </Td>
           <Td>{r.imported ? null : <ImportForm repositoryId={repositoryId} image={r} targets={targets} />}</Td>
         </tr>

@@ -13,7 +13,11 @@ export function RepositoriesTable({ repositories, manageable }: { repositories: 
       caption="Image repositories"
       columns={['Name', 'URL', 'Images', 'Last refreshed', 'Last error', 'Actions']}
       isEmpty={repositories.length === 0}
-      empty={manageable ? 'No repositories yet. Add one below, for example another portal’s /imgapi.' : 'No repositories yet. A SuperAdmin adds them.'}
+      empty={
+        manageable
+          ? 'No repositories yet. Add one below, for example another portal’s /imgapi.'
+          : 'No repositories yet. A SuperAdmin adds them.'
+      }
     >
       {repositories.map((r) => (
         <tr key={r.id}>

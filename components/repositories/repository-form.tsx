@@ -12,9 +12,21 @@ export function RepositoryForm({ repository }: { repository?: Existing }) {
   const { errors, value } = formFeedback(state);
   const idPrefix = repository ? `repository-${repository.id}` : 'new-repository';
   return (
-    <form action={formAction} aria-label={repository ? `Change repository ${repository.name}` : 'Add a repository'} className="space-y-4">
+    <form
+      action={formAction}
+      aria-label={repository ? `Change repository ${repository.name}` : 'Add a repository'}
+      className="space-y-4"
+    >
       {repository && <input type="hidden" name="repositoryId" value={repository.id} />}
-      <TextField id={`${idPrefix}-name`} name="name" label="Name" required maxLength={64} defaultValue={value('name', repository?.name)} errors={errors('name')} />
+      <TextField
+        id={`${idPrefix}-name`}
+        name="name"
+        label="Name"
+        required
+        maxLength={64}
+        defaultValue={value('name', repository?.name)}
+        errors={errors('name')}
+      />
       <TextField
         id={`${idPrefix}-url`}
         name="url"

@@ -12,7 +12,8 @@ function navLinksFor(user: UserContext): NavLink[] {
     { href: '/jobs', label: 'Jobs' },
     { href: '/api-reference', label: 'API' },
   ];
-  if (can(user, 'repository.browse', repositoryBrowseSubject(user))) links.push({ href: '/repositories', label: 'Repositories' });
+  if (can(user, 'repository.browse', repositoryBrowseSubject(user)))
+    links.push({ href: '/repositories', label: 'Repositories' });
   if (can(user, 'infrastructure.manage', {})) links.push({ href: '/credentials', label: 'Credentials' });
   if (can(user, 'users.manage', {})) links.push({ href: '/access', label: 'Access' });
   if (readableAuditDataCenters(user)?.length !== 0) links.push({ href: '/audit', label: 'Audit' });
@@ -34,7 +35,11 @@ export function AppHeader({ user }: { user: UserContext }) {
         <div className="flex items-center gap-3 text-sm">
           <span>
             Signed in as{' '}
-            <Link href="/profile" className="font-semibold underline-offset-2 hover:underline" data-testid="signed-in-user">
+            <Link
+              href="/profile"
+              className="font-semibold underline-offset-2 hover:underline"
+              data-testid="signed-in-user"
+            >
               {user.username}
             </Link>
             {user.isSuperAdmin && <span className="ml-2 rounded bg-slate-700 px-1.5 py-0.5 text-xs">SuperAdmin</span>}

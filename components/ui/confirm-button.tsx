@@ -23,7 +23,11 @@ export function ConfirmButton(props: {
       <Button variant={props.variant ?? 'danger'} disabled={props.disabled} onClick={() => dialog.current?.showModal()}>
         {props.label}
       </Button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      >
         <form method="dialog" className="space-y-4 p-5">
           <h2 id={titleId} className="text-lg font-semibold">
             {props.title}

@@ -11,15 +11,29 @@ const CONTROL =
 type FieldProps = { name: string; label: string; errors?: string[]; hint?: ReactNode; id?: string };
 
 /** Label, control, hint and inline errors, tied together for screen readers. */
-function FieldFrame({ name, label, errors, hint, id, children }: FieldProps & { children: (aria: object) => ReactNode }) {
+function FieldFrame({
+  name,
+  label,
+  errors,
+  hint,
+  id,
+  children,
+}: FieldProps & { children: (aria: object) => ReactNode }) {
   const controlId = id ?? `field-${name}`;
-  const describedBy = [hint ? `${controlId}-hint` : '', errors?.length ? `${controlId}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [hint ? `${controlId}-hint` : '', errors?.length ? `${controlId}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div>
       <label htmlFor={controlId} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      {children({ id: controlId, name, 'aria-invalid': Boolean(errors?.length), 'aria-describedby': describedBy || undefined })}
+      {children({
+        id: controlId,
+        name,
+        'aria-invalid': Boolean(errors?.length),
+        'aria-describedby': describedBy || undefined,
+      })}
       {hint && (
         <p id={`${controlId}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}
@@ -36,7 +50,9 @@ function FieldFrame({ name, label, errors, hint, id, children }: FieldProps & { 
 
 export function TextField({ name, label, errors, hint, id, ...input }: FieldProps & ComponentProps<'input'>) {
   return (
-    <FieldFrame {...{ name, label, errors, hint, id }}>{(aria) => <input {...input} {...aria} className={CONTROL} />}</FieldFrame>
+    <FieldFrame {...{ name, label, errors, hint, id }}>
+      {(aria) => <input {...input} {...aria} className={CONTROL} />}
+    </FieldFrame>
   );
 }
 
@@ -78,11 +94,24 @@ export function SelectField({
 }
 
 /** A checkbox with its label beside it, and a hint below, tied together for screen readers. */
-export function CheckboxField({ name, label, hint, id, ...input }: Omit<FieldProps, 'errors'> & ComponentProps<'input'>) {
+export function CheckboxField({
+  name,
+  label,
+  hint,
+  id,
+  ...input
+}: Omit<FieldProps, 'errors'> & ComponentProps<'input'>) {
   const controlId = id ?? `field-${name}`;
   return (
     <div className="flex items-start gap-2">
-      <input type="checkbox" id={controlId} name={name} aria-describedby={hint ? `${controlId}-hint` : undefined} className="mt-1 accent-sky-700" {...input} />
+      <input
+        type="checkbox"
+        id={controlId}
+        name={name}
+        aria-describedby={hint ? `${controlId}-hint` : undefined}
+        className="mt-1 accent-sky-700"
+        {...input}
+      />
       <div>
         <label htmlFor={controlId} className="text-sm font-medium text-slate-800">
           {label}
@@ -98,7 +127,15 @@ export function CheckboxField({ name, label, hint, id, ...input }: Omit<FieldPro
 }
 
 /** A submit button that shows it is working while its form's action runs. */
-export function SubmitButton({ children, pendingText, variant }: { children: ReactNode; pendingText: string; variant?: 'primary' | 'danger' }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  variant,
+}: {
+  children: ReactNode;
+  pendingText: string;
+  variant?: 'primary' | 'danger';
+}) {
   const { pending } = useFormStatus();
   return (
     <button type="submit" disabled={pending} aria-busy={pending} className={buttonClasses(variant)}>

@@ -51,10 +51,17 @@ export function Pagination({
   const last = Math.min(page * pageSize, total);
   const href = (p: number) => pageHref(pathname, params, p);
   return (
-    <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+    <nav
+      aria-label="Pagination"
+      className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600"
+    >
       <p>
         Showing {first}–{last} of {total}
-        {pageCount > 1 && <span className="ml-2 text-slate-500">(Page {page} of {pageCount})</span>}
+        {pageCount > 1 && (
+          <span className="ml-2 text-slate-500">
+            (Page {page} of {pageCount})
+          </span>
+        )}
       </p>
       {pageCount > 1 && (
         <ul className="flex flex-wrap items-center gap-1">

@@ -11,7 +11,10 @@ import { registerSshNode, runOk } from '../../scripts/lib/portal-seed';
 import type { SshNode } from '../../scripts/lib/sshd-node';
 import { E2E_ADMIN, type E2eFixture } from './fixture';
 
-export async function seedAvailabilityWorld(nodes: SshNode[], image: { url: string; sha256: string }): Promise<E2eFixture['availability']> {
+export async function seedAvailabilityWorld(
+  nodes: SshNode[],
+  image: { url: string; sha256: string },
+): Promise<E2eFixture['availability']> {
   const admin = loadUserContext(await createUser({ ...E2E_ADMIN, name: 'Administrator', isSuperAdmin: true }))!;
   const { id: dataCenterId } = await runOk(createDataCenter, { code: 'rtm-1', name: 'Rotterdam 1' }, admin);
   const seeded = [];
@@ -22,7 +25,16 @@ export async function seedAvailabilityWorld(nodes: SshNode[], image: { url: stri
   }
   const { id: imageId } = await runOk(
     createImage,
-    { name: 'availability-e2e', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', sourceUrl: image.url, sha256: image.sha256 },
+    {
+      name: 'availability-e2e',
+      version: '1',
+      osType: 'linux',
+      category: 'Linux',
+      diskFormat: 'qcow2',
+      containerFormat: 'bare',
+      sourceUrl: image.url,
+      sha256: image.sha256,
+    },
     admin,
   );
   closeAllDatabases(); // the portal process owns the database from here on

@@ -29,14 +29,32 @@ async function main() {
   ];
   // Another portal, with its own database and store, whose IMGAPI the repository spec imports from.
   const portalA = await startUpstreamPortal('127.0.0.104', [
-    { file: path.join(mirrorDir, 'cirros-e2e.qcow2'), name: 'imported-e2e', version: '2.0', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', minRamMb: 256 },
+    {
+      file: path.join(mirrorDir, 'cirros-e2e.qcow2'),
+      name: 'imported-e2e',
+      version: '2.0',
+      osType: 'linux',
+      category: 'Linux',
+      diskFormat: 'qcow2',
+      minRamMb: 256,
+    },
   ]);
   process.env.PORTAL_DATA_DIR = path.join(work, 'data');
   // Slow enough (8 MiB/s) that the availability page shows the installs under way.
-  const availability = await seedAvailabilityWorld(rotterdam, { url: `${mirror.url('cirros-e2e.qcow2')}?rate=${8 * 1024 * 1024}`, sha256: image.sha256 });
+  const availability = await seedAvailabilityWorld(rotterdam, {
+    url: `${mirror.url('cirros-e2e.qcow2')}?rate=${8 * 1024 * 1024}`,
+    sha256: image.sha256,
+  });
 
   const fixture: E2eFixture = {
-    node: { host: node.host, port: node.port, user: node.user, privateKey: node.privateKey, imageDir: node.imageDir, fingerprint: node.hostKeyFingerprint },
+    node: {
+      host: node.host,
+      port: node.port,
+      user: node.user,
+      privateKey: node.privateKey,
+      imageDir: node.imageDir,
+      fingerprint: node.hostKeyFingerprint,
+    },
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
     availability,
     repository: { url: portalA.url, imageId: portalA.images[0]!.id, name: 'imported-e2e' },

@@ -52,7 +52,13 @@ export async function runOperation<S extends z.ZodType, R>(
 ): Promise<ActionResult<R>> {
   let target: AuditTarget = { targetType: op.targetType };
   const audit = (outcome: 'ok' | 'denied' | 'error', details?: Record<string, unknown>) =>
-    recordAudit({ ...target, details: { ...target.details, ...details }, userId: user?.id ?? null, action: op.name, outcome });
+    recordAudit({
+      ...target,
+      details: { ...target.details, ...details },
+      userId: user?.id ?? null,
+      action: op.name,
+      outcome,
+    });
 
   if (!user) {
     audit('denied', { reason: 'not signed in' });
@@ -63,7 +69,12 @@ export async function runOperation<S extends z.ZodType, R>(
   if (control) {
     const message = `Contains a control character (${control.codePoint}); remove it and try again.`;
     audit('error', { reason: 'control character', fields: [control.field] });
-    return { ok: false, code: 'invalid', error: `${control.field}: ${message}`, fieldErrors: { [control.field]: [message] } };
+    return {
+      ok: false,
+      code: 'invalid',
+      error: `${control.field}: ${message}`,
+      fieldErrors: { [control.field]: [message] },
+    };
   }
   const parsed = op.input.safeParse(rawInput);
   if (!parsed.success) {
@@ -86,6 +97,10 @@ export async function runOperation<S extends z.ZodType, R>(
     const ref = Math.random().toString(36).slice(2, 10);
     console.error(`[portal] ${op.name} failed (ref ${ref}):`, err);
     audit('error', { error: 'internal error', ref });
-    return { ok: false, code: 'internal', error: `Unexpected error (ref ${ref}). Nothing was changed; see the server log.` };
+    return {
+      ok: false,
+      code: 'internal',
+      error: `Unexpected error (ref ${ref}). Nothing was changed; see the server log.`,
+    };
   }
 }

@@ -9,7 +9,8 @@ import { getCurrentUser } from '@/lib/auth/session';
  */
 export async function respondWithView<T>(load: (user: UserContext) => T | null, what: string): Promise<NextResponse> {
   const user = await getCurrentUser();
-  if (!user) return NextResponse.json({ error: { code: 'unauthenticated', message: 'Sign in first.' } }, { status: 401 });
+  if (!user)
+    return NextResponse.json({ error: { code: 'unauthenticated', message: 'Sign in first.' } }, { status: 401 });
   const view = load(user);
   if (!view) return NextResponse.json({ error: { code: 'not_found', message: `No such ${what}.` } }, { status: 404 });
   return NextResponse.json(view, { headers: { 'Cache-Control': 'no-store' } });

@@ -124,7 +124,13 @@ export function listAuditFilterOptions(user: UserContext) {
       .where(and(where, isNotNull(auditEvents.userId)))
       .orderBy(asc(users.username))
       .all(),
-    actions: db.selectDistinct({ action: auditEvents.action }).from(auditEvents).where(where).orderBy(asc(auditEvents.action)).all().map((r) => r.action),
+    actions: db
+      .selectDistinct({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(where)
+      .orderBy(asc(auditEvents.action))
+      .all()
+      .map((r) => r.action),
     targetTypes: db
       .selectDistinct({ targetType: auditEvents.targetType })
       .from(auditEvents)

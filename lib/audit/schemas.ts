@@ -27,7 +27,11 @@ export type AuditFilters = {
 export type AuditSearch = { filters: AuditFilters; page: number; pageSize: number };
 
 /** The options the filter form offers; a value outside them is ignored rather than probed. */
-export type AuditKnownValues = { userIds: readonly string[]; actions: readonly string[]; targetTypes: readonly string[] };
+export type AuditKnownValues = {
+  userIds: readonly string[];
+  actions: readonly string[];
+  targetTypes: readonly string[];
+};
 
 const LABELS = {
   userId: 'user',
@@ -42,7 +46,8 @@ const LABELS = {
 } as const;
 type Field = keyof typeof LABELS;
 
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+const blank = (v: unknown) =>
+  typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v;
 const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/;
 
 /** The instant a `from`/`to` value starts at, and the length of the span it names; null if not a real time. */
@@ -55,7 +60,11 @@ function parseTime(value: string): { start: Date; spanMs: number } | null {
   const start = new Date(Date.UTC(y, mo - 1, d, h, mi));
   // Date.UTC rolls 2026-02-31 over into March and 24:00 into the next day; a real time comes back unchanged.
   const same =
-    start.getUTCFullYear() === y && start.getUTCMonth() === mo - 1 && start.getUTCDate() === d && start.getUTCHours() === h && start.getUTCMinutes() === mi;
+    start.getUTCFullYear() === y &&
+    start.getUTCMonth() === mo - 1 &&
+    start.getUTCDate() === d &&
+    start.getUTCHours() === h &&
+    start.getUTCMinutes() === mi;
   return same ? { start, spanMs: hasTime ? 60_000 : 86_400_000 } : null;
 }
 
@@ -67,8 +76,21 @@ export function auditTimeRange(filters: AuditFilters): { from?: Date; until?: Da
 }
 
 function fieldSchemas(known: AuditKnownValues) {
-  const oneOf = (values: readonly string[]) => z.preprocess(blank, z.string().refine((v) => values.includes(v)).optional());
-  const time = z.preprocess(blank, z.string().refine((v) => parseTime(v) !== null).optional());
+  const oneOf = (values: readonly string[]) =>
+    z.preprocess(
+      blank,
+      z
+        .string()
+        .refine((v) => values.includes(v))
+        .optional(),
+    );
+  const time = z.preprocess(
+    blank,
+    z
+      .string()
+      .refine((v) => parseTime(v) !== null)
+      .optional(),
+  );
   return {
     userId: oneOf(known.userIds),
     action: oneOf(known.actions),
@@ -78,7 +100,13 @@ function fieldSchemas(known: AuditKnownValues) {
     from: time,
     to: time,
     page: z.preprocess(blank, z.coerce.number().int().min(1).max(MAX_PAGE).optional()),
-    pageSize: z.preprocess(blank, z.coerce.number().refine((n) => (AUDIT_PAGE_SIZES as readonly number[]).includes(n)).optional()),
+    pageSize: z.preprocess(
+      blank,
+      z.coerce
+        .number()
+        .refine((n) => (AUDIT_PAGE_SIZES as readonly number[]).includes(n))
+        .optional(),
+    ),
   } satisfies Record<Field, z.ZodType>;
 }
 
@@ -98,4 +126,3 @@ export function parseAuditSearchParams(raw: RawParams, known: AuditKnownValues):
   const pageSize = value('pageSize') ?? DEFAULT_AUDIT_PAGE_SIZE;
   return { filters, page, pageSize, ignored };
 }
-

@@ -31,7 +31,12 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     // signIn redirects by throwing; only Auth.js's own errors mean the login failed.
     // LoginThrottledError (./login.ts) carries the time to wait until; matched by its code, as
     // Auth.js rethrows the provider's own error object.
-    if (err instanceof CredentialsSignin && err.code === 'throttled' && 'retryAt' in err && err.retryAt instanceof Date) {
+    if (
+      err instanceof CredentialsSignin &&
+      err.code === 'throttled' &&
+      'retryAt' in err &&
+      err.retryAt instanceof Date
+    ) {
       return { error: throttleMessage(err.retryAt), username };
     }
     if (err instanceof AuthError) return { error: 'Invalid username or password.', username };

@@ -38,7 +38,9 @@ export function baseAuthConfig(): NextAuthConfig {
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         // lib/auth/session.ts compares it with the user's last password reset.
-        return Object.assign(session, { signedInAt: typeof token.signedInAt === 'number' ? token.signedInAt : undefined });
+        return Object.assign(session, {
+          signedInAt: typeof token.signedInAt === 'number' ? token.signedInAt : undefined,
+        });
       },
     },
   };

@@ -27,5 +27,8 @@ export function clientAddress(headers: Headers, trustProxy: boolean): string | n
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are one client; the cap keeps junk headers out of the index. */
 function normalize(address: string): string {
-  return address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '').slice(0, 64);
+  return address
+    .toLowerCase()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+    .slice(0, 64);
 }

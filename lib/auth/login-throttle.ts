@@ -17,7 +17,11 @@ export type AttemptAdmission = { throttled: false; attemptId: number } | { throt
  * their passwords are being hashed; a correct password then clears the username's failures
  * (`clearLoginFailures`). A throttled attempt is not counted: waiting out the window is enough.
  */
-export function admitLoginAttempt(username: string, address: string | null, limits: LoginLimits = getConfig().login): AttemptAdmission {
+export function admitLoginAttempt(
+  username: string,
+  address: string | null,
+  limits: LoginLimits = getConfig().login,
+): AttemptAdmission {
   const at = now();
   const since = new Date(at.getTime() - limits.windowMs);
   return getDb().transaction(

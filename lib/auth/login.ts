@@ -19,7 +19,14 @@ export async function attemptLogin(
 ): Promise<LoginOutcome> {
   const { username } = credentials;
   const audit = (outcome: 'ok' | 'denied', userId: string | null, reason?: string) =>
-    recordAudit({ userId, action: 'auth.login', targetType: 'user', targetId: userId, outcome, details: { username, address, reason } });
+    recordAudit({
+      userId,
+      action: 'auth.login',
+      targetType: 'user',
+      targetId: userId,
+      outcome,
+      details: { username, address, reason },
+    });
 
   const admission = admitLoginAttempt(username, address, limits);
   if (admission.throttled) {

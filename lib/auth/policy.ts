@@ -104,11 +104,18 @@ export const POLICY_MATRIX: { [A in PolicyAction]: MatrixRow<A> } = {
   },
   'image.import': {
     label: 'import images into this data center',
-    roles: { ImageImportAdmin: { ...ownDataCenter, scope: 'own data centers; the import is bound to that data center' } },
+    roles: {
+      ImageImportAdmin: { ...ownDataCenter, scope: 'own data centers; the import is bound to that data center' },
+    },
   },
   'repository.browse': {
     label: 'browse or refresh image repositories',
-    roles: { ImageImportAdmin: { rule: (s, holds) => s.dataCenterIds.some(holds), scope: 'all repositories, to import into own data centers' } },
+    roles: {
+      ImageImportAdmin: {
+        rule: (s, holds) => s.dataCenterIds.some(holds),
+        scope: 'all repositories, to import into own data centers',
+      },
+    },
   },
   'repository.manage': { label: 'add, change or remove image repositories', roles: {} },
   'infrastructure.manage': { label: 'manage data centers, nodes, credentials and sizes', roles: {} },
@@ -138,10 +145,16 @@ export function can<A extends PolicyAction>(user: UserContext | null, action: A,
 }
 
 /** Throws a ForbiddenError with a message the user can act on when `can` says no. */
-export function authorize<A extends PolicyAction>(user: UserContext | null, action: A, subject: PolicySubjects[A]): void {
+export function authorize<A extends PolicyAction>(
+  user: UserContext | null,
+  action: A,
+  subject: PolicySubjects[A],
+): void {
   if (can(user, action, subject)) return;
   throw new ForbiddenError(
-    user ? `You may not ${POLICY_MATRIX[action].label}. Ask a SuperAdmin for the role you need.` : 'You must sign in first.',
+    user
+      ? `You may not ${POLICY_MATRIX[action].label}. Ask a SuperAdmin for the role you need.`
+      : 'You must sign in first.',
   );
 }
 
@@ -159,5 +172,7 @@ export function repositoryBrowseSubject(user: UserContext): PolicySubjects['repo
 /** Data centers this user may import into; null for SuperAdmins, who may import anywhere or globally. */
 export function importDataCenterIds(user: UserContext): string[] | null {
   if (user.isSuperAdmin) return null;
-  return repositoryBrowseSubject(user).dataCenterIds.filter((dataCenterId) => can(user, 'image.import', { dataCenterId }));
+  return repositoryBrowseSubject(user).dataCenterIds.filter((dataCenterId) =>
+    can(user, 'image.import', { dataCenterId }),
+  );
 }

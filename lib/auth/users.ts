@@ -15,7 +15,8 @@ export function loadUserContext(userId: string, session?: { signedInAt: number |
   const db = getDb();
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.disabled) return null;
-  if (session && user.sessionsValidFrom && !((session.signedInAt ?? 0) >= user.sessionsValidFrom.getTime())) return null;
+  if (session && user.sessionsValidFrom && !((session.signedInAt ?? 0) >= user.sessionsValidFrom.getTime()))
+    return null;
   const grants = db
     .select({ dataCenterId: roleGrants.dataCenterId, role: roleGrants.role })
     .from(roleGrants)

@@ -14,16 +14,31 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { findActiveJob } from '@/lib/jobs/store';
 import { applyAvailabilitySchema, type ApplyAvailabilityInput } from './schemas';
 
-type Change = { nodeId: string; nodeName: string; change: 'install' | 'uninstall' | 'offer' | 'cancel' | 'forget'; jobId?: string };
+type Change = {
+  nodeId: string;
+  nodeName: string;
+  change: 'install' | 'uninstall' | 'offer' | 'cancel' | 'forget';
+  jobId?: string;
+};
 
 function loadTargets(input: ApplyAvailabilityInput) {
   const db = getDb();
   const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
   if (!image) throw new NotFoundError('The image');
   // By name, so the summary of what Apply did reads in a stable order.
-  const shown = input.shown.length === 0 ? [] : db.select().from(nodes).where(inArray(nodes.id, input.shown)).orderBy(asc(nodes.name)).all();
+  const shown =
+    input.shown.length === 0
+      ? []
+      : db.select().from(nodes).where(inArray(nodes.id, input.shown)).orderBy(asc(nodes.name)).all();
   if (shown.length !== new Set(input.shown).size) throw new NotFoundError('One of the nodes');
-  const attached = new Set(db.select().from(imageDataCenters).where(eq(imageDataCenters.imageId, image.id)).all().map((a) => a.dataCenterId));
+  const attached = new Set(
+    db
+      .select()
+      .from(imageDataCenters)
+      .where(eq(imageDataCenters.imageId, image.id))
+      .all()
+      .map((a) => a.dataCenterId),
+  );
   return { image, shown, attached };
 }
 
@@ -40,48 +55,70 @@ export const applyImageAvailability = defineOperation({
   authorize: (input, user, note) => {
     const { image, shown, attached } = loadTargets(input);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined });
-    for (const node of shown) authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: attached.has(node.dataCenterId) });
+    for (const node of shown)
+      authorize(user, 'node.install', {
+        dataCenterId: node.dataCenterId,
+        imageAttached: attached.has(node.dataCenterId),
+      });
   },
   run: (input, user) => {
     const { image, shown } = loadTargets(input);
     const wanted = new Set(input.available);
     const leaving = shown.filter((n) => !wanted.has(n.id) && currentNodeImage(getDb(), n.id, image.id));
-    refuseIfMachinesUse(image.name, image.id, leaving.map((n) => n.id));
-    const changes = getDb().transaction((tx) => {
-      const done: Change[] = [];
-      for (const node of shown) {
-        const row = currentNodeImage(tx, node.id, image.id);
-        const active = findActiveJob(tx, node.id, image.id);
-        const note = (change: Change['change'], jobId?: string) => done.push({ nodeId: node.id, nodeName: node.name, change, jobId });
-        if (wanted.has(node.id)) {
-          if (active?.kind === 'uninstall') throw new ValidationError(`${image.name} is being removed from ${node.name}; apply again once that job ends.`);
-          if (active) continue; // already on its way
-          if (row?.state === 'installed') {
-            if (!row.available) {
-              tx.update(nodeImages).set({ available: true, updatedAt: now() }).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
-              note('offer');
+    refuseIfMachinesUse(
+      image.name,
+      image.id,
+      leaving.map((n) => n.id),
+    );
+    const changes = getDb().transaction(
+      (tx) => {
+        const done: Change[] = [];
+        for (const node of shown) {
+          const row = currentNodeImage(tx, node.id, image.id);
+          const active = findActiveJob(tx, node.id, image.id);
+          const note = (change: Change['change'], jobId?: string) =>
+            done.push({ nodeId: node.id, nodeName: node.name, change, jobId });
+          if (wanted.has(node.id)) {
+            if (active?.kind === 'uninstall')
+              throw new ValidationError(
+                `${image.name} is being removed from ${node.name}; apply again once that job ends.`,
+              );
+            if (active) continue; // already on its way
+            if (row?.state === 'installed') {
+              if (!row.available) {
+                tx.update(nodeImages)
+                  .set({ available: true, updatedAt: now() })
+                  .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
+                  .run();
+                note('offer');
+              }
+              continue;
             }
-            continue;
-          }
-          note('install', enqueueInstall(tx, image, node, user.id));
-        } else if (row) {
-          if (active?.kind === 'install') {
-            requestJobCancel(tx, active.id, 'Cancel requested: the image was made unavailable on this node.');
-            note('cancel', active.id);
-          } else if (!active && row.state === 'installed') {
-            note('uninstall', enqueueUninstall(tx, { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId }, user.id));
-          } else if (!active) {
-            // failed (an install that did not finish) or missing: nothing is on the node, only the record goes.
-            tx.delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
-            note('forget');
+            note('install', enqueueInstall(tx, image, node, user.id));
+          } else if (row) {
+            if (active?.kind === 'install') {
+              requestJobCancel(tx, active.id, 'Cancel requested: the image was made unavailable on this node.');
+              note('cancel', active.id);
+            } else if (!active && row.state === 'installed') {
+              note(
+                'uninstall',
+                enqueueUninstall(tx, { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId }, user.id),
+              );
+            } else if (!active) {
+              // failed (an install that did not finish) or missing: nothing is on the node, only the record goes.
+              tx.delete(nodeImages)
+                .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
+                .run();
+              note('forget');
+            }
           }
         }
-      }
-      return done;
-    }, { behavior: 'immediate' });
+        return done;
+      },
+      { behavior: 'immediate' },
+    );
     getJobRunner().kick();
     return { imageId: image.id, changes };
   },
   audited: (result) => ({ details: { changes: result.changes } }),
 });
-

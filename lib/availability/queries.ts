@@ -16,7 +16,14 @@ export type AvailabilityRow = {
   state: NodeImageState | null;
   available: boolean;
   machines: number;
-  lastJob: { id: string; kind: string; status: JobStatus; phase: string | null; bytesDone: number; bytesTotal: number | null } | null;
+  lastJob: {
+    id: string;
+    kind: string;
+    status: JobStatus;
+    phase: string | null;
+    bytesDone: number;
+    bytesTotal: number | null;
+  } | null;
   /** Why the user cannot change this row, or null when they can. */
   locked: string | null;
 };
@@ -33,13 +40,22 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
   if (!found) return null;
   const { image, attached } = found;
   const db = getDb();
-  const onNodes = db.select({ dc: nodes.dataCenterId }).from(nodeImages).innerJoin(nodes, eq(nodes.id, nodeImages.nodeId)).where(eq(nodeImages.imageId, imageId)).all();
+  const onNodes = db
+    .select({ dc: nodes.dataCenterId })
+    .from(nodeImages)
+    .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
+    .where(eq(nodeImages.imageId, imageId))
+    .all();
   const visible = visibleDataCenterIds(user);
   // SuperAdmins may install anywhere, so they see every data center; others see where the image
   // is attached or already on a node, within their own data centers.
   const dcIds = visible
     ? [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => visible.includes(dc))
-    : db.select({ id: dataCenters.id }).from(dataCenters).all().map((dc) => dc.id);
+    : db
+        .select({ id: dataCenters.id })
+        .from(dataCenters)
+        .all()
+        .map((dc) => dc.id);
   if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [] };
 
   const nodeRows = db
@@ -50,12 +66,26 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
     .where(inArray(nodes.dataCenterId, dcIds))
     .orderBy(asc(dataCenters.name), asc(nodes.name))
     .all();
-  const lastJobs = latestJobPerNode(imageId, nodeRows.map((r) => r.node.id));
-  const machineCounts = countBy(db.select({ nodeId: machines.nodeId }).from(machines).where(eq(machines.imageId, imageId)).all().map((m) => m.nodeId));
+  const lastJobs = latestJobPerNode(
+    imageId,
+    nodeRows.map((r) => r.node.id),
+  );
+  const machineCounts = countBy(
+    db
+      .select({ nodeId: machines.nodeId })
+      .from(machines)
+      .where(eq(machines.imageId, imageId))
+      .all()
+      .map((m) => m.nodeId),
+  );
 
   const groups = new Map<string, AvailabilityGroup>();
   for (const { node, dcName, ni } of nodeRows) {
-    const group = groups.get(node.dataCenterId) ?? { dataCenterId: node.dataCenterId, dataCenterName: dcName, rows: [] };
+    const group = groups.get(node.dataCenterId) ?? {
+      dataCenterId: node.dataCenterId,
+      dataCenterName: dcName,
+      rows: [],
+    };
     groups.set(node.dataCenterId, group);
     const isAttached = attached.includes(node.dataCenterId);
     const mayInstall = can(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: isAttached });
@@ -84,7 +114,15 @@ function latestJobPerNode(imageId: string, nodeIds: string[]): Map<string, NonNu
   const latest = new Map<string, NonNullable<AvailabilityRow['lastJob']>>();
   if (nodeIds.length === 0) return latest;
   const rows = getDb()
-    .select({ id: jobs.id, nodeId: jobs.nodeId, kind: jobs.kind, status: jobs.status, phase: jobs.phase, bytesDone: jobs.bytesDone, bytesTotal: jobs.bytesTotal })
+    .select({
+      id: jobs.id,
+      nodeId: jobs.nodeId,
+      kind: jobs.kind,
+      status: jobs.status,
+      phase: jobs.phase,
+      bytesDone: jobs.bytesDone,
+      bytesTotal: jobs.bytesTotal,
+    })
     .from(jobs)
     .where(and(eq(jobs.imageId, imageId), inArray(jobs.nodeId, nodeIds)))
     .orderBy(desc(jobs.createdAt))

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { id } from '@/lib/validation';
 
 /** A form sends one value for one checkbox and none for none; both mean a list here. */
-const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(id).max(1000));
+const idList = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  z.array(id).max(1000),
+);
 
 /**
  * Apply on the Image Availability page. `shown` lists the nodes to act on (the page sends the ones
@@ -10,6 +13,9 @@ const idList = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isA
  */
 export const applyAvailabilitySchema = z
   .object({ imageId: id, shown: idList, available: idList })
-  .refine((v) => v.available.every((n) => v.shown.includes(n)), { message: 'A checked node was not on the page.', path: ['available'] });
+  .refine((v) => v.available.every((n) => v.shown.includes(n)), {
+    message: 'A checked node was not on the page.',
+    path: ['available'],
+  });
 
 export type ApplyAvailabilityInput = z.output<typeof applyAvailabilitySchema>;

@@ -32,7 +32,11 @@ export function sealWith(key: SealingKey, plaintext: string, aad: string): strin
 }
 
 /** `lookup` finds a key by id; a rotation passes one that also knows the key it is moving to. */
-export function decryptSecret(sealed: string, aad: string, lookup: (keyId: string) => SealingKey | undefined = findKey): string {
+export function decryptSecret(
+  sealed: string,
+  aad: string,
+  lookup: (keyId: string) => SealingKey | undefined = findKey,
+): string {
   if (sealed.startsWith('v1.')) return decryptLegacySecret(sealed);
   const [version, keyId, iv, tag, ciphertext, ...extra] = sealed.split('.');
   if (version !== 'v2' || !keyId || !iv || !tag || ciphertext === undefined || extra.length > 0) {
@@ -40,27 +44,38 @@ export function decryptSecret(sealed: string, aad: string, lookup: (keyId: strin
   }
   const key = lookup(keyId);
   if (!key) {
-    throw new UnavailableError(`A stored SSH key was encrypted with key ${keyId}, which this portal does not have; set PORTAL_ENCRYPTION_KEY to that key.`);
+    throw new UnavailableError(
+      `A stored SSH key was encrypted with key ${keyId}, which this portal does not have; set PORTAL_ENCRYPTION_KEY to that key.`,
+    );
   }
   try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new UnavailableError(`A stored SSH key could not be decrypted with key ${keyId}: it was altered, or belongs to another credential.`);
+    throw new UnavailableError(
+      `A stored SSH key could not be decrypted with key ${keyId}: it was altered, or belongs to another credential.`,
+    );
   }
 }
 
 export function decryptLegacySecret(sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new UnavailableError('A stored SSH key is in a format this portal does not recognise.');
+  if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
+    throw new UnavailableError('A stored SSH key is in a format this portal does not recognise.');
   try {
     const key = Buffer.from(crypto.hkdfSync('sha256', getConfig().authSecret, Buffer.alloc(0), LEGACY_INFO, 32));
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
-    throw new UnavailableError('A stored SSH key could not be decrypted: the portal secret has changed since it was saved.');
+    throw new UnavailableError(
+      'A stored SSH key could not be decrypted: the portal secret has changed since it was saved.',
+    );
   }
 }

@@ -61,7 +61,11 @@ export function findKey(id: string): SealingKey | undefined {
 function loadKeys(config: PortalConfig): Map<string, SealingKey> {
   const files = keyFiles(config.dataDir);
   // Files are read even with the key in the environment, so values sealed before it was set stay readable.
-  const materials = [config.encryptionKey, config.previousEncryptionKey, ...[files.current, files.next, files.previous].map(readKeyFile)];
+  const materials = [
+    config.encryptionKey,
+    config.previousEncryptionKey,
+    ...[files.current, files.next, files.previous].map(readKeyFile),
+  ];
   const keys = new Map<string, SealingKey>();
   for (const material of materials) {
     if (material === undefined) continue;
@@ -79,7 +83,8 @@ export function readKeyFile(file: string): string | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  if (text.length < MIN_KEY_LENGTH) throw new Error(`${file} holds no usable encryption key (it needs at least ${MIN_KEY_LENGTH} characters).`);
+  if (text.length < MIN_KEY_LENGTH)
+    throw new Error(`${file} holds no usable encryption key (it needs at least ${MIN_KEY_LENGTH} characters).`);
   return text;
 }
 

@@ -33,15 +33,21 @@ function parsePrivateKey(privateKey: string, passphrase?: string): ParsedKey {
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || key instanceof Error) {
     const reason = key instanceof Error ? key.message : 'unrecognised format';
-    throw fieldError(keyErrorMessage(reason, Boolean(passphrase)), passphrase && /passphrase/i.test(reason) ? 'passphrase' : 'privateKey');
+    throw fieldError(
+      keyErrorMessage(reason, Boolean(passphrase)),
+      passphrase && /passphrase/i.test(reason) ? 'passphrase' : 'privateKey',
+    );
   }
-  if (!key.isPrivateKey()) throw fieldError('This is a public key. Paste the private key; the portal derives the public one.', 'privateKey');
+  if (!key.isPrivateKey())
+    throw fieldError('This is a public key. Paste the private key; the portal derives the public one.', 'privateKey');
   return key;
 }
 
 function keyErrorMessage(reason: string, passphraseGiven: boolean): string {
   if (/passphrase|encrypted/i.test(reason)) {
-    return passphraseGiven ? 'That passphrase does not decrypt this key.' : 'This key is encrypted: enter its passphrase.';
+    return passphraseGiven
+      ? 'That passphrase does not decrypt this key.'
+      : 'This key is encrypted: enter its passphrase.';
   }
   return `This is not a private key the portal can use (${reason}). Paste an OpenSSH or PEM private key.`;
 }

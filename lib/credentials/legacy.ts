@@ -33,7 +33,10 @@ export function resealLegacyCredentials(db: Db): LegacyReseal {
           outcome.unreadable.push(row.id);
           continue;
         }
-        tx.update(credentials).set({ encryptedPrivateKey: encryptSecret(plaintext, row.id) }).where(eq(credentials.id, row.id)).run();
+        tx.update(credentials)
+          .set({ encryptedPrivateKey: encryptSecret(plaintext, row.id) })
+          .where(eq(credentials.id, row.id))
+          .run();
         outcome.resealed++;
       }
       return outcome;

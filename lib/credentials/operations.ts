@@ -34,7 +34,10 @@ export const importKey = defineOperation({
     const credential = importCredential(input);
     return { credentialId: credential.id, publicKey: credential.publicKey };
   },
-  audited: (result, input) => ({ targetId: result.credentialId, details: { name: input.name, encrypted: Boolean(input.passphrase) } }),
+  audited: (result, input) => ({
+    targetId: result.credentialId,
+    details: { name: input.name, encrypted: Boolean(input.passphrase) },
+  }),
 });
 
 /** Deletes a key no node logs in with; a key in use is refused, naming the nodes. */
@@ -53,7 +56,9 @@ export const deleteKey = defineOperation({
     const users = db.select({ name: nodes.name }).from(nodes).where(eq(nodes.credentialId, credential.id)).all();
     if (users.length > 0) {
       const names = users.map((n) => n.name).join(', ');
-      throw new InUseError(`The key "${credential.name}" cannot be deleted: node${users.length > 1 ? 's' : ''} ${names} log${users.length > 1 ? '' : 's'} in with it.`);
+      throw new InUseError(
+        `The key "${credential.name}" cannot be deleted: node${users.length > 1 ? 's' : ''} ${names} log${users.length > 1 ? '' : 's'} in with it.`,
+      );
     }
     db.delete(credentials).where(eq(credentials.id, credential.id)).run();
     return { name: credential.name };

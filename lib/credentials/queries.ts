@@ -15,11 +15,20 @@ export type CredentialRow = {
 export function listCredentials(): CredentialRow[] {
   const db = getDb();
   const users = new Map<string, { id: string; name: string }[]>();
-  for (const n of db.select({ id: nodes.id, name: nodes.name, credentialId: nodes.credentialId }).from(nodes).orderBy(asc(nodes.name)).all()) {
+  for (const n of db
+    .select({ id: nodes.id, name: nodes.name, credentialId: nodes.credentialId })
+    .from(nodes)
+    .orderBy(asc(nodes.name))
+    .all()) {
     users.set(n.credentialId, [...(users.get(n.credentialId) ?? []), { id: n.id, name: n.name }]);
   }
   return db
-    .select({ id: credentials.id, name: credentials.name, publicKey: credentials.publicKey, createdAt: credentials.createdAt })
+    .select({
+      id: credentials.id,
+      name: credentials.name,
+      publicKey: credentials.publicKey,
+      createdAt: credentials.createdAt,
+    })
     .from(credentials)
     .orderBy(asc(credentials.name))
     .all()

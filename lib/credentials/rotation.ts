@@ -64,11 +64,15 @@ export function rotateEncryptionKey(db: Db, env: NodeJS.ProcessEnv = process.env
 
 function keyFromEnvironment(material: string | undefined, old: SealingKey): SealingKey {
   if (!material) {
-    throw new ValidationError('PORTAL_ENCRYPTION_KEY is set, so the new key must come from PORTAL_NEW_ENCRYPTION_KEY, which is not set.');
+    throw new ValidationError(
+      'PORTAL_ENCRYPTION_KEY is set, so the new key must come from PORTAL_NEW_ENCRYPTION_KEY, which is not set.',
+    );
   }
-  if (material.length < MIN_KEY_LENGTH) throw new ValidationError(`PORTAL_NEW_ENCRYPTION_KEY must be at least ${MIN_KEY_LENGTH} characters.`);
+  if (material.length < MIN_KEY_LENGTH)
+    throw new ValidationError(`PORTAL_NEW_ENCRYPTION_KEY must be at least ${MIN_KEY_LENGTH} characters.`);
   const next = deriveKey(material);
-  if (next.id === old.id) throw new ValidationError('PORTAL_NEW_ENCRYPTION_KEY is the key PORTAL_ENCRYPTION_KEY already holds.');
+  if (next.id === old.id)
+    throw new ValidationError('PORTAL_NEW_ENCRYPTION_KEY is the key PORTAL_ENCRYPTION_KEY already holds.');
   return next;
 }
 
@@ -93,7 +97,10 @@ function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 
           // Rolls everything back: a key that cannot be read now could not be rotated later either.
           throw new UnavailableError(`Nothing was changed. Credential "${row.name}" (${row.id}): ${errorMessage(err)}`);
         }
-        tx.update(credentials).set({ encryptedPrivateKey: sealWith(next, plaintext, row.id) }).where(eq(credentials.id, row.id)).run();
+        tx.update(credentials)
+          .set({ encryptedPrivateKey: sealWith(next, plaintext, row.id) })
+          .where(eq(credentials.id, row.id))
+          .run();
         resealed++;
       }
       return { resealed, left };

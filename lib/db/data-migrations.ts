@@ -14,7 +14,8 @@ export function applyDataMigrations(db: Db): void {
 /** Stored SSH keys move from the AUTH_SECRET-derived key (`v1`) to the encryption key (`v2`). */
 function credentialsToV2(db: Db): void {
   const { resealed, unreadable } = resealLegacyCredentials(db);
-  if (resealed > 0) console.log(`[portal] Re-encrypted ${resealed} stored SSH key(s) under the portal's encryption key.`);
+  if (resealed > 0)
+    console.log(`[portal] Re-encrypted ${resealed} stored SSH key(s) under the portal's encryption key.`);
   if (unreadable.length > 0) {
     console.warn(
       `[portal] ${unreadable.length} stored SSH key(s) could not be re-encrypted: the AUTH_SECRET they were sealed with has changed ` +

@@ -33,7 +33,15 @@ export type NodeImageState = (typeof NODE_IMAGE_STATES)[number];
 
 export const MACHINE_STATUSES = ['running', 'stopped', 'deploying', 'error'] as const;
 
-export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import', 'upload', 'node-check'] as const;
+export const JOB_KINDS = [
+  'install',
+  'uninstall',
+  'sync-images',
+  'sync-sizes',
+  'import',
+  'upload',
+  'node-check',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

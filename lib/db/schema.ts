@@ -3,7 +3,15 @@
  * `casing: 'snake_case'`, so columns are snake_case. Times are stored as epoch milliseconds.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
 import {
   ACCESS_LEVELS,
   BOOT_TYPES,
@@ -43,8 +51,12 @@ export const users = sqliteTable('users', {
 export const roleGrants = sqliteTable(
   'role_grants',
   {
-    userId: text().notNull().references(() => users.id, { onDelete: 'cascade' }),
-    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    userId: text()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    dataCenterId: text()
+      .notNull()
+      .references(() => dataCenters.id, { onDelete: 'cascade' }),
     role: text({ enum: ROLES }).notNull(),
     createdAt: createdAt(),
   },
@@ -54,7 +66,9 @@ export const roleGrants = sqliteTable(
 /** Personal API tokens for the JSON API; only a hash is kept. */
 export const apiTokens = sqliteTable('api_tokens', {
   id: text().primaryKey(),
-  userId: text().notNull().references(() => users.id, { onDelete: 'cascade' }),
+  userId: text()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   name: text().notNull(),
   tokenHash: text().notNull().unique(),
   createdAt: createdAt(),
@@ -76,7 +90,11 @@ export const loginFailures = sqliteTable(
     /** The client address as lib/auth/client-address.ts reads it; null when unknown. */
     address: text(),
   },
-  (t) => [index('login_failures_username_idx').on(t.username, t.at), index('login_failures_address_idx').on(t.address, t.at), index('login_failures_at_idx').on(t.at)],
+  (t) => [
+    index('login_failures_username_idx').on(t.username, t.at),
+    index('login_failures_address_idx').on(t.address, t.at),
+    index('login_failures_at_idx').on(t.at),
+  ],
 );
 
 // ── Infrastructure ────────────────────────────────────────────────────────────
@@ -102,12 +120,16 @@ export const nodes = sqliteTable(
   'nodes',
   {
     id: text().primaryKey(),
-    dataCenterId: text().notNull().references(() => dataCenters.id),
+    dataCenterId: text()
+      .notNull()
+      .references(() => dataCenters.id),
     name: text().notNull(),
     host: text().notNull(),
     port: integer().notNull().default(22),
     sshUser: text().notNull(),
-    credentialId: text().notNull().references(() => credentials.id),
+    credentialId: text()
+      .notNull()
+      .references(() => credentials.id),
     /** `SHA256:<base64>` as OpenSSH prints it; pinned after the admin confirmed it. */
     hostKeyFingerprint: text().notNull(),
     imageDir: text().notNull(),
@@ -123,7 +145,10 @@ export const nodes = sqliteTable(
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
-  (t) => [uniqueIndex('nodes_dc_name_unique').on(t.dataCenterId, t.name), uniqueIndex('nodes_address_unique').on(t.host, t.port)],
+  (t) => [
+    uniqueIndex('nodes_dc_name_unique').on(t.dataCenterId, t.name),
+    uniqueIndex('nodes_address_unique').on(t.host, t.port),
+  ],
 );
 
 export const sizes = sqliteTable('sizes', {
@@ -139,8 +164,12 @@ export const sizes = sqliteTable('sizes', {
 export const sizeDataCenters = sqliteTable(
   'size_data_centers',
   {
-    sizeId: text().notNull().references(() => sizes.id, { onDelete: 'cascade' }),
-    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    sizeId: text()
+      .notNull()
+      .references(() => sizes.id, { onDelete: 'cascade' }),
+    dataCenterId: text()
+      .notNull()
+      .references(() => dataCenters.id, { onDelete: 'cascade' }),
     available: integer({ mode: 'boolean' }).notNull(),
     reason: text(),
     checkedAt: createdAt(),
@@ -184,7 +213,10 @@ export const images = sqliteTable(
     sha256: text(),
     sha1: text(),
     virtualSizeBytes: integer(),
-    tags: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    tags: text({ mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     /**
      * Set by a permanent delete: the image waits, hidden and unusable, for the uninstall jobs that
      * remove its files from the nodes; the last of them to finish deletes the row.
@@ -218,8 +250,12 @@ export const images = sqliteTable(
 export const imageDataCenters = sqliteTable(
   'image_data_centers',
   {
-    imageId: text().notNull().references(() => images.id, { onDelete: 'cascade' }),
-    dataCenterId: text().notNull().references(() => dataCenters.id, { onDelete: 'cascade' }),
+    imageId: text()
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+    dataCenterId: text()
+      .notNull()
+      .references(() => dataCenters.id, { onDelete: 'cascade' }),
     attachedAt: createdAt(),
     attachedBy: text().references(() => users.id),
   },
@@ -230,8 +266,12 @@ export const imageDataCenters = sqliteTable(
 export const nodeImages = sqliteTable(
   'node_images',
   {
-    nodeId: text().notNull().references(() => nodes.id, { onDelete: 'cascade' }),
-    imageId: text().notNull().references(() => images.id, { onDelete: 'cascade' }),
+    nodeId: text()
+      .notNull()
+      .references(() => nodes.id, { onDelete: 'cascade' }),
+    imageId: text()
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
     state: text({ enum: NODE_IMAGE_STATES }).notNull(),
     available: integer({ mode: 'boolean' }).notNull().default(false),
     /**
@@ -258,8 +298,12 @@ export const machines = sqliteTable(
   {
     id: text().primaryKey(),
     name: text().notNull(),
-    nodeId: text().notNull().references(() => nodes.id),
-    imageId: text().notNull().references(() => images.id),
+    nodeId: text()
+      .notNull()
+      .references(() => nodes.id),
+    imageId: text()
+      .notNull()
+      .references(() => images.id),
     status: text({ enum: MACHINE_STATUSES }).notNull().default('running'),
     createdAt: createdAt(),
   },
@@ -278,7 +322,10 @@ export const jobs = sqliteTable(
     imageId: text().references(() => images.id, { onDelete: 'set null' }),
     dataCenterId: text().references(() => dataCenters.id, { onDelete: 'set null' }),
     /** Kind-specific input, e.g. the transfer mode of an install. */
-    params: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    params: text({ mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     /** Kind-specific outcome, e.g. the per-node summary of a sync. */
     result: text({ mode: 'json' }).$type<Record<string, unknown>>(),
     phase: text(),
@@ -321,7 +368,9 @@ export const jobEvents = sqliteTable(
   'job_events',
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    jobId: text().notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: text()
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
     at: createdAt(),
     level: text({ enum: LOG_LEVELS }).notNull(),
     message: text().notNull(),
@@ -341,7 +390,10 @@ export const auditEvents = sqliteTable(
     /** The data center the target belongs to, so DCAdmins can read the audit of their DCs. */
     dataCenterId: text(),
     outcome: text({ enum: AUDIT_OUTCOMES }).notNull(),
-    details: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    details: text({ mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [
     index('audit_at_idx').on(t.at),

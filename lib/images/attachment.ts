@@ -38,19 +38,32 @@ export const setImageAttachment = defineOperation({
   run: (input, user) => {
     const { image, dataCenter } = loadTargets(input.imageId, input.dataCenterId);
     if (image.dcBoundId) {
-      throw new ValidationError(`${image.name} is bound to its own data center, so it is attached there and nowhere else.`);
+      throw new ValidationError(
+        `${image.name} is bound to its own data center, so it is attached there and nowhere else.`,
+      );
     }
-    if (input.attached && image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
+    if (input.attached && image.purgeRequestedAt)
+      throw new ConflictError(`${image.name} is being deleted permanently.`);
     const db = getDb();
     const where = and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenter.id));
     if (input.attached) {
-      db.insert(imageDataCenters).values({ imageId: image.id, dataCenterId: dataCenter.id, attachedAt: now(), attachedBy: user.id }).onConflictDoNothing().run();
+      db.insert(imageDataCenters)
+        .values({ imageId: image.id, dataCenterId: dataCenter.id, attachedAt: now(), attachedBy: user.id })
+        .onConflictDoNothing()
+        .run();
       return { imageId: image.id, dataCenterId: dataCenter.id, attached: true, withdrawn: 0 };
     }
-    const dcNodes = db.select({ id: nodes.id }).from(nodes).where(eq(nodes.dataCenterId, dataCenter.id)).all().map((n) => n.id);
+    const dcNodes = db
+      .select({ id: nodes.id })
+      .from(nodes)
+      .where(eq(nodes.dataCenterId, dataCenter.id))
+      .all()
+      .map((n) => n.id);
     const users = machinesUsingImage(image.id, { nodeIds: dcNodes });
     if (users.length > 0) {
-      throw new InUseError(`${image.name} stays attached to ${dataCenter.name}: ${users.map((m) => `${m.name} on ${m.nodeName}`).join(', ')} use${users.length > 1 ? '' : 's'} it.`);
+      throw new InUseError(
+        `${image.name} stays attached to ${dataCenter.name}: ${users.map((m) => `${m.name} on ${m.nodeName}`).join(', ')} use${users.length > 1 ? '' : 's'} it.`,
+      );
     }
     const withdrawn = db.transaction((tx) => {
       tx.delete(imageDataCenters).where(where).run();
@@ -59,7 +72,9 @@ export const setImageAttachment = defineOperation({
       return tx
         .update(nodeImages)
         .set({ available: false, updatedAt: now() })
-        .where(and(eq(nodeImages.imageId, image.id), inArray(nodeImages.nodeId, dcNodes), eq(nodeImages.available, true)))
+        .where(
+          and(eq(nodeImages.imageId, image.id), inArray(nodeImages.nodeId, dcNodes), eq(nodeImages.available, true)),
+        )
         .run().changes;
     });
     return { imageId: image.id, dataCenterId: dataCenter.id, attached: false, withdrawn };

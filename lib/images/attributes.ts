@@ -10,10 +10,19 @@ import type { ImageAttributes } from './schemas';
 /** What create and edit both check and write for an image's attributes. */
 
 /** Names are unique, and so is each version of an alias; `imageId` is the image being edited. */
-export function assertNameAndVersionFree(input: { name: string; alias?: string; version: string }, imageId?: string): void {
+export function assertNameAndVersionFree(
+  input: { name: string; alias?: string; version: string },
+  imageId?: string,
+): void {
   const db = getDb();
   const notSelf = imageId ? ne(images.id, imageId) : undefined;
-  if (db.select({ id: images.id }).from(images).where(and(eq(images.name, input.name), notSelf)).get()) {
+  if (
+    db
+      .select({ id: images.id })
+      .from(images)
+      .where(and(eq(images.name, input.name), notSelf))
+      .get()
+  ) {
     throw new ConflictError('That name is taken.', { name: [`An image named "${input.name}" already exists.`] });
   }
   if (!input.alias) return;
@@ -63,11 +72,15 @@ type ChecksumInput = { checksumUrl?: string; sha256?: string; md5?: string; sour
  * The checksums to store: those given, or the one read from the checksum URL for the file's name.
  * Fetching happens before anything is written, so a list that cannot be read changes nothing.
  */
-export async function resolveChecksums(input: ChecksumInput, uploadFileName?: string): Promise<{ sha256?: string; md5?: string }> {
+export async function resolveChecksums(
+  input: ChecksumInput,
+  uploadFileName?: string,
+): Promise<{ sha256?: string; md5?: string }> {
   if (!input.checksumUrl) return { sha256: input.sha256, md5: input.md5 };
   const fileName = checksumFileName(input.sourceUrl, uploadFileName);
   if (!fileName) {
-    const message = 'A checksums file is searched by the image file’s name; choose the file first, or give the checksum itself.';
+    const message =
+      'A checksums file is searched by the image file’s name; choose the file first, or give the checksum itself.';
     throw new ValidationError(message, { checksumUrl: [message] });
   }
   return fetchChecksum(input.checksumUrl, fileName);

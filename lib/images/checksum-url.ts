@@ -24,7 +24,10 @@ const BSD_LINE = /^[A-Za-z0-9-]+ \((.+)\) = ([0-9a-fA-F]+)$/;
 const fieldError = (message: string) => new ValidationError(message, { checksumUrl: [message] });
 
 /** The file name a list is searched for: the last segment of the source URL, or the uploaded file's name. */
-export function checksumFileName(sourceUrl: string | null | undefined, uploadFileName: string | null | undefined): string | null {
+export function checksumFileName(
+  sourceUrl: string | null | undefined,
+  uploadFileName: string | null | undefined,
+): string | null {
   if (sourceUrl) {
     const last = new URL(sourceUrl).pathname.split('/').pop() ?? '';
     return last ? decodeURIComponent(last) : null;
@@ -48,7 +51,9 @@ export function pickChecksum(list: string, fileName: string): FoundChecksum {
   const algorithm = ALGORITHM_BY_LENGTH[sum.length];
   if (!algorithm) {
     const other = OTHER_ALGORITHMS[sum.length] ?? `${sum.length}-digit`;
-    throw fieldError(`The checksums file holds ${other} sums; give a SHA256SUMS or MD5SUMS file, or the checksum itself.`);
+    throw fieldError(
+      `The checksums file holds ${other} sums; give a SHA256SUMS or MD5SUMS file, or the checksum itself.`,
+    );
   }
   return algorithm === 'sha256' ? { sha256: sum } : { md5: sum };
 }
@@ -68,7 +73,9 @@ export async function fetchChecksum(
     const response = await outboundGet(url, { signal, headers: { accept: 'text/plain, */*' } });
     try {
       if (response.status < 200 || response.status > 299) {
-        throw fieldError(`The checksums file could not be fetched: the server answered ${response.status} ${response.statusText}.`);
+        throw fieldError(
+          `The checksums file could not be fetched: the server answered ${response.status} ${response.statusText}.`,
+        );
       }
       return pickChecksum(await readCapped(response, maxBytes), fileName);
     } finally {
@@ -85,7 +92,8 @@ export async function fetchChecksum(
 }
 
 async function readCapped(response: OutboundResponse, maxBytes: number): Promise<string> {
-  const tooBig = () => fieldError(`The checksums file is larger than ${Math.round(maxBytes / 1024)} KiB; that is not a checksums list.`);
+  const tooBig = () =>
+    fieldError(`The checksums file is larger than ${Math.round(maxBytes / 1024)} KiB; that is not a checksums list.`);
   if (Number(response.headers['content-length'] ?? 0) > maxBytes) throw tooBig();
   const chunks: Buffer[] = [];
   let received = 0;

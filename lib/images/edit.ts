@@ -27,7 +27,12 @@ export function imageHasFile(image: Pick<Image, 'id' | 'storeFile'>): boolean {
   const onNode = getDb()
     .select({ nodeId: nodeImages.nodeId })
     .from(nodeImages)
-    .where(and(eq(nodeImages.imageId, image.id), inArray(nodeImages.state, ['installed', 'installing', 'removing', 'missing'])))
+    .where(
+      and(
+        eq(nodeImages.imageId, image.id),
+        inArray(nodeImages.state, ['installed', 'installing', 'removing', 'missing']),
+      ),
+    )
     .get();
   return Boolean(onNode);
 }
@@ -40,12 +45,19 @@ async function fileColumns(image: Image, input: UpdateImageInput) {
     if (input.checksumUrl) changed.push('sha256');
     if (changed.length > 0) {
       const message = 'Fixed once the image has a file: installs were verified against it.';
-      throw new ConflictError(`${image.name} has a file already, so its source, checksums, size and disk format cannot change.`, Object.fromEntries(changed.map((key) => [key === 'sha256' && input.checksumUrl ? 'checksumUrl' : key, [message]])));
+      throw new ConflictError(
+        `${image.name} has a file already, so its source, checksums, size and disk format cannot change.`,
+        Object.fromEntries(
+          changed.map((key) => [key === 'sha256' && input.checksumUrl ? 'checksumUrl' : key, [message]]),
+        ),
+      );
     }
     return {};
   }
   if (!image.sourceUrl && input.sourceUrl) {
-    throw new ConflictError('An uploaded image’s file comes from the portal’s store, not a URL.', { sourceUrl: ['An uploaded image has no source URL.'] });
+    throw new ConflictError('An uploaded image’s file comes from the portal’s store, not a URL.', {
+      sourceUrl: ['An uploaded image has no source URL.'],
+    });
   }
   const sourceUrl = kept('sourceUrl');
   // A checksum read from a list replaces both: an older sum of the other kind may describe another file.
@@ -61,9 +73,12 @@ function assertStillSuitsReferrers(image: Image, input: UpdateImageInput): void 
   const referrers = imagesReferencing(image.id, { includeDeleted: true });
   if (referrers.length > 0) {
     const names = referrers.map((r) => r.name).join(', ');
-    throw new ConflictError(`${image.name} is the ${image.diskFormat === 'aki' ? 'kernel' : 'ramdisk'} of ${names}; its format cannot change.`, {
-      diskFormat: [`Referenced by ${names}.`],
-    });
+    throw new ConflictError(
+      `${image.name} is the ${image.diskFormat === 'aki' ? 'kernel' : 'ramdisk'} of ${names}; its format cannot change.`,
+      {
+        diskFormat: [`Referenced by ${names}.`],
+      },
+    );
   }
 }
 
@@ -89,7 +104,11 @@ export const updateImage = defineOperation({
     const changed = (Object.keys(values) as (keyof typeof values)[]).filter(
       (key) => JSON.stringify(values[key] ?? null) !== JSON.stringify(image[key] ?? null),
     );
-    getDb().update(images).set({ ...values, updatedAt: now() }).where(eq(images.id, image.id)).run();
+    getDb()
+      .update(images)
+      .set({ ...values, updatedAt: now() })
+      .where(eq(images.id, image.id))
+      .run();
     return { imageId: image.id, changed };
   },
   audited: (result, input) => ({ details: { name: input.name, changed: result.changed } }),

@@ -36,7 +36,9 @@ const VHD_DIFFERENCING = 4;
 const outside = (what: string) => `${what}; an image must not point outside itself. It was refused.`;
 const backingFile = (name: string) => outside(`The image names a backing file (${name})`);
 const extentFile = (name: string) => outside(`The image names an extent file (${name})`);
-export const VMDK_DESCRIPTOR_REFUSAL = outside('The image is a VMDK descriptor, whose data lives in the files it names');
+export const VMDK_DESCRIPTOR_REFUSAL = outside(
+  'The image is a VMDK descriptor, whose data lives in the files it names',
+);
 
 export function startsAsSparseVmdk(head: Buffer): boolean {
   return head.subarray(0, 4).equals(VMDK_MAGIC);
@@ -74,7 +76,11 @@ function unsafeQemuReason(e: Pick<SafetyEvidence, 'qemu' | 'qemuError'>): string
  * it: qemu-img fails on the very files that name what it cannot open.
  */
 export function qemuFailure(code: number | null, stderr: string): string {
-  const line = stderr.trim().split('\n')[0]?.trim().replace(/^qemu-img: /, '');
+  const line = stderr
+    .trim()
+    .split('\n')[0]
+    ?.trim()
+    .replace(/^qemu-img: /, '');
   if (code === 0) return 'its report could not be read';
   return line || `it ended with exit status ${code ?? 'unknown'}`;
 }
@@ -86,16 +92,23 @@ function qcowReason(head: Buffer): string | null {
   if (backingAt !== 0n) {
     const size = head.readUInt32BE(16);
     const end = backingAt + BigInt(size);
-    const name = size > 0 && end <= BigInt(head.length) ? head.toString('utf8', Number(backingAt), Number(end)) : `named at byte ${backingAt}`;
+    const name =
+      size > 0 && end <= BigInt(head.length)
+        ? head.toString('utf8', Number(backingAt), Number(end))
+        : `named at byte ${backingAt}`;
     return backingFile(name);
   }
   if (head.readUInt32BE(4) < 3) return null;
   if (head.length < 80) return 'The image is a qcow2 too short to hold its header. It was refused.';
   const incompatible = head.readBigUInt64BE(72);
   if ((incompatible >> QCOW2_DATA_FILE_BIT) & 1n) {
-    return outside(`The image names an external data file (${qcow2DataFileName(head) ?? 'named in a header extension'})`);
+    return outside(
+      `The image names an external data file (${qcow2DataFileName(head) ?? 'named in a header extension'})`,
+    );
   }
-  const unknown = [...Array(64).keys()].filter((bit) => BigInt(bit) >= QCOW2_KNOWN_BITS && (incompatible >> BigInt(bit)) & 1n);
+  const unknown = [...Array(64).keys()].filter(
+    (bit) => BigInt(bit) >= QCOW2_KNOWN_BITS && (incompatible >> BigInt(bit)) & 1n,
+  );
   if (unknown.length === 0) return null;
   return `The image uses qcow2 incompatible features the portal does not know (bits ${unknown.join(', ')}), so it cannot be shown to be self-contained. It was refused.`;
 }
@@ -107,7 +120,8 @@ function qcow2DataFileName(head: Buffer): string | null {
     const type = head.readUInt32BE(at);
     const length = head.readUInt32BE(at + 4);
     if (type === 0) return null;
-    if (type === QCOW2_DATA_FILE_EXTENSION) return at + 8 + length <= head.length ? head.toString('utf8', at + 8, at + 8 + length) : null;
+    if (type === QCOW2_DATA_FILE_EXTENSION)
+      return at + 8 + length <= head.length ? head.toString('utf8', at + 8, at + 8 + length) : null;
     at += 8 + Math.ceil(length / 8) * 8;
   }
   return null;
@@ -151,7 +165,10 @@ function sparseVmdkReason(head: Buffer, area: Buffer): string | null {
 
 /** Extent lines such as `RW 2048 SPARSE "disk.vmdk"` (and `FLAT "x" 0`). */
 function extentsOf(descriptor: string): { type: string; file: string }[] {
-  return [...descriptor.matchAll(/^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+(\S+)\s+"([^"\r\n]*)"/gm)].map((m) => ({ type: m[1]!, file: m[2]! }));
+  return [...descriptor.matchAll(/^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+(\S+)\s+"([^"\r\n]*)"/gm)].map((m) => ({
+    type: m[1]!,
+    file: m[2]!,
+  }));
 }
 
 /**

@@ -39,11 +39,17 @@ export function assertFormatRules(input: FormatInput, imageId?: string): void {
   const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
 
   if ((isAmazon(input.diskFormat) || isAmazon(input.containerFormat)) && input.diskFormat !== input.containerFormat) {
-    fail('containerFormat', `An ${isAmazon(input.diskFormat) ? input.diskFormat : input.containerFormat} image has the same disk and container format.`);
+    fail(
+      'containerFormat',
+      `An ${isAmazon(input.diskFormat) ? input.diskFormat : input.containerFormat} image has the same disk and container format.`,
+    );
   }
   const partition = Boolean(input.kernelImageId || input.ramdiskImageId);
   if (partition && NOT_PARTITION_FORMATS.includes(input.diskFormat)) {
-    fail('kernelImageId', `A ${input.diskFormat} image cannot reference a kernel or ramdisk; only partition images do.`);
+    fail(
+      'kernelImageId',
+      `A ${input.diskFormat} image cannot reference a kernel or ramdisk; only partition images do.`,
+    );
   } else if (partition) {
     for (const role of ROLES) {
       const message = bootImageProblem(role, input[role.field], input.dcBoundId, imageId);
@@ -53,14 +59,23 @@ export function assertFormatRules(input: FormatInput, imageId?: string): void {
   if (Object.keys(errors).length > 0) throw new ValidationError('Please correct the highlighted fields.', errors);
 }
 
-function bootImageProblem(role: Role, referencedId: string | null | undefined, dcBoundId: string | null, imageId?: string): string | null {
-  if (!referencedId) return `A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ${role.label}.`;
+function bootImageProblem(
+  role: Role,
+  referencedId: string | null | undefined,
+  dcBoundId: string | null,
+  imageId?: string,
+): string | null {
+  if (!referencedId)
+    return `A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ${role.label}.`;
   if (referencedId === imageId) return `An image cannot be its own ${role.label}.`;
   const found = getDb().select().from(images).where(eq(images.id, referencedId)).get();
   if (!found) return `The chosen ${role.label} image does not exist.`;
-  if (found.diskFormat !== role.format) return `${found.name} is ${found.diskFormat}, not a ${role.label} (${role.format}) image.`;
-  if (found.access === 'deleted' || found.purgeRequestedAt) return `${found.name} is deleted; restore it or choose another ${role.label}.`;
-  if (found.dcBoundId && found.dcBoundId !== dcBoundId) return `${found.name} belongs to another data center; choose a global ${role.label} or one of this image's data center.`;
+  if (found.diskFormat !== role.format)
+    return `${found.name} is ${found.diskFormat}, not a ${role.label} (${role.format}) image.`;
+  if (found.access === 'deleted' || found.purgeRequestedAt)
+    return `${found.name} is deleted; restore it or choose another ${role.label}.`;
+  if (found.dcBoundId && found.dcBoundId !== dcBoundId)
+    return `${found.name} belongs to another data center; choose a global ${role.label} or one of this image's data center.`;
   return null;
 }
 
@@ -84,9 +99,17 @@ export function imagesReferencing(imageId: string, options: { includeDeleted?: b
  */
 export function bootImageChoices(visibleDataCenterIds: string[] | null) {
   const usable = getDb()
-    .select({ id: images.id, name: images.name, version: images.version, diskFormat: images.diskFormat, dcBoundId: images.dcBoundId })
+    .select({
+      id: images.id,
+      name: images.name,
+      version: images.version,
+      diskFormat: images.diskFormat,
+      dcBoundId: images.dcBoundId,
+    })
     .from(images)
-    .where(and(inArray(images.diskFormat, ['aki', 'ari']), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt)))
+    .where(
+      and(inArray(images.diskFormat, ['aki', 'ari']), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt)),
+    )
     .orderBy(images.name)
     .all()
     .filter((i) => i.dcBoundId === null || !visibleDataCenterIds || visibleDataCenterIds.includes(i.dcBoundId));
@@ -100,7 +123,9 @@ export function bootImageChoices(visibleDataCenterIds: string[] | null) {
 /** The kernel and ramdisk a partition image boots with, by name, for Image Details. */
 export function bootImagesOf(image: { kernelImageId: string | null; ramdiskImageId: string | null }) {
   const ids = [image.kernelImageId, image.ramdiskImageId].filter((v): v is string => Boolean(v));
-  const found = ids.length ? getDb().select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, ids)).all() : [];
+  const found = ids.length
+    ? getDb().select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, ids)).all()
+    : [];
   const named = (imageId: string | null) => found.find((i) => i.id === imageId) ?? null;
   return { kernel: named(image.kernelImageId), ramdisk: named(image.ramdiskImageId) };
 }

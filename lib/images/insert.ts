@@ -9,6 +9,13 @@ import { imageDataCenters, images } from '@/lib/db/schema';
 export function insertImage(tx: Tx, row: typeof images.$inferInsert & { createdAt: Date }): void {
   tx.insert(images).values(row).run();
   if (row.dcBoundId) {
-    tx.insert(imageDataCenters).values({ imageId: row.id, dataCenterId: row.dcBoundId, attachedAt: row.createdAt, attachedBy: row.ownerId ?? null }).run();
+    tx.insert(imageDataCenters)
+      .values({
+        imageId: row.id,
+        dataCenterId: row.dcBoundId,
+        attachedAt: row.createdAt,
+        attachedBy: row.ownerId ?? null,
+      })
+      .run();
   }
 }

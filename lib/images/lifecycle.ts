@@ -21,7 +21,11 @@ type Image = typeof images.$inferSelect;
 const lifecycleSchema = z.discriminatedUnion('change', [
   z.object({ imageId: id, change: z.literal('status'), status: z.enum(['ok', 'disabled']) }),
   z.object({ imageId: id, change: z.literal('access'), access: z.enum(['public', 'private', 'deleted']) }),
-  z.object({ imageId: id, change: z.literal('protected'), protected: z.preprocess((v) => v === true || v === 'true', z.boolean()) }),
+  z.object({
+    imageId: id,
+    change: z.literal('protected'),
+    protected: z.preprocess((v) => v === true || v === 'true', z.boolean()),
+  }),
 ]);
 type LifecycleInput = z.output<typeof lifecycleSchema>;
 
@@ -40,7 +44,8 @@ export function lifecycleRefusal(image: Image, input: LifecycleInput): string | 
   }
   if (what === 'deleted' && image.access !== 'deleted') {
     const referrers = imagesReferencing(image.id);
-    if (referrers.length > 0) return `${image.name} cannot be deleted: ${referrers.map((r) => r.name).join(', ')} boot${referrers.length > 1 ? '' : 's'} with it.`;
+    if (referrers.length > 0)
+      return `${image.name} cannot be deleted: ${referrers.map((r) => r.name).join(', ')} boot${referrers.length > 1 ? '' : 's'} with it.`;
   }
   if (input.change === 'status' && image.status !== 'ok' && image.status !== 'disabled') {
     return `${image.name} is ${image.status}; only a usable image can be enabled or disabled.`;
@@ -62,8 +67,16 @@ export const changeImageLifecycle = defineOperation({
     const refusal = lifecycleRefusal(image, input);
     if (refusal) throw new ConflictError(refusal);
     const set =
-      input.change === 'status' ? { status: input.status } : input.change === 'access' ? { access: input.access } : { protected: input.protected };
-    getDb().update(images).set({ ...set, updatedAt: now() }).where(eq(images.id, image.id)).run();
+      input.change === 'status'
+        ? { status: input.status }
+        : input.change === 'access'
+          ? { access: input.access }
+          : { protected: input.protected };
+    getDb()
+      .update(images)
+      .set({ ...set, updatedAt: now() })
+      .where(eq(images.id, image.id))
+      .run();
     return { imageId: image.id, ...set };
   },
   audited: (result) => ({ details: { ...result } }),

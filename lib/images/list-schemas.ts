@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DISK_FORMATS, IMAGE_STATUSES, OS_TYPES, type AccessLevel, type DiskFormat, type ImageStatus, type OsType } from '@/lib/db/enums';
+import {
+  DISK_FORMATS,
+  IMAGE_STATUSES,
+  OS_TYPES,
+  type AccessLevel,
+  type DiskFormat,
+  type ImageStatus,
+  type OsType,
+} from '@/lib/db/enums';
 import { blank, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 
 /**
@@ -11,7 +19,12 @@ export const IMAGE_SORTS = ['name', 'version', 'created', 'size'] as const;
 export type ImageSort = (typeof IMAGE_SORTS)[number];
 export type SortDirection = 'asc' | 'desc';
 /** The direction a column sorts in when first chosen: names A to Z, the newest and largest first. */
-export const DEFAULT_DIRECTION: Record<ImageSort, SortDirection> = { name: 'asc', version: 'asc', created: 'desc', size: 'desc' };
+export const DEFAULT_DIRECTION: Record<ImageSort, SortDirection> = {
+  name: 'asc',
+  version: 'asc',
+  created: 'desc',
+  size: 'desc',
+};
 export const DEFAULT_SORT: ImageSort = 'name';
 
 /** No access filter means public and private: deleted images are hidden unless asked for. */
@@ -104,12 +117,15 @@ export function parseImageSearchParams(
   return { filters, order, page, pageSize, ignored };
 }
 
-
 /**
  * The search params that reproduce a search, leaving out every default so URLs stay short (and
  * the bare /images is the default listing). `page` is left to the pagination links.
  */
-export function imageSearchParams({ filters, order, pageSize }: Omit<ImageSearch, 'page'>): Record<string, string | undefined> {
+export function imageSearchParams({
+  filters,
+  order,
+  pageSize,
+}: Omit<ImageSearch, 'page'>): Record<string, string | undefined> {
   return {
     ...filters,
     sort: order.sort === DEFAULT_SORT ? undefined : order.sort,

@@ -50,7 +50,9 @@ function imagesWhere(user: UserContext, filters: ImageListFilters): SQL | undefi
   return and(
     visible ? or(inArray(images.dcBoundId, visible), attachedTo(visible)) : undefined,
     accessCondition(filters.access),
-    contains ? sql`(${images.name} like ${contains} escape '\\' or ${images.alias} like ${contains} escape '\\')` : undefined,
+    contains
+      ? sql`(${images.name} like ${contains} escape '\\' or ${images.alias} like ${contains} escape '\\')`
+      : undefined,
     filters.osType ? eq(images.osType, filters.osType) : undefined,
     filters.status ? eq(images.status, filters.status) : undefined,
     filters.diskFormat ? eq(images.diskFormat, filters.diskFormat) : undefined,
@@ -133,7 +135,10 @@ export function listImagesPage(user: UserContext, request: PageRequest = {}): Im
     .limit(size)
     .offset((shown - 1) * size)
     .all();
-  const installed = installedCounts(user, found.map((r) => r.id));
+  const installed = installedCounts(
+    user,
+    found.map((r) => r.id),
+  );
   const rows = found.map((r) => ({ ...r, installedNodes: installed.get(r.id) ?? 0 }));
   const aliasCounts = group === 'alias' ? countAliases(where, rows) : {};
   return { rows, total, page: shown, pageSize: size, pageCount, aliasCounts };
@@ -180,7 +185,14 @@ export function listImageFilterOptions(user: UserContext): { osTypes: OsType[]; 
   const where = imagesWhere(user, { access: 'all' });
   if (where === null) return { osTypes: [], tags: [] };
   const db = getDb();
-  const present = new Set(db.selectDistinct({ osType: images.osType }).from(images).where(where).all().map((r) => r.osType));
+  const present = new Set(
+    db
+      .selectDistinct({ osType: images.osType })
+      .from(images)
+      .where(where)
+      .all()
+      .map((r) => r.osType),
+  );
   const tags = db
     .selectDistinct({ tag: sql<string>`tag.value` })
     .from(sql`${images}, json_each(${images.tags}) as tag`)

@@ -33,7 +33,10 @@ export const createImage = defineOperation({
       throw new NotFoundError('The data center');
     }
     const upload = input.source === 'upload';
-    const checksums = await resolveChecksums({ ...input, sourceUrl: upload ? null : input.sourceUrl }, input.uploadFileName);
+    const checksums = await resolveChecksums(
+      { ...input, sourceUrl: upload ? null : input.sourceUrl },
+      input.uploadFileName,
+    );
     const id = newId();
     const at = now();
     db.transaction((tx) =>
@@ -55,5 +58,8 @@ export const createImage = defineOperation({
     );
     return { id, awaitsUpload: upload };
   },
-  audited: (result, input) => ({ targetId: result.id, details: { name: input.name, version: input.version, source: input.source } }),
+  audited: (result, input) => ({
+    targetId: result.id,
+    details: { name: input.name, version: input.version, source: input.source },
+  }),
 });

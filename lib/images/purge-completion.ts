@@ -43,7 +43,9 @@ export function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): st
     .all();
   return rows
     .filter((row) => !findActiveJob(tx, row.nodeId, image.id))
-    .map((row) => enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId));
+    .map((row) =>
+      enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId),
+    );
 }
 
 /**
@@ -66,8 +68,13 @@ export function continuePurge(job: { imageId: string | null; kind: string; creat
         .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, ['queued', 'running', 'paused'])))
         .get();
       if (stillWorking) return [];
-      const left = tx.select({ nodeId: nodeImages.nodeId }).from(nodeImages).where(eq(nodeImages.imageId, imageId)).all();
-      if (left.length > 0) return job.kind === 'install' && job.createdBy ? enqueuePurgeUninstalls(tx, image, job.createdBy) : [];
+      const left = tx
+        .select({ nodeId: nodeImages.nodeId })
+        .from(nodeImages)
+        .where(eq(nodeImages.imageId, imageId))
+        .all();
+      if (left.length > 0)
+        return job.kind === 'install' && job.createdBy ? enqueuePurgeUninstalls(tx, image, job.createdBy) : [];
       removeImageRecord(tx, image);
       done.removed = image;
       return [];

@@ -30,7 +30,8 @@ function loadImage(imageId: string): Image {
 
 /** Refuses while anything still needs the image: the protected flag, a machine, a partition image. */
 function assertPurgeable(image: Image): void {
-  if (image.protected) throw new ConflictError(`${image.name} is protected: clear the protected flag before you delete it.`);
+  if (image.protected)
+    throw new ConflictError(`${image.name} is protected: clear the protected flag before you delete it.`);
   const machines = machinesUsingImage(image.id);
   if (machines.length > 0) {
     const list = machines.map((m) => `${m.name} (on ${m.nodeName})`).join(', ');
@@ -39,7 +40,9 @@ function assertPurgeable(image: Image): void {
   const referrers = imagesReferencing(image.id, { includeDeleted: true });
   if (referrers.length > 0) {
     const list = referrers.map((r) => r.name).join(', ');
-    throw new InUseError(`${image.name} cannot be deleted permanently: ${list} boot${referrers.length > 1 ? '' : 's'} with it.`);
+    throw new InUseError(
+      `${image.name} cannot be deleted permanently: ${list} boot${referrers.length > 1 ? '' : 's'} with it.`,
+    );
   }
 }
 
@@ -65,16 +68,28 @@ export const purgeImage = defineOperation({
         const image = tx.select().from(images).where(eq(images.id, input.imageId)).get();
         if (!image) throw new NotFoundError('The image');
         if (input.confirmName !== image.name) {
-          throw new ValidationError('The name does not match.', { confirmName: [`Type ${image.name} exactly to confirm.`] });
+          throw new ValidationError('The name does not match.', {
+            confirmName: [`Type ${image.name} exactly to confirm.`],
+          });
         }
         assertPurgeable(image);
-        tx.update(images).set({ access: 'deleted', purgeRequestedAt: image.purgeRequestedAt ?? now(), updatedAt: now() }).where(eq(images.id, image.id)).run();
+        tx.update(images)
+          .set({ access: 'deleted', purgeRequestedAt: image.purgeRequestedAt ?? now(), updatedAt: now() })
+          .where(eq(images.id, image.id))
+          .run();
         const installs = tx
           .select({ id: jobs.id })
           .from(jobs)
-          .where(and(eq(jobs.imageId, image.id), eq(jobs.kind, 'install'), inArray(jobs.status, ['queued', 'running', 'paused'])))
+          .where(
+            and(
+              eq(jobs.imageId, image.id),
+              eq(jobs.kind, 'install'),
+              inArray(jobs.status, ['queued', 'running', 'paused']),
+            ),
+          )
           .all();
-        for (const job of installs) requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
+        for (const job of installs)
+          requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
         const uninstallJobIds = enqueuePurgeUninstalls(tx, image, user.id);
         const working = tx
           .select({ id: jobs.id })
@@ -92,5 +107,7 @@ export const purgeImage = defineOperation({
     const { image, ...rest } = outcome;
     return { imageId: image.id, name: image.name, ...rest };
   },
-  audited: (result) => ({ details: { name: result.name, removed: result.removed, uninstallJobs: result.uninstallJobIds.length } }),
+  audited: (result) => ({
+    details: { name: result.name, removed: result.removed, uninstallJobs: result.uninstallJobIds.length },
+  }),
 });

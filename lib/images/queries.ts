@@ -94,7 +94,9 @@ export function listInstallTargets(user: UserContext, imageId: string) {
     .orderBy(asc(dataCenters.name), asc(nodes.name))
     .all()
     .filter(
-      (n) => !busy.has(n.id) && can(user, 'node.install', { dataCenterId: n.dataCenterId, imageAttached: attached.has(n.dataCenterId) }),
+      (n) =>
+        !busy.has(n.id) &&
+        can(user, 'node.install', { dataCenterId: n.dataCenterId, imageAttached: attached.has(n.dataCenterId) }),
     );
 }
 
@@ -113,7 +115,11 @@ export function imageBindingChoices(user: UserContext) {
 export function imageAttachments(user: UserContext, image: ImageRow) {
   const attached = new Set(attachedDataCenterIds(image.id));
   const mayChange = (dataCenterId: string) => can(user, 'image.attach', { image, dataCenterId });
-  const visible = listDataCenters(user).map((dc) => ({ id: dc.id, name: dc.name, mayChange: !image.dcBoundId && mayChange(dc.id) }));
+  const visible = listDataCenters(user).map((dc) => ({
+    id: dc.id,
+    name: dc.name,
+    mayChange: !image.dcBoundId && mayChange(dc.id),
+  }));
   return {
     attached: visible.filter((dc) => attached.has(dc.id)),
     attachable: visible.filter((dc) => !attached.has(dc.id) && dc.mayChange),

@@ -49,9 +49,15 @@ export type ImageSource = (typeof IMAGE_SOURCES)[number];
  * partition image's kernel and ramdisk, requirements, behaviour and tags. Create and edit share it.
  */
 const attributeFields = {
-  name: z.string().trim().regex(IMAGE_NAME, 'Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.'),
+  name: z
+    .string()
+    .trim()
+    .regex(IMAGE_NAME, 'Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.'),
   alias: optionalText(z.string().regex(IMAGE_NAME, 'Use letters, digits, dots, dashes and underscores.')),
-  version: z.string().trim().regex(IMAGE_VERSION, 'Use up to 32 letters, digits, dots, dashes, plus signs and underscores.'),
+  version: z
+    .string()
+    .trim()
+    .regex(IMAGE_VERSION, 'Use up to 32 letters, digits, dots, dashes, plus signs and underscores.'),
   description: optionalText(z.string().max(2000, 'The description is at most 2000 characters.')),
   osType: z.enum(OS_TYPES, 'Choose an OS type.'),
   category: z.enum(IMAGE_CATEGORIES, 'Choose a category.'),
@@ -97,10 +103,14 @@ export const createImageSchema = z
     dcBoundId: optionalText(z.uuid('Choose a data center.')),
     protected: checkbox,
   })
-  .refine((v) => v.source !== 'url' || v.sourceUrl, { path: ['sourceUrl'], message: 'Enter an http, https or ftp URL.' })
+  .refine((v) => v.source !== 'url' || v.sourceUrl, {
+    path: ['sourceUrl'],
+    message: 'Enter an http, https or ftp URL.',
+  })
   .refine((v) => v.source !== 'url' || v.sha256 || v.md5 || v.checksumUrl, {
     path: ['sha256'],
-    message: 'Give the expected SHA-256 or MD5 checksum, or the URL of a checksums file, so every install can be verified.',
+    message:
+      'Give the expected SHA-256 or MD5 checksum, or the URL of a checksums file, so every install can be verified.',
   })
   .refine(noChecksumTwice, checksumTwice);
 

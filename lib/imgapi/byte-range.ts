@@ -9,7 +9,8 @@
  *   the Range header"): no client of ours asks for them, and multipart/byteranges bodies are not
  *   worth their weight here. A header we cannot parse, or another unit, is ignored the same way.
  */
-export type RangeAnswer = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
+export type RangeAnswer =
+  { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const SINGLE = /^bytes=(\d*)-(\d*)$/;
 
@@ -28,7 +29,8 @@ export function resolveRange(header: string | null, size: number): RangeAnswer {
   const start = Number(first);
   const end = last === '' ? Infinity : Number(last);
   // `a-b` with b < a is not a range at all (ignored); a start past the end is one we cannot serve.
-  if (!Number.isSafeInteger(start) || (last !== '' && (!Number.isSafeInteger(end) || end < start))) return { kind: 'full' };
+  if (!Number.isSafeInteger(start) || (last !== '' && (!Number.isSafeInteger(end) || end < start)))
+    return { kind: 'full' };
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'partial', start, end: Math.min(end, size - 1) };
 }

@@ -9,7 +9,9 @@ const SUPPORTED_COMPRESSIONS = ['none', 'gzip', 'bzip2'] as const;
 
 export function assertSupportedCompression(compression: string): void {
   if (!(SUPPORTED_COMPRESSIONS as readonly string[]).includes(compression)) {
-    throw new UnavailableError(`The image's file is compressed with ${compression}; the portal can import uncompressed, gzip and bzip2 files only.`);
+    throw new UnavailableError(
+      `The image's file is compressed with ${compression}; the portal can import uncompressed, gzip and bzip2 files only.`,
+    );
   }
 }
 
@@ -34,9 +36,16 @@ function bunzip2(): Duplex {
   // The output ends only once bzip2 has exited well, so a corrupt file is an error, not a short file.
   child.on('close', (code) => {
     if (code === 0) output.end();
-    else output.destroy(new UnavailableError(`bzip2 could not decompress the file: ${Buffer.concat(stderr).toString().trim() || `exit code ${code}`}.`));
+    else
+      output.destroy(
+        new UnavailableError(
+          `bzip2 could not decompress the file: ${Buffer.concat(stderr).toString().trim() || `exit code ${code}`}.`,
+        ),
+      );
   });
-  child.on('error', (err) => output.destroy(new UnavailableError(`bzip2 could not be started (${err.message}); install the bzip2 package.`)));
+  child.on('error', (err) =>
+    output.destroy(new UnavailableError(`bzip2 could not be started (${err.message}); install the bzip2 package.`)),
+  );
   const duplex = Duplex.from({ writable: child.stdin, readable: output });
   duplex.on('close', () => child.kill());
   return duplex;

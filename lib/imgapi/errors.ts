@@ -33,6 +33,8 @@ export function notServing(): ImgapiError {
 }
 
 export function imgapiErrorResponse(err: ImgapiError): Response {
-  const body = err.errors ? { code: err.code, message: err.message, errors: err.errors } : { code: err.code, message: err.message };
+  const body = err.errors
+    ? { code: err.code, message: err.message, errors: err.errors }
+    : { code: err.code, message: err.message };
   return Response.json(body, { status: err.status, headers: { 'Cache-Control': 'no-store' } });
 }

@@ -32,13 +32,18 @@ export async function respondImageFile(request: Request, uuid: string): Promise<
     const size = (await handle.stat()).size;
     if (size !== image.sizeBytes) {
       // Clients check size and sha1 against the manifest; a file that disagrees would only fail there.
-      return imgapiErrorResponse(new ImgapiError('InternalError', `the file of image "${uuid}" does not match its manifest`));
+      return imgapiErrorResponse(
+        new ImgapiError('InternalError', `the file of image "${uuid}" does not match its manifest`),
+      );
     }
     const etag = `"${image.sha1}"`;
     const headers = new Headers({ 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes', ETag: etag });
     // If-Range: a range of a different file than the client started with would corrupt its copy.
     const ifRange = request.headers.get('if-range');
-    const range = ifRange !== null && ifRange !== etag ? { kind: 'full' as const } : resolveRange(request.headers.get('range'), size);
+    const range =
+      ifRange !== null && ifRange !== etag
+        ? { kind: 'full' as const }
+        : resolveRange(request.headers.get('range'), size);
 
     if (range.kind === 'unsatisfiable') {
       headers.set('Content-Range', `bytes */${size}`);

@@ -38,14 +38,19 @@ export async function* remoteChunks(url: string, options: ReadOptions): AsyncGen
   try {
     let response: OutboundResponse;
     try {
-      response = await outboundGet(url, { signal: controller.signal, headers: { accept: 'application/json, application/octet-stream' } });
+      response = await outboundGet(url, {
+        signal: controller.signal,
+        headers: { accept: 'application/json, application/octet-stream' },
+      });
     } catch (err) {
       throw failure(err, controller, where, options);
     }
     const { body } = response;
     try {
       if (response.status < 200 || response.status > 299) {
-        throw new UnavailableError(`${where} answered HTTP ${response.status} ${response.statusText} for ${options.what}.`);
+        throw new UnavailableError(
+          `${where} answered HTTP ${response.status} ${response.statusText} for ${options.what}.`,
+        );
       }
       const announced = Number(response.headers['content-length'] ?? NaN);
       if (announced > options.maxBytes) throw new UnavailableError(tooLarge(where, options));
@@ -79,7 +84,9 @@ export async function readRemoteJson(url: string, options: ReadOptions): Promise
   try {
     return { json: JSON.parse(body.toString('utf8')), bytes: body.length };
   } catch {
-    throw new UnavailableError(`${redactUrlCredentials(url)} did not answer with JSON for ${options.what}; is it an IMGAPI repository?`);
+    throw new UnavailableError(
+      `${redactUrlCredentials(url)} did not answer with JSON for ${options.what}; is it an IMGAPI repository?`,
+    );
   }
 }
 
@@ -90,7 +97,9 @@ function tooLarge(where: string, options: ReadOptions): string {
 function failure(err: unknown, controller: AbortController, where: string, options: ReadOptions): unknown {
   const reason: unknown = controller.signal.reason;
   if (reason instanceof Silence) {
-    return new UnavailableError(`${where} did not answer for ${options.timeoutMs / 1000} s while the portal read ${options.what}; it timed out.`);
+    return new UnavailableError(
+      `${where} did not answer for ${options.timeoutMs / 1000} s while the portal read ${options.what}; it timed out.`,
+    );
   }
   if (reason instanceof Stopped) return new UnavailableError(`Stopped on request while reading ${options.what}.`);
   // A refusal or a redirect loop says what happened in its own words.

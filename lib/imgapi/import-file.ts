@@ -55,10 +55,14 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
   const reservation = reserveStoreSpace(uploadTempName(uuid), cap, `image ${uuid}`);
   const download = new DownloadMeter(file.size, compressed, options.onProgress);
   const tooLarge = () =>
-    new VerificationError(`The file decompresses to more than ${formatBytes(cap)}, the most this import may hold; it was stopped and nothing was stored.`);
+    new VerificationError(
+      `The file decompresses to more than ${formatBytes(cap)}, the most this import may hold; it was stopped and nothing was stored.`,
+    );
   const stored = new HashingMeter(cap, tooLarge);
   try {
-    const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), { objectMode: false });
+    const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), {
+      objectMode: false,
+    });
     const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
     await pipeline(source, download, decompressor(file.compression), stored, sink, { signal: options.signal });
     const digests = stored.digests();
@@ -73,7 +77,9 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
     const full = storeFullOr(err, `image ${uuid}`);
     // A stream cut short shows up as whatever broke first (the socket, gunzip); the count says why.
     if (full === err && download.bytes < file.size && !(err instanceof VerificationError)) {
-      throw new UnavailableError(`The download stopped after ${download.bytes} of ${file.size} bytes: ${errorMessage(err)}. Nothing was stored.`);
+      throw new UnavailableError(
+        `The download stopped after ${download.bytes} of ${file.size} bytes: ${errorMessage(err)}. Nothing was stored.`,
+      );
     }
     throw full;
   } finally {
@@ -97,10 +103,14 @@ class VerificationError extends UnavailableError {}
 
 function assertDownloadMatches(bytes: number, sha1: string, file: ImportFileOptions['file']): void {
   if (bytes !== file.size) {
-    throw new VerificationError(`The repository sent ${bytes} bytes, but the manifest says the file has ${file.size}; it is truncated. Nothing was stored.`);
+    throw new VerificationError(
+      `The repository sent ${bytes} bytes, but the manifest says the file has ${file.size}; it is truncated. Nothing was stored.`,
+    );
   }
   if (sha1 !== file.sha1.toLowerCase()) {
-    throw new VerificationError(`SHA-1 mismatch: the manifest says ${file.sha1}, but the downloaded file's is ${sha1}. The file was discarded.`);
+    throw new VerificationError(
+      `SHA-1 mismatch: the manifest says ${file.sha1}, but the downloaded file's is ${sha1}. The file was discarded.`,
+    );
   }
 }
 

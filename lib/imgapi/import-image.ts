@@ -72,9 +72,12 @@ export function assertImportable(plan: ImportPlan): void {
   if (existing) throw new ConflictError(`Image ${plan.uuid} was already imported, as "${existing.name}".`);
   const sameName = db.select({ id: images.id }).from(images).where(eq(images.name, plan.attributes.name)).get();
   if (sameName) {
-    throw new ConflictError(`An image named "${plan.attributes.name}" already exists; import this one under another name.`, {
-      name: [`An image named "${plan.attributes.name}" already exists.`],
-    });
+    throw new ConflictError(
+      `An image named "${plan.attributes.name}" already exists; import this one under another name.`,
+      {
+        name: [`An image named "${plan.attributes.name}" already exists.`],
+      },
+    );
   }
   assertAttributesAllowed(plan.attributes, plan.dcBoundId);
 }

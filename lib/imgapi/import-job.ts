@@ -48,14 +48,23 @@ export async function runImportJob(ctx: JobContext): Promise<Record<string, unkn
     });
     unowned = received;
     ctx.transferred(file.size);
-    ctx.log('info', `SHA-1 and size match the manifest. Stored ${formatBytes(received.sizeBytes)}, SHA-256 ${received.sha256}.`);
+    ctx.log(
+      'info',
+      `SHA-1 and size match the manifest. Stored ${formatBytes(received.sizeBytes)}, SHA-256 ${received.sha256}.`,
+    );
 
     ctx.phase('record');
     recordImportedImage(plan, received, ctx.job.createdBy);
     unowned = undefined;
     getDb().update(jobs).set({ imageId: plan.uuid }).where(eq(jobs.id, ctx.job.id)).run();
     audit(ctx, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
-    return { imageId: plan.uuid, name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256, md5: received.md5 };
+    return {
+      imageId: plan.uuid,
+      name: imageName,
+      sizeBytes: received.sizeBytes,
+      sha256: received.sha256,
+      md5: received.md5,
+    };
   } catch (err) {
     if (unowned) await removeStoredImage(unowned.storeFile);
     const message = errorMessage(err);

@@ -35,7 +35,11 @@ export const importImage = defineOperation({
   targetType: 'image',
   input: importImageSchema,
   authorize: (input, user, note) => {
-    note({ targetId: input.uuid, dataCenterId: input.dataCenterId ?? null, details: { repositoryId: input.repositoryId } });
+    note({
+      targetId: input.uuid,
+      dataCenterId: input.dataCenterId ?? null,
+      details: { repositoryId: input.repositoryId },
+    });
     if (input.dataCenterId) authorize(user, 'image.import', { dataCenterId: input.dataCenterId });
     else if (!user.isSuperAdmin) {
       throw new ValidationError('Choose the data center to import into; only SuperAdmins import global images.', {
@@ -46,10 +50,14 @@ export const importImage = defineOperation({
   run: (input, user) => {
     const repository = findRepository(input.repositoryId);
     const manifest = cachedManifestsOf(repository).find((m) => m.uuid === input.uuid);
-    if (!manifest) throw new NotFoundError(`Image ${input.uuid} in the last listing of ${repository.name}; refresh the repository`);
+    if (!manifest)
+      throw new NotFoundError(`Image ${input.uuid} in the last listing of ${repository.name}; refresh the repository`);
     assertSupportedCompression(manifest.files[0].compression);
     const db = getDb();
-    if (input.dataCenterId && !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get()) {
+    if (
+      input.dataCenterId &&
+      !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get()
+    ) {
       throw new NotFoundError('The data center');
     }
     const plan = planImport(manifest, { name: input.name, dcBoundId: input.dataCenterId ?? null });
@@ -58,10 +66,22 @@ export const importImage = defineOperation({
       const running = tx
         .select({ id: jobs.id })
         .from(jobs)
-        .where(and(eq(jobs.kind, 'import'), inArray(jobs.status, [...ACTIVE_JOB_STATUSES]), sql`json_extract(${jobs.params}, '$.uuid') = ${input.uuid}`))
+        .where(
+          and(
+            eq(jobs.kind, 'import'),
+            inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
+            sql`json_extract(${jobs.params}, '$.uuid') = ${input.uuid}`,
+          ),
+        )
         .get();
       if (running) throw new ConflictError(`Image ${input.uuid} is already being imported (job ${running.id}).`);
-      const params: ImportJobParams = { repositoryId: repository.id, repositoryUrl: repository.url, uuid: input.uuid, name: input.name, imageName: plan.attributes.name };
+      const params: ImportJobParams = {
+        repositoryId: repository.id,
+        repositoryUrl: repository.url,
+        uuid: input.uuid,
+        name: input.name,
+        imageName: plan.attributes.name,
+      };
       return insertJob(tx, { kind: 'import', createdBy: user.id, dataCenterId: input.dataCenterId, params });
     });
     getJobRunner().kick();

@@ -62,7 +62,9 @@ export function parseListParams(query: URLSearchParams): ListParams {
   }
   const parsed = listParamsSchema.safeParse(raw);
   if (!parsed.success) {
-    throw invalid(parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'query'), message: issue.message })));
+    throw invalid(
+      parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'query'), message: issue.message })),
+    );
   }
   const { name, version, sort, type, marker, public: isPublic, ...rest } = parsed.data;
   return {
@@ -80,7 +82,8 @@ function markerOf(value: string | undefined): ListParams['marker'] {
   if (value === undefined) return undefined;
   if (UUID.test(value)) return { uuid: value.toLowerCase() };
   const since = new Date(value);
-  if (value === '' || Number.isNaN(since.getTime())) throw invalid([{ field: 'marker', message: 'is not an image UUID or a date' }]);
+  if (value === '' || Number.isNaN(since.getTime()))
+    throw invalid([{ field: 'marker', message: 'is not an image UUID or a date' }]);
   return { since };
 }
 

@@ -92,7 +92,9 @@ export const remoteManifestSchema = z.looseObject({
   os: z.string().default('other'),
   // A tuple with a rest element, so that files[0] is known to exist.
   files: z.tuple([remoteFileSchema], remoteFileSchema, 'the manifest lists no file'),
-  requirements: z.looseObject({ min_ram: z.number().int().min(0).optional(), bootrom: z.string().optional() }).optional(),
+  requirements: z
+    .looseObject({ min_ram: z.number().int().min(0).optional(), bootrom: z.string().optional() })
+    .optional(),
   tags: z.record(z.string(), z.unknown()).optional().catch(undefined),
   image_size: z.number().min(0).optional(),
 });

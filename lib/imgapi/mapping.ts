@@ -1,4 +1,11 @@
-import { CONTAINER_FORMATS, DISK_FORMATS, type ContainerFormat, type DiskFormat, type ImageCategory, type OsType } from '@/lib/db/enums';
+import {
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
+  type ContainerFormat,
+  type DiskFormat,
+  type ImageCategory,
+  type OsType,
+} from '@/lib/db/enums';
 
 /**
  * How our image kinds translate to IMGAPI's `type` and `os` (manifest v2), both ways. Pure data and
@@ -72,7 +79,8 @@ export function imgapiTagsOf(image: {
 export function osTypeFromImgapi(type: string, os: string): OsType {
   if (type === 'zone-dataset') return 'sunos-zone';
   if (type === 'lx-dataset') return 'linux-zone';
-  if (type === 'docker') throw new Error('Docker images are container layers, not disk images; the portal cannot import them.');
+  if (type === 'docker')
+    throw new Error('Docker images are container layers, not disk images; the portal cannot import them.');
   switch (os) {
     case 'windows':
       return 'windows';
@@ -96,7 +104,9 @@ const TAG_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,31}$/;
 /** Our formats, flags and plain tags back from a manifest's tags; unknown or foreign values fall back. */
 export function attributesFromImgapiTags(tags: Record<string, unknown> | undefined, maxTags: number) {
   const t = tags ?? {};
-  const diskFormat = (DISK_FORMATS as readonly unknown[]).includes(t[TAG_DISK_FORMAT]) ? (t[TAG_DISK_FORMAT] as DiskFormat) : 'raw';
+  const diskFormat = (DISK_FORMATS as readonly unknown[]).includes(t[TAG_DISK_FORMAT])
+    ? (t[TAG_DISK_FORMAT] as DiskFormat)
+    : 'raw';
   const containerFormat = (CONTAINER_FORMATS as readonly unknown[]).includes(t[TAG_CONTAINER_FORMAT])
     ? (t[TAG_CONTAINER_FORMAT] as ContainerFormat)
     : 'bare';
@@ -104,5 +114,11 @@ export function attributesFromImgapiTags(tags: Record<string, unknown> | undefin
     .filter(([key, value]) => value === true && !RESERVED_TAGS.has(key) && TAG_PATTERN.test(key))
     .map(([key]) => key)
     .slice(0, maxTags);
-  return { diskFormat, containerFormat, resizable: t[TAG_RESIZE] !== false, shutdownAfterDeploy: t[TAG_DEPLOY] === true, tags: plainTags };
+  return {
+    diskFormat,
+    containerFormat,
+    resizable: t[TAG_RESIZE] !== false,
+    shutdownAfterDeploy: t[TAG_DEPLOY] === true,
+    tags: plainTags,
+  };
 }

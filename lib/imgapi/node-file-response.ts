@@ -24,7 +24,10 @@ export async function sendImageFile(req: IncomingMessage, res: ServerResponse, u
     const value = req.headers[name];
     if (typeof value === 'string') headers.set(name, value);
   }
-  const response = await respondImageFile(new Request(`http://portal.invalid${req.url ?? '/'}`, { method, headers }), uuid);
+  const response = await respondImageFile(
+    new Request(`http://portal.invalid${req.url ?? '/'}`, { method, headers }),
+    uuid,
+  );
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body || method === 'HEAD') {
     await response.body?.cancel();

@@ -40,7 +40,10 @@ export async function listRemoteImages(baseUrl: string): Promise<RemoteListing> 
     // The cap is on the whole listing, so every page gets what the earlier ones left.
     const { json: page, bytes } = await readRemoteJson(url, { timeoutMs, maxBytes: budget, what: 'the image list' });
     budget -= bytes;
-    if (!Array.isArray(page)) throw new UnavailableError('The repository did not answer with a list of images; is the URL that of an IMGAPI repository?');
+    if (!Array.isArray(page))
+      throw new UnavailableError(
+        'The repository did not answer with a list of images; is the URL that of an IMGAPI repository?',
+      );
     const fresh = page.filter((entry) => !(marker && (entry as { uuid?: unknown })?.uuid === marker));
     for (const entry of fresh) {
       const parsed = remoteManifestSchema.safeParse(entry);
@@ -68,12 +71,20 @@ export async function getRemoteManifest(baseUrl: string, uuid: string, signal?: 
     const problem = parsed.error.issues.map((i) => `${i.path.join('.') || 'manifest'}: ${i.message}`).join('; ');
     throw new UnavailableError(`The repository's manifest for image ${uuid} is not usable (${problem}).`);
   }
-  if (parsed.data.uuid !== uuid) throw new UnavailableError(`The repository answered with the manifest of ${parsed.data.uuid} when asked for ${uuid}.`);
+  if (parsed.data.uuid !== uuid)
+    throw new UnavailableError(
+      `The repository answered with the manifest of ${parsed.data.uuid} when asked for ${uuid}.`,
+    );
   return parsed.data;
 }
 
 /** The image's first file, as the repository stores it (possibly compressed), at most `maxBytes`. */
-export function remoteFileChunks(baseUrl: string, uuid: string, maxBytes: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+export function remoteFileChunks(
+  baseUrl: string,
+  uuid: string,
+  maxBytes: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   return remoteChunks(imagesUrl(baseUrl, `/${encodeURIComponent(uuid)}/file`), {
     timeoutMs: getConfig().imgapi.timeoutMs,
     maxBytes,

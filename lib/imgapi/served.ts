@@ -1,5 +1,21 @@
 import 'server-only';
-import { and, asc, type Column, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import { DISK_FORMATS, OS_TYPES } from '@/lib/db/enums';
 import { images } from '@/lib/db/schema';
@@ -40,7 +56,10 @@ function markerCondition(marker: NonNullable<ListParams['marker']>, descending: 
   const image = getServedImage(marker.uuid);
   if (!image) throw imageNotFound(marker.uuid);
   const [after, atOrAfter] = descending ? [lt, lte] : [gt, gte];
-  return or(after(images.createdAt, image.createdAt), and(eq(images.createdAt, image.createdAt), atOrAfter(images.id, image.id)))!;
+  return or(
+    after(images.createdAt, image.createdAt),
+    and(eq(images.createdAt, image.createdAt), atOrAfter(images.id, image.id)),
+  )!;
 }
 
 /**

@@ -42,8 +42,13 @@ async function run(): Promise<BackfillOutcome> {
     const storeFile = image.storeFile!;
     try {
       const { sha1, sha256, size } = await hashFile(storedImagePath(storeFile));
-      if ((image.sha256 && image.sha256.toLowerCase() !== sha256) || (image.sizeBytes !== null && image.sizeBytes !== size)) {
-        console.warn(`[portal] The stored file of image ${image.id} no longer matches its checksum; it gets no SHA-1 and is not served over IMGAPI.`);
+      if (
+        (image.sha256 && image.sha256.toLowerCase() !== sha256) ||
+        (image.sizeBytes !== null && image.sizeBytes !== size)
+      ) {
+        console.warn(
+          `[portal] The stored file of image ${image.id} no longer matches its checksum; it gets no SHA-1 and is not served over IMGAPI.`,
+        );
         outcome.skipped++;
         continue;
       }
@@ -56,7 +61,8 @@ async function run(): Promise<BackfillOutcome> {
       else outcome.skipped++;
     } catch (err) {
       // A file removed meanwhile (a purge) is expected; anything else is worth a line, not a stop.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`[portal] Could not hash the stored file of image ${image.id}: ${String(err)}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        console.warn(`[portal] Could not hash the stored file of image ${image.id}: ${String(err)}`);
       outcome.skipped++;
     }
   }

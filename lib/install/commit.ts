@@ -19,9 +19,19 @@ export type Installed = { hashes: remote.NodeHashes; virtualSizeBytes?: number }
  * Commit: the verified `.part` and its sidecar are renamed into place (remote.commitFiles), unless
  * the final path holds another image's file.
  */
-export async function commitVerified(session: SshSession, ctx: JobContext, image: Image, files: ImageFiles, hashes: remote.NodeHashes): Promise<void> {
+export async function commitVerified(
+  session: SshSession,
+  ctx: JobContext,
+  image: Image,
+  files: ImageFiles,
+  hashes: remote.NodeHashes,
+): Promise<void> {
   const fileName = path.posix.basename(files.file);
-  const sidecar = buildSidecar({ ...image, imageId: image.id }, { fileName, ...hashes }, { jobId: ctx.job.id, installedAt: now() });
+  const sidecar = buildSidecar(
+    { ...image, imageId: image.id },
+    { fileName, ...hashes },
+    { jobId: ctx.job.id, installedAt: now() },
+  );
   await remote.commitFiles(session, files, sidecar, image.id);
 }
 
@@ -31,7 +41,13 @@ export async function commitVerified(session: SshSession, ctx: JobContext, image
  * hashes that file instead of receiving the whole image again. A file that fails the check is
  * removed, and the install starts over.
  */
-export async function adoptCommittedFile(session: SshSession, ctx: JobContext, image: Image, files: ImageFiles, withQemu: boolean): Promise<Installed | null> {
+export async function adoptCommittedFile(
+  session: SshSession,
+  ctx: JobContext,
+  image: Image,
+  files: ImageFiles,
+  withQemu: boolean,
+): Promise<Installed | null> {
   const found = await remote.readCommitted(session, files);
   if (!found) return null;
   const parsed = parseSidecar(path.posix.basename(files.manifest), found.sidecar);
@@ -41,7 +57,10 @@ export async function adoptCommittedFile(session: SshSession, ctx: JobContext, i
     parsed.sidecar.sizeBytes === found.sizeBytes &&
     (!image.sha256 || parsed.sidecar.sha256 === image.sha256);
   if (!ours) return null;
-  ctx.log('info', `${files.file} was committed by an earlier attempt (${formatBytes(found.sizeBytes)}); the node hashes it instead of receiving it again.`);
+  ctx.log(
+    'info',
+    `${files.file} was committed by an earlier attempt (${formatBytes(found.sizeBytes)}); the node hashes it instead of receiving it again.`,
+  );
   ctx.progress(found.sizeBytes, found.sizeBytes);
   try {
     return await verifyOnNode(session, ctx, image, files.file, withQemu);

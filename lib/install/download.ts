@@ -28,7 +28,13 @@ export type DownloadOptions = {
   onProgress?: (receivedBytes: number) => void;
 };
 
-export async function download(session: SshSession, downloader: Downloader, url: string, files: ImageFiles, options: DownloadOptions) {
+export async function download(
+  session: SshSession,
+  downloader: Downloader,
+  url: string,
+  files: ImageFiles,
+  options: DownloadOptions,
+) {
   const limit = options.maxBytes === null ? sh`` : sh`--max-filesize ${options.maxBytes}`;
   // `exec` keeps the shell's pid for the downloader, so the pid file names the process writing the .part.
   const command =
@@ -47,8 +53,10 @@ export async function download(session: SshSession, downloader: Downloader, url:
   if (result.code === null && !result.signal) {
     throw new TransientError('The download was cut off: the SSH connection closed before it finished.');
   }
-  const message = downloaderMessage(result.stderr) || `${downloader} exited with status ${result.code ?? result.signal}`;
-  if (downloader === 'curl' && result.code === CURL_CANNOT_RESUME) throw new CannotResumeError(`The download failed on the node: ${message}`);
+  const message =
+    downloaderMessage(result.stderr) || `${downloader} exited with status ${result.code ?? result.signal}`;
+  if (downloader === 'curl' && result.code === CURL_CANNOT_RESUME)
+    throw new CannotResumeError(`The download failed on the node: ${message}`);
   const transient = downloader === 'curl' ? CURL_TRANSIENT : WGET_TRANSIENT;
   const ErrorType = result.code !== null && transient.has(result.code) ? TransientError : UnavailableError;
   throw new ErrorType(`The download failed on the node: ${message}`);
@@ -67,7 +75,11 @@ export function urlOnStdin(downloader: Downloader, url: string): string {
 function downloaderMessage(stderr: string): string {
   const lines = stderr.split(/[\r\n]+/).map((l) => l.trim());
   const errors = lines.filter((l) => /^(curl|wget):/.test(l));
-  return (errors.length > 0 ? errors : lines.filter((l) => l && !/^[\d\s.kMGTP%:-]+$/.test(l) && !l.startsWith('%') && !l.startsWith('Dload')))
+  return (
+    errors.length > 0
+      ? errors
+      : lines.filter((l) => l && !/^[\d\s.kMGTP%:-]+$/.test(l) && !l.startsWith('%') && !l.startsWith('Dload'))
+  )
     .slice(-3)
     .join('\n');
 }

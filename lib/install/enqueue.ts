@@ -38,7 +38,10 @@ export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string)
   const refusal = installRefusal(image, node);
   if (refusal) throw new ValidationError(refusal);
   const active = findActiveJob(tx, node.id, image.id);
-  if (active) throw new ConflictError(`A ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`);
+  if (active)
+    throw new ConflictError(
+      `A ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`,
+    );
   // Installing over a verified copy would mark it unavailable meanwhile, and failed if the new
   // attempt failed, while the good file is still there.
   if (currentNodeImage(tx, node.id, image.id)?.state === 'installed') {
@@ -52,6 +55,11 @@ export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string)
     createdBy: userId,
     params: { mode: installSourceOf(image).mode },
   });
-  setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: id, path: nodeImagePath(tx, node, image) }, tx);
+  setNodeImageState(
+    node.id,
+    image.id,
+    { state: 'installing', available: false, lastJobId: id, path: nodeImagePath(tx, node, image) },
+    tx,
+  );
   return id;
 }

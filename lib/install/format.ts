@@ -78,7 +78,9 @@ export function judgeFormat(expected: DiskFormat, e: FormatEvidence): FormatVerd
     return { ok: true, detected: expected, virtualSizeBytes: e.qemu.virtualSize, how: 'qemu-img info' };
   }
   if (expected === 'raw') {
-    return signature && STRUCTURED.includes(signature) ? wrong(signature) : { ok: true, detected: 'raw', how: 'file signature' };
+    return signature && STRUCTURED.includes(signature)
+      ? wrong(signature)
+      : { ok: true, detected: 'raw', how: 'file signature' };
   }
   if (signature !== expected) return wrong(signature ?? 'raw or unknown (no known signature)');
   return { ok: true, detected: expected, how: 'file signature' };
@@ -93,9 +95,14 @@ export function bytesFromOd(text: string): Buffer {
 /** Reads `qemu-img info --output=json`; undefined when it is not what qemu-img prints. */
 export function parseQemuInfo(json: string): QemuInfo | undefined {
   try {
-    const info = JSON.parse(json) as Record<string, unknown> & { 'format-specific'?: { data?: Record<string, unknown> } };
+    const info = JSON.parse(json) as Record<string, unknown> & {
+      'format-specific'?: { data?: Record<string, unknown> };
+    };
     if (typeof info.format !== 'string') return undefined;
-    const parsed: QemuInfo = { format: info.format, virtualSize: typeof info['virtual-size'] === 'number' ? info['virtual-size'] : undefined };
+    const parsed: QemuInfo = {
+      format: info.format,
+      virtualSize: typeof info['virtual-size'] === 'number' ? info['virtual-size'] : undefined,
+    };
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const data = info['format-specific']?.data ?? {};
     if (text(info.filename) !== undefined) parsed.filename = text(info.filename);

@@ -13,7 +13,12 @@ type NodeImageFields = Partial<Omit<typeof nodeImages.$inferInsert, 'nodeId' | '
 type Executor = Pick<ReturnType<typeof getDb>, 'insert'>;
 
 /** Creates or updates the (node, image) availability row. */
-export function setNodeImageState(nodeId: string, imageId: string, fields: NodeImageFields, db: Executor = getDb()): void {
+export function setNodeImageState(
+  nodeId: string,
+  imageId: string,
+  fields: NodeImageFields,
+  db: Executor = getDb(),
+): void {
   const values = { ...fields, updatedAt: now() };
   db.insert(nodeImages)
     .values({ nodeId, imageId, ...values })
@@ -37,7 +42,9 @@ export function settleNodeImage(
   if (outcome === 'retry' || outcome === 'pause' || outcome === 'abandon' || !job.nodeId || !job.imageId) return;
   if (job.kind === 'install' && outcome === 'cancel') {
     db.delete(nodeImages)
-      .where(and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id)))
+      .where(
+        and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id)),
+      )
       .run();
     return;
   }
@@ -47,7 +54,11 @@ export function settleNodeImage(
 
 /** The (node, image) availability row, if any. */
 export function currentNodeImage(db: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
-  return db.select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+  return db
+    .select()
+    .from(nodeImages)
+    .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+    .get();
 }
 
 /** The name of a new file on a node: from the image's id, which never changes, never from its name. */

@@ -36,8 +36,16 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
   try {
     // Inside the try: a path outside the image directory fails the job like any other refusal, recorded on the row.
     const files = imageFilesAt(node.imageDir, nodeImagePath(getDb(), node, image));
-    setNodeImageState(node.id, image.id, { state: 'installing', available: false, lastJobId: ctx.job.id, path: files.file });
-    ctx.phase('connect', `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`);
+    setNodeImageState(node.id, image.id, {
+      state: 'installing',
+      available: false,
+      lastJobId: ctx.job.id,
+      path: files.file,
+    });
+    ctx.phase(
+      'connect',
+      `Connecting to ${node.name} (${node.host}:${node.port}) with pinned host key ${node.hostKeyFingerprint}.`,
+    );
     const installed = await withNodeSession(node, async (session) => {
       try {
         const verified = await installOver(session, ctx, image, node, files);
@@ -54,7 +62,10 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
     if ((outcome === 'cancel' || outcome === 'fail') && !tidied) {
-      ctx.log('warn', 'The node could not be tidied up, so a partial transfer may remain there; the next install of this image on it reuses or replaces it.');
+      ctx.log(
+        'warn',
+        'The node could not be tidied up, so a partial transfer may remain there; the next install of this image on it reuses or replaces it.',
+      );
     }
     settleNodeImage(ctx.job, outcome);
     if (outcome === 'fail') auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
@@ -62,11 +73,18 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
   }
 }
 
-async function installOver(session: SshSession, ctx: JobContext, image: Image, node: Node, files: ImageFiles): Promise<Installed> {
+async function installOver(
+  session: SshSession,
+  ctx: JobContext,
+  image: Image,
+  node: Node,
+  files: ImageFiles,
+): Promise<Installed> {
   ctx.throwIfStopped();
   ctx.phase('preflight');
   const source = installSourceOf(image);
-  if (!image.sha256 && !image.md5) throw new UnavailableError('This image has no checksum, so an install could not be verified.');
+  if (!image.sha256 && !image.md5)
+    throw new UnavailableError('This image has no checksum, so an install could not be verified.');
   const tools = await remote.probeTools(session);
   const downloader = remote.requireTools(tools, { md5: !image.sha256, download: source.mode === 'pull' });
   const adopted = await adoptCommittedFile(session, ctx, image, files, tools.has('qemu-img'));
@@ -76,7 +94,8 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
       ? (await fs.promises.stat(source.storePath)).size
       : (image.sizeBytes ?? (downloader ? await remote.remoteContentLength(session, downloader, source.url) : null));
   const free = await remote.freeBytes(session, node.imageDir); // also creates the directory
-  if (await remote.stopEarlierDownload(session, files)) ctx.log('warn', 'Stopped a download an earlier attempt left running on the node.');
+  if (await remote.stopEarlierDownload(session, files))
+    ctx.log('warn', 'Stopped a download an earlier attempt left running on the node.');
   let offset = await remote.resumableBytes(session, files, contentId(image));
   if (expectedSize !== null && offset > expectedSize) {
     ctx.log('warn', 'The partial file on the node is larger than the image; starting over.');
@@ -84,7 +103,8 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
     offset = 0;
   }
   checkFreeSpace(ctx, node, free, expectedSize === null ? null : expectedSize - offset);
-  if (offset > 0) ctx.log('info', `Resuming: ${formatBytes(offset)} of ${formatBytes(expectedSize)} are already on the node.`);
+  if (offset > 0)
+    ctx.log('info', `Resuming: ${formatBytes(offset)} of ${formatBytes(expectedSize)} are already on the node.`);
 
   ctx.throwIfStopped();
   ctx.progress(offset, expectedSize);
@@ -96,7 +116,9 @@ async function installOver(session: SshSession, ctx: JobContext, image: Image, n
     ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
     const sentSha256 = await pushTransfer({ ...transfer, storePath: source.storePath });
     if (image.sha256 && sentSha256 !== image.sha256) {
-      throw new UnavailableError(`The image file in the portal's store is damaged: its sha256 is ${sentSha256}, not ${image.sha256}.`);
+      throw new UnavailableError(
+        `The image file in the portal's store is damaged: its sha256 is ${sentSha256}, not ${image.sha256}.`,
+      );
     }
   } else {
     ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
@@ -184,7 +206,13 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
 }
 
 /** The install's own audit event, on behalf of whoever queued the job. */
-function auditInstall(ctx: JobContext, image: Image, node: Node, outcome: 'ok' | 'error', details: Record<string, unknown>) {
+function auditInstall(
+  ctx: JobContext,
+  image: Image,
+  node: Node,
+  outcome: 'ok' | 'error',
+  details: Record<string, unknown>,
+) {
   recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.install',

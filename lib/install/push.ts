@@ -48,7 +48,12 @@ export type PushOptions = {
 
 export type PushResult = { sha256: string; bytesSent: number };
 
-export async function pushFile(session: SshSession, localPath: string, remotePart: string, options: PushOptions): Promise<PushResult> {
+export async function pushFile(
+  session: SshSession,
+  localPath: string,
+  remotePart: string,
+  options: PushOptions,
+): Promise<PushResult> {
   const size = (await fs.promises.stat(localPath)).size;
   if (options.offset > size) throw new UnavailableError('The partial transfer on the node is larger than the image.');
   const hash = crypto.createHash('sha256');
@@ -59,17 +64,25 @@ export async function pushFile(session: SshSession, localPath: string, remotePar
   try {
     // The bytes already on the node are hashed from the store, so the digest covers the whole file.
     await hashRange(file, 0, options.offset, hash);
-    const handle = await Promise.race([sftpCall<Buffer>((cb) => sftp.open(remotePart, options.offset > 0 ? 'r+' : 'w', cb)), stopped.promise]);
+    const handle = await Promise.race([
+      sftpCall<Buffer>((cb) => sftp.open(remotePart, options.offset > 0 ? 'r+' : 'w', cb)),
+      stopped.promise,
+    ]);
     let bytesSent: number;
     try {
-      bytesSent = await Promise.race([writeFrom({ file, sftp, handle, size, options, hash, stopped: stopped.promise }), stopped.promise]);
+      bytesSent = await Promise.race([
+        writeFrom({ file, sftp, handle, size, options, hash, stopped: stopped.promise }),
+        stopped.promise,
+      ]);
     } finally {
       // A dropped connection never answers the close; the session's own end settles it then.
       await Promise.race([sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined), session.closed]);
     }
     return { sha256: hash.digest('hex'), bytesSent };
   } catch (err) {
-    throw err instanceof UnavailableError ? err : new TransientError(`The transfer to the node failed: ${(err as Error).message}`);
+    throw err instanceof UnavailableError
+      ? err
+      : new TransientError(`The transfer to the node failed: ${(err as Error).message}`);
   } finally {
     pushesRunning--;
     stopped.dispose();
@@ -174,9 +187,10 @@ class InFlightLimit {
 
 async function hashRange(file: fs.promises.FileHandle, start: number, end: number, hash: crypto.Hash): Promise<void> {
   const block = Buffer.allocUnsafe(READ_BYTES);
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, end - at), at);
-    if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than the part already on the node.');
+    if (bytesRead === 0)
+      throw new UnavailableError('The image in the store is shorter than the part already on the node.');
     hash.update(block.subarray(0, bytesRead));
     at += bytesRead;
   }

@@ -1,7 +1,14 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
 import { urlOnStdin } from './download';
-import { HEAD_BYTES, qemuFailure, startsAsSparseVmdk, TAIL_BYTES, unsafeHeaderReason, VMDK_AREA } from '@/lib/images/file-safety';
+import {
+  HEAD_BYTES,
+  qemuFailure,
+  startsAsSparseVmdk,
+  TAIL_BYTES,
+  unsafeHeaderReason,
+  VMDK_AREA,
+} from '@/lib/images/file-safety';
 import { bytesFromOd, parseQemuInfo, type FormatEvidence } from './format';
 import { sh } from '@/lib/ssh/shell';
 import { MAX_SIDECAR_BYTES, sidecarOwnerMarker } from './sidecar';
@@ -14,7 +21,24 @@ import type { ImageFiles } from '@/lib/nodes/paths';
  * the database; lib/install/pipeline.ts strings them together.
  */
 
-const PROBED_TOOLS = ['curl', 'wget', 'sha256sum', 'md5sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', 'od', 'kill', 'sync', 'grep', 'tr', 'qemu-img'];
+const PROBED_TOOLS = [
+  'curl',
+  'wget',
+  'sha256sum',
+  'md5sum',
+  'stat',
+  'df',
+  'mv',
+  'rm',
+  'cat',
+  'mkdir',
+  'od',
+  'kill',
+  'sync',
+  'grep',
+  'tr',
+  'qemu-img',
+];
 const ALWAYS_NEEDED = ['sha256sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', 'od', 'kill', 'sync', 'grep', 'tr'];
 
 export type Downloader = 'curl' | 'wget';
@@ -25,7 +49,12 @@ export async function probeTools(session: SshSession): Promise<Set<string>> {
     sh`for tool in ${PROBED_TOOLS}; do command -v "$tool" >/dev/null 2>&1 && echo "$tool"; done; true`,
     'Checking tools',
   );
-  return new Set(out.split('\n').map((l) => l.trim()).filter(Boolean));
+  return new Set(
+    out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
 }
 
 /**
@@ -52,11 +81,18 @@ export async function freeBytes(session: SshSession, dir: string): Promise<numbe
 }
 
 /** Asks the node for the URL's size with a HEAD request; null when the server does not say. */
-export async function remoteContentLength(session: SshSession, downloader: Downloader, url: string): Promise<number | null> {
+export async function remoteContentLength(
+  session: SshSession,
+  downloader: Downloader,
+  url: string,
+): Promise<number | null> {
   if (downloader !== 'curl') return null;
-  const result = await session.exec(sh`curl --globoff --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --config -`, {
-    stdin: urlOnStdin('curl', url),
-  });
+  const result = await session.exec(
+    sh`curl --globoff --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --config -`,
+    {
+      stdin: urlOnStdin('curl', url),
+    },
+  );
   if (result.code !== 0) return null;
   // With redirects there is one header block per hop; the last one describes the file.
   const lengths = [...result.stdout.matchAll(/^content-length:\s*(\d+)\s*$/gim)].map((m) => Number(m[1]));
@@ -65,9 +101,12 @@ export async function remoteContentLength(session: SshSession, downloader: Downl
 
 /** The size and modification time of a file on the node, as a hash of it is recorded with. */
 export async function fileStamp(session: SshSession, file: string): Promise<FileStamp> {
-  const [size = '', mtime = ''] = (await session.run(sh`stat -c '%s %.9Y' -- ${file}`, 'Reading the file size')).trim().split(' ');
+  const [size = '', mtime = ''] = (await session.run(sh`stat -c '%s %.9Y' -- ${file}`, 'Reading the file size'))
+    .trim()
+    .split(' ');
   const sizeBytes = Number(size);
-  if (!Number.isSafeInteger(sizeBytes) || !MTIME.test(mtime)) throw new UnavailableError(`The node reported an unreadable size or time for ${file}.`);
+  if (!Number.isSafeInteger(sizeBytes) || !MTIME.test(mtime))
+    throw new UnavailableError(`The node reported an unreadable size or time for ${file}.`);
   return { sizeBytes, mtime };
 }
 
@@ -83,7 +122,12 @@ export type NodeHashes = { sha256: string; md5?: string; sizeBytes: number };
  * The node hashes the file itself; md5 only when it is needed, as it costs another read. Each
  * hasher is `exec`ed on its own, so a cancel's TERM reaches the hasher rather than a shell above it.
  */
-export async function hashOnNode(session: SshSession, file: string, withMd5: boolean, signal?: AbortSignal): Promise<NodeHashes> {
+export async function hashOnNode(
+  session: SshSession,
+  file: string,
+  withMd5: boolean,
+  signal?: AbortSignal,
+): Promise<NodeHashes> {
   const sizeBytes = Number((await session.run(sh`stat -c %s -- ${file}`, 'Reading the file size')).trim());
   const hash = async (tool: 'sha256sum' | 'md5sum', length: number) => {
     const line = await session.run(sh`exec ${tool} -- ${file}`, 'Hashing the file', { timeoutMs: null, signal });
@@ -107,7 +151,12 @@ const NOT_OURS = 17;
  * A file already at the final path is replaced only when its sidecar names this same image (an
  * earlier attempt's commit): the file of another image, or of unknown origin, is never overwritten.
  */
-export async function commitFiles(session: SshSession, files: ImageFiles, sidecarJson: string, imageId: string): Promise<void> {
+export async function commitFiles(
+  session: SshSession,
+  files: ImageFiles,
+  sidecarJson: string,
+  imageId: string,
+): Promise<void> {
   await session.run(sh`cat > ${files.manifestPart}`, 'Writing the manifest', { stdin: sidecarJson });
   const result = await session.exec(
     // sync first: the rename must never publish a file whose bytes are still only in the page cache.
@@ -120,14 +169,20 @@ sync -- ${files.part} ${files.manifestPart} && mv -f -- ${files.part} ${files.fi
         'Move or remove it on the node, or run Sync Available Images to see whose it is, then retry.',
     );
   }
-  if (result.code !== 0) throw new UnavailableError(`Moving the image into place failed on the node: ${result.stderr.trim() || `exit code ${result.code}`}`);
+  if (result.code !== 0)
+    throw new UnavailableError(
+      `Moving the image into place failed on the node: ${result.stderr.trim() || `exit code ${result.code}`}`,
+    );
 }
 
 /**
  * The file an earlier attempt committed at the final path, if any: its size and its sidecar's text
  * (capped, like every sidecar the portal reads). A crash between commit and record leaves one.
  */
-export async function readCommitted(session: SshSession, files: ImageFiles): Promise<{ sizeBytes: number; sidecar: string } | null> {
+export async function readCommitted(
+  session: SshSession,
+  files: ImageFiles,
+): Promise<{ sizeBytes: number; sidecar: string } | null> {
   const out = await session.run(
     sh`[ -f ${files.file} ] && [ ! -L ${files.file} ] && [ -f ${files.manifest} ] || exit 0
 stat -c %s -- ${files.file} && head -c ${MAX_SIDECAR_BYTES} -- ${files.manifest}`,
@@ -140,7 +195,10 @@ stat -c %s -- ${files.file} && head -c ${MAX_SIDECAR_BYTES} -- ${files.manifest}
 
 /** Removes what an unfinished install leaves behind; throws when the node could not do it. */
 export async function removePartials(session: SshSession, files: ImageFiles): Promise<void> {
-  await session.run(sh`rm -f -- ${files.part} ${files.manifestPart} ${files.partSource} ${files.partPid}`, 'Removing the partial transfer');
+  await session.run(
+    sh`rm -f -- ${files.part} ${files.manifestPart} ${files.partSource} ${files.partPid}`,
+    'Removing the partial transfer',
+  );
 }
 
 /** Removes an installed image: its file, its sidecar and any leftovers of an install. */
@@ -188,7 +246,8 @@ fi`,
     'Checking for a partial transfer',
   );
   const bytes = Number(out.trim());
-  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new UnavailableError('The node reported an unreadable size for the partial transfer.');
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    throw new UnavailableError('The node reported an unreadable size for the partial transfer.');
   return bytes;
 }
 
@@ -202,7 +261,12 @@ export async function truncatePart(session: SshSession, files: ImageFiles): Prom
  * ISO 9660 magic, its last 512 bytes and, for a sparse VMDK, the descriptor area, in one command.
  * qemu-img is not run on a file whose header already names another file: it would open that file.
  */
-export async function readFormatEvidence(session: SshSession, file: string, sizeBytes: number, withQemu: boolean): Promise<FormatEvidence> {
+export async function readFormatEvidence(
+  session: SshSession,
+  file: string,
+  sizeBytes: number,
+  withQemu: boolean,
+): Promise<FormatEvidence> {
   const footerAt = Math.max(0, sizeBytes - TAIL_BYTES);
   const out = await session.run(
     sh`od -An -v -tx1 -N ${HEAD_BYTES} -- ${file}; echo '|'; od -An -v -tx1 -j 32769 -N 5 -- ${file} 2>/dev/null; echo '|'; od -An -v -tx1 -j ${footerAt} -N ${TAIL_BYTES} -- ${file} 2>/dev/null; echo '|'
@@ -210,12 +274,17 @@ case "$(od -An -tx1 -N 4 -- ${file} 2>/dev/null)" in *'4b 44 4d 56'*) od -An -v 
     'Reading the file signature',
   );
   const [head = '', isoMagic = '', vhdFooter = '', vmdkArea = ''] = out.split('|');
-  const evidence: FormatEvidence = { head: bytesFromOd(head), isoMagic: bytesFromOd(isoMagic), vhdFooter: bytesFromOd(vhdFooter) };
+  const evidence: FormatEvidence = {
+    head: bytesFromOd(head),
+    isoMagic: bytesFromOd(isoMagic),
+    vhdFooter: bytesFromOd(vhdFooter),
+  };
   if (startsAsSparseVmdk(evidence.head)) evidence.vmdkArea = bytesFromOd(vmdkArea);
   if (withQemu && !unsafeHeaderReason(evidence)) {
     const info = await session.exec(sh`qemu-img info --output=json -- ${file}`, { timeoutMs: 120_000 });
     if (info.code === 0) evidence.qemu = parseQemuInfo(info.stdout);
-    if (!evidence.qemu) evidence.qemuError = info.timedOut ? 'it did not finish within 120 s' : qemuFailure(info.code, info.stderr);
+    if (!evidence.qemu)
+      evidence.qemuError = info.timedOut ? 'it did not finish within 120 s' : qemuFailure(info.code, info.stderr);
   }
   return evidence;
 }

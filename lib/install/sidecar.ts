@@ -14,7 +14,12 @@ export const SIDECAR_SUFFIX = '.manifest.json';
 export const MAX_SIDECAR_BYTES = 16 * 1024;
 
 const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`), `expected ${length} hex digits`);
-const shortText = (max: number) => z.string().min(1).max(max).regex(/^[^\0\n\r]*$/, 'no control characters');
+const shortText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\0\n\r]*$/, 'no control characters');
 
 export const sidecarSchema = z.object({
   manifestVersion: z.literal(1),
@@ -34,7 +39,9 @@ export const sidecarSchema = z.object({
 
 export type Sidecar = z.infer<typeof sidecarSchema>;
 
-type SidecarImage = Pick<Sidecar, 'imageId' | 'name' | 'alias' | 'version' | 'diskFormat' | 'containerFormat'> & { md5: string | null };
+type SidecarImage = Pick<Sidecar, 'imageId' | 'name' | 'alias' | 'version' | 'diskFormat' | 'containerFormat'> & {
+  md5: string | null;
+};
 
 /** The sidecar's text; JSON with two-space indent, which the commit's ownership check relies on. */
 export function buildSidecar(
@@ -73,7 +80,10 @@ export function fileOfSidecar(sidecarName: string): string | null {
 }
 
 /** Parses a sidecar's bytes; says why when it cannot be used. */
-export function parseSidecar(sidecarName: string, text: string): { ok: true; sidecar: Sidecar } | { ok: false; reason: string } {
+export function parseSidecar(
+  sidecarName: string,
+  text: string,
+): { ok: true; sidecar: Sidecar } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -49,7 +49,9 @@ export async function pushTransfer(input: TransferInput & { storePath: string })
  * The node downloads with curl (progress from its meter) or wget (progress from the file's size).
  * A server that cannot serve ranges makes a resume start over from zero, once.
  */
-export async function pullTransfer(input: TransferInput & { url: string; downloader: remote.Downloader }): Promise<void> {
+export async function pullTransfer(
+  input: TransferInput & { url: string; downloader: remote.Downloader },
+): Promise<void> {
   const { session, ctx, files } = input;
   let offset = input.offset;
   let received = 0;
@@ -64,7 +66,12 @@ export async function pullTransfer(input: TransferInput & { url: string; downloa
   const run = () =>
     input.downloader === 'curl'
       ? download(session, 'curl', input.url, files, options)
-      : withSizePolling(session, files.part, (size) => options.onProgress(size - offset), () => download(session, 'wget', input.url, files, options));
+      : withSizePolling(
+          session,
+          files.part,
+          (size) => options.onProgress(size - offset),
+          () => download(session, 'wget', input.url, files, options),
+        );
   try {
     await run();
   } catch (err) {
@@ -83,7 +90,12 @@ export async function pullTransfer(input: TransferInput & { url: string; downloa
 const SIZE_POLL_MS = 1000;
 
 /** wget prints no meter we read, so the growing `.part` is the progress; no sample lands after `work` ends. */
-async function withSizePolling<T>(session: SshSession, part: string, onSize: (size: number) => void, work: () => Promise<T>): Promise<T> {
+async function withSizePolling<T>(
+  session: SshSession,
+  part: string,
+  onSize: (size: number) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   let inFlight: Promise<void> | undefined;
   const timer = setInterval(() => {
     inFlight ??= remote
@@ -108,7 +120,9 @@ async function explainDownloadFailure({ session, imageDir }: TransferInput, err:
   if (!/\(23\)|No space left/i.test(err instanceof Error ? err.message : '')) return err;
   const free = await remote.freeBytes(session, imageDir).catch(() => null);
   if (free !== null && free < getConfig().diskMarginBytes) {
-    return new UnavailableError(`Not enough disk space on the node: the image directory filled up during the download (${formatBytes(free)} left).`);
+    return new UnavailableError(
+      `Not enough disk space on the node: the image directory filled up during the download (${formatBytes(free)} left).`,
+    );
   }
   return err;
 }

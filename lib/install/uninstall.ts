@@ -17,11 +17,17 @@ export function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds:
   const users = machinesUsingImage(imageId, { nodeIds });
   if (users.length === 0) return;
   const list = users.map((m) => `${m.name} on ${m.nodeName}`).join(', ');
-  throw new InUseError(`${imageName} stays available: machine${users.length > 1 ? 's' : ''} ${list} use${users.length > 1 ? '' : 's'} it.`);
+  throw new InUseError(
+    `${imageName} stays available: machine${users.length > 1 ? 's' : ''} ${list} use${users.length > 1 ? '' : 's'} it.`,
+  );
 }
 
 /** Marks the image unavailable on the node and queues the removal of its file and sidecar. */
-export function enqueueUninstall(tx: Tx, input: { imageId: string; nodeId: string; dataCenterId: string }, userId: string): string {
+export function enqueueUninstall(
+  tx: Tx,
+  input: { imageId: string; nodeId: string; dataCenterId: string },
+  userId: string,
+): string {
   const id = insertJob(tx, { kind: 'uninstall', ...input, createdBy: userId });
   setNodeImageState(input.nodeId, input.imageId, { state: 'removing', available: false, lastJobId: id }, tx);
   return id;
@@ -53,16 +59,27 @@ export async function runUninstallJob(ctx: JobContext): Promise<Record<string, u
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
     settleNodeImage(ctx.job, outcome);
-    if (outcome === 'fail') auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'error', { error: errorMessage(err) });
+    if (outcome === 'fail')
+      auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'error', { error: errorMessage(err) });
     throw err;
   }
-  getDb().delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id))).run();
+  getDb()
+    .delete(nodeImages)
+    .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
+    .run();
   ctx.phase('record', `${image.name} is no longer on ${node.name}.`);
   auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: removed });
   return { removed };
 }
 
-function auditUninstall(ctx: JobContext, dataCenterId: string, imageId: string, nodeId: string, outcome: 'ok' | 'error', details: Record<string, unknown>) {
+function auditUninstall(
+  ctx: JobContext,
+  dataCenterId: string,
+  imageId: string,
+  nodeId: string,
+  outcome: 'ok' | 'error',
+  details: Record<string, unknown>,
+) {
   recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.uninstall',

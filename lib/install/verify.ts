@@ -14,7 +14,13 @@ type Image = typeof images.$inferSelect;
  * the file must be self-contained and really in the image's disk format. Any of these failing
  * fails the job before commit.
  */
-export async function verifyOnNode(session: SshSession, ctx: JobContext, image: Image, file: string, hasQemuImg: boolean) {
+export async function verifyOnNode(
+  session: SshSession,
+  ctx: JobContext,
+  image: Image,
+  file: string,
+  hasQemuImg: boolean,
+) {
   ctx.phase('verify', 'Node hashes the file it received.');
   // sha256 alone decides when the image has one; md5 costs another full read and is weaker.
   const hashes = await remote.hashOnNode(session, file, !image.sha256, ctx.signal);
@@ -33,8 +39,10 @@ export async function verifyOnNode(session: SshSession, ctx: JobContext, image: 
 
 function checkHashes(image: Image, actual: remote.NodeHashes): void {
   const problems: string[] = [];
-  if (image.sha256 && image.sha256 !== actual.sha256) problems.push(`sha256 expected ${image.sha256}, node computed ${actual.sha256}`);
-  if (!image.sha256 && image.md5 && image.md5 !== actual.md5) problems.push(`md5 expected ${image.md5}, node computed ${actual.md5}`);
+  if (image.sha256 && image.sha256 !== actual.sha256)
+    problems.push(`sha256 expected ${image.sha256}, node computed ${actual.sha256}`);
+  if (!image.sha256 && image.md5 && image.md5 !== actual.md5)
+    problems.push(`md5 expected ${image.md5}, node computed ${actual.md5}`);
   if (image.sizeBytes !== null && image.sizeBytes !== actual.sizeBytes) {
     problems.push(`size expected ${image.sizeBytes} bytes, got ${actual.sizeBytes}`);
   }

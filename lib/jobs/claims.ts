@@ -32,7 +32,14 @@ export function claimNextJob(skip: string[] = []): JobRow | undefined {
     select j.id from ${jobs} as j
     where j.status = 'queued' and (j.run_after is null or j.run_after <= ${at.getTime()})
       and (j.node_id is null or ${busyOnNode} < ${jobsMaxPerNode})
-      ${skip.length > 0 ? sql`and j.id not in (${sql.join(skip.map((id) => sql`${id}`), sql`, `)})` : sql``}
+      ${
+        skip.length > 0
+          ? sql`and j.id not in (${sql.join(
+              skip.map((id) => sql`${id}`),
+              sql`, `,
+            )})`
+          : sql``
+      }
     order by j.created_at, j.id
     limit 1
   )`;
@@ -87,7 +94,12 @@ export function reclaimExpiredJobs(): number {
     for (const { id } of expired) {
       tx.insert(jobEvents)
         .values([
-          { jobId: id, at, level: 'warn', message: 'Interrupted: the portal process running this job stopped (its lease expired).' },
+          {
+            jobId: id,
+            at,
+            level: 'warn',
+            message: 'Interrupted: the portal process running this job stopped (its lease expired).',
+          },
           { jobId: id, at, level: 'info', message: 'Queued again to resume where it stopped.' },
         ])
         .run();

@@ -81,7 +81,8 @@ export class JobContext {
    */
   outcomeOf(err: unknown): FailureOutcome {
     if (this.leaseLost) this.outcome ??= 'abandon';
-    this.outcome ??= this.stopRequest ?? (isTransient(err) && this.job.attempt < this.job.maxAttempts ? 'retry' : 'fail');
+    this.outcome ??=
+      this.stopRequest ?? (isTransient(err) && this.job.attempt < this.job.maxAttempts ? 'retry' : 'fail');
     return this.outcome;
   }
 

@@ -28,7 +28,10 @@ function loadJob(tx: Pick<Tx, 'select'>, jobId: string): JobRow {
 /** Moves the job from its current status and logs why. */
 function transition(tx: Tx, job: JobRow, set: Partial<typeof jobs.$inferInsert>, message: string): void {
   const at = now();
-  tx.update(jobs).set({ ...set, updatedAt: at }).where(and(eq(jobs.id, job.id), eq(jobs.status, job.status))).run();
+  tx.update(jobs)
+    .set({ ...set, updatedAt: at })
+    .where(and(eq(jobs.id, job.id), eq(jobs.status, job.status)))
+    .run();
   tx.insert(jobEvents).values({ jobId: job.id, at, level: 'info', message }).run();
 }
 
@@ -52,7 +55,12 @@ export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel request
   }
   if (job.status === 'paused' || job.status === 'queued') {
     // Its .part is on the node: the runner takes it once more, only to remove that.
-    transition(tx, job, { status: 'queued', controlRequest: 'cancel', runAfter: null }, `${reason} The partial transfer will be removed from the node.`);
+    transition(
+      tx,
+      job,
+      { status: 'queued', controlRequest: 'cancel', runAfter: null },
+      `${reason} The partial transfer will be removed from the node.`,
+    );
     return 'cancelling';
   }
   // An import leaves nothing behind when stopped (lib/imgapi/import-job.ts), so it may be cancelled too.
@@ -85,10 +93,15 @@ function resume(tx: Tx, job: JobRow) {
  * Controlling an install or uninstall takes the right to install that image on that node; an
  * import, the right to import into its data center (a global import is the SuperAdmins').
  */
-function authorizeControl(jobId: string, user: UserContext, note: (facts: { targetId: string; dataCenterId?: string }) => void) {
+function authorizeControl(
+  jobId: string,
+  user: UserContext,
+  note: (facts: { targetId: string; dataCenterId?: string }) => void,
+) {
   const job = loadJob(getDb(), jobId);
   note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
-  if (job.kind === 'import' && job.dataCenterId) return authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
+  if (job.kind === 'import' && job.dataCenterId)
+    return authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
   if (job.kind !== 'install' && job.kind !== 'uninstall') return authorize(user, 'infrastructure.manage', {});
   const { node, imageAttached } = loadInstallTargets(job.imageId, job.nodeId);
   authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });

@@ -59,7 +59,8 @@ export class JobRunner {
     try {
       this.renewLeases();
       const reclaimed = reclaimExpiredJobs();
-      if (reclaimed > 0) console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
+      if (reclaimed > 0)
+        console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
     } catch (err) {
       console.error('[portal] job heartbeat failed:', err);
     }
@@ -161,13 +162,19 @@ async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<void>
       await finishJob(id, { status: 'cancelled' });
       return;
     case 'pause':
-      ctx.log('info', 'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.');
+      ctx.log(
+        'info',
+        'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.',
+      );
       await markPaused(id);
       return;
     case 'retry': {
       const { jobsRetryDelayMs } = getConfig();
       const delay = Math.min(jobsRetryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
-      ctx.log('warn', `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`);
+      ctx.log(
+        'warn',
+        `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`,
+      );
       await scheduleRetry(id, new Date(now().getTime() + delay), message);
       return;
     }

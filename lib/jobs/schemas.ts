@@ -22,7 +22,14 @@ export type JobListFilters = {
 export type JobSearch = { filters: JobListFilters; page: number; pageSize: number };
 
 /** The field names as the page shows them, so a notice can say what it ignored. */
-const LABELS = { status: 'status', kind: 'kind', nodeId: 'node', imageId: 'image', page: 'page', pageSize: 'page size' } as const;
+const LABELS = {
+  status: 'status',
+  kind: 'kind',
+  nodeId: 'node',
+  imageId: 'image',
+  page: 'page',
+  pageSize: 'page size',
+} as const;
 type Field = keyof typeof LABELS;
 
 const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int().min(1).max(max).optional());
@@ -30,7 +37,14 @@ const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int()
 function fieldSchemas(known: { nodeIds: readonly string[]; imageIds: readonly string[] }) {
   // Node and image ids count only when they are among the options the user may see, so an id
   // from elsewhere (or a made-up one) neither filters silently to nothing nor probes existence.
-  const oneOf = (ids: readonly string[]) => z.preprocess(blank, z.string().refine((v) => ids.includes(v)).optional());
+  const oneOf = (ids: readonly string[]) =>
+    z.preprocess(
+      blank,
+      z
+        .string()
+        .refine((v) => ids.includes(v))
+        .optional(),
+    );
   return {
     status: z.preprocess(blank, z.enum(JOB_STATUSES).optional()),
     kind: z.preprocess(blank, z.enum(JOB_KINDS).optional()),
@@ -63,4 +77,3 @@ export function parseJobSearchParams(
   const pageSize = value('pageSize') ?? DEFAULT_JOB_PAGE_SIZE;
   return { filters, page, pageSize, ignored };
 }
-

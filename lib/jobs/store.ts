@@ -26,9 +26,19 @@ export function insertJob(
   const id = newId();
   const at = now();
   tx.insert(jobs)
-    .values({ id, status: 'queued', params: {}, maxAttempts: getConfig().jobsMaxAttempts, ...input, createdAt: at, updatedAt: at })
+    .values({
+      id,
+      status: 'queued',
+      params: {},
+      maxAttempts: getConfig().jobsMaxAttempts,
+      ...input,
+      createdAt: at,
+      updatedAt: at,
+    })
     .run();
-  tx.insert(jobEvents).values({ jobId: id, at, level: 'info', message: `Queued ${input.kind} job.` }).run();
+  tx.insert(jobEvents)
+    .values({ jobId: id, at, level: 'info', message: `Queued ${input.kind} job.` })
+    .run();
   return id;
 }
 
@@ -62,7 +72,10 @@ export function appendJobEvent(jobId: string, level: LogLevel, message: string):
   getDb().insert(jobEvents).values({ jobId, at: now(), level, message }).run();
 }
 
-export function saveJobProgress(jobId: string, progress: { phase?: string; bytesDone?: number; bytesTotal?: number | null }) {
+export function saveJobProgress(
+  jobId: string,
+  progress: { phase?: string; bytesDone?: number; bytesTotal?: number | null },
+) {
   getDb()
     .update(jobs)
     .set({ ...progress, updatedAt: now() })
@@ -91,7 +104,14 @@ export function finishJob(
   outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error?: string; result?: Record<string, unknown> },
 ): Promise<boolean> {
   const at = now();
-  const set = { status: outcome.status, error: outcome.error ?? null, result: outcome.result, controlRequest: null, runAfter: null, finishedAt: at };
+  const set = {
+    status: outcome.status,
+    error: outcome.error ?? null,
+    result: outcome.result,
+    controlRequest: null,
+    runAfter: null,
+    finishedAt: at,
+  };
   return settleAttempt(jobId, set, `the end of job ${jobId}`);
 }
 

@@ -64,7 +64,8 @@ export function imagesAttachedToDataCenter(user: UserContext, dataCenterId: stri
   return rows.map(({ dcBoundId, ...image }) => ({
     ...image,
     boundHere: dcBoundId === dataCenterId,
-    mayChange: dcBoundId === null && can(user, 'image.attach', { image: { dcBoundId, access: image.access }, dataCenterId }),
+    mayChange:
+      dcBoundId === null && can(user, 'image.attach', { image: { dcBoundId, access: image.access }, dataCenterId }),
   }));
 }
 
@@ -91,9 +92,17 @@ export function attachableImages(user: UserContext, dataCenterId: string) {
       .where(and(eq(imageDataCenters.imageId, images.id), eq(imageDataCenters.dataCenterId, dataCenterId))),
   );
   return getDb()
-    .select({ id: images.id, name: images.name, version: images.version, access: images.access, dcBoundId: images.dcBoundId })
+    .select({
+      id: images.id,
+      name: images.name,
+      version: images.version,
+      access: images.access,
+      dcBoundId: images.dcBoundId,
+    })
     .from(images)
-    .where(and(isNull(images.dcBoundId), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt), not(attachedHere)))
+    .where(
+      and(isNull(images.dcBoundId), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt), not(attachedHere)),
+    )
     .orderBy(asc(images.name))
     .all()
     .filter((image) => can(user, 'image.attach', { image, dataCenterId }))

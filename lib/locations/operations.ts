@@ -16,7 +16,9 @@ export const createDataCenter = defineOperation({
   run: (input) => {
     const db = getDb();
     if (db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, input.code)).get()) {
-      throw new ConflictError('That code is taken.', { code: [`A data center with code "${input.code}" already exists.`] });
+      throw new ConflictError('That code is taken.', {
+        code: [`A data center with code "${input.code}" already exists.`],
+      });
     }
     const id = newId();
     db.insert(dataCenters)
@@ -38,7 +40,11 @@ export const renameDataCenter = defineOperation({
   },
   run: (input) => {
     const db = getDb();
-    const before = db.select({ name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get();
+    const before = db
+      .select({ name: dataCenters.name })
+      .from(dataCenters)
+      .where(eq(dataCenters.id, input.dataCenterId))
+      .get();
     if (!before) throw new NotFoundError('The data center');
     db.update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId)).run();
     return { id: input.dataCenterId, from: before.name, to: input.name };

@@ -15,7 +15,13 @@ import { id } from '@/lib/validation';
  * removing one is infrastructure work: SuperAdmins here, the JSON API later (issue #6).
  */
 const recordMachineSchema = z.object({
-  name: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Letters, digits, dot, dash or underscore; up to 64, starting with a letter or digit.'),
+  name: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      'Letters, digits, dot, dash or underscore; up to 64, starting with a letter or digit.',
+    ),
   nodeId: id,
   imageId: z.uuid('Choose the image the machine runs.'),
   status: z.enum(MACHINE_STATUSES).default('running'),
@@ -27,7 +33,10 @@ export const recordMachine = defineOperation({
   input: recordMachineSchema,
   authorize: (input, user, note) => {
     const node = getDb().select().from(nodes).where(eq(nodes.id, input.nodeId)).get();
-    note({ dataCenterId: node?.dataCenterId, details: { name: input.name, nodeId: input.nodeId, imageId: input.imageId } });
+    note({
+      dataCenterId: node?.dataCenterId,
+      details: { name: input.name, nodeId: input.nodeId, imageId: input.imageId },
+    });
     authorize(user, 'infrastructure.manage', {});
     if (!node) throw new NotFoundError('The node');
   },
@@ -36,12 +45,25 @@ export const recordMachine = defineOperation({
     const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
     if (!image) throw new ValidationError('That image does not exist.', { imageId: ['Choose an existing image.'] });
     // DESIGN §2: a deleted image stays with the machines that have it, but no new machine gets it.
-    if (image.access === 'deleted') throw new ValidationError(`${image.name} is deleted; no new machine can use it.`, { imageId: ['Choose an image that is not deleted.'] });
-    if (db.select({ id: machines.id }).from(machines).where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name))).get()) {
-      throw new ConflictError('That name is taken on this node.', { name: [`A machine named "${input.name}" already runs on this node.`] });
+    if (image.access === 'deleted')
+      throw new ValidationError(`${image.name} is deleted; no new machine can use it.`, {
+        imageId: ['Choose an image that is not deleted.'],
+      });
+    if (
+      db
+        .select({ id: machines.id })
+        .from(machines)
+        .where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name)))
+        .get()
+    ) {
+      throw new ConflictError('That name is taken on this node.', {
+        name: [`A machine named "${input.name}" already runs on this node.`],
+      });
     }
     const machineId = newId();
-    db.insert(machines).values({ id: machineId, ...input, createdAt: now() }).run();
+    db.insert(machines)
+      .values({ id: machineId, ...input, createdAt: now() })
+      .run();
     return { machineId, nodeId: input.nodeId, imageId: input.imageId };
   },
   audited: (result) => ({ targetId: result.machineId }),

@@ -21,7 +21,13 @@ export function machinesUsingImage(imageId: string, where: { nodeIds?: string[] 
 /** The machines on one node, with the image each runs; for Node Details. */
 export function machinesOnNode(nodeId: string) {
   return getDb()
-    .select({ id: machines.id, name: machines.name, status: machines.status, imageId: machines.imageId, imageName: images.name })
+    .select({
+      id: machines.id,
+      name: machines.name,
+      status: machines.status,
+      imageId: machines.imageId,
+      imageName: images.name,
+    })
     .from(machines)
     .innerJoin(images, eq(images.id, machines.imageId))
     .where(eq(machines.nodeId, nodeId))
@@ -33,7 +39,13 @@ export function visibleMachinesUsingImage(user: UserContext, imageId: string) {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return [];
   return getDb()
-    .select({ id: machines.id, name: machines.name, status: machines.status, nodeId: machines.nodeId, nodeName: nodes.name })
+    .select({
+      id: machines.id,
+      name: machines.name,
+      status: machines.status,
+      nodeId: machines.nodeId,
+      nodeName: nodes.name,
+    })
     .from(machines)
     .innerJoin(nodes, eq(nodes.id, machines.nodeId))
     .where(and(eq(machines.imageId, imageId), visible ? inArray(nodes.dataCenterId, visible) : undefined))

@@ -147,7 +147,8 @@ export function blockedRange(address: string, allow: readonly Cidr[]): BlockedRa
   if (embedded) {
     if (allow.some((cidr) => contains(cidr, embedded.ip))) return null;
     const inner = builtInBlock(embedded.ip);
-    if (inner) return { range: inner.range, kind: `${inner.kind} ${ipv4Text(embedded.ip.value)} in ${embedded.form} form` };
+    if (inner)
+      return { range: inner.range, kind: `${inner.kind} ${ipv4Text(embedded.ip.value)} in ${embedded.form} form` };
   }
   return builtInBlock(ip);
 }

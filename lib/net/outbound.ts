@@ -53,11 +53,19 @@ export async function outboundGet(url: string, options: OutboundRequestOptions =
     const location = response.headers.location;
     const status = response.statusCode ?? 0;
     if (!REDIRECT_STATUSES.has(status) || !location) {
-      return { url: target.toString(), status, statusText: response.statusMessage ?? '', headers: response.headers, body: response };
+      return {
+        url: target.toString(),
+        status,
+        statusText: response.statusMessage ?? '',
+        headers: response.headers,
+        body: response,
+      };
     }
     response.destroy();
     if (redirects === MAX_REDIRECTS) {
-      throw new UnavailableError(`${redacted(first)} redirected more than ${MAX_REDIRECTS} times; the portal stopped following it.`);
+      throw new UnavailableError(
+        `${redacted(first)} redirected more than ${MAX_REDIRECTS} times; the portal stopped following it.`,
+      );
     }
     const next = parseUrl(location, target);
     if (next.origin !== target.origin) headers = withoutOriginBoundHeaders(headers);
@@ -69,7 +77,9 @@ function parseUrl(text: string, base?: URL): URL {
   try {
     return new URL(text, base);
   } catch {
-    const what = base ? `${redacted(base)} redirected to "${redactUrlCredentials(text)}", which` : `"${redactUrlCredentials(text)}"`;
+    const what = base
+      ? `${redacted(base)} redirected to "${redactUrlCredentials(text)}", which`
+      : `"${redactUrlCredentials(text)}"`;
     throw new UnavailableError(`${what} is not a valid URL.`);
   }
 }
@@ -83,13 +93,22 @@ function assertFetchable(target: URL, first: URL): void {
 function refusal(target: URL, first: URL, address: string, range: BlockedRange): OutboundRefusedError {
   const where = target === first ? redacted(target) : `${redacted(target)} (redirected from ${redacted(first)})`;
   const host = hostOf(target);
-  const subject = host === address ? `${address} (${range.kind}, ${range.range}) is` : `${host} resolves to ${address} (${range.kind}, ${range.range}), which is`;
+  const subject =
+    host === address
+      ? `${address} (${range.kind}, ${range.range}) is`
+      : `${host} resolves to ${address} (${range.kind}, ${range.range}), which is`;
   return new OutboundRefusedError(
     `Refused to connect to ${where}: ${subject} a private, loopback or link-local address; the portal does not connect there unless PORTAL_OUTBOUND_ALLOW lists it.`,
   );
 }
 
-function requestOnce(target: URL, first: URL, headers: Record<string, string>, allow: readonly Cidr[], signal?: AbortSignal): Promise<http.IncomingMessage> {
+function requestOnce(
+  target: URL,
+  first: URL,
+  headers: Record<string, string>,
+  allow: readonly Cidr[],
+  signal?: AbortSignal,
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     // An IP literal never goes through the lookup, so it is checked here.

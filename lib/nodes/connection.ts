@@ -16,7 +16,13 @@ type NodeConnection = {
 export async function connectWithCredential(node: NodeConnection, hostKey: HostKeyPolicy): Promise<SshSession> {
   const key = unsealCredential(node.credentialId);
   return SshSession.connect(
-    { host: node.host, port: node.port, username: node.sshUser, privateKey: key.privateKey, passphrase: key.passphrase },
+    {
+      host: node.host,
+      port: node.port,
+      username: node.sshUser,
+      privateKey: key.privateKey,
+      passphrase: key.passphrase,
+    },
     hostKey,
     getConfig().sshTimeoutMs,
   );

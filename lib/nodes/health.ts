@@ -45,7 +45,12 @@ export function recordConnectionFailure(nodeId: string, message: string): void {
     const toError = before.status === 'enabled' && failures >= threshold;
     const statusReason = `${failures} connections in a row failed; enable the node once it is fixed.`;
     tx.update(nodes)
-      .set({ lastError: message, consecutiveFailures: failures, updatedAt: at, ...(toError ? { status: 'error', statusReason } : {}) })
+      .set({
+        lastError: message,
+        consecutiveFailures: failures,
+        updatedAt: at,
+        ...(toError ? { status: 'error', statusReason } : {}),
+      })
       .where(eq(nodes.id, nodeId))
       .run();
     return toError ? { failures, dataCenterId: before.dataCenterId } : null;

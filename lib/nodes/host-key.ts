@@ -56,7 +56,9 @@ export const repinNodeHostKey = defineOperation({
   run: async (input) => {
     const node = requireNode(input.nodeId);
     if (input.fingerprint === node.hostKeyFingerprint) {
-      throw new ConflictError(`${input.fingerprint} is already the pinned host key of ${node.name}; nothing to re-pin.`);
+      throw new ConflictError(
+        `${input.fingerprint} is already the pinned host key of ${node.name}; nothing to re-pin.`,
+      );
     }
     try {
       await presentedFingerprint(node, { pinned: input.fingerprint });
@@ -67,7 +69,11 @@ export const repinNodeHostKey = defineOperation({
           'Nothing was re-pinned; read the host key again and compare it on the node.',
       );
     }
-    getDb().update(nodes).set({ hostKeyFingerprint: input.fingerprint, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
+    getDb()
+      .update(nodes)
+      .set({ hostKeyFingerprint: input.fingerprint, updatedAt: now() })
+      .where(eq(nodes.id, node.id))
+      .run();
     // The pinned connection just succeeded; the status stays as it is (an error node waits for Enable).
     recordConnectionSuccess(node.id);
     return { oldFingerprint: node.hostKeyFingerprint, newFingerprint: input.fingerprint };

@@ -42,7 +42,10 @@ export const probeNode = defineOperation({
     const connection = { host: input.host, port: input.port, sshUser: input.sshUser };
     if (input.credentialId) {
       if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');
-      const session = await connectWithCredential({ ...connection, credentialId: input.credentialId }, { trustOnFirstUse: true });
+      const session = await connectWithCredential(
+        { ...connection, credentialId: input.credentialId },
+        { trustOnFirstUse: true },
+      );
       session.close();
       return { credentialId: input.credentialId, fingerprint: session.hostKeyFingerprint };
     }
@@ -99,7 +102,11 @@ export const testNodeConnection = defineOperation({
   run: async (input) => {
     const node = requireNode(input.nodeId);
     const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
-    getDb().update(nodes).set({ ...capacity, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
+    getDb()
+      .update(nodes)
+      .set({ ...capacity, updatedAt: now() })
+      .where(eq(nodes.id, node.id))
+      .run();
     return capacity;
   },
 });
@@ -134,7 +141,10 @@ function assertNodeIsNew(input: { dataCenterId: string; name: string; host: stri
     .from(nodes)
     .where(and(eq(nodes.dataCenterId, input.dataCenterId), eq(nodes.name, input.name)))
     .get();
-  if (sameName) throw new ConflictError('That name is taken.', { name: [`This data center already has a node named "${input.name}".`] });
+  if (sameName)
+    throw new ConflictError('That name is taken.', {
+      name: [`This data center already has a node named "${input.name}".`],
+    });
   const sameAddress = db
     .select({ name: nodes.name })
     .from(nodes)

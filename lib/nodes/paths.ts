@@ -10,11 +10,18 @@ export function pathInImageDir(imageDir: string, fileName: string): string {
   if (!imageDir.startsWith('/') || imageDir === '/' || path.posix.normalize(imageDir).replace(/\/$/, '') !== imageDir) {
     throw new ValidationError(`The node's image directory "${imageDir}" is not a normalised absolute path.`);
   }
-  if (!fileName || fileName === '.' || fileName === '..' || /[/\0\n]/.test(fileName) || Buffer.byteLength(fileName) > 200) {
+  if (
+    !fileName ||
+    fileName === '.' ||
+    fileName === '..' ||
+    /[/\0\n]/.test(fileName) ||
+    Buffer.byteLength(fileName) > 200
+  ) {
     throw new ValidationError(`"${fileName}" is not a safe file name for a node.`);
   }
   const full = path.posix.join(imageDir, fileName);
-  if (path.posix.dirname(full) !== imageDir) throw new ValidationError(`"${fileName}" would leave the image directory.`);
+  if (path.posix.dirname(full) !== imageDir)
+    throw new ValidationError(`"${fileName}" would leave the image directory.`);
   return full;
 }
 
@@ -48,7 +55,9 @@ export function imageFilesOnNode(imageDir: string, fileName: string): ImageFiles
  */
 export function imageFilesAt(imageDir: string, filePath: string): ImageFiles {
   if (path.posix.dirname(filePath) !== imageDir) {
-    throw new ValidationError(`The recorded file ${filePath} is not in the node's image directory ${imageDir}; the portal does not touch it.`);
+    throw new ValidationError(
+      `The recorded file ${filePath} is not in the node's image directory ${imageDir}; the portal does not touch it.`,
+    );
   }
   return imageFilesOnNode(imageDir, path.posix.basename(filePath));
 }

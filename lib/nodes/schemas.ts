@@ -13,7 +13,10 @@ export const imageDirSchema = z
   .max(1024, 'The directory path is too long.')
   .refine((p) => p.startsWith('/'), 'The image directory must be an absolute path (starting with /).')
   .refine(singleLine, 'The image directory cannot contain control characters or line breaks.')
-  .refine((p) => path.posix.normalize(p).replace(/\/$/, '') === p, 'Write the directory without "..", "." or repeated or trailing slashes.');
+  .refine(
+    (p) => path.posix.normalize(p).replace(/\/$/, '') === p,
+    'Write the directory without "..", "." or repeated or trailing slashes.',
+  );
 
 const connectionFields = {
   dataCenterId: id,
@@ -57,7 +60,11 @@ export const nodeIdSchema = z.object({ nodeId: id });
 /** Maintenance needs a reason: it is what colleagues see on the node and on every refused install. */
 export const maintenanceSchema = z.object({
   nodeId: id,
-  reason: z.string().trim().min(1, 'Say why the node goes into maintenance.').max(500, 'Keep the reason under 500 characters.'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Say why the node goes into maintenance.')
+    .max(500, 'Keep the reason under 500 characters.'),
 });
 
 /** `confirmed`: the admin saw how many installed images go out of service with the node. */

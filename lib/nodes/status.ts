@@ -16,7 +16,9 @@ import { decommissionSchema, maintenanceSchema, nodeIdSchema } from './schemas';
 
 function refuseUnless(node: { name: string; status: NodeStatus }, allowed: NodeStatus[], doing: string) {
   if (allowed.includes(node.status)) return;
-  throw new ConflictError(`Node ${node.name} is ${node.status}; only a node that is ${allowed.join(' or ')} can be ${doing}.`);
+  throw new ConflictError(
+    `Node ${node.name} is ${node.status}; only a node that is ${allowed.join(' or ')} can be ${doing}.`,
+  );
 }
 
 /** Back in service from maintenance or error; the failure count starts again from zero. */
@@ -70,7 +72,9 @@ export const decommissionNode = defineOperation({
         .where(and(eq(jobs.nodeId, node.id), inArray(jobs.status, ['queued', 'running', 'paused'])))
         .get()!.n;
       if (active > 0) {
-        throw new ConflictError(`Node ${node.name} still has ${active} job(s) queued, running or paused. Let them finish or cancel them first.`);
+        throw new ConflictError(
+          `Node ${node.name} still has ${active} job(s) queued, running or paused. Let them finish or cancel them first.`,
+        );
       }
       const installed = tx
         .select({ n: count() })
@@ -78,11 +82,16 @@ export const decommissionNode = defineOperation({
         .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.state, 'installed')))
         .get()!.n;
       if (installed > 0 && !input.confirmed) {
-        throw new ConflictError(`Node ${node.name} has ${installed} installed image(s); confirm that they go out of service with it.`);
+        throw new ConflictError(
+          `Node ${node.name} has ${installed} installed image(s); confirm that they go out of service with it.`,
+        );
       }
       const at = now();
       tx.update(nodeImages).set({ available: false, updatedAt: at }).where(eq(nodeImages.nodeId, node.id)).run();
-      tx.update(nodes).set({ status: 'decommissioned', statusReason: null, updatedAt: at }).where(eq(nodes.id, node.id)).run();
+      tx.update(nodes)
+        .set({ status: 'decommissioned', statusReason: null, updatedAt: at })
+        .where(eq(nodes.id, node.id))
+        .run();
       return { previous: node.status, installedImages: installed };
     });
   },

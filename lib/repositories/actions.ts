@@ -8,10 +8,17 @@ const repositoryPages = () => ['/repositories'];
 
 export const createRepositoryAction = serverAction(createRepository, { revalidate: repositoryPages });
 
-export const updateRepositoryAction = serverAction(updateRepository, { revalidate: (r) => ['/repositories', `/repositories/${r.id}`] });
+export const updateRepositoryAction = serverAction(updateRepository, {
+  revalidate: (r) => ['/repositories', `/repositories/${r.id}`],
+});
 
-export const deleteRepositoryAction = serverAction(deleteRepository, { revalidate: repositoryPages, redirectTo: () => '/repositories' });
+export const deleteRepositoryAction = serverAction(deleteRepository, {
+  revalidate: repositoryPages,
+  redirectTo: () => '/repositories',
+});
 
-export const refreshRepositoryAction = serverAction(refreshRepository, { revalidate: (r) => ['/repositories', `/repositories/${r.repositoryId}`] });
+export const refreshRepositoryAction = serverAction(refreshRepository, {
+  revalidate: (r) => ['/repositories', `/repositories/${r.repositoryId}`],
+});
 
 export const importImageAction = serverAction(importImage, { revalidate: () => ['/jobs', '/images'] });

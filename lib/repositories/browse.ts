@@ -34,20 +34,35 @@ const text = (max: number) => z.preprocess(blank, z.string().trim().max(max).opt
 export function parseRemoteImageSearch(raw: RawParams) {
   const { value, ignored } = searchParamReader(
     raw,
-    { q: text(100), os: text(40), type: text(40), page: z.preprocess(blank, z.coerce.number().int().min(1).max(100_000).optional()) },
+    {
+      q: text(100),
+      os: text(40),
+      type: text(40),
+      page: z.preprocess(blank, z.coerce.number().int().min(1).max(100_000).optional()),
+    },
     { q: 'search', os: 'OS', type: 'type', page: 'page' },
   );
   const filters = withoutAbsent<RemoteImageFilters>({ q: value('q'), os: value('os'), type: value('type') });
   return { filters, page: value('page') ?? 1, ignored };
 }
 
-export function browseRepository(user: UserContext, repositoryId: string, filters: RemoteImageFilters, askedPage: number) {
+export function browseRepository(
+  user: UserContext,
+  repositoryId: string,
+  filters: RemoteImageFilters,
+  askedPage: number,
+) {
   const found = getRepository(user, repositoryId);
   if (!found) return null;
   const { repository, manifests } = found;
   const q = filters.q?.toLowerCase();
   const matching = manifests
-    .filter((m) => (!q || `${m.name} ${m.version} ${m.description ?? ''}`.toLowerCase().includes(q)) && (!filters.os || m.os === filters.os) && (!filters.type || m.type === filters.type))
+    .filter(
+      (m) =>
+        (!q || `${m.name} ${m.version} ${m.description ?? ''}`.toLowerCase().includes(q)) &&
+        (!filters.os || m.os === filters.os) &&
+        (!filters.type || m.type === filters.type),
+    )
     .sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || a.name.localeCompare(b.name));
   const pageCount = Math.max(1, Math.ceil(matching.length / REMOTE_PAGE_SIZE));
   const page = Math.min(askedPage, pageCount);
@@ -66,8 +81,22 @@ function withLocalState(manifests: RemoteManifest[]): RemoteImageRow[] {
   const uuids = manifests.map((m) => m.uuid);
   const names = manifests.map((m) => m.name);
   const db = getDb();
-  const byId = new Map(db.select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, uuids)).all().map((i) => [i.id, i]));
-  const takenNames = new Set(db.select({ name: images.name }).from(images).where(inArray(images.name, names)).all().map((i) => i.name));
+  const byId = new Map(
+    db
+      .select({ id: images.id, name: images.name })
+      .from(images)
+      .where(inArray(images.id, uuids))
+      .all()
+      .map((i) => [i.id, i]),
+  );
+  const takenNames = new Set(
+    db
+      .select({ name: images.name })
+      .from(images)
+      .where(inArray(images.name, names))
+      .all()
+      .map((i) => i.name),
+  );
   return manifests.map((m) => ({
     uuid: m.uuid,
     name: m.name,

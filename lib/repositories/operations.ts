@@ -33,7 +33,9 @@ export const createRepository = defineOperation({
     getDb().transaction((tx) => {
       const n = tx.select({ n: count() }).from(imageRepositories).get()?.n ?? 0;
       if (n >= MAX_REPOSITORIES) {
-        throw new ValidationError(`The portal keeps at most ${MAX_REPOSITORIES} repositories; remove one before adding another.`);
+        throw new ValidationError(
+          `The portal keeps at most ${MAX_REPOSITORIES} repositories; remove one before adding another.`,
+        );
       }
       assertNameFree(input.name);
       const id = newId();
@@ -58,7 +60,11 @@ export const updateRepository = defineOperation({
     const moved = current.url !== input.url;
     getDb()
       .update(imageRepositories)
-      .set({ name: input.name, url: input.url, ...(moved ? { cachedManifests: null, imageCount: null, lastRefreshedAt: null, lastError: null } : {}) })
+      .set({
+        name: input.name,
+        url: input.url,
+        ...(moved ? { cachedManifests: null, imageCount: null, lastRefreshedAt: null, lastError: null } : {}),
+      })
       .where(eq(imageRepositories.id, input.repositoryId))
       .run();
     return { id: input.repositoryId, cacheCleared: moved };

@@ -32,7 +32,10 @@ export function findRepository(repositoryId: string): RepositoryRow {
 }
 
 /** One repository with its cached listing, for the browse page; null when absent or not for this user. */
-export function getRepository(user: UserContext, repositoryId: string): { repository: RepositoryRow; manifests: RemoteManifest[] } | null {
+export function getRepository(
+  user: UserContext,
+  repositoryId: string,
+): { repository: RepositoryRow; manifests: RemoteManifest[] } | null {
   if (!can(user, 'repository.browse', repositoryBrowseSubject(user))) return null;
   const repository = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)).get();
   return repository ? { repository, manifests: cachedManifestsOf(repository) } : null;
@@ -44,7 +47,10 @@ export function cachedManifestsOf(repository: RepositoryRow): RemoteManifest[] {
 }
 
 /** Where this user may import to: their data centers, and for SuperAdmins also "global" (no data center). */
-export function importTargets(user: UserContext): { dataCenters: { id: string; name: string }[]; allowGlobal: boolean } {
+export function importTargets(user: UserContext): {
+  dataCenters: { id: string; name: string }[];
+  allowGlobal: boolean;
+} {
   const ids = importDataCenterIds(user);
   const query = getDb().select({ id: dataCenters.id, name: dataCenters.name }).from(dataCenters);
   const rows = (ids === null ? query : query.where(inArray(dataCenters.id, ids))).orderBy(asc(dataCenters.name)).all();

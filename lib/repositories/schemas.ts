@@ -14,7 +14,13 @@ const repositoryUrl = z
   .string()
   .trim()
   .max(2048, 'The URL is at most 2048 characters.')
-  .pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.hostname, error: 'Enter the http or https URL of an IMGAPI repository.' }))
+  .pipe(
+    z.url({
+      protocol: /^https?$/,
+      hostname: z.regexes.hostname,
+      error: 'Enter the http or https URL of an IMGAPI repository.',
+    }),
+  )
   .refine(plainUrlText, URL_TEXT_ERROR)
   // Repository pages show the URL to every ImageImportAdmin, so it must not carry a password.
   .refine(hasNoCredentials, 'Leave user names and passwords out of the URL.')

@@ -17,7 +17,11 @@ const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
 export function sizeNeeds(size: SizeSpec) {
-  return { cpus: size.vcpus, memoryBytes: size.memoryMb * MiB, diskBytes: size.diskGb.reduce((a, b) => a + b, 0) * GiB };
+  return {
+    cpus: size.vcpus,
+    memoryBytes: size.memoryMb * MiB,
+    diskBytes: size.diskGb.reduce((a, b) => a + b, 0) * GiB,
+  };
 }
 
 export function nodeHosts(node: NodeCapacityRead, size: SizeSpec): boolean {
@@ -29,14 +33,20 @@ export function nodeHosts(node: NodeCapacityRead, size: SizeSpec): boolean {
 export function fitInDataCenter(size: SizeSpec, nodes: NodeCapacityRead[], unreadNodes = 0): Fit {
   const fittingNodes = nodes.filter((n) => nodeHosts(n, size)).map((n) => n.name);
   if (fittingNodes.length > 0) return { available: true, reason: null, fittingNodes };
-  const unread = unreadNodes > 0 ? ` (${unreadNodes} enabled node${unreadNodes === 1 ? '' : 's'} could not be read)` : '';
+  const unread =
+    unreadNodes > 0 ? ` (${unreadNodes} enabled node${unreadNodes === 1 ? '' : 's'} could not be read)` : '';
   if (nodes.length === 0) {
-    return { available: false, reason: unreadNodes > 0 ? `no enabled node could be read${unread}` : 'the data center has no enabled node', fittingNodes };
+    return {
+      available: false,
+      reason: unreadNodes > 0 ? `no enabled node could be read${unread}` : 'the data center has no enabled node',
+      fittingNodes,
+    };
   }
   const need = sizeNeeds(size);
   const largest = (pick: (n: NodeCapacityRead) => number) => Math.max(...nodes.map(pick));
   const shortfalls = [
-    need.cpus > largest((n) => n.cpus) && `no enabled node has ${need.cpus} CPUs; the largest has ${largest((n) => n.cpus)}`,
+    need.cpus > largest((n) => n.cpus) &&
+      `no enabled node has ${need.cpus} CPUs; the largest has ${largest((n) => n.cpus)}`,
     need.memoryBytes > largest((n) => n.memoryBytes) &&
       `no enabled node has ${formatBytes(need.memoryBytes)} memory; the largest has ${formatBytes(largest((n) => n.memoryBytes))}`,
     need.diskBytes > largest((n) => n.diskFreeBytes) &&

@@ -20,10 +20,22 @@ export const createSize = defineOperation({
       throw new ConflictError('That name is taken.', { name: [`A size named "${input.name}" already exists.`] });
     }
     const id = newId();
-    db.insert(sizes).values({ id, name: input.name, vcpus: input.vcpus, memoryMb: input.memoryMb, diskGb: input.diskGb, createdAt: now() }).run();
+    db.insert(sizes)
+      .values({
+        id,
+        name: input.name,
+        vcpus: input.vcpus,
+        memoryMb: input.memoryMb,
+        diskGb: input.diskGb,
+        createdAt: now(),
+      })
+      .run();
     return { id, name: input.name };
   },
-  audited: (result, input) => ({ targetId: result.id, details: { name: input.name, vcpus: input.vcpus, memoryMb: input.memoryMb, diskGb: input.diskGb } }),
+  audited: (result, input) => ({
+    targetId: result.id,
+    details: { name: input.name, vcpus: input.vcpus, memoryMb: input.memoryMb, diskGb: input.diskGb },
+  }),
 });
 
 /**

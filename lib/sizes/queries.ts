@@ -4,7 +4,13 @@ import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, sizeDataCenters, sizes } from '@/lib/db/schema';
 
-export type Placement = { dataCenterId: string; dataCenterName: string; available: boolean; reason: string | null; checkedAt: Date };
+export type Placement = {
+  dataCenterId: string;
+  dataCenterName: string;
+  available: boolean;
+  reason: string | null;
+  checkedAt: Date;
+};
 
 export type SizeWithPlacement = {
   id: string;

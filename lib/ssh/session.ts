@@ -152,19 +152,24 @@ export class SshSession {
     if (result.code === 0) return result.stdout;
     if (options.signal?.aborted) throw new UnavailableError(`${what} was stopped.`);
     if (result.timedOut) {
-      throw new TransientError(`${what} failed on the node: no answer within ${(options.timeoutMs ?? SHORT_COMMAND_TIMEOUT_MS) / 1000} s`);
+      throw new TransientError(
+        `${what} failed on the node: no answer within ${(options.timeoutMs ?? SHORT_COMMAND_TIMEOUT_MS) / 1000} s`,
+      );
     }
     // No exit status at all means the connection or sshd went away under the command.
     if (result.code === null && !result.signal) {
       throw new TransientError(`${what} failed on the node: the SSH connection closed before the command finished`);
     }
-    const reason = result.stderr.trim() || result.stdout.trim() || `exit status ${result.code ?? `signal ${result.signal}`}`;
+    const reason =
+      result.stderr.trim() || result.stdout.trim() || `exit status ${result.code ?? `signal ${result.signal}`}`;
     throw new UnavailableError(`${what} failed on the node: ${lastLines(reason)}`);
   }
 
   sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) =>
-      this.client.sftp((err, sftp) => (err ? reject(new TransientError(`Could not open SFTP on the node: ${err.message}`)) : resolve(sftp))),
+      this.client.sftp((err, sftp) =>
+        err ? reject(new TransientError(`Could not open SFTP on the node: ${err.message}`)) : resolve(sftp),
+      ),
     );
   }
 

@@ -40,7 +40,8 @@ export function quote(value: string | number): string {
 
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): ShellCommand {
   // An escape JavaScript cannot cook (such as `\0`) leaves a hole; losing program text silently is worse.
-  if (strings.some((s) => s === undefined)) throw new Error('sh`…` template has an invalid escape sequence; write \\ for a backslash');
+  if (strings.some((s) => s === undefined))
+    throw new Error('sh`…` template has an invalid escape sequence; write \\ for a backslash');
   let text = strings[0] ?? '';
   values.forEach((value, i) => {
     text += render(value) + (strings[i + 1] ?? '');

@@ -23,7 +23,10 @@ const QEMU_TIMEOUT_MS = 120_000;
  * header always, then this machine's `qemu-img info` when it has qemu-img. Run before a file gets
  * its name in the store, so the store never holds one.
  */
-export async function refuseUnlessSelfContained(file: string, Refusal: new (message: string) => DomainError): Promise<void> {
+export async function refuseUnlessSelfContained(
+  file: string,
+  Refusal: new (message: string) => DomainError,
+): Promise<void> {
   const evidence = await readHeader(file);
   // qemu-img would open the files such a header names; it is not asked when the header already says no.
   const fromHeader = unsafeHeaderReason(evidence);
@@ -53,14 +56,19 @@ async function readHeader(file: string): Promise<SafetyEvidence> {
 /** `qemu-img info` on this machine, without a shell; nothing when qemu-img is not installed. */
 function qemuInfo(file: string): Promise<Pick<SafetyEvidence, 'qemu' | 'qemuError'>> {
   return new Promise((resolve) => {
-    execFile('qemu-img', ['info', '--output=json', '--', file], { timeout: QEMU_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-      if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({});
-      const qemu = err ? undefined : parseQemuInfo(stdout);
-      if (qemu) return resolve({ qemu });
-      if (err?.killed) return resolve({ qemuError: `it did not finish within ${QEMU_TIMEOUT_MS / 1000} s` });
-      // The store's path means nothing to whoever uploaded the file.
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ qemuError: qemuFailure(code, stderr.split(file).join(path.basename(file))) });
-    });
+    execFile(
+      'qemu-img',
+      ['info', '--output=json', '--', file],
+      { timeout: QEMU_TIMEOUT_MS, maxBuffer: 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === 'ENOENT') return resolve({});
+        const qemu = err ? undefined : parseQemuInfo(stdout);
+        if (qemu) return resolve({ qemu });
+        if (err?.killed) return resolve({ qemuError: `it did not finish within ${QEMU_TIMEOUT_MS / 1000} s` });
+        // The store's path means nothing to whoever uploaded the file.
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ qemuError: qemuFailure(code, stderr.split(file).join(path.basename(file))) });
+      },
+    );
   });
 }

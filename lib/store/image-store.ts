@@ -34,7 +34,8 @@ export function storedImagePath(storeFile: string): string {
   const dir = imageStoreDir();
   const full = path.join(dir, storeFile);
   // Belt and braces: the pattern already forbids separators, this keeps the promise if it ever changes.
-  if (path.dirname(full) !== dir) throw new ValidationError(`"${storeFile}" is not a valid file name in the image store.`);
+  if (path.dirname(full) !== dir)
+    throw new ValidationError(`"${storeFile}" is not a valid file name in the image store.`);
   return full;
 }
 
@@ -93,7 +94,9 @@ export async function receiveImageUpload(options: ReceiveOptions): Promise<Recei
     const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
     await pipeline(toNodeReadable(options.body), meter, sink, { signal });
     if (meter.bytes !== contentLength) {
-      throw new ValidationError(`The upload ended after ${meter.bytes} of ${contentLength} bytes; nothing was stored. Try again.`);
+      throw new ValidationError(
+        `The upload ended after ${meter.bytes} of ${contentLength} bytes; nothing was stored. Try again.`,
+      );
     }
     const received = { storeFile, sizeBytes: meter.bytes, ...meter.digests() };
     verifyChecksums(expected, received);
@@ -111,7 +114,9 @@ export async function receiveImageUpload(options: ReceiveOptions): Promise<Recei
 /** A disk that filled up mid-stream is said plainly; the caller has already removed the partial file. */
 export function storeFullOr(err: unknown, what: string): unknown {
   if ((err as NodeJS.ErrnoException | null)?.code !== 'ENOSPC') return err;
-  return new StoreFullError(`The portal's image store ran out of space while receiving ${what}; nothing was stored. Free some space and try again.`);
+  return new StoreFullError(
+    `The portal's image store ran out of space while receiving ${what}; nothing was stored. Free some space and try again.`,
+  );
 }
 
 /**
@@ -145,12 +150,17 @@ export class HashingMeter extends Transform {
 
   constructor(
     private readonly limit: number,
-    private readonly tooLarge: () => Error = () => new ValidationError(`The upload is larger than its announced ${limit} bytes; nothing was stored.`),
+    private readonly tooLarge: () => Error = () =>
+      new ValidationError(`The upload is larger than its announced ${limit} bytes; nothing was stored.`),
   ) {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null, data?: Buffer) => void) {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null, data?: Buffer) => void,
+  ) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
       callback(this.tooLarge());
@@ -168,7 +178,10 @@ export class HashingMeter extends Transform {
 }
 
 function verifyChecksums(expected: ExpectedChecksums | undefined, received: ReceivedImage): void {
-  for (const [label, key] of [['SHA-256', 'sha256'], ['MD5', 'md5']] as const) {
+  for (const [label, key] of [
+    ['SHA-256', 'sha256'],
+    ['MD5', 'md5'],
+  ] as const) {
     const want = expected?.[key]?.toLowerCase();
     if (want && want !== received[key]) {
       throw new ValidationError(

@@ -34,7 +34,8 @@ export function reserveStoreSpace(tempFile: string, bytes: number, what: string)
     (tx) => {
       const at = now();
       const live = tx.select().from(storeReservations).where(gt(storeReservations.leaseUntil, at)).all();
-      if (live.some((r) => r.tempFile === tempFile)) throw new ConflictError(`${what} is already being written to the image store.`);
+      if (live.some((r) => r.tempFile === tempFile))
+        throw new ConflictError(`${what} is already being written to the image store.`);
       const stillToCome = live.reduce((sum, r) => sum + Math.max(0, r.bytes - sizeIn(imageStoreDir, r.tempFile)), 0);
       const stats = fs.statfsSync(imageStoreDir);
       const usable = stats.bavail * stats.bsize - stillToCome - storeMarginBytes;
@@ -47,22 +48,32 @@ export function reserveStoreSpace(tempFile: string, bytes: number, what: string)
       }
       tx.delete(storeReservations).where(eq(storeReservations.tempFile, tempFile)).run();
       tx.insert(storeReservations)
-        .values({ id, tempFile, bytes, owner: jobOwnerId(), leaseUntil: new Date(at.getTime() + jobsLeaseMs), createdAt: at })
+        .values({
+          id,
+          tempFile,
+          bytes,
+          owner: jobOwnerId(),
+          leaseUntil: new Date(at.getTime() + jobsLeaseMs),
+          createdAt: at,
+        })
         .run();
     },
     { behavior: 'immediate' },
   );
-  const renew = setInterval(() => {
-    try {
-      getDb()
-        .update(storeReservations)
-        .set({ leaseUntil: new Date(now().getTime() + jobsLeaseMs) })
-        .where(eq(storeReservations.id, id))
-        .run();
-    } catch (err) {
-      console.error(`[portal] could not renew the store reservation for ${tempFile}:`, err);
-    }
-  }, Math.max(250, jobsLeaseMs / 3));
+  const renew = setInterval(
+    () => {
+      try {
+        getDb()
+          .update(storeReservations)
+          .set({ leaseUntil: new Date(now().getTime() + jobsLeaseMs) })
+          .where(eq(storeReservations.id, id))
+          .run();
+      } catch (err) {
+        console.error(`[portal] could not renew the store reservation for ${tempFile}:`, err);
+      }
+    },
+    Math.max(250, jobsLeaseMs / 3),
+  );
   renew.unref();
   return {
     release: () => {

@@ -38,10 +38,22 @@ type UploadRequest = {
  * Shared by the route handler and the tests, so they exercise everything but the session cookie.
  * Exactly one audit event per call; on any failure the image stays pending with no file.
  */
-export async function uploadImageFile(user: UserContext | null, imageId: string, request: UploadRequest): Promise<UploadOutcome> {
+export async function uploadImageFile(
+  user: UserContext | null,
+  imageId: string,
+  request: UploadRequest,
+): Promise<UploadOutcome> {
   let dataCenterId: string | null = null;
   const audit = (outcome: 'ok' | 'denied' | 'error', details: Record<string, unknown>) =>
-    recordAudit({ userId: user?.id ?? null, action: 'image.upload', targetType: 'image', targetId: imageId, dataCenterId, outcome, details });
+    recordAudit({
+      userId: user?.id ?? null,
+      action: 'image.upload',
+      targetType: 'image',
+      targetId: imageId,
+      dataCenterId,
+      outcome,
+      details,
+    });
 
   let reservation: Reservation | undefined;
   try {
@@ -81,7 +93,12 @@ export async function uploadImageFile(user: UserContext | null, imageId: string,
       await removeStoredImage(received.storeFile);
       throw new UploadRefused(409, 'The image changed while the file was uploading; the file was discarded.');
     }
-    audit('ok', { storeFile: received.storeFile, sizeBytes: received.sizeBytes, sha256: received.sha256, md5: received.md5 });
+    audit('ok', {
+      storeFile: received.storeFile,
+      sizeBytes: received.sizeBytes,
+      sha256: received.sha256,
+      md5: received.md5,
+    });
     return { ok: true, status: 200, sha256: received.sha256, md5: received.md5, sizeBytes: received.sizeBytes };
   } catch (err) {
     return refusal(err, audit);
@@ -97,7 +114,10 @@ function statusOf(err: DomainError): number {
   return err instanceof ConflictError ? 409 : 400;
 }
 
-function refusal(err: unknown, audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => void): UploadOutcome {
+function refusal(
+  err: unknown,
+  audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => void,
+): UploadOutcome {
   if (err instanceof DomainError) {
     const status = statusOf(err);
     audit(err.code === 'forbidden' ? 'denied' : 'error', { error: err.message, status });

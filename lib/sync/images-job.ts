@@ -33,7 +33,10 @@ export async function runSyncImagesJob(ctx: JobContext): Promise<SyncImagesResul
     .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
     .orderBy(asc(nodes.name))
     .all();
-  ctx.log('info', `${enabled.length} enabled node${enabled.length === 1 ? '' : 's'} to sync${verify ? ', re-hashing every file found' : ''}.`);
+  ctx.log(
+    'info',
+    `${enabled.length} enabled node${enabled.length === 1 ? '' : 's'} to sync${verify ? ', re-hashing every file found' : ''}.`,
+  );
   const reports: NodeSyncReport[] = [];
   for (const [i, node] of enabled.entries()) {
     ctx.throwIfStopped();
@@ -48,7 +51,13 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
     const report = await withNodeSession(node, async (session) => {
       const listedAt = now();
       const listing = await readNodeListing(session, node.imageDir, ctx.signal);
-      const plan = planNodeSync({ node, listing, rows: rowsOf(node.id), images: imagesNamedIn(node.id, listing), listedAt });
+      const plan = planNodeSync({
+        node,
+        listing,
+        rows: rowsOf(node.id),
+        images: imagesNamedIn(node.id, listing),
+        listedAt,
+      });
       const verified = await hashFound(session, ctx, plan, verify);
       applyChanges(ctx, node, plan.changes, verified, listedAt);
       return plan.report;
@@ -107,10 +116,16 @@ type Hashed = { sha256: string; stamp?: FileStamp };
  * `installed` for the first time (a sidecar is only a claim), and with "Verify checksums" every file
  * found. A file whose sha256 is not its image's becomes `failed`, with both values in the reason.
  */
-async function hashFound(session: SshSession, ctx: JobContext, plan: ReturnType<typeof planNodeSync>, verifyAll: boolean) {
+async function hashFound(
+  session: SshSession,
+  ctx: JobContext,
+  plan: ReturnType<typeof planNodeSync>,
+  verifyAll: boolean,
+) {
   const verified = new Map<string, Hashed>();
   for (const change of plan.changes) {
-    if (change.state !== 'installed' || !change.expectedSha256 || !change.path || !(verifyAll || change.needsHash)) continue;
+    if (change.state !== 'installed' || !change.expectedSha256 || !change.path || !(verifyAll || change.needsHash))
+      continue;
     ctx.throwIfStopped();
     const found = plan.report.found.find((f) => f.imageId === change.imageId)!;
     const { sha256 } = await hashOnNode(session, change.path, false, ctx.signal);
@@ -128,7 +143,13 @@ async function hashFound(session: SshSession, ctx: JobContext, plan: ReturnType<
   return verified;
 }
 
-function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verified: Map<string, Hashed>, listedAt: Date) {
+function applyChanges(
+  ctx: JobContext,
+  node: Node,
+  changes: RowChange[],
+  verified: Map<string, Hashed>,
+  listedAt: Date,
+) {
   const skipped: string[] = [];
   getDb().transaction((tx) => {
     for (const change of changes) {
@@ -138,7 +159,9 @@ function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verifie
         .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, change.imageId)))
         .get();
       // A job started on this image meanwhile (or the row changed): its own record wins over a listing that predates it.
-      const moved = change.created ? current !== undefined : !current || current.updatedAt > listedAt || ['installing', 'removing'].includes(current.state);
+      const moved = change.created
+        ? current !== undefined
+        : !current || current.updatedAt > listedAt || ['installing', 'removing'].includes(current.state);
       if (moved) {
         skipped.push(change.imageId);
         continue;
@@ -157,12 +180,20 @@ function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], verifie
           ...(!installed
             ? { verifiedSha256: null, verifiedSizeBytes: null, verifiedMtime: null }
             : hashed
-              ? { verifiedSha256: hashed.sha256, verifiedSizeBytes: hashed.stamp?.sizeBytes ?? null, verifiedMtime: hashed.stamp?.mtime ?? null }
+              ? {
+                  verifiedSha256: hashed.sha256,
+                  verifiedSizeBytes: hashed.stamp?.sizeBytes ?? null,
+                  verifiedMtime: hashed.stamp?.mtime ?? null,
+                }
               : {}),
         },
         tx,
       );
     }
   });
-  if (skipped.length > 0) ctx.log('info', `${node.name}: ${skipped.length} row(s) changed while syncing and were left as the newer change set them.`);
+  if (skipped.length > 0)
+    ctx.log(
+      'info',
+      `${node.name}: ${skipped.length} row(s) changed while syncing and were left as the newer change set them.`,
+    );
 }

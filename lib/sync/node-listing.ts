@@ -24,7 +24,11 @@ export type NodeListing = {
   sidecars: Map<string, string>;
 };
 
-export async function readNodeListing(session: SshSession, imageDir: string, signal?: AbortSignal): Promise<NodeListing> {
+export async function readNodeListing(
+  session: SshSession,
+  imageDir: string,
+  signal?: AbortSignal,
+): Promise<NodeListing> {
   const out = await session.run(
     sh`cd -- ${imageDir} || exit 3
 n=0
@@ -51,15 +55,22 @@ const fromBase64 = (text: string) => Buffer.from(text, 'base64').toString('utf8'
 export function parseNodeListing(out: string): NodeListing {
   const lines = out.split('\n').filter(Boolean);
   if (lines.includes('TOO-MANY')) {
-    throw new UnavailableError(`The image directory holds more than ${MAX_FILES} files; the portal does not sync such a directory.`);
+    throw new UnavailableError(
+      `The image directory holds more than ${MAX_FILES} files; the portal does not sync such a directory.`,
+    );
   }
-  if (lines.at(-1) !== END) throw new UnavailableError('The listing of the image directory was cut off (more than 1 MiB); nothing was reconciled.');
+  if (lines.at(-1) !== END)
+    throw new UnavailableError(
+      'The listing of the image directory was cut off (more than 1 MiB); nothing was reconciled.',
+    );
   const listing: NodeListing = { files: new Map(), sidecars: new Map() };
   for (const line of lines.slice(0, -1)) {
     const [type, name, size, mtime = '', body = ''] = line.split(' ');
     const bytes = Number(size);
     if ((type !== 'F' && type !== 'M') || !name || !Number.isSafeInteger(bytes) || bytes < 0 || !MTIME.test(mtime)) {
-      throw new UnavailableError(`The node returned a listing line the portal could not read: ${JSON.stringify(line.slice(0, 80))}`);
+      throw new UnavailableError(
+        `The node returned a listing line the portal could not read: ${JSON.stringify(line.slice(0, 80))}`,
+      );
     }
     const fileName = fromBase64(name);
     listing.files.set(fileName, { sizeBytes: bytes, mtime });

@@ -18,13 +18,15 @@ type SyncKind = 'sync-images' | 'sync-sizes';
  */
 function enqueueSync(kind: SyncKind, dataCenterId: string, userId: string, params: Record<string, unknown>): string {
   const jobId = getDb().transaction((tx) => {
-    if (!tx.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()) throw new NotFoundError('The data center');
+    if (!tx.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get())
+      throw new NotFoundError('The data center');
     const active = tx
       .select({ id: jobs.id, status: jobs.status })
       .from(jobs)
       .where(and(eq(jobs.kind, kind), eq(jobs.dataCenterId, dataCenterId), inArray(jobs.status, ACTIVE_JOB_STATUSES)))
       .get();
-    if (active) throw new ConflictError(`A ${kind} job for this data center is already ${active.status} (job ${active.id}).`);
+    if (active)
+      throw new ConflictError(`A ${kind} job for this data center is already ${active.status} (job ${active.id}).`);
     return insertJob(tx, { kind, dataCenterId, createdBy: userId, params });
   });
   getJobRunner().kick();

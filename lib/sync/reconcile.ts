@@ -22,7 +22,13 @@ import { fileOfSidecar, MAX_SIDECAR_BYTES, parseSidecar } from '@/lib/install/si
  * alone: the listing may predate that change.
  */
 
-export type KnownImage = { id: string; name: string; sizeBytes: number | null; sha256: string | null; md5: string | null };
+export type KnownImage = {
+  id: string;
+  name: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+  md5: string | null;
+};
 export type CurrentRow = {
   imageId: string;
   state: NodeImageState;
@@ -61,7 +67,8 @@ export function planNodeSync(input: {
   const report = emptyNodeReport(node);
   const changes: RowChange[] = [];
   const rows = new Map(input.rows.map((r) => [r.imageId, r]));
-  const untouchable = (row: CurrentRow | undefined) => row !== undefined && (BUSY.includes(row.state) || row.updatedAt > listedAt);
+  const untouchable = (row: CurrentRow | undefined) =>
+    row !== undefined && (BUSY.includes(row.state) || row.updatedAt > listedAt);
   const decided = new Set<string>();
 
   for (const [sidecarName, body] of [...listing.sidecars].sort(([a], [b]) => a.localeCompare(b))) {
@@ -121,7 +128,14 @@ export function planNodeSync(input: {
       needsHash: row?.state !== 'installed' && !hashedBefore(row, expectedSha256, stamp!),
       created: !row,
     });
-    report.found.push({ imageId: image.id, imageName: image.name, fileName, sizeBytes: fileSize, added: !row, verified: false });
+    report.found.push({
+      imageId: image.id,
+      imageName: image.name,
+      fileName,
+      sizeBytes: fileSize,
+      added: !row,
+      verified: false,
+    });
   }
 
   for (const row of input.rows) {
@@ -129,21 +143,35 @@ export function planNodeSync(input: {
     const fileName = row.path && path.posix.dirname(row.path) === node.imageDir ? path.posix.basename(row.path) : null;
     if (fileName !== null && listing.files.has(fileName)) continue; // there, without a sidecar: left as it is
     changes.push({ imageId: row.imageId, state: 'missing', available: false, path: row.path, created: false });
-    report.missing.push({ imageId: row.imageId, imageName: images.get(row.imageId)?.name ?? row.imageId, path: row.path ?? '(no path recorded)' });
+    report.missing.push({
+      imageId: row.imageId,
+      imageName: images.get(row.imageId)?.name ?? row.imageId,
+      path: row.path ?? '(no path recorded)',
+    });
   }
   return { changes, report };
 }
 
 /** The node hashed this very file before: same checksum, same size, same modification time. */
 function hashedBefore(row: CurrentRow | undefined, sha256: string, stamp: FileStamp): boolean {
-  return row?.verifiedSha256 === sha256 && row.verifiedSizeBytes === stamp.sizeBytes && row.verifiedMtime === stamp.mtime;
+  return (
+    row?.verifiedSha256 === sha256 && row.verifiedSizeBytes === stamp.sizeBytes && row.verifiedMtime === stamp.mtime
+  );
 }
 
-function disagreements(image: KnownImage, sidecar: { sizeBytes: number; sha256: string; md5?: string | null }, fileSize: number): string[] {
+function disagreements(
+  image: KnownImage,
+  sidecar: { sizeBytes: number; sha256: string; md5?: string | null },
+  fileSize: number,
+): string[] {
   const problems: string[] = [];
-  if (fileSize !== sidecar.sizeBytes) problems.push(`the file is ${fileSize} bytes, its sidecar says ${sidecar.sizeBytes}`);
-  if (image.sizeBytes !== null && image.sizeBytes !== fileSize) problems.push(`the file is ${fileSize} bytes, the image is ${image.sizeBytes}`);
-  if (image.sha256 && image.sha256 !== sidecar.sha256) problems.push(`its sidecar's sha256 ${sidecar.sha256} is not the image's ${image.sha256}`);
-  if (!image.sha256 && image.md5 && sidecar.md5 && image.md5 !== sidecar.md5) problems.push(`its sidecar's md5 ${sidecar.md5} is not the image's ${image.md5}`);
+  if (fileSize !== sidecar.sizeBytes)
+    problems.push(`the file is ${fileSize} bytes, its sidecar says ${sidecar.sizeBytes}`);
+  if (image.sizeBytes !== null && image.sizeBytes !== fileSize)
+    problems.push(`the file is ${fileSize} bytes, the image is ${image.sizeBytes}`);
+  if (image.sha256 && image.sha256 !== sidecar.sha256)
+    problems.push(`its sidecar's sha256 ${sidecar.sha256} is not the image's ${image.sha256}`);
+  if (!image.sha256 && image.md5 && sidecar.md5 && image.md5 !== sidecar.md5)
+    problems.push(`its sidecar's md5 ${sidecar.md5} is not the image's ${image.md5}`);
   return problems;
 }

@@ -5,7 +5,14 @@ import type { Sidecar } from '@/lib/install/sidecar';
  * Plain data: the job page's components read it as it was written.
  */
 
-export type FoundImage = { imageId: string; imageName: string; fileName: string; sizeBytes: number; added: boolean; verified: boolean };
+export type FoundImage = {
+  imageId: string;
+  imageName: string;
+  fileName: string;
+  sizeBytes: number;
+  added: boolean;
+  verified: boolean;
+};
 export type MissingImage = { imageId: string; imageName: string; path: string };
 export type FailedImage = { imageId: string; imageName: string; fileName: string; reason: string };
 /** A sidecar for an image the portal does not know: the manifest's own fields, for "Register as new image". */

@@ -39,10 +39,16 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
     ctx.throwIfStopped();
     try {
       const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
-      db.update(nodes).set({ ...capacity, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
+      db.update(nodes)
+        .set({ ...capacity, updatedAt: now() })
+        .where(eq(nodes.id, node.id))
+        .run();
       read.push({ name: node.name, ...capacity });
       nodeResults.push({ nodeId: node.id, nodeName: node.name, ...capacity });
-      ctx.log('info', `${node.name}: ${capacity.cpus} CPUs, ${formatBytes(capacity.memoryBytes)} memory, ${formatBytes(capacity.diskFreeBytes)} free in ${node.imageDir}.`);
+      ctx.log(
+        'info',
+        `${node.name}: ${capacity.cpus} CPUs, ${formatBytes(capacity.memoryBytes)} memory, ${formatBytes(capacity.diskFreeBytes)} free in ${node.imageDir}.`,
+      );
     } catch (err) {
       if (ctx.stopRequest) throw err;
       nodeResults.push({ nodeId: node.id, nodeName: node.name, error: errorMessage(err) });
@@ -70,6 +76,9 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
       }),
   );
   const fitting = sizeResults.filter((s) => s.available).length;
-  ctx.log('info', `${fitting} of ${sizeResults.length} size${sizeResults.length === 1 ? '' : 's'} fit in this data center.`);
+  ctx.log(
+    'info',
+    `${fitting} of ${sizeResults.length} size${sizeResults.length === 1 ? '' : 's'} fit in this data center.`,
+  );
   return { kind: 'sync-sizes', nodes: nodeResults, sizes: sizeResults };
 }

@@ -25,7 +25,10 @@ export function accessMatrixRows(): AccessMatrixRow[] {
     return {
       action,
       label: POLICY_MATRIX[action].label,
-      scopes: Object.fromEntries(ROLES.map((role) => [role, roles[role]?.scope ?? null])) as Record<Role, string | null>,
+      scopes: Object.fromEntries(ROLES.map((role) => [role, roles[role]?.scope ?? null])) as Record<
+        Role,
+        string | null
+      >,
     };
   });
 }

@@ -13,18 +13,29 @@ import { roleGrantSchema } from './schemas';
 type GrantInput = z.output<typeof roleGrantSchema>;
 
 /** The grant's data center is the event's, so that data center's DCAdmins read it in their audit log. */
-function noteGrant(input: GrantInput, note: (facts: { targetId: string; dataCenterId: string; details: Record<string, unknown> }) => void) {
+function noteGrant(
+  input: GrantInput,
+  note: (facts: { targetId: string; dataCenterId: string; details: Record<string, unknown> }) => void,
+) {
   note({ targetId: input.userId, dataCenterId: input.dataCenterId, details: { role: input.role } });
 }
 
 function requireDataCenter(dataCenterId: string) {
-  const dc = getDb().select({ id: dataCenters.id, name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get();
+  const dc = getDb()
+    .select({ id: dataCenters.id, name: dataCenters.name })
+    .from(dataCenters)
+    .where(eq(dataCenters.id, dataCenterId))
+    .get();
   if (!dc) throw new NotFoundError('That data center');
   return dc;
 }
 
 const sameGrant = (input: GrantInput) =>
-  and(eq(roleGrants.userId, input.userId), eq(roleGrants.dataCenterId, input.dataCenterId), eq(roleGrants.role, input.role));
+  and(
+    eq(roleGrants.userId, input.userId),
+    eq(roleGrants.dataCenterId, input.dataCenterId),
+    eq(roleGrants.role, input.role),
+  );
 
 /**
  * Grants take effect on the grantee's next request: the session holds only the user id, and
@@ -44,10 +55,15 @@ export const grantRole = defineOperation({
     if (getDb().select().from(roleGrants).where(sameGrant(input)).get()) {
       throw new ConflictError(`${target.username} already holds ${input.role} on ${dc.name}.`);
     }
-    getDb().insert(roleGrants).values({ ...input, createdAt: now() }).run();
+    getDb()
+      .insert(roleGrants)
+      .values({ ...input, createdAt: now() })
+      .run();
     return { userId: target.id, username: target.username, dataCenterName: dc.name };
   },
-  audited: (result, input) => ({ details: { role: input.role, username: result.username, dataCenter: result.dataCenterName } }),
+  audited: (result, input) => ({
+    details: { role: input.role, username: result.username, dataCenter: result.dataCenterName },
+  }),
 });
 
 export const revokeRole = defineOperation({

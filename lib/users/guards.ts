@@ -26,7 +26,8 @@ export function ensureMayDisable(target: UserRow, actor: UserContext): void {
 
 /** The same rules for taking the SuperAdmin flag away. */
 export function ensureMayRemoveSuperAdmin(target: UserRow, actor: UserContext): void {
-  if (target.id === actor.id) throw new ConflictError('You cannot remove your own SuperAdmin flag. Ask another SuperAdmin.');
+  if (target.id === actor.id)
+    throw new ConflictError('You cannot remove your own SuperAdmin flag. Ask another SuperAdmin.');
   ensureNotLastSuperAdmin(target);
 }
 

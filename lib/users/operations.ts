@@ -12,7 +12,8 @@ import { ensureMayDisable, ensureMayRemoveSuperAdmin, requireUserRow } from './g
 import { createUserSchema, resetPasswordSchema, superAdminFlagSchema, userIdSchema } from './schemas';
 
 /** Users are a SuperAdmin matter (DESIGN §3); every operation here asks for 'users.manage'. */
-const onlyUserManagers = (_input: unknown, user: Parameters<typeof authorize>[0]) => authorize(user, 'users.manage', {});
+const onlyUserManagers = (_input: unknown, user: Parameters<typeof authorize>[0]) =>
+  authorize(user, 'users.manage', {});
 
 export const createUser = defineOperation({
   name: 'user.create',
@@ -21,11 +22,17 @@ export const createUser = defineOperation({
   authorize: onlyUserManagers,
   run: async (input) => {
     const taken = getDb().select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
-    if (taken) throw new ConflictError('That username is taken.', { username: [`A user named "${input.username}" already exists.`] });
+    if (taken)
+      throw new ConflictError('That username is taken.', {
+        username: [`A user named "${input.username}" already exists.`],
+      });
     return { id: await insertUser(input) };
   },
   // The password never reaches the audit log; the wrapper records only what this returns.
-  audited: (result, input) => ({ targetId: result.id, details: { username: input.username, isSuperAdmin: input.isSuperAdmin } }),
+  audited: (result, input) => ({
+    targetId: result.id,
+    details: { username: input.username, isSuperAdmin: input.isSuperAdmin },
+  }),
 });
 
 function setDisabled(name: string, disabled: boolean) {
@@ -63,7 +70,11 @@ export const resetUserPassword = defineOperation({
     const target = requireUserRow(input.userId);
     const passwordHash = await hashPassword(input.password);
     // Whoever knew the old password may hold a session: every session signed in before now ends.
-    getDb().update(users).set({ passwordHash, sessionsValidFrom: now(), updatedAt: now() }).where(eq(users.id, target.id)).run();
+    getDb()
+      .update(users)
+      .set({ passwordHash, sessionsValidFrom: now(), updatedAt: now() })
+      .where(eq(users.id, target.id))
+      .run();
     return { id: target.id, username: target.username };
   },
   audited: (result) => ({ details: { username: result.username, sessionsEnded: true } }),
@@ -81,7 +92,11 @@ export const setSuperAdmin = defineOperation({
   run: (input, actor) => {
     const target = requireUserRow(input.userId);
     if (!input.isSuperAdmin) ensureMayRemoveSuperAdmin(target, actor);
-    getDb().update(users).set({ isSuperAdmin: input.isSuperAdmin, updatedAt: now() }).where(eq(users.id, target.id)).run();
+    getDb()
+      .update(users)
+      .set({ isSuperAdmin: input.isSuperAdmin, updatedAt: now() })
+      .where(eq(users.id, target.id))
+      .run();
     return { id: target.id, username: target.username };
   },
   audited: (result, input) => ({ details: { username: result.username, isSuperAdmin: input.isSuperAdmin } }),

@@ -24,7 +24,12 @@ const userColumns = {
 
 function allGrants() {
   return getDb()
-    .select({ userId: roleGrants.userId, dataCenterId: roleGrants.dataCenterId, dataCenterName: dataCenters.name, role: roleGrants.role })
+    .select({
+      userId: roleGrants.userId,
+      dataCenterId: roleGrants.dataCenterId,
+      dataCenterName: dataCenters.name,
+      role: roleGrants.role,
+    })
     .from(roleGrants)
     .innerJoin(dataCenters, eq(dataCenters.id, roleGrants.dataCenterId))
     .orderBy(asc(dataCenters.name), asc(roleGrants.role))
@@ -62,7 +67,11 @@ export function getUserWithGrants(viewer: UserContext, userId: string): UserWith
 /** The data centers a grant can name. */
 export function grantableDataCenters(viewer: UserContext) {
   ensureUserManager(viewer);
-  return getDb().select({ id: dataCenters.id, name: dataCenters.name }).from(dataCenters).orderBy(asc(dataCenters.name)).all();
+  return getDb()
+    .select({ id: dataCenters.id, name: dataCenters.name })
+    .from(dataCenters)
+    .orderBy(asc(dataCenters.name))
+    .all();
 }
 
 /** Who holds which role on one data center: users with a grant there, and the SuperAdmins, who hold all. */

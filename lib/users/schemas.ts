@@ -14,7 +14,10 @@ export const createUserSchema = z.object({
   username: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.'),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+      'Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.',
+    ),
   name: z.string().trim().max(100, 'Name is at most 100 characters.').default(''),
   password,
   isSuperAdmin: checkbox,

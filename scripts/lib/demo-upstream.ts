@@ -21,11 +21,25 @@ export async function startDemoUpstream(admin: UserContext, demoDir: string): Pr
   const seed = makeQcow2(path.join(demoDir, 'debian-upstream.qcow2'), 96, 24);
   const upstream = await startUpstreamPortal(
     UPSTREAM.host,
-    [{ file: seed.file, name: 'debian-upstream', version: '12.8', description: 'Served by the demo upstream portal: import it from Repositories.', diskFormat: 'qcow2', minRamMb: 512 }],
+    [
+      {
+        file: seed.file,
+        name: 'debian-upstream',
+        version: '12.8',
+        description: 'Served by the demo upstream portal: import it from Repositories.',
+        diskFormat: 'qcow2',
+        minRamMb: 512,
+      },
+    ],
     { dataDir: path.join(demoDir, 'upstream'), port: UPSTREAM.port },
   );
-  const existing = getDb().select({ id: imageRepositories.id }).from(imageRepositories).where(eq(imageRepositories.name, REPOSITORY_NAME)).get();
-  const repositoryId = existing?.id ?? (await runOk(createRepository, { name: REPOSITORY_NAME, url: upstream.url }, admin)).id;
+  const existing = getDb()
+    .select({ id: imageRepositories.id })
+    .from(imageRepositories)
+    .where(eq(imageRepositories.name, REPOSITORY_NAME))
+    .get();
+  const repositoryId =
+    existing?.id ?? (await runOk(createRepository, { name: REPOSITORY_NAME, url: upstream.url }, admin)).id;
   await runOk(refreshRepository, { repositoryId }, admin);
   return upstream;
 }

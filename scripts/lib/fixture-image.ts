@@ -13,9 +13,13 @@ export function makeQcow2(file: string, virtualMb = 64, dataMb = 8): FixtureImag
   if (!fs.existsSync(file)) {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${virtualMb}M`]);
     const half = Math.max(1, Math.floor(dataMb / 2));
-    execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x5a 0 ${half}M`, '-c', `write -P 0xa5 ${half}M ${half}M`, file], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'qemu-io',
+      ['-f', 'qcow2', '-c', `write -P 0x5a 0 ${half}M`, '-c', `write -P 0xa5 ${half}M ${half}M`, file],
+      {
+        stdio: 'ignore',
+      },
+    );
   }
   return describeFile(file);
 }

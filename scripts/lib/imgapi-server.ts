@@ -31,7 +31,10 @@ const ROUTES: Route[] = [
   { pattern: /^\/imgapi\/ping\/?$/, module: ping as Route['module'] },
 ];
 
-export type ImgapiServer = { /** Base URL of the repository, e.g. http://127.0.0.100:41234/imgapi */ url: string; close: () => Promise<void> };
+export type ImgapiServer = {
+  /** Base URL of the repository, e.g. http://127.0.0.100:41234/imgapi */ url: string;
+  close: () => Promise<void>;
+};
 
 export async function startImgapiServer(options: { host: string; port?: number }): Promise<ImgapiServer> {
   const server = http.createServer((req, res) => {
@@ -68,12 +71,16 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, host:
   if (file) {
     // Next's rewrite passes the uuid as a query parameter of the API route.
     const query = { uuid: decodeURIComponent(file[1]!) };
-    return imageFile(Object.assign(req, { query }) as unknown as Parameters<typeof imageFile>[0], res as Parameters<typeof imageFile>[1]);
+    return imageFile(
+      Object.assign(req, { query }) as unknown as Parameters<typeof imageFile>[0],
+      res as Parameters<typeof imageFile>[1],
+    );
   }
   const route = ROUTES.find((r) => r.pattern.test(url.pathname));
   if (!route) return send(res, 404, { code: 'ResourceNotFound', message: `${url.pathname} does not exist` });
   const method = req.method ?? 'GET';
-  const handler = method === 'GET' ? route.module.GET : method === 'HEAD' ? (route.module.HEAD ?? route.module.GET) : undefined;
+  const handler =
+    method === 'GET' ? route.module.GET : method === 'HEAD' ? (route.module.HEAD ?? route.module.GET) : undefined;
   if (!handler) return send(res, 405, { code: 'BadMethod', message: `${method} is not allowed on ${url.pathname}` });
 
   // Abort the route's work (an open file stream) when the client goes away, as Next does.

@@ -40,7 +40,9 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
     if (req.method === 'HEAD') return void res.end();
     if (url.searchParams.has('truncate')) {
       const half = start + Math.floor((end - start + 1) / 2);
-      fs.createReadStream(file, { start, end: half }).on('end', () => res.destroy()).pipe(res, { end: false });
+      fs.createReadStream(file, { start, end: half })
+        .on('end', () => res.destroy())
+        .pipe(res, { end: false });
       return;
     }
     const rate = Number(url.searchParams.get('rate'));
@@ -56,12 +58,23 @@ export async function startMirror(dir: string, host = '127.0.0.1', port = 0): Pr
   };
 }
 
-async function sendThrottled(file: string, start: number, end: number, bytesPerSecond: number, res: http.ServerResponse) {
+async function sendThrottled(
+  file: string,
+  start: number,
+  end: number,
+  bytesPerSecond: number,
+  res: http.ServerResponse,
+) {
   const chunk = 64 * 1024;
   const handle = await fs.promises.open(file, 'r');
   try {
     for (let offset = start; offset <= end && !res.destroyed; offset += chunk) {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(Math.min(chunk, end - offset + 1)), 0, undefined, offset);
+      const { buffer, bytesRead } = await handle.read(
+        Buffer.alloc(Math.min(chunk, end - offset + 1)),
+        0,
+        undefined,
+        offset,
+      );
       res.write(buffer.subarray(0, bytesRead));
       await new Promise((resolve) => setTimeout(resolve, (bytesRead / bytesPerSecond) * 1000));
     }

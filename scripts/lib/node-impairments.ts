@@ -23,7 +23,11 @@ export function throttledSftpServer(baseDir: string, bytesPerSecond: number): st
   const throttle = path.join(baseDir, 'throttle.cjs');
   fs.writeFileSync(throttle, THROTTLE_SOURCE);
   const wrapper = path.join(baseDir, 'sftp-throttled');
-  fs.writeFileSync(wrapper, `#!/bin/sh\n${process.execPath} ${throttle} ${bytesPerSecond} | exec /usr/lib/openssh/sftp-server\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    wrapper,
+    `#!/bin/sh\n${process.execPath} ${throttle} ${bytesPerSecond} | exec /usr/lib/openssh/sftp-server\n`,
+    { mode: 0o755 },
+  );
   return wrapper;
 }
 
@@ -54,7 +58,11 @@ export function nodeBin(baseDir: string, tools: ToolOptions): string {
       const entry = path.join(bin, name);
       if (tools.hide.includes(name) || fs.existsSync(entry)) continue;
       if (tools.count.includes(name)) {
-        fs.writeFileSync(entry, `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> ${log}\nexec ${path.join(dir, name)} "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(
+          entry,
+          `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> ${log}\nexec ${path.join(dir, name)} "$@"\n`,
+          { mode: 0o755 },
+        );
       } else {
         fs.symlinkSync(path.join(dir, name), entry);
       }

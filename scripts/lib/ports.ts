@@ -14,7 +14,12 @@ export function freePort(host: string): Promise<number> {
 }
 
 /** Resolves once something listens on host:port; fails early if `child` (the daemon) exits. */
-export async function waitForPort(host: string, port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`sshd on ${host}:${port} exited: ${stderr().trim()}`);

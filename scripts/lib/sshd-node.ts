@@ -63,7 +63,9 @@ export class SshNode {
 
   /** The host key fingerprint as OpenSSH's own ssh-keygen prints it. */
   get hostKeyFingerprint(): string {
-    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(this.baseDir, 'host_ed25519.pub')], { encoding: 'utf8' });
+    const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', path.join(this.baseDir, 'host_ed25519.pub')], {
+      encoding: 'utf8',
+    });
     return out.split(/\s+/)[1]!;
   }
 
@@ -131,8 +133,10 @@ export class SshNode {
   }
 
   private writeKeys(): void {
-    if (!fs.existsSync(path.join(this.baseDir, 'host_ed25519'))) keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
-    if (!fs.existsSync(path.join(this.baseDir, 'client_ed25519'))) keygen(path.join(this.baseDir, 'client_ed25519'), 'portal-client');
+    if (!fs.existsSync(path.join(this.baseDir, 'host_ed25519')))
+      keygen(path.join(this.baseDir, 'host_ed25519'), 'test-node-host');
+    if (!fs.existsSync(path.join(this.baseDir, 'client_ed25519')))
+      keygen(path.join(this.baseDir, 'client_ed25519'), 'portal-client');
     fs.copyFileSync(path.join(this.baseDir, 'client_ed25519.pub'), path.join(this.baseDir, 'authorized_keys'));
   }
 
@@ -156,7 +160,9 @@ export class SshNode {
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
         `Subsystem sftp ${this.sftpRate ? throttledSftpServer(this.baseDir, this.sftpRate) : 'internal-sftp'}`,
-        ...(this.tools.hide.length + this.tools.count.length > 0 ? [`SetEnv PATH=${nodeBin(this.baseDir, this.tools)}`] : []),
+        ...(this.tools.hide.length + this.tools.count.length > 0
+          ? [`SetEnv PATH=${nodeBin(this.baseDir, this.tools)}`]
+          : []),
         '',
       ].join('\n'),
     );
@@ -207,6 +213,8 @@ function keygen(file: string, comment: string): void {
 
 export function assertSshdInstalled(): void {
   if (!fs.existsSync(SSHD)) {
-    throw new Error(`${SSHD} is missing: install it with "apt-get install -y openssh-server" (npm test does this when run as root).`);
+    throw new Error(
+      `${SSHD} is missing: install it with "apt-get install -y openssh-server" (npm test does this when run as root).`,
+    );
   }
 }

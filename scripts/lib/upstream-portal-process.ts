@@ -21,20 +21,38 @@ const ADMIN = 'upstream-admin';
 
 async function main() {
   await ensureFirstAdmin({ adminUser: ADMIN, adminPassword: 'upstream portal password' });
-  const admin = loadUserContext(getDb().select({ id: users.id }).from(users).where(eq(users.username, ADMIN)).get()!.id)!;
+  const admin = loadUserContext(
+    getDb().select({ id: users.id }).from(users).where(eq(users.username, ADMIN)).get()!.id,
+  )!;
   const seeded = [];
-  for (const seed of JSON.parse(process.env.UPSTREAM_SEED ?? '[]') as Seed[]) seeded.push({ id: await ensureImage(admin, seed), name: seed.name });
+  for (const seed of JSON.parse(process.env.UPSTREAM_SEED ?? '[]') as Seed[])
+    seeded.push({ id: await ensureImage(admin, seed), name: seed.name });
   const port = process.env.UPSTREAM_PORT ? Number(process.env.UPSTREAM_PORT) : undefined;
   const server = await startImgapiServer({ host: process.env.UPSTREAM_HOST ?? '127.0.0.1', port });
   console.log(`UPSTREAM_READY ${JSON.stringify({ url: server.url, images: seeded })}`);
 }
 
-async function ensureImage(admin: NonNullable<ReturnType<typeof loadUserContext>>, { file, ...fields }: Seed): Promise<string> {
+async function ensureImage(
+  admin: NonNullable<ReturnType<typeof loadUserContext>>,
+  { file, ...fields }: Seed,
+): Promise<string> {
   const existing = getDb().select({ id: images.id }).from(images).where(eq(images.name, fields.name)).get();
   if (existing) return existing.id;
-  const input = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', ...fields, source: 'upload' };
+  const input = {
+    version: '1',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'raw',
+    containerFormat: 'bare',
+    ...fields,
+    source: 'upload',
+  };
   const { id } = await runOk(createImage, input, admin);
-  const uploaded = await uploadImageFile(admin, id, { body: fs.createReadStream(file), contentLength: fs.statSync(file).size, contentType: 'application/octet-stream' });
+  const uploaded = await uploadImageFile(admin, id, {
+    body: fs.createReadStream(file),
+    contentLength: fs.statSync(file).size,
+    contentType: 'application/octet-stream',
+  });
   if (!uploaded.ok) throw new Error(`The upstream portal could not store ${file}: ${uploaded.error}`);
   return id;
 }

@@ -28,7 +28,13 @@ type Options = {
 export async function startUpstreamPortal(host: string, seeds: Seed[], options: Options = {}): Promise<UpstreamPortal> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'upstream-portal-'));
   // An upstream portal exists to serve its images over IMGAPI, which a portal does only when told to.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORTAL_DATA_DIR: dataDir, PORTAL_IMGAPI_SERVE: 'true', UPSTREAM_HOST: host, UPSTREAM_SEED: JSON.stringify(seeds) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORTAL_DATA_DIR: dataDir,
+    PORTAL_IMGAPI_SERVE: 'true',
+    UPSTREAM_HOST: host,
+    UPSTREAM_SEED: JSON.stringify(seeds),
+  };
   if (options.port) env.UPSTREAM_PORT = String(options.port);
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
@@ -44,7 +50,10 @@ export async function startUpstreamPortal(host: string, seeds: Seed[], options: 
     if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const stop = async () => {
-    const exited = child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null;
+    const exited =
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((resolve) => child.once('exit', resolve))
+        : null;
     kill();
     await exited;
   };

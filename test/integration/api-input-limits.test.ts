@@ -28,7 +28,12 @@ function watchedBody() {
 }
 
 function post(url: string, body: BodyInit, headers: Record<string, string> = {}) {
-  return new Request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  return new Request(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    duplex: 'half',
+  } as RequestInit);
 }
 
 /**
@@ -51,19 +56,34 @@ describe('bounded and clean API input', () => {
     const response = await imagesRoute.POST(post('http://portal.test/api/v1/images', stream), noParams);
     expect(response.status).toBe(401);
     expect(state.pulls).toBeLessThanOrEqual(1); // a stream may be primed with one chunk; never read on
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.create'), eq(auditEvents.outcome, 'denied'))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.create'), eq(auditEvents.outcome, 'denied')))
+      .all();
     expect(audit.at(-1)).toMatchObject({ userId: null, details: { reason: 'not signed in' } });
   });
 
   it('refuses a body over 1 MiB with 413: at once when Content-Length says so, after 1 MiB otherwise', async () => {
     const announced = watchedBody();
-    const early = await imagesRoute.POST(post('http://portal.test/api/v1/images', announced.stream, { authorization: `Bearer ${token}`, 'content-length': String(2 * MiB) }), noParams);
+    const early = await imagesRoute.POST(
+      post('http://portal.test/api/v1/images', announced.stream, {
+        authorization: `Bearer ${token}`,
+        'content-length': String(2 * MiB),
+      }),
+      noParams,
+    );
     expect(early.status).toBe(413);
-    expect(await early.json()).toEqual({ error: { code: 'too_large', message: 'The request body is larger than 1 MiB; nothing was read beyond that.' } });
+    expect(await early.json()).toEqual({
+      error: { code: 'too_large', message: 'The request body is larger than 1 MiB; nothing was read beyond that.' },
+    });
     expect(announced.state.pulls).toBeLessThanOrEqual(1);
 
     const unannounced = watchedBody();
-    const late = await imagesRoute.POST(post('http://portal.test/api/v1/images', unannounced.stream, { authorization: `Bearer ${token}` }), noParams);
+    const late = await imagesRoute.POST(
+      post('http://portal.test/api/v1/images', unannounced.stream, { authorization: `Bearer ${token}` }),
+      noParams,
+    );
     expect(late.status).toBe(413);
     // 1 MiB is 8 chunks; the ninth passes the cap and the rest are never asked for.
     expect(unannounced.state.pulls).toBeLessThan(12);
@@ -74,9 +94,21 @@ describe('bounded and clean API input', () => {
   });
 
   it('refuses a NUL in a source URL with a 400 that names the field, creating nothing', async () => {
-    const body = { name: 'nul-url', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', sha256: 'a'.repeat(64) };
+    const body = {
+      name: 'nul-url',
+      version: '1',
+      osType: 'linux',
+      category: 'Linux',
+      diskFormat: 'qcow2',
+      containerFormat: 'bare',
+      sha256: 'a'.repeat(64),
+    };
     const response = await imagesRoute.POST(
-      post('http://portal.test/api/v1/images', JSON.stringify({ ...body, sourceUrl: 'http://mirror.example/ok.qcow2\u0000/../../evil' }), { authorization: `Bearer ${token}` }),
+      post(
+        'http://portal.test/api/v1/images',
+        JSON.stringify({ ...body, sourceUrl: 'http://mirror.example/ok.qcow2\u0000/../../evil' }),
+        { authorization: `Bearer ${token}` },
+      ),
       noParams,
     );
     expect(response.status).toBe(400);
@@ -89,7 +121,11 @@ describe('bounded and clean API input', () => {
     });
 
     const spaced = await imagesRoute.POST(
-      post('http://portal.test/api/v1/images', JSON.stringify({ ...body, sourceUrl: 'http://mirror.example/my image.qcow2' }), { authorization: `Bearer ${token}` }),
+      post(
+        'http://portal.test/api/v1/images',
+        JSON.stringify({ ...body, sourceUrl: 'http://mirror.example/my image.qcow2' }),
+        { authorization: `Bearer ${token}` },
+      ),
       noParams,
     );
     expect(spaced.status).toBe(400);
@@ -101,7 +137,15 @@ describe('bounded and clean API input', () => {
 
   it('refuses control characters in what reaches a node, in a nested field too, and keeps line breaks where text is multi-line', async () => {
     const dataCenterId = await createDataCenterAs(admin);
-    const node = { dataCenterId, name: 'n1', host: '127.0.0.9', port: 22, sshUser: 'portal', credentialId: crypto.randomUUID(), hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` };
+    const node = {
+      dataCenterId,
+      name: 'n1',
+      host: '127.0.0.9',
+      port: 22,
+      sshUser: 'portal',
+      credentialId: crypto.randomUUID(),
+      hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`,
+    };
     expect(await run(registerNode, { ...node, imageDir: '/srv/images\u0007' }, admin)).toMatchObject({
       ok: false,
       code: 'invalid',
@@ -109,15 +153,29 @@ describe('bounded and clean API input', () => {
     });
     expect(await run(registerNode, { ...node, imageDir: '/srv/images\nrm -rf /' }, admin)).toMatchObject({
       ok: false,
-      fieldErrors: { imageDir: expect.arrayContaining(['The image directory cannot contain control characters or line breaks.']) },
+      fieldErrors: {
+        imageDir: expect.arrayContaining(['The image directory cannot contain control characters or line breaks.']),
+      },
     });
-    expect(await run(registerNode, { ...node, imageDir: '/srv/images', extra: { deep: ['ok', 'x\u001by'] } }, admin)).toMatchObject({
+    expect(
+      await run(registerNode, { ...node, imageDir: '/srv/images', extra: { deep: ['ok', 'x\u001by'] } }, admin),
+    ).toMatchObject({
       ok: false,
       fieldErrors: { 'extra.deep': ['Contains a control character (U+001B); remove it and try again.'] },
     });
     const described = await run(
       createImage,
-      { name: 'two-lines', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', sourceUrl: 'http://mirror.example/a.qcow2', sha256: 'b'.repeat(64), description: 'line one\r\n\tline two' },
+      {
+        name: 'two-lines',
+        version: '1',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat: 'qcow2',
+        containerFormat: 'bare',
+        sourceUrl: 'http://mirror.example/a.qcow2',
+        sha256: 'b'.repeat(64),
+        description: 'line one\r\n\tline two',
+      },
       admin,
     );
     expect(described.ok).toBe(true);

@@ -46,9 +46,22 @@ beforeAll(async () => {
     });
   }
   for (let i = 0; i < 5; i++) {
-    eventAt(T0 + i * 60_000, { userId: admin.id, action: 'node.register', targetType: 'node', targetId: `node-b-${i}`, dataCenterId: dcB, outcome: 'ok' });
+    eventAt(T0 + i * 60_000, {
+      userId: admin.id,
+      action: 'node.register',
+      targetType: 'node',
+      targetId: `node-b-${i}`,
+      dataCenterId: dcB,
+      outcome: 'ok',
+    });
   }
-  eventAt(T0, { userId: null, action: 'auth.login', targetType: 'user', outcome: 'denied', details: { username: 'admin', reason: 'invalid credentials' } });
+  eventAt(T0, {
+    userId: null,
+    action: 'auth.login',
+    targetType: 'user',
+    outcome: 'denied',
+    details: { username: 'admin', reason: 'invalid credentials' },
+  });
 });
 
 describe('who reads which audit events', () => {
@@ -57,7 +70,10 @@ describe('who reads which audit events', () => {
     expect(page.total).toBe(36);
     const times = page.rows.map((r) => r.at.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
-    expect(page.rows[0]).toMatchObject({ action: expect.stringMatching(/^image\./), dataCenterName: 'Data center audit-a' });
+    expect(page.rows[0]).toMatchObject({
+      action: expect.stringMatching(/^image\./),
+      dataCenterName: 'Data center audit-a',
+    });
   });
 
   it("shows a DCAdmin only their data centers' events", () => {
@@ -81,7 +97,9 @@ describe('who reads which audit events', () => {
     expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcA, role: 'ImageAdmin' }, admin));
     expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcB, role: 'ImageAdmin' }, admin));
     const grants = listAuditPage(dcAdminA, { action: 'user.grant-role' });
-    expect(grants.rows).toEqual([expect.objectContaining({ targetId: grantee.id, dataCenterName: 'Data center audit-a' })]);
+    expect(grants.rows).toEqual([
+      expect.objectContaining({ targetId: grantee.id, dataCenterName: 'Data center audit-a' }),
+    ]);
     // Removed again, so the counts below stay exact.
     getDb().delete(auditEvents).where(eq(auditEvents.action, 'user.grant-role')).run();
   });
@@ -89,7 +107,11 @@ describe('who reads which audit events', () => {
 
 describe('filters and pages', () => {
   it('filters by user, action, target, outcome and time', () => {
-    expect(listAuditPage(admin, { userId: imageAdminA.id, pageSize: 100 }).rows.every((r) => r.username === imageAdminA.username)).toBe(true);
+    expect(
+      listAuditPage(admin, { userId: imageAdminA.id, pageSize: 100 }).rows.every(
+        (r) => r.username === imageAdminA.username,
+      ),
+    ).toBe(true);
     expect(listAuditPage(admin, { userId: imageAdminA.id }).total).toBe(15);
     expect(listAuditPage(admin, { action: 'image.create' }).total).toBe(10);
     expect(listAuditPage(admin, { targetType: 'node' }).total).toBe(5);
@@ -100,7 +122,11 @@ describe('filters and pages', () => {
     expect(window.rows.map((r) => r.details.name)).toEqual(['a-9', 'a-8', 'a-7', 'a-6', 'a-5']);
     expect(listAuditPage(admin, { from: '2026-11-21' }).total).toBe(0);
     expect(listAuditPage(admin, { to: '2026-11-20' }).total).toBe(36);
-    expect(listAuditPage(admin, { action: 'image.edit', outcome: 'denied', userId: admin.id }).rows.map((r) => r.details.name)).toEqual(['a-29', 'a-19']);
+    expect(
+      listAuditPage(admin, { action: 'image.edit', outcome: 'denied', userId: admin.id }).rows.map(
+        (r) => r.details.name,
+      ),
+    ).toEqual(['a-29', 'a-19']);
   });
 
   it('pages through the events without repeating or skipping one, and shows the last page for a page past the end', () => {

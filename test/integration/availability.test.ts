@@ -27,29 +27,53 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
   let admin: UserContext;
 
   beforeAll(async () => {
-    world = await startSshWorld({ hosts: ['127.0.0.41', '127.0.0.42', '127.0.0.43'], fixtureName: 'fan.qcow2', virtualMb: 64, dataMb: 8 });
+    world = await startSshWorld({
+      hosts: ['127.0.0.41', '127.0.0.42', '127.0.0.43'],
+      fixtureName: 'fan.qcow2',
+      virtualMb: 64,
+      dataMb: 8,
+    });
     ({ sshNodes, nodeIds, mirror, qcow2, admin } = world);
   });
   afterAll(async () => {
     await world.stop();
   });
 
-  const apply = (imageId: string, available: string[], shown = nodeIds) => run(applyImageAvailability, { imageId, shown, available }, admin);
+  const apply = (imageId: string, available: string[], shown = nodeIds) =>
+    run(applyImageAvailability, { imageId, shown, available }, admin);
   const stateOn = (imageId: string, nodeId: string) =>
-    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .get();
   /** The image's file on node i: named by the image's id. */
-  const installedFile = (i: number, imageId: string, suffix = '') => path.join(sshNodes[i]!.imageDir, `${imageId}.qcow2${suffix}`);
+  const installedFile = (i: number, imageId: string, suffix = '') =>
+    path.join(sshNodes[i]!.imageDir, `${imageId}.qcow2${suffix}`);
 
   it('fans out to 3 nodes in parallel, then removes the file from the node that was unchecked', async () => {
-    const imageId = await createUrlImage(admin, { name: 'fan', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${4 * 1024 * 1024}`, sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'fan',
+      sourceUrl: `${mirror.url('fan.qcow2')}?rate=${4 * 1024 * 1024}`,
+      sha256: qcow2.sha256,
+    });
     const { changes } = expectOk(await apply(imageId, nodeIds));
     expect(changes.map((c) => c.change)).toEqual(['install', 'install', 'install']);
     // All three run at once (the limits allow it), each with its own progress.
-    await until(() => getDb().select().from(jobs).where(and(eq(jobs.imageId, imageId), eq(jobs.status, 'running'))).all().length === 3);
+    await until(
+      () =>
+        getDb()
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.imageId, imageId), eq(jobs.status, 'running')))
+          .all().length === 3,
+    );
     await getJobRunner().waitForIdle();
 
     const view = getImageAvailability(admin, imageId)!;
-    expect(view.groups[0]!.rows.map((r) => [r.state, r.available, r.lastJob?.status])).toEqual(Array(3).fill(['installed', true, 'succeeded']));
+    expect(view.groups[0]!.rows.map((r) => [r.state, r.available, r.lastJob?.status])).toEqual(
+      Array(3).fill(['installed', true, 'succeeded']),
+    );
     for (let i = 0; i < 3; i++) expect(sha256Of(installedFile(i, imageId))).toBe(qcow2.sha256);
 
     const removal = expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
@@ -62,28 +86,49 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
   });
 
   it('refuses, changing nothing, to make an image unavailable on a node where a machine uses it', async () => {
-    const imageId = await createUrlImage(admin, { name: 'in-use', sourceUrl: mirror.url('fan.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'in-use',
+      sourceUrl: mirror.url('fan.qcow2'),
+      sha256: qcow2.sha256,
+    });
     expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
     await getJobRunner().waitForIdle();
-    getDb().insert(machines).values({ id: crypto.randomUUID(), name: 'web-1', nodeId: nodeIds[1]!, imageId, createdAt: now() }).run();
+    getDb()
+      .insert(machines)
+      .values({ id: crypto.randomUUID(), name: 'web-1', nodeId: nodeIds[1]!, imageId, createdAt: now() })
+      .run();
     const jobsBefore = getDb().select().from(jobs).all().length;
 
     const refused = await apply(imageId, []);
-    expect(refused).toMatchObject({ ok: false, code: 'in_use', error: `in-use stays available: machine web-1 on ${nodeName(nodeIds[1]!)} uses it.` });
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'in_use',
+      error: `in-use stays available: machine web-1 on ${nodeName(nodeIds[1]!)} uses it.`,
+    });
     // Nothing changed: not even the node without a machine lost the image.
     expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
     expect(stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
     expect(fs.existsSync(installedFile(1, imageId))).toBe(true);
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId)))
+      .all();
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
 
   it('unchecking a node while its pull is under way cancels it: the download stops and no .part is left', async () => {
-    const imageId = await createUrlImage(admin, { name: 'slow', sourceUrl: `${mirror.url('fan.qcow2')}?rate=${1024 * 1024}`, sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'slow',
+      sourceUrl: `${mirror.url('fan.qcow2')}?rate=${1024 * 1024}`,
+      sha256: qcow2.sha256,
+    });
     const [job] = expectOk(await apply(imageId, [nodeIds[0]!], [nodeIds[0]!])).changes;
     const part = installedFile(0, imageId, '.part');
     await until(() => fs.existsSync(part) && fs.statSync(part).size > 1024 * 1024);
-    expect(expectOk(await apply(imageId, [], [nodeIds[0]!])).changes).toMatchObject([{ change: 'cancel', jobId: job!.jobId }]);
+    expect(expectOk(await apply(imageId, [], [nodeIds[0]!])).changes).toMatchObject([
+      { change: 'cancel', jobId: job!.jobId },
+    ]);
     await getJobRunner().waitForIdle();
 
     expect(getDb().select().from(jobs).where(eq(jobs.id, job!.jobId!)).get()).toMatchObject({ status: 'cancelled' });
@@ -96,9 +141,15 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
 
   it('greys out nodes that are not enabled, saying why, and refuses an install there', async () => {
     getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[2]!)).run();
-    const imageId = await createUrlImage(admin, { name: 'greyed', sourceUrl: mirror.url('fan.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'greyed',
+      sourceUrl: mirror.url('fan.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const row = getImageAvailability(admin, imageId)!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
-    expect(row!.locked).toBe(`Node ${nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`);
+    expect(row!.locked).toBe(
+      `Node ${nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`,
+    );
     expect(await apply(imageId, [nodeIds[2]!], [nodeIds[2]!])).toMatchObject({ ok: false, code: 'invalid' });
     getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!)).run();
   });

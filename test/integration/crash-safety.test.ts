@@ -31,7 +31,13 @@ describe('an install survives kill -9 of the portal running it', () => {
   afterAll(() => world.stop());
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const log = (id: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, id)).all().map((e) => e.message);
+  const log = (id: string) =>
+    getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, id))
+      .all()
+      .map((e) => e.message);
   /** Queues an install without waking this process's runner, so the child portal takes it. */
   const queueInstall = (imageId: string, nodeId: string) => {
     const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
@@ -45,7 +51,11 @@ describe('an install survives kill -9 of the portal running it', () => {
 
   it('after commit and before the record: the committed file is hashed, not sent again', async () => {
     const { node, mirror, image: qcow2, admin, nodeId } = world;
-    const imageId = await createUrlImage(admin, { name: 'crash-after-commit', sourceUrl: mirror.url('committed.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'crash-after-commit',
+      sourceUrl: mirror.url('committed.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const jobId = queueInstall(imageId, nodeId);
     const file = path.join(node.imageDir, `${imageId}.qcow2`);
 
@@ -55,13 +65,17 @@ describe('an install survives kill -9 of the portal running it', () => {
     expect(sha256Of(file)).toBe(qcow2.sha256);
     expect(fs.existsSync(`${file}.manifest.json`)).toBe(true);
     expect(job(jobId)).toMatchObject({ status: 'running', attempt: 1 });
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).get()).toMatchObject({ state: 'installing' });
+    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).get()).toMatchObject({
+      state: 'installing',
+    });
 
     await startPortal(); // this process is the restarted portal
     await waitForEnd(jobId);
 
     expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
-    expect(log(jobId)).toContain(`${file} was committed by an earlier attempt (${(qcow2.sizeBytes / MiB).toFixed(2)} MiB); the node hashes it instead of receiving it again.`);
+    expect(log(jobId)).toContain(
+      `${file} was committed by an earlier attempt (${(qcow2.sizeBytes / MiB).toFixed(2)} MiB); the node hashes it instead of receiving it again.`,
+    );
     // One download in all: the second attempt sent nothing.
     expect(mirror.requests.filter((r) => r.startsWith('GET'))).toHaveLength(1);
     expect(job(jobId).bytesTransferred).toBeLessThanOrEqual(qcow2.sizeBytes);
@@ -101,7 +115,9 @@ describe('an install survives kill -9 of the portal running it', () => {
 
       expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
       expect(sha256Of(path.join(slow.imageDir, `${imageId}.raw`))).toBe(sha256Of(source));
-      const resumedAt = Number(/^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1]);
+      const resumedAt = Number(
+        /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
+      );
       expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
       // Only the second attempt's bytes are counted (the first was killed before it could count): the rest of the file.
       expect(job(jobId).bytesTransferred).toBeLessThanOrEqual(12 * MiB - resumedAt * MiB + 0.02 * MiB);

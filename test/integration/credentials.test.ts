@@ -13,7 +13,14 @@ import { getDb } from '@/lib/db/client';
 import { auditEvents, credentials, nodes } from '@/lib/db/schema';
 import { probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, registerSshNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUserWithRole,
+  expectOk,
+  registerSshNode,
+  run,
+} from '../support/portal';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -26,8 +33,11 @@ function encryptedKey(type: 'ed25519' | 'rsa'): { privateKey: string; publicKey:
 }
 
 const storedSecret = (id: string) =>
-  JSON.parse(decryptSecret(getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey, id)) as Record<string, string>;
-const lastAudit = (action: string) => getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
+  JSON.parse(
+    decryptSecret(getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey, id),
+  ) as Record<string, string>;
+const lastAudit = (action: string) =>
+  getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
 const credentialCount = () => getDb().select().from(credentials).all().length;
 
 describe('SSH credentials', () => {
@@ -42,37 +52,64 @@ describe('SSH credentials', () => {
   });
   afterAll(() => node.stop());
 
-  it.each(['ed25519', 'rsa'] as const)('imports an encrypted %s key with its passphrase, keeps no passphrase, and logs in with it', async (type) => {
-    const key = encryptedKey(type);
-    const { credentialId, publicKey } = expectOk(await run(importKey, { name: `imported ${type}`, privateKey: key.privateKey, passphrase: PASSPHRASE }, admin));
-    // PEM keys carry no comment; type and key must match what ssh-keygen wrote.
-    expect(publicKey.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
+  it.each(['ed25519', 'rsa'] as const)(
+    'imports an encrypted %s key with its passphrase, keeps no passphrase, and logs in with it',
+    async (type) => {
+      const key = encryptedKey(type);
+      const { credentialId, publicKey } = expectOk(
+        await run(importKey, { name: `imported ${type}`, privateKey: key.privateKey, passphrase: PASSPHRASE }, admin),
+      );
+      // PEM keys carry no comment; type and key must match what ssh-keygen wrote.
+      expect(publicKey.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
 
-    // Stored decrypted under the portal's own encryption: no passphrase, and the key opens without one.
-    const secret = storedSecret(credentialId);
-    expect(Object.keys(secret)).toEqual(['privateKey']);
-    expect(JSON.stringify(secret)).not.toContain(PASSPHRASE);
-    const parsed = utils.parseKey(secret.privateKey!);
-    expect(parsed instanceof Error ? parsed.message : parsed.getPublicSSH().toString('base64')).toBe(key.publicKey.split(' ')[1]);
-    expect(lastAudit('credential.import')).toMatchObject({ outcome: 'ok', targetId: credentialId, details: { encrypted: true } });
+      // Stored decrypted under the portal's own encryption: no passphrase, and the key opens without one.
+      const secret = storedSecret(credentialId);
+      expect(Object.keys(secret)).toEqual(['privateKey']);
+      expect(JSON.stringify(secret)).not.toContain(PASSPHRASE);
+      const parsed = utils.parseKey(secret.privateKey!);
+      expect(parsed instanceof Error ? parsed.message : parsed.getPublicSSH().toString('base64')).toBe(
+        key.publicKey.split(' ')[1],
+      );
+      expect(lastAudit('credential.import')).toMatchObject({
+        outcome: 'ok',
+        targetId: credentialId,
+        details: { encrypted: true },
+      });
 
-    // The real test: sshd accepts it.
-    fs.writeFileSync(path.join(node.baseDir, 'authorized_keys'), `${key.publicKey}\n`);
-    const connection = { dataCenterId, name: `with-${type}`, host: node.host, port: node.port, sshUser: node.user, imageDir: node.imageDir };
-    const probed = expectOk(await run(probeNode, { ...connection, credentialId }, admin));
-    const { id } = expectOk(await run(registerNode, { ...connection, credentialId, hostKeyFingerprint: probed.fingerprint }, admin));
-    expect(expectOk(await run(testNodeConnection, { nodeId: id }, admin)).cpus).toBeGreaterThan(0);
-    // One address holds one node; free it for the next key type.
-    getDb().delete(nodes).where(eq(nodes.id, id)).run();
-  });
+      // The real test: sshd accepts it.
+      fs.writeFileSync(path.join(node.baseDir, 'authorized_keys'), `${key.publicKey}\n`);
+      const connection = {
+        dataCenterId,
+        name: `with-${type}`,
+        host: node.host,
+        port: node.port,
+        sshUser: node.user,
+        imageDir: node.imageDir,
+      };
+      const probed = expectOk(await run(probeNode, { ...connection, credentialId }, admin));
+      const { id } = expectOk(
+        await run(registerNode, { ...connection, credentialId, hostKeyFingerprint: probed.fingerprint }, admin),
+      );
+      expect(expectOk(await run(testNodeConnection, { nodeId: id }, admin)).cpus).toBeGreaterThan(0);
+      // One address holds one node; free it for the next key type.
+      getDb().delete(nodes).where(eq(nodes.id, id)).run();
+    },
+  );
 
   it('refuses a wrong or missing passphrase clearly, on the right field, storing nothing', async () => {
     const key = encryptedKey('ed25519');
     const before = credentialCount();
     const wrong = await run(importKey, { name: 'wrong', privateKey: key.privateKey, passphrase: 'not it' }, admin);
-    expect(wrong).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { passphrase: ['That passphrase does not decrypt this key.'] } });
+    expect(wrong).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { passphrase: ['That passphrase does not decrypt this key.'] },
+    });
     const missing = await run(importKey, { name: 'missing', privateKey: key.privateKey }, admin);
-    expect(missing).toMatchObject({ ok: false, fieldErrors: { privateKey: ['This key is encrypted: enter its passphrase.'] } });
+    expect(missing).toMatchObject({
+      ok: false,
+      fieldErrors: { privateKey: ['This key is encrypted: enter its passphrase.'] },
+    });
     const publicOnly = await run(importKey, { name: 'public', privateKey: key.publicKey }, admin);
     expect(publicOnly).toMatchObject({ ok: false, fieldErrors: { privateKey: [expect.stringMatching(/public key/)] } });
     expect(credentialCount()).toBe(before);
@@ -86,7 +123,11 @@ describe('SSH credentials', () => {
     expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'name', 'nodes', 'publicKey']);
 
     const refused = await run(deleteKey, { credentialId }, admin);
-    expect(refused).toMatchObject({ ok: false, code: 'in_use', error: expect.stringMatching(/cannot be deleted: node key-user logs in with it/) });
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'in_use',
+      error: expect.stringMatching(/cannot be deleted: node key-user logs in with it/),
+    });
     expect(lastAudit('credential.delete')).toMatchObject({ outcome: 'denied', targetId: credentialId });
     expect(getDb().select().from(credentials).where(eq(credentials.id, credentialId)).get()).toBeDefined();
 
@@ -95,7 +136,11 @@ describe('SSH credentials', () => {
     expect(listCredentials().find((c) => c.id === unused.credentialId)!.nodes).toEqual([]);
     expectOk(await run(deleteKey, { credentialId: unused.credentialId }, admin));
     expect(getDb().select().from(credentials).where(eq(credentials.id, unused.credentialId)).get()).toBeUndefined();
-    expect(lastAudit('credential.delete')).toMatchObject({ outcome: 'ok', targetId: unused.credentialId, details: { name: 'spare' } });
+    expect(lastAudit('credential.delete')).toMatchObject({
+      outcome: 'ok',
+      targetId: unused.credentialId,
+      details: { name: 'spare' },
+    });
   });
 
   it('refuses every credential action to a non-SuperAdmin, audited as denied', async () => {

@@ -21,12 +21,15 @@ const repoRoot = path.resolve(__dirname, '../..');
 const keyFile = () => path.join(getConfig().dataDir, 'encryption-key');
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const rows = () => getDb().select().from(credentials).all();
-const sealedOf = (id: string) => getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey;
+const sealedOf = (id: string) =>
+  getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey;
 const keyIdOf = (sealed: string) => sealed.split('.')[1];
 
 /** The algorithm before this portal had its own encryption key: v1, under AUTH_SECRET, no AAD. */
 function sealV1(plaintext: string, authSecret: string): string {
-  const key = Buffer.from(crypto.hkdfSync('sha256', authSecret, Buffer.alloc(0), 'cloud-broker-portal/credentials/v1', 32));
+  const key = Buffer.from(
+    crypto.hkdfSync('sha256', authSecret, Buffer.alloc(0), 'cloud-broker-portal/credentials/v1', 32),
+  );
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -35,10 +38,16 @@ function sealV1(plaintext: string, authSecret: string): string {
 
 /** `npm run rotate-encryption-key`, as a process of its own with this test's environment. */
 async function rotateByScript(extra: Record<string, string> = {}) {
-  const env = Object.fromEntries(Object.entries({ ...process.env, ...extra }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
-  return promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'scripts/rotate-encryption-key.ts'], { cwd: repoRoot, env });
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...extra }).filter(([, v]) => v !== undefined),
+  ) as NodeJS.ProcessEnv;
+  return promisify(execFile)('npx', ['tsx', '--conditions=react-server', 'scripts/rotate-encryption-key.ts'], {
+    cwd: repoRoot,
+    env,
+  });
 }
-const ROTATED = /Re-encrypted (\d+) credential\(s\) under the new encryption key ([0-9a-f]{16}) \(it was ([0-9a-f]{16})\)/;
+const ROTATED =
+  /Re-encrypted (\d+) credential\(s\) under the new encryption key ([0-9a-f]{16}) \(it was ([0-9a-f]{16})\)/;
 
 describe('the encryption key of stored SSH keys', () => {
   let admin: UserContext;
@@ -46,7 +55,8 @@ describe('the encryption key of stored SSH keys', () => {
   let nodeId: string;
   let credentialId: string;
   let unreadableId: string;
-  const loginWorks = async () => expect(expectOk(await run(testNodeConnection, { nodeId }, admin)).cpus).toBeGreaterThan(0);
+  const loginWorks = async () =>
+    expect(expectOk(await run(testNodeConnection, { nodeId }, admin)).cpus).toBeGreaterThan(0);
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
@@ -60,14 +70,17 @@ describe('the encryption key of stored SSH keys', () => {
     const sealed = sealedOf(credentialId);
     expect(sealed.startsWith('v2.')).toBe(true);
     expect(keyIdOf(sealed)).toBe(deriveKey(fs.readFileSync(keyFile(), 'utf8')).id);
-    expect(fs.readdirSync(getConfig().dataDir).filter((f) => f.startsWith('encryption-key'))).toEqual(['encryption-key']);
+    expect(fs.readdirSync(getConfig().dataDir).filter((f) => f.startsWith('encryption-key'))).toEqual([
+      'encryption-key',
+    ]);
   });
 
   it('keeps every stored node key readable when AUTH_SECRET is rotated', async () => {
     const before = getConfig().authSecret;
     process.env.AUTH_SECRET = crypto.randomBytes(48).toString('base64url');
     expect(getConfig().authSecret).not.toBe(before);
-    for (const row of rows()) expect(JSON.parse(decryptSecret(row.encryptedPrivateKey, row.id)).privateKey).toMatch(/PRIVATE KEY/);
+    for (const row of rows())
+      expect(JSON.parse(decryptSecret(row.encryptedPrivateKey, row.id)).privateKey).toMatch(/PRIVATE KEY/);
     await loginWorks();
   });
 
@@ -76,10 +89,35 @@ describe('the encryption key of stored SSH keys', () => {
     const pemId = crypto.randomUUID();
     unreadableId = crypto.randomUUID();
     const at = new Date();
-    getDb().update(credentials).set({ encryptedPrivateKey: sealV1(JSON.stringify(original), getConfig().authSecret) }).where(eq(credentials.id, credentialId)).run();
-    getDb().insert(credentials).values({ id: pemId, name: 'v1 pem', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: sealV1(JSON.stringify({ privateKey: node.privateKey }), getConfig().authSecret), createdAt: at }).run();
-    const lost = sealV1('{"privateKey":"sealed with a lost secret"}', 'an AUTH_SECRET this portal no longer has, 32+ chars');
-    getDb().insert(credentials).values({ id: unreadableId, name: 'lost secret', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: lost, createdAt: at }).run();
+    getDb()
+      .update(credentials)
+      .set({ encryptedPrivateKey: sealV1(JSON.stringify(original), getConfig().authSecret) })
+      .where(eq(credentials.id, credentialId))
+      .run();
+    getDb()
+      .insert(credentials)
+      .values({
+        id: pemId,
+        name: 'v1 pem',
+        publicKey: 'ssh-ed25519 AAAA',
+        encryptedPrivateKey: sealV1(JSON.stringify({ privateKey: node.privateKey }), getConfig().authSecret),
+        createdAt: at,
+      })
+      .run();
+    const lost = sealV1(
+      '{"privateKey":"sealed with a lost secret"}',
+      'an AUTH_SECRET this portal no longer has, 32+ chars',
+    );
+    getDb()
+      .insert(credentials)
+      .values({
+        id: unreadableId,
+        name: 'lost secret',
+        publicKey: 'ssh-ed25519 AAAA',
+        encryptedPrivateKey: lost,
+        createdAt: at,
+      })
+      .run();
     expect(sealedOf(credentialId).startsWith('v1.')).toBe(true);
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -139,7 +177,11 @@ describe('the encryption key of stored SSH keys', () => {
     fs.writeFileSync(`${keyFile()}.next`, next, { mode: 0o600 });
     for (const row of rows().filter((r) => r.encryptedPrivateKey.startsWith('v2.'))) {
       const plaintext = decryptSecret(row.encryptedPrivateKey, row.id);
-      getDb().update(credentials).set({ encryptedPrivateKey: sealWith(deriveKey(next), plaintext, row.id) }).where(eq(credentials.id, row.id)).run();
+      getDb()
+        .update(credentials)
+        .set({ encryptedPrivateKey: sealWith(deriveKey(next), plaintext, row.id) })
+        .where(eq(credentials.id, row.id))
+        .run();
     }
     expect(keyIdOf(sealedOf(credentialId))).toBe(deriveKey(next).id);
     expect(fs.readFileSync(keyFile(), 'utf8')).toBe(current);
@@ -167,15 +209,23 @@ describe('the encryption key of stored SSH keys', () => {
       expect(unsealCredential(id).privateKey).toMatch(/PRIVATE KEY/);
       expect(keyFilesIn()).toEqual([]);
 
-      const refused = await rotateByScript().then(() => undefined, (err: { stderr: string; code: number }) => err);
-      expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('PORTAL_NEW_ENCRYPTION_KEY, which is not set') });
+      const refused = await rotateByScript().then(
+        () => undefined,
+        (err: { stderr: string; code: number }) => err,
+      );
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('PORTAL_NEW_ENCRYPTION_KEY, which is not set'),
+      });
 
       const { stdout } = await rotateByScript({ PORTAL_NEW_ENCRYPTION_KEY: newEnvKey });
       expect(stdout.match(ROTATED)!.slice(1)).toEqual(['1', deriveKey(newEnvKey).id, deriveKey(envKey).id]);
       expect(stdout).toContain('Now set PORTAL_ENCRYPTION_KEY to the new key');
       for (const secret of [envKey, newEnvKey]) expect(stdout).not.toContain(secret);
       expect(keyIdOf(sealedOf(id))).toBe(deriveKey(newEnvKey).id);
-      expect(() => unsealCredential(id)).toThrow(`encrypted with key ${deriveKey(newEnvKey).id}, which this portal does not have; set PORTAL_ENCRYPTION_KEY`);
+      expect(() => unsealCredential(id)).toThrow(
+        `encrypted with key ${deriveKey(newEnvKey).id}, which this portal does not have; set PORTAL_ENCRYPTION_KEY`,
+      );
       process.env.PORTAL_ENCRYPTION_KEY = newEnvKey;
       expect(unsealCredential(id).privateKey).toMatch(/PRIVATE KEY/);
       expect(keyFilesIn()).toEqual([]);

@@ -31,10 +31,20 @@ describe('files on nodes keep their identity whatever the images are called', ()
   afterAll(() => world.stop());
 
   const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  const newImage = (name: string) => createUrlImage(world.admin, { name, sourceUrl: world.mirror.url('ident.qcow2'), sha256: world.qcow2.sha256 });
+  const newImage = (name: string) =>
+    createUrlImage(world.admin, { name, sourceUrl: world.mirror.url('ident.qcow2'), sha256: world.qcow2.sha256 });
   const rename = (imageId: string, name: string) =>
-    run(updateImage, { imageId, name, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' }, world.admin);
-  const row = (imageId: string) => getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+    run(
+      updateImage,
+      { imageId, name, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' },
+      world.admin,
+    );
+  const row = (imageId: string) =>
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .get();
   const settle = async () => getJobRunner().waitForIdle();
 
   it('install, rename, uninstall: the file and its sidecar are gone', async () => {
@@ -77,11 +87,15 @@ describe('files on nodes keep their identity whatever the images are called', ()
     expectOk(await rename(imageId, 'synced-after'));
     getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId)).run();
 
-    const { jobId } = expectOk(await run(startImageSync, { dataCenterId: world.dataCenterId, verify: false }, world.admin));
+    const { jobId } = expectOk(
+      await run(startImageSync, { dataCenterId: world.dataCenterId, verify: false }, world.admin),
+    );
     await getJobRunner().waitFor(jobId);
     const result = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!.result as SyncImagesResult;
 
-    expect(result.nodes[0]!.found).toContainEqual(expect.objectContaining({ imageId, imageName: 'synced-after', fileName: `${imageId}.qcow2` }));
+    expect(result.nodes[0]!.found).toContainEqual(
+      expect.objectContaining({ imageId, imageName: 'synced-after', fileName: `${imageId}.qcow2` }),
+    );
     expect(result.nodes[0]!.unknown).toEqual([]);
     expect(row(imageId)).toMatchObject({ state: 'installed', path: path.join(imageDir, `${imageId}.qcow2`) });
   });
@@ -92,12 +106,17 @@ describe('files on nodes keep their identity whatever the images are called', ()
     expect((await installAndWait(world.admin, a, nodeId)).status).toBe('succeeded');
     const legacy = path.join(imageDir, 'legacy-name.qcow2');
     fs.renameSync(path.join(imageDir, `${a}.qcow2`), legacy);
-    const sidecarA = fs.readFileSync(path.join(imageDir, `${a}.qcow2.manifest.json`), 'utf8').replace(`${a}.qcow2`, 'legacy-name.qcow2');
+    const sidecarA = fs
+      .readFileSync(path.join(imageDir, `${a}.qcow2.manifest.json`), 'utf8')
+      .replace(`${a}.qcow2`, 'legacy-name.qcow2');
     fs.writeFileSync(`${legacy}.manifest.json`, sidecarA);
     fs.rmSync(path.join(imageDir, `${a}.qcow2.manifest.json`));
     getDb().update(nodeImages).set({ path: legacy }).where(eq(nodeImages.imageId, a)).run();
     const b = await newImage('old-b');
-    getDb().insert(nodeImages).values({ nodeId, imageId: b, state: 'failed', path: legacy, updatedAt: new Date() }).run();
+    getDb()
+      .insert(nodeImages)
+      .values({ nodeId, imageId: b, state: 'failed', path: legacy, updatedAt: new Date() })
+      .run();
 
     const job = await installAndWait(world.admin, b, nodeId);
 
@@ -108,7 +127,9 @@ describe('files on nodes keep their identity whatever the images are called', ()
     );
     expect(sha256Of(legacy)).toBe(world.qcow2.sha256);
     expect(fs.readFileSync(`${legacy}.manifest.json`, 'utf8')).toBe(sidecarA);
-    expect(fs.readdirSync(imageDir).filter((f) => f.startsWith('legacy-name.qcow2.'))).toEqual(['legacy-name.qcow2.manifest.json']);
+    expect(fs.readdirSync(imageDir).filter((f) => f.startsWith('legacy-name.qcow2.'))).toEqual([
+      'legacy-name.qcow2.manifest.json',
+    ]);
     expect(row(a)).toMatchObject({ state: 'installed', path: legacy });
     expect(row(b)).toMatchObject({ state: 'failed' });
 

@@ -43,11 +43,18 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
 
   /** Installs an image with this name whose node-image row already records the file `<name>.qcow2`. */
   const installWithName = async (name: string, sourceUrl = mirror.url('tiny.qcow2')) => {
-    const imageId = await createUrlImage(admin, { name: `safe-${crypto.randomUUID().slice(0, 8)}`, sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: `safe-${crypto.randomUUID().slice(0, 8)}`,
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+    });
     getDb().update(images).set({ name, sourceUrl }).where(eq(images.id, imageId)).run();
     const imageDir = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.imageDir;
     const recorded = `${imageDir}/${name}.qcow2`;
-    getDb().insert(nodeImages).values({ nodeId, imageId, state: 'failed', path: recorded, updatedAt: new Date() }).run();
+    getDb()
+      .insert(nodeImages)
+      .values({ nodeId, imageId, state: 'failed', path: recorded, updatedAt: new Date() })
+      .run();
     return installAndWait(admin, imageId, nodeId);
   };
 
@@ -65,24 +72,32 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
     'glob*?[x]',
   ];
 
-  it.each(HOSTILE_NAMES)('installs an image named %j at a recorded file of exactly that name, running nothing', async (name) => {
-    const job = await installWithName(name);
-    expect(job.error).toBeNull();
-    expect(job.status).toBe('succeeded');
-    const file = path.join(node.imageDir, `${name}.qcow2`);
-    expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
-    expect(fs.existsSync(`${file}.manifest.json`)).toBe(true);
-    expect(canaries()).toEqual([]);
-  });
+  it.each(HOSTILE_NAMES)(
+    'installs an image named %j at a recorded file of exactly that name, running nothing',
+    async (name) => {
+      const job = await installWithName(name);
+      expect(job.error).toBeNull();
+      expect(job.status).toBe('succeeded');
+      const file = path.join(node.imageDir, `${name}.qcow2`);
+      expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
+      expect(fs.existsSync(`${file}.manifest.json`)).toBe(true);
+      expect(canaries()).toEqual([]);
+    },
+  );
 
-  it.each(['../escape', 'sub/dir', 'line\ntouch canary-newline'])('refuses the recorded file name %j before touching the node', async (name) => {
-    const job = await installWithName(name);
-    expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/not a safe file name|is not in the node's image directory/);
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!)).get()).toMatchObject({ state: 'failed' });
-    expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
-    expect(canaries()).toEqual([]);
-  });
+  it.each(['../escape', 'sub/dir', 'line\ntouch canary-newline'])(
+    'refuses the recorded file name %j before touching the node',
+    async (name) => {
+      const job = await installWithName(name);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/not a safe file name|is not in the node's image directory/);
+      expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!)).get()).toMatchObject({
+        state: 'failed',
+      });
+      expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
+      expect(canaries()).toEqual([]);
+    },
+  );
 
   it('treats a hostile source URL as one argument', async () => {
     // No spaces, so curl accepts it as a URL; braces and brackets would be curl globs without --globoff.
@@ -93,7 +108,10 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
   });
 
   it('keeps a hostile image directory literal', async () => {
-    const dir = path.join(node.imageDir, `d $(touch ${trap}/canary-dir) \`touch ${trap}/canary-dir2\`;touch ${trap}/canary-dir3`);
+    const dir = path.join(
+      node.imageDir,
+      `d $(touch ${trap}/canary-dir) \`touch ${trap}/canary-dir2\`;touch ${trap}/canary-dir3`,
+    );
     getDb().update(nodes).set({ imageDir: dir }).where(eq(nodes.id, nodeId)).run();
     try {
       const job = await installWithName('in-hostile-dir');

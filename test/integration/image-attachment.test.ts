@@ -6,7 +6,15 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, machines, nodeImages } from '@/lib/db/schema';
 import { setImageAttachment } from '@/lib/images/attachment';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  run,
+} from '../support/portal';
 
 describe('attaching images to data centers and detaching them', () => {
   let admin: UserContext;
@@ -23,9 +31,16 @@ describe('attaching images to data centers and detaching them', () => {
 
   const newImage = (name: string, fields: Record<string, unknown> = {}) =>
     createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64), ...fields });
-  const attach = (user: UserContext, imageId: string, dataCenterId: string, attached: boolean) => run(setImageAttachment, { imageId, dataCenterId, attached }, user);
+  const attach = (user: UserContext, imageId: string, dataCenterId: string, attached: boolean) =>
+    run(setImageAttachment, { imageId, dataCenterId, attached }, user);
   const attachedTo = (imageId: string) =>
-    getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)).all().map((a) => a.dataCenterId).sort();
+    getDb()
+      .select()
+      .from(imageDataCenters)
+      .where(eq(imageDataCenters.imageId, imageId))
+      .all()
+      .map((a) => a.dataCenterId)
+      .sort();
 
   it('attaches a global image to several data centers and detaches it, withdrawing its copies there', async () => {
     const imageId = await newImage('attach-global');
@@ -34,20 +49,37 @@ describe('attaching images to data centers and detaching them', () => {
     expectOk(await attach(admin, imageId, dcB, true)); // again: no second row, no error
     expect(attachedTo(imageId)).toEqual([dcA, dcB].sort());
 
-    getDb().insert(nodeImages).values({ nodeId: nodeA, imageId, state: 'installed', available: true, updatedAt: now() }).run();
+    getDb()
+      .insert(nodeImages)
+      .values({ nodeId: nodeA, imageId, state: 'installed', available: true, updatedAt: now() })
+      .run();
     expect(expectOk(await attach(admin, imageId, dcA, false))).toMatchObject({ attached: false, withdrawn: 1 });
     expect(attachedTo(imageId)).toEqual([dcB]);
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).get()).toMatchObject({ state: 'installed', available: false });
+    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).get()).toMatchObject({
+      state: 'installed',
+      available: false,
+    });
   });
 
   it('refuses to detach while a machine in that data center uses the image, naming it, and changes nothing', async () => {
     const imageId = await newImage('attach-in-use');
     expectOk(await attach(admin, imageId, dcA, true));
-    getDb().insert(machines).values({ id: crypto.randomUUID(), name: 'db-1', nodeId: nodeA, imageId, createdAt: now() }).run();
+    getDb()
+      .insert(machines)
+      .values({ id: crypto.randomUUID(), name: 'db-1', nodeId: nodeA, imageId, createdAt: now() })
+      .run();
 
-    expect(await attach(admin, imageId, dcA, false)).toMatchObject({ ok: false, code: 'in_use', error: expect.stringContaining('db-1 on a1 uses it') });
+    expect(await attach(admin, imageId, dcA, false)).toMatchObject({
+      ok: false,
+      code: 'in_use',
+      error: expect.stringContaining('db-1 on a1 uses it'),
+    });
     expect(attachedTo(imageId)).toEqual([dcA]);
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.attachment'), eq(auditEvents.targetId, imageId))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.attachment'), eq(auditEvents.targetId, imageId)))
+      .all();
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
 

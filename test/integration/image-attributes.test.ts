@@ -9,7 +9,15 @@ import { auditEvents, images, nodeImages } from '@/lib/db/schema';
 import { fetchChecksum } from '@/lib/images/checksum-url';
 import { updateImage } from '@/lib/images/edit';
 import { createImage } from '@/lib/images/operations';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  run,
+} from '../support/portal';
 
 const SHA = 'a'.repeat(64);
 const OTHER_SHA = 'b'.repeat(64);
@@ -51,20 +59,53 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
   const countNamed = (name: string) => getDb().select().from(images).where(eq(images.name, name)).all().length;
   const create = (fields: Record<string, unknown>, user = admin) =>
     run(createImage, { ...base, sourceUrl: 'http://127.0.0.1:9/noble.qcow2', sha256: SHA, ...fields }, user);
-  const edit = (imageId: string, fields: Record<string, unknown>, user = admin) => run(updateImage, { ...base, imageId, ...fields }, user);
+  const edit = (imageId: string, fields: Record<string, unknown>, user = admin) =>
+    run(updateImage, { ...base, imageId, ...fields }, user);
 
   it('stores every attribute given on create', async () => {
     const { id } = expectOk(
-      await create({ name: 'attr-full', alias: 'attr', version: '2', description: 'All of it', minDiskGb: '20', minRamMb: '2048', bootType: 'uefi', resizable: 'on', shutdownAfterDeploy: 'on', tags: 'lts cloud-init', protected: 'on' }),
+      await create({
+        name: 'attr-full',
+        alias: 'attr',
+        version: '2',
+        description: 'All of it',
+        minDiskGb: '20',
+        minRamMb: '2048',
+        bootType: 'uefi',
+        resizable: 'on',
+        shutdownAfterDeploy: 'on',
+        tags: 'lts cloud-init',
+        protected: 'on',
+      }),
     );
-    expect(row(id)).toMatchObject({ alias: 'attr', version: '2', description: 'All of it', minDiskGb: 20, minRamMb: 2048, bootType: 'uefi', resizable: true, shutdownAfterDeploy: true, tags: ['lts', 'cloud-init'], protected: true, kernelImageId: null });
+    expect(row(id)).toMatchObject({
+      alias: 'attr',
+      version: '2',
+      description: 'All of it',
+      minDiskGb: 20,
+      minRamMb: 2048,
+      bootType: 'uefi',
+      resizable: true,
+      shutdownAfterDeploy: true,
+      tags: ['lts', 'cloud-init'],
+      protected: true,
+      kernelImageId: null,
+    });
   });
 
   it('keeps several versions of one alias, and refuses a repeated version or name', async () => {
     expectOk(await create({ name: 'ver-1', alias: 'ver', version: '1.0' }));
     expectOk(await create({ name: 'ver-2', alias: 'ver', version: '2.0' }));
-    expect(await create({ name: 'ver-again', alias: 'ver', version: '2.0' })).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { version: ['Version 2.0 of alias "ver" already exists (image "ver-2").'] } });
-    expect(await create({ name: 'ver-1', alias: 'other', version: '9' })).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { name: ['An image named "ver-1" already exists.'] } });
+    expect(await create({ name: 'ver-again', alias: 'ver', version: '2.0' })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      fieldErrors: { version: ['Version 2.0 of alias "ver" already exists (image "ver-2").'] },
+    });
+    expect(await create({ name: 'ver-1', alias: 'other', version: '9' })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      fieldErrors: { name: ['An image named "ver-1" already exists.'] },
+    });
     expect(countNamed('ver-again')).toBe(0);
   });
 
@@ -72,24 +113,62 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
     let kernel: string;
     let ramdisk: string;
     beforeAll(async () => {
-      kernel = await createUrlImage(admin, { name: 'vmlinuz-6', diskFormat: 'aki', containerFormat: 'aki', sourceUrl: 'http://127.0.0.1:9/vmlinuz', sha256: SHA });
-      ramdisk = await createUrlImage(admin, { name: 'initrd-6', diskFormat: 'ari', containerFormat: 'ari', sourceUrl: 'http://127.0.0.1:9/initrd', sha256: SHA });
+      kernel = await createUrlImage(admin, {
+        name: 'vmlinuz-6',
+        diskFormat: 'aki',
+        containerFormat: 'aki',
+        sourceUrl: 'http://127.0.0.1:9/vmlinuz',
+        sha256: SHA,
+      });
+      ramdisk = await createUrlImage(admin, {
+        name: 'initrd-6',
+        diskFormat: 'ari',
+        containerFormat: 'ari',
+        sourceUrl: 'http://127.0.0.1:9/initrd',
+        sha256: SHA,
+      });
     });
 
     it('accepts a partition image that names one kernel and one ramdisk', async () => {
-      const { id } = expectOk(await create({ name: 'part-ok', diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk }));
+      const { id } = expectOk(
+        await create({ name: 'part-ok', diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk }),
+      );
       expect(row(id)).toMatchObject({ kernelImageId: kernel, ramdiskImageId: ramdisk });
     });
 
     it.each([
       ['only a kernel', { kernelImageId: 'K' }, 'ramdiskImageId', /needs both a kernel \(aki\) and a ramdisk \(ari\)/],
-      ['a qcow2 image as kernel', { kernelImageId: 'Q', ramdiskImageId: 'R' }, 'kernelImageId', /is qcow2, not a kernel \(aki\) image/],
+      [
+        'a qcow2 image as kernel',
+        { kernelImageId: 'Q', ramdiskImageId: 'R' },
+        'kernelImageId',
+        /is qcow2, not a kernel \(aki\) image/,
+      ],
       ['the ramdisk as kernel', { kernelImageId: 'R', ramdiskImageId: 'R' }, 'kernelImageId', /is ari, not a kernel/],
-      ['a kernel that does not exist', { kernelImageId: '00000000-0000-4000-8000-000000000000', ramdiskImageId: 'R' }, 'kernelImageId', /does not exist/],
-      ['an ISO with a kernel', { diskFormat: 'iso', kernelImageId: 'K', ramdiskImageId: 'R' }, 'kernelImageId', /iso image cannot reference a kernel/],
-      ['an aki disk in a bare container', { diskFormat: 'aki', containerFormat: 'bare' }, 'containerFormat', /same disk and container format/],
+      [
+        'a kernel that does not exist',
+        { kernelImageId: '00000000-0000-4000-8000-000000000000', ramdiskImageId: 'R' },
+        'kernelImageId',
+        /does not exist/,
+      ],
+      [
+        'an ISO with a kernel',
+        { diskFormat: 'iso', kernelImageId: 'K', ramdiskImageId: 'R' },
+        'kernelImageId',
+        /iso image cannot reference a kernel/,
+      ],
+      [
+        'an aki disk in a bare container',
+        { diskFormat: 'aki', containerFormat: 'bare' },
+        'containerFormat',
+        /same disk and container format/,
+      ],
     ])('refuses %s, naming the field, and creates nothing', async (_what, fields, field, message) => {
-      const qcow2 = await createUrlImage(admin, { name: `plain-${Math.random().toString(36).slice(2, 8)}`, sourceUrl: 'http://127.0.0.1:9/q', sha256: SHA });
+      const qcow2 = await createUrlImage(admin, {
+        name: `plain-${Math.random().toString(36).slice(2, 8)}`,
+        sourceUrl: 'http://127.0.0.1:9/q',
+        sha256: SHA,
+      });
       const ids: Record<string, string> = { K: kernel, R: ramdisk, Q: qcow2 };
       const resolved = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, ids[v] ?? v]));
       const result = await create({ name: 'part-bad', diskFormat: 'raw', ...resolved });
@@ -99,13 +178,32 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
     });
 
     it('refuses a kernel bound to another data center for a global image', async () => {
-      const boundKernel = await createUrlImage(admin, { name: 'vmlinuz-bound', diskFormat: 'aki', containerFormat: 'aki', dcBoundId: dataCenterId, sourceUrl: 'http://127.0.0.1:9/k', sha256: SHA });
-      const result = await create({ name: 'part-global', diskFormat: 'raw', kernelImageId: boundKernel, ramdiskImageId: ramdisk });
-      expect(result).toMatchObject({ ok: false, fieldErrors: { kernelImageId: [expect.stringMatching(/belongs to another data center/)] } });
+      const boundKernel = await createUrlImage(admin, {
+        name: 'vmlinuz-bound',
+        diskFormat: 'aki',
+        containerFormat: 'aki',
+        dcBoundId: dataCenterId,
+        sourceUrl: 'http://127.0.0.1:9/k',
+        sha256: SHA,
+      });
+      const result = await create({
+        name: 'part-global',
+        diskFormat: 'raw',
+        kernelImageId: boundKernel,
+        ramdiskImageId: ramdisk,
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        fieldErrors: { kernelImageId: [expect.stringMatching(/belongs to another data center/)] },
+      });
     });
 
     it('keeps a referenced kernel: its format cannot change (and delete is refused, see image-purge)', async () => {
-      expect(await edit(kernel, { name: 'vmlinuz-6', diskFormat: 'raw', containerFormat: 'bare' })).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { diskFormat: [expect.stringMatching(/Referenced by part-ok/)] } });
+      expect(await edit(kernel, { name: 'vmlinuz-6', diskFormat: 'raw', containerFormat: 'bare' })).toMatchObject({
+        ok: false,
+        code: 'conflict',
+        fieldErrors: { diskFormat: [expect.stringMatching(/Referenced by part-ok/)] },
+      });
       expect(row(kernel).diskFormat).toBe('aki');
     });
   });
@@ -131,32 +229,73 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
     });
 
     it('gives up on a server that does not answer, after the timeout', async () => {
-      await expect(fetchChecksum(sums.url('/silent'), 'noble.qcow2', { timeoutMs: 300 })).rejects.toThrow('did not arrive within 0.3 s');
+      await expect(fetchChecksum(sums.url('/silent'), 'noble.qcow2', { timeoutMs: 300 })).rejects.toThrow(
+        'did not arrive within 0.3 s',
+      );
     });
   });
 
   describe('edits', () => {
     it('changes the attributes, records which ones in the audit, and refuses a taken name', async () => {
-      const imageId = await createUrlImage(admin, { name: 'edit-me', sourceUrl: 'http://127.0.0.1:9/e.qcow2', sha256: SHA });
+      const imageId = await createUrlImage(admin, {
+        name: 'edit-me',
+        sourceUrl: 'http://127.0.0.1:9/e.qcow2',
+        sha256: SHA,
+      });
       expectOk(await edit(imageId, { name: 'edited', description: 'New words', tags: 'a b', minRamMb: '512' }));
-      expect(row(imageId)).toMatchObject({ name: 'edited', description: 'New words', tags: ['a', 'b'], minRamMb: 512, sha256: SHA });
-      const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.targetId, imageId))).get();
-      expect(audit).toMatchObject({ outcome: 'ok', details: { name: 'edited', changed: expect.arrayContaining(['name', 'description', 'tags', 'minRamMb']) } });
+      expect(row(imageId)).toMatchObject({
+        name: 'edited',
+        description: 'New words',
+        tags: ['a', 'b'],
+        minRamMb: 512,
+        sha256: SHA,
+      });
+      const audit = getDb()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.targetId, imageId)))
+        .get();
+      expect(audit).toMatchObject({
+        outcome: 'ok',
+        details: { name: 'edited', changed: expect.arrayContaining(['name', 'description', 'tags', 'minRamMb']) },
+      });
 
-      expect(await edit(imageId, { name: 'attr-full' })).toMatchObject({ ok: false, fieldErrors: { name: ['An image named "attr-full" already exists.'] } });
+      expect(await edit(imageId, { name: 'attr-full' })).toMatchObject({
+        ok: false,
+        fieldErrors: { name: ['An image named "attr-full" already exists.'] },
+      });
       expect(row(imageId).name).toBe('edited');
     });
 
     it('lets the checksums be corrected while no file exists, and refuses it once one does', async () => {
-      const imageId = await createUrlImage(admin, { name: 'edit-file', sourceUrl: 'http://127.0.0.1:9/f.qcow2', sha256: SHA });
+      const imageId = await createUrlImage(admin, {
+        name: 'edit-file',
+        sourceUrl: 'http://127.0.0.1:9/f.qcow2',
+        sha256: SHA,
+      });
       expectOk(await edit(imageId, { name: 'edit-file', sha256: OTHER_SHA, sizeBytes: '1000' }));
       expect(row(imageId)).toMatchObject({ sha256: OTHER_SHA, sizeBytes: 1000 });
 
       const nodeId = insertUnreachableNode(dataCenterId, 'edit-node');
-      getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: now() }).run();
-      for (const change of [{ sha256: SHA }, { md5: MD5 }, { sizeBytes: '5' }, { diskFormat: 'raw' }, { sourceUrl: 'http://127.0.0.1:9/g.qcow2' }]) {
+      getDb()
+        .insert(nodeImages)
+        .values({ nodeId, imageId, state: 'installed', available: true, updatedAt: now() })
+        .run();
+      for (const change of [
+        { sha256: SHA },
+        { md5: MD5 },
+        { sizeBytes: '5' },
+        { diskFormat: 'raw' },
+        { sourceUrl: 'http://127.0.0.1:9/g.qcow2' },
+      ]) {
         const result = await edit(imageId, { name: 'edit-file', ...change });
-        expect(result).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { [Object.keys(change)[0]!]: ['Fixed once the image has a file: installs were verified against it.'] } });
+        expect(result).toMatchObject({
+          ok: false,
+          code: 'conflict',
+          fieldErrors: {
+            [Object.keys(change)[0]!]: ['Fixed once the image has a file: installs were verified against it.'],
+          },
+        });
       }
       const refused = await edit(imageId, { name: 'edit-file', checksumUrl: sums.url('/SHA256SUMS') });
       expect(refused).toMatchObject({ ok: false, fieldErrors: { checksumUrl: [expect.any(String)] } });
@@ -169,13 +308,32 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
     it('follows the role matrix: an ImageAdmin edits only images bound to their data center; a DCAdmin nothing', async () => {
       const imageAdmin = await createUserWithRole('ImageAdmin', dataCenterId);
       const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
-      const bound = await createUrlImage(admin, { name: 'edit-bound', dcBoundId: dataCenterId, sourceUrl: 'http://127.0.0.1:9/b.qcow2', sha256: SHA });
-      const global = await createUrlImage(admin, { name: 'edit-global', sourceUrl: 'http://127.0.0.1:9/g.qcow2', sha256: SHA });
+      const bound = await createUrlImage(admin, {
+        name: 'edit-bound',
+        dcBoundId: dataCenterId,
+        sourceUrl: 'http://127.0.0.1:9/b.qcow2',
+        sha256: SHA,
+      });
+      const global = await createUrlImage(admin, {
+        name: 'edit-global',
+        sourceUrl: 'http://127.0.0.1:9/g.qcow2',
+        sha256: SHA,
+      });
       expectOk(await edit(bound, { name: 'edit-bound', description: 'by the ImageAdmin' }, imageAdmin));
-      expect(await edit(global, { name: 'edit-global', description: 'no' }, imageAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(await edit(bound, { name: 'edit-bound', description: 'no' }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+      expect(await edit(global, { name: 'edit-global', description: 'no' }, imageAdmin)).toMatchObject({
+        ok: false,
+        code: 'forbidden',
+      });
+      expect(await edit(bound, { name: 'edit-bound', description: 'no' }, dcAdmin)).toMatchObject({
+        ok: false,
+        code: 'forbidden',
+      });
       expect(row(bound).description).toBe('by the ImageAdmin');
-      const denied = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.outcome, 'denied'))).all();
+      const denied = getDb()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.outcome, 'denied')))
+        .all();
       expect(denied.map((e) => e.targetId)).toEqual(expect.arrayContaining([global, bound]));
     });
   });

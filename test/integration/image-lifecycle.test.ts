@@ -6,7 +6,15 @@ import { auditEvents, images } from '@/lib/db/schema';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { listImages } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  run,
+} from '../support/portal';
 
 const SHA = 'a'.repeat(64);
 
@@ -22,7 +30,8 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
     nodeId = insertUnreachableNode(dataCenterId, 'n1');
   });
 
-  const newImage = (name: string, fields: Record<string, unknown> = {}) => createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
+  const newImage = (name: string, fields: Record<string, unknown> = {}) =>
+    createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
   const change = (user: UserContext, input: Record<string, unknown>) => run(changeImageLifecycle, input, user);
   const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
 
@@ -30,7 +39,10 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
     const imageId = await newImage('lifecycle-disable');
     expectOk(await change(admin, { imageId, change: 'status', status: 'disabled' }));
     expect(row(imageId).status).toBe('disabled');
-    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({ ok: false, error: 'Image lifecycle-disable is disabled and cannot be installed.' });
+    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({
+      ok: false,
+      error: 'Image lifecycle-disable is disabled and cannot be installed.',
+    });
 
     expectOk(await change(admin, { imageId, change: 'status', status: 'ok' }));
     expect(row(imageId).status).toBe('ok');
@@ -41,7 +53,10 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
     expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
     expect(listImages(admin).map((i) => i.id)).not.toContain(imageId);
     expect(listImages(admin, { includeDeleted: true }).map((i) => i.id)).toContain(imageId);
-    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({ ok: false, error: 'Image lifecycle-delete is deleted and cannot be installed.' });
+    expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({
+      ok: false,
+      error: 'Image lifecycle-delete is deleted and cannot be installed.',
+    });
 
     expectOk(await change(admin, { imageId, change: 'access', access: 'private' }));
     expect(row(imageId).access).toBe('private');
@@ -51,10 +66,15 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
   it('refuses to disable or delete a protected image until the flag is cleared', async () => {
     const imageId = await newImage('lifecycle-protected');
     expectOk(await change(admin, { imageId, change: 'protected', protected: true }));
-    for (const input of [{ change: 'status', status: 'disabled' }, { change: 'access', access: 'deleted' }]) {
+    for (const input of [
+      { change: 'status', status: 'disabled' },
+      { change: 'access', access: 'deleted' },
+    ]) {
       const refused = await change(admin, { imageId, ...input });
       expect(refused).toMatchObject({ ok: false, code: 'conflict' });
-      expect(!refused.ok && refused.error).toMatch(/^lifecycle-protected is protected: clear the protected flag before you (disable|delete) it\.$/);
+      expect(!refused.ok && refused.error).toMatch(
+        /^lifecycle-protected is protected: clear the protected flag before you (disable|delete) it\.$/,
+      );
     }
     expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: true });
 
@@ -65,8 +85,14 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
 
   it('refuses bad input with field errors and changes nothing', async () => {
     const imageId = await newImage('lifecycle-bad-input');
-    expect(await change(admin, { imageId, change: 'status', status: 'pending' })).toMatchObject({ ok: false, code: 'invalid' });
-    expect(await change(admin, { imageId, change: 'owner', owner: 'me' })).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await change(admin, { imageId, change: 'status', status: 'pending' })).toMatchObject({
+      ok: false,
+      code: 'invalid',
+    });
+    expect(await change(admin, { imageId, change: 'owner', owner: 'me' })).toMatchObject({
+      ok: false,
+      code: 'invalid',
+    });
     expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: false });
   });
 
@@ -77,8 +103,14 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
     const global = await newImage('lifecycle-global');
 
     expectOk(await change(imageAdmin, { imageId: bound, change: 'status', status: 'disabled' }));
-    expect(await change(imageAdmin, { imageId: global, change: 'status', status: 'disabled' })).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(await change(dcAdmin, { imageId: bound, change: 'access', access: 'deleted' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await change(imageAdmin, { imageId: global, change: 'status', status: 'disabled' })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(await change(dcAdmin, { imageId: bound, change: 'access', access: 'deleted' })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(row(global).status).toBe('ok');
     expect(row(bound).access).toBe('public');
 

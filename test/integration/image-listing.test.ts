@@ -80,10 +80,34 @@ beforeAll(async () => {
   imageAdminA = await createUserWithRole('ImageAdmin', dcA);
   outsider = await createUserWithRole('ImageImportAdmin', dcA); // without ImageAdmin beside it: no role at all
 
-  insertImage({ name: 'ubuntu-22.04', alias: 'ubuntu', version: '22.04', sizeBytes: 2 * GB, tags: ['lts', 'cloud'], attached: [dcA] });
-  insertImage({ name: 'ubuntu-24.04', alias: 'ubuntu', version: '24.04', sizeBytes: 3 * GB, tags: ['lts'], attached: [dcA, dcB] });
+  insertImage({
+    name: 'ubuntu-22.04',
+    alias: 'ubuntu',
+    version: '22.04',
+    sizeBytes: 2 * GB,
+    tags: ['lts', 'cloud'],
+    attached: [dcA],
+  });
+  insertImage({
+    name: 'ubuntu-24.04',
+    alias: 'ubuntu',
+    version: '24.04',
+    sizeBytes: 3 * GB,
+    tags: ['lts'],
+    attached: [dcA, dcB],
+  });
   insertImage({ name: 'ubuntu-24.10', alias: 'ubuntu', version: '24.10', diskFormat: 'raw', access: 'private' });
-  insertImage({ name: 'Windows-2022', alias: 'winsrv', version: '2022', osType: 'windows', diskFormat: 'vhdx', status: 'disabled', sizeBytes: 10 * GB, tags: ['gpu'], bound: dcA });
+  insertImage({
+    name: 'Windows-2022',
+    alias: 'winsrv',
+    version: '2022',
+    osType: 'windows',
+    diskFormat: 'vhdx',
+    status: 'disabled',
+    sizeBytes: 10 * GB,
+    tags: ['gpu'],
+    bound: dcA,
+  });
   insertImage({ name: 'freebsd-14', osType: 'bsd', diskFormat: 'raw', sizeBytes: null, bound: dcB });
   insertImage({ name: 'old-debian', alias: 'debian', version: '9', access: 'deleted', tags: ['lts'], bound: dcA });
   // For LIKE escaping: `_` must match an underscore only, not any character.
@@ -152,7 +176,12 @@ describe('listImagesPage: filters', () => {
 describe('listImagesPage: scoping', () => {
   it('shows an ImageAdmin only images bound or attached to their data centers', () => {
     expect(names(imageAdminA)).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
-    expect(names(imageAdminA, { access: 'all' })).toEqual(['old-debian', 'ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
+    expect(names(imageAdminA, { access: 'all' })).toEqual([
+      'old-debian',
+      'ubuntu-22.04',
+      'ubuntu-24.04',
+      'Windows-2022',
+    ]);
   });
 
   it('never shows another data center’s bound image, even when filtering by that data center', () => {
@@ -166,14 +195,28 @@ describe('listImagesPage: scoping', () => {
   });
 
   it('counts installed nodes in the data centers the user sees only', () => {
-    const installed = (user: UserContext) => listImagesPage(user, { q: 'ubuntu-2' }).rows.map((r) => [r.name, r.installedNodes]);
-    expect(installed(admin)).toEqual([['ubuntu-22.04', 2], ['ubuntu-24.04', 0], ['ubuntu-24.10', 0]]);
-    expect(installed(imageAdminA)).toEqual([['ubuntu-22.04', 1], ['ubuntu-24.04', 0]]);
+    const installed = (user: UserContext) =>
+      listImagesPage(user, { q: 'ubuntu-2' }).rows.map((r) => [r.name, r.installedNodes]);
+    expect(installed(admin)).toEqual([
+      ['ubuntu-22.04', 2],
+      ['ubuntu-24.04', 0],
+      ['ubuntu-24.10', 0],
+    ]);
+    expect(installed(imageAdminA)).toEqual([
+      ['ubuntu-22.04', 1],
+      ['ubuntu-24.04', 0],
+    ]);
   });
 
   it('offers the OS types and tags of the images the user sees', () => {
-    expect(listImageFilterOptions(admin)).toEqual({ osTypes: ['linux', 'windows', 'bsd'], tags: ['cloud', 'gpu', 'lts'] });
-    expect(listImageFilterOptions(imageAdminA)).toEqual({ osTypes: ['linux', 'windows'], tags: ['cloud', 'gpu', 'lts'] });
+    expect(listImageFilterOptions(admin)).toEqual({
+      osTypes: ['linux', 'windows', 'bsd'],
+      tags: ['cloud', 'gpu', 'lts'],
+    });
+    expect(listImageFilterOptions(imageAdminA)).toEqual({
+      osTypes: ['linux', 'windows'],
+      tags: ['cloud', 'gpu', 'lts'],
+    });
   });
 });
 
@@ -185,16 +228,40 @@ describe('listImagesPage: order and pages', () => {
   });
 
   it('sorts by size (unknown sizes last when largest first), creation and version', () => {
-    expect(names(admin, { sort: 'size', dir: 'desc' })).toEqual(['Windows-2022', 'ubuntu-24.04', 'ubuntu-22.04', 'ubuntu-24.10', 'axb', 'a_b', 'freebsd-14']);
-    expect(names(admin, { sort: 'created', dir: 'desc' })).toEqual(['axb', 'a_b', 'freebsd-14', 'Windows-2022', 'ubuntu-24.10', 'ubuntu-24.04', 'ubuntu-22.04']);
-    expect(names(admin, { sort: 'version', dir: 'asc', q: 'ubuntu' })).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'ubuntu-24.10']);
+    expect(names(admin, { sort: 'size', dir: 'desc' })).toEqual([
+      'Windows-2022',
+      'ubuntu-24.04',
+      'ubuntu-22.04',
+      'ubuntu-24.10',
+      'axb',
+      'a_b',
+      'freebsd-14',
+    ]);
+    expect(names(admin, { sort: 'created', dir: 'desc' })).toEqual([
+      'axb',
+      'a_b',
+      'freebsd-14',
+      'Windows-2022',
+      'ubuntu-24.10',
+      'ubuntu-24.04',
+      'ubuntu-22.04',
+    ]);
+    expect(names(admin, { sort: 'version', dir: 'asc', q: 'ubuntu' })).toEqual([
+      'ubuntu-22.04',
+      'ubuntu-24.04',
+      'ubuntu-24.10',
+    ]);
   });
 
   it('pages with totals; a page past the end shows the last one', () => {
     const first = listImagesPage(admin, { pageSize: 3 });
     expect(first).toMatchObject({ total: 7, page: 1, pageSize: 3, pageCount: 3 });
     expect(first.rows.map((r) => r.name)).toEqual(['a_b', 'axb', 'freebsd-14']);
-    expect(listImagesPage(admin, { pageSize: 3, page: 2 }).rows.map((r) => r.name)).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'ubuntu-24.10']);
+    expect(listImagesPage(admin, { pageSize: 3, page: 2 }).rows.map((r) => r.name)).toEqual([
+      'ubuntu-22.04',
+      'ubuntu-24.04',
+      'ubuntu-24.10',
+    ]);
     const past = listImagesPage(admin, { pageSize: 3, page: 99 });
     expect(past).toMatchObject({ total: 7, page: 3 });
     expect(past.rows.map((r) => r.name)).toEqual(['Windows-2022']);
@@ -207,10 +274,20 @@ describe('listImagesPage: order and pages', () => {
 
   it('groups versions of one alias together, with how many match, images without an alias last', () => {
     const grouped = listImagesPage(admin, { group: 'alias', sort: 'version', dir: 'desc', pageSize: 100 });
-    expect(grouped.rows.map((r) => r.name)).toEqual(['ubuntu-24.10', 'ubuntu-24.04', 'ubuntu-22.04', 'Windows-2022', 'freebsd-14', 'axb', 'a_b']);
+    expect(grouped.rows.map((r) => r.name)).toEqual([
+      'ubuntu-24.10',
+      'ubuntu-24.04',
+      'ubuntu-22.04',
+      'Windows-2022',
+      'freebsd-14',
+      'axb',
+      'a_b',
+    ]);
     expect(grouped.aliasCounts).toEqual({ ubuntu: 3, winsrv: 1 });
     // Counts cover every matching version, also those on other pages.
-    expect(listImagesPage(admin, { group: 'alias', pageSize: 10, q: 'ubuntu', tag: 'lts' }).aliasCounts).toEqual({ ubuntu: 2 });
+    expect(listImagesPage(admin, { group: 'alias', pageSize: 10, q: 'ubuntu', tag: 'lts' }).aliasCounts).toEqual({
+      ubuntu: 2,
+    });
     expect(listImagesPage(admin, { group: 'alias', pageSize: 1 }).aliasCounts).toEqual({ ubuntu: 3 });
   });
 });
@@ -218,7 +295,10 @@ describe('listImagesPage: order and pages', () => {
 describe('seedLarge', () => {
   const tableCounts = (db: Db) =>
     Object.fromEntries(
-      Object.entries({ dataCenters, images, nodes, nodeImages, credentials }).map(([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n]),
+      Object.entries({ dataCenters, images, nodes, nodeImages, credentials }).map(([name, table]) => [
+        name,
+        db.select({ n: count() }).from(table).get()!.n,
+      ]),
     );
 
   it('makes the asked numbers of images, nodes and node-image rows once; a second run changes nothing', () => {
@@ -229,7 +309,9 @@ describe('seedLarge', () => {
       const after = tableCounts(db);
       expect(after).toEqual({ dataCenters: 4, images: 120, nodes: 8, nodeImages: 400, credentials: 1 });
       // Several versions per alias, and every node fake, on the address where nothing answers.
-      const perAlias = db.$client.prepare('select max(n) as most from (select count(*) as n from images where alias is not null group by alias)').get() as { most: number };
+      const perAlias = db.$client
+        .prepare('select max(n) as most from (select count(*) as n from images where alias is not null group by alias)')
+        .get() as { most: number };
       expect(perAlias.most).toBeGreaterThan(1);
       expect(db.$client.prepare("select count(*) as n from nodes where host <> '127.0.0.254'").get()).toEqual({ n: 0 });
 

@@ -18,7 +18,16 @@ import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import type { SshNode } from '@/scripts/lib/sshd-node';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
-import { createStoreImage, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, installAndWait, run, until } from '../support/portal';
+import {
+  createStoreImage,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  installAndWait,
+  run,
+  until,
+} from '../support/portal';
 
 describe('permanent delete: refused while in use, then files removed from every node by uninstall jobs', () => {
   let world: SshWorld;
@@ -30,7 +39,12 @@ describe('permanent delete: refused while in use, then files removed from every 
   let dataCenterId: string;
 
   beforeAll(async () => {
-    world = await startSshWorld({ hosts: ['127.0.0.71', '127.0.0.72'], fixtureName: 'purge.qcow2', virtualMb: 64, dataMb: 8 });
+    world = await startSshWorld({
+      hosts: ['127.0.0.71', '127.0.0.72'],
+      fixtureName: 'purge.qcow2',
+      virtualMb: 64,
+      dataMb: 8,
+    });
     ({ sshNodes, nodeIds, mirror, qcow2, admin, dataCenterId } = world);
   });
   afterAll(async () => {
@@ -40,7 +54,8 @@ describe('permanent delete: refused while in use, then files removed from every 
 
   const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get();
   const purge = (imageId: string, confirmName: string, user = admin) => run(purgeImage, { imageId, confirmName }, user);
-  const filesOn = (i: number, prefix: string) => fs.readdirSync(sshNodes[i]!.imageDir).filter((f) => f.startsWith(prefix));
+  const filesOn = (i: number, prefix: string) =>
+    fs.readdirSync(sshNodes[i]!.imageDir).filter((f) => f.startsWith(prefix));
   const newUrlImage = (name: string, extra: Record<string, unknown> = {}) =>
     createUrlImage(admin, { name, sourceUrl: mirror.url('purge.qcow2'), sha256: qcow2.sha256, ...extra });
 
@@ -52,12 +67,18 @@ describe('permanent delete: refused while in use, then files removed from every 
 
     const refused = await purge(imageId, 'purge-me');
     expect(refused).toMatchObject({ ok: false, code: 'in_use' });
-    expect(!refused.ok && refused.error).toMatch(/cannot be deleted permanently while machines use it: vm-purge \(on node-\d+\)\./);
+    expect(!refused.ok && refused.error).toMatch(
+      /cannot be deleted permanently while machines use it: vm-purge \(on node-\d+\)\./,
+    );
     expect(row(imageId)).toMatchObject({ access: 'public', purgeRequestedAt: null });
     expect(filesOn(0, imageId)).toHaveLength(2);
 
     expectOk(await run(removeMachine, { machineId }, admin));
-    expect(await purge(imageId, 'purge-m')).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { confirmName: ['Type purge-me exactly to confirm.'] } });
+    expect(await purge(imageId, 'purge-m')).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { confirmName: ['Type purge-me exactly to confirm.'] },
+    });
     expect(row(imageId)?.purgeRequestedAt).toBeNull();
 
     const accepted = expectOk(await purge(imageId, 'purge-me'));
@@ -71,9 +92,19 @@ describe('permanent delete: refused while in use, then files removed from every 
     expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
     // The jobs keep their history, without the image.
     const uninstalls = accepted.uninstallJobIds.map((id) => getDb().select().from(jobs).where(eq(jobs.id, id)).get());
-    expect(uninstalls.map((j) => [j?.status, j?.imageId])).toEqual([['succeeded', null], ['succeeded', null]]);
-    const actions = getDb().select().from(auditEvents).where(eq(auditEvents.targetId, imageId)).all().map((e) => `${e.action}:${e.outcome}`);
-    expect(actions).toEqual(expect.arrayContaining(['image.purge:denied', 'image.purge:error', 'image.purge:ok', 'image.purged:ok']));
+    expect(uninstalls.map((j) => [j?.status, j?.imageId])).toEqual([
+      ['succeeded', null],
+      ['succeeded', null],
+    ]);
+    const actions = getDb()
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.targetId, imageId))
+      .all()
+      .map((e) => `${e.action}:${e.outcome}`);
+    expect(actions).toEqual(
+      expect.arrayContaining(['image.purge:denied', 'image.purge:error', 'image.purge:ok', 'image.purged:ok']),
+    );
   });
 
   it('removes an image on no node at once, with its file in the portal’s store', async () => {
@@ -89,7 +120,11 @@ describe('permanent delete: refused while in use, then files removed from every 
   });
 
   it('cancels an install under way, and the image goes once the cancelled job has cleaned up', async () => {
-    const imageId = await createUrlImage(admin, { name: 'purge-busy', sourceUrl: `${mirror.url('purge.qcow2')}?rate=${256 * 1024}`, sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'purge-busy',
+      sourceUrl: `${mirror.url('purge.qcow2')}?rate=${256 * 1024}`,
+      sha256: qcow2.sha256,
+    });
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId: nodeIds[1] }, admin));
     await until(() => (getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.bytesDone ?? 0) > 0);
 
@@ -102,15 +137,37 @@ describe('permanent delete: refused while in use, then files removed from every 
 
   it('refuses a protected image, a kernel a partition image boots with, and anyone without image.manage', async () => {
     const protectedId = await newUrlImage('purge-protected', { protected: 'on' });
-    expect(await purge(protectedId, 'purge-protected')).toMatchObject({ ok: false, code: 'conflict', error: expect.stringMatching(/is protected/) });
+    expect(await purge(protectedId, 'purge-protected')).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      error: expect.stringMatching(/is protected/),
+    });
 
-    const kernel = await createUrlImage(admin, { name: 'purge-kernel', diskFormat: 'aki', containerFormat: 'aki', sourceUrl: mirror.url('k'), sha256: qcow2.sha256 });
-    const ramdisk = await createUrlImage(admin, { name: 'purge-ramdisk', diskFormat: 'ari', containerFormat: 'ari', sourceUrl: mirror.url('r'), sha256: qcow2.sha256 });
+    const kernel = await createUrlImage(admin, {
+      name: 'purge-kernel',
+      diskFormat: 'aki',
+      containerFormat: 'aki',
+      sourceUrl: mirror.url('k'),
+      sha256: qcow2.sha256,
+    });
+    const ramdisk = await createUrlImage(admin, {
+      name: 'purge-ramdisk',
+      diskFormat: 'ari',
+      containerFormat: 'ari',
+      sourceUrl: mirror.url('r'),
+      sha256: qcow2.sha256,
+    });
     await newUrlImage('purge-partition', { diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk });
     const refused = await purge(kernel, 'purge-kernel');
-    expect(refused).toMatchObject({ ok: false, code: 'in_use', error: 'purge-kernel cannot be deleted permanently: purge-partition boots with it.' });
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'in_use',
+      error: 'purge-kernel cannot be deleted permanently: purge-partition boots with it.',
+    });
     // A soft delete is refused too: the partition image would lose its kernel.
-    expect(await run(changeImageLifecycle, { imageId: kernel, change: 'access', access: 'deleted' }, admin)).toMatchObject({ ok: false, error: 'purge-kernel cannot be deleted: purge-partition boots with it.' });
+    expect(
+      await run(changeImageLifecycle, { imageId: kernel, change: 'access', access: 'deleted' }, admin),
+    ).toMatchObject({ ok: false, error: 'purge-kernel cannot be deleted: purge-partition boots with it.' });
 
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
     expect(await purge(protectedId, 'purge-protected', dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
@@ -121,18 +178,40 @@ describe('permanent delete: refused while in use, then files removed from every 
   it('waits while a node is down; asking again queues the removal once more; the image takes no new machine', async () => {
     const imageId = await newUrlImage('purge-down');
     const downNode = insertUnreachableNode(dataCenterId, 'purge-down-node');
-    getDb().insert(nodeImages).values({ nodeId: downNode, imageId, state: 'installed', available: true, path: `/srv/${imageId}.qcow2`, updatedAt: now() }).run();
+    getDb()
+      .insert(nodeImages)
+      .values({
+        nodeId: downNode,
+        imageId,
+        state: 'installed',
+        available: true,
+        path: `/srv/${imageId}.qcow2`,
+        updatedAt: now(),
+      })
+      .run();
 
     const first = expectOk(await purge(imageId, 'purge-down'));
     await getJobRunner().waitFor(first.uninstallJobIds[0]!);
     expect(getDb().select().from(jobs).where(eq(jobs.id, first.uninstallJobIds[0]!)).get()?.status).toBe('failed');
     expect(row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
-    expect(getDb().select().from(nodeImages).where(and(eq(nodeImages.imageId, imageId), eq(nodeImages.nodeId, downNode))).get()?.state).toBe('installed');
-    expect(await run(recordMachine, { name: 'late-vm', nodeId: nodeIds[0], imageId }, admin)).toMatchObject({ ok: false, fieldErrors: { imageId: ['Choose an image that is not deleted.'] } });
+    expect(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.imageId, imageId), eq(nodeImages.nodeId, downNode)))
+        .get()?.state,
+    ).toBe('installed');
+    expect(await run(recordMachine, { name: 'late-vm', nodeId: nodeIds[0], imageId }, admin)).toMatchObject({
+      ok: false,
+      fieldErrors: { imageId: ['Choose an image that is not deleted.'] },
+    });
 
     const again = expectOk(await purge(imageId, 'purge-down'));
     expect(again.uninstallJobIds).toHaveLength(1);
     expect(again.uninstallJobIds[0]).not.toBe(first.uninstallJobIds[0]);
-    await until(() => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, again.uninstallJobIds[0]!)).get()?.status), 20_000);
+    await until(
+      () => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, again.uninstallJobIds[0]!)).get()?.status),
+      20_000,
+    );
   });
 });

@@ -38,7 +38,11 @@ const storeFilesOf = (imageId: string) => {
 };
 const imageRow = (imageId: string) => getDb().select().from(images).where(eq(images.id, imageId)).get()!;
 const uploadAudits = (imageId: string) =>
-  getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId))).all();
+  getDb()
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)))
+    .all();
 
 describe('push mode: uploading an image file into the portal store', () => {
   let admin: UserContext;
@@ -47,7 +51,9 @@ describe('push mode: uploading an image file into the portal store', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    admin = loadUserContext(await createUser({ username: 'upload-admin', password: 'correct horse battery', isSuperAdmin: true }))!;
+    admin = loadUserContext(
+      await createUser({ username: 'upload-admin', password: 'correct horse battery', isSuperAdmin: true }),
+    )!;
     dataCenterId = expectOk(await runOperation(createDataCenter, { code: 'upl-1', name: 'Upload DC' }, admin)).id;
     const dcAdminId = await createUser({ username: 'upload-dc-admin', password: 'long enough password' });
     getDb().insert(roleGrants).values({ userId: dcAdminId, dataCenterId, role: 'DCAdmin', createdAt: now() }).run();
@@ -55,15 +61,41 @@ describe('push mode: uploading an image file into the portal store', () => {
   });
 
   async function createUploadImage(fields: Record<string, unknown> = {}): Promise<string> {
-    const input = { name: `up-${++counter}`, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', source: 'upload', ...fields };
+    const input = {
+      name: `up-${++counter}`,
+      version: '1',
+      osType: 'linux',
+      category: 'Linux',
+      diskFormat: 'qcow2',
+      containerFormat: 'bare',
+      source: 'upload',
+      ...fields,
+    };
     return expectOk(await runOperation(createImage, input, admin)).id;
   }
 
   it('creates an upload image pending, with no source URL and no file; a URL image still needs both', async () => {
-    const imageId = await createUploadImage({ sha256: 'AB'.repeat(32), sourceUrl: 'http://ignored.example/x.qcow2', sizeBytes: '10' });
-    expect(imageRow(imageId)).toMatchObject({ status: 'pending', sourceUrl: null, storeFile: null, sizeBytes: null, sha256: 'ab'.repeat(32) });
+    const imageId = await createUploadImage({
+      sha256: 'AB'.repeat(32),
+      sourceUrl: 'http://ignored.example/x.qcow2',
+      sizeBytes: '10',
+    });
+    expect(imageRow(imageId)).toMatchObject({
+      status: 'pending',
+      sourceUrl: null,
+      storeFile: null,
+      sizeBytes: null,
+      sha256: 'ab'.repeat(32),
+    });
 
-    const base = { name: 'url-without-url', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' };
+    const base = {
+      name: 'url-without-url',
+      version: '1',
+      osType: 'linux',
+      category: 'Linux',
+      diskFormat: 'qcow2',
+      containerFormat: 'bare',
+    };
     const refused = await runOperation(createImage, { ...base, source: 'url' }, admin);
     expect(!refused.ok && Object.keys(refused.fieldErrors ?? {}).sort()).toEqual(['sha256', 'sourceUrl']);
     expect(!(await runOperation(createImage, { ...base, source: 'ftp-push' }, admin)).ok).toBe(true);
@@ -74,14 +106,30 @@ describe('push mode: uploading an image file into the portal store', () => {
     const imageId = await createUploadImage();
     const outcome = await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length });
 
-    expect(outcome).toEqual({ ok: true, status: 200, sha256: sha256Of(data), md5: md5Of(data), sizeBytes: data.length });
+    expect(outcome).toEqual({
+      ok: true,
+      status: 200,
+      sha256: sha256Of(data),
+      md5: md5Of(data),
+      sizeBytes: data.length,
+    });
     const row = imageRow(imageId);
-    expect(row).toMatchObject({ status: 'ok', storeFile: `${imageId}.qcow2`, sizeBytes: data.length, sha256: sha256Of(data), md5: md5Of(data) });
+    expect(row).toMatchObject({
+      status: 'ok',
+      storeFile: `${imageId}.qcow2`,
+      sizeBytes: data.length,
+      sha256: sha256Of(data),
+      md5: md5Of(data),
+    });
     // Recomputed from disk: the stored file is the upload, byte for byte, and no temp file is left.
     expect(sha256Of(fs.readFileSync(storedImagePath(row.storeFile!)))).toBe(sha256Of(data));
     expect(storeFilesOf(imageId)).toEqual([`${imageId}.qcow2`]);
     expect(uploadAudits(imageId)).toEqual([
-      expect.objectContaining({ userId: admin.id, outcome: 'ok', details: expect.objectContaining({ sha256: sha256Of(data), sizeBytes: data.length }) }),
+      expect.objectContaining({
+        userId: admin.id,
+        outcome: 'ok',
+        details: expect.objectContaining({ sha256: sha256Of(data), sizeBytes: data.length }),
+      }),
     ]);
   });
 
@@ -156,7 +204,9 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(outcome).toMatchObject({ ok: false, status: 403 });
     expect(!outcome.ok && outcome.error).toMatch(/You may not/);
     expect(storeFilesOf(imageId)).toEqual([]);
-    expect(uploadAudits(imageId)).toEqual([expect.objectContaining({ userId: dcAdmin.id, outcome: 'denied', dataCenterId })]);
+    expect(uploadAudits(imageId)).toEqual([
+      expect.objectContaining({ userId: dcAdmin.id, outcome: 'denied', dataCenterId }),
+    ]);
   });
 
   it('answers anonymous callers, unknown images, missing lengths, form posts, full stores and second uploads', async () => {
@@ -168,7 +218,11 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(await put(null, imageId, data.length)).toMatchObject({ ok: false, status: 401 });
     expect(await put(admin, crypto.randomUUID(), data.length)).toMatchObject({ ok: false, status: 404 });
     expect(await put(admin, imageId, null)).toMatchObject({ ok: false, status: 411 });
-    const form = await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length, contentType: 'multipart/form-data; boundary=x' });
+    const form = await uploadImageFile(admin, imageId, {
+      body: bodyOf(data),
+      contentLength: data.length,
+      contentType: 'multipart/form-data; boundary=x',
+    });
     expect(form).toMatchObject({ ok: false, status: 415 });
     const full = await put(admin, imageId, Number.MAX_SAFE_INTEGER);
     expect(full).toMatchObject({ ok: false, status: 507 });

@@ -19,7 +19,15 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { startCraftedImgapi } from '../support/crafted-imgapi';
 import { craft, hash, importAndWait, storeFiles, withOwnManifest } from '../support/imports';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, run, until } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  run,
+  until,
+} from '../support/portal';
 
 describe('importing from a repository that misbehaves', () => {
   const disk = crypto.randomBytes(3 * 1024 * 1024 + 123);
@@ -31,7 +39,9 @@ describe('importing from a repository that misbehaves', () => {
   const crafted = {
     gzip: craft('gz-image', gz, { files: [{ sha1: hash('sha1', gz), size: gz.length, compression: 'gzip' }] }),
     bzip2: craft('bz2-image', bz2, { files: [{ sha1: hash('sha1', bz2), size: bz2.length, compression: 'bzip2' }] }),
-    tampered: craft('tampered', disk, { files: [{ sha1: hash('sha1', Buffer.from('something else')), size: disk.length, compression: 'none' }] }),
+    tampered: craft('tampered', disk, {
+      files: [{ sha1: hash('sha1', Buffer.from('something else')), size: disk.length, compression: 'none' }],
+    }),
     short: craft('short', disk, { files: [{ sha1: hash('sha1', disk), size: disk.length + 10, compression: 'none' }] }),
     cut: craft('cut', disk, {}, 'cut'),
     stall: craft('stall', disk, {}, 'stall'),
@@ -46,10 +56,16 @@ describe('importing from a repository that misbehaves', () => {
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
     // Taken here already: the name of one remote image.
-    await createUrlImage(admin, { name: 'alpine-a', sourceUrl: 'https://example.com/alpine-a.qcow2', sha256: 'a'.repeat(64) });
+    await createUrlImage(admin, {
+      name: 'alpine-a',
+      sourceUrl: 'https://example.com/alpine-a.qcow2',
+      sha256: 'a'.repeat(64),
+    });
     remote = await startCraftedImgapi('127.0.0.102', Object.values(crafted));
     ({ id: craftedRepositoryId } = expectOk(await run(createRepository, { name: 'crafted', url: remote.url }, admin)));
-    expect(expectOk(await run(refreshRepository, { repositoryId: craftedRepositoryId }, admin)).imageCount).toBe(Object.keys(crafted).length);
+    expect(expectOk(await run(refreshRepository, { repositoryId: craftedRepositoryId }, admin)).imageCount).toBe(
+      Object.keys(crafted).length,
+    );
   });
   afterAll(() => remote?.close());
 
@@ -57,8 +73,15 @@ describe('importing from a repository that misbehaves', () => {
     const job = await importAndWait(admin, { repositoryId: craftedRepositoryId, uuid: crafted[kind].manifest.uuid });
     expect(job.error).toBeNull();
     const image = getDb().select().from(images).where(eq(images.id, crafted[kind].manifest.uuid)).get()!;
-    expect(image).toMatchObject({ sha256: hash('sha256', disk), sizeBytes: disk.length, diskFormat: 'raw', dcBoundId: null });
-    expect(hash('sha256', fs.readFileSync(path.join(getConfig().imageStoreDir, image.storeFile!)))).toBe(hash('sha256', disk));
+    expect(image).toMatchObject({
+      sha256: hash('sha256', disk),
+      sizeBytes: disk.length,
+      diskFormat: 'raw',
+      dcBoundId: null,
+    });
+    expect(hash('sha256', fs.readFileSync(path.join(getConfig().imageStoreDir, image.storeFile!)))).toBe(
+      hash('sha256', disk),
+    );
   });
 
   it.each([
@@ -77,43 +100,86 @@ describe('importing from a repository that misbehaves', () => {
     const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
     expect(row.lastError).toMatch(message);
     // The jobs list names the image it was to be, though it never came to exist.
-    const listed = listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 }).rows.find((r) => r.job.id === job.id);
+    const listed = listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 }).rows.find(
+      (r) => r.job.id === job.id,
+    );
     expect(listed?.imageName).toBe(crafted[kind].manifest.name);
   });
 
   it('lets the importer cancel a running import, which leaves nothing behind and no error on the repository', async () => {
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dataCenterId);
-    const errorBefore = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError;
+    const errorBefore = getDb()
+      .select()
+      .from(imageRepositories)
+      .where(eq(imageRepositories.id, craftedRepositoryId))
+      .get()!.lastError;
     const filesBefore = storeFiles();
-    const { jobId } = expectOk(await run(importImage, { repositoryId: craftedRepositoryId, uuid: crafted.slow.manifest.uuid, dataCenterId }, importer));
+    const { jobId } = expectOk(
+      await run(
+        importImage,
+        { repositoryId: craftedRepositoryId, uuid: crafted.slow.manifest.uuid, dataCenterId },
+        importer,
+      ),
+    );
     const job = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
     await until(() => job().bytesDone > 0);
-    expect(await run(cancelJob, { jobId }, await createUserWithRole('ImageAdmin', dataCenterId))).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(cancelJob, { jobId }, await createUserWithRole('ImageAdmin', dataCenterId))).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expectOk(await run(cancelJob, { jobId }, importer));
     await getJobRunner().waitFor(jobId);
     expect(job().status).toBe('cancelled');
     expect(getDb().select().from(images).where(eq(images.id, crafted.slow.manifest.uuid)).get()).toBeUndefined();
     expect(storeFiles()).toEqual(filesBefore);
-    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError).toBe(errorBefore);
+    expect(
+      getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError,
+    ).toBe(errorBefore);
   });
 
   it('refuses an image whose name exists here, or that is not a disk image, with a clear message', async () => {
-    const taken = await run(importImage, { repositoryId: craftedRepositoryId, uuid: crafted.taken.manifest.uuid }, admin);
-    expect(!taken.ok && taken.error).toMatch(/An image named "alpine-a" already exists; import this one under another name/);
-    const renamed = await importAndWait(admin, { repositoryId: craftedRepositoryId, uuid: crafted.taken.manifest.uuid, name: 'alpine-b' });
+    const taken = await run(
+      importImage,
+      { repositoryId: craftedRepositoryId, uuid: crafted.taken.manifest.uuid },
+      admin,
+    );
+    expect(!taken.ok && taken.error).toMatch(
+      /An image named "alpine-a" already exists; import this one under another name/,
+    );
+    const renamed = await importAndWait(admin, {
+      repositoryId: craftedRepositoryId,
+      uuid: crafted.taken.manifest.uuid,
+      name: 'alpine-b',
+    });
     expect(renamed.status).toBe('succeeded');
-    const docker = await run(importImage, { repositoryId: craftedRepositoryId, uuid: crafted.docker.manifest.uuid }, admin);
+    const docker = await run(
+      importImage,
+      { repositoryId: craftedRepositoryId, uuid: crafted.docker.manifest.uuid },
+      admin,
+    );
     expect(!docker.ok && docker.error).toMatch(/Docker images .* cannot import them/);
   });
 
   it('fails an import from a repository nobody answers at, and a refresh of it, with the error on the row', async () => {
-    const { id: goneId } = expectOk(await run(createRepository, { name: 'gone', url: 'http://127.0.0.103:39999/imgapi' }, admin));
+    const { id: goneId } = expectOk(
+      await run(createRepository, { name: 'gone', url: 'http://127.0.0.103:39999/imgapi' }, admin),
+    );
     // As if it had answered once: its last listing is the crafted repository's.
-    const { cachedManifests, imageCount } = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
-    getDb().update(imageRepositories).set({ cachedManifests, imageCount }).where(eq(imageRepositories.id, goneId)).run();
+    const { cachedManifests, imageCount } = getDb()
+      .select()
+      .from(imageRepositories)
+      .where(eq(imageRepositories.id, craftedRepositoryId))
+      .get()!;
+    getDb()
+      .update(imageRepositories)
+      .set({ cachedManifests, imageCount })
+      .where(eq(imageRepositories.id, goneId))
+      .run();
 
     const job = await importAndWait(admin, { repositoryId: goneId, uuid: crafted.tampered.manifest.uuid });
-    expect(job.error).toMatch(/Could not read the manifest .* from http:\/\/127\.0\.0\.103:39999\/imgapi\/images\/.* \(fetch failed: connect ECONNREFUSED/);
+    expect(job.error).toMatch(
+      /Could not read the manifest .* from http:\/\/127\.0\.0\.103:39999\/imgapi\/images\/.* \(fetch failed: connect ECONNREFUSED/,
+    );
     const refresh = await run(refreshRepository, { repositoryId: goneId }, admin);
     expect(refresh).toMatchObject({ ok: false, code: 'unavailable' });
     const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, goneId)).get()!;

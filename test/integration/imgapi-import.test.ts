@@ -27,7 +27,16 @@ describe('importing images from another portal over IMGAPI', () => {
   beforeAll(async () => {
     fs.writeFileSync(diskFile, disk);
     portalA = await startUpstreamPortal('127.0.0.101', [
-      { file: diskFile, name: 'alpine-a', version: '3.20', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', minRamMb: 512, tags: 'small, edge' },
+      {
+        file: diskFile,
+        name: 'alpine-a',
+        version: '3.20',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat: 'qcow2',
+        minRamMb: 512,
+        tags: 'small, edge',
+      },
     ]);
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
@@ -40,7 +49,10 @@ describe('importing images from another portal over IMGAPI', () => {
   });
 
   it('refreshes the listing, imports the image, and B stores exactly the file A serves', async () => {
-    expect(expectOk(await run(refreshRepository, { repositoryId }, admin))).toMatchObject({ imageCount: 1, skipped: 0 });
+    expect(expectOk(await run(refreshRepository, { repositoryId }, admin))).toMatchObject({
+      imageCount: 1,
+      skipped: 0,
+    });
     const remote = portalA.images[0]!;
     const job = await importAndWait(admin, { repositoryId, uuid: remote.id, dataCenterId });
     expect(job.error).toBeNull();
@@ -48,15 +60,30 @@ describe('importing images from another portal over IMGAPI', () => {
     expect(job.bytesDone).toBe(disk.length);
 
     const image = getDb().select().from(images).where(eq(images.id, remote.id)).get()!;
-    expect(image).toMatchObject({ name: 'alpine-a', version: '3.20', diskFormat: 'qcow2', osType: 'linux', minRamMb: 512, status: 'ok', dcBoundId: dataCenterId });
+    expect(image).toMatchObject({
+      name: 'alpine-a',
+      version: '3.20',
+      diskFormat: 'qcow2',
+      osType: 'linux',
+      minRamMb: 512,
+      status: 'ok',
+      dcBoundId: dataCenterId,
+    });
     expect(image.tags.sort()).toEqual(['edge', 'small']);
-    expect(image).toMatchObject({ sha256: hash('sha256', disk), md5: hash('md5', disk), sha1: hash('sha1', disk), sizeBytes: disk.length });
+    expect(image).toMatchObject({
+      sha256: hash('sha256', disk),
+      md5: hash('md5', disk),
+      sha1: hash('sha1', disk),
+      sizeBytes: disk.length,
+    });
     const stored = fs.readFileSync(path.join(getConfig().imageStoreDir, image.storeFile!));
     expect(hash('sha256', stored)).toBe(hash('sha256', disk));
     // The same checksums portal A recorded for its own copy.
     const aCopy = fs.readFileSync(path.join(portalA.dataDir, 'images', `${remote.id}.qcow2`));
     expect(hash('sha256', stored)).toBe(hash('sha256', aCopy));
-    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, remote.id)).all()).toHaveLength(1);
+    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, remote.id)).all()).toHaveLength(
+      1,
+    );
     expect(job.imageId).toBe(remote.id);
   });
 
@@ -73,18 +100,31 @@ describe('importing images from another portal over IMGAPI', () => {
 
     for (const user of [imageAdmin, await createUserWithRole('DCAdmin', otherDataCenterId)]) {
       expect(await run(refreshRepository, { repositoryId }, user)).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(await run(importImage, { repositoryId, uuid: portalA.images[0]!.id, dataCenterId: otherDataCenterId }, user)).toMatchObject({
+      expect(
+        await run(importImage, { repositoryId, uuid: portalA.images[0]!.id, dataCenterId: otherDataCenterId }, user),
+      ).toMatchObject({
         ok: false,
         code: 'forbidden',
       });
     }
-    expect(await run(importImage, { repositoryId, uuid: portalA.images[0]!.id, dataCenterId }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(await run(importImage, { repositoryId, uuid: portalA.images[0]!.id }, importer)).toMatchObject({ ok: false, code: 'invalid' });
+    expect(await run(importImage, { repositoryId, uuid: portalA.images[0]!.id, dataCenterId }, importer)).toMatchObject(
+      { ok: false, code: 'forbidden' },
+    );
+    expect(await run(importImage, { repositoryId, uuid: portalA.images[0]!.id }, importer)).toMatchObject({
+      ok: false,
+      code: 'invalid',
+    });
     expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
     const denied = getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.import'), eq(auditEvents.outcome, 'denied'), eq(auditEvents.userId, imageAdmin.id)))
+      .where(
+        and(
+          eq(auditEvents.action, 'image.import'),
+          eq(auditEvents.outcome, 'denied'),
+          eq(auditEvents.userId, imageAdmin.id),
+        ),
+      )
       .all();
     expect(denied).toHaveLength(1);
     expect(expectOk(await run(refreshRepository, { repositoryId }, importer)).imageCount).toBe(1);

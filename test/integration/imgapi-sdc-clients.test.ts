@@ -56,8 +56,13 @@ describe('sdc-clients IMGAPI', () => {
   });
 
   it('reports an image it does not serve as ResourceNotFound, as IMGAPI does', async () => {
-    await expect(client.getImage(hidden.private)).rejects.toMatchObject({ statusCode: 404, restCode: 'ResourceNotFound' });
-    await expect(client.getImageFile(hidden.pending, path.join(os.tmpdir(), 'never.img'))).rejects.toMatchObject({ statusCode: 404 });
+    await expect(client.getImage(hidden.private)).rejects.toMatchObject({
+      statusCode: 404,
+      restCode: 'ResourceNotFound',
+    });
+    await expect(client.getImageFile(hidden.pending, path.join(os.tmpdir(), 'never.img'))).rejects.toMatchObject({
+      statusCode: 404,
+    });
   });
 
   it('lists past one page of 1000 with its marker loop, skipping and repeating nothing', async () => {

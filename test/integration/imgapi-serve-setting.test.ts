@@ -26,7 +26,10 @@ describe('PORTAL_IMGAPI_SERVE', () => {
     for (const path of paths()) {
       const response = await fetch(`${server.url}${path}`);
       expect({ path, status: response.status }).toEqual({ path, status: 404 });
-      expect(await response.json()).toEqual({ code: 'ResourceNotFound', message: 'this portal does not serve images over IMGAPI' });
+      expect(await response.json()).toEqual({
+        code: 'ResourceNotFound',
+        message: 'this portal does not serve images over IMGAPI',
+      });
     }
   });
 

@@ -22,7 +22,8 @@ async function list(query = ''): Promise<string[]> {
   return ((await response.json()) as ImgapiManifest[]).map((m) => m.uuid);
 }
 const ids = (...letters: (keyof Catalogue['served'])[]) => letters.map((l) => served[l].id);
-const digest = (algorithm: string, data: Buffer, encoding: 'hex' | 'base64' = 'hex') => crypto.createHash(algorithm).update(data).digest(encoding);
+const digest = (algorithm: string, data: Buffer, encoding: 'hex' | 'base64' = 'hex') =>
+  crypto.createHash(algorithm).update(data).digest(encoding);
 
 beforeAll(async () => {
   ({ served, hidden } = await seedImgapiCatalogue());
@@ -101,12 +102,18 @@ describe('ListImages', () => {
     for (const marker of [crypto.randomUUID(), hidden.private]) {
       const response = await api(`/images?marker=${marker}`);
       expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ code: 'ResourceNotFound', message: expect.stringContaining(marker) });
+      expect(await response.json()).toMatchObject({
+        code: 'ResourceNotFound',
+        message: expect.stringContaining(marker),
+      });
     }
     for (const query of ['limit=0', 'limit=1001', 'state=gone', 'sort=name', 'marker=soon']) {
       const response = await api(`/images?${query}`);
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ code: 'InvalidParameter', errors: [{ field: query.split('=')[0] }] });
+      expect(await response.json()).toMatchObject({
+        code: 'InvalidParameter',
+        errors: [{ field: query.split('=')[0] }],
+      });
     }
   });
 });

@@ -66,7 +66,11 @@ describe('SHA-1 backfill', () => {
     forgetSha1(image.id);
     // The backfill reads its work list before its first await; the row changes while the file is read.
     const running = backfillSha1();
-    getDb().update(images).set({ storeFile: `${image.id}.qcow2` }).where(eq(images.id, image.id)).run();
+    getDb()
+      .update(images)
+      .set({ storeFile: `${image.id}.qcow2` })
+      .where(eq(images.id, image.id))
+      .run();
 
     // (The broken images of the test above are skipped again too: each start tries them anew.)
     expect((await running).hashed).toBe(0);

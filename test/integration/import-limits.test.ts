@@ -53,7 +53,9 @@ describe('imports are bounded by what they may decompress to', () => {
     const job = await importAndWait(admin, { repositoryId, uuid: crafted.declared.manifest.uuid });
     expect(job.status).toBe('failed');
     // 16 MiB declared, plus room for a container format's metadata (64 MiB at least).
-    expect(job.error).toBe('The file decompresses to more than 80.0 MiB, the most this import may hold; it was stopped and nothing was stored.');
+    expect(job.error).toBe(
+      'The file decompresses to more than 80.0 MiB, the most this import may hold; it was stopped and nothing was stored.',
+    );
     expectNothingKept(crafted.declared.manifest.uuid, filesBefore);
   });
 
@@ -62,7 +64,9 @@ describe('imports are bounded by what they may decompress to', () => {
     const filesBefore = storeFiles();
     const job = await importAndWait(admin, { repositoryId, uuid: crafted.undeclared.manifest.uuid });
     expect(job.status).toBe('failed');
-    expect(job.error).toBe('The file decompresses to more than 51.2 MiB, the most this import may hold; it was stopped and nothing was stored.');
+    expect(job.error).toBe(
+      'The file decompresses to more than 51.2 MiB, the most this import may hold; it was stopped and nothing was stored.',
+    );
     expectNothingKept(crafted.undeclared.manifest.uuid, filesBefore);
   });
 
@@ -72,7 +76,9 @@ describe('imports are bounded by what they may decompress to', () => {
     const job = await importAndWait(admin, { repositoryId, uuid: crafted.huge.manifest.uuid });
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(
-      new RegExp(`^The portal's image store has .+ free, of which 0 B are held for other uploads and imports and 512\\.0 MiB are kept free; it cannot take image ${crafted.huge.manifest.uuid} \\(97\\.7 TiB\\)\\. Free some space and try again\\.$`),
+      new RegExp(
+        `^The portal's image store has .+ free, of which 0 B are held for other uploads and imports and 512\\.0 MiB are kept free; it cannot take image ${crafted.huge.manifest.uuid} \\(97\\.7 TiB\\)\\. Free some space and try again\\.$`,
+      ),
     );
     expect(job.bytesDone).toBe(0);
     expectNothingKept(crafted.huge.manifest.uuid, filesBefore);

@@ -31,12 +31,21 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   afterAll(() => world.stop());
 
   const nodeImage = (imageId: string) =>
-    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .get();
   const filesOnNode = () => fs.readdirSync(node.imageDir).sort();
   const nodeName = () => getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
 
   it('downloads on the node, verifies, commits atomically with a sidecar, and records the result', async () => {
-    const imageId = await createUrlImage(admin, { name: 'tiny', version: '1.0', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'tiny',
+      version: '1.0',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.error).toBeNull();
@@ -49,23 +58,49 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(filesOnNode()).toEqual([`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`]);
 
     const manifest = JSON.parse(fs.readFileSync(`${file}.manifest.json`, 'utf8'));
-    expect(manifest).toMatchObject({ imageId, name: 'tiny', version: '1.0', sha256: qcow2.sha256, sizeBytes: qcow2.sizeBytes, jobId: job.id });
+    expect(manifest).toMatchObject({
+      imageId,
+      name: 'tiny',
+      version: '1.0',
+      sha256: qcow2.sha256,
+      sizeBytes: qcow2.sizeBytes,
+      jobId: job.id,
+    });
 
-    expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true, path: file, verifiedSha256: qcow2.sha256, lastJobId: job.id });
+    expect(nodeImage(imageId)).toMatchObject({
+      state: 'installed',
+      available: true,
+      path: file,
+      verifiedSha256: qcow2.sha256,
+      lastJobId: job.id,
+    });
     expect(job.bytesDone).toBe(qcow2.sizeBytes);
     // The size was not given; the first verified install taught it to the catalogue.
     expect(getDb().select().from(images).where(eq(images.id, imageId)).get()!.sizeBytes).toBe(qcow2.sizeBytes);
 
-    const log = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id)).all().map((e) => e.message);
+    const log = getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, job.id))
+      .all()
+      .map((e) => e.message);
     const phases = log.map((m) => /^Phase (\w+)/.exec(m)?.[1]).filter(Boolean);
     expect(phases).toEqual(['connect', 'preflight', 'transfer', 'verify', 'commit', 'record']);
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.install'), eq(auditEvents.targetId, imageId))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.install'), eq(auditEvents.targetId, imageId)))
+      .all();
     expect(audit).toHaveLength(1);
     expect(audit[0]!.outcome).toBe('ok');
   });
 
   it('verifies an md5-only image too', async () => {
-    const imageId = await createUrlImage(admin, { name: 'tiny-md5', sourceUrl: mirror.url('tiny.qcow2'), md5: qcow2.md5 });
+    const imageId = await createUrlImage(admin, {
+      name: 'tiny-md5',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      md5: qcow2.md5,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
     expect(job.status).toBe('succeeded');
     expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
@@ -74,7 +109,11 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   it('fails on a checksum mismatch and leaves nothing behind', async () => {
     const before = filesOnNode();
     const wrong = crypto.createHash('sha256').update('not the image').digest('hex');
-    const imageId = await createUrlImage(admin, { name: 'tampered', sourceUrl: mirror.url('tiny.qcow2'), sha256: wrong });
+    const imageId = await createUrlImage(admin, {
+      name: 'tampered',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: wrong,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');
@@ -85,7 +124,11 @@ describe('installing an image on a real sshd node (pull mode)', () => {
 
   it('fails clearly on an unreachable URL, leaving no .part', async () => {
     const before = filesOnNode();
-    const imageId = await createUrlImage(admin, { name: 'unreachable', sourceUrl: 'http://127.0.0.1:9/nothing.qcow2', sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'unreachable',
+      sourceUrl: 'http://127.0.0.1:9/nothing.qcow2',
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');
@@ -95,7 +138,11 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   });
 
   it('fails clearly when the mirror answers 404', async () => {
-    const imageId = await createUrlImage(admin, { name: 'gone', sourceUrl: mirror.url('gone.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'gone',
+      sourceUrl: mirror.url('gone.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/404/);
@@ -105,7 +152,11 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   it('retries a download cut off halfway, resuming each time, then fails and removes the partial file', async () => {
     const before = filesOnNode();
     const requestsBefore = mirror.requests.length;
-    const imageId = await createUrlImage(admin, { name: 'truncated', sourceUrl: `${mirror.url('tiny.qcow2')}?truncate`, sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'truncated',
+      sourceUrl: `${mirror.url('tiny.qcow2')}?truncate`,
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job).toMatchObject({ status: 'failed', attempt: 3, maxAttempts: 3 });
@@ -120,16 +171,29 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(ranges[0]).toBe(0);
     expect(ranges[1]).toBeGreaterThan(0);
     expect(ranges[2]).toBeGreaterThan(ranges[1]!);
-    const log = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id)).all().map((e) => e.message);
+    const log = getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, job.id))
+      .all()
+      .map((e) => e.message);
     expect(log.filter((m) => /Retrying in .* it resumes where it stopped/.test(m))).toHaveLength(2);
     expect(log).toContain('Removed the partial transfer from the node.');
   });
 
   it('refuses to install again over an installed image', async () => {
-    const imageId = await createUrlImage(admin, { name: 'installed-once', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'installed-once',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+    });
     expect((await installAndWait(admin, imageId, nodeId)).status).toBe('succeeded');
     const again = await run(installImage, { imageId, nodeId }, admin);
-    expect(again).toMatchObject({ ok: false, code: 'conflict', error: `installed-once is already installed on ${nodeName()}.` });
+    expect(again).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      error: `installed-once is already installed on ${nodeName()}.`,
+    });
     expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
   });
 
@@ -144,13 +208,19 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/Not enough disk space on node-\d+: .* free in .*, the image needs 1\.00 PiB more plus a/);
+    expect(job.error).toMatch(
+      /Not enough disk space on node-\d+: .* free in .*, the image needs 1\.00 PiB more plus a/,
+    );
     expect(mirror.requests.slice(before).filter((r) => r.startsWith('GET'))).toEqual([]); // nothing was downloaded
     expect(nodeImage(imageId)!.state).toBe('failed');
   });
 
   it('refuses a second install of the same image on the same node while one is active', async () => {
-    const imageId = await createUrlImage(admin, { name: 'twice', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'twice',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const first = await run(installImage, { imageId, nodeId }, admin);
     const second = await run(installImage, { imageId, nodeId }, admin);
     expect(first.ok).toBe(true);
@@ -207,7 +277,11 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   });
 
   it('fails the job when the node presents a different host key, and marks nothing installed', async () => {
-    const imageId = await createUrlImage(admin, { name: 'after-rekey', sourceUrl: mirror.url('tiny.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'after-rekey',
+      sourceUrl: mirror.url('tiny.qcow2'),
+      sha256: qcow2.sha256,
+    });
     node.regenerateHostKey();
     await node.restart();
     const job = await installAndWait(admin, imageId, nodeId);
@@ -218,4 +292,3 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(nodeImage(imageId)!.state).toBe('failed');
   });
 });
-

@@ -31,6 +31,10 @@ describe("a job's final write", () => {
       if (other.inTransaction) other.exec('COMMIT');
       other.close();
     }
-    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()).toMatchObject({ status: 'succeeded', owner: null, result: { ok: true } });
+    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()).toMatchObject({
+      status: 'succeeded',
+      owner: null,
+      result: { ok: true },
+    });
   });
 });

@@ -43,10 +43,25 @@ function insertNode(dataCenterId: string, name: string): string {
   const at = new Date();
   const credentialId = crypto.randomUUID();
   const id = crypto.randomUUID();
-  getDb().insert(credentials).values({ id: credentialId, name, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+  getDb()
+    .insert(credentials)
+    .values({ id: credentialId, name, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at })
+    .run();
   getDb()
     .insert(nodes)
-    .values({ id, dataCenterId, name, host: '127.0.0.9', port: nextPort++, sshUser: 'u', credentialId, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, imageDir: '/srv/images', createdAt: at, updatedAt: at })
+    .values({
+      id,
+      dataCenterId,
+      name,
+      host: '127.0.0.9',
+      port: nextPort++,
+      sshUser: 'u',
+      credentialId,
+      hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`,
+      imageDir: '/srv/images',
+      createdAt: at,
+      updatedAt: at,
+    })
     .run();
   return id;
 }
@@ -55,7 +70,16 @@ function insertJob(spec: Omit<Spec, 'id' | 'at'>): Spec {
   const row = { ...spec, id: crypto.randomUUID(), at: T0 + specs.length * 1000 };
   getDb()
     .insert(jobs)
-    .values({ id: row.id, kind: row.kind, status: row.status, nodeId: row.nodeId, imageId: row.imageId, dataCenterId: row.dc, createdAt: new Date(row.at), updatedAt: new Date(row.at) })
+    .values({
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      nodeId: row.nodeId,
+      imageId: row.imageId,
+      dataCenterId: row.dc,
+      createdAt: new Date(row.at),
+      updatedAt: new Date(row.at),
+    })
     .run();
   specs.push(row);
   return row;
@@ -72,7 +96,9 @@ function expected(where: (s: Spec) => boolean): string[] {
 const ids = (page: { rows: { job: { id: string } }[] }) => page.rows.map((r) => r.job.id);
 
 beforeAll(async () => {
-  superAdmin = loadUserContext(await createUser({ username: 'listing-admin', password: 'long enough password', isSuperAdmin: true }))!;
+  superAdmin = loadUserContext(
+    await createUser({ username: 'listing-admin', password: 'long enough password', isSuperAdmin: true }),
+  )!;
   const dataCenter = async (code: string) =>
     (await created(runOperation(createDataCenter, { code, name: `Data center ${code}` }, superAdmin))).id;
   dcA = await dataCenter('listing-a');
@@ -84,7 +110,15 @@ beforeAll(async () => {
   nodeB = insertNode(dcB, 'b-one');
   const fields = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' };
   const image = async (name: string) =>
-    (await created(runOperation(createImage, { ...fields, name, sourceUrl: 'http://127.0.0.1/x.qcow2', sha256: 'a'.repeat(64) }, superAdmin))).id;
+    (
+      await created(
+        runOperation(
+          createImage,
+          { ...fields, name, sourceUrl: 'http://127.0.0.1/x.qcow2', sha256: 'a'.repeat(64) },
+          superAdmin,
+        ),
+      )
+    ).id;
   [imageX, imageY, imageZ] = [await image('listing-x'), await image('listing-y'), await image('listing-z')];
   // 30 jobs in A over two nodes and two images; 7 in B, only on image Z.
   for (let i = 0; i < 30; i++) {
@@ -127,14 +161,22 @@ describe('listJobsPage', () => {
     expect(ids(listJobsPage(superAdmin, { nodeId: nodeA2 }))).toEqual(expected((s) => s.nodeId === nodeA2));
     expect(ids(listJobsPage(superAdmin, { imageId: imageY }))).toEqual(expected((s) => s.imageId === imageY));
     const combined = listJobsPage(superAdmin, { status: 'failed', nodeId: nodeA1, imageId: imageY, kind: 'install' });
-    const want = expected((s) => s.status === 'failed' && s.nodeId === nodeA1 && s.imageId === imageY && s.kind === 'install');
+    const want = expected(
+      (s) => s.status === 'failed' && s.nodeId === nodeA1 && s.imageId === imageY && s.kind === 'install',
+    );
     expect(want.length).toBeGreaterThan(0);
     expect(ids(combined)).toEqual(want);
     expect(combined.total).toBe(want.length);
   });
 
   it('answers an empty page, not an error, when nothing matches', () => {
-    expect(listJobsPage(superAdmin, { kind: 'upload', page: 5 })).toEqual({ rows: [], total: 0, page: 1, pageSize: 25, pageCount: 1 });
+    expect(listJobsPage(superAdmin, { kind: 'upload', page: 5 })).toEqual({
+      rows: [],
+      total: 0,
+      page: 1,
+      pageSize: 25,
+      pageCount: 1,
+    });
   });
 
   it('shows a DCAdmin of A the jobs of A only, even when filtering for B', () => {
@@ -172,7 +214,9 @@ describe('existing callers', () => {
     const at = new Date(T0);
     getDb()
       .insert(jobEvents)
-      .values(Array.from({ length: 620 }, (_, i) => ({ jobId: job.id, at, level: 'info' as const, message: `event ${i}` })))
+      .values(
+        Array.from({ length: 620 }, (_, i) => ({ jobId: job.id, at, level: 'info' as const, message: `event ${i}` })),
+      )
       .run();
     const view = getJobView(dcAdminA, job.id)!;
     expect(view.events).toHaveLength(620);

@@ -12,7 +12,15 @@ import { renameDataCenter } from '@/lib/locations/operations';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
-import { createDataCenterAs, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, installAndWait, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  installAndWait,
+  run,
+} from '../support/portal';
 
 /** Location Details' gauges count what is really there, in this data center only. */
 describe('Location Details: gauges, rename and recent jobs', () => {
@@ -36,28 +44,65 @@ describe('Location Details: gauges, rename and recent jobs', () => {
   const row = (nodeId: string, imageId: string, state: 'installed' | 'missing', available: boolean) =>
     getDb().insert(nodeImages).values({ nodeId, imageId, state, available, updatedAt: now() }).run();
   const machine = (nodeId: string, imageId: string) =>
-    getDb().insert(machines).values({ id: crypto.randomUUID(), name: `vm-${crypto.randomUUID().slice(0, 6)}`, nodeId, imageId, createdAt: now() }).run();
+    getDb()
+      .insert(machines)
+      .values({
+        id: crypto.randomUUID(),
+        name: `vm-${crypto.randomUUID().slice(0, 6)}`,
+        nodeId,
+        imageId,
+        createdAt: now(),
+      })
+      .run();
   const job = (dc: string, status: 'running' | 'queued' | 'succeeded') => {
     const at = now();
     // A kind the runner cannot run here is fine: these rows are never claimed (not queued, or claimed and failed later).
-    getDb().insert(jobs).values({ id: crypto.randomUUID(), kind: 'import', status, dataCenterId: dc, createdAt: at, updatedAt: at }).run();
+    getDb()
+      .insert(jobs)
+      .values({ id: crypto.randomUUID(), kind: 'import', status, dataCenterId: dc, createdAt: at, updatedAt: at })
+      .run();
   };
 
   it('counts nodes, images attached and available, jobs, free disk and machines of this data center only', async () => {
     const empty = locationGauges(admin, dataCenterId)!;
-    expect(empty).toMatchObject({ nodesEnabled: 2, nodesTotal: 2, imagesAttached: 0, imagesAvailable: 0, runningJobs: 0, machines: 0 });
+    expect(empty).toMatchObject({
+      nodesEnabled: 2,
+      nodesTotal: 2,
+      imagesAttached: 0,
+      imagesAvailable: 0,
+      runningJobs: 0,
+      machines: 0,
+    });
 
     // One image installed for real and offered; one attached but only installed unoffered; one bound here.
-    const offered = await createUrlImage(admin, { name: 'gauge-offered', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256 });
-    const unoffered = await createUrlImage(admin, { name: 'gauge-unoffered', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256 });
-    const bound = await createUrlImage(admin, { name: 'gauge-bound', sourceUrl: mirror.url('gauge.qcow2'), sha256: qcow2.sha256, dcBoundId: dataCenterId });
-    for (const imageId of [offered, unoffered]) expectOk(await run(setImageAttachment, { imageId, dataCenterId, attached: true }, admin));
+    const offered = await createUrlImage(admin, {
+      name: 'gauge-offered',
+      sourceUrl: mirror.url('gauge.qcow2'),
+      sha256: qcow2.sha256,
+    });
+    const unoffered = await createUrlImage(admin, {
+      name: 'gauge-unoffered',
+      sourceUrl: mirror.url('gauge.qcow2'),
+      sha256: qcow2.sha256,
+    });
+    const bound = await createUrlImage(admin, {
+      name: 'gauge-bound',
+      sourceUrl: mirror.url('gauge.qcow2'),
+      sha256: qcow2.sha256,
+      dcBoundId: dataCenterId,
+    });
+    for (const imageId of [offered, unoffered])
+      expectOk(await run(setImageAttachment, { imageId, dataCenterId, attached: true }, admin));
     expect((await installAndWait(admin, offered, nodeIds[0]!)).status).toBe('succeeded');
     row(nodeIds[1]!, unoffered, 'installed', false);
     row(nodeIds[1]!, bound, 'missing', false);
     // A node in maintenance: its offered copy and its free disk do not count; its machine does.
     const resting = insertUnreachableNode(dataCenterId, 'resting');
-    getDb().update(nodes).set({ status: 'maintenance', diskFreeBytes: 10 ** 12 }).where(eq(nodes.id, resting)).run();
+    getDb()
+      .update(nodes)
+      .set({ status: 'maintenance', diskFreeBytes: 10 ** 12 })
+      .where(eq(nodes.id, resting))
+      .run();
     row(resting, unoffered, 'installed', true);
     machine(nodeIds[0]!, offered);
     machine(resting, unoffered);
@@ -100,11 +145,23 @@ describe('Location Details: gauges, rename and recent jobs', () => {
 
   it('renames for a SuperAdmin; a DCAdmin of it is refused and the refusal audited as denied', async () => {
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
-    expect(await run(renameDataCenter, { dataCenterId, name: 'Hijacked' }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(renameDataCenter, { dataCenterId, name: 'Hijacked' }, dcAdmin)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     const before = getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()!;
-    expect(expectOk(await run(renameDataCenter, { dataCenterId, name: '  Amsterdam 2  ' }, admin))).toMatchObject({ to: 'Amsterdam 2' });
-    expect(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()).toMatchObject({ name: 'Amsterdam 2', code: before.code });
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'datacenter.rename'), eq(auditEvents.targetId, dataCenterId))).all();
+    expect(expectOk(await run(renameDataCenter, { dataCenterId, name: '  Amsterdam 2  ' }, admin))).toMatchObject({
+      to: 'Amsterdam 2',
+    });
+    expect(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()).toMatchObject({
+      name: 'Amsterdam 2',
+      code: before.code,
+    });
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'datacenter.rename'), eq(auditEvents.targetId, dataCenterId)))
+      .all();
     expect(audit.map((a) => [a.outcome, a.userId])).toEqual([
       ['denied', dcAdmin.id],
       ['ok', admin.id],

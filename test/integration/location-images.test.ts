@@ -10,7 +10,15 @@ import { setImageAttachment } from '@/lib/images/attachment';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { attachableImages, imagesAttachedToDataCenter, mayAttachImagesTo } from '@/lib/locations/attached-images';
 import { machinesInDataCenter } from '@/lib/machines/queries';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  run,
+} from '../support/portal';
 
 /** Location Details: the images attached to a data center, what may be attached there, and its machines. */
 describe('images and machines of a data center, as each role sees them', () => {
@@ -45,13 +53,21 @@ describe('images and machines of a data center, as each role sees them', () => {
     ids.bound = await newImage('loc-bound', { dcBoundId: dcA });
     ids.shared = await newImage('loc-shared'); // public, attached to B
     ids.privateShared = await newImage('loc-private-shared');
-    expectOk(await run(changeImageLifecycle, { imageId: ids.privateShared, change: 'access', access: 'private' }, admin));
+    expectOk(
+      await run(changeImageLifecycle, { imageId: ids.privateShared, change: 'access', access: 'private' }, admin),
+    );
     ids.elsewhere = await newImage('loc-elsewhere'); // public, attached to B only
     ids.otherBound = await newImage('loc-other-bound', { dcBoundId: dcB });
     expectOk(await attach(admin, ids.global!, dcA));
     for (const image of [ids.shared!, ids.privateShared!, ids.elsewhere!]) expectOk(await attach(admin, image, dcB));
-    getDb().insert(nodeImages).values({ nodeId: nodeA1, imageId: ids.global!, state: 'installed', available: true, updatedAt: now() }).run();
-    getDb().insert(nodeImages).values({ nodeId: nodeB1, imageId: ids.global!, state: 'installed', available: false, updatedAt: now() }).run();
+    getDb()
+      .insert(nodeImages)
+      .values({ nodeId: nodeA1, imageId: ids.global!, state: 'installed', available: true, updatedAt: now() })
+      .run();
+    getDb()
+      .insert(nodeImages)
+      .values({ nodeId: nodeB1, imageId: ids.global!, state: 'installed', available: false, updatedAt: now() })
+      .run();
   });
 
   it('lists the attached images with what this data center has of them; a SuperAdmin may detach all but the bound one', () => {
@@ -59,7 +75,16 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(attached).toEqual([
       expect.objectContaining({ name: 'loc-bound', boundHere: true, installedNodes: 0, mayChange: false }),
       // Installed on one node of A; its copy on B's node does not count here.
-      expect.objectContaining({ name: 'loc-global', version: '1', osType: 'linux', status: 'ok', access: 'public', boundHere: false, installedNodes: 1, mayChange: true }),
+      expect.objectContaining({
+        name: 'loc-global',
+        version: '1',
+        osType: 'linux',
+        status: 'ok',
+        access: 'public',
+        boundHere: false,
+        installedNodes: 1,
+        mayChange: true,
+      }),
     ]);
     expect(mayAttachImagesTo(admin, dcA)).toBe(true);
     // Every global image not attached yet, private ones too (the policy lets SuperAdmins); bound ones stay with their data center.
@@ -97,7 +122,12 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(imagesAttachedToDataCenter(otherAdmin, dcA)).toEqual([]);
     expect(mayAttachImagesTo(otherAdmin, dcA)).toBe(false);
     expect(attachableImages(otherAdmin, dcA)).toEqual([]);
-    expect(names(imagesAttachedToDataCenter(otherAdmin, dcB))).toEqual(['loc-elsewhere', 'loc-other-bound', 'loc-private-shared', 'loc-shared']);
+    expect(names(imagesAttachedToDataCenter(otherAdmin, dcB))).toEqual([
+      'loc-elsewhere',
+      'loc-other-bound',
+      'loc-private-shared',
+      'loc-shared',
+    ]);
   });
 
   it('refuses a forged attach or detach by a DCAdmin or another data center’s ImageAdmin, and audits it as denied', async () => {
@@ -112,7 +142,13 @@ describe('images and machines of a data center, as each role sees them', () => {
     const refusals = getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.attachment'), eq(auditEvents.dataCenterId, dcA), eq(auditEvents.outcome, 'denied')))
+      .where(
+        and(
+          eq(auditEvents.action, 'image.attachment'),
+          eq(auditEvents.dataCenterId, dcA),
+          eq(auditEvents.outcome, 'denied'),
+        ),
+      )
       .all();
     expect(refusals.map((e) => [e.userId, e.targetId])).toEqual(
       expect.arrayContaining([
@@ -129,11 +165,25 @@ describe('images and machines of a data center, as each role sees them', () => {
       .insert(machines)
       .values([
         { id: crypto.randomUUID(), name: 'loc-vm-a', nodeId: nodeA1, imageId: ids.global!, createdAt: at },
-        { id: crypto.randomUUID(), name: 'loc-vm-b', nodeId: nodeB1, imageId: ids.global!, status: 'stopped', createdAt: at },
+        {
+          id: crypto.randomUUID(),
+          name: 'loc-vm-b',
+          nodeId: nodeB1,
+          imageId: ids.global!,
+          status: 'stopped',
+          createdAt: at,
+        },
       ])
       .run();
     expect(machinesInDataCenter(admin, dcA)).toEqual([
-      expect.objectContaining({ name: 'loc-vm-a', nodeId: nodeA1, nodeName: 'loc-a1', imageId: ids.global, imageName: 'loc-global', status: 'running' }),
+      expect.objectContaining({
+        name: 'loc-vm-a',
+        nodeId: nodeA1,
+        nodeName: 'loc-a1',
+        imageId: ids.global,
+        imageName: 'loc-global',
+        status: 'running',
+      }),
     ]);
     expect(names(machinesInDataCenter(dcAdmin, dcA))).toEqual(['loc-vm-a']);
     expect(machinesInDataCenter(otherAdmin, dcA)).toEqual([]);

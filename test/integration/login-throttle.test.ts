@@ -15,11 +15,13 @@ const tick = (ms: number) => (clock += ms);
 let restoreClock: () => void;
 
 const PASSWORD = 'the right passphrase';
-const login = (username: string, address: string | null, password = 'a wrong guess') => attemptLogin({ username, password }, address, limits);
+const login = (username: string, address: string | null, password = 'a wrong guess') =>
+  attemptLogin({ username, password }, address, limits);
 
 beforeAll(async () => {
   restoreClock = setClockForTests({ now: () => new Date(clock) });
-  for (const username of ['ursula', 'victor', 'wendy', 'xavier', 'yara']) await createUser({ username, password: PASSWORD });
+  for (const username of ['ursula', 'victor', 'wendy', 'xavier', 'yara'])
+    await createUser({ username, password: PASSWORD });
 });
 afterAll(() => restoreClock());
 
@@ -36,7 +38,10 @@ describe('login throttling', () => {
       'Too many failed sign-ins for this account or from your address. Try again after 2026-11-24 09:15:00 UTC.',
     );
     const audit = getDb().select().from(auditEvents).where(eq(auditEvents.action, 'auth.login')).all().at(-1);
-    expect(audit).toMatchObject({ outcome: 'denied', details: { username: 'ursula', address: '10.0.0.4', reason: 'throttled' } });
+    expect(audit).toMatchObject({
+      outcome: 'denied',
+      details: { username: 'ursula', address: '10.0.0.4', reason: 'throttled' },
+    });
 
     // Throttled attempts do not count: once the oldest failure leaves the window, one try is allowed.
     clock = first + limits.windowMs;
@@ -48,7 +53,8 @@ describe('login throttling', () => {
     await login('victor', '10.1.0.1');
     expect((await login('victor', '10.1.0.1', PASSWORD)).ok).toBe(true);
     // Two failures were forgiven: three more are needed before the next throttle.
-    for (let i = 0; i < 3; i++) expect(await login('victor', `10.1.0.${i + 2}`)).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 3; i++)
+      expect(await login('victor', `10.1.0.${i + 2}`)).toEqual({ ok: false, reason: 'invalid' });
     expect(await login('victor', '10.1.0.9', PASSWORD)).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
@@ -72,7 +78,12 @@ describe('login throttling', () => {
   });
 
   it('defaults to 5 failures per username and 20 per address in 15 minutes, trusting no proxy', () => {
-    expect(getConfig().login).toEqual({ maxFailures: 5, maxFailuresPerAddress: 20, windowMs: 15 * 60_000, trustProxy: false });
+    expect(getConfig().login).toEqual({
+      maxFailures: 5,
+      maxFailuresPerAddress: 20,
+      windowMs: 15 * 60_000,
+      trustProxy: false,
+    });
   });
 });
 

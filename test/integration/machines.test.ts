@@ -9,7 +9,16 @@ import { isJobActive } from '@/lib/db/enums';
 import { jobs, machines, nodeImages } from '@/lib/db/schema';
 import { machinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, insertUnreachableNode, run, until } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  insertUnreachableNode,
+  run,
+  until,
+} from '../support/portal';
 
 describe('recording machines, so that in-use guards are real', () => {
   let admin: UserContext;
@@ -22,7 +31,11 @@ describe('recording machines, so that in-use guards are real', () => {
     dataCenterId = await createDataCenterAs(admin);
     nodeId = insertUnreachableNode(dataCenterId, 'm1');
     const at = now();
-    imageId = await createUrlImage(admin, { name: 'machine-image', sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'd'.repeat(64) });
+    imageId = await createUrlImage(admin, {
+      name: 'machine-image',
+      sourceUrl: 'http://127.0.0.1:9/x.qcow2',
+      sha256: 'd'.repeat(64),
+    });
     getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: at }).run();
   });
 
@@ -30,7 +43,9 @@ describe('recording machines, so that in-use guards are real', () => {
 
   it('records a machine; the image is then in use on its node, until the machine is removed', async () => {
     const { machineId } = expectOk(await run(recordMachine, { name: 'web-1', nodeId, imageId }, admin));
-    expect(machinesOnNode(nodeId)).toMatchObject([{ id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' }]);
+    expect(machinesOnNode(nodeId)).toMatchObject([
+      { id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' },
+    ]);
     expect(visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
     expect(await unoffer()).toMatchObject({ ok: false, code: 'in_use' });
 
@@ -39,19 +54,35 @@ describe('recording machines, so that in-use guards are real', () => {
     const [removal] = expectOk(await unoffer()).changes;
     expect(removal).toMatchObject({ change: 'uninstall' });
     // The node is not real: let its removal job run out of attempts before the database closes.
-    await until(() => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, removal!.jobId!)).get()?.status), 20_000);
+    await until(
+      () => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, removal!.jobId!)).get()?.status),
+      20_000,
+    );
   });
 
   it('refuses a bad name, an unknown image and a duplicate on the same node, with field messages', async () => {
-    expect(await run(recordMachine, { name: '-bad name', nodeId, imageId }, admin)).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { name: expect.any(Array) } });
-    expect(await run(recordMachine, { name: 'x', nodeId, imageId: crypto.randomUUID() }, admin)).toMatchObject({ ok: false, fieldErrors: { imageId: ['Choose an existing image.'] } });
+    expect(await run(recordMachine, { name: '-bad name', nodeId, imageId }, admin)).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { name: expect.any(Array) },
+    });
+    expect(await run(recordMachine, { name: 'x', nodeId, imageId: crypto.randomUUID() }, admin)).toMatchObject({
+      ok: false,
+      fieldErrors: { imageId: ['Choose an existing image.'] },
+    });
     expectOk(await run(recordMachine, { name: 'twice', nodeId, imageId }, admin));
-    expect(await run(recordMachine, { name: 'twice', nodeId, imageId }, admin)).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await run(recordMachine, { name: 'twice', nodeId, imageId }, admin)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
   });
 
   it('is for SuperAdmins: a DCAdmin of the node’s data center is refused and sees the machines read-only', async () => {
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
-    expect(await run(recordMachine, { name: 'sneaky', nodeId, imageId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(recordMachine, { name: 'sneaky', nodeId, imageId }, dcAdmin)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(machinesOnNode(nodeId).map((m) => m.name)).not.toContain('sneaky');
   });
 });

@@ -22,28 +22,55 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
 
   let world: MirroredNode;
   beforeAll(async () => {
-    world = await startMirroredNode({ host: '127.0.0.36', hideTools: ['curl', 'qemu-img'], imageName: 'minimal.qcow2' });
+    world = await startMirroredNode({
+      host: '127.0.0.36',
+      hideTools: ['curl', 'qemu-img'],
+      imageName: 'minimal.qcow2',
+    });
     ({ node, mirror, image: qcow2, admin, nodeId } = world);
   });
   afterAll(() => world.stop());
 
-  const log = (jobId: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
+  const log = (jobId: string) =>
+    getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, jobId))
+      .all()
+      .map((e) => e.message);
 
   it('downloads with wget and checks the format by its signature', async () => {
-    const imageId = await createUrlImage(admin, { name: 'minimal', sourceUrl: mirror.url('minimal.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'minimal',
+      sourceUrl: mirror.url('minimal.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job).toMatchObject({ status: 'succeeded', error: null });
     const file = path.join(node.imageDir, `${imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
-    expect(log(job.id)).toEqual(expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']));
-    expect(getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get()).toMatchObject({
+    expect(log(job.id)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']),
+    );
+    expect(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+        .get(),
+    ).toMatchObject({
       state: 'installed',
     });
   });
 
   it('refuses by signature a file that is not in the declared format, leaving nothing behind', async () => {
-    const imageId = await createUrlImage(admin, { name: 'says-raw', diskFormat: 'raw', sourceUrl: mirror.url('minimal.qcow2'), sha256: qcow2.sha256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'says-raw',
+      diskFormat: 'raw',
+      sourceUrl: mirror.url('minimal.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');

@@ -13,7 +13,15 @@ import { testNodeConnection } from '@/lib/nodes/operations';
 import { getNodeDetails } from '@/lib/nodes/queries';
 import { decommissionNode, enableNode, putNodeInMaintenance } from '@/lib/nodes/status';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, registerSshNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  registerSshNode,
+  run,
+} from '../support/portal';
 
 const SHA256 = 'a'.repeat(64);
 
@@ -31,7 +39,14 @@ describe('node lifecycle on real sshd nodes', () => {
   const lastAudit = (action: string) =>
     getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
   const tryInstall = async (nodeId: string, name: string) =>
-    run(installImage, { imageId: await createUrlImage(admin, { name, sourceUrl: `http://127.0.0.1:9/${name}.qcow2`, sha256: SHA256 }), nodeId }, admin);
+    run(
+      installImage,
+      {
+        imageId: await createUrlImage(admin, { name, sourceUrl: `http://127.0.0.1:9/${name}.qcow2`, sha256: SHA256 }),
+        nodeId,
+      },
+      admin,
+    );
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
@@ -52,7 +67,12 @@ describe('node lifecycle on real sshd nodes', () => {
     expect(failed.lastError).toMatch(/Could not connect to 127\.0\.0\.81:\d+: the connection was refused/);
     expect(failed.statusReason).toMatch(/2 connections in a row failed/);
     expect(lastAudit('node.error')).toMatchObject({ targetId: nodeId, outcome: 'error', userId: null });
-    expect(await tryInstall(nodeId, 'to-error-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is in error \(2 connections in a row failed; enable the node once it is fixed\); only enabled nodes/) });
+    expect(await tryInstall(nodeId, 'to-error-node')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /is in error \(2 connections in a row failed; enable the node once it is fixed\); only enabled nodes/,
+      ),
+    });
 
     // The node answers again: seen, counter reset, but still in error with the error that put it there.
     await node.restart();
@@ -66,7 +86,10 @@ describe('node lifecycle on real sshd nodes', () => {
     expect(row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null, consecutiveFailures: 0 });
     expect(lastAudit('node.enable')).toMatchObject({ targetId: nodeId, outcome: 'ok', dataCenterId });
     // Enable is only for nodes out of service.
-    expect(await run(enableNode, { nodeId }, admin)).toMatchObject({ ok: false, error: expect.stringMatching(/is enabled; only a node that is maintenance or error/) });
+    expect(await run(enableNode, { nodeId }, admin)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/is enabled; only a node that is maintenance or error/),
+    });
   });
 
   it('keeps a node in maintenance there however often it fails, and requires a reason to put it there', async () => {
@@ -74,13 +97,26 @@ describe('node lifecycle on real sshd nodes', () => {
     const { nodeId } = await registerSshNode(admin, dataCenterId, node, 'serviced');
 
     const blank = await run(putNodeInMaintenance, { nodeId, reason: '   ' }, admin);
-    expect(blank).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { reason: ['Say why the node goes into maintenance.'] } });
+    expect(blank).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { reason: ['Say why the node goes into maintenance.'] },
+    });
     expect(row(nodeId).status).toBe('enabled');
 
     expectOk(await run(putNodeInMaintenance, { nodeId, reason: 'Replacing a disk (ticket 4711)' }, admin));
-    expect(getNodeDetails(admin, nodeId)!.node).toMatchObject({ status: 'maintenance', statusReason: 'Replacing a disk (ticket 4711)' });
-    expect(lastAudit('node.maintenance')!.details).toMatchObject({ from: 'enabled', reason: 'Replacing a disk (ticket 4711)' });
-    expect(await tryInstall(nodeId, 'to-maintenance-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is in maintenance \(Replacing a disk \(ticket 4711\)\); only enabled nodes/) });
+    expect(getNodeDetails(admin, nodeId)!.node).toMatchObject({
+      status: 'maintenance',
+      statusReason: 'Replacing a disk (ticket 4711)',
+    });
+    expect(lastAudit('node.maintenance')!.details).toMatchObject({
+      from: 'enabled',
+      reason: 'Replacing a disk (ticket 4711)',
+    });
+    expect(await tryInstall(nodeId, 'to-maintenance-node')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/is in maintenance \(Replacing a disk \(ticket 4711\)\); only enabled nodes/),
+    });
 
     await node.stop();
     for (let i = 0; i < 3; i++) expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
@@ -100,7 +136,10 @@ describe('node lifecycle on real sshd nodes', () => {
     expect(replaced).not.toBe(original);
 
     const refused = await run(testNodeConnection, { nodeId }, admin);
-    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/Host key mismatch .* an admin must re-pin/) });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Host key mismatch .* an admin must re-pin/),
+    });
     expect(row(nodeId).lastError).toMatch(`the node presented ${replaced} but ${original} is pinned`);
 
     // Step one shows both; nothing changes yet.
@@ -112,36 +151,74 @@ describe('node lifecycle on real sshd nodes', () => {
     await node.restart();
     const again = node.hostKeyFingerprint;
     const stale = await run(repinNodeHostKey, { nodeId, fingerprint: replaced }, admin);
-    expect(stale).toMatchObject({ ok: false, error: expect.stringContaining(`now presents ${again}, not the ${replaced} you confirmed`) });
+    expect(stale).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(`now presents ${again}, not the ${replaced} you confirmed`),
+    });
     expect(row(nodeId).hostKeyFingerprint).toBe(original);
     expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
 
     expectOk(await run(repinNodeHostKey, { nodeId, fingerprint: again }, admin));
     expect(row(nodeId).hostKeyFingerprint).toBe(again);
-    expect(lastAudit('node.host-key.repin')).toMatchObject({ outcome: 'ok', targetId: nodeId, details: { oldFingerprint: original, newFingerprint: again } });
+    expect(lastAudit('node.host-key.repin')).toMatchObject({
+      outcome: 'ok',
+      targetId: nodeId,
+      details: { oldFingerprint: original, newFingerprint: again },
+    });
     expectOk(await run(testNodeConnection, { nodeId }, admin));
-    expect(await run(repinNodeHostKey, { nodeId, fingerprint: again }, admin)).toMatchObject({ ok: false, error: expect.stringMatching(/already the pinned host key/) });
+    expect(await run(repinNodeHostKey, { nodeId, fingerprint: again }, admin)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/already the pinned host key/),
+    });
   });
 
   it('decommissions after confirmation: its images become unavailable and it accepts no installs', async () => {
     const node = await startNode();
     const { nodeId } = await registerSshNode(admin, dataCenterId, node, 'retired');
-    const imageId = await createUrlImage(admin, { name: 'on-retired', sourceUrl: 'http://127.0.0.1:9/on-retired.qcow2', sha256: SHA256 });
+    const imageId = await createUrlImage(admin, {
+      name: 'on-retired',
+      sourceUrl: 'http://127.0.0.1:9/on-retired.qcow2',
+      sha256: SHA256,
+    });
     getDb()
       .insert(nodeImages)
-      .values({ nodeId, imageId, state: 'installed', available: true, path: `${node.imageDir}/on-retired.qcow2`, installedAt: now(), updatedAt: now() })
+      .values({
+        nodeId,
+        imageId,
+        state: 'installed',
+        available: true,
+        path: `${node.imageDir}/on-retired.qcow2`,
+        installedAt: now(),
+        updatedAt: now(),
+      })
       .run();
 
     const unconfirmed = await run(decommissionNode, { nodeId }, admin);
-    expect(unconfirmed).toMatchObject({ ok: false, error: expect.stringMatching(/has 1 installed image\(s\); confirm/) });
+    expect(unconfirmed).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/has 1 installed image\(s\); confirm/),
+    });
     expect(row(nodeId).status).toBe('enabled');
 
-    expect(expectOk(await run(decommissionNode, { nodeId, confirmed: 'on' }, admin))).toEqual({ previous: 'enabled', installedImages: 1 });
+    expect(expectOk(await run(decommissionNode, { nodeId, confirmed: 'on' }, admin))).toEqual({
+      previous: 'enabled',
+      installedImages: 1,
+    });
     expect(row(nodeId).status).toBe('decommissioned');
-    const ni = getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get()!;
+    const ni = getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .get()!;
     expect(ni).toMatchObject({ state: 'installed', available: false });
-    expect(await tryInstall(nodeId, 'to-retired-node')).toMatchObject({ ok: false, error: expect.stringMatching(/is decommissioned; only enabled nodes/) });
-    expect(await run(enableNode, { nodeId }, admin)).toMatchObject({ ok: false, error: expect.stringMatching(/is decommissioned/) });
+    expect(await tryInstall(nodeId, 'to-retired-node')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/is decommissioned; only enabled nodes/),
+    });
+    expect(await run(enableNode, { nodeId }, admin)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/is decommissioned/),
+    });
     expect(await run(putNodeInMaintenance, { nodeId, reason: 'x' }, admin)).toMatchObject({ ok: false });
   });
 
@@ -158,8 +235,17 @@ describe('node lifecycle on real sshd nodes', () => {
     ] as const;
     for (const [op, input] of attempts) {
       const result = await run(op as typeof enableNode, input, dcAdmin);
-      expect(result).toMatchObject({ ok: false, code: 'forbidden', error: expect.stringMatching(/You may not manage data centers, nodes, credentials/) });
-      expect(lastAudit(op.name)).toMatchObject({ userId: dcAdmin.id, outcome: 'denied', targetId: nodeId, dataCenterId });
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'forbidden',
+        error: expect.stringMatching(/You may not manage data centers, nodes, credentials/),
+      });
+      expect(lastAudit(op.name)).toMatchObject({
+        userId: dcAdmin.id,
+        outcome: 'denied',
+        targetId: nodeId,
+        dataCenterId,
+      });
     }
     expect(row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null });
   });

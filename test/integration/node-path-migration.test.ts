@@ -19,8 +19,12 @@ describe('the node-path migration', () => {
     // The migrations up to the one before, as a database from that version had them.
     const before = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-migrations-'));
     fs.mkdirSync(path.join(before, 'meta'));
-    fs.writeFileSync(path.join(before, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
-    for (const entry of journal.entries.slice(0, index)) fs.copyFileSync(`drizzle/${entry.tag}.sql`, path.join(before, `${entry.tag}.sql`));
+    fs.writeFileSync(
+      path.join(before, 'meta', '_journal.json'),
+      JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }),
+    );
+    for (const entry of journal.entries.slice(0, index))
+      fs.copyFileSync(`drizzle/${entry.tag}.sql`, path.join(before, `${entry.tag}.sql`));
 
     const sqlite = new Database(path.join(before, 'old.db'));
     const db = drizzle({ client: sqlite });

@@ -48,10 +48,21 @@ describe('registering a real sshd node', () => {
 
   it('refuses to register when the node presents a different key than the one confirmed', async () => {
     const node = await startNode();
-    const connection = { dataCenterId, name: 'compute-x', host: node.host, port: node.port, sshUser: node.user, imageDir: node.imageDir };
+    const connection = {
+      dataCenterId,
+      name: 'compute-x',
+      host: node.host,
+      port: node.port,
+      sshUser: node.user,
+      imageDir: node.imageDir,
+    };
     const probed = expectOk(await run(probeNode, { ...connection, privateKey: node.privateKey }, admin));
     const forged = 'SHA256:' + 'A'.repeat(43);
-    const result = await run(registerNode, { ...connection, credentialId: probed.credentialId, hostKeyFingerprint: forged }, admin);
+    const result = await run(
+      registerNode,
+      { ...connection, credentialId: probed.credentialId, hostKeyFingerprint: forged },
+      admin,
+    );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/Host key mismatch/);
     expect(getDb().select().from(nodes).where(eq(nodes.name, 'compute-x')).get()).toBeUndefined();
@@ -66,7 +77,9 @@ describe('registering a real sshd node', () => {
     await node.restart();
     const result = await run(testNodeConnection, { nodeId }, admin);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/Host key mismatch for 127\.0\.0\.\d+:\d+: the node presented SHA256:\S+ but SHA256:\S+ is pinned/);
+    expect(!result.ok && result.error).toMatch(
+      /Host key mismatch for 127\.0\.0\.\d+:\d+: the node presented SHA256:\S+ but SHA256:\S+ is pinned/,
+    );
 
     const row = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
     expect(row.lastError).toMatch(/Host key mismatch/);
@@ -79,7 +92,15 @@ describe('registering a real sshd node', () => {
     const before = getDb().select().from(credentials).all().length;
     const result = await run(
       probeNode,
-      { dataCenterId, name: 'compute-3', host: node.host, port: node.port, sshUser: node.user, imageDir: node.imageDir, privateKey: other.privateKey },
+      {
+        dataCenterId,
+        name: 'compute-3',
+        host: node.host,
+        port: node.port,
+        sshUser: node.user,
+        imageDir: node.imageDir,
+        privateKey: other.privateKey,
+      },
       admin,
     );
     expect(result.ok).toBe(false);
@@ -91,7 +112,14 @@ describe('registering a real sshd node', () => {
     const node = await startNode();
     const { credentialId, publicKey } = expectOk(await run(generateNodeKey, { name: 'generated' }, admin));
     expect(publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:generated$/);
-    const connection = { dataCenterId, name: 'compute-gen', host: node.host, port: node.port, sshUser: node.user, imageDir: node.imageDir };
+    const connection = {
+      dataCenterId,
+      name: 'compute-gen',
+      host: node.host,
+      port: node.port,
+      sshUser: node.user,
+      imageDir: node.imageDir,
+    };
 
     const refused = await run(probeNode, { ...connection, credentialId }, admin);
     expect(!refused.ok && refused.error).toMatch(/refused the SSH key/);
@@ -99,7 +127,9 @@ describe('registering a real sshd node', () => {
     fs.writeFileSync(path.join(node.baseDir, 'authorized_keys'), `${publicKey}\n`);
     const probed = expectOk(await run(probeNode, { ...connection, credentialId }, admin));
     expect(probed).toEqual({ credentialId, fingerprint: node.hostKeyFingerprint });
-    const { id } = expectOk(await run(registerNode, { ...connection, credentialId, hostKeyFingerprint: probed.fingerprint }, admin));
+    const { id } = expectOk(
+      await run(registerNode, { ...connection, credentialId, hostKeyFingerprint: probed.fingerprint }, admin),
+    );
     expect(expectOk(await run(testNodeConnection, { nodeId: id }, admin)).cpus).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,8 @@ import { readRemoteJson } from '@/lib/imgapi/http';
 import { OutboundRefusedError, outboundGet } from '@/lib/net/outbound';
 
 const ALLOWED_BY_SETUP = process.env.PORTAL_OUTBOUND_ALLOW;
-const REFUSAL_TAIL = 'is a private, loopback or link-local address; the portal does not connect there unless PORTAL_OUTBOUND_ALLOW lists it.';
+const REFUSAL_TAIL =
+  'is a private, loopback or link-local address; the portal does not connect there unless PORTAL_OUTBOUND_ALLOW lists it.';
 const SHA = 'a'.repeat(64);
 
 /**
@@ -82,7 +83,9 @@ describe('outbound requests: the portal does not reach into its own network unle
     allowOutbound(undefined);
     const local = await startServer('127.0.0.1');
     try {
-      await expect(outboundGet(local.url('/json'))).rejects.toThrow(new OutboundRefusedError(refusedMessage(local.url('/json'), '127.0.0.1', '127.0.0.0/8')));
+      await expect(outboundGet(local.url('/json'))).rejects.toThrow(
+        new OutboundRefusedError(refusedMessage(local.url('/json'), '127.0.0.1', '127.0.0.0/8')),
+      );
       expect(local.seen).toEqual([]);
       expect(local.connections()).toBe(0);
     } finally {
@@ -92,7 +95,9 @@ describe('outbound requests: the portal does not reach into its own network unle
 
   it('refuses IPv6 loopback and mapped literals, and says so without the URL’s credentials', async () => {
     allowOutbound(undefined);
-    await expect(outboundGet('http://[::1]:9/x')).rejects.toThrow(`Refused to connect to http://[::1]:9/x: ::1 (loopback, ::1/128) ${REFUSAL_TAIL}`);
+    await expect(outboundGet('http://[::1]:9/x')).rejects.toThrow(
+      `Refused to connect to http://[::1]:9/x: ::1 (loopback, ::1/128) ${REFUSAL_TAIL}`,
+    );
     await expect(outboundGet('http://user:secret@[::ffff:127.0.0.1]:9/x')).rejects.toThrow(
       `Refused to connect to http://***@[::ffff:7f00:1]:9/x: ::ffff:7f00:1 (loopback 127.0.0.1 in IPv4-mapped form, 127.0.0.0/8) ${REFUSAL_TAIL}`,
     );
@@ -110,14 +115,18 @@ describe('outbound requests: the portal does not reach into its own network unle
     expect(body).toBe('arrived');
     expect(five.seen.splice(0)).toEqual(['/hop/5', '/hop/4', '/hop/3', '/hop/2', '/hop/1', '/hop/0']);
 
-    await expect(outboundGet(five.url('/hop/6'))).rejects.toThrow(`${five.url('/hop/6')} redirected more than 5 times; the portal stopped following it.`);
+    await expect(outboundGet(five.url('/hop/6'))).rejects.toThrow(
+      `${five.url('/hop/6')} redirected more than 5 times; the portal stopped following it.`,
+    );
     expect(five.seen.splice(0)).toEqual(['/hop/6', '/hop/5', '/hop/4', '/hop/3', '/hop/2', '/hop/1']);
   });
 
   it('checks every hop again: a redirect from an allowed server to a blocked one is refused', async () => {
     allowOutbound('127.0.0.5/32');
     const start = five.url(`/to?url=${encodeURIComponent(six.url('/json'))}`);
-    await expect(outboundGet(start)).rejects.toThrow(new OutboundRefusedError(refusedMessage(six.url('/json'), '127.0.0.6', '127.0.0.0/8', start)));
+    await expect(outboundGet(start)).rejects.toThrow(
+      new OutboundRefusedError(refusedMessage(six.url('/json'), '127.0.0.6', '127.0.0.0/8', start)),
+    );
     expect(five.seen.splice(0)).toEqual([start.slice(start.indexOf('/to'))]);
     expect(six.seen).toEqual([]);
     expect(six.connections()).toBe(0);
@@ -126,7 +135,9 @@ describe('outbound requests: the portal does not reach into its own network unle
   it('refuses a redirect to anything but http or https', async () => {
     allowOutbound('127.0.0.0/8');
     const start = five.url(`/to?url=${encodeURIComponent('file:///etc/passwd')}`);
-    await expect(outboundGet(start)).rejects.toThrow(`Refused to fetch file:///etc/passwd (redirected from ${start}): the portal fetches only http and https URLs.`);
+    await expect(outboundGet(start)).rejects.toThrow(
+      `Refused to fetch file:///etc/passwd (redirected from ${start}): the portal fetches only http and https URLs.`,
+    );
   });
 
   it('checks the address a host name resolves to: localhost is refused unless allowed', async () => {
@@ -136,7 +147,8 @@ describe('outbound requests: the portal does not reach into its own network unle
       const url = `http://localhost:${local.port}/json`;
       const addresses = (await dns.promises.lookup('localhost', { all: true })).map((a) => a.address);
       const expected = addresses.map(
-        (address) => `Refused to connect to ${url}: localhost resolves to ${address} (loopback, ${address.includes(':') ? '::1/128' : '127.0.0.0/8'}), which ${REFUSAL_TAIL}`,
+        (address) =>
+          `Refused to connect to ${url}: localhost resolves to ${address} (loopback, ${address.includes(':') ? '::1/128' : '127.0.0.0/8'}), which ${REFUSAL_TAIL}`,
       );
       const refused = await outboundGet(url).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(OutboundRefusedError);
@@ -188,13 +200,17 @@ describe('outbound requests: the portal does not reach into its own network unle
   it('readRemoteJson goes through the guard, and its refusal is its error', async () => {
     const options = { timeoutMs: 5000, maxBytes: 1024, what: 'the image list' };
     allowOutbound(undefined);
-    await expect(readRemoteJson(five.url('/json'), options)).rejects.toThrow(new OutboundRefusedError(refusedMessage(five.url('/json'), '127.0.0.5', '127.0.0.0/8')));
+    await expect(readRemoteJson(five.url('/json'), options)).rejects.toThrow(
+      new OutboundRefusedError(refusedMessage(five.url('/json'), '127.0.0.5', '127.0.0.0/8')),
+    );
     expect(five.seen).toEqual([]);
 
     allowOutbound('127.0.0.5/32');
     await expect(readRemoteJson(five.url('/json'), options)).resolves.toEqual({ json: { hello: 'world' }, bytes: 17 });
     // An internal server's answer is reported by its status only, never its body.
-    await expect(readRemoteJson(five.url('/missing'), options)).rejects.toThrow(`${five.url('/missing')} answered HTTP 404 Not Found for the image list.`);
+    await expect(readRemoteJson(five.url('/missing'), options)).rejects.toThrow(
+      `${five.url('/missing')} answered HTTP 404 Not Found for the image list.`,
+    );
   });
 
   it('rejects a bad PORTAL_OUTBOUND_ALLOW entry when the configuration is read, naming it', () => {

@@ -81,12 +81,22 @@ describe('operations enforce the policy and audit every outcome', () => {
     expect(result).toMatchObject({ ok: false, code: 'invalid' });
     expect(!result.ok && Object.keys(result.fieldErrors ?? {}).sort()).toEqual(['name', 'sha256']);
     expect(lastAudit('image.create')).toMatchObject({ outcome: 'error' });
-    expect(getDb().select().from(images).where(and(eq(images.name, '../bad'))).get()).toBeUndefined();
+    expect(
+      getDb()
+        .select()
+        .from(images)
+        .where(and(eq(images.name, '../bad')))
+        .get(),
+    ).toBeUndefined();
   });
 
   it('reports a taken name as a conflict on the field', async () => {
     const result = await run(createImage, image('bound-here', dataCenterId), imageAdmin);
-    expect(result).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { name: ['An image named "bound-here" already exists.'] } });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      fieldErrors: { name: ['An image named "bound-here" already exists.'] },
+    });
   });
 
   describe('installs and node operations', () => {
@@ -106,7 +116,11 @@ describe('operations enforce the policy and audit every outcome', () => {
       const result = await run(installImage, { imageId: globalImageId, nodeId }, imageAdmin);
       expect(result).toMatchObject({ ok: false, code: 'forbidden' });
       expect(jobsFor(globalImageId)).toEqual([]);
-      expect(lastAudit('image.install.enqueue')).toMatchObject({ userId: imageAdmin.id, outcome: 'denied', dataCenterId });
+      expect(lastAudit('image.install.enqueue')).toMatchObject({
+        userId: imageAdmin.id,
+        outcome: 'denied',
+        dataCenterId,
+      });
     });
 
     it('refuses a DCAdmin installing anything', async () => {
@@ -122,14 +136,26 @@ describe('operations enforce the policy and audit every outcome', () => {
     });
 
     it('refuses node registration and connection tests to anyone but SuperAdmins', async () => {
-      const probe = { dataCenterId, name: 'n2', host: '127.0.0.9', port: '22', sshUser: 'u', imageDir: '/srv/images', privateKey: 'x' };
+      const probe = {
+        dataCenterId,
+        name: 'n2',
+        host: '127.0.0.9',
+        port: '22',
+        sshUser: 'u',
+        imageDir: '/srv/images',
+        privateKey: 'x',
+      };
       expect(await run(probeNode, probe, imageAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
       expect(await run(testNodeConnection, { nodeId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
       expect(lastAudit('node.test-connection')).toMatchObject({ outcome: 'denied', targetId: nodeId });
     });
 
     it('shows users of another data center nothing of this one', async () => {
-      const outsider = await userWithGrant('outsider', 'ImageAdmin', await createDataCenterAs(await createSuperAdmin()));
+      const outsider = await userWithGrant(
+        'outsider',
+        'ImageAdmin',
+        await createDataCenterAs(await createSuperAdmin()),
+      );
       expect(getDataCenter(outsider, dataCenterId)).toBeNull();
       expect(listDataCenters(outsider).map((dc) => dc.id)).not.toContain(dataCenterId);
       expect(listNodesOfDataCenter(outsider, dataCenterId)).toEqual([]);
@@ -151,10 +177,31 @@ function insertNode(dataCenterId: string): string {
   const at = now();
   const credentialId = crypto.randomUUID();
   const nodeId = crypto.randomUUID();
-  getDb().insert(credentials).values({ id: credentialId, name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+  getDb()
+    .insert(credentials)
+    .values({
+      id: credentialId,
+      name: 'k',
+      publicKey: 'ssh-ed25519 AAAA',
+      encryptedPrivateKey: 'v1.x.y.z',
+      createdAt: at,
+    })
+    .run();
   getDb()
     .insert(nodes)
-    .values({ id: nodeId, dataCenterId, name: 'policy-node', host: '127.0.0.9', port: 1, sshUser: 'u', credentialId, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`, imageDir: '/srv/images', createdAt: at, updatedAt: at })
+    .values({
+      id: nodeId,
+      dataCenterId,
+      name: 'policy-node',
+      host: '127.0.0.9',
+      port: 1,
+      sshUser: 'u',
+      credentialId,
+      hostKeyFingerprint: `SHA256:${'A'.repeat(43)}`,
+      imageDir: '/srv/images',
+      createdAt: at,
+      updatedAt: at,
+    })
     .run();
   return nodeId;
 }

@@ -12,7 +12,16 @@ import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/control';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { makeQcow2 } from '@/scripts/lib/fixture-image';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createStoreImage, createSuperAdmin, expectOk, installAndWait, registerSshNode, run, until } from '../support/portal';
+import {
+  createDataCenterAs,
+  createStoreImage,
+  createSuperAdmin,
+  expectOk,
+  installAndWait,
+  registerSshNode,
+  run,
+  until,
+} from '../support/portal';
 
 const MiB = 1024 * 1024;
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -38,7 +47,13 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
   });
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const log = (id: string) => getDb().select().from(jobEvents).where(eq(jobEvents.jobId, id)).all().map((e) => e.message);
+  const log = (id: string) =>
+    getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, id))
+      .all()
+      .map((e) => e.message);
   // Files on the node are named by the image's id.
   const onNode = (imageId: string, suffix = '') => path.join(node.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string) => expectOk(await run(installImage, { imageId, nodeId }, admin)).jobId;
@@ -48,10 +63,20 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     const imageId = await createStoreImage(admin, randomFile, { name: 'pushed' });
     const done = await installAndWait(admin, imageId, nodeId);
 
-    expect(done).toMatchObject({ status: 'succeeded', error: null, params: { mode: 'push' }, bytesTransferred: 12 * MiB });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      error: null,
+      params: { mode: 'push' },
+      bytesTransferred: 12 * MiB,
+    });
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
     expect(fs.readdirSync(node.imageDir).sort()).toEqual([`${imageId}.raw`, `${imageId}.raw.manifest.json`]);
-    expect(log(done.id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(randomFile)}.`, 'Format verified: raw (qemu-img info).']));
+    expect(log(done.id)).toEqual(
+      expect.arrayContaining([
+        `Checksum verified: sha256 ${sha256Of(randomFile)}.`,
+        'Format verified: raw (qemu-img info).',
+      ]),
+    );
   });
 
   it('resumes after the connection drops mid-transfer, sending little more than the file', async () => {
@@ -96,7 +121,9 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     await getJobRunner().waitFor(jobId);
     expect(job(jobId)).toMatchObject({ status: 'succeeded' });
     // Writes already in flight when it paused may still land, so the resume starts at or after `kept`.
-    const resumedAt = Number(/^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1]);
+    const resumedAt = Number(
+      /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
+    );
     expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
 

@@ -15,13 +15,29 @@ import { importTargets } from '@/lib/repositories/queries';
 import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
 import { call, session } from '../support/api-client';
 import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, createUserWithRole, expectOk, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  createUserWithRole,
+  expectOk,
+  run,
+} from '../support/portal';
 
 const rowOf = (id: string) => getDb().select().from(imageRepositories).where(eq(imageRepositories.id, id)).get();
 
 function manifests(count: number, extra: Record<string, unknown> = {}): CraftedImage[] {
   return Array.from({ length: count }, (_, i) => ({
-    manifest: { v: 2, uuid: crypto.randomUUID(), name: `image-${i}`, version: '1', type: 'zvol', os: 'linux', files: [{ sha1: 'a'.repeat(40), size: 1, compression: 'none' }], ...extra },
+    manifest: {
+      v: 2,
+      uuid: crypto.randomUUID(),
+      name: `image-${i}`,
+      version: '1',
+      type: 'zvol',
+      os: 'linux',
+      files: [{ sha1: 'a'.repeat(40), size: 1, compression: 'none' }],
+      ...extra,
+    },
     file: Buffer.from('x'),
   }));
 }
@@ -46,18 +62,30 @@ describe('image repositories', () => {
       expect(!outcome.ok && outcome.fieldErrors?.url?.[0]).toMatch(/URL/);
     }
     expectOk(await run(createRepository, { name: 'twice', url: 'https://images.example.com/' }, admin));
-    expect(await run(createRepository, { name: 'twice', url: 'https://other.example.com' }, admin)).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await run(createRepository, { name: 'twice', url: 'https://other.example.com' }, admin)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
     expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'bad')).all()).toHaveLength(0);
     // The trailing slash is dropped, so /images is appended cleanly.
-    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'twice')).get()?.url).toBe('https://images.example.com');
+    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'twice')).get()?.url).toBe(
+      'https://images.example.com',
+    );
   });
 
   it('lets only SuperAdmins add, change and remove repositories', async () => {
     const dc = await createDataCenterAs(admin);
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dc);
-    const { id } = expectOk(await run(createRepository, { name: 'guarded', url: 'https://guarded.example.com' }, admin));
-    expect(await run(createRepository, { name: 'mine', url: 'https://mine.example.com' }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(await run(updateRepository, { repositoryId: id, name: 'renamed', url: 'https://guarded.example.com' }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
+    const { id } = expectOk(
+      await run(createRepository, { name: 'guarded', url: 'https://guarded.example.com' }, admin),
+    );
+    expect(await run(createRepository, { name: 'mine', url: 'https://mine.example.com' }, importer)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(
+      await run(updateRepository, { repositoryId: id, name: 'renamed', url: 'https://guarded.example.com' }, importer),
+    ).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await run(deleteRepository, { repositoryId: id }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(rowOf(id)?.name).toBe('guarded');
   });
@@ -65,7 +93,10 @@ describe('image repositories', () => {
   it('reads a listing of several pages, skipping entries that are not manifests', async () => {
     const listed = [...manifests(2400), ...manifests(3, { files: [] })];
     const { id } = expectOk(await run(createRepository, { name: 'big', url: await serve(listed) }, admin));
-    expect(expectOk(await run(refreshRepository, { repositoryId: id }, admin))).toMatchObject({ imageCount: 2400, skipped: 3 });
+    expect(expectOk(await run(refreshRepository, { repositoryId: id }, admin))).toMatchObject({
+      imageCount: 2400,
+      skipped: 3,
+    });
     const row = rowOf(id)!;
     expect(row.cachedManifests).toHaveLength(2400);
     expect(row.lastRefreshedAt).toBeInstanceOf(Date);
@@ -80,13 +111,18 @@ describe('image repositories', () => {
     images.push(...manifests(1, { description: 'x'.repeat(1024 * 1024) }));
     const outcome = await run(refreshRepository, { repositoryId: id }, admin);
     expect(!outcome.ok && outcome.error).toMatch(/sent more than 1(\.0+)? MiB for the image list/);
-    expect(rowOf(id)).toMatchObject({ imageCount: 2, lastError: expect.stringMatching(/^Refresh failed: .*sent more than/) });
+    expect(rowOf(id)).toMatchObject({
+      imageCount: 2,
+      lastError: expect.stringMatching(/^Refresh failed: .*sent more than/),
+    });
   });
 
   it('drops the cached listing when the URL changes, and removes only the row on delete', async () => {
     const { id } = expectOk(await run(createRepository, { name: 'moving', url: await serve(manifests(1)) }, admin));
     expectOk(await run(refreshRepository, { repositoryId: id }, admin));
-    expectOk(await run(updateRepository, { repositoryId: id, name: 'moving', url: 'https://elsewhere.example.com' }, admin));
+    expectOk(
+      await run(updateRepository, { repositoryId: id, name: 'moving', url: 'https://elsewhere.example.com' }, admin),
+    );
     expect(rowOf(id)).toMatchObject({ cachedManifests: null, imageCount: null, lastRefreshedAt: null });
     expectOk(await run(deleteRepository, { repositoryId: id }, admin));
     expect(rowOf(id)).toBeUndefined();
@@ -97,9 +133,16 @@ describe('image repositories', () => {
     const sha1 = crypto.createHash('sha1').update(file).digest('hex');
     const [alpha, beta, gamma] = manifests(3).map((image, i) => ({
       file,
-      manifest: { ...image.manifest, name: ['alpha', 'beta', 'gamma'][i], os: i === 1 ? 'windows' : 'linux', files: [{ sha1, size: file.length, compression: 'none' }] },
+      manifest: {
+        ...image.manifest,
+        name: ['alpha', 'beta', 'gamma'][i],
+        os: i === 1 ? 'windows' : 'linux',
+        files: [{ sha1, size: file.length, compression: 'none' }],
+      },
     }));
-    const { id } = expectOk(await run(createRepository, { name: 'browsed', url: await serve([alpha!, beta!, gamma!]) }, admin));
+    const { id } = expectOk(
+      await run(createRepository, { name: 'browsed', url: await serve([alpha!, beta!, gamma!]) }, admin),
+    );
     expectOk(await run(refreshRepository, { repositoryId: id }, admin));
     await createUrlImage(admin, { name: 'beta', sourceUrl: 'https://example.com/beta.qcow2', sha256: 'b'.repeat(64) });
     const { jobId } = expectOk(await run(importImage, { repositoryId: id, uuid: gamma!.manifest.uuid }, admin));
@@ -118,7 +161,10 @@ describe('image repositories', () => {
 
     const dc = await createDataCenterAs(admin);
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dc);
-    expect(importTargets(importer)).toEqual({ dataCenters: [{ id: dc, name: expect.any(String) }], allowGlobal: false });
+    expect(importTargets(importer)).toEqual({
+      dataCenters: [{ id: dc, name: expect.any(String) }],
+      allowGlobal: false,
+    });
     expect(importTargets(admin).allowGlobal).toBe(true);
     expect(browseRepository(importer, id, {}, 1)?.total).toBe(3);
     // Without ImageAdmin beside it, ImageImportAdmin does not count (issue #6), and DCAdmins never browse.
@@ -132,26 +178,50 @@ describe('image repositories', () => {
     const file = Buffer.from('disk bytes over the API');
     const image: CraftedImage = {
       file,
-      manifest: { ...manifests(1)[0]!.manifest, name: 'api-imported', files: [{ sha1: crypto.createHash('sha1').update(file).digest('hex'), size: file.length, compression: 'none' }] },
+      manifest: {
+        ...manifests(1)[0]!.manifest,
+        name: 'api-imported',
+        files: [{ sha1: crypto.createHash('sha1').update(file).digest('hex'), size: file.length, compression: 'none' }],
+      },
     };
-    const created = await call('POST', '/repositories', { token, body: { name: 'over-api', url: await serve([image]) } });
+    const created = await call('POST', '/repositories', {
+      token,
+      body: { name: 'over-api', url: await serve([image]) },
+    });
     expect(created.status).toBe(201);
     const params = { repositoryId: created.json.id as string };
-    expect(await call('POST', '/repositories/{repositoryId}/refresh', { token, params })).toMatchObject({ status: 200, json: { imageCount: 1 } });
+    expect(await call('POST', '/repositories/{repositoryId}/refresh', { token, params })).toMatchObject({
+      status: 200,
+      json: { imageCount: 1 },
+    });
     const browsed = await call('GET', '/repositories/{repositoryId}/images', { token, params, query: 'q=api' });
     expect(browsed.json.rows).toEqual([expect.objectContaining({ uuid: image.manifest.uuid, imported: null })]);
-    expect((await call('GET', '/repositories/{repositoryId}/images', { token, params, query: 'page=zero' })).status).toBe(400);
-    const queued = await call('POST', '/repositories/{repositoryId}/imports', { token, params, body: { uuid: image.manifest.uuid } });
+    expect(
+      (await call('GET', '/repositories/{repositoryId}/images', { token, params, query: 'page=zero' })).status,
+    ).toBe(400);
+    const queued = await call('POST', '/repositories/{repositoryId}/imports', {
+      token,
+      params,
+      body: { uuid: image.manifest.uuid },
+    });
     expect(queued.status).toBe(202);
     await getJobRunner().waitFor(queued.json.jobId);
     const after = await call('GET', '/repositories/{repositoryId}/images', { token, params });
     expect(after.json.rows[0].imported).toEqual({ id: image.manifest.uuid, name: 'api-imported' });
-    expect((await call('GET', '/repositories/{repositoryId}/images', { token, params: { repositoryId: crypto.randomUUID() } })).status).toBe(404);
+    expect(
+      (
+        await call('GET', '/repositories/{repositoryId}/images', {
+          token,
+          params: { repositoryId: crypto.randomUUID() },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it(`keeps at most ${MAX_REPOSITORIES} repositories`, async () => {
     const existing = getDb().select().from(imageRepositories).all().length;
-    for (let i = existing; i < MAX_REPOSITORIES; i++) expectOk(await run(createRepository, { name: `filler-${i}`, url: `https://r${i}.example.com` }, admin));
+    for (let i = existing; i < MAX_REPOSITORIES; i++)
+      expectOk(await run(createRepository, { name: `filler-${i}`, url: `https://r${i}.example.com` }, admin));
     const outcome = await run(createRepository, { name: 'one-too-many', url: 'https://more.example.com' }, admin);
     expect(!outcome.ok && outcome.error).toMatch(`at most ${MAX_REPOSITORIES} repositories`);
     expect(getDb().select().from(imageRepositories).all()).toHaveLength(MAX_REPOSITORIES);

@@ -50,13 +50,21 @@ describe('a portal restart in the middle of an install', () => {
     expect(job()).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
     expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
     expect(fs.existsSync(part)).toBe(false);
-    const log = db.select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
+    const log = db
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, jobId))
+      .all()
+      .map((e) => e.message);
     expect(log).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
     expect(log).toContain('Queued again to resume where it stopped.');
     expect(log.some((m) => m.startsWith('Resuming:'))).toBe(true);
     // Ran once per process: one start before the kill, one after, and the second did not start over.
     const starts = log.filter((m) => m.startsWith('Started (attempt'));
-    expect(starts).toEqual([expect.stringMatching(/^Started \(attempt 1 of 3\) in .+:\d+:[0-9a-f]+\.$/), `Started (attempt 2 of 3) in ${jobOwnerId()}.`]);
+    expect(starts).toEqual([
+      expect.stringMatching(/^Started \(attempt 1 of 3\) in .+:\d+:[0-9a-f]+\.$/),
+      `Started (attempt 2 of 3) in ${jobOwnerId()}.`,
+    ]);
     expect(starts[0]).not.toContain(jobOwnerId());
     const gets = mirror.requests.filter((r) => r.startsWith('GET'));
     expect(gets).toHaveLength(2);

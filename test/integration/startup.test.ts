@@ -5,7 +5,17 @@ import { getConfig } from '@/lib/config';
 import { describe, expect, it } from 'vitest';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { credentials, dataCenters, images, jobEvents, jobs, nodeImages, nodes, storeReservations, users } from '@/lib/db/schema';
+import {
+  credentials,
+  dataCenters,
+  images,
+  jobEvents,
+  jobs,
+  nodeImages,
+  nodes,
+  storeReservations,
+  users,
+} from '@/lib/db/schema';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
 
@@ -17,25 +27,100 @@ describe('portal start-up', () => {
     const db = getDb();
     const at = now();
     db.insert(dataCenters).values({ id: 'dc', code: 'dc', name: 'DC', createdAt: at }).run();
-    db.insert(credentials).values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+    db.insert(credentials)
+      .values({ id: 'cred', name: 'k', publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at })
+      .run();
     db.insert(nodes)
-      .values({ id: 'node', dataCenterId: 'dc', name: 'n', host: '127.0.0.9', sshUser: 'u', credentialId: 'cred', hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+      .values({
+        id: 'node',
+        dataCenterId: 'dc',
+        name: 'n',
+        host: '127.0.0.9',
+        sshUser: 'u',
+        credentialId: 'cred',
+        hostKeyFingerprint: 'SHA256:x',
+        imageDir: '/srv',
+        createdAt: at,
+        updatedAt: at,
+      })
       .run();
     db.insert(images)
-      .values({ id: 'img', name: 'img', osType: 'linux', category: 'Linux', diskFormat: 'raw', sourceUrl: 'http://x/y', sha256: 'a'.repeat(64), createdAt: at, updatedAt: at })
+      .values({
+        id: 'img',
+        name: 'img',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat: 'raw',
+        sourceUrl: 'http://x/y',
+        sha256: 'a'.repeat(64),
+        createdAt: at,
+        updatedAt: at,
+      })
       .run();
-    db.insert(jobs).values({ id: 'running-job', kind: 'install', status: 'running', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
-    db.insert(jobs).values({ id: 'done-job', kind: 'install', status: 'succeeded', nodeId: 'node', imageId: 'img', createdAt: at, updatedAt: at }).run();
+    db.insert(jobs)
+      .values({
+        id: 'running-job',
+        kind: 'install',
+        status: 'running',
+        nodeId: 'node',
+        imageId: 'img',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .run();
+    db.insert(jobs)
+      .values({
+        id: 'done-job',
+        kind: 'install',
+        status: 'succeeded',
+        nodeId: 'node',
+        imageId: 'img',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .run();
     // Another portal process, alive and renewing its lease, runs this one (and receives an upload).
     const liveLease = new Date(at.getTime() + 60_000);
     db.insert(images)
-      .values({ id: 'img2', name: 'img2', osType: 'linux', category: 'Linux', diskFormat: 'raw', sourceUrl: 'http://x/z', sha256: 'b'.repeat(64), createdAt: at, updatedAt: at })
+      .values({
+        id: 'img2',
+        name: 'img2',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat: 'raw',
+        sourceUrl: 'http://x/z',
+        sha256: 'b'.repeat(64),
+        createdAt: at,
+        updatedAt: at,
+      })
       .run();
     db.insert(jobs)
-      .values({ id: 'live-job', kind: 'install', status: 'running', nodeId: 'node', imageId: 'img2', owner: 'other-host:1:x', leaseUntil: liveLease, attempt: 1, createdAt: at, updatedAt: at })
+      .values({
+        id: 'live-job',
+        kind: 'install',
+        status: 'running',
+        nodeId: 'node',
+        imageId: 'img2',
+        owner: 'other-host:1:x',
+        leaseUntil: liveLease,
+        attempt: 1,
+        createdAt: at,
+        updatedAt: at,
+      })
       .run();
-    db.insert(storeReservations).values({ id: 'r', tempFile: 'live.upload', bytes: 100, owner: 'other-host:1:x', leaseUntil: liveLease, createdAt: at }).run();
-    db.insert(nodeImages).values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at }).run();
+    db.insert(storeReservations)
+      .values({
+        id: 'r',
+        tempFile: 'live.upload',
+        bytes: 100,
+        owner: 'other-host:1:x',
+        leaseUntil: liveLease,
+        createdAt: at,
+      })
+      .run();
+    db.insert(nodeImages)
+      .values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at })
+      .run();
 
     const store = getConfig().imageStoreDir;
     fs.mkdirSync(store, { recursive: true });
@@ -52,8 +137,18 @@ describe('portal start-up', () => {
     expect(job('running-job').attempt).toBe(1);
     expect(job('done-job').status).toBe('succeeded');
     expect(db.select().from(nodeImages).get()!.state).toBe('installing');
-    expect(db.select().from(jobEvents).where(eq(jobEvents.jobId, 'running-job')).all().map((e) => e.message)).toEqual(
-      expect.arrayContaining(['Interrupted: the portal process running this job stopped (its lease expired).', 'Queued again to resume where it stopped.']),
+    expect(
+      db
+        .select()
+        .from(jobEvents)
+        .where(eq(jobEvents.jobId, 'running-job'))
+        .all()
+        .map((e) => e.message),
+    ).toEqual(
+      expect.arrayContaining([
+        'Interrupted: the portal process running this job stopped (its lease expired).',
+        'Queued again to resume where it stopped.',
+      ]),
     );
     // The live process's job is still its own: not re-queued, not run here.
     expect(job('live-job')).toMatchObject({ status: 'running', owner: 'other-host:1:x', attempt: 1 });

@@ -38,7 +38,21 @@ describe('the image store on a small file system', () => {
   });
 
   const newUploadImage = async (name: string) =>
-    expectOk(await run(createImage, { name, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload' }, admin)).id;
+    expectOk(
+      await run(
+        createImage,
+        {
+          name,
+          version: '1',
+          osType: 'linux',
+          category: 'Linux',
+          diskFormat: 'raw',
+          containerFormat: 'bare',
+          source: 'upload',
+        },
+        admin,
+      ),
+    ).id;
   const storeEntries = () => fs.readdirSync(getConfig().imageStoreDir);
   /** A body that sends `first` bytes, waits for `gate`, then sends the rest. */
   function gatedBody(total: number, first: number, gate: Promise<void>) {
@@ -55,15 +69,25 @@ describe('the image store on a small file system', () => {
     const first = await newUploadImage('holds-room');
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const inFlight = uploadImageFile(admin, first, { body: gatedBody(24 * MiB, 2 * MiB, gate), contentLength: 24 * MiB });
+    const inFlight = uploadImageFile(admin, first, {
+      body: gatedBody(24 * MiB, 2 * MiB, gate),
+      contentLength: 24 * MiB,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(getDb().select().from(storeReservations).all()).toMatchObject([{ tempFile: `${first}.upload`, bytes: 24 * MiB }]);
+    expect(getDb().select().from(storeReservations).all()).toMatchObject([
+      { tempFile: `${first}.upload`, bytes: 24 * MiB },
+    ]);
 
     // Alone it would fit; with 22 MiB still to come for the first one, it does not.
     const second = await newUploadImage('no-room');
-    const refused = await uploadImageFile(admin, second, { body: Readable.from([Buffer.alloc(20 * MiB)]), contentLength: 20 * MiB });
+    const refused = await uploadImageFile(admin, second, {
+      body: Readable.from([Buffer.alloc(20 * MiB)]),
+      contentLength: 20 * MiB,
+    });
     expect(refused).toMatchObject({ ok: false, status: 507 });
-    expect(!refused.ok && refused.error).toMatch(/^The portal's image store has .+ free, of which 22\.0 MiB are held for other uploads and imports and 4\.00 MiB are kept free; it cannot take this upload \(20\.0 MiB\)/);
+    expect(!refused.ok && refused.error).toMatch(
+      /^The portal's image store has .+ free, of which 22\.0 MiB are held for other uploads and imports and 4\.00 MiB are kept free; it cannot take this upload \(20\.0 MiB\)/,
+    );
     expect(storeEntries()).toEqual([`${first}.upload`]);
 
     open();
@@ -76,7 +100,10 @@ describe('the image store on a small file system', () => {
     const imageId = await newUploadImage('meets-full-disk');
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const upload = uploadImageFile(admin, imageId, { body: gatedBody(16 * MiB, 4 * MiB, gate), contentLength: 16 * MiB });
+    const upload = uploadImageFile(admin, imageId, {
+      body: gatedBody(16 * MiB, 4 * MiB, gate),
+      contentLength: 16 * MiB,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Something other than the portal fills the file system meanwhile.
     const filler = path.join(mount, 'filler');
@@ -94,16 +121,27 @@ describe('the image store on a small file system', () => {
     expect(outcome).toEqual({
       ok: false,
       status: 507,
-      error: "The portal's image store ran out of space while receiving the upload; nothing was stored. Free some space and try again.",
+      error:
+        "The portal's image store ran out of space while receiving the upload; nothing was stored. Free some space and try again.",
     });
     expect(storeEntries().filter((f) => f.startsWith(imageId))).toEqual([]);
     // The partial file is gone, so SQLite could record the refusal, and the image still waits for its file.
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)))
+      .all();
     expect(audit).toMatchObject([{ outcome: 'error', details: { status: 507 } }]);
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()).toMatchObject({ status: 'pending', storeFile: null });
+    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()).toMatchObject({
+      status: 'pending',
+      storeFile: null,
+    });
 
     fs.rmSync(filler);
-    const again = await uploadImageFile(admin, imageId, { body: Readable.from([Buffer.alloc(MiB, 1)]), contentLength: MiB });
+    const again = await uploadImageFile(admin, imageId, {
+      body: Readable.from([Buffer.alloc(MiB, 1)]),
+      contentLength: MiB,
+    });
     expect(again).toMatchObject({ ok: true, sizeBytes: MiB });
   });
 });

@@ -32,7 +32,11 @@ describe('Sync Available Images on real sshd nodes', () => {
   beforeAll(async () => {
     world = await startSshWorld({ hosts: ['127.0.0.91', '127.0.0.92'], fixtureName: 'synced.qcow2' });
     ({ sshNodes, nodeIds, mirror, qcow2, admin, dataCenterId } = world);
-    imageId = await createUrlImage(admin, { name: 'synced', sourceUrl: mirror.url('synced.qcow2'), sha256: qcow2.sha256 });
+    imageId = await createUrlImage(admin, {
+      name: 'synced',
+      sourceUrl: mirror.url('synced.qcow2'),
+      sha256: qcow2.sha256,
+    });
     const install = await installAndWait(admin, imageId, nodeIds[0]!);
     expect(install.status).toBe('succeeded');
   });
@@ -44,7 +48,11 @@ describe('Sync Available Images on real sshd nodes', () => {
   /** The installed image's file on node i: named by the image's id. */
   const imageFileOn = (i: number) => fileOn(i, `${imageId}.qcow2`);
   const rowOn = (i: number) =>
-    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId))).get();
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId)))
+      .get();
   const reportOf = (result: SyncImagesResult, i: number) => result.nodes.find((n) => n.nodeId === nodeIds[i])!;
   const sync = async (verify = false, user = admin): Promise<SyncImagesResult> => {
     const { jobId } = expectOk(await run(startImageSync, { dataCenterId, verify }, user));
@@ -55,7 +63,8 @@ describe('Sync Available Images on real sshd nodes', () => {
   };
   /** Puts a copy of node 0's installed file and its real sidecar on another node, by hand. */
   const copyInstalled = (from: number, to: number) => {
-    for (const name of [`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`]) fs.copyFileSync(fileOn(from, name), fileOn(to, name));
+    for (const name of [`${imageId}.qcow2`, `${imageId}.qcow2.manifest.json`])
+      fs.copyFileSync(fileOn(from, name), fileOn(to, name));
   };
 
   it('finds installed images: a row wrongly marked missing comes back, and a copy put on a node by hand is recorded, not offered', async () => {
@@ -74,11 +83,21 @@ describe('Sync Available Images on real sshd nodes', () => {
     expect(reportOf(result, 1).found).toMatchObject([{ imageId, added: true, verified: true }]);
     expect(rowOn(0)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(0) });
     // Finding a file is not an admin offering it: the new row is installed but not available.
-    expect(rowOn(1)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(1), verifiedSha256: qcow2.sha256, verifiedSizeBytes: qcow2.sizeBytes });
+    expect(rowOn(1)).toMatchObject({
+      state: 'installed',
+      available: false,
+      path: imageFileOn(1),
+      verifiedSha256: qcow2.sha256,
+      verifiedSizeBytes: qcow2.sizeBytes,
+    });
   });
 
   it('believes files, not claims: a corrupted copy with a genuine sidecar is hashed and marked failed, never installed', async () => {
-    const other = await createUrlImage(admin, { name: 'claimed', sourceUrl: mirror.url('synced.qcow2'), sha256: qcow2.sha256 });
+    const other = await createUrlImage(admin, {
+      name: 'claimed',
+      sourceUrl: mirror.url('synced.qcow2'),
+      sha256: qcow2.sha256,
+    });
     expect((await installAndWait(admin, other, nodeIds[0]!)).status).toBe('succeeded');
     const bytes = fs.readFileSync(fileOn(0, `${other}.qcow2`));
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff; // same size, so the sidecar's size still agrees
@@ -93,10 +112,15 @@ describe('Sync Available Images on real sshd nodes', () => {
       fileName: `${other}.qcow2`,
       reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}`,
     });
-    const row = getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeIds[1]!), eq(nodeImages.imageId, other))).get();
+    const row = getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeIds[1]!), eq(nodeImages.imageId, other)))
+      .get();
     expect(row).toMatchObject({ state: 'failed', available: false, verifiedSha256: null });
     // Leave the nodes as the other tests expect them: only `synced` on them.
-    for (const i of [0, 1]) for (const suffix of ['', '.manifest.json']) fs.rmSync(fileOn(i, `${other}.qcow2${suffix}`));
+    for (const i of [0, 1])
+      for (const suffix of ['', '.manifest.json']) fs.rmSync(fileOn(i, `${other}.qcow2${suffix}`));
     getDb().delete(nodeImages).where(eq(nodeImages.imageId, other)).run();
   });
 
@@ -109,13 +133,29 @@ describe('Sync Available Images on real sshd nodes', () => {
     expect(rowOn(1)).toMatchObject({ state: 'missing', available: false });
     expect(reportOf(result, 1).missing).toEqual([{ imageId, imageName: 'synced', path: imageFileOn(1) }]);
     // The sidecar left behind without its file is reported too.
-    expect(reportOf(result, 1).unreadable).toEqual([{ fileName: `${imageId}.qcow2.manifest.json`, reason: 'the image file beside it is not there' }]);
+    expect(reportOf(result, 1).unreadable).toEqual([
+      { fileName: `${imageId}.qcow2.manifest.json`, reason: 'the image file beside it is not there' },
+    ]);
     expect(reportOf(result, 0).missing).toEqual([]);
   });
 
   it('reports a sidecar of an image the portal does not know, with a prefilled Register link, and adopts nothing', async () => {
     const hostile = "odd 'name' with; $(touch pwned) `id`.raw";
-    const sidecar = { manifestVersion: 1, imageId: crypto.randomUUID(), name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sizeBytes: 3, sha256: 'a'.repeat(64), md5: null, fileName: hostile, installedAt: new Date().toISOString(), jobId: 'elsewhere' };
+    const sidecar = {
+      manifestVersion: 1,
+      imageId: crypto.randomUUID(),
+      name: 'foreign-os',
+      alias: 'foreign',
+      version: '7.1',
+      diskFormat: 'raw',
+      containerFormat: 'bare',
+      sizeBytes: 3,
+      sha256: 'a'.repeat(64),
+      md5: null,
+      fileName: hostile,
+      installedAt: new Date().toISOString(),
+      jobId: 'elsewhere',
+    };
     fs.writeFileSync(fileOn(1, hostile), 'abc');
     fs.writeFileSync(fileOn(1, `${hostile}.manifest.json`), JSON.stringify(sidecar));
     fs.writeFileSync(fileOn(1, 'garbage.raw.manifest.json'), '{"manifestVersion": 1, "imageId": ');
@@ -123,14 +163,34 @@ describe('Sync Available Images on real sshd nodes', () => {
 
     const report = reportOf(await sync(), 1);
     expect(report.unknown).toEqual([
-      { fileName: hostile, filePresent: true, imageId: sidecar.imageId, name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sizeBytes: 3, sha256: 'a'.repeat(64), md5: null },
+      {
+        fileName: hostile,
+        filePresent: true,
+        imageId: sidecar.imageId,
+        name: 'foreign-os',
+        alias: 'foreign',
+        version: '7.1',
+        diskFormat: 'raw',
+        containerFormat: 'bare',
+        sizeBytes: 3,
+        sha256: 'a'.repeat(64),
+        md5: null,
+      },
     ]);
     expect(report.unreadable).toContainEqual({ fileName: 'garbage.raw.manifest.json', reason: 'not valid JSON' });
     expect(getDb().select().from(nodeImages).all()).toHaveLength(rowsBefore);
     expect(fs.existsSync(path.join(sshNodes[1]!.imageDir, 'pwned'))).toBe(false);
     const href = new URL(registerImageHref(report.unknown[0]!), 'http://portal');
     expect(href.pathname).toBe('/images/new');
-    expect(Object.fromEntries(href.searchParams)).toEqual({ name: 'foreign-os', alias: 'foreign', version: '7.1', diskFormat: 'raw', containerFormat: 'bare', sha256: 'a'.repeat(64), sizeBytes: '3' });
+    expect(Object.fromEntries(href.searchParams)).toEqual({
+      name: 'foreign-os',
+      alias: 'foreign',
+      version: '7.1',
+      diskFormat: 'raw',
+      containerFormat: 'bare',
+      sha256: 'a'.repeat(64),
+      sizeBytes: '3',
+    });
   });
 
   it('verify checksums: a file corrupted in place (same size) after it was found passes a plain sync and fails a verifying one', async () => {
@@ -147,7 +207,12 @@ describe('Sync Available Images on real sshd nodes', () => {
     const result = await sync(true);
     const corrupted = crypto.createHash('sha256').update(bytes).digest('hex');
     expect(reportOf(result, 1).failed).toEqual([
-      { imageId, imageName: 'synced', fileName: `${imageId}.qcow2`, reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}` },
+      {
+        imageId,
+        imageName: 'synced',
+        fileName: `${imageId}.qcow2`,
+        reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}`,
+      },
     ]);
     expect(rowOn(1)).toMatchObject({ state: 'failed', available: false });
     expect(reportOf(result, 0).found).toMatchObject([{ imageId, verified: true }]);
@@ -174,7 +239,11 @@ describe('Sync Available Images on real sshd nodes', () => {
     const refused = await run(startImageSync, { dataCenterId, verify: false }, dcAdmin);
     expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
     expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
-    const audit = getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'datacenter.sync-images'), eq(auditEvents.userId, dcAdmin.id))).all();
+    const audit = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'datacenter.sync-images'), eq(auditEvents.userId, dcAdmin.id)))
+      .all();
     expect(audit).toMatchObject([{ outcome: 'denied', targetId: dataCenterId, dataCenterId }]);
   });
 });

@@ -11,7 +11,14 @@ import { sizesForDataCenter } from '@/lib/sizes/queries';
 import { startSizeSync } from '@/lib/sync/operations';
 import type { SyncSizesResult } from '@/lib/sync/sizes-job';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, registerSshNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUserWithRole,
+  expectOk,
+  registerSshNode,
+  run,
+} from '../support/portal';
 
 describe('Sync Available Sizes on real sshd nodes', () => {
   const sshNodes: SshNode[] = [];
@@ -31,7 +38,9 @@ describe('Sync Available Sizes on real sshd nodes', () => {
       nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
     }
     const add = async (name: string, vcpus: number, memoryMb: number, diskGb: string) =>
-      (sizeIds[name] = expectOk(await run(createSize, { name, vcpus: String(vcpus), memoryMb: String(memoryMb), diskGb }, admin)).id);
+      (sizeIds[name] = expectOk(
+        await run(createSize, { name, vcpus: String(vcpus), memoryMb: String(memoryMb), diskGb }, admin),
+      ).id);
     await add('tiny', 1, 512, '1');
     await add('many-cpus', 1024, 512, '1');
     await add('huge-memory', 1, 16 * 1024 * 1024, '1');
@@ -49,36 +58,71 @@ describe('Sync Available Sizes on real sshd nodes', () => {
     return job.result as SyncSizesResult;
   };
   const placement = (sizeName: string, dc = dataCenterId) =>
-    getDb().select().from(sizeDataCenters).where(and(eq(sizeDataCenters.sizeId, sizeIds[sizeName]!), eq(sizeDataCenters.dataCenterId, dc))).get();
+    getDb()
+      .select()
+      .from(sizeDataCenters)
+      .where(and(eq(sizeDataCenters.sizeId, sizeIds[sizeName]!), eq(sizeDataCenters.dataCenterId, dc)))
+      .get();
 
   it('parses a size from the form: disks as a list of GB; a taken name is refused', async () => {
-    expect(getDb().select().from(sizes).where(eq(sizes.id, sizeIds['huge-disks']!)).get()).toMatchObject({ diskGb: [65536, 65536], vcpus: 1 });
-    expect(await run(createSize, { name: 'tiny', vcpus: '1', memoryMb: '512', diskGb: '1' }, admin)).toMatchObject({ ok: false, code: 'conflict' });
-    expect(await run(createSize, { name: 'bad', vcpus: '1', memoryMb: '512', diskGb: 'ten' }, admin)).toMatchObject({ ok: false, fieldErrors: { diskGb: expect.any(Array) } });
+    expect(getDb().select().from(sizes).where(eq(sizes.id, sizeIds['huge-disks']!)).get()).toMatchObject({
+      diskGb: [65536, 65536],
+      vcpus: 1,
+    });
+    expect(await run(createSize, { name: 'tiny', vcpus: '1', memoryMb: '512', diskGb: '1' }, admin)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
+    expect(await run(createSize, { name: 'bad', vcpus: '1', memoryMb: '512', diskGb: 'ten' }, admin)).toMatchObject({
+      ok: false,
+      fieldErrors: { diskGb: expect.any(Array) },
+    });
   });
 
   it('records where each size fits, from the capacity it read, with a reason naming the largest node', async () => {
     const result = await syncSizes(dataCenterId);
     const read = getDb().select().from(nodes).where(eq(nodes.dataCenterId, dataCenterId)).all();
     expect(result.nodes).toHaveLength(2);
-    for (const node of read) expect(result.nodes).toContainEqual({ nodeId: node.id, nodeName: node.name, cpus: node.cpus, memoryBytes: node.memoryBytes, diskTotalBytes: node.diskTotalBytes, diskFreeBytes: node.diskFreeBytes });
+    for (const node of read)
+      expect(result.nodes).toContainEqual({
+        nodeId: node.id,
+        nodeName: node.name,
+        cpus: node.cpus,
+        memoryBytes: node.memoryBytes,
+        diskTotalBytes: node.diskTotalBytes,
+        diskFreeBytes: node.diskFreeBytes,
+      });
     const maxCpus = Math.max(...read.map((n) => n.cpus!));
     const maxMemory = Math.max(...read.map((n) => n.memoryBytes!));
     const maxDisk = Math.max(...read.map((n) => n.diskFreeBytes!));
 
     expect(placement('tiny')).toMatchObject({ available: true, reason: null });
     expect(result.sizes.find((s) => s.name === 'tiny')!.fittingNodes.sort()).toEqual(read.map((n) => n.name).sort());
-    expect(placement('many-cpus')).toMatchObject({ available: false, reason: `no enabled node has 1024 CPUs; the largest has ${maxCpus}` });
-    expect(placement('huge-memory')).toMatchObject({ available: false, reason: `no enabled node has 16.0 TiB memory; the largest has ${formatBytes(maxMemory)}` });
-    expect(placement('huge-disks')).toMatchObject({ available: false, reason: `no enabled node has 128.0 TiB free disk; the largest has ${formatBytes(maxDisk)}` });
+    expect(placement('many-cpus')).toMatchObject({
+      available: false,
+      reason: `no enabled node has 1024 CPUs; the largest has ${maxCpus}`,
+    });
+    expect(placement('huge-memory')).toMatchObject({
+      available: false,
+      reason: `no enabled node has 16.0 TiB memory; the largest has ${formatBytes(maxMemory)}`,
+    });
+    expect(placement('huge-disks')).toMatchObject({
+      available: false,
+      reason: `no enabled node has 128.0 TiB free disk; the largest has ${formatBytes(maxDisk)}`,
+    });
   });
 
   it('a data center without enabled nodes hosts nothing, and says why; the sizes table shows both data centers', async () => {
     await syncSizes(emptyDataCenterId);
-    expect(placement('tiny', emptyDataCenterId)).toMatchObject({ available: false, reason: 'the data center has no enabled node' });
+    expect(placement('tiny', emptyDataCenterId)).toMatchObject({
+      available: false,
+      reason: 'the data center has no enabled node',
+    });
     const tiny = sizesForDataCenter(admin, dataCenterId).find((s) => s.name === 'tiny')!;
     expect(tiny.here).toMatchObject({ available: true });
-    expect(tiny.elsewhere).toMatchObject([{ dataCenterId: emptyDataCenterId, available: false, reason: 'the data center has no enabled node' }]);
+    expect(tiny.elsewhere).toMatchObject([
+      { dataCenterId: emptyDataCenterId, available: false, reason: 'the data center has no enabled node' },
+    ]);
   });
 
   it('a node that cannot be read counts as unable to host, and the reason says so', async () => {
@@ -87,7 +131,10 @@ describe('Sync Available Sizes on real sshd nodes', () => {
     const result = await syncSizes(dataCenterId);
     getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[0]!)).run();
     expect(result.nodes).toMatchObject([{ nodeId: nodeIds[1], error: expect.any(String) }]);
-    expect(placement('tiny')).toMatchObject({ available: false, reason: 'no enabled node could be read (1 enabled node could not be read)' });
+    expect(placement('tiny')).toMatchObject({
+      available: false,
+      reason: 'no enabled node could be read (1 enabled node could not be read)',
+    });
   });
 
   it('the fit rule: one node must have everything at once', () => {
@@ -100,20 +147,46 @@ describe('Sync Available Sizes on real sshd nodes', () => {
       reason: 'no single enabled node has 8 CPUs, 32.0 GiB memory and 20.0 GiB free disk together',
       fittingNodes: [],
     });
-    expect(fitInDataCenter({ vcpus: 2, memoryMb: 32 * 1024, diskGb: [50, 50] }, nodesRead)).toMatchObject({ available: true, fittingNodes: ['memory-rich'] });
-    expect(fitInDataCenter({ vcpus: 2, memoryMb: 1024, diskGb: [60, 50] }, nodesRead).reason).toBe('no enabled node has 110.0 GiB free disk; the largest has 100.0 GiB');
+    expect(fitInDataCenter({ vcpus: 2, memoryMb: 32 * 1024, diskGb: [50, 50] }, nodesRead)).toMatchObject({
+      available: true,
+      fittingNodes: ['memory-rich'],
+    });
+    expect(fitInDataCenter({ vcpus: 2, memoryMb: 1024, diskGb: [60, 50] }, nodesRead).reason).toBe(
+      'no enabled node has 110.0 GiB free disk; the largest has 100.0 GiB',
+    );
   });
 
   it('deletes chosen sizes with their placements; a DCAdmin may neither add, delete nor sync, and each refusal is audited', async () => {
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
-    expect(await run(createSize, { name: 'sneaky', vcpus: '1', memoryMb: '512', diskGb: '1' }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(await run(deleteSizes, { sizeIds: [sizeIds['tiny']] }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run(createSize, { name: 'sneaky', vcpus: '1', memoryMb: '512', diskGb: '1' }, dcAdmin)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
+    expect(await run(deleteSizes, { sizeIds: [sizeIds['tiny']] }, dcAdmin)).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(await run(startSizeSync, { dataCenterId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-    const denied = getDb().select().from(auditEvents).where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.outcome, 'denied'))).all();
+    const denied = getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.outcome, 'denied')))
+      .all();
     expect(denied.map((a) => a.action).sort()).toEqual(['datacenter.sync-sizes', 'size.create', 'size.delete']);
 
-    expect(expectOk(await run(deleteSizes, { sizeIds: [sizeIds['tiny'], sizeIds['many-cpus']] }, admin))).toEqual({ deleted: ['many-cpus', 'tiny'] });
-    expect(getDb().select().from(sizes).all().map((s) => s.name).sort()).toEqual(['huge-disks', 'huge-memory']);
-    expect(getDb().select().from(sizeDataCenters).where(eq(sizeDataCenters.sizeId, sizeIds['tiny']!)).all()).toEqual([]);
+    expect(expectOk(await run(deleteSizes, { sizeIds: [sizeIds['tiny'], sizeIds['many-cpus']] }, admin))).toEqual({
+      deleted: ['many-cpus', 'tiny'],
+    });
+    expect(
+      getDb()
+        .select()
+        .from(sizes)
+        .all()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['huge-disks', 'huge-memory']);
+    expect(getDb().select().from(sizeDataCenters).where(eq(sizeDataCenters.sizeId, sizeIds['tiny']!)).all()).toEqual(
+      [],
+    );
   });
 });

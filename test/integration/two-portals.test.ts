@@ -35,11 +35,14 @@ describe('two portal processes on one data directory', () => {
     mirror = await startMirror(dir);
     const admin = await createSuperAdmin();
     const dataCenterId = await createDataCenterAs(admin);
-    sshNodes = await Promise.all(['127.0.0.174', '127.0.0.175', '127.0.0.176'].map((host) => SshNode.start({ host, countTools: ['sha256sum'] })));
+    sshNodes = await Promise.all(
+      ['127.0.0.174', '127.0.0.175', '127.0.0.176'].map((host) => SshNode.start({ host, countTools: ['sha256sum'] })),
+    );
     nodeIds = [];
     for (const node of sshNodes) nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
     token = issueApiToken(admin.id, 'two-portals').token;
-    createImage = (name, rate) => createUrlImage(admin, { name, sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`, sha256: fixture.sha256 });
+    createImage = (name, rate) =>
+      createUrlImage(admin, { name, sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`, sha256: fixture.sha256 });
     // A short lease, so the survivor takes over within seconds; both processes share the one database.
     const env = { PORTAL_JOBS_LEASE_S: '3', PORTAL_DATA_DIR: process.env.PORTAL_DATA_DIR! };
     portals = [await startBuiltPortal('127.0.0.177', env), await startBuiltPortal('127.0.0.178', env)];
@@ -63,14 +66,22 @@ describe('two portal processes on one data directory', () => {
   const queueAll = async (imageIds: string[]) => {
     const queued: { jobId: string; imageId: string; node: number }[] = [];
     for (const imageId of imageIds) {
-      for (const [node, nodeId] of nodeIds.entries()) queued.push({ jobId: await install(portals[queued.length % 2]!, imageId, nodeId), imageId, node });
+      for (const [node, nodeId] of nodeIds.entries())
+        queued.push({ jobId: await install(portals[queued.length % 2]!, imageId, nodeId), imageId, node });
     }
     return queued;
   };
   const rows = (ids: string[]) => getDb().select().from(jobs).where(inArray(jobs.id, ids)).all();
   const starts = (jobId: string) =>
-    getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message).filter((m) => m.startsWith('Started ('));
-  const hashesOf = (node: number, imageId: string) => sshNodes[node]!.toolCalls().filter((call) => call.includes(`${imageId}.qcow2.part`));
+    getDb()
+      .select()
+      .from(jobEvents)
+      .where(eq(jobEvents.jobId, jobId))
+      .all()
+      .map((e) => e.message)
+      .filter((m) => m.startsWith('Started ('));
+  const hashesOf = (node: number, imageId: string) =>
+    sshNodes[node]!.toolCalls().filter((call) => call.includes(`${imageId}.qcow2.part`));
   const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   const allDone = (ids: string[]) => rows(ids).every((j) => !['queued', 'running'].includes(j.status));
 
@@ -101,7 +112,9 @@ describe('two portal processes on one data directory', () => {
     const victim = portals[0]!;
     const victimOwner = new RegExp(`:${victim.pid}:`);
     await until(() => rows(ids).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')), 60_000);
-    const orphaned = rows(ids).filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')).map((j) => j.id);
+    const orphaned = rows(ids)
+      .filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? ''))
+      .map((j) => j.id);
     await victim.kill9();
 
     await until(() => allDone(ids), 120_000);
@@ -112,7 +125,12 @@ describe('two portal processes on one data directory', () => {
       expect(sha256Of(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
     }
     for (const jobId of orphaned) {
-      const log = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).all().map((e) => e.message);
+      const log = getDb()
+        .select()
+        .from(jobEvents)
+        .where(eq(jobEvents.jobId, jobId))
+        .all()
+        .map((e) => e.message);
       expect(log).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
       const [first, second, ...more] = starts(jobId);
       expect(first).toMatch(victimOwner);

@@ -16,7 +16,15 @@ import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { startCraftedImgapi, type CraftedImage } from '../support/crafted-imgapi';
 import { craft, importAndWait, storeFiles } from '../support/imports';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, expectOk, installAndWait, registerSshNode, run } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  expectOk,
+  installAndWait,
+  registerSshNode,
+  run,
+} from '../support/portal';
 
 /**
  * Images that point outside themselves (a backing file, an external data file, a VMDK descriptor
@@ -29,8 +37,18 @@ const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFil
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-unsafe-'));
 const dataFile = path.join(os.tmpdir(), `cbp-unsafe-data-${process.pid}.raw`);
 const unsafe = [
-  { kind: 'backing', file: 'backing.qcow2', diskFormat: 'qcow2', reason: refused('The image names a backing file (/etc/hostname)') },
-  { kind: 'data-file', file: 'data-file.qcow2', diskFormat: 'qcow2', reason: refused(`The image names an external data file (${dataFile})`) },
+  {
+    kind: 'backing',
+    file: 'backing.qcow2',
+    diskFormat: 'qcow2',
+    reason: refused('The image names a backing file (/etc/hostname)'),
+  },
+  {
+    kind: 'data-file',
+    file: 'data-file.qcow2',
+    diskFormat: 'qcow2',
+    reason: refused(`The image names an external data file (${dataFile})`),
+  },
   {
     kind: 'descriptor',
     file: 'descriptor.vmdk',
@@ -72,49 +90,90 @@ describe('images that point outside themselves', () => {
   });
 
   const nodeImage = (nodeId: string, imageId: string) =>
-    getDb().select().from(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))).get();
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .get();
 
   describe.each(['with qemu-img', 'without qemu-img'])('installing on a node %s', (label) => {
-    it.each(unsafe)('refuses the $kind image before commit, leaving no .part and no file', async ({ kind, file, diskFormat, reason }) => {
-      const { node, nodeId } = nodes.find((n) => n.label === label)!;
-      const name = `unsafe-${kind}-${label.startsWith('with ') ? 'qemu' : 'bare'}`;
-      const imageId = await createUrlImage(admin, { name, diskFormat, sourceUrl: mirror.url(file), sha256: sha256Of(at(file)) });
-      const before = fs.readdirSync(node.imageDir);
-      const job = await installAndWait(admin, imageId, nodeId);
+    it.each(unsafe)(
+      'refuses the $kind image before commit, leaving no .part and no file',
+      async ({ kind, file, diskFormat, reason }) => {
+        const { node, nodeId } = nodes.find((n) => n.label === label)!;
+        const name = `unsafe-${kind}-${label.startsWith('with ') ? 'qemu' : 'bare'}`;
+        const imageId = await createUrlImage(admin, {
+          name,
+          diskFormat,
+          sourceUrl: mirror.url(file),
+          sha256: sha256Of(at(file)),
+        });
+        const before = fs.readdirSync(node.imageDir);
+        const job = await installAndWait(admin, imageId, nodeId);
 
-      expect(job).toMatchObject({ status: 'failed', error: reason });
-      expect(fs.readdirSync(node.imageDir)).toEqual(before);
-      expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(name) || f.startsWith(imageId) || f.includes('.part'))).toEqual([]);
-      expect(nodeImage(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
-    });
+        expect(job).toMatchObject({ status: 'failed', error: reason });
+        expect(fs.readdirSync(node.imageDir)).toEqual(before);
+        expect(
+          fs
+            .readdirSync(node.imageDir)
+            .filter((f) => f.startsWith(name) || f.startsWith(imageId) || f.includes('.part')),
+        ).toEqual([]);
+        expect(nodeImage(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
+      },
+    );
   });
 
   it('still installs a self-contained qcow2, checked by qemu-img on one node and by its signature on the other', async () => {
-    const imageId = await createUrlImage(admin, { name: 'safe', sourceUrl: mirror.url('safe.qcow2'), sha256: sha256Of(at('safe.qcow2')) });
+    const imageId = await createUrlImage(admin, {
+      name: 'safe',
+      sourceUrl: mirror.url('safe.qcow2'),
+      sha256: sha256Of(at('safe.qcow2')),
+    });
     const how: (string | undefined)[] = [];
     for (const { node, nodeId } of nodes) {
       const job = await installAndWait(admin, imageId, nodeId);
       expect(job).toMatchObject({ status: 'succeeded', error: null });
       expect(sha256Of(nodeImage(nodeId, imageId)!.path!)).toBe(sha256Of(at('safe.qcow2')));
       expect(fs.readdirSync(node.imageDir).filter((f) => f.includes('.part'))).toEqual([]);
-      how.push(getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id)).all().find((e) => e.message.startsWith('Format verified'))?.message);
+      how.push(
+        getDb()
+          .select()
+          .from(jobEvents)
+          .where(eq(jobEvents.jobId, job.id))
+          .all()
+          .find((e) => e.message.startsWith('Format verified'))?.message,
+      );
     }
     expect(how).toEqual(['Format verified: qcow2 (qemu-img info).', 'Format verified: qcow2 (file signature).']);
   });
 
-  it.each(unsafe)('refuses an upload of the $kind image into the store with the reason, storing nothing', async ({ kind, file, diskFormat, reason }) => {
-    const input = { name: `upload-${kind}`, version: '1', osType: 'linux', category: 'Linux', diskFormat, containerFormat: 'bare', source: 'upload' };
-    const { id } = expectOk(await run(createImage, input, admin));
-    const outcome = await uploadImageFile(admin, id, {
-      body: fs.createReadStream(at(file)),
-      contentLength: fs.statSync(at(file)).size,
-      contentType: 'application/octet-stream',
-    });
+  it.each(unsafe)(
+    'refuses an upload of the $kind image into the store with the reason, storing nothing',
+    async ({ kind, file, diskFormat, reason }) => {
+      const input = {
+        name: `upload-${kind}`,
+        version: '1',
+        osType: 'linux',
+        category: 'Linux',
+        diskFormat,
+        containerFormat: 'bare',
+        source: 'upload',
+      };
+      const { id } = expectOk(await run(createImage, input, admin));
+      const outcome = await uploadImageFile(admin, id, {
+        body: fs.createReadStream(at(file)),
+        contentLength: fs.statSync(at(file)).size,
+        contentType: 'application/octet-stream',
+      });
 
-    expect(outcome).toEqual({ ok: false, status: 400, error: reason });
-    expect(storeFiles().filter((f) => f.startsWith(id))).toEqual([]);
-    expect(getDb().select().from(images).where(eq(images.id, id)).get()).toMatchObject({ status: 'pending', storeFile: null });
-  });
+      expect(outcome).toEqual({ ok: false, status: 400, error: reason });
+      expect(storeFiles().filter((f) => f.startsWith(id))).toEqual([]);
+      expect(getDb().select().from(images).where(eq(images.id, id)).get()).toMatchObject({
+        status: 'pending',
+        storeFile: null,
+      });
+    },
+  );
 
   describe('importing from an IMGAPI repository', () => {
     const crafted = new Map<string, CraftedImage>();
@@ -128,14 +187,17 @@ describe('images that point outside themselves', () => {
     });
     afterAll(() => remote?.close());
 
-    it.each(unsafe)('fails the import of the $kind image with the reason, storing nothing', async ({ kind, reason }) => {
-      const image = crafted.get(kind)!;
-      const before = storeFiles();
-      const job = await importAndWait(admin, { repositoryId, uuid: image.manifest.uuid });
+    it.each(unsafe)(
+      'fails the import of the $kind image with the reason, storing nothing',
+      async ({ kind, reason }) => {
+        const image = crafted.get(kind)!;
+        const before = storeFiles();
+        const job = await importAndWait(admin, { repositoryId, uuid: image.manifest.uuid });
 
-      expect(job).toMatchObject({ status: 'failed', error: reason });
-      expect(getDb().select().from(images).where(eq(images.id, image.manifest.uuid)).get()).toBeUndefined();
-      expect(storeFiles()).toEqual(before);
-    });
+        expect(job).toMatchObject({ status: 'failed', error: reason });
+        expect(getDb().select().from(images).where(eq(images.id, image.manifest.uuid)).get()).toBeUndefined();
+        expect(storeFiles()).toEqual(before);
+      },
+    );
   });
 });

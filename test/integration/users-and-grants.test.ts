@@ -14,7 +14,8 @@ const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock('@/lib/auth/auth', () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 const { getCurrentUser } = await import('@/lib/auth/session');
 
-const lastAudit = (action: string) => getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).all().at(-1);
+const lastAudit = (action: string) =>
+  getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).all().at(-1);
 const userRow = (id: string) => getDb().select().from(users).where(eq(users.id, id)).get()!;
 
 describe('users', () => {
@@ -24,7 +25,13 @@ describe('users', () => {
   });
 
   it('creates a user whose password works and never reaches the audit log', async () => {
-    const { id } = expectOk(await run(createUser, { username: 'alice', name: 'Alice', password: 'a long passphrase', isSuperAdmin: 'on' }, admin));
+    const { id } = expectOk(
+      await run(
+        createUser,
+        { username: 'alice', name: 'Alice', password: 'a long passphrase', isSuperAdmin: 'on' },
+        admin,
+      ),
+    );
     expect(userRow(id)).toMatchObject({ username: 'alice', name: 'Alice', isSuperAdmin: true, disabled: false });
     expect(await verifyLogin('alice', 'a long passphrase')).toMatchObject({ id });
     const event = lastAudit('user.create')!;
@@ -34,9 +41,17 @@ describe('users', () => {
 
   it('refuses a short password and a taken username, creating nothing', async () => {
     const short = await run(createUser, { username: 'bob', password: 'short' }, admin);
-    expect(short).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { password: ['Use at least 12 characters.'] } });
+    expect(short).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { password: ['Use at least 12 characters.'] },
+    });
     const taken = await run(createUser, { username: 'alice', password: 'another long one' }, admin);
-    expect(taken).toMatchObject({ ok: false, code: 'conflict', fieldErrors: { username: ['A user named "alice" already exists.'] } });
+    expect(taken).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      fieldErrors: { username: ['A user named "alice" already exists.'] },
+    });
     expect(getDb().select().from(users).where(eq(users.username, 'bob')).get()).toBeUndefined();
   });
 
@@ -68,7 +83,11 @@ describe('users', () => {
 
   it('refuses to let a SuperAdmin disable themselves', async () => {
     const result = await run(disableUser, { userId: admin.id }, admin);
-    expect(result).toMatchObject({ ok: false, code: 'conflict', error: 'You cannot disable your own account. Ask another SuperAdmin.' });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      error: 'You cannot disable your own account. Ask another SuperAdmin.',
+    });
     expect(userRow(admin.id).disabled).toBe(false);
     expect(lastAudit('user.disable')).toMatchObject({ outcome: 'error', targetId: admin.id });
   });
@@ -76,14 +95,26 @@ describe('users', () => {
   it('refuses to disable or demote the last enabled SuperAdmin, even from a session loaded before it changed', async () => {
     const a = await createSuperAdmin();
     const b = await createSuperAdmin();
-    const others = getDb().select().from(users).where(eq(users.isSuperAdmin, true)).all().filter((u) => u.id !== a.id && u.id !== b.id);
+    const others = getDb()
+      .select()
+      .from(users)
+      .where(eq(users.isSuperAdmin, true))
+      .all()
+      .filter((u) => u.id !== a.id && u.id !== b.id);
     for (const u of others) getDb().update(users).set({ disabled: true }).where(eq(users.id, u.id)).run();
 
-    expect(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, a)).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, a)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
     expectOk(await run(disableUser, { userId: b.id }, a));
     // b's request was already under way with its SuperAdmin context: a is now the last one.
     const disable = await run(disableUser, { userId: a.id }, b);
-    expect(disable).toMatchObject({ ok: false, code: 'conflict', error: `${a.username} is the last enabled SuperAdmin; make someone else SuperAdmin first.` });
+    expect(disable).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      error: `${a.username} is the last enabled SuperAdmin; make someone else SuperAdmin first.`,
+    });
     const demote = await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, b);
     expect(demote).toMatchObject({ ok: false, code: 'conflict' });
     expect(userRow(a.id)).toMatchObject({ disabled: false, isSuperAdmin: true });
@@ -111,7 +142,12 @@ describe('role grants', () => {
     expect(can(loadUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
-    expect(lastAudit('user.grant-role')).toMatchObject({ outcome: 'ok', targetId: id, dataCenterId: dc, details: { role: 'DCAdmin' } });
+    expect(lastAudit('user.grant-role')).toMatchObject({
+      outcome: 'ok',
+      targetId: id,
+      dataCenterId: dc,
+      details: { role: 'DCAdmin' },
+    });
     const granted = loadUserContext(id)!;
     expect(can(granted, 'datacenter.view', { dataCenterId: dc })).toBe(true);
     expect(can(granted, 'audit.view', { dataCenterId: dc })).toBe(true);
@@ -122,7 +158,10 @@ describe('role grants', () => {
 
     expectOk(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
     expect(can(loadUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
-    expect(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin)).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin)).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
   });
 
   it('ImageImportAdmin alone has no effect, and the grant says so; with ImageAdmin beside it, it counts', async () => {
@@ -131,7 +170,9 @@ describe('role grants', () => {
     const alone = loadUserContext(id)!;
     expect(can(alone, 'image.import', { dataCenterId: dc })).toBe(false);
     expect(can(alone, 'datacenter.view', { dataCenterId: dc })).toBe(false);
-    expect(getUserWithGrants(admin, id)!.grants).toEqual([expect.objectContaining({ role: 'ImageImportAdmin', effective: false })]);
+    expect(getUserWithGrants(admin, id)!.grants).toEqual([
+      expect.objectContaining({ role: 'ImageImportAdmin', effective: false }),
+    ]);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'ImageAdmin' }, admin));
     expect(can(loadUserContext(id), 'image.import', { dataCenterId: dc })).toBe(true);
@@ -139,12 +180,21 @@ describe('role grants', () => {
     // Holding ImageAdmin elsewhere does not help.
     expectOk(await run(grantRole, { userId: id, dataCenterId: otherDc, role: 'ImageImportAdmin' }, admin));
     expect(can(loadUserContext(id), 'image.import', { dataCenterId: otherDc })).toBe(false);
-    expect(roleHoldersOf(admin, dc).find((u) => u.id === id)!.grants.map((g) => g.role).sort()).toEqual(['ImageAdmin', 'ImageImportAdmin']);
+    expect(
+      roleHoldersOf(admin, dc)
+        .find((u) => u.id === id)!
+        .grants.map((g) => g.role)
+        .sort(),
+    ).toEqual(['ImageAdmin', 'ImageImportAdmin']);
   });
 
   it('refuses a grant on a data center that does not exist', async () => {
     const { id } = expectOk(await run(createUser, { username: 'gina', password: 'ginas passphrase' }, admin));
-    const result = await run(grantRole, { userId: id, dataCenterId: '00000000-0000-4000-8000-000000000000', role: 'DCAdmin' }, admin);
+    const result = await run(
+      grantRole,
+      { userId: id, dataCenterId: '00000000-0000-4000-8000-000000000000', role: 'DCAdmin' },
+      admin,
+    );
     expect(result).toMatchObject({ ok: false, code: 'not_found' });
     expect(getDb().select().from(roleGrants).where(eq(roleGrants.userId, id)).all()).toEqual([]);
   });
@@ -171,14 +221,21 @@ describe('only SuperAdmins manage users and grants', () => {
     for (const [op, input] of calls) {
       for (const caller of [dcAdmin, imageAdmin, null]) {
         const result = await run(op as never, input, caller);
-        expect(result, `${op.name} by ${caller?.username ?? 'anonymous'}`).toMatchObject({ ok: false, code: caller ? 'forbidden' : 'unauthenticated' });
+        expect(result, `${op.name} by ${caller?.username ?? 'anonymous'}`).toMatchObject({
+          ok: false,
+          code: caller ? 'forbidden' : 'unauthenticated',
+        });
         expect(lastAudit(op.name)).toMatchObject({ outcome: 'denied', userId: caller?.id ?? null });
       }
     }
     expect(JSON.stringify([getDb().select().from(users).all(), getDb().select().from(roleGrants).all()])).toBe(before);
     expect(() => roleHoldersOf(dcAdmin, dc)).toThrow(/may not manage users/);
     expect(
-      getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'user.reset-password'), eq(auditEvents.outcome, 'denied'))).all(),
+      getDb()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'user.reset-password'), eq(auditEvents.outcome, 'denied')))
+        .all(),
     ).toHaveLength(3);
   });
 });

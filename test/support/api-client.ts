@@ -12,12 +12,16 @@ export async function call(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const url = `http://portal.test/api/v1${route}${options.query ? `?${options.query}` : ''}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const response = await apiRoute(method, route)(new Request(url, { method, headers, body }), { params: Promise.resolve(options.params ?? {}) });
+  const response = await apiRoute(method, route)(new Request(url, { method, headers, body }), {
+    params: Promise.resolve(options.params ?? {}),
+  });
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
 /** POST /api/v1/session: a username and password traded for a token. */
 export async function session(username: string, password: string) {
-  const response = await sessionRoute.POST(new Request('http://portal.test/api/v1/session', { method: 'POST', body: JSON.stringify({ username, password }) }));
+  const response = await sessionRoute.POST(
+    new Request('http://portal.test/api/v1/session', { method: 'POST', body: JSON.stringify({ username, password }) }),
+  );
   return { status: response.status, json: await response.json() };
 }

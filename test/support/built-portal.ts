@@ -36,7 +36,10 @@ export async function startBuiltPortal(host: string, env: Record<string, string>
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start on ${url} exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/login`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/login`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await signal('SIGKILL');

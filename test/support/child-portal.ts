@@ -24,7 +24,10 @@ export function startChildPortal(env: Record<string, string> = {}): ChildPortal 
     exited,
     exitWithin: async (ms) => {
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`The child portal was still running after ${ms} ms.`)), ms)));
+      const late = new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`The child portal was still running after ${ms} ms.`)), ms)),
+      );
       await Promise.race([exited, late]).finally(() => clearTimeout(timer));
     },
     kill9: async () => {

@@ -45,7 +45,12 @@ export async function startCraftedImgapi(host: string, images: CraftedImage[]) {
 function listPage(images: CraftedImage[], query: URLSearchParams) {
   const manifests = images.map((i) => i.manifest);
   const marker = query.get('marker');
-  const from = marker ? Math.max(0, manifests.findIndex((m) => m.uuid === marker)) : 0;
+  const from = marker
+    ? Math.max(
+        0,
+        manifests.findIndex((m) => m.uuid === marker),
+      )
+    : 0;
   return manifests.slice(from, from + Number(query.get('limit') ?? 1000));
 }
 

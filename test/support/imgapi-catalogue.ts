@@ -59,14 +59,26 @@ export async function seedImgapiCatalogue(): Promise<Catalogue> {
     getDb().update(images).set(set).where(eq(images.id, imageId)).run();
     return imageId;
   };
-  const pendingInput = { name: 'pending-one', version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload' };
+  const pendingInput = {
+    name: 'pending-one',
+    version: '1',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'raw',
+    containerFormat: 'bare',
+    source: 'upload',
+  };
   const hidden: Catalogue['hidden'] = {
     private: await change(await stored('private-one'), { change: 'access', access: 'private' }),
     deleted: await change(await stored('deleted-one'), { change: 'access', access: 'deleted' }),
     disabled: await change(await stored('disabled-one'), { change: 'status', status: 'disabled' }),
     // Created for an upload that never came.
     pending: expectOk(await run(createImage, pendingInput, admin)).id,
-    urlOnly: await createUrlImage(admin, { name: 'url-one', sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64) }),
+    urlOnly: await createUrlImage(admin, {
+      name: 'url-one',
+      sourceUrl: 'http://127.0.0.1:9/x.qcow2',
+      sha256: 'c'.repeat(64),
+    }),
     purging: setRow(await stored('purging-one'), { purgeRequestedAt: new Date() }),
     // As a file stored before the IMGAPI existed, until the start-up backfill hashes it.
     noSha1: setRow(await stored('no-sha1-one'), { sha1: null }),

@@ -13,7 +13,8 @@ import { expectOk, run } from './portal';
 
 export const hash = (algorithm: string, data: Buffer) => crypto.createHash(algorithm).update(data).digest('hex');
 
-export const storeFiles = () => (fs.existsSync(getConfig().imageStoreDir) ? fs.readdirSync(getConfig().imageStoreDir) : []);
+export const storeFiles = () =>
+  fs.existsSync(getConfig().imageStoreDir) ? fs.readdirSync(getConfig().imageStoreDir) : [];
 
 /** Queues an import as `user` and waits for its job; the job row. */
 export async function importAndWait(user: UserContext, input: Record<string, unknown>) {
@@ -23,7 +24,12 @@ export async function importAndWait(user: UserContext, input: Record<string, unk
 }
 
 /** A manifest for `file` as a well-behaved repository would list it, with `overrides` on top. */
-export function craft(name: string, file: Buffer, overrides: Record<string, unknown> = {}, send?: CraftedImage['send']): CraftedImage {
+export function craft(
+  name: string,
+  file: Buffer,
+  overrides: Record<string, unknown> = {},
+  send?: CraftedImage['send'],
+): CraftedImage {
   const manifest = {
     v: 2,
     uuid: crypto.randomUUID(),

@@ -37,13 +37,28 @@ export function registerSshNode(user: UserContext, dataCenterId: string, node: S
 }
 
 export async function createUrlImage(user: UserContext, fields: Record<string, unknown>) {
-  const input = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare', ...fields };
+  const input = {
+    version: '1',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'qcow2',
+    containerFormat: 'bare',
+    ...fields,
+  };
   return (await runOk(createImage, input, user)).id;
 }
 
 /** An image in the portal's store (push mode): created with the upload source, then its file uploaded. */
 export async function createStoreImage(user: UserContext, file: string, fields: Record<string, unknown>) {
-  const input = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'raw', containerFormat: 'bare', source: 'upload', ...fields };
+  const input = {
+    version: '1',
+    osType: 'linux',
+    category: 'Linux',
+    diskFormat: 'raw',
+    containerFormat: 'bare',
+    source: 'upload',
+    ...fields,
+  };
   const { id } = await runOk(createImage, input, user);
   const outcome = await uploadImageFile(user, id, {
     body: fs.createReadStream(file),
@@ -74,7 +89,8 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
 export async function createUserWithRole(role: Role | Role[], dataCenterId: string): Promise<UserContext> {
   const roles = [role].flat();
   const id = await createUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
-  for (const r of roles) getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
+  for (const r of roles)
+    getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
   return loadUserContext(id)!;
 }
 
@@ -86,10 +102,31 @@ export function insertUnreachableNode(dataCenterId: string, name: string): strin
   const id = crypto.randomUUID();
   const at = now();
   const credentialId = crypto.randomUUID();
-  getDb().insert(credentials).values({ id: credentialId, name: `key-${name}`, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at }).run();
+  getDb()
+    .insert(credentials)
+    .values({
+      id: credentialId,
+      name: `key-${name}`,
+      publicKey: 'ssh-ed25519 AAAA',
+      encryptedPrivateKey: 'v1.x.y.z',
+      createdAt: at,
+    })
+    .run();
   getDb()
     .insert(nodes)
-    .values({ id, dataCenterId, name, host: '127.0.0.99', port: ++counter, sshUser: 'u', credentialId, hostKeyFingerprint: 'SHA256:x', imageDir: '/srv', createdAt: at, updatedAt: at })
+    .values({
+      id,
+      dataCenterId,
+      name,
+      host: '127.0.0.99',
+      port: ++counter,
+      sshUser: 'u',
+      credentialId,
+      hostKeyFingerprint: 'SHA256:x',
+      imageDir: '/srv',
+      createdAt: at,
+      updatedAt: at,
+    })
     .run();
   return id;
 }

@@ -26,7 +26,8 @@ export function sdcImgapiClient(url: string) {
     new Promise<T>((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
   return {
     /** Without `limit`, the client pages through everything with `marker` itself. */
-    listImages: (filters: Record<string, unknown>) => call<ImgapiManifest[]>((cb) => raw.listImages({ ...filters }, cb)),
+    listImages: (filters: Record<string, unknown>) =>
+      call<ImgapiManifest[]>((cb) => raw.listImages({ ...filters }, cb)),
     getImage: (uuid: string) => call<ImgapiManifest>((cb) => raw.getImage(uuid, cb)),
     /** Rejects when the body's MD5 differs from the response's Content-MD5. */
     getImageFile: (uuid: string, filePath: string) => call<unknown>((cb) => raw.getImageFile(uuid, filePath, cb)),

@@ -23,7 +23,12 @@ export type SshWorld = {
   stop: () => Promise<void>;
 };
 
-export async function startSshWorld(options: { hosts: string[]; fixtureName: string; virtualMb?: number; dataMb?: number }): Promise<SshWorld> {
+export async function startSshWorld(options: {
+  hosts: string[];
+  fixtureName: string;
+  virtualMb?: number;
+  dataMb?: number;
+}): Promise<SshWorld> {
   const mirrorDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-mirror-'));
   const qcow2 = makeQcow2(path.join(mirrorDir, options.fixtureName), options.virtualMb ?? 32, options.dataMb ?? 2);
   const mirror = await startMirror(mirrorDir);

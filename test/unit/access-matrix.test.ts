@@ -8,7 +8,10 @@ import { accessMatrixRows } from '@/lib/users/access-matrix';
 
 const actions = Object.keys(POLICY_MATRIX) as PolicyAction[];
 const render = () => renderToStaticMarkup(createElement(AccessMatrixTable));
-const matrix = POLICY_MATRIX as unknown as Record<string, { label: string; roles: Record<string, { scope: string; rule: () => boolean }> }>;
+const matrix = POLICY_MATRIX as unknown as Record<
+  string,
+  { label: string; roles: Record<string, { scope: string; rule: () => boolean }> }
+>;
 
 describe('the access matrix view', () => {
   afterEach(() => {
@@ -38,7 +41,10 @@ describe('the access matrix view', () => {
   });
 
   it('follows the policy when it changes: a new row shows without touching the view', () => {
-    matrix['test.only-row'] = { label: 'do a thing only this test knows', roles: { ImageAdmin: { scope: 'a scope only this test knows', rule: () => true } } };
+    matrix['test.only-row'] = {
+      label: 'do a thing only this test knows',
+      roles: { ImageAdmin: { scope: 'a scope only this test knows', rule: () => true } },
+    };
     const html = render();
     expect(html).toContain('data-action="test.only-row"');
     expect(html).toContain('do a thing only this test knows');

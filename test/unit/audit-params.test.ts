@@ -18,7 +18,15 @@ describe('Audit page search params', () => {
       pageSize: '50',
     });
     expect(parsed).toEqual({
-      filters: { userId: 'u-2', action: 'user.grant-role', targetType: 'user', targetId: 'abc', outcome: 'denied', from: '2026-11-01', to: '2026-11-24T09:30' },
+      filters: {
+        userId: 'u-2',
+        action: 'user.grant-role',
+        targetType: 'user',
+        targetId: 'abc',
+        outcome: 'denied',
+        from: '2026-11-01',
+        to: '2026-11-24T09:30',
+      },
       page: 3,
       pageSize: 50,
       ignored: [],
@@ -26,7 +34,12 @@ describe('Audit page search params', () => {
   });
 
   it('treats empty fields as no filter and defaults the page', () => {
-    expect(parse({ userId: '', action: ' ', outcome: '', from: '', page: '' })).toEqual({ filters: {}, page: 1, pageSize: DEFAULT_AUDIT_PAGE_SIZE, ignored: [] });
+    expect(parse({ userId: '', action: ' ', outcome: '', from: '', page: '' })).toEqual({
+      filters: {},
+      page: 1,
+      pageSize: DEFAULT_AUDIT_PAGE_SIZE,
+      ignored: [],
+    });
   });
 
   it('drops and names values that do not parse or are not offered', () => {
@@ -42,7 +55,17 @@ describe('Audit page search params', () => {
       pageSize: '7',
     });
     expect(parsed.filters).toEqual({});
-    expect(parsed.ignored).toEqual(['user', 'action', 'target type', 'target id', 'outcome', 'from', 'to', 'page', 'page size']);
+    expect(parsed.ignored).toEqual([
+      'user',
+      'action',
+      'target type',
+      'target id',
+      'outcome',
+      'from',
+      'to',
+      'page',
+      'page size',
+    ]);
     expect(parsed.page).toBe(1);
     expect(parsed.pageSize).toBe(DEFAULT_AUDIT_PAGE_SIZE);
   });
@@ -52,9 +75,37 @@ describe('Audit page search params', () => {
   });
 
   it('never throws, whatever the URL holds', () => {
-    const junk = ['', ' ', '0', '1e309', 'NaN', '-0', '9'.repeat(400), '\u0000', '2026-13-01', 'T', '2026-11-24T', '__proto__', 'constructor', '%00', '[]', '{}'];
+    const junk = [
+      '',
+      ' ',
+      '0',
+      '1e309',
+      'NaN',
+      '-0',
+      '9'.repeat(400),
+      '\u0000',
+      '2026-13-01',
+      'T',
+      '2026-11-24T',
+      '__proto__',
+      'constructor',
+      '%00',
+      '[]',
+      '{}',
+    ];
     for (const value of junk) {
-      for (const key of ['userId', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to', 'page', 'pageSize', '__proto__']) {
+      for (const key of [
+        'userId',
+        'action',
+        'targetType',
+        'targetId',
+        'outcome',
+        'from',
+        'to',
+        'page',
+        'pageSize',
+        '__proto__',
+      ]) {
         expect(() => parse({ [key]: value }), `${key}=${value}`).not.toThrow();
         expect(() => parse({ [key]: [value, value] })).not.toThrow();
       }
@@ -67,7 +118,10 @@ describe('Audit page search params', () => {
       from: new Date('2026-11-01T00:00:00Z'),
       until: new Date('2026-11-03T00:00:00Z'),
     });
-    expect(auditTimeRange({ to: '2026-11-24T09:30' })).toEqual({ from: undefined, until: new Date('2026-11-24T09:31:00Z') });
+    expect(auditTimeRange({ to: '2026-11-24T09:30' })).toEqual({
+      from: undefined,
+      until: new Date('2026-11-24T09:31:00Z'),
+    });
     expect(auditTimeRange({})).toEqual({ from: undefined, until: undefined });
   });
 });

@@ -32,14 +32,18 @@ describe('checksums lists', () => {
   it('says why it cannot pick a line', () => {
     expect(() => pickChecksum(`${SHA}  other.img\n`, 'wanted.img')).toThrow(/no line for "wanted.img"/);
     expect(() => pickChecksum(`${SHA}  a.img\n${OTHER_SHA}  a.img\n`, 'a.img')).toThrow(/more than once/);
-    expect(() => pickChecksum(`${'a'.repeat(128)}  a.img\n`, 'a.img')).toThrow(/SHA-512 sums; give a SHA256SUMS or MD5SUMS/);
+    expect(() => pickChecksum(`${'a'.repeat(128)}  a.img\n`, 'a.img')).toThrow(
+      /SHA-512 sums; give a SHA256SUMS or MD5SUMS/,
+    );
     expect(() => pickChecksum('<html>Not found</html>', 'a.img')).toThrow(/no line/);
     // A name that merely ends like the wanted one is another file.
     expect(() => pickChecksum(`${SHA}  old-a.img\n`, 'a.img')).toThrow(/no line/);
   });
 
   it('searches for the last segment of the source URL, decoded, or the uploaded file name', () => {
-    expect(checksumFileName('https://mirror.example.com/releases/24.04/ubuntu%20server.img?x=1', null)).toBe('ubuntu server.img');
+    expect(checksumFileName('https://mirror.example.com/releases/24.04/ubuntu%20server.img?x=1', null)).toBe(
+      'ubuntu server.img',
+    );
     expect(checksumFileName(null, 'C:\\Users\\me\\disk.qcow2')).toBe('disk.qcow2');
     expect(checksumFileName('https://mirror.example.com/', null)).toBeNull();
     expect(checksumFileName(null, undefined)).toBeNull();

@@ -3,13 +3,19 @@ import { CurlMeter, parseMeterLine, urlOnStdin } from '@/lib/install/download';
 
 describe("curl's progress meter", () => {
   it('reads the received column, with its unit', () => {
-    expect(parseMeterLine(' 29  143M   29 41.9M    0     0  45.9M      0  0:00:03 --:--:--  0:00:03 45.9M')).toBe(Math.round(41.9 * 1024 ** 2));
+    expect(parseMeterLine(' 29  143M   29 41.9M    0     0  45.9M      0  0:00:03 --:--:--  0:00:03 45.9M')).toBe(
+      Math.round(41.9 * 1024 ** 2),
+    );
     expect(parseMeterLine('100  6144  100  6144    0     0   595k      0 --:--:-- --:--:-- --:--:--  600k')).toBe(6144);
-    expect(parseMeterLine('  3 1024G    3 31.2G    0     0   1.0G      0  0:17:00  0:00:31  0:16:29 1.0G')).toBe(Math.round(31.2 * 1024 ** 3));
+    expect(parseMeterLine('  3 1024G    3 31.2G    0     0   1.0G      0  0:17:00  0:00:31  0:16:29 1.0G')).toBe(
+      Math.round(31.2 * 1024 ** 3),
+    );
   });
 
   it('ignores the header lines and error messages', () => {
-    expect(parseMeterLine('  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current')).toBeNull();
+    expect(
+      parseMeterLine('  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current'),
+    ).toBeNull();
     expect(parseMeterLine('                                 Dload  Upload   Total   Spent    Left  Speed')).toBeNull();
     expect(parseMeterLine('curl: (18) transfer closed with 100 bytes remaining to read')).toBeNull();
   });

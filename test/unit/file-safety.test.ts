@@ -26,7 +26,9 @@ const refused = (what: string) => `${what}; an image must not point outside itse
 function headerEvidence(file: string): SafetyEvidence {
   const data = fs.readFileSync(file);
   const head = data.subarray(0, HEAD_BYTES);
-  const vmdkArea = startsAsSparseVmdk(head) ? data.subarray(VMDK_AREA.offset, VMDK_AREA.offset + VMDK_AREA.bytes) : undefined;
+  const vmdkArea = startsAsSparseVmdk(head)
+    ? data.subarray(VMDK_AREA.offset, VMDK_AREA.offset + VMDK_AREA.bytes)
+    : undefined;
   return { head, vhdFooter: data.subarray(Math.max(0, data.length - TAIL_BYTES)), vmdkArea };
 }
 
@@ -63,13 +65,19 @@ beforeAll(() => {
   const unknown = fs.readFileSync(at('plain.qcow2'));
   unknown.writeBigUInt64BE((1n << 63n) | (1n << 5n), 72); // incompatible features the portal has never heard of
   fs.writeFileSync(at('unknown-features.qcow2'), unknown);
-  editVmdk('sparse.vmdk', 'parent.vmdk', (d) => d.replace('parentCID=ffffffff\n', 'parentCID=ffffffff\nparentFileNameHint="/etc/shadow"\n'));
+  editVmdk('sparse.vmdk', 'parent.vmdk', (d) =>
+    d.replace('parentCID=ffffffff\n', 'parentCID=ffffffff\nparentFileNameHint="/etc/shadow"\n'),
+  );
   editVmdk('sparse.vmdk', 'device-extent.vmdk', (d) => d.replace('SPARSE "sparse.vmdk"', 'SPARSE "/dev/sda"'));
   editVmdk('sparse.vmdk', 'vmfs.vmdk', (d) => d.replace('createType="monolithicSparse"', 'createType="vmfs"'));
   // A sparse header with no capacity hands over to its descriptor, whose extents qemu then opens.
-  const disguised = (d: string) => d.replace('monolithicSparse', 'monolithicFlat').replace('SPARSE "sparse.vmdk"', 'FLAT "/etc/hostname" 0');
+  const disguised = (d: string) =>
+    d.replace('monolithicSparse', 'monolithicFlat').replace('SPARSE "sparse.vmdk"', 'FLAT "/etc/hostname" 0');
   editVmdk('sparse.vmdk', 'disguised.vmdk', disguised, true);
-  fs.writeFileSync(at('bare-descriptor.vmdk'), 'version=1\ncreateType="monolithicFlat"\nRW 2048 FLAT "/etc/hostname" 0\n');
+  fs.writeFileSync(
+    at('bare-descriptor.vmdk'),
+    'version=1\ncreateType="monolithicFlat"\nRW 2048 FLAT "/etc/hostname" 0\n',
+  );
   const differencing = fs.readFileSync(at('dynamic.vhd'));
   differencing.writeUInt32BE(4, 60); // the footer's copy at the start
   differencing.writeUInt32BE(4, differencing.length - 512 + 60);
@@ -81,23 +89,37 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const DESCRIPTOR = refused('The image is a VMDK descriptor, whose data lives in the files it names');
 const unsafe: [string, string, () => string][] = [
   ['a qcow2 with a backing file', 'backing.qcow2', () => refused('The image names a backing file (/etc/hostname)')],
-  ['a qcow2 with an external data file', 'data-file.qcow2', () => refused(`The image names an external data file (${at('data.raw')})`)],
+  [
+    'a qcow2 with an external data file',
+    'data-file.qcow2',
+    () => refused(`The image names an external data file (${at('data.raw')})`),
+  ],
   ['a VMDK descriptor with a flat extent', 'descriptor.vmdk', () => DESCRIPTOR],
   ['a VMDK descriptor without its title line', 'bare-descriptor.vmdk', () => DESCRIPTOR],
   ['a sparse VMDK whose header hands over to its descriptor', 'disguised.vmdk', () => DESCRIPTOR],
   ['a sparse VMDK with a parent', 'parent.vmdk', () => refused('The image names a backing file (/etc/shadow)')],
-  ['a sparse VMDK naming another extent', 'device-extent.vmdk', () => refused('The image names an extent file (/dev/sda)')],
+  [
+    'a sparse VMDK naming another extent',
+    'device-extent.vmdk',
+    () => refused('The image names an extent file (/dev/sda)'),
+  ],
   [
     'a sparse VMDK of another type',
     'vmfs.vmdk',
-    () => 'The image is a VMDK of type "vmfs"; only monolithicSparse and streamOptimized VMDKs hold all their data. It was refused.',
+    () =>
+      'The image is a VMDK of type "vmfs"; only monolithicSparse and streamOptimized VMDKs hold all their data. It was refused.',
   ],
   [
     'a qcow2 with unknown incompatible features',
     'unknown-features.qcow2',
-    () => 'The image uses qcow2 incompatible features the portal does not know (bits 5, 63), so it cannot be shown to be self-contained. It was refused.',
+    () =>
+      'The image uses qcow2 incompatible features the portal does not know (bits 5, 63), so it cannot be shown to be self-contained. It was refused.',
   ],
-  ['a differencing VHD', 'differencing.vhd', () => refused('The image is a differencing VHD, which reads from a parent disk')],
+  [
+    'a differencing VHD',
+    'differencing.vhd',
+    () => refused('The image is a differencing VHD, which reads from a parent disk'),
+  ],
 ];
 const safe = ['plain.qcow2', 'sparse.vmdk', 'stream.vmdk', 'disk.raw', 'dynamic.vhd'];
 
@@ -128,12 +150,16 @@ describe('judging whether an image file is self-contained', () => {
     expect(unsafeFileReason({ ...silentHeader, ...qemuReport(file) })).toBe(
       `qemu-img could not read the file: Could not open '${file}': Unsupported qcow2 feature(s): Unknown incompatible feature: 8000000000000020. It was refused.`,
     );
-    expect(unsafeFileReason({ ...silentHeader, qemuError: qemuFailure(0, '') })).toBe('qemu-img could not read the file: its report could not be read. It was refused.');
+    expect(unsafeFileReason({ ...silentHeader, qemuError: qemuFailure(0, '') })).toBe(
+      'qemu-img could not read the file: its report could not be read. It was refused.',
+    );
   });
 
   it('judges what the file is, whatever name it goes by', () => {
     fs.copyFileSync(at('backing.qcow2'), at('innocent.raw'));
-    expect(unsafeFileReason(headerEvidence(at('innocent.raw')))).toBe(refused('The image names a backing file (/etc/hostname)'));
+    expect(unsafeFileReason(headerEvidence(at('innocent.raw')))).toBe(
+      refused('The image names a backing file (/etc/hostname)'),
+    );
   });
 });
 

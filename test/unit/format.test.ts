@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bytesFromOd, formatFromSignature, judgeFormat, parseQemuInfo, type FormatEvidence } from '@/lib/install/format';
+import {
+  bytesFromOd,
+  formatFromSignature,
+  judgeFormat,
+  parseQemuInfo,
+  type FormatEvidence,
+} from '@/lib/install/format';
 
 /** Evidence as the node would report it for a file starting with `head`. */
 function evidence(head: Buffer | string, extra: Partial<FormatEvidence> = {}): FormatEvidence {
@@ -35,7 +41,11 @@ describe('disk format signatures', () => {
 
 describe('judging a file against the image’s disk format', () => {
   it('accepts a file whose signature matches, and says how it knew', () => {
-    expect(judgeFormat('qcow2', evidence(Buffer.from([0x51, 0x46, 0x49, 0xfb])))).toEqual({ ok: true, detected: 'qcow2', how: 'file signature' });
+    expect(judgeFormat('qcow2', evidence(Buffer.from([0x51, 0x46, 0x49, 0xfb])))).toEqual({
+      ok: true,
+      detected: 'qcow2',
+      how: 'file signature',
+    });
   });
 
   it('refuses a qcow2 declared raw, as Ironic does', () => {
@@ -46,7 +56,10 @@ describe('judging a file against the image’s disk format', () => {
   });
 
   it('refuses a plain file declared qcow2', () => {
-    expect(judgeFormat('qcow2', evidence('plain'))).toMatchObject({ ok: false, detected: 'raw or unknown (no known signature)' });
+    expect(judgeFormat('qcow2', evidence('plain'))).toMatchObject({
+      ok: false,
+      detected: 'raw or unknown (no known signature)',
+    });
   });
 
   it('trusts qemu-img when it is there, and learns the virtual size from it', () => {
@@ -57,16 +70,25 @@ describe('judging a file against the image’s disk format', () => {
       how: 'qemu-img info',
     });
     expect(judgeFormat('vhd', evidence('', { qemu: { format: 'vpc' } }))).toMatchObject({ ok: true });
-    expect(judgeFormat('vmdk', evidence('', { qemu: { format: 'vpc' } }))).toMatchObject({ ok: false, detected: 'vhd' });
+    expect(judgeFormat('vmdk', evidence('', { qemu: { format: 'vpc' } }))).toMatchObject({
+      ok: false,
+      detected: 'vhd',
+    });
   });
 
   it('needs the ISO 9660 signature for an iso, which qemu-img calls raw', () => {
     expect(judgeFormat('iso', evidence('', { qemu: { format: 'raw' } }))).toMatchObject({ ok: false });
-    expect(judgeFormat('iso', evidence('', { qemu: { format: 'raw' }, isoMagic: Buffer.from('CD001') }))).toMatchObject({ ok: true });
+    expect(judgeFormat('iso', evidence('', { qemu: { format: 'raw' }, isoMagic: Buffer.from('CD001') }))).toMatchObject(
+      { ok: true },
+    );
   });
 
   it('cannot check kernels and ramdisks, and says so instead of guessing', () => {
-    expect(judgeFormat('aki', evidence('anything'))).toEqual({ ok: true, detected: 'unknown', how: 'no check exists for aki files' });
+    expect(judgeFormat('aki', evidence('anything'))).toEqual({
+      ok: true,
+      detected: 'unknown',
+      how: 'no check exists for aki files',
+    });
   });
 });
 

@@ -9,7 +9,13 @@ import { hasAnyFilter } from '@/lib/search-params';
 
 const DC = '11111111-1111-4111-8111-111111111111';
 const OTHER_DC = '22222222-2222-4222-8222-222222222222';
-const DEFAULTS = { filters: {}, order: { sort: 'name', dir: 'asc' }, page: 1, pageSize: DEFAULT_IMAGE_PAGE_SIZE, ignored: [] };
+const DEFAULTS = {
+  filters: {},
+  order: { sort: 'name', dir: 'asc' },
+  page: 1,
+  pageSize: DEFAULT_IMAGE_PAGE_SIZE,
+  ignored: [],
+};
 
 describe('parseImageSearchParams', () => {
   it('reads every filter, the sort, the grouping, the page and the page size', () => {
@@ -28,7 +34,15 @@ describe('parseImageSearchParams', () => {
       pageSize: '50',
     });
     expect(parsed).toEqual({
-      filters: { q: 'ubuntu', osType: 'windows', status: 'disabled', access: 'private', dataCenterId: DC, diskFormat: 'vhdx', tag: 'lts' },
+      filters: {
+        q: 'ubuntu',
+        osType: 'windows',
+        status: 'disabled',
+        access: 'private',
+        dataCenterId: DC,
+        diskFormat: 'vhdx',
+        tag: 'lts',
+      },
       order: { sort: 'size', dir: 'asc', group: 'alias' },
       page: 3,
       pageSize: 50,
@@ -43,7 +57,20 @@ describe('parseImageSearchParams', () => {
   });
 
   it('treats the form’s empty “Any” values as no filter, not as invalid', () => {
-    const blank = { q: ' ', osType: '', status: '', access: '', dataCenterId: '', diskFormat: '', tag: '', sort: '', dir: '', group: '', page: '', pageSize: '' };
+    const blank = {
+      q: ' ',
+      osType: '',
+      status: '',
+      access: '',
+      dataCenterId: '',
+      diskFormat: '',
+      tag: '',
+      sort: '',
+      dir: '',
+      group: '',
+      page: '',
+      pageSize: '',
+    };
     expect(parseImageSearchParams(blank)).toEqual(DEFAULTS);
   });
 
@@ -73,7 +100,20 @@ describe('parseImageSearchParams', () => {
     expect(parsed.order).toEqual({ sort: 'name', dir: 'asc' });
     expect(parsed.page).toBe(1);
     expect(parsed.pageSize).toBe(25);
-    expect(parsed.ignored).toEqual(['search', 'OS', 'status', 'access', 'data center', 'format', 'tag', 'sort', 'sort direction', 'grouping', 'page', 'page size']);
+    expect(parsed.ignored).toEqual([
+      'search',
+      'OS',
+      'status',
+      'access',
+      'data center',
+      'format',
+      'tag',
+      'sort',
+      'sort direction',
+      'grouping',
+      'page',
+      'page size',
+    ]);
   });
 
   it.each(['abc', '1.5', '0', '1e9', 'Infinity'])('ignores the page %s', (page) => {
@@ -110,7 +150,15 @@ describe('imageSearchParams and imagesHref', () => {
   });
 
   it('round-trip a search through its URL', () => {
-    const { ignored: _, ...search } = parseImageSearchParams({ q: 'a b&c', tag: 'lts', sort: 'created', dir: 'asc', group: 'alias', pageSize: '100', page: '4' });
+    const { ignored: _, ...search } = parseImageSearchParams({
+      q: 'a b&c',
+      tag: 'lts',
+      sort: 'created',
+      dir: 'asc',
+      group: 'alias',
+      pageSize: '100',
+      page: '4',
+    });
     const href = imagesHref(imageSearchParams(search));
     expect(href).toBe('/images?q=a+b%26c&tag=lts&sort=created&dir=asc&group=alias&pageSize=100');
     const again = parseImageSearchParams(Object.fromEntries(new URL(href, 'http://x').searchParams));

@@ -21,7 +21,11 @@ describe('parseListParams', () => {
   });
 
   it('reads every filter, ~substrings, !type, limit, marker and sort; unknown parameters are ignored', () => {
-    expect(parse(`name=~ubu&version=1.0&os=linux&type=!zvol&state=all&limit=5&marker=${UUID.toUpperCase()}&sort=published_at.desc&account=x`)).toEqual({
+    expect(
+      parse(
+        `name=~ubu&version=1.0&os=linux&type=!zvol&state=all&limit=5&marker=${UUID.toUpperCase()}&sort=published_at.desc&account=x`,
+      ),
+    ).toEqual({
       name: { contains: 'ubu' },
       version: { equals: '1.0' },
       os: 'linux',

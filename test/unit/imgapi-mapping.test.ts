@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DISK_FORMATS, OS_TYPES, type DiskFormat, type OsType } from '@/lib/db/enums';
 import { manifestOf, type ServableImage } from '@/lib/imgapi/manifest';
-import { attributesFromImgapiTags, categoryOf, imgapiKindOf, imgapiTagsOf, osTypeFromImgapi } from '@/lib/imgapi/mapping';
+import {
+  attributesFromImgapiTags,
+  categoryOf,
+  imgapiKindOf,
+  imgapiTagsOf,
+  osTypeFromImgapi,
+} from '@/lib/imgapi/mapping';
 
 /** The table in lib/imgapi/mapping.ts, written out again so that a change to it is a visible decision. */
 const SERVED: Record<OsType, [type: string, os: string]> = {
@@ -58,10 +64,23 @@ describe('osTypeFromImgapi', () => {
 });
 
 describe('IMGAPI tags', () => {
-  const image = { tags: ['lts', 'web'], diskFormat: 'qcow2', containerFormat: 'ovf', resizable: false, shutdownAfterDeploy: true } as const;
+  const image = {
+    tags: ['lts', 'web'],
+    diskFormat: 'qcow2',
+    containerFormat: 'ovf',
+    resizable: false,
+    shutdownAfterDeploy: true,
+  } as const;
 
   it('carry our formats, flags and plain tags', () => {
-    expect(imgapiTagsOf(image)).toEqual({ lts: true, web: true, 'cbp:disk_format': 'qcow2', 'cbp:container_format': 'ovf', resize: false, deploy: true });
+    expect(imgapiTagsOf(image)).toEqual({
+      lts: true,
+      web: true,
+      'cbp:disk_format': 'qcow2',
+      'cbp:container_format': 'ovf',
+      resize: false,
+      deploy: true,
+    });
   });
 
   it('round-trip through attributesFromImgapiTags', () => {
@@ -69,7 +88,13 @@ describe('IMGAPI tags', () => {
   });
 
   it('fall back for foreign or missing values, drop unusable tags and cap their number', () => {
-    expect(attributesFromImgapiTags(undefined, 16)).toEqual({ diskFormat: 'raw', containerFormat: 'bare', resizable: true, shutdownAfterDeploy: false, tags: [] });
+    expect(attributesFromImgapiTags(undefined, 16)).toEqual({
+      diskFormat: 'raw',
+      containerFormat: 'bare',
+      resizable: true,
+      shutdownAfterDeploy: false,
+      tags: [],
+    });
     const foreign = { 'cbp:disk_format': 'exe', role: 'db', 'Has Space': true, a: true, b: true, c: true };
     expect(attributesFromImgapiTags(foreign, 2)).toMatchObject({ diskFormat: 'raw', tags: ['a', 'b'] });
   });

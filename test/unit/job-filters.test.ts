@@ -28,7 +28,10 @@ describe('parseJobSearchParams', () => {
   });
 
   it('treats the form’s empty “Any” values as no filter, not as invalid', () => {
-    const parsed = parseJobSearchParams({ status: '', kind: '', nodeId: '', imageId: '', page: '', pageSize: '' }, known);
+    const parsed = parseJobSearchParams(
+      { status: '', kind: '', nodeId: '', imageId: '', page: '', pageSize: '' },
+      known,
+    );
     expect(parsed).toEqual({ filters: {}, page: 1, pageSize: 25, ignored: [] });
   });
 

@@ -14,17 +14,31 @@ describe('outbound addresses', () => {
     });
 
     it('splits a list on commas and spaces, and reads empty text as an empty list', () => {
-      expect(parseAllowList('127.0.0.0/8, 10.0.0.5  fd00::/8,,').map((c) => c.text)).toEqual(['127.0.0.0/8', '10.0.0.5', 'fd00::/8']);
+      expect(parseAllowList('127.0.0.0/8, 10.0.0.5  fd00::/8,,').map((c) => c.text)).toEqual([
+        '127.0.0.0/8',
+        '10.0.0.5',
+        'fd00::/8',
+      ]);
       expect(parseAllowList('')).toEqual([]);
       expect(parseAllowList('  ')).toEqual([]);
     });
 
-    it.each(['10.0.0.300', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.0/-1', 'localhost', '10.0.0', 'fe80::1%eth0', '10.0.0.0/x'])(
-      'refuses the bad entry %s, naming it',
-      (entry) => {
-        expect(() => parseAllowList(`127.0.0.0/8, ${entry}`)).toThrow(`"${entry}" is not an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8.`);
-      },
-    );
+    it.each([
+      '10.0.0.300',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '10.0.0.0/',
+      '10.0.0.0/8/8',
+      '10.0.0.0/-1',
+      'localhost',
+      '10.0.0',
+      'fe80::1%eth0',
+      '10.0.0.0/x',
+    ])('refuses the bad entry %s, naming it', (entry) => {
+      expect(() => parseAllowList(`127.0.0.0/8, ${entry}`)).toThrow(
+        `"${entry}" is not an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8.`,
+      );
+    });
   });
 
   describe('the built-in rules', () => {
@@ -67,12 +81,21 @@ describe('outbound addresses', () => {
       expect(blockedRange(address, [])).toEqual({ range, kind });
     });
 
-    it.each(['8.8.8.8', '1.1.1.1', '93.184.215.14', '172.32.0.1', '100.128.0.1', '192.169.0.1', '2606:4700:4700::1111', '2a00:1450:4001:82b::200e', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
-      'lets the public address %s through',
-      (address) => {
-        expect(blockedRange(address, [])).toBeNull();
-      },
-    );
+    it.each([
+      '8.8.8.8',
+      '1.1.1.1',
+      '93.184.215.14',
+      '172.32.0.1',
+      '100.128.0.1',
+      '192.169.0.1',
+      '2606:4700:4700::1111',
+      '2a00:1450:4001:82b::200e',
+      '::ffff:8.8.8.8',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+    ])('lets the public address %s through', (address) => {
+      expect(blockedRange(address, [])).toBeNull();
+    });
 
     it('refuses what is not an IP address at all', () => {
       expect(blockedRange('example.com', [])).toEqual({ range: 'example.com', kind: 'not an IP address' });
@@ -83,7 +106,16 @@ describe('outbound addresses', () => {
     const allow = parseAllowList('127.0.0.0/8 10.1.0.0/16 fd00:1::/32 169.254.169.254');
 
     it('lets listed addresses through, in IPv4 and in their IPv6 forms', () => {
-      for (const address of ['127.0.0.1', '127.9.9.9', '10.1.200.3', 'fd00:1::5', '169.254.169.254', '::ffff:127.0.0.1', '64:ff9b::a01:203', '2002:7f00:1::']) {
+      for (const address of [
+        '127.0.0.1',
+        '127.9.9.9',
+        '10.1.200.3',
+        'fd00:1::5',
+        '169.254.169.254',
+        '::ffff:127.0.0.1',
+        '64:ff9b::a01:203',
+        '2002:7f00:1::',
+      ]) {
         expect(blockedRange(address, allow), address).toBeNull();
       }
     });
@@ -93,7 +125,10 @@ describe('outbound addresses', () => {
       expect(blockedRange('::1', allow)).toEqual({ range: '::1/128', kind: 'loopback' });
       expect(blockedRange('fd00:2::1', allow)).toEqual({ range: 'fc00::/7', kind: 'unique-local' });
       expect(blockedRange('169.254.169.253', allow)).toEqual({ range: '169.254.0.0/16', kind: 'link-local' });
-      expect(blockedRange('::ffff:10.2.0.1', allow)).toEqual({ range: '10.0.0.0/8', kind: 'private 10.2.0.1 in IPv4-mapped form' });
+      expect(blockedRange('::ffff:10.2.0.1', allow)).toEqual({
+        range: '10.0.0.0/8',
+        kind: 'private 10.2.0.1 in IPv4-mapped form',
+      });
     });
 
     it('allows an IPv6 range written as such', () => {

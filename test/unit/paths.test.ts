@@ -14,13 +14,19 @@ describe('paths on a node are confined to its image directory', () => {
     });
   });
 
-  it.each(['..', '.', '', '../x', 'a/b', '/etc/passwd', 'a\0b', 'a\nb', 'x'.repeat(201)])('refuses the file name %j', (name) => {
-    expect(() => pathInImageDir('/var/lib/images', name)).toThrow(/not a safe file name/);
-  });
+  it.each(['..', '.', '', '../x', 'a/b', '/etc/passwd', 'a\0b', 'a\nb', 'x'.repeat(201)])(
+    'refuses the file name %j',
+    (name) => {
+      expect(() => pathInImageDir('/var/lib/images', name)).toThrow(/not a safe file name/);
+    },
+  );
 
-  it.each(['relative/dir', '/', '/var/lib/../etc', '/var/lib/images/', '/var//lib'])('refuses the image directory %j', (dir) => {
-    expect(() => pathInImageDir(dir, 'x.qcow2')).toThrow(/normalised absolute path/);
-  });
+  it.each(['relative/dir', '/', '/var/lib/../etc', '/var/lib/images/', '/var//lib'])(
+    'refuses the image directory %j',
+    (dir) => {
+      expect(() => pathInImageDir(dir, 'x.qcow2')).toThrow(/normalised absolute path/);
+    },
+  );
 
   it('keeps odd but harmless names literal', () => {
     expect(pathInImageDir('/img', '..hidden')).toBe('/img/..hidden');

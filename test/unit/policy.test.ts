@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { can, POLICY_MATRIX, type Grant, type PolicyAction, type PolicySubjects, type UserContext } from '@/lib/auth/policy';
+import {
+  can,
+  POLICY_MATRIX,
+  type Grant,
+  type PolicyAction,
+  type PolicySubjects,
+  type UserContext,
+} from '@/lib/auth/policy';
 
 /**
  * The role matrix of DESIGN §3, written out case by case: every action, for every kind of user,
@@ -9,7 +16,13 @@ import { can, POLICY_MATRIX, type Grant, type PolicyAction, type PolicySubjects,
 const OWN = 'dc-own';
 const OTHER = 'dc-other';
 
-const user = (name: string, grants: Grant[], isSuperAdmin = false): UserContext => ({ id: name, username: name, name, isSuperAdmin, grants });
+const user = (name: string, grants: Grant[], isSuperAdmin = false): UserContext => ({
+  id: name,
+  username: name,
+  name,
+  isSuperAdmin,
+  grants,
+});
 
 const USERS = {
   SuperAdmin: user('super', [], true),
@@ -30,7 +43,12 @@ const USERS = {
 type Who = keyof typeof USERS;
 
 type Case<A extends PolicyAction> = { action: A; scope: string; subject: PolicySubjects[A]; allowed: Who[] };
-const c = <A extends PolicyAction>(action: A, scope: string, subject: PolicySubjects[A], allowed: Who[]): Case<A> => ({ action, scope, subject, allowed });
+const c = <A extends PolicyAction>(action: A, scope: string, subject: PolicySubjects[A], allowed: Who[]): Case<A> => ({
+  action,
+  scope,
+  subject,
+  allowed,
+});
 
 const viewers: Who[] = ['SuperAdmin', 'DCAdmin', 'ImageAdmin', 'ImageImportAdmin', 'ImportElsewhere'];
 const imageAdmins: Who[] = ['SuperAdmin', 'ImageAdmin', 'ImageImportAdmin', 'ImportElsewhere'];
@@ -45,8 +63,18 @@ const CASES: Case<PolicyAction>[] = [
   c('datacenter.view', 'other DC', { dataCenterId: OTHER }, superOnly),
 
   c('image.view', 'image bound to own DC', { image: boundOwn, attachedDataCenterIds: [OWN] }, viewers),
-  c('image.view', 'global image attached to own DC', { image: publicGlobal, attachedDataCenterIds: [OTHER, OWN] }, viewers),
-  c('image.view', 'global image not attached to own DC', { image: publicGlobal, attachedDataCenterIds: [OTHER] }, superOnly),
+  c(
+    'image.view',
+    'global image attached to own DC',
+    { image: publicGlobal, attachedDataCenterIds: [OTHER, OWN] },
+    viewers,
+  ),
+  c(
+    'image.view',
+    'global image not attached to own DC',
+    { image: publicGlobal, attachedDataCenterIds: [OTHER] },
+    superOnly,
+  ),
   c('image.view', 'image bound to other DC', { image: boundOther, attachedDataCenterIds: [OTHER] }, superOnly),
 
   c('image.manage', 'image bound to own DC', { image: boundOwn }, imageAdmins),

@@ -73,14 +73,19 @@ describe('credential encryption', () => {
 
   it('refuses a value copied into another credential', () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
-    expect(() => decryptSecret(sealed, 'another-credential-id')).toThrow(/could not be decrypted with key [0-9a-f]{16}: .*another credential/);
+    expect(() => decryptSecret(sealed, 'another-credential-id')).toThrow(
+      /could not be decrypted with key [0-9a-f]{16}: .*another credential/,
+    );
     expect(() => decryptSecret(sealed, '')).toThrow(/could not be decrypted/);
   });
 
   it('refuses a tampered iv, tag or ciphertext', () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
-    for (const part of [2, 3, 4]) expect(() => decryptSecret(flipBit(sealed, part), CREDENTIAL_ID)).toThrow(/could not be decrypted/);
-    expect(() => decryptSecret(sealed.replace(/^v2\./, 'v3.'), CREDENTIAL_ID)).toThrow(/format this portal does not recognise/);
+    for (const part of [2, 3, 4])
+      expect(() => decryptSecret(flipBit(sealed, part), CREDENTIAL_ID)).toThrow(/could not be decrypted/);
+    expect(() => decryptSecret(sealed.replace(/^v2\./, 'v3.'), CREDENTIAL_ID)).toThrow(
+      /format this portal does not recognise/,
+    );
   });
 
   it('names the key a value was sealed with when the portal does not have it', () => {

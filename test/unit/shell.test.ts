@@ -70,9 +70,9 @@ describe('the shell quoting helper', () => {
 
 describe('sh refuses a template it cannot read faithfully', () => {
   it('throws on an escape that JavaScript leaves uncooked, instead of dropping program text', () => {
-    const build = new Function('sh', 'return sh`tr \'\\\\000\' x`; ') as (tag: typeof sh) => unknown; // valid: an escaped backslash
+    const build = new Function('sh', "return sh`tr '\\\\000' x`; ") as (tag: typeof sh) => unknown; // valid: an escaped backslash
     expect(() => build(sh)).not.toThrow();
-    const broken = new Function('sh', 'return sh`tr \'\\000\' x`; ') as (tag: typeof sh) => unknown; // \0 followed by digits: uncooked
+    const broken = new Function('sh', "return sh`tr '\\000' x`; ") as (tag: typeof sh) => unknown; // \0 followed by digits: uncooked
     expect(() => broken(sh)).toThrow(/invalid escape sequence/);
   });
 });

@@ -27,21 +27,49 @@ describe('image input', () => {
   };
 
   it('accepts a complete image and normalises it', () => {
-    const parsed = createImageSchema.parse({ ...valid, sha256: SHA256.toUpperCase(), minDiskGb: '10', sizeBytes: '', alias: '  ', dcBoundId: '' });
-    expect(parsed).toMatchObject({ sha256: SHA256, minDiskGb: 10, sizeBytes: undefined, alias: undefined, dcBoundId: undefined });
+    const parsed = createImageSchema.parse({
+      ...valid,
+      sha256: SHA256.toUpperCase(),
+      minDiskGb: '10',
+      sizeBytes: '',
+      alias: '  ',
+      dcBoundId: '',
+    });
+    expect(parsed).toMatchObject({
+      sha256: SHA256,
+      minDiskGb: 10,
+      sizeBytes: undefined,
+      alias: undefined,
+      dcBoundId: undefined,
+    });
   });
 
   it('reads tags from one text field, lowercased and without repeats, and checkboxes as booleans', () => {
-    const parsed = createImageSchema.parse({ ...valid, tags: ' LTS, cloud-init lts ', resizable: 'on', protected: 'on' });
-    expect(parsed).toMatchObject({ tags: ['lts', 'cloud-init'], resizable: true, shutdownAfterDeploy: false, protected: true, bootType: 'bios' });
+    const parsed = createImageSchema.parse({
+      ...valid,
+      tags: ' LTS, cloud-init lts ',
+      resizable: 'on',
+      protected: 'on',
+    });
+    expect(parsed).toMatchObject({
+      tags: ['lts', 'cloud-init'],
+      resizable: true,
+      shutdownAfterDeploy: false,
+      protected: true,
+      bootType: 'bios',
+    });
   });
 
   it('accepts a checksums-file URL in place of a checksum', () => {
-    expect(errorsOf(createImageSchema, { ...valid, sha256: '', checksumUrl: 'https://cloud-images.example.com/SHA256SUMS' })).toBeNull();
+    expect(
+      errorsOf(createImageSchema, { ...valid, sha256: '', checksumUrl: 'https://cloud-images.example.com/SHA256SUMS' }),
+    ).toBeNull();
   });
 
   it('accepts ftp and http sources, and an md5 instead of a sha256', () => {
-    expect(errorsOf(createImageSchema, { ...valid, sourceUrl: 'ftp://127.0.0.1/x.img', sha256: '', md5: MD5 })).toBeNull();
+    expect(
+      errorsOf(createImageSchema, { ...valid, sourceUrl: 'ftp://127.0.0.1/x.img', sha256: '', md5: MD5 }),
+    ).toBeNull();
     expect(errorsOf(createImageSchema, { ...valid, sourceUrl: 'http://localhost:8080/x.img' })).toBeNull();
   });
 
@@ -79,7 +107,14 @@ describe('image input', () => {
 });
 
 describe('node input', () => {
-  const valid = { dataCenterId: DC, name: 'node-1', host: '10.0.0.5', port: '22', sshUser: 'root', imageDir: '/var/lib/images' };
+  const valid = {
+    dataCenterId: DC,
+    name: 'node-1',
+    host: '10.0.0.5',
+    port: '22',
+    sshUser: 'root',
+    imageDir: '/var/lib/images',
+  };
 
   it('needs exactly one key source when probing', () => {
     expect(errorsOf(probeNodeSchema, { ...valid, privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----' })).toBeNull();
@@ -105,7 +140,9 @@ describe('node input', () => {
   it('pins only well-formed SHA256 fingerprints', () => {
     const base = { ...valid, credentialId: DC };
     expect(errorsOf(registerNodeSchema, { ...base, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` })).toBeNull();
-    expect(errorsOf(registerNodeSchema, { ...base, hostKeyFingerprint: 'MD5:aa:bb' })?.hostKeyFingerprint).toBeDefined();
+    expect(
+      errorsOf(registerNodeSchema, { ...base, hostKeyFingerprint: 'MD5:aa:bb' })?.hostKeyFingerprint,
+    ).toBeDefined();
   });
 });
 

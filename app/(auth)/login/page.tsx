@@ -5,7 +5,11 @@ import { getCurrentUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string }>;
+}) {
   // Auth.js sends a failed form-less sign-in (a script's POST) back here with ?error=.
   const { callbackUrl, error } = await searchParams;
   if (await getCurrentUser()) redirect('/');

@@ -25,8 +25,8 @@ export default async function ApiReferencePage() {
       <Section title="Getting a token">
         <Card>
           <p className="mb-3 text-sm text-slate-700">
-            Create one on your <TextLink href="/profile">Profile</TextLink>, or trade a username and password for one. Send it as{' '}
-            <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>.
+            Create one on your <TextLink href="/profile">Profile</TextLink>, or trade a username and password for one.
+            Send it as <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>.
           </p>
           <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">
             {`curl -s -X POST -H 'Content-Type: application/json' \\
@@ -34,8 +34,8 @@ export default async function ApiReferencePage() {
 curl -s -H "Authorization: Bearer $TOKEN" 'http://localhost:3000/api/v1/images?q=ubuntu'`}
           </pre>
           <p className="mt-3 text-sm text-slate-700">
-            Errors are <code className="font-mono text-xs">{'{"error": {"code", "message", "fields"}}'}</code> with 400 (bad input), 401 (no or bad token), 403 (refused),
-            404, 409 (conflict) or 428 (the image is in use).
+            Errors are <code className="font-mono text-xs">{'{"error": {"code", "message", "fields"}}'}</code> with 400
+            (bad input), 401 (no or bad token), 403 (refused), 404, 409 (conflict) or 428 (the image is in use).
           </p>
         </Card>
       </Section>

@@ -22,8 +22,15 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const dataCenters = listDataCenters(user);
-  const { ignored, ...search } = parseImageSearchParams(await searchParams, { dataCenterIds: dataCenters.map((dc) => dc.id) });
-  const result = listImagesPage(user, { ...search.filters, ...search.order, page: search.page, pageSize: search.pageSize });
+  const { ignored, ...search } = parseImageSearchParams(await searchParams, {
+    dataCenterIds: dataCenters.map((dc) => dc.id),
+  });
+  const result = listImagesPage(user, {
+    ...search.filters,
+    ...search.order,
+    page: search.page,
+    pageSize: search.pageSize,
+  });
   const options = { ...listImageFilterOptions(user), dataCenters };
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
@@ -36,7 +43,13 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
       />
       <ImageListFilters search={search} options={options} />
       <DeletedImagesToggle search={search} />
-      <ListingNotices ignored={ignored} askedPage={search.page} shownPage={result.page} total={result.total} what="images" />
+      <ListingNotices
+        ignored={ignored}
+        askedPage={search.page}
+        shownPage={result.page}
+        total={result.total}
+        what="images"
+      />
       <ImageListTable
         rows={result.rows}
         search={search}

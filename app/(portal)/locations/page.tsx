@@ -21,7 +21,9 @@ export default async function LocationsPage() {
           caption="Data centers"
           columns={['Name', 'Code', 'Nodes', 'Description']}
           isEmpty={dataCenters.length === 0}
-          empty={canManage ? 'No data centers yet. Create the first one below.' : 'You have no role on any data center yet.'}
+          empty={
+            canManage ? 'No data centers yet. Create the first one below.' : 'You have no role on any data center yet.'
+          }
         >
           {dataCenters.map((dc) => (
             <tr key={dc.id}>

@@ -16,16 +16,25 @@ export default async function ProfilePage() {
   const tokens = listOwnApiTokens(user);
   return (
     <>
-      <PageHeader title="Profile" description={`Signed in as ${user.username}${user.isSuperAdmin ? ' (SuperAdmin)' : ''}.`} />
+      <PageHeader
+        title="Profile"
+        description={`Signed in as ${user.username}${user.isSuperAdmin ? ' (SuperAdmin)' : ''}.`}
+      />
       <Section title="API tokens">
         <Card>
           <p className="mb-4 text-sm text-slate-700">
-            A token lets a script use the <TextLink href="/api-reference">JSON API</TextLink> as you, with your roles as they are at each request.
+            A token lets a script use the <TextLink href="/api-reference">JSON API</TextLink> as you, with your roles as
+            they are at each request.
           </p>
           <CreateTokenForm />
         </Card>
       </Section>
-      <Table caption="Your API tokens" columns={['Name', 'Created', 'Last used', 'State', '']} isEmpty={tokens.length === 0} empty="You have no API tokens yet.">
+      <Table
+        caption="Your API tokens"
+        columns={['Name', 'Created', 'Last used', 'State', '']}
+        isEmpty={tokens.length === 0}
+        empty="You have no API tokens yet."
+      >
         {tokens.map((token) => (
           <tr key={token.id} data-testid={`token-${token.name}`}>
             <Td className="font-medium">{token.name}</Td>

@@ -32,7 +32,9 @@ export default async function RepositoriesPage() {
         <Section title="Add a repository">
           <Card>
             {repositories.length >= MAX_REPOSITORIES ? (
-              <p className="text-sm text-slate-600">The portal keeps at most {MAX_REPOSITORIES} repositories; remove one to add another.</p>
+              <p className="text-sm text-slate-600">
+                The portal keeps at most {MAX_REPOSITORIES} repositories; remove one to add another.
+              </p>
             ) : (
               <RepositoryForm />
             )}

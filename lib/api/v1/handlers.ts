@@ -22,7 +22,11 @@ export function userFromBearer(request: Request): UserContext | null {
 }
 
 /** A read: 401 without a valid token, 404 when the loader (which applies the policy) finds nothing. */
-export async function apiRead<T>(request: Request, load: (user: UserContext) => T | null | undefined, what: string): Promise<NextResponse> {
+export async function apiRead<T>(
+  request: Request,
+  load: (user: UserContext) => T | null | undefined,
+  what: string,
+): Promise<NextResponse> {
   const user = userFromBearer(request);
   if (!user) return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
   try {
@@ -48,7 +52,11 @@ type MutateOptions = {
 };
 
 /** A write: runs the operation as the token's user; exactly one audit event, whatever happens. */
-export async function apiMutate<S extends z.ZodType, R>(request: Request, op: Operation<S, R>, options: MutateOptions = {}): Promise<NextResponse> {
+export async function apiMutate<S extends z.ZodType, R>(
+  request: Request,
+  op: Operation<S, R>,
+  options: MutateOptions = {},
+): Promise<NextResponse> {
   const user = userFromBearer(request);
   // Who is asking is settled before a byte of the body is read: runOperation audits the refusal.
   if (!user) {
@@ -60,7 +68,13 @@ export async function apiMutate<S extends z.ZodType, R>(request: Request, op: Op
     const read = await readJsonBody(request);
     const refusal = !read.ok ? BODY_REFUSALS[read.reason] : !isObject(read.value) ? BODY_REFUSALS.not_object : null;
     if (refusal) {
-      recordAudit({ userId: user.id, action: op.name, targetType: op.targetType, outcome: 'error', details: { reason: refusal.reason, via: 'api' } });
+      recordAudit({
+        userId: user.id,
+        action: op.name,
+        targetType: op.targetType,
+        outcome: 'error',
+        details: { reason: refusal.reason, via: 'api' },
+      });
       return apiError(refusal.code, refusal.message);
     }
     body = read.ok ? read.value : {};

@@ -21,11 +21,18 @@ export const HTTP_STATUS: Record<ErrorCode | 'internal', number> = {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-export function apiError(code: ErrorCode | 'internal', message: string, fields?: Record<string, string[] | undefined>): NextResponse {
+export function apiError(
+  code: ErrorCode | 'internal',
+  message: string,
+  fields?: Record<string, string[] | undefined>,
+): NextResponse {
   const headers: Record<string, string> = { ...NO_STORE };
   // RFC 6750: tell the client how to authenticate.
   if (code === 'unauthenticated') headers['WWW-Authenticate'] = 'Bearer realm="cloud-broker-portal"';
-  return NextResponse.json({ error: { code, message, ...(fields ? { fields } : {}) } }, { status: HTTP_STATUS[code], headers });
+  return NextResponse.json(
+    { error: { code, message, ...(fields ? { fields } : {}) } },
+    { status: HTTP_STATUS[code], headers },
+  );
 }
 
 export function apiJson(body: unknown, status = 200): NextResponse {

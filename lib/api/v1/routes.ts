@@ -20,6 +20,11 @@ export function apiRoute(method: Endpoint['method'], path: string): Handler {
       const search = new URL(request.url).searchParams;
       return apiRead(request, (user) => endpoint.load(user, { params, search }), endpoint.what);
     }
-    return apiMutate(request, endpoint.op, { params, status: endpoint.status, body: endpoint.body, fixed: endpoint.fixed });
+    return apiMutate(request, endpoint.op, {
+      params,
+      status: endpoint.status,
+      body: endpoint.body,
+      fixed: endpoint.fixed,
+    });
   };
 }

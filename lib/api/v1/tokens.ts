@@ -24,7 +24,10 @@ const hashOf = (token: string) => crypto.createHash('sha256').update(token).dige
 export function issueApiToken(userId: string, name: string): { id: string; name: string; token: string } {
   const token = PREFIX + crypto.randomBytes(32).toString('base64url');
   const tokenId = newId();
-  getDb().insert(apiTokens).values({ id: tokenId, userId, name, tokenHash: hashOf(token), createdAt: now() }).run();
+  getDb()
+    .insert(apiTokens)
+    .values({ id: tokenId, userId, name, tokenHash: hashOf(token), createdAt: now() })
+    .run();
   return { id: tokenId, name, token };
 }
 
@@ -45,14 +48,24 @@ export function userForApiToken(token: string): UserContext | null {
 /** The caller's tokens, newest first, without anything secret. */
 export function listOwnApiTokens(user: UserContext) {
   return getDb()
-    .select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
     .from(apiTokens)
     .where(eq(apiTokens.userId, user.id))
     .orderBy(desc(apiTokens.createdAt))
     .all();
 }
 
-const tokenName = z.string().trim().min(1, 'Name the token, e.g. after the script that uses it.').max(64, 'At most 64 characters.');
+const tokenName = z
+  .string()
+  .trim()
+  .min(1, 'Name the token, e.g. after the script that uses it.')
+  .max(64, 'At most 64 characters.');
 
 /** Any signed-in user may make tokens for themselves; a token never has more rights than its user. */
 export const createApiToken = defineOperation({

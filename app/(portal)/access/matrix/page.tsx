@@ -10,7 +10,11 @@ import { grantableDataCenters, roleHoldersOf } from '@/lib/users/queries';
 
 export const metadata: Metadata = { title: 'Access matrix' };
 
-export default async function AccessMatrixPage({ searchParams }: { searchParams: Promise<{ dc?: string | string[] }> }) {
+export default async function AccessMatrixPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ dc?: string | string[] }>;
+}) {
   const user = await requireUser();
   if (!can(user, 'users.manage', {})) notFound();
   const dataCenters = grantableDataCenters(user);
@@ -19,7 +23,11 @@ export default async function AccessMatrixPage({ searchParams }: { searchParams:
   const chosen = dataCenters.find((d) => d.id === (Array.isArray(dc) ? dc[0] : dc)) ?? dataCenters[0];
   return (
     <>
-      <PageHeader breadcrumb={[{ href: '/access', label: 'Access' }]} title="Access matrix" description="Who holds which role on a data center, and what each role may do there." />
+      <PageHeader
+        breadcrumb={[{ href: '/access', label: 'Access' }]}
+        title="Access matrix"
+        description="Who holds which role on a data center, and what each role may do there."
+      />
       {chosen ? (
         <Section title={`Roles on ${chosen.name}`}>
           <DataCenterPicker dataCenters={dataCenters} chosenId={chosen.id} />

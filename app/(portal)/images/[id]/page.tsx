@@ -62,7 +62,15 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         <Section title="Actions">
           <div className="flex flex-wrap items-start gap-2">
             {/* Only what the buttons need crosses to the browser: the source URL may hold credentials. */}
-            <ImageLifecycleActions image={{ id: image.id, name: image.name, status: image.status, access: image.access, protected: image.protected }} />
+            <ImageLifecycleActions
+              image={{
+                id: image.id,
+                name: image.name,
+                status: image.status,
+                access: image.access,
+                protected: image.protected,
+              }}
+            />
             <PurgeImage image={{ id: image.id, name: image.name }} />
           </div>
         </Section>
@@ -74,7 +82,8 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         <Section title="Waiting for the upload">
           <Card>
             <p className="mb-4 text-sm text-slate-700" data-testid="awaiting-upload">
-              Waiting for the upload… This image has no file yet; it becomes usable once its file is uploaded and verified.
+              Waiting for the upload… This image has no file yet; it becomes usable once its file is uploaded and
+              verified.
             </p>
             {can(user, 'image.manage', { image }) && <UploadFile imageId={image.id} />}
           </Card>
@@ -87,7 +96,9 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
               <InstallForm imageId={image.id} targets={targets} />
             ) : (
               <p className="text-sm text-slate-700" data-testid="install-blocked">
-                {image.access === 'deleted' ? 'A deleted image cannot be installed; restore it first.' : `A ${image.status} image cannot be installed${image.status === 'disabled' ? '; enable it first' : ''}.`}
+                {image.access === 'deleted'
+                  ? 'A deleted image cannot be installed; restore it first.'
+                  : `A ${image.status} image cannot be installed${image.status === 'disabled' ? '; enable it first' : ''}.`}
               </p>
             )}
           </Card>
@@ -103,17 +114,28 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         <MachinesTable
           caption="Machines which use this image"
           otherColumn="Node"
-          machines={visibleMachinesUsingImage(user, id).map((m) => ({ ...m, other: { href: `/nodes/${m.nodeId}`, label: m.nodeName } }))}
+          machines={visibleMachinesUsingImage(user, id).map((m) => ({
+            ...m,
+            other: { href: `/nodes/${m.nodeId}`, label: m.nodeName },
+          }))}
           empty="No machine uses this image."
           canRemove={false}
         />
       </Section>
       <Section title="Recent jobs">
-        <JobsTable jobs={listJobs(user, { imageId: id, limit: 10 })} caption="Recent jobs of this image" empty="No jobs for this image yet." />
+        <JobsTable
+          jobs={listJobs(user, { imageId: id, limit: 10 })}
+          caption="Recent jobs of this image"
+          empty="No jobs for this image yet."
+        />
       </Section>
       {readableAuditDataCenters(user)?.length !== 0 && (
         <Section title="Audit history">
-          <AuditHistoryTable events={auditHistoryOf(user, { targetType: 'image', targetId: id })} caption="Audit history of this image" empty="Nothing recorded yet." />
+          <AuditHistoryTable
+            events={auditHistoryOf(user, { targetType: 'image', targetId: id })}
+            caption="Audit history of this image"
+            empty="Nothing recorded yet."
+          />
         </Section>
       )}
     </>

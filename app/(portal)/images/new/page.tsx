@@ -10,7 +10,16 @@ import { imageBindingChoices } from '@/lib/images/queries';
 export const metadata: Metadata = { title: 'New image' };
 
 /** Fields a link may prefill ("Register as new image" from a sync result); the server checks them on submit like any input. */
-const PREFILLABLE = ['name', 'alias', 'version', 'diskFormat', 'containerFormat', 'sha256', 'md5', 'sizeBytes'] as const;
+const PREFILLABLE = [
+  'name',
+  'alias',
+  'version',
+  'diskFormat',
+  'containerFormat',
+  'sha256',
+  'md5',
+  'sizeBytes',
+] as const;
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -34,9 +43,17 @@ export default async function NewImagePage({ searchParams }: { searchParams: Pro
   if (bindingOptions.length === 0) notFound();
   return (
     <>
-      <PageHeader breadcrumb={[{ href: '/images', label: 'Images' }]} title="New image" description="Register an image that nodes download from a URL, or upload its file into the portal's image store." />
+      <PageHeader
+        breadcrumb={[{ href: '/images', label: 'Images' }]}
+        title="New image"
+        description="Register an image that nodes download from a URL, or upload its file into the portal's image store."
+      />
       <Card>
-        <CreateImageForm bindingOptions={bindingOptions} bootImages={bootImageChoices(visibleDataCenterIds(user))} initial={initial} />
+        <CreateImageForm
+          bindingOptions={bindingOptions}
+          bootImages={bootImageChoices(visibleDataCenterIds(user))}
+          initial={initial}
+        />
       </Card>
     </>
   );

@@ -21,7 +21,10 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   if (!view) notFound();
   const snapshot = toJobSnapshot(view);
   // "Install ubuntu-24.04 on node-1", "Sync-images Rotterdam 1".
-  const target = snapshot.nodeName || snapshot.imageName ? [snapshot.imageName, snapshot.nodeName && `on ${snapshot.nodeName}`].filter(Boolean).join(' ') : (snapshot.dataCenterName ?? '');
+  const target =
+    snapshot.nodeName || snapshot.imageName
+      ? [snapshot.imageName, snapshot.nodeName && `on ${snapshot.nodeName}`].filter(Boolean).join(' ')
+      : (snapshot.dataCenterName ?? '');
   return (
     <>
       <PageHeader

@@ -59,11 +59,19 @@ export default async function LocationDetailsPage({ params }: { params: Promise<
       <LocationGauges gauges={gauges} />
       <Section
         title="Nodes"
-        actions={canManage && <LinkButton variant="secondary" href={`/locations/${id}/nodes/new`}>Register node</LinkButton>}
+        actions={
+          canManage && (
+            <LinkButton variant="secondary" href={`/locations/${id}/nodes/new`}>
+              Register node
+            </LinkButton>
+          )
+        }
       >
         <NodesTable
           nodes={nodes}
-          emptyHint={canManage ? 'No nodes yet. Register the first node of this data center.' : 'This data center has no nodes.'}
+          emptyHint={
+            canManage ? 'No nodes yet. Register the first node of this data center.' : 'This data center has no nodes.'
+          }
         />
       </Section>
       <Section title="Images attached">

@@ -44,7 +44,10 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
         actions={
           mayManage && (
             <>
-              <NodeStatusActions node={{ id: node.id, name: node.name, status: node.status }} installedImages={installedImages} />
+              <NodeStatusActions
+                node={{ id: node.id, name: node.name, status: node.status }}
+                installedImages={installedImages}
+              />
               <TestConnectionButton nodeId={node.id} />
             </>
           )
@@ -70,7 +73,10 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
           items={[
             ['CPUs', node.cpus ?? '—'],
             ['Memory', formatBytes(node.memoryBytes)],
-            ['Free disk (image directory)', `${formatBytes(node.diskFreeBytes)} of ${formatBytes(node.diskTotalBytes)}`],
+            [
+              'Free disk (image directory)',
+              `${formatBytes(node.diskFreeBytes)} of ${formatBytes(node.diskTotalBytes)}`,
+            ],
           ]}
         />
       </Section>
@@ -107,13 +113,19 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
         <MachinesTable
           caption="Machines on this node"
           otherColumn="Image"
-          machines={machinesOnNode(id).map((m) => ({ ...m, other: { href: `/images/${m.imageId}`, label: m.imageName } }))}
+          machines={machinesOnNode(id).map((m) => ({
+            ...m,
+            other: { href: `/images/${m.imageId}`, label: m.imageName },
+          }))}
           empty="No machine is recorded on this node."
           canRemove={mayManage}
         />
         {mayManage && (
           <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-            <RecordMachineForm nodeId={id} images={listImages(user).map((i) => ({ value: i.id, label: `${i.name} (${i.version})` }))} />
+            <RecordMachineForm
+              nodeId={id}
+              images={listImages(user).map((i) => ({ value: i.id, label: `${i.name} (${i.version})` }))}
+            />
           </div>
         )}
       </Section>

@@ -18,7 +18,13 @@ import { hasAnyFilter, type RawParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Browse repository' };
 
-export default async function RepositoryPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<RawParams> }) {
+export default async function RepositoryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<RawParams>;
+}) {
   const user = await requireUser();
   const { id } = await params;
   const { filters, page, ignored } = parseRemoteImageSearch(await searchParams);
@@ -49,7 +55,13 @@ export default async function RepositoryPage({ params, searchParams }: { params:
       />
       <Section title="Images">
         <RemoteImageFilters pathname={pathname} filters={filters} options={listing.options} />
-        <ListingNotices ignored={ignored} askedPage={page} shownPage={listing.page} total={listing.total} what="images" />
+        <ListingNotices
+          ignored={ignored}
+          askedPage={page}
+          shownPage={listing.page}
+          total={listing.total}
+          what="images"
+        />
         <RemoteImagesTable
           repositoryId={repository.id}
           rows={listing.rows}
@@ -67,7 +79,14 @@ export default async function RepositoryPage({ params, searchParams }: { params:
             )
           }
         />
-        <Pagination pathname={pathname} params={filters} page={listing.page} pageCount={listing.pageCount} pageSize={REMOTE_PAGE_SIZE} total={listing.total} />
+        <Pagination
+          pathname={pathname}
+          params={filters}
+          page={listing.page}
+          pageCount={listing.pageCount}
+          pageSize={REMOTE_PAGE_SIZE}
+          total={listing.total}
+        />
       </Section>
       {manageable && (
         <Section title="Change this repository">

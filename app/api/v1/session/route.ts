@@ -21,7 +21,12 @@ export async function POST(request: Request) {
   if (!outcome.ok && outcome.reason === 'throttled') {
     const retryAfter = Math.max(1, Math.ceil((outcome.retryAt.getTime() - Date.now()) / 1000));
     return NextResponse.json(
-      { error: { code: 'throttled', message: `Too many failed sign-ins; try again after ${outcome.retryAt.toISOString()}.` } },
+      {
+        error: {
+          code: 'throttled',
+          message: `Too many failed sign-ins; try again after ${outcome.retryAt.toISOString()}.`,
+        },
+      },
       { status: 429, headers: { 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' } },
     );
   }

@@ -45,8 +45,14 @@ export const IMAGE_ENDPOINTS: Endpoint[] = [
     what: 'Images',
     load: (user, { search }) => {
       const parsed = parseImageSearchParams(rawParams(search));
-      if (parsed.ignored.length > 0) throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
-      const page = listImagesPage(user, { ...parsed.filters, ...parsed.order, page: parsed.page, pageSize: parsed.pageSize });
+      if (parsed.ignored.length > 0)
+        throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
+      const page = listImagesPage(user, {
+        ...parsed.filters,
+        ...parsed.order,
+        page: parsed.page,
+        pageSize: parsed.pageSize,
+      });
       return page;
     },
   },
@@ -62,11 +68,45 @@ export const IMAGE_ENDPOINTS: Endpoint[] = [
       return found && { image: imageView(found.image), attachedDataCenterIds: found.attached };
     },
   },
-  { method: 'PUT', path: '/images/{imageId}', tag, summary: 'Edit an image (every attribute; file fields only while no file exists)', op: updateImage },
-  { method: 'POST', path: '/images/{imageId}/lifecycle', tag, summary: 'Enable or disable, change access (public, private, deleted) or the protected flag', op: changeImageLifecycle },
-  { method: 'POST', path: '/images/{imageId}/purge', tag, summary: 'Delete permanently; confirmName must be the image name', op: purgeImage },
-  { method: 'PUT', path: '/images/{imageId}/data-centers/{dataCenterId}', tag, summary: 'Attach the image to a data center', op: setImageAttachment, body: 'none', fixed: { attached: true } },
-  { method: 'DELETE', path: '/images/{imageId}/data-centers/{dataCenterId}', tag, summary: 'Detach the image from a data center', op: setImageAttachment, body: 'none', fixed: { attached: false } },
+  {
+    method: 'PUT',
+    path: '/images/{imageId}',
+    tag,
+    summary: 'Edit an image (every attribute; file fields only while no file exists)',
+    op: updateImage,
+  },
+  {
+    method: 'POST',
+    path: '/images/{imageId}/lifecycle',
+    tag,
+    summary: 'Enable or disable, change access (public, private, deleted) or the protected flag',
+    op: changeImageLifecycle,
+  },
+  {
+    method: 'POST',
+    path: '/images/{imageId}/purge',
+    tag,
+    summary: 'Delete permanently; confirmName must be the image name',
+    op: purgeImage,
+  },
+  {
+    method: 'PUT',
+    path: '/images/{imageId}/data-centers/{dataCenterId}',
+    tag,
+    summary: 'Attach the image to a data center',
+    op: setImageAttachment,
+    body: 'none',
+    fixed: { attached: true },
+  },
+  {
+    method: 'DELETE',
+    path: '/images/{imageId}/data-centers/{dataCenterId}',
+    tag,
+    summary: 'Detach the image from a data center',
+    op: setImageAttachment,
+    body: 'none',
+    fixed: { attached: false },
+  },
   {
     method: 'GET',
     path: '/images/{imageId}/availability',
@@ -75,6 +115,19 @@ export const IMAGE_ENDPOINTS: Endpoint[] = [
     what: 'The image',
     load: (user, { params }) => getImageAvailability(user, params.imageId!),
   },
-  { method: 'PUT', path: '/images/{imageId}/availability', tag, summary: 'Apply availability: install on the available nodes, remove from the others shown', op: applyImageAvailability },
-  { method: 'POST', path: '/images/{imageId}/installs', tag, summary: 'Install the image on one node (a job)', op: installImage, status: 202 },
+  {
+    method: 'PUT',
+    path: '/images/{imageId}/availability',
+    tag,
+    summary: 'Apply availability: install on the available nodes, remove from the others shown',
+    op: applyImageAvailability,
+  },
+  {
+    method: 'POST',
+    path: '/images/{imageId}/installs',
+    tag,
+    summary: 'Install the image on one node (a job)',
+    op: installImage,
+    status: 202,
+  },
 ];

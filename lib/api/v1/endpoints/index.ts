@@ -7,10 +7,37 @@ import { OPERATIONS_ENDPOINTS } from './operations';
 import { REPOSITORY_ENDPOINTS } from './repositories';
 
 const TOKEN_ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/tokens', tag: 'Tokens', summary: 'The caller’s API tokens (never the secrets)', what: 'Tokens', load: (user) => ({ tokens: listOwnApiTokens(user) }) },
-  { method: 'POST', path: '/tokens', tag: 'Tokens', summary: 'Create a token; the answer is the only time it is shown', op: createApiToken, status: 201 },
-  { method: 'DELETE', path: '/tokens/{tokenId}', tag: 'Tokens', summary: 'Revoke one of the caller’s tokens', op: revokeApiToken, body: 'none' },
+  {
+    method: 'GET',
+    path: '/tokens',
+    tag: 'Tokens',
+    summary: 'The caller’s API tokens (never the secrets)',
+    what: 'Tokens',
+    load: (user) => ({ tokens: listOwnApiTokens(user) }),
+  },
+  {
+    method: 'POST',
+    path: '/tokens',
+    tag: 'Tokens',
+    summary: 'Create a token; the answer is the only time it is shown',
+    op: createApiToken,
+    status: 201,
+  },
+  {
+    method: 'DELETE',
+    path: '/tokens/{tokenId}',
+    tag: 'Tokens',
+    summary: 'Revoke one of the caller’s tokens',
+    op: revokeApiToken,
+    body: 'none',
+  },
 ];
 
 /** Every endpoint of the JSON API v1 that acts for a token's user. */
-export const ENDPOINTS: Endpoint[] = [...IMAGE_ENDPOINTS, ...OPERATIONS_ENDPOINTS, ...ADMINISTRATION_ENDPOINTS, ...REPOSITORY_ENDPOINTS, ...TOKEN_ENDPOINTS];
+export const ENDPOINTS: Endpoint[] = [
+  ...IMAGE_ENDPOINTS,
+  ...OPERATIONS_ENDPOINTS,
+  ...ADMINISTRATION_ENDPOINTS,
+  ...REPOSITORY_ENDPOINTS,
+  ...TOKEN_ENDPOINTS,
+];

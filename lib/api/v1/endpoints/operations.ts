@@ -13,8 +13,22 @@ import { rawParams, type Endpoint } from '../endpoint';
 
 /** Data centers, nodes, machines and jobs: the operations side of the JSON API v1. */
 export const OPERATIONS_ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/data-centers', tag: 'Data centers', summary: 'Data centers the caller may see', what: 'Data centers', load: (user) => ({ dataCenters: listDataCenters(user) }) },
-  { method: 'POST', path: '/data-centers', tag: 'Data centers', summary: 'Create a data center', op: createDataCenter, status: 201 },
+  {
+    method: 'GET',
+    path: '/data-centers',
+    tag: 'Data centers',
+    summary: 'Data centers the caller may see',
+    what: 'Data centers',
+    load: (user) => ({ dataCenters: listDataCenters(user) }),
+  },
+  {
+    method: 'POST',
+    path: '/data-centers',
+    tag: 'Data centers',
+    summary: 'Create a data center',
+    op: createDataCenter,
+    status: 201,
+  },
   {
     method: 'GET',
     path: '/data-centers/{dataCenterId}',
@@ -23,10 +37,22 @@ export const OPERATIONS_ENDPOINTS: Endpoint[] = [
     what: 'The data center',
     load: (user, { params }) => {
       const dataCenter = getDataCenter(user, params.dataCenterId!);
-      return dataCenter && { dataCenter, nodes: listNodesOfDataCenter(user, dataCenter.id), machines: machinesInDataCenter(user, dataCenter.id) };
+      return (
+        dataCenter && {
+          dataCenter,
+          nodes: listNodesOfDataCenter(user, dataCenter.id),
+          machines: machinesInDataCenter(user, dataCenter.id),
+        }
+      );
     },
   },
-  { method: 'PUT', path: '/data-centers/{dataCenterId}', tag: 'Data centers', summary: 'Rename a data center (its code stays)', op: renameDataCenter },
+  {
+    method: 'PUT',
+    path: '/data-centers/{dataCenterId}',
+    tag: 'Data centers',
+    summary: 'Rename a data center (its code stays)',
+    op: renameDataCenter,
+  },
   {
     method: 'GET',
     path: '/nodes/{nodeId}',
@@ -38,19 +64,44 @@ export const OPERATIONS_ENDPOINTS: Endpoint[] = [
       return details && { ...details, images: listImagesOnNode(details.node.id) };
     },
   },
-  { method: 'POST', path: '/machines', tag: 'Machines', summary: 'Record a machine running on a node', op: recordMachine, status: 201 },
-  { method: 'DELETE', path: '/machines/{machineId}', tag: 'Machines', summary: 'Forget a machine', op: removeMachine, body: 'none' },
+  {
+    method: 'POST',
+    path: '/machines',
+    tag: 'Machines',
+    summary: 'Record a machine running on a node',
+    op: recordMachine,
+    status: 201,
+  },
+  {
+    method: 'DELETE',
+    path: '/machines/{machineId}',
+    tag: 'Machines',
+    summary: 'Forget a machine',
+    op: removeMachine,
+    body: 'none',
+  },
   {
     method: 'GET',
     path: '/jobs',
     tag: 'Jobs',
     summary: 'Jobs the caller may see, newest first, paged and filtered',
-    query: { status: 'job status', kind: 'job kind', nodeId: 'node', imageId: 'image', page: 'from 1', pageSize: '10, 25, 50 or 100' },
+    query: {
+      status: 'job status',
+      kind: 'job kind',
+      nodeId: 'node',
+      imageId: 'image',
+      page: 'from 1',
+      pageSize: '10, 25, 50 or 100',
+    },
     what: 'Jobs',
     load: (user, { search }) => {
       const options = listJobFilterOptions(user);
-      const parsed = parseJobSearchParams(rawParams(search), { nodeIds: options.nodes.map((n) => n.id), imageIds: options.images.map((i) => i.id) });
-      if (parsed.ignored.length > 0) throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
+      const parsed = parseJobSearchParams(rawParams(search), {
+        nodeIds: options.nodes.map((n) => n.id),
+        imageIds: options.images.map((i) => i.id),
+      });
+      if (parsed.ignored.length > 0)
+        throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
       return listJobsPage(user, { ...parsed.filters, page: parsed.page, pageSize: parsed.pageSize });
     },
   },

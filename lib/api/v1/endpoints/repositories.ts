@@ -10,17 +10,56 @@ const tag = 'Image repositories';
 
 /** Remote IMGAPI repositories and imports from them (issue #7): the same operations as the Repositories pages. */
 export const REPOSITORY_ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/repositories', tag, summary: 'Repositories with their last refresh, image count and error', what: 'Repositories', load: (user) => ({ repositories: listRepositories(user) }) },
-  { method: 'POST', path: '/repositories', tag, summary: 'Add a repository (SuperAdmins; at most 16)', op: createRepository, status: 201 },
-  { method: 'PUT', path: '/repositories/{repositoryId}', tag, summary: 'Rename a repository or change its URL; a new URL drops the cached listing', op: updateRepository },
-  { method: 'DELETE', path: '/repositories/{repositoryId}', tag, summary: 'Remove a repository; imported images stay', op: deleteRepository, body: 'none' },
-  { method: 'POST', path: '/repositories/{repositoryId}/refresh', tag, summary: 'Read the remote listing again and cache it', op: refreshRepository, body: 'none' },
+  {
+    method: 'GET',
+    path: '/repositories',
+    tag,
+    summary: 'Repositories with their last refresh, image count and error',
+    what: 'Repositories',
+    load: (user) => ({ repositories: listRepositories(user) }),
+  },
+  {
+    method: 'POST',
+    path: '/repositories',
+    tag,
+    summary: 'Add a repository (SuperAdmins; at most 16)',
+    op: createRepository,
+    status: 201,
+  },
+  {
+    method: 'PUT',
+    path: '/repositories/{repositoryId}',
+    tag,
+    summary: 'Rename a repository or change its URL; a new URL drops the cached listing',
+    op: updateRepository,
+  },
+  {
+    method: 'DELETE',
+    path: '/repositories/{repositoryId}',
+    tag,
+    summary: 'Remove a repository; imported images stay',
+    op: deleteRepository,
+    body: 'none',
+  },
+  {
+    method: 'POST',
+    path: '/repositories/{repositoryId}/refresh',
+    tag,
+    summary: 'Read the remote listing again and cache it',
+    op: refreshRepository,
+    body: 'none',
+  },
   {
     method: 'GET',
     path: '/repositories/{repositoryId}/images',
     tag,
     summary: 'The cached listing, filtered and paged, with whether each image is here already',
-    query: { q: 'name, version or description contains', os: 'IMGAPI os', type: 'IMGAPI type', page: 'page number, from 1 (25 per page)' },
+    query: {
+      q: 'name, version or description contains',
+      os: 'IMGAPI os',
+      type: 'IMGAPI type',
+      page: 'page number, from 1 (25 per page)',
+    },
     what: 'The repository',
     load: (user, { params, search }) => {
       const { filters, page, ignored } = parseRemoteImageSearch(rawParams(search));
@@ -28,5 +67,12 @@ export const REPOSITORY_ENDPOINTS: Endpoint[] = [
       return browseRepository(user, params.repositoryId!, filters, page);
     },
   },
-  { method: 'POST', path: '/repositories/{repositoryId}/imports', tag, summary: 'Import one image (a job); dataCenterId binds it, and is required for ImageImportAdmins', op: importImage, status: 202 },
+  {
+    method: 'POST',
+    path: '/repositories/{repositoryId}/imports',
+    tag,
+    summary: 'Import one image (a job); dataCenterId binds it, and is required for ImageImportAdmins',
+    op: importImage,
+    status: 202,
+  },
 ];

@@ -20,7 +20,11 @@ export default async function UserAccessPage({ params }: { params: Promise<{ id:
   if (!user) notFound();
   return (
     <>
-      <PageHeader breadcrumb={[{ href: '/access', label: 'Access' }]} title={user.username} description={user.name || undefined} />
+      <PageHeader
+        breadcrumb={[{ href: '/access', label: 'Access' }]}
+        title={user.username}
+        description={user.name || undefined}
+      />
       <Section title="Account">
         <Details
           items={[
@@ -35,7 +39,9 @@ export default async function UserAccessPage({ params }: { params: Promise<{ id:
       </Section>
       <Section title="Roles">
         {user.isSuperAdmin && (
-          <p className="mb-3 text-sm text-slate-600">As a SuperAdmin, {user.username} may do everything; the roles below matter only without it.</p>
+          <p className="mb-3 text-sm text-slate-600">
+            As a SuperAdmin, {user.username} may do everything; the roles below matter only without it.
+          </p>
         )}
         <GrantsTable userId={user.id} username={user.username} grants={user.grants} />
       </Section>
