@@ -26,13 +26,13 @@ async function main() {
   // Imported only now: the portal's modules read the environment bench/lib/portal.ts prepared.
   const { asc, eq } = await import('drizzle-orm');
   const { runOperation } = await import('../lib/actions/operation');
-  const { loadUserContext } = await import('../lib/auth/users');
+  const { getUserContext } = await import('../lib/auth/users');
   const { closeAllDatabases, getDb } = await import('../lib/db/client');
   const { jobEvents, jobs } = await import('../lib/db/schema');
   const { installImage } = await import('../lib/install/operations');
   const { getJobRunner } = await import('../lib/jobs/runner');
 
-  const user = loadUserContext(userId);
+  const user = getUserContext(userId);
   if (!user) throw new Error(`No user ${userId}`);
   const db = getDb();
 

@@ -29,8 +29,9 @@ export class ForbiddenError extends DomainError {
 }
 
 export class NotFoundError extends DomainError {
-  constructor(what: string) {
-    super('not_found', `${what} was not found.`);
+  /** `what` names the missing thing ("The image"); `nextStep` may tell the user what to do about it. */
+  constructor(what: string, nextStep?: string) {
+    super('not_found', `${what} was not found.${nextStep ? ` ${nextStep}` : ''}`);
   }
 }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { ensureFirstAdmin } from '@/lib/auth/users';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { backfillSha1 } from '@/lib/imgapi/sha1-backfill';
+import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { removeAbandonedTempFiles } from '@/lib/store/image-store';
 

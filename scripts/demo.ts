@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { ensureFirstAdmin, loadUserContext } from '../lib/auth/users';
+import { ensureFirstAdmin, getUserContext } from '../lib/auth/users';
 import { getConfig } from '../lib/config';
 import { closeAllDatabases, getDb } from '../lib/db/client';
 import { dataCenters, images, nodeImages, nodes, users } from '../lib/db/schema';
@@ -96,7 +96,7 @@ function superAdmin(preferred: string): UserContext {
       .from(users)
       .where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true)))
       .get() ?? db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true)).get();
-  const user = row && loadUserContext(row.id);
+  const user = row && getUserContext(row.id);
   if (!user) throw new Error('The database has no enabled SuperAdmin to seed the demo with.');
   return user;
 }

@@ -24,12 +24,12 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const { images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
   const db = getDb();
 
-  const adminId = await portal.createUser({
+  const adminId = await portal.insertUser({
     username: 'bench-admin',
     password: 'correct horse battery staple',
     isSuperAdmin: true,
   });
-  const admin = portal.loadUserContext(adminId)!;
+  const admin = portal.getUserContext(adminId)!;
   const nodes = await startNodes(portal, admin, root, hosts, cleanups);
   const imageId = await uploadRandomImage(portal, admin, size);
   const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
@@ -101,7 +101,7 @@ function configurePortal(root: string): void {
 /** Imported only once configurePortal() has run; see there. */
 async function importPortal() {
   const { and, asc, eq } = await import('drizzle-orm');
-  const { createUser, loadUserContext } = await import('../../lib/auth/users');
+  const { insertUser, getUserContext } = await import('../../lib/auth/users');
   const { closeAllDatabases, getDb } = await import('../../lib/db/client');
   const { images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
   const { createImage } = await import('../../lib/images/operations');
@@ -109,7 +109,7 @@ async function importPortal() {
   const { getJobRunner } = await import('../../lib/jobs/runner');
   const { createDataCenter } = await import('../../lib/locations/operations');
   const { connectWithCredential } = await import('../../lib/nodes/connection');
-  const { importImage } = await import('../../lib/imgapi/import-operation');
+  const { importImage } = await import('../../lib/repositories/import/operation');
   const { createRepository, deleteRepository, refreshRepository } = await import('../../lib/repositories/operations');
   const { storedImagePath } = await import('../../lib/store/image-store');
   const { uploadImageFile } = await import('../../lib/store/upload');
@@ -119,8 +119,8 @@ async function importPortal() {
     and,
     asc,
     eq,
-    createUser,
-    loadUserContext,
+    insertUser,
+    getUserContext,
     closeAllDatabases,
     getDb,
     images,

@@ -11,7 +11,7 @@ import { JobControls } from './job-controls';
 import { useTransferRate } from './use-transfer-rate';
 
 /** Kinds whose progress is a byte count: the rest show only their phase. */
-const MOVES_BYTES = new Set(['install', 'upload', 'import']);
+const MOVES_BYTES = new Set(['install', 'import']);
 
 async function fetchJob(id: string): Promise<JobSnapshot> {
   const response = await fetch(`/api/jobs/${id}`, { cache: 'no-store' });

@@ -3,7 +3,7 @@
  * server starts: a data center with two real sshd nodes and an image by URL. (The first spec
  * registers its node through the browser; this one is about availability, not registration.)
  */
-import { createUser, loadUserContext } from '../../lib/auth/users';
+import { insertUser, getUserContext } from '../../lib/auth/users';
 import { closeAllDatabases } from '../../lib/db/client';
 import { createImage } from '../../lib/images/operations';
 import { createDataCenter } from '../../lib/locations/operations';
@@ -15,7 +15,7 @@ export async function seedAvailabilityWorld(
   nodes: SshNode[],
   image: { url: string; sha256: string },
 ): Promise<E2eFixture['availability']> {
-  const admin = loadUserContext(await createUser({ ...E2E_ADMIN, name: 'Administrator', isSuperAdmin: true }))!;
+  const admin = getUserContext(await insertUser({ ...E2E_ADMIN, name: 'Administrator', isSuperAdmin: true }))!;
   const { id: dataCenterId } = await runOk(createDataCenter, { code: 'rtm-1', name: 'Rotterdam 1' }, admin);
   const seeded = [];
   for (const [i, node] of nodes.entries()) {

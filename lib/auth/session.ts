@@ -2,7 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { redirect } from 'next/navigation';
 import { auth } from './auth';
-import { loadUserContext } from './users';
+import { getUserContext } from './users';
 import type { UserContext } from './policy';
 
 /**
@@ -12,7 +12,7 @@ import type { UserContext } from './policy';
 export const getCurrentUser = cache(async (): Promise<UserContext | null> => {
   const session = await auth();
   const userId = session?.user?.id;
-  return userId ? loadUserContext(userId, { signedInAt: (session as { signedInAt?: number }).signedInAt }) : null;
+  return userId ? getUserContext(userId, { signedInAt: (session as { signedInAt?: number }).signedInAt }) : null;
 });
 
 /** For pages: the signed-in user, or a redirect to the login page. */

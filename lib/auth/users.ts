@@ -11,7 +11,7 @@ import type { UserContext } from './policy';
  * browser session, `signedInAt` is when it signed in: a session older than the user's last password
  * reset is no longer theirs. (API tokens are credentials of their own and pass no session.)
  */
-export function loadUserContext(userId: string, session?: { signedInAt: number | undefined }): UserContext | null {
+export function getUserContext(userId: string, session?: { signedInAt: number | undefined }): UserContext | null {
   const db = getDb();
   const user = db.select().from(users).where(eq(users.id, userId)).get();
   if (!user || user.disabled) return null;
@@ -41,7 +41,7 @@ export async function verifyLogin(username: string, password: string): Promise<{
   return { id: user.id, name: user.name || user.username };
 }
 
-export async function createUser(input: { username: string; name?: string; password: string; isSuperAdmin?: boolean }) {
+export async function insertUser(input: { username: string; name?: string; password: string; isSuperAdmin?: boolean }) {
   const at = now();
   const id = newId();
   getDb()
@@ -68,7 +68,7 @@ export async function ensureFirstAdmin(env: { adminUser?: string; adminPassword?
   if (n > 0) return;
   const username = env.adminUser ?? 'admin';
   const password = env.adminPassword ?? generatePassword();
-  await createUser({ username, name: 'Administrator', password, isSuperAdmin: true });
+  await insertUser({ username, name: 'Administrator', password, isSuperAdmin: true });
   if (env.adminPassword) {
     console.log(`[portal] Created SuperAdmin "${username}" with the configured password.`);
   } else {

@@ -11,7 +11,7 @@ import { currentNodeImage } from '@/lib/install/node-images';
 import { enqueueUninstall, refuseIfMachinesUse } from '@/lib/install/uninstall';
 import { requestJobCancel } from '@/lib/jobs/control';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { findActiveJob } from '@/lib/jobs/store';
+import { getActiveJob } from '@/lib/jobs/rows';
 import { applyAvailabilitySchema, type ApplyAvailabilityInput } from './schemas';
 
 type Change = {
@@ -21,7 +21,7 @@ type Change = {
   jobId?: string;
 };
 
-function loadTargets(input: ApplyAvailabilityInput) {
+function requireTargets(input: ApplyAvailabilityInput) {
   const db = getDb();
   const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
   if (!image) throw new NotFoundError('The image');
@@ -53,7 +53,7 @@ export const applyImageAvailability = defineOperation({
   targetType: 'image',
   input: applyAvailabilitySchema,
   authorize: (input, user, note) => {
-    const { image, shown, attached } = loadTargets(input);
+    const { image, shown, attached } = requireTargets(input);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined });
     for (const node of shown)
       authorize(user, 'node.install', {
@@ -62,7 +62,7 @@ export const applyImageAvailability = defineOperation({
       });
   },
   run: (input, user) => {
-    const { image, shown } = loadTargets(input);
+    const { image, shown } = requireTargets(input);
     const wanted = new Set(input.available);
     const leaving = shown.filter((n) => !wanted.has(n.id) && currentNodeImage(getDb(), n.id, image.id));
     refuseIfMachinesUse(
@@ -75,7 +75,7 @@ export const applyImageAvailability = defineOperation({
         const done: Change[] = [];
         for (const node of shown) {
           const row = currentNodeImage(tx, node.id, image.id);
-          const active = findActiveJob(tx, node.id, image.id);
+          const active = getActiveJob(tx, node.id, image.id);
           const note = (change: Change['change'], jobId?: string) =>
             done.push({ nodeId: node.id, nodeName: node.name, change, jobId });
           if (wanted.has(node.id)) {

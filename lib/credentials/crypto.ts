@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { getConfig } from '@/lib/config';
 import { UnavailableError } from '@/lib/errors';
-import { currentKey, findKey, type SealingKey } from './keyring';
+import { currentKey, getKey, type SealingKey } from './keyring';
 
 /**
  * Private keys at rest: AES-256-GCM under the portal's encryption key (./keyring.ts), so the database
@@ -35,7 +35,7 @@ export function sealWith(key: SealingKey, plaintext: string, aad: string): strin
 export function decryptSecret(
   sealed: string,
   aad: string,
-  lookup: (keyId: string) => SealingKey | undefined = findKey,
+  lookup: (keyId: string) => SealingKey | undefined = getKey,
 ): string {
   if (sealed.startsWith('v1.')) return decryptLegacySecret(sealed);
   const [version, keyId, iv, tag, ciphertext, ...extra] = sealed.split('.');

@@ -51,7 +51,7 @@ let ring: { config: PortalConfig; keys: Map<string, SealingKey> } | undefined;
  * The key with this id, if the portal has it. An unknown id re-reads the key files once: another
  * process may have rotated the key since they were last read.
  */
-export function findKey(id: string): SealingKey | undefined {
+export function getKey(id: string): SealingKey | undefined {
   const config = getConfig();
   if (ring?.config !== config) ring = { config, keys: loadKeys(config) };
   if (!ring.keys.has(id)) ring = { config, keys: loadKeys(config) };

@@ -1,6 +1,6 @@
 import 'server-only';
 import { eq, like } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import type { Db } from '@/lib/db/types';
 import { credentials } from '@/lib/db/schema';
 import { decryptLegacySecret, encryptSecret } from './crypto';
 

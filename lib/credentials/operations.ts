@@ -5,7 +5,7 @@ import { authorize, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/schema';
 import { InUseError, NotFoundError } from '@/lib/errors';
-import { generateCredential, getCredentialSummary, importCredential } from './store';
+import { generateCredential, getCredentialSummary, importCredential } from './sealed';
 import { credentialIdSchema, generateKeySchema, importKeySchema } from './schemas';
 
 /** SSH keys are infrastructure: SuperAdmins only (DESIGN §3). */

@@ -2,7 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { getConfig } from '@/lib/config';
-import type { Db } from '@/lib/db/client';
+import type { Db } from '@/lib/db/types';
 import { credentials } from '@/lib/db/schema';
 import { UnavailableError, ValidationError, errorMessage } from '@/lib/errors';
 import { decryptSecret, sealWith } from './crypto';
@@ -11,7 +11,7 @@ import {
   createKeyFileOnce,
   currentKey,
   deriveKey,
-  findKey,
+  getKey,
   generateKeyMaterial,
   keyFiles,
   readKeyFile,
@@ -78,7 +78,7 @@ function keyFromEnvironment(material: string | undefined, old: SealingKey): Seal
 
 function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'> {
   // A run resumed after a crash finds rows already sealed with the new key.
-  const lookup = (keyId: string) => (keyId === next.id ? next : findKey(keyId));
+  const lookup = (keyId: string) => (keyId === next.id ? next : getKey(keyId));
   // Immediate: a portal writing a credential meanwhile waits for the commit instead of racing it.
   return db.transaction(
     (tx) => {

@@ -2,15 +2,15 @@ import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
 import { applyDataMigrations } from './data-migrations';
 import { applyMigrations } from './migrate';
 import * as schema from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-/** The handle inside `db.transaction((tx) => …)`, for helpers that must join the caller's transaction. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { Db } from './types';
+
+export type { Db, Tx } from './types';
 
 /**
  * Next.js compiles instrumentation, route handlers and server actions into separate bundles, each with

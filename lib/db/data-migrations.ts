@@ -1,6 +1,6 @@
 import 'server-only';
 import { resealLegacyCredentials } from '@/lib/credentials/legacy';
-import type { Db } from './client';
+import type { Db } from './types';
 
 /**
  * Changes to the data itself that SQL migrations cannot make, because they need the portal's code or

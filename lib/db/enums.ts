@@ -33,15 +33,8 @@ export type NodeImageState = (typeof NODE_IMAGE_STATES)[number];
 
 export const MACHINE_STATUSES = ['running', 'stopped', 'deploying', 'error'] as const;
 
-export const JOB_KINDS = [
-  'install',
-  'uninstall',
-  'sync-images',
-  'sync-sizes',
-  'import',
-  'upload',
-  'node-check',
-] as const;
+/** Each is defined, with its parameters and what it allows, next to its domain's code (lib/jobs/registry.ts). */
+export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -52,6 +45,9 @@ export const JOB_STATUSES = ['queued', 'running', 'paused', 'succeeded', 'failed
 export type JobStatus = (typeof JOB_STATUSES)[number];
 /** Jobs in these states may still change: the runner has them, the job page keeps polling. */
 export const ACTIVE_JOB_STATUSES = ['queued', 'running'] as const satisfies readonly JobStatus[];
+
+/** A paused job still holds its node and image: its `.part` waits on the node for it. */
+export const HOLDING_JOB_STATUSES = [...ACTIVE_JOB_STATUSES, 'paused'] as const satisfies readonly JobStatus[];
 
 export function isJobActive(status: JobStatus | undefined): boolean {
   return (ACTIVE_JOB_STATUSES as readonly string[]).includes(status ?? '');

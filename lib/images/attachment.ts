@@ -1,12 +1,14 @@
 import 'server-only';
+import { requireImage } from './queries';
+import { requireDataCenter } from '@/lib/locations/queries';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
-import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
+import { imageDataCenters, nodeImages, nodes } from '@/lib/db/schema';
+import { ConflictError, InUseError, ValidationError } from '@/lib/errors';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { checkbox, id } from '@/lib/validation';
 
@@ -17,13 +19,8 @@ import { checkbox, id } from '@/lib/validation';
  */
 const attachmentSchema = z.object({ imageId: id, dataCenterId: z.uuid('Choose a data center.'), attached: checkbox });
 
-function loadTargets(imageId: string, dataCenterId: string) {
-  const db = getDb();
-  const image = db.select().from(images).where(eq(images.id, imageId)).get();
-  if (!image) throw new NotFoundError('The image');
-  const dataCenter = db.select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get();
-  if (!dataCenter) throw new NotFoundError('The data center');
-  return { image, dataCenter };
+function requireTargets(imageId: string, dataCenterId: string) {
+  return { image: requireImage(imageId), dataCenter: requireDataCenter(dataCenterId) };
 }
 
 export const setImageAttachment = defineOperation({
@@ -31,12 +28,12 @@ export const setImageAttachment = defineOperation({
   targetType: 'image',
   input: attachmentSchema,
   authorize: (input, user, note) => {
-    const { image } = loadTargets(input.imageId, input.dataCenterId);
+    const { image } = requireTargets(input.imageId, input.dataCenterId);
     note({ targetId: image.id, dataCenterId: input.dataCenterId, details: { attached: input.attached } });
     authorize(user, 'image.attach', { image, dataCenterId: input.dataCenterId });
   },
   run: (input, user) => {
-    const { image, dataCenter } = loadTargets(input.imageId, input.dataCenterId);
+    const { image, dataCenter } = requireTargets(input.imageId, input.dataCenterId);
     if (image.dcBoundId) {
       throw new ValidationError(
         `${image.name} is bound to its own data center, so it is attached there and nowhere else.`,

@@ -1,22 +1,17 @@
 import 'server-only';
+import { requireImage } from './queries';
 import { and, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { images, nodeImages } from '@/lib/db/schema';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { ConflictError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
 import { imagesReferencing } from './format-rules';
 import { FILE_BOUND_FIELDS, updateImageSchema, type UpdateImageInput } from './schemas';
 
 type Image = typeof images.$inferSelect;
-
-function loadImage(imageId: string): Image {
-  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
-  if (!image) throw new NotFoundError('The image');
-  return image;
-}
 
 /**
  * Whether a file of this image exists: in the portal's store, or on a node (installed, on its way,
@@ -91,12 +86,12 @@ export const updateImage = defineOperation({
   targetType: 'image',
   input: updateImageSchema,
   authorize: (input, user, note) => {
-    const image = loadImage(input.imageId);
+    const image = requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { name: image.name } });
     authorize(user, 'image.manage', { image });
   },
   run: async (input) => {
-    const image = loadImage(input.imageId);
+    const image = requireImage(input.imageId);
     if (image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
     assertAttributesAllowed(input, image.dcBoundId, image.id);
     assertStillSuitsReferrers(image, input);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { requireImage } from './queries';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
@@ -6,7 +7,7 @@ import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { ConflictError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 import { imagesReferencing } from './format-rules';
 
@@ -28,12 +29,6 @@ const lifecycleSchema = z.discriminatedUnion('change', [
   }),
 ]);
 type LifecycleInput = z.output<typeof lifecycleSchema>;
-
-function loadImage(imageId: string): Image {
-  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
-  if (!image) throw new NotFoundError('The image');
-  return image;
-}
 
 /** The refusal for this change, or null when it may go ahead. */
 export function lifecycleRefusal(image: Image, input: LifecycleInput): string | null {
@@ -58,12 +53,12 @@ export const changeImageLifecycle = defineOperation({
   targetType: 'image',
   input: lifecycleSchema,
   authorize: (input, user, note) => {
-    const image = loadImage(input.imageId);
+    const image = requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { change: input.change } });
     authorize(user, 'image.manage', { image });
   },
   run: (input) => {
-    const image = loadImage(input.imageId);
+    const image = requireImage(input.imageId);
     const refusal = lifecycleRefusal(image, input);
     if (refusal) throw new ConflictError(refusal);
     const set =

@@ -1,11 +1,9 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { requireDataCenter } from '@/lib/locations/queries';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { dataCenters } from '@/lib/db/schema';
-import { NotFoundError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
 import { insertImage } from './insert';
 import { createImageSchema } from './schemas';
@@ -29,9 +27,7 @@ export const createImage = defineOperation({
     const db = getDb();
     const dcBoundId = input.dcBoundId ?? null;
     assertAttributesAllowed(input, dcBoundId);
-    if (dcBoundId && !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, dcBoundId)).get()) {
-      throw new NotFoundError('The data center');
-    }
+    if (dcBoundId) requireDataCenter(dcBoundId);
     const upload = input.source === 'upload';
     const checksums = await resolveChecksums(
       { ...input, sourceUrl: upload ? null : input.sourceUrl },

@@ -2,10 +2,11 @@ import 'server-only';
 import fs from 'node:fs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
+import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
 import { getDb, type Tx } from '@/lib/db/client';
 import { images, jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { enqueueUninstall } from '@/lib/install/uninstall';
-import { findActiveJob } from '@/lib/jobs/store';
+import { getActiveJob } from '@/lib/jobs/rows';
 import { storedImagePath } from '@/lib/store/image-store';
 
 type Image = typeof images.$inferSelect;
@@ -42,7 +43,7 @@ export function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): st
     .where(eq(nodeImages.imageId, image.id))
     .all();
   return rows
-    .filter((row) => !findActiveJob(tx, row.nodeId, image.id))
+    .filter((row) => !getActiveJob(tx, row.nodeId, image.id))
     .map((row) =>
       enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId),
     );
@@ -65,7 +66,7 @@ export function continuePurge(job: { imageId: string | null; kind: string; creat
       const stillWorking = tx
         .select({ id: jobs.id })
         .from(jobs)
-        .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, ['queued', 'running', 'paused'])))
+        .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES)))
         .get();
       if (stillWorking) return [];
       const left = tx

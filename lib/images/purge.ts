@@ -1,9 +1,11 @@
 import 'server-only';
+import { requireImage } from './queries';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
+import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
 import { getDb } from '@/lib/db/client';
 import { images, jobs } from '@/lib/db/schema';
 import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -21,12 +23,6 @@ const purgeSchema = z.object({
   /** The user types the image's name, so a permanent delete is never one stray click. */
   confirmName: z.string().trim().min(1, 'Type the image’s name to confirm.'),
 });
-
-function loadImage(imageId: string): Image {
-  const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
-  if (!image) throw new NotFoundError('The image');
-  return image;
-}
 
 /** Refuses while anything still needs the image: the protected flag, a machine, a partition image. */
 function assertPurgeable(image: Image): void {
@@ -58,7 +54,7 @@ export const purgeImage = defineOperation({
   targetType: 'image',
   input: purgeSchema,
   authorize: (input, user, note) => {
-    const image = loadImage(input.imageId);
+    const image = requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { name: image.name } });
     authorize(user, 'image.manage', { image });
   },
@@ -80,13 +76,7 @@ export const purgeImage = defineOperation({
         const installs = tx
           .select({ id: jobs.id })
           .from(jobs)
-          .where(
-            and(
-              eq(jobs.imageId, image.id),
-              eq(jobs.kind, 'install'),
-              inArray(jobs.status, ['queued', 'running', 'paused']),
-            ),
-          )
+          .where(and(eq(jobs.imageId, image.id), eq(jobs.kind, 'install'), inArray(jobs.status, HOLDING_JOB_STATUSES)))
           .all();
         for (const job of installs)
           requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
@@ -94,7 +84,7 @@ export const purgeImage = defineOperation({
         const working = tx
           .select({ id: jobs.id })
           .from(jobs)
-          .where(and(eq(jobs.imageId, image.id), inArray(jobs.status, ['queued', 'running', 'paused'])))
+          .where(and(eq(jobs.imageId, image.id), inArray(jobs.status, HOLDING_JOB_STATUSES)))
           .get();
         if (working) return { image, removed: false, uninstallJobIds, cancelledInstalls: installs.length };
         removeImageRecord(tx, image);

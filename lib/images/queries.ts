@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, asc, eq, exists, inArray, ne, or } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Tx } from '@/lib/db/client';
 import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { NotFoundError } from '@/lib/errors';
 import { listDataCenters } from '@/lib/locations/queries';
 
 export type ImageRow = typeof images.$inferSelect;
@@ -44,6 +45,13 @@ function attachedDataCenterIds(imageId: string): string[] {
 }
 
 /** One image for a user allowed to see it, with the data centers it is attached to; null otherwise. */
+/** An image by id, for an operation that authorizes on the image itself; throws NotFoundError when there is none. */
+export function requireImage(imageId: string, db: Pick<Tx, 'select'> = getDb()): ImageRow {
+  const image = db.select().from(images).where(eq(images.id, imageId)).get();
+  if (!image) throw new NotFoundError('The image');
+  return image;
+}
+
 export function getImage(user: UserContext, imageId: string) {
   const image = getDb().select().from(images).where(eq(images.id, imageId)).get();
   if (!image) return null;

@@ -3,7 +3,7 @@ import { TransientError, UnavailableError } from '@/lib/errors';
 import type { ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
 import { sh } from '@/lib/ssh/shell';
-import type { Downloader } from './remote';
+import { urlOnStdin, type Downloader } from './downloader';
 
 /**
  * Pull mode: the node downloads the image itself into the `.part`, continuing from what is already
@@ -60,15 +60,6 @@ export async function download(
   const transient = downloader === 'curl' ? CURL_TRANSIENT : WGET_TRANSIENT;
   const ErrorType = result.code !== null && transient.has(result.code) ? TransientError : UnavailableError;
   throw new ErrorType(`The download failed on the node: ${message}`);
-}
-
-/**
- * The URL goes to the downloader on stdin, not on its command line, where any user of the node
- * could read credentials in it with `ps`. curl reads a config line, wget a list of URLs.
- */
-export function urlOnStdin(downloader: Downloader, url: string): string {
-  if (/[\r\n]/.test(url)) throw new UnavailableError('The source URL contains a line break.');
-  return downloader === 'curl' ? `url = "${url.replace(/[\\"]/g, (c) => `\\${c}`)}"\n` : `${url}\n`;
 }
 
 /** The downloader's own error lines, without the progress meter around them. */

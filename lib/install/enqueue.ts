@@ -2,7 +2,7 @@ import 'server-only';
 import type { Tx } from '@/lib/db/client';
 import type { images, nodes } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
-import { findActiveJob, insertJob } from '@/lib/jobs/store';
+import { getActiveJob, insertJob } from '@/lib/jobs/rows';
 import { installSourceOf } from './transfer';
 import { currentNodeImage, nodeImagePath, setNodeImageState } from './node-images';
 
@@ -37,10 +37,10 @@ export function installRefusal(image: Image, node: Node): string | null {
 export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string): string {
   const refusal = installRefusal(image, node);
   if (refusal) throw new ValidationError(refusal);
-  const active = findActiveJob(tx, node.id, image.id);
+  const active = getActiveJob(tx, node.id, image.id);
   if (active)
     throw new ConflictError(
-      `A ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`,
+      `An ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`,
     );
   // Installing over a verified copy would mark it unavailable meanwhile, and failed if the new
   // attempt failed, while the good file is still there.

@@ -80,7 +80,7 @@ export function nodeImagePath(
 }
 
 /** The image and node of an install, and whether the image is attached to the node's data center. */
-export function loadInstallTargets(imageId: string | null, nodeId: string | null) {
+export function requireInstallTargets(imageId: string | null, nodeId: string | null) {
   const db = getDb();
   const image = imageId ? db.select().from(images).where(eq(images.id, imageId)).get() : undefined;
   if (!image) throw new NotFoundError('The image');

@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { installImageSchema } from '@/lib/images/schemas';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { enqueueInstall } from './enqueue';
-import { loadInstallTargets } from './node-images';
+import { requireInstallTargets } from './node-images';
 
 /** Queues an install job for one image on one node; the job runner carries it out (DESIGN §4). */
 export const installImage = defineOperation({
@@ -13,12 +13,12 @@ export const installImage = defineOperation({
   targetType: 'image',
   input: installImageSchema,
   authorize: (input, user, note) => {
-    const { node, imageAttached } = loadInstallTargets(input.imageId, input.nodeId);
+    const { node, imageAttached } = requireInstallTargets(input.imageId, input.nodeId);
     note({ targetId: input.imageId, dataCenterId: node.dataCenterId, details: { nodeId: node.id } });
     authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
   },
   run: (input, user) => {
-    const { image, node } = loadInstallTargets(input.imageId, input.nodeId);
+    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
     const jobId = getDb().transaction((tx) => enqueueInstall(tx, image, node, user.id));
     getJobRunner().kick();
     return { jobId };

@@ -14,7 +14,7 @@ import { faultPoint } from '@/lib/faults';
 import type { FileStamp } from '@/lib/nodes/file-stamp';
 import { imageFilesAt, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
-import { loadInstallTargets, nodeImagePath, setNodeImageState, settleNodeImage } from './node-images';
+import { requireInstallTargets, nodeImagePath, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 import { adoptCommittedFile, commitVerified, type Installed } from './commit';
 import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
@@ -31,7 +31,7 @@ type Recorded = Installed & { stamp: FileStamp };
  * when it will not (cancel, failure), so the node and the database always agree.
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const { image, node } = requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   let tidied = false;
   try {
     // Inside the try: a path outside the image directory fails the job like any other refusal, recorded on the row.

@@ -1,6 +1,6 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
-import { urlOnStdin } from './download';
+import { urlOnStdin, type Downloader } from './downloader';
 import {
   HEAD_BYTES,
   qemuFailure,
@@ -41,7 +41,7 @@ const PROBED_TOOLS = [
 ];
 const ALWAYS_NEEDED = ['sha256sum', 'stat', 'df', 'mv', 'rm', 'cat', 'mkdir', 'od', 'kill', 'sync', 'grep', 'tr'];
 
-export type Downloader = 'curl' | 'wget';
+export type { Downloader };
 
 /** Which of the tools the pipeline uses exist on the node. */
 export async function probeTools(session: SshSession): Promise<Set<string>> {

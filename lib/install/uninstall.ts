@@ -5,11 +5,11 @@ import { getDb, type Tx } from '@/lib/db/client';
 import { nodeImages } from '@/lib/db/schema';
 import { errorMessage, InUseError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs/context';
-import { insertJob } from '@/lib/jobs/store';
+import { insertJob } from '@/lib/jobs/rows';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesAt } from '@/lib/nodes/paths';
-import { currentNodeImage, loadInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
+import { currentNodeImage, requireInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 
 /** The clear refusal when machines on these nodes still use the image (DESIGN §3). */
@@ -38,7 +38,7 @@ export function enqueueUninstall(
  * that appeared since the request still blocks it; the file then stays, unavailable for placement.
  */
 export async function runUninstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const { image, node } = loadInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const { image, node } = requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   let removed: string | null = null;
   try {
     // The path the install recorded: the file keeps it whatever the image is called now.

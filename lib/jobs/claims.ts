@@ -5,7 +5,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
-import type { JobRow } from './store';
+import type { JobRow } from './rows';
 
 /**
  * Who runs which job. Every process that runs jobs has an owner id; it claims a job with a lease

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { LogLevel } from '@/lib/db/enums';
 import { isTransient } from '@/lib/errors';
-import { addBytesTransferred, appendJobEvent, readControlRequest, saveJobProgress, type JobRow } from './store';
+import { addBytesTransferred, appendJobEvent, readControlRequest, saveJobProgress, type JobRow } from './rows';
 
 // Progress is persisted at most this often (DESIGN §4: "at most a few times a second").
 const PROGRESS_INTERVAL_MS = 250;

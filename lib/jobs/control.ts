@@ -7,19 +7,20 @@ import { now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
-import { loadInstallTargets, settleNodeImage } from '@/lib/install/node-images';
 import { id } from '@/lib/validation';
 import { getJobRunner } from './runner';
-import type { JobRow } from './store';
+import type { NoteTarget } from './kind';
+import { jobKindOf } from './registry';
+import type { JobRow } from './rows';
 
 /**
- * Cancel, pause and resume (issue: "a running job can be cancelled from its page … It can also be
- * paused, keeping the .part, and resumed later"). A running job is only asked to stop: the runner
- * sees the request within a second and ends the attempt at a clean boundary. Each decision reads
- * and writes in one transaction, so it never acts on a status the runner has already changed.
+ * Cancel, pause and resume. A running job is only asked to stop: the runner sees the request within
+ * a second and ends the attempt at a clean boundary. What a job allows, and who may ask, its kind
+ * says (lib/jobs/kind.ts). Each decision reads and writes in one transaction, so it never acts on a
+ * status the runner has already changed.
  */
 
-function loadJob(tx: Pick<Tx, 'select'>, jobId: string): JobRow {
+function requireJob(tx: Pick<Tx, 'select'>, jobId: string): JobRow {
   const job = tx.select().from(jobs).where(eq(jobs.id, jobId)).get();
   if (!job) throw new NotFoundError('The job');
   return job;
@@ -45,12 +46,12 @@ function refuse(job: JobRow, what: string): never {
  * the same.
  */
 export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel requested.'): 'cancelled' | 'cancelling' {
-  const job = loadJob(tx, jobId);
+  const job = requireJob(tx, jobId);
   if (job.controlRequest === 'cancel') return 'cancelling';
   // Nothing reached the node yet: the job simply ends, and so does its claim on the node image.
   if (job.status === 'queued' && job.attempt === 0) {
     transition(tx, job, { status: 'cancelled', finishedAt: now() }, `${reason} It had not started.`);
-    settleNodeImage(job, 'cancel', tx);
+    jobKindOf(job.kind).onCancelledBeforeStart?.(tx, job);
     return 'cancelled';
   }
   if (job.status === 'paused' || job.status === 'queued') {
@@ -63,8 +64,7 @@ export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel request
     );
     return 'cancelling';
   }
-  // An import leaves nothing behind when stopped (lib/imgapi/import-job.ts), so it may be cancelled too.
-  if (job.status === 'running' && (job.kind === 'install' || job.kind === 'import')) {
+  if (job.status === 'running' && jobKindOf(job.kind).cancellable) {
     transition(tx, job, { controlRequest: 'cancel' }, reason);
     return 'cancelling';
   }
@@ -72,7 +72,7 @@ export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel request
 }
 
 function pause(tx: Tx, job: JobRow) {
-  if (job.kind !== 'install') throw new ConflictError('Only installs can be paused.');
+  if (!jobKindOf(job.kind).pausable) throw new ConflictError(`A ${job.kind} job cannot be paused; only installs can.`);
   if (job.controlRequest === 'cancel') throw new ConflictError('This job is being cancelled.');
   if (job.status === 'queued') {
     transition(tx, job, { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.');
@@ -89,22 +89,13 @@ function resume(tx: Tx, job: JobRow) {
   return 'queued' as const;
 }
 
-/**
- * Controlling an install or uninstall takes the right to install that image on that node; an
- * import, the right to import into its data center (a global import is the SuperAdmins').
- */
-function authorizeControl(
-  jobId: string,
-  user: UserContext,
-  note: (facts: { targetId: string; dataCenterId?: string }) => void,
-) {
-  const job = loadJob(getDb(), jobId);
+/** The kind says who may control its jobs; by default, those who manage the infrastructure. */
+function authorizeControl(jobId: string, user: UserContext, note: NoteTarget) {
+  const job = requireJob(getDb(), jobId);
+  const kind = jobKindOf(job.kind);
+  if (kind.authorizeControl) return kind.authorizeControl(job, user, note);
   note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
-  if (job.kind === 'import' && job.dataCenterId)
-    return authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
-  if (job.kind !== 'install' && job.kind !== 'uninstall') return authorize(user, 'infrastructure.manage', {});
-  const { node, imageAttached } = loadInstallTargets(job.imageId, job.nodeId);
-  authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
+  authorize(user, 'infrastructure.manage', {});
 }
 
 /** One operation per control: authorize, decide in one transaction, wake the runner. */
@@ -115,7 +106,7 @@ function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow
     input: z.object({ jobId: id }),
     authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
     run: ({ jobId }) => {
-      const status = getDb().transaction((tx) => decide(tx, loadJob(tx, jobId)), { behavior: 'immediate' });
+      const status = getDb().transaction((tx) => decide(tx, requireJob(tx, jobId)), { behavior: 'immediate' });
       getJobRunner().kick();
       return { jobId, status };
     },

@@ -1,32 +1,17 @@
 import 'server-only';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { isJobActive, type JobKind } from '@/lib/db/enums';
+import { isJobActive } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
-import { continuePurge } from '@/lib/images/purge-completion';
-import { runImportJob } from '@/lib/imgapi/import-job';
-import { runInstallJob } from '@/lib/install/pipeline';
-import { runUninstallJob } from '@/lib/install/uninstall';
-import { runSyncImagesJob } from '@/lib/sync/images-job';
-import { runSyncSizesJob } from '@/lib/sync/sizes-job';
 import { formatDuration } from '@/lib/format';
-import { JobContext } from './context';
 import { claimNextJob, reclaimExpiredJobs, renewLeases } from './claims';
+import { JobContext } from './context';
 import { jobOwnerId } from './owner';
-import { finishJob, getJobStatus, markPaused, nextRetryAt, scheduleRetry } from './store';
+import { jobKindOf } from './registry';
+import { finishJob, getJobStatus, markPaused, nextRetryAt, scheduleRetry } from './rows';
 
 // Backoff never waits longer than this between two attempts.
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
-
-export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
-
-const HANDLERS: Partial<Record<JobKind, JobHandler>> = {
-  install: runInstallJob,
-  uninstall: runUninstallJob,
-  'sync-images': runSyncImagesJob,
-  'sync-sizes': runSyncSizesJob,
-  import: runImportJob,
-};
 
 /**
  * Runs queued jobs inside this process, within the configured limits: at most PORTAL_JOBS_MAX here,
@@ -114,24 +99,25 @@ export class JobRunner {
 
   private async execute(ctx: JobContext): Promise<void> {
     const job = ctx.job;
-    const handler = HANDLERS[job.kind];
+    const kind = jobKindOf(job.kind);
+    let settled: boolean;
     try {
-      if (!handler) throw new Error(`No handler for ${job.kind} jobs in this version of the portal.`);
       ctx.log('info', `Started (attempt ${job.attempt} of ${job.maxAttempts}) in ${jobOwnerId()}.`);
-      const result = await handler(ctx);
+      const result = await kind.start(ctx, job.params);
       ctx.close();
       if (ctx.leaseLost) return;
       ctx.log('info', 'Succeeded.');
-      await finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
+      settled = await finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
       ctx.close();
-      await settleFailedAttempt(ctx, err);
+      settled = await settleFailedAttempt(ctx, err);
     }
-    // The runner's kick after this job ends starts whatever this queued.
+    if (!settled || !kind.onSettled) return;
+    // The runner's kick after this job ends starts whatever the hook queued.
     try {
-      continuePurge(job);
+      kind.onSettled(job);
     } catch (err) {
-      console.error(`[portal] permanent delete of image ${job.imageId} could not continue:`, err);
+      console.error(`[portal] what follows the end of ${job.kind} job ${job.id} could not run:`, err);
     }
   }
 
@@ -150,24 +136,26 @@ export class JobRunner {
   }
 }
 
-/** Records how an attempt that threw ends, as JobContext.outcomeOf decides. */
-async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<void> {
+/**
+ * Records how an attempt that threw ends, as JobContext.outcomeOf decides. True when the job has
+ * ended for good (failed or cancelled) and this process recorded it.
+ */
+async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<boolean> {
   const { id, attempt, maxAttempts } = ctx.job;
   const message = errorMessage(err);
   switch (ctx.outcomeOf(err)) {
     case 'abandon':
-      return; // the new owner records what happens to the job
+      return false; // the new owner records what happens to the job
     case 'cancel':
       ctx.log('warn', 'Cancelled on request.');
-      await finishJob(id, { status: 'cancelled' });
-      return;
+      return finishJob(id, { status: 'cancelled' });
     case 'pause':
       ctx.log(
         'info',
         'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.',
       );
       await markPaused(id);
-      return;
+      return false;
     case 'retry': {
       const { jobsRetryDelayMs } = getConfig();
       const delay = Math.min(jobsRetryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
@@ -176,11 +164,11 @@ async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<void>
         `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`,
       );
       await scheduleRetry(id, new Date(now().getTime() + delay), message);
-      return;
+      return false;
     }
     case 'fail':
       ctx.log('error', message);
-      await finishJob(id, { status: 'failed', error: message });
+      return finishJob(id, { status: 'failed', error: message });
   }
 }
 

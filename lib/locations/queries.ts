@@ -3,6 +3,7 @@ import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, nodeImages, nodes } from '@/lib/db/schema';
+import { NotFoundError } from '@/lib/errors';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect & { nodeCount: number; enabledNodeCount: number };
 
@@ -26,6 +27,13 @@ export function listDataCenters(user: UserContext): DataCenterRow[] {
     .groupBy(dataCenters.id)
     .orderBy(asc(dataCenters.name))
     .all();
+}
+
+/** A data center by id, for a caller that has authorized already; throws NotFoundError when there is none. */
+export function requireDataCenter(id: string) {
+  const dataCenter = getDb().select().from(dataCenters).where(eq(dataCenters.id, id)).get();
+  if (!dataCenter) throw new NotFoundError('The data center');
+  return dataCenter;
 }
 
 /** A data center the user may see, or null (so pages answer 404 and reveal nothing). */

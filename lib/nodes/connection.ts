@@ -1,6 +1,6 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import { unsealCredential } from '@/lib/credentials/store';
+import { unsealCredential } from '@/lib/credentials/sealed';
 import { errorMessage } from '@/lib/errors';
 import { SshSession, type HostKeyPolicy } from '@/lib/ssh/session';
 import { recordConnectionFailure, recordConnectionSuccess } from './health';

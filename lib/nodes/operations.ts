@@ -1,13 +1,14 @@
 import 'server-only';
+import { requireDataCenter } from '@/lib/locations/queries';
 import { and, eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now, newId } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getCredentialSummary, importCredential } from '@/lib/credentials/store';
+import { getCredentialSummary, importCredential } from '@/lib/credentials/sealed';
 import { publicKeyOf } from '@/lib/credentials/keys';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, nodes } from '@/lib/db/schema';
+import { nodes } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { SshSession } from '@/lib/ssh/session';
 import { readCapacity } from './capacity';
@@ -120,12 +121,6 @@ export function authorizeOnNode(
   const node = requireNode(input.nodeId);
   note({ targetId: node.id, dataCenterId: node.dataCenterId });
   authorize(user, 'infrastructure.manage', {});
-}
-
-function requireDataCenter(id: string) {
-  const dc = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, id)).get();
-  if (!dc) throw new NotFoundError('The data center');
-  return dc;
 }
 
 export function requireNode(id: string) {

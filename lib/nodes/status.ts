@@ -3,7 +3,7 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import type { NodeStatus } from '@/lib/db/enums';
+import { HOLDING_JOB_STATUSES, type NodeStatus } from '@/lib/db/enums';
 import { jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { ConflictError } from '@/lib/errors';
 import { authorizeOnNode, requireNode } from './operations';
@@ -69,7 +69,7 @@ export const decommissionNode = defineOperation({
       const active = tx
         .select({ n: count() })
         .from(jobs)
-        .where(and(eq(jobs.nodeId, node.id), inArray(jobs.status, ['queued', 'running', 'paused'])))
+        .where(and(eq(jobs.nodeId, node.id), inArray(jobs.status, HOLDING_JOB_STATUSES)))
         .get()!.n;
       if (active > 0) {
         throw new ConflictError(

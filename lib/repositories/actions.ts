@@ -1,7 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { createRepository, deleteRepository, refreshRepository, updateRepository } from './operations';
 
 const repositoryPages = () => ['/repositories'];

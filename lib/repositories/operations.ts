@@ -6,8 +6,8 @@ import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { imageRepositories } from '@/lib/db/schema';
 import { ConflictError, errorMessage, UnavailableError, ValidationError } from '@/lib/errors';
-import { listRemoteImages } from '@/lib/imgapi/remote';
-import { findRepository } from './queries';
+import { listRemoteImages } from '@/lib/imgapi/client/remote';
+import { requireRepository } from './queries';
 import { createRepositorySchema, MAX_REPOSITORIES, repositoryIdSchema, updateRepositorySchema } from './schemas';
 
 /** Remote IMGAPI repositories (issue #7): SuperAdmins configure them; importers refresh and browse. */
@@ -55,7 +55,7 @@ export const updateRepository = defineOperation({
     authorize(user, 'repository.manage', {});
   },
   run: (input) => {
-    const current = findRepository(input.repositoryId);
+    const current = requireRepository(input.repositoryId);
     assertNameFree(input.name, input.repositoryId);
     const moved = current.url !== input.url;
     getDb()
@@ -81,7 +81,7 @@ export const deleteRepository = defineOperation({
     authorize(user, 'repository.manage', {});
   },
   run: (input) => {
-    const { name } = findRepository(input.repositoryId);
+    const { name } = requireRepository(input.repositoryId);
     getDb().delete(imageRepositories).where(eq(imageRepositories.id, input.repositoryId)).run();
     return { name };
   },
@@ -101,7 +101,7 @@ export const refreshRepository = defineOperation({
     authorize(user, 'repository.browse', repositoryBrowseSubject(user));
   },
   run: async (input) => {
-    const repository = findRepository(input.repositoryId);
+    const repository = requireRepository(input.repositoryId);
     let listing;
     try {
       listing = await listRemoteImages(repository.url);

@@ -25,7 +25,7 @@ export function listRepositories(user: UserContext) {
     .all();
 }
 
-export function findRepository(repositoryId: string): RepositoryRow {
+export function requireRepository(repositoryId: string): RepositoryRow {
   const found = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)).get();
   if (!found) throw new NotFoundError('The repository');
   return found;

@@ -23,10 +23,9 @@ type Node = typeof nodes.$inferSelect;
  * files found on the node. A node that cannot be read is reported in the result and the others are
  * still synced; nothing is changed for it, as its files cannot be seen.
  */
-export async function runSyncImagesJob(ctx: JobContext): Promise<SyncImagesResult> {
+export async function runSyncImagesJob(ctx: JobContext, verify: boolean): Promise<SyncImagesResult> {
   const dataCenterId = ctx.job.dataCenterId;
   if (!dataCenterId) throw new NotFoundError('The data center');
-  const verify = ctx.job.params.verify === true;
   const enabled = getDb()
     .select()
     .from(nodes)

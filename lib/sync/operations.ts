@@ -7,7 +7,7 @@ import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
 import { dataCenters, jobs } from '@/lib/db/schema';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { insertJob } from '@/lib/jobs/store';
+import { insertJob } from '@/lib/jobs/rows';
 import { syncImagesSchema, syncSizesSchema } from './schemas';
 
 type SyncKind = 'sync-images' | 'sync-sizes';

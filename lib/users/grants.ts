@@ -1,10 +1,11 @@
 import 'server-only';
+import { requireDataCenter } from '@/lib/locations/queries';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, roleGrants } from '@/lib/db/schema';
+import { roleGrants } from '@/lib/db/schema';
 import { now } from '@/lib/clock';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { requireUserRow } from './guards';
@@ -20,16 +21,6 @@ function noteGrant(
   note({ targetId: input.userId, dataCenterId: input.dataCenterId, details: { role: input.role } });
 }
 
-function requireDataCenter(dataCenterId: string) {
-  const dc = getDb()
-    .select({ id: dataCenters.id, name: dataCenters.name })
-    .from(dataCenters)
-    .where(eq(dataCenters.id, dataCenterId))
-    .get();
-  if (!dc) throw new NotFoundError('That data center');
-  return dc;
-}
-
 const sameGrant = (input: GrantInput) =>
   and(
     eq(roleGrants.userId, input.userId),
@@ -39,7 +30,7 @@ const sameGrant = (input: GrantInput) =>
 
 /**
  * Grants take effect on the grantee's next request: the session holds only the user id, and
- * lib/auth/users.ts loadUserContext reads the grants afresh every time.
+ * lib/auth/users.ts getUserContext reads the grants afresh every time.
  */
 export const grantRole = defineOperation({
   name: 'user.grant-role',

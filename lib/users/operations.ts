@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { hashPassword } from '@/lib/auth/password';
-import { createUser as insertUser } from '@/lib/auth/users';
+import { insertUser } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { users } from '@/lib/db/schema';
 import { now } from '@/lib/clock';

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { ensureFirstAdmin, loadUserContext } from '@/lib/auth/users';
+import { ensureFirstAdmin, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { images, users } from '@/lib/db/schema';
 import { createImage } from '@/lib/images/operations';
@@ -21,7 +21,7 @@ const ADMIN = 'upstream-admin';
 
 async function main() {
   await ensureFirstAdmin({ adminUser: ADMIN, adminPassword: 'upstream portal password' });
-  const admin = loadUserContext(
+  const admin = getUserContext(
     getDb().select({ id: users.id }).from(users).where(eq(users.username, ADMIN)).get()!.id,
   )!;
   const seeded = [];
@@ -33,7 +33,7 @@ async function main() {
 }
 
 async function ensureImage(
-  admin: NonNullable<ReturnType<typeof loadUserContext>>,
+  admin: NonNullable<ReturnType<typeof getUserContext>>,
   { file, ...fields }: Seed,
 ): Promise<string> {
   const existing = getDb().select({ id: images.id }).from(images).where(eq(images.name, fields.name)).get();

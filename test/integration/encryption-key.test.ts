@@ -10,7 +10,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { decryptSecret, sealWith } from '@/lib/credentials/crypto';
 import { deriveKey, generateKeyMaterial } from '@/lib/credentials/keyring';
-import { generateCredential, unsealCredential } from '@/lib/credentials/store';
+import { generateCredential, unsealCredential } from '@/lib/credentials/sealed';
 import { closeAllDatabases, getDb } from '@/lib/db/client';
 import { credentials } from '@/lib/db/schema';
 import { testNodeConnection } from '@/lib/nodes/operations';

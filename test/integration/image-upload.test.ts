@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runOperation } from '@/lib/actions/operation';
 import type { UserContext } from '@/lib/auth/policy';
-import { createUser, loadUserContext } from '@/lib/auth/users';
+import { insertUser, getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
@@ -51,13 +51,13 @@ describe('push mode: uploading an image file into the portal store', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    admin = loadUserContext(
-      await createUser({ username: 'upload-admin', password: 'correct horse battery', isSuperAdmin: true }),
+    admin = getUserContext(
+      await insertUser({ username: 'upload-admin', password: 'correct horse battery', isSuperAdmin: true }),
     )!;
     dataCenterId = expectOk(await runOperation(createDataCenter, { code: 'upl-1', name: 'Upload DC' }, admin)).id;
-    const dcAdminId = await createUser({ username: 'upload-dc-admin', password: 'long enough password' });
+    const dcAdminId = await insertUser({ username: 'upload-dc-admin', password: 'long enough password' });
     getDb().insert(roleGrants).values({ userId: dcAdminId, dataCenterId, role: 'DCAdmin', createdAt: now() }).run();
-    dcAdmin = loadUserContext(dcAdminId)!;
+    dcAdmin = getUserContext(dcAdminId)!;
   });
 
   async function createUploadImage(fields: Record<string, unknown> = {}): Promise<string> {
@@ -98,7 +98,12 @@ describe('push mode: uploading an image file into the portal store', () => {
     };
     const refused = await runOperation(createImage, { ...base, source: 'url' }, admin);
     expect(!refused.ok && Object.keys(refused.fieldErrors ?? {}).sort()).toEqual(['sha256', 'sourceUrl']);
-    expect(!(await runOperation(createImage, { ...base, source: 'ftp-push' }, admin)).ok).toBe(true);
+    expect(await runOperation(createImage, { ...base, source: 'ftp-push' }, admin)).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { source: ['Choose where the file comes from.'] },
+    });
+    expect(getDb().select().from(images).where(eq(images.name, 'url-without-url')).get()).toBeUndefined();
   });
 
   it('streams several MiB into the store, hashing SHA-256 and MD5 in one pass, and records the file', async () => {
@@ -137,7 +142,13 @@ describe('push mode: uploading an image file into the portal store', () => {
     const data = crypto.randomBytes(2 * MiB);
     const imageId = await createUploadImage({ sha256: sha256Of(data).toUpperCase(), md5: md5Of(data) });
     const outcome = await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length });
-    expect(outcome.ok).toBe(true);
+    expect(outcome).toEqual({
+      ok: true,
+      status: 200,
+      sha256: sha256Of(data),
+      md5: md5Of(data),
+      sizeBytes: data.length,
+    });
     expect(imageRow(imageId)).toMatchObject({ status: 'ok', sha256: sha256Of(data), md5: md5Of(data) });
   });
 
@@ -171,7 +182,13 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null });
 
     // The image still takes a good upload afterwards.
-    expect((await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length })).ok).toBe(true);
+    expect(await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length })).toMatchObject({
+      ok: true,
+      sha256: sha256Of(data),
+      sizeBytes: data.length,
+    });
+    expect(imageRow(imageId)).toMatchObject({ status: 'ok', storeFile: `${imageId}.qcow2`, sizeBytes: data.length });
+    expect(storeFilesOf(imageId)).toEqual([`${imageId}.qcow2`]);
   });
 
   it('removes the temp file when the client goes away mid-upload', async () => {

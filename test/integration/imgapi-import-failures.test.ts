@@ -12,7 +12,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { imageRepositories, images, jobs } from '@/lib/db/schema';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { cancelJob } from '@/lib/jobs/control';
 import { listJobsPage } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';

@@ -8,7 +8,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, images, jobs } from '@/lib/db/schema';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { hash, importAndWait } from '../support/imports';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';

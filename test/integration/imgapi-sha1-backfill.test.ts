@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
-import { backfillSha1 } from '@/lib/imgapi/sha1-backfill';
+import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { startPortal } from '@/lib/startup';
 import { storedImagePath } from '@/lib/store/image-store';
 import { createStoreImage, createSuperAdmin, until } from '@/test/support/portal';

@@ -223,9 +223,18 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     });
     const first = await run(installImage, { imageId, nodeId }, admin);
     const second = await run(installImage, { imageId, nodeId }, admin);
-    expect(first.ok).toBe(true);
-    expect(second.ok).toBe(false);
-    expect(!second.ok && second.error).toMatch(/already (queued|running)/);
+    expect(first).toMatchObject({ ok: true, data: { jobId: expect.any(String) } });
+    const jobId = first.ok ? first.data.jobId : '';
+    const nodeName = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
+    expect(second).toMatchObject({ ok: false, code: 'conflict' });
+    // Queued or already started: the runner may have picked the first job up in between.
+    expect(!second.ok && second.error).toMatch(
+      new RegExp(`^An install of twice on ${nodeName} is already (queued|running) \\(job ${jobId}\\)\\.$`),
+    );
+    const active = getDb().select().from(jobs).where(eq(jobs.imageId, imageId)).all();
+    expect(active.map((j) => ({ id: j.id, nodeId: j.nodeId, kind: j.kind }))).toEqual([
+      { id: jobId, nodeId, kind: 'install' },
+    ]);
     if (first.ok) await getJobRunner().waitFor(first.data.jobId);
   });
 

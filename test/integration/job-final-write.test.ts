@@ -5,7 +5,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { jobs } from '@/lib/db/schema';
 import { claimNextJob } from '@/lib/jobs/claims';
-import { finishJob, insertJob } from '@/lib/jobs/store';
+import { finishJob, insertJob } from '@/lib/jobs/rows';
 import { createDataCenterAs, createSuperAdmin } from '../support/portal';
 
 /**

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { loadUserContext } from '@/lib/auth/users';
+import { getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, machines, nodeImages, roleGrants } from '@/lib/db/schema';
@@ -105,7 +105,7 @@ describe('images and machines of a data center, as each role sees them', () => {
   it('offers an ImageAdmin nothing where they hold only DCAdmin', async () => {
     const { id: userId } = await createUserWithRole('ImageAdmin', dcA);
     getDb().insert(roleGrants).values({ userId, dataCenterId: dcB, role: 'DCAdmin', createdAt: now() }).run();
-    const twoDcAdmin = loadUserContext(userId)!;
+    const twoDcAdmin = getUserContext(userId)!;
     expect(names(attachableImages(twoDcAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
     expect(attachableImages(twoDcAdmin, dcB)).toEqual([]); // only DCAdmin there
   });

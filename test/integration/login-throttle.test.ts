@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress } from '@/lib/auth/client-address';
 import { attemptLogin } from '@/lib/auth/login';
 import { throttleMessage, type LoginLimits } from '@/lib/auth/login-throttle';
-import { createUser } from '@/lib/auth/users';
+import { insertUser } from '@/lib/auth/users';
 import { setClockForTests } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { closeAllDatabases, getDb } from '@/lib/db/client';
@@ -15,13 +15,16 @@ const tick = (ms: number) => (clock += ms);
 let restoreClock: () => void;
 
 const PASSWORD = 'the right passphrase';
+const userIds: Record<string, string> = {};
+/** What a successful sign-in answers: the user, by id and name. */
+const signedIn = (username: string) => ({ ok: true, user: { id: userIds[username], name: username } });
 const login = (username: string, address: string | null, password = 'a wrong guess') =>
   attemptLogin({ username, password }, address, limits);
 
 beforeAll(async () => {
   restoreClock = setClockForTests({ now: () => new Date(clock) });
   for (const username of ['ursula', 'victor', 'wendy', 'xavier', 'yara'])
-    await createUser({ username, password: PASSWORD });
+    userIds[username] = await insertUser({ username, password: PASSWORD });
 });
 afterAll(() => restoreClock());
 
@@ -45,13 +48,13 @@ describe('login throttling', () => {
 
     // Throttled attempts do not count: once the oldest failure leaves the window, one try is allowed.
     clock = first + limits.windowMs;
-    expect((await login('ursula', '10.0.0.4', PASSWORD)).ok).toBe(true);
+    expect(await login('ursula', '10.0.0.4', PASSWORD)).toEqual(signedIn('ursula'));
   });
 
   it('resets the username on a successful sign-in', async () => {
     await login('victor', '10.1.0.1');
     await login('victor', '10.1.0.1');
-    expect((await login('victor', '10.1.0.1', PASSWORD)).ok).toBe(true);
+    expect(await login('victor', '10.1.0.1', PASSWORD)).toEqual(signedIn('victor'));
     // Two failures were forgiven: three more are needed before the next throttle.
     for (let i = 0; i < 3; i++)
       expect(await login('victor', `10.1.0.${i + 2}`)).toEqual({ ok: false, reason: 'invalid' });
@@ -63,7 +66,7 @@ describe('login throttling', () => {
       expect(await login(username, '192.0.2.7')).toEqual({ ok: false, reason: 'invalid' });
     }
     expect(await login('yara', '192.0.2.7', PASSWORD)).toMatchObject({ ok: false, reason: 'throttled' });
-    expect((await login('yara', '192.0.2.8', PASSWORD)).ok).toBe(true);
+    expect(await login('yara', '192.0.2.8', PASSWORD)).toEqual(signedIn('yara'));
   });
 
   it('lets no more than the limit through when guesses arrive all at once', async () => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { getConfig } from '@/lib/config';
 import { ValidationError } from '@/lib/errors';
 import { fetchChecksum } from '@/lib/images/checksum-url';
-import { readRemoteJson } from '@/lib/imgapi/http';
+import { readRemoteJson } from '@/lib/imgapi/client/http';
 import { OutboundRefusedError, outboundGet } from '@/lib/net/outbound';
 
 const ALLOWED_BY_SETUP = process.env.PORTAL_OUTBOUND_ALLOW;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken, userForApiToken } from '@/lib/api/v1/tokens';
 import type { UserContext } from '@/lib/auth/policy';
-import { loadUserContext } from '@/lib/auth/users';
+import { getUserContext } from '@/lib/auth/users';
 import { resetUserPassword } from '@/lib/users/operations';
 import { createSuperAdmin, createUserWithRole, createDataCenterAs, expectOk, run } from '../support/portal';
 
@@ -17,13 +17,13 @@ describe('a password reset ends the sessions signed in before it', () => {
   it('refuses a session from before the reset, accepts one from after; API tokens are not sessions', async () => {
     const signedInBefore = Date.now() - 1000;
     const token = issueApiToken(user.id, 'script').token;
-    expect(loadUserContext(user.id, { signedInAt: signedInBefore })?.id).toBe(user.id);
+    expect(getUserContext(user.id, { signedInAt: signedInBefore })?.id).toBe(user.id);
 
     expectOk(await run(resetUserPassword, { userId: user.id, password: 'a brand new password' }, admin));
-    expect(loadUserContext(user.id, { signedInAt: signedInBefore })).toBeNull();
+    expect(getUserContext(user.id, { signedInAt: signedInBefore })).toBeNull();
     // A session that carries no sign-in time (issued before this rule) counts as old.
-    expect(loadUserContext(user.id, { signedInAt: undefined })).toBeNull();
-    expect(loadUserContext(user.id, { signedInAt: Date.now() + 1 })?.id).toBe(user.id);
+    expect(getUserContext(user.id, { signedInAt: undefined })).toBeNull();
+    expect(getUserContext(user.id, { signedInAt: Date.now() + 1 })?.id).toBe(user.id);
     expect(userForApiToken(token)?.id).toBe(user.id);
   });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { createUser, loadUserContext } from '@/lib/auth/users';
+import { insertUser, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import type { Role } from '@/lib/db/enums';
 import { auditEvents, credentials, dataCenters, images, jobs, nodes, roleGrants } from '@/lib/db/schema';
@@ -20,9 +20,9 @@ import { createDataCenterAs, createSuperAdmin, run } from '../support/portal';
 import { runOk } from '@/scripts/lib/portal-seed';
 
 async function userWithGrant(username: string, role: Role, dataCenterId: string): Promise<UserContext> {
-  const id = await createUser({ username, password: 'long enough password' });
+  const id = await insertUser({ username, password: 'long enough password' });
   getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
-  return loadUserContext(id)!;
+  return getUserContext(id)!;
 }
 
 /** The wrapper asks the policy on the server: a refused call changes nothing and is audited as denied. */
@@ -67,7 +67,11 @@ describe('operations enforce the policy and audit every outcome', () => {
 
   it('lets an ImageAdmin create images bound to their data center only', async () => {
     const own = await run(createImage, image('bound-here', dataCenterId), imageAdmin);
-    expect(own.ok).toBe(true);
+    expect(own).toMatchObject({ ok: true, data: { id: expect.any(String) } });
+    expect(getDb().select().from(images).where(eq(images.name, 'bound-here')).get()).toMatchObject({
+      id: own.ok && own.data.id,
+      dcBoundId: dataCenterId,
+    });
     expect(lastAudit('image.create')).toMatchObject({ outcome: 'ok', dataCenterId });
 
     const global = await run(createImage, image('global-by-image-admin'), imageAdmin);
@@ -166,8 +170,8 @@ describe('operations enforce the policy and audit every outcome', () => {
       expect(getJobView(outsider, job!.id)).toBeNull();
       expect(listJobs(outsider)).toEqual([]);
       // …while the data center's own users see it.
-      expect(getImage(dcAdmin, boundImageId)).not.toBeNull();
-      expect(getJobView(dcAdmin, job!.id)).not.toBeNull();
+      expect(getImage(dcAdmin, boundImageId)?.image).toMatchObject({ id: boundImageId, name: 'bound-image' });
+      expect(getJobView(dcAdmin, job!.id)?.job).toMatchObject({ id: job!.id, imageId: boundImageId });
     });
   });
 });

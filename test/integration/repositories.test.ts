@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { imageRepositories } from '@/lib/db/schema';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { browseRepository } from '@/lib/repositories/browse';
 import { createRepository, deleteRepository, refreshRepository, updateRepository } from '@/lib/repositories/operations';
@@ -124,6 +124,13 @@ describe('image repositories', () => {
       await run(updateRepository, { repositoryId: id, name: 'moving', url: 'https://elsewhere.example.com' }, admin),
     );
     expect(rowOf(id)).toMatchObject({ cachedManifests: null, imageCount: null, lastRefreshedAt: null });
+    // Its images are no longer known here: an import asks for a refresh first, saying so.
+    const uuid = crypto.randomUUID();
+    expect(await run(importImage, { repositoryId: id, uuid }, admin)).toMatchObject({
+      ok: false,
+      code: 'not_found',
+      error: `Image ${uuid} in the last listing of moving was not found. Refresh the repository to see its images as they are now.`,
+    });
     expectOk(await run(deleteRepository, { repositoryId: id }, admin));
     expect(rowOf(id)).toBeUndefined();
   });

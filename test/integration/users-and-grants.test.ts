@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { can, type UserContext } from '@/lib/auth/policy';
-import { loadUserContext, verifyLogin } from '@/lib/auth/users';
+import { getUserContext, verifyLogin } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, roleGrants, users } from '@/lib/db/schema';
 import { grantRole, revokeRole } from '@/lib/users/grants';
@@ -121,8 +121,8 @@ describe('users', () => {
 
     // With another SuperAdmin enabled again, demoting a is fine, and it applies on a's next request.
     expectOk(await run(enableUser, { userId: b.id }, a));
-    expectOk(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, loadUserContext(b.id)!));
-    expect(loadUserContext(a.id)!.isSuperAdmin).toBe(false);
+    expectOk(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, getUserContext(b.id)!));
+    expect(getUserContext(a.id)!.isSuperAdmin).toBe(false);
     for (const u of others) getDb().update(users).set({ disabled: false }).where(eq(users.id, u.id)).run();
   });
 });
@@ -137,9 +137,9 @@ describe('role grants', () => {
     otherDc = await createDataCenterAs(admin);
   });
 
-  it('a grant takes effect on the next loadUserContext, and a revoke too, without signing in again', async () => {
+  it('a grant takes effect on the next getUserContext, and a revoke too, without signing in again', async () => {
     const { id } = expectOk(await run(createUser, { username: 'erin', password: 'erins passphrase' }, admin));
-    expect(can(loadUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
+    expect(can(getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
     expect(lastAudit('user.grant-role')).toMatchObject({
@@ -148,7 +148,7 @@ describe('role grants', () => {
       dataCenterId: dc,
       details: { role: 'DCAdmin' },
     });
-    const granted = loadUserContext(id)!;
+    const granted = getUserContext(id)!;
     expect(can(granted, 'datacenter.view', { dataCenterId: dc })).toBe(true);
     expect(can(granted, 'audit.view', { dataCenterId: dc })).toBe(true);
     expect(can(granted, 'datacenter.view', { dataCenterId: otherDc })).toBe(false);
@@ -157,7 +157,7 @@ describe('role grants', () => {
     expect(again).toMatchObject({ ok: false, code: 'conflict' });
 
     expectOk(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
-    expect(can(loadUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
+    expect(can(getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
     expect(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin)).toMatchObject({
       ok: false,
       code: 'not_found',
@@ -167,7 +167,7 @@ describe('role grants', () => {
   it('ImageImportAdmin alone has no effect, and the grant says so; with ImageAdmin beside it, it counts', async () => {
     const { id } = expectOk(await run(createUser, { username: 'frank', password: 'franks passphrase' }, admin));
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'ImageImportAdmin' }, admin));
-    const alone = loadUserContext(id)!;
+    const alone = getUserContext(id)!;
     expect(can(alone, 'image.import', { dataCenterId: dc })).toBe(false);
     expect(can(alone, 'datacenter.view', { dataCenterId: dc })).toBe(false);
     expect(getUserWithGrants(admin, id)!.grants).toEqual([
@@ -175,11 +175,11 @@ describe('role grants', () => {
     ]);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'ImageAdmin' }, admin));
-    expect(can(loadUserContext(id), 'image.import', { dataCenterId: dc })).toBe(true);
+    expect(can(getUserContext(id), 'image.import', { dataCenterId: dc })).toBe(true);
     expect(getUserWithGrants(admin, id)!.grants.every((g) => g.effective)).toBe(true);
     // Holding ImageAdmin elsewhere does not help.
     expectOk(await run(grantRole, { userId: id, dataCenterId: otherDc, role: 'ImageImportAdmin' }, admin));
-    expect(can(loadUserContext(id), 'image.import', { dataCenterId: otherDc })).toBe(false);
+    expect(can(getUserContext(id), 'image.import', { dataCenterId: otherDc })).toBe(false);
     expect(
       roleHoldersOf(admin, dc)
         .find((u) => u.id === id)!

@@ -6,7 +6,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { jobs } from '@/lib/db/schema';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { CraftedImage } from './crafted-imgapi';
 import { expectOk, run } from './portal';

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { createUser, loadUserContext } from '@/lib/auth/users';
+import { insertUser, getUserContext } from '@/lib/auth/users';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
@@ -24,8 +24,8 @@ export { runOperation as run } from '@/lib/actions/operation';
 let counter = 0;
 
 export async function createSuperAdmin(): Promise<UserContext> {
-  const id = await createUser({ username: `admin${++counter}`, password: 'correct horse battery', isSuperAdmin: true });
-  return loadUserContext(id)!;
+  const id = await insertUser({ username: `admin${++counter}`, password: 'correct horse battery', isSuperAdmin: true });
+  return getUserContext(id)!;
 }
 
 export async function createDataCenterAs(user: UserContext, code = `dc-${++counter}`) {
@@ -88,10 +88,10 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
 /** A user holding one role (or several) in one data center. */
 export async function createUserWithRole(role: Role | Role[], dataCenterId: string): Promise<UserContext> {
   const roles = [role].flat();
-  const id = await createUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
+  const id = await insertUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
   for (const r of roles)
     getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
-  return loadUserContext(id)!;
+  return getUserContext(id)!;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CurlMeter, parseMeterLine, urlOnStdin } from '@/lib/install/download';
+import { CurlMeter, parseMeterLine } from '@/lib/install/download';
+import { urlOnStdin } from '@/lib/install/downloader';
 
 describe("curl's progress meter", () => {
   it('reads the received column, with its unit', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRange } from '@/lib/imgapi/byte-range';
+import { resolveRange } from '@/lib/imgapi/serve/byte-range';
 
 describe('resolveRange', () => {
   it('answers the whole file without a Range header', () => {

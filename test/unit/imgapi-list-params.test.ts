@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImgapiError } from '@/lib/imgapi/errors';
-import { parseListParams } from '@/lib/imgapi/list-params';
+import { ImgapiError } from '@/lib/imgapi/serve/errors';
+import { parseListParams } from '@/lib/imgapi/serve/list-params';
 
 const parse = (query: string) => parseListParams(new URLSearchParams(query));
 const UUID = '6f1f7c52-5b6e-4d7e-9a51-0c4a3f3a9b01';

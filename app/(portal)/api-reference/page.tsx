@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Card, PageHeader, Section } from '@/components/ui/layout';
 import { Table, Td } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
-import { ENDPOINTS } from '@/lib/api/v1/endpoints';
+import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
 import { requireUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'JSON API' };

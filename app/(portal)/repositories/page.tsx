@@ -7,7 +7,7 @@ import { Card, PageHeader, Section } from '@/components/ui/layout';
 import { can, repositoryBrowseSubject } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
-import { ownImgapiUrl } from '@/lib/imgapi/own-url';
+import { ownImgapiUrl } from '@/lib/imgapi/serve/own-url';
 import { listRepositories } from '@/lib/repositories/queries';
 import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
 

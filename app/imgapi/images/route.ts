@@ -1,5 +1,5 @@
 /* public: IMGAPI is an anonymous, read-only repository; it lists only public images (lib/imgapi/served.ts). */
-import { respondImageList } from '@/lib/imgapi/respond';
+import { respondImageList } from '@/lib/imgapi/serve/respond';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { ROLES } from '@/lib/db/enums';
 import type { Endpoint } from './endpoint';
-import { ENDPOINTS } from './endpoints';
+import { ENDPOINTS } from './endpoints/index';
 import { HTTP_STATUS } from './respond';
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { NextResponse } from 'next/server';
 import type { Endpoint } from './endpoint';
-import { ENDPOINTS } from './endpoints';
+import { ENDPOINTS } from './endpoints/index';
 import { apiMutate, apiRead } from './handlers';
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<NextResponse>;

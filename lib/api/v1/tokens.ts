@@ -4,7 +4,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import type { UserContext } from '@/lib/auth/policy';
-import { loadUserContext } from '@/lib/auth/users';
+import { getUserContext } from '@/lib/auth/users';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { apiTokens } from '@/lib/db/schema';
@@ -40,7 +40,7 @@ export function userForApiToken(token: string): UserContext | null {
     .where(and(eq(apiTokens.tokenHash, hashOf(token)), isNull(apiTokens.revokedAt)))
     .get();
   if (!row) return null;
-  const user = loadUserContext(row.userId);
+  const user = getUserContext(row.userId);
   if (user) getDb().update(apiTokens).set({ lastUsedAt: now() }).where(eq(apiTokens.id, row.id)).run();
   return user;
 }

@@ -1,5 +1,5 @@
 /* public: IMGAPI is an anonymous, read-only repository; it serves only public images (lib/imgapi/served.ts). */
-import { respondImage } from '@/lib/imgapi/respond';
+import { respondImage } from '@/lib/imgapi/serve/respond';
 
 /** IMGAPI GetImage: one manifest v2, or ResourceNotFound. */
 export async function GET(_request: Request, { params }: { params: Promise<{ uuid: string }> }) {

@@ -11,7 +11,7 @@ import { startImageSync, startSizeSync } from '@/lib/sync/operations';
 import { grantRole, revokeRole } from '@/lib/users/grants';
 import { createUser, disableUser, enableUser, resetUserPassword, setSuperAdmin } from '@/lib/users/operations';
 import { getUserWithGrants, listUsersWithGrants } from '@/lib/users/queries';
-import type { Endpoint } from '../endpoint';
+import type { Endpoint } from '@/lib/api/v1/endpoint';
 
 /** Infrastructure (SuperAdmins: nodes, credentials, sizes, sync) and people (users, role grants). */
 export const ADMINISTRATION_ENDPOINTS: Endpoint[] = [

@@ -12,7 +12,7 @@ import { createImage } from '@/lib/images/operations';
 import { purgeImage } from '@/lib/images/purge';
 import { getImage, type ImageRow } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';
-import { rawParams, type Endpoint } from '../endpoint';
+import { rawParams, type Endpoint } from '@/lib/api/v1/endpoint';
 
 const tag = 'Images';
 

@@ -1,6 +1,6 @@
 import 'server-only';
-import type { Endpoint } from '../endpoint';
-import { createApiToken, listOwnApiTokens, revokeApiToken } from '../tokens';
+import type { Endpoint } from '@/lib/api/v1/endpoint';
+import { createApiToken, listOwnApiTokens, revokeApiToken } from '@/lib/api/v1/tokens';
 import { ADMINISTRATION_ENDPOINTS } from './administration';
 import { IMAGE_ENDPOINTS } from './images';
 import { OPERATIONS_ENDPOINTS } from './operations';

@@ -9,7 +9,7 @@ import { createDataCenter, renameDataCenter } from '@/lib/locations/operations';
 import { machinesInDataCenter } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
-import { rawParams, type Endpoint } from '../endpoint';
+import { rawParams, type Endpoint } from '@/lib/api/v1/endpoint';
 
 /** Data centers, nodes, machines and jobs: the operations side of the JSON API v1. */
 export const OPERATIONS_ENDPOINTS: Endpoint[] = [

@@ -1,10 +1,10 @@
 import 'server-only';
 import { ValidationError } from '@/lib/errors';
-import { importImage } from '@/lib/imgapi/import-operation';
+import { importImage } from '@/lib/repositories/import/operation';
 import { browseRepository, parseRemoteImageSearch } from '@/lib/repositories/browse';
 import { createRepository, deleteRepository, refreshRepository, updateRepository } from '@/lib/repositories/operations';
 import { listRepositories } from '@/lib/repositories/queries';
-import { rawParams, type Endpoint } from '../endpoint';
+import { rawParams, type Endpoint } from '@/lib/api/v1/endpoint';
 
 const tag = 'Image repositories';
 

@@ -1,6 +1,6 @@
 /* public: IMGAPI is an anonymous, read-only repository; it serves only public images' files (lib/imgapi/served.ts). */
 import type { NextApiRequest, NextApiResponse } from 'next';
-import { sendImageFile } from '@/lib/imgapi/node-file-response';
+import { sendImageFile } from '@/lib/imgapi/serve/node-file-response';
 
 // The body is a whole image: no request body to parse, and no cap on what is sent.
 export const config = { api: { bodyParser: false, responseLimit: false } };

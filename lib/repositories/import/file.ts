@@ -20,8 +20,8 @@ import {
 import { refuseUnlessSelfContained } from '@/lib/store/file-safety';
 import { reserveStoreSpace } from '@/lib/store/reservations';
 import { decompressor } from './decompress';
-import type { ImgapiFile } from './manifest';
-import { remoteFileChunks } from './remote';
+import type { ImgapiFile } from '@/lib/imgapi/manifest';
+import { remoteFileChunks } from '@/lib/imgapi/client/remote';
 
 const MIB = 1024 * 1024;
 

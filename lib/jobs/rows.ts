@@ -4,7 +4,7 @@ import { newId, now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { retryWhileBusy } from '@/lib/db/busy';
 import { getDb, type Tx } from '@/lib/db/client';
-import { ACTIVE_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
+import { HOLDING_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
 
@@ -42,15 +42,12 @@ export function insertJob(
   return id;
 }
 
-/** A paused job still owns its node and image: its `.part` waits on the node for it. */
-export const HOLDING_STATUSES = [...ACTIVE_JOB_STATUSES, 'paused' as const];
-
 /** The job already queued, running or paused for this node and image, if any. */
-export function findActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string): JobRow | undefined {
+export function getActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string): JobRow | undefined {
   return tx
     .select()
     .from(jobs)
-    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_STATUSES)))
+    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES)))
     .get();
 }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { getConfig } from '@/lib/config';
 import { ImgapiError, imageNotFound, imgapiErrorResponse, notServing } from './errors';
 import { parseListParams } from './list-params';
-import { manifestOf } from './manifest';
+import { manifestOf } from '@/lib/imgapi/manifest';
 import { getServedImage, listServedImages } from './served';
 
 /**

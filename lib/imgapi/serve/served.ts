@@ -21,8 +21,8 @@ import { DISK_FORMATS, OS_TYPES } from '@/lib/db/enums';
 import { images } from '@/lib/db/schema';
 import { imageNotFound } from './errors';
 import type { ListParams, TextFilter } from './list-params';
-import type { ServableImage } from './manifest';
-import { imgapiKindOf } from './mapping';
+import type { ServableImage } from '@/lib/imgapi/manifest';
+import { imgapiKindOf } from '@/lib/imgapi/mapping';
 
 /**
  * The images the portal's IMGAPI serves (issue 7): public, ok, not being purged, and with a whole,

@@ -1,26 +1,56 @@
 import 'server-only';
+import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db/client';
 import { jobs } from '@/lib/db/schema';
 import { errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
+import { authorize } from '@/lib/auth/policy';
 import type { JobContext } from '@/lib/jobs/context';
+import { defineJobKind } from '@/lib/jobs/kind';
 import { recordRepositoryError } from '@/lib/repositories/operations';
 import { removeStoredImage, type ReceivedImage } from '@/lib/store/image-store';
 import { assertSupportedCompression } from './decompress';
-import { receiveImportedFile } from './import-file';
-import { assertImportable, planImport, recordImportedImage } from './import-image';
-import type { ImportJobParams } from './import-operation';
-import { getRemoteManifest } from './remote';
+import { receiveImportedFile } from './file';
+import { assertImportable, planImport, recordImportedImage } from './image';
+import { getRemoteManifest } from '@/lib/imgapi/client/remote';
+
+/** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
+export const importJobParams = z.object({
+  repositoryId: z.string(),
+  repositoryUrl: z.string(),
+  uuid: z.uuid(),
+  /** The name the user gave, if any. */
+  name: z.string().optional(),
+  /** The name the image will have, for job listings while it does not exist yet. */
+  imageName: z.string(),
+});
+export type ImportJobParams = z.infer<typeof importJobParams>;
 
 /**
- * The import job (issue #7): read the manifest afresh, stream the file into the store verifying it,
- * then create the image. Any failure leaves neither a file nor an image behind, and shows on the
- * repository's row as well as in the job.
+ * Imports one image from an IMGAPI repository into the portal's store. Whoever may import into its
+ * data center may cancel it, which leaves nothing behind; a global import is the SuperAdmins'.
  */
-export async function runImportJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const params = ctx.job.params as ImportJobParams;
+export const importJob = defineJobKind({
+  kind: 'import',
+  params: importJobParams,
+  run: runImportJob,
+  cancellable: true,
+  pausable: false,
+  authorizeControl: (job, user, note) => {
+    note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
+    if (job.dataCenterId) authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
+    else authorize(user, 'infrastructure.manage', {});
+  },
+});
+
+/**
+ * The import job: read the manifest afresh, stream the file into the store verifying it, then create
+ * the image. Any failure leaves neither a file nor an image behind, and shows on the repository's
+ * row as well as in the job.
+ */
+async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<Record<string, unknown>> {
   // Set while a file is in the store that no image owns yet; a failure then removes it.
   let unowned: ReceivedImage | undefined;
   let imageName = params.imageName ?? params.uuid;
@@ -57,7 +87,7 @@ export async function runImportJob(ctx: JobContext): Promise<Record<string, unkn
     recordImportedImage(plan, received, ctx.job.createdBy);
     unowned = undefined;
     getDb().update(jobs).set({ imageId: plan.uuid }).where(eq(jobs.id, ctx.job.id)).run();
-    audit(ctx, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
+    audit(ctx, params, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
     return {
       imageId: plan.uuid,
       name: imageName,
@@ -69,13 +99,17 @@ export async function runImportJob(ctx: JobContext): Promise<Record<string, unkn
     if (unowned) await removeStoredImage(unowned.storeFile);
     const message = errorMessage(err);
     if (!ctx.stopRequest) recordRepositoryError(params.repositoryId, `Import of ${imageName} failed: ${message}`);
-    audit(ctx, 'error', { name: imageName, error: message });
+    audit(ctx, params, 'error', { name: imageName, error: message });
     throw err;
   }
 }
 
-function audit(ctx: JobContext, outcome: 'ok' | 'error', details: Record<string, unknown>): void {
-  const params = ctx.job.params as ImportJobParams;
+function audit(
+  ctx: JobContext,
+  params: ImportJobParams,
+  outcome: 'ok' | 'error',
+  details: Record<string, unknown>,
+): void {
   recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.import.finish',

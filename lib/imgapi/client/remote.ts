@@ -2,7 +2,7 @@ import 'server-only';
 import { getConfig } from '@/lib/config';
 import { UnavailableError } from '@/lib/errors';
 import { readRemoteJson, remoteChunks } from './http';
-import { remoteManifestSchema, type RemoteManifest } from './manifest';
+import { remoteManifestSchema, type RemoteManifest } from '@/lib/imgapi/manifest';
 
 /**
  * The portal as an IMGAPI client: the three reads an import needs from a remote repository.

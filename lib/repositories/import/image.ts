@@ -9,8 +9,8 @@ import { assertAttributesAllowed, attributeColumns } from '@/lib/images/attribut
 import { insertImage } from '@/lib/images/insert';
 import { createImageSchema, MAX_TAGS, type CreateImageInput } from '@/lib/images/schemas';
 import type { ReceivedImage } from '@/lib/store/image-store';
-import type { RemoteManifest } from './manifest';
-import { attributesFromImgapiTags, categoryOf, osTypeFromImgapi } from './mapping';
+import type { RemoteManifest } from '@/lib/imgapi/manifest';
+import { attributesFromImgapiTags, categoryOf, osTypeFromImgapi } from '@/lib/imgapi/mapping';
 
 /** What an import creates: the image's attributes, mapped from the manifest (lib/imgapi/mapping.ts). */
 export type ImportPlan = {

@@ -4,25 +4,16 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
-import { dataCenters, jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/schema';
+import { requireDataCenter } from '@/lib/locations/queries';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { insertJob } from '@/lib/jobs/store';
+import { insertJob } from '@/lib/jobs/rows';
 import { getJobRunner } from '@/lib/jobs/runner';
-import { cachedManifestsOf, findRepository } from '@/lib/repositories/queries';
+import { cachedManifestsOf, requireRepository } from '@/lib/repositories/queries';
 import { importImageSchema } from '@/lib/repositories/schemas';
 import { assertSupportedCompression } from './decompress';
-import { assertImportable, planImport } from './import-image';
-
-/** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
-export type ImportJobParams = {
-  repositoryId: string;
-  repositoryUrl: string;
-  uuid: string;
-  /** The name the user gave, if any. */
-  name?: string;
-  /** The name the image will have, for job listings while it does not exist yet. */
-  imageName: string;
-};
+import { assertImportable, planImport } from './image';
+import type { ImportJobParams } from './job';
 
 /**
  * Queues the import of one image from a repository (issue #7). An ImageImportAdmin's import is bound
@@ -48,18 +39,16 @@ export const importImage = defineOperation({
     }
   },
   run: (input, user) => {
-    const repository = findRepository(input.repositoryId);
+    const repository = requireRepository(input.repositoryId);
     const manifest = cachedManifestsOf(repository).find((m) => m.uuid === input.uuid);
     if (!manifest)
-      throw new NotFoundError(`Image ${input.uuid} in the last listing of ${repository.name}; refresh the repository`);
+      throw new NotFoundError(
+        `Image ${input.uuid} in the last listing of ${repository.name}`,
+        'Refresh the repository to see its images as they are now.',
+      );
     assertSupportedCompression(manifest.files[0].compression);
     const db = getDb();
-    if (
-      input.dataCenterId &&
-      !db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, input.dataCenterId)).get()
-    ) {
-      throw new NotFoundError('The data center');
-    }
+    if (input.dataCenterId) requireDataCenter(input.dataCenterId);
     const plan = planImport(manifest, { name: input.name, dcBoundId: input.dataCenterId ?? null });
     const jobId = db.transaction((tx) => {
       assertImportable(plan);

@@ -1,0 +1,23 @@
+import 'server-only';
+import { z } from 'zod';
+import { defineJobKind } from '@/lib/jobs/kind';
+import { runSyncImagesJob } from './images-job';
+import { runSyncSizesJob } from './sizes-job';
+
+/** Sync Available Images of a data center; with `verify`, every file found is hashed again. */
+export const syncImagesJob = defineJobKind({
+  kind: 'sync-images',
+  params: z.object({ verify: z.boolean().default(false) }),
+  run: (ctx, { verify }) => runSyncImagesJob(ctx, verify),
+  cancellable: false,
+  pausable: false,
+});
+
+/** Sync Available Sizes of a data center. */
+export const syncSizesJob = defineJobKind({
+  kind: 'sync-sizes',
+  params: z.object({}),
+  run: (ctx) => runSyncSizesJob(ctx),
+  cancellable: false,
+  pausable: false,
+});
