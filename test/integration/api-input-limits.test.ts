@@ -178,6 +178,9 @@ describe('bounded and clean API input', () => {
       },
       admin,
     );
-    expect(described.ok).toBe(true);
+    expect(described).toMatchObject({ ok: true, data: { id: expect.any(String) } });
+    expect(getDb().select().from(images).where(eq(images.name, 'two-lines')).get()?.description).toBe(
+      'line one\r\n\tline two',
+    );
   });
 });

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as openApiRoute from '@/app/api/v1/openapi.json/route';
-import { ENDPOINTS } from '@/lib/api/v1/endpoints';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/schema';
@@ -74,7 +71,15 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
     });
     expect(bad).toMatchObject({
       status: 400,
-      json: { error: { code: 'invalid', fields: { name: expect.any(Array), sha256: expect.any(Array) } } },
+      json: {
+        error: {
+          code: 'invalid',
+          fields: {
+            name: ['Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.'],
+            sha256: ['A SHA-256 checksum is 64 hexadecimal characters.'],
+          },
+        },
+      },
     });
     expect((await call('POST', '/images', { token, body: imageInput('api-image') })).status).toBe(409);
     expect((await call('GET', '/images', { token, query: 'sort=colour' })).status).toBe(400);
@@ -194,7 +199,7 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
     expect((await call('GET', '/images', { token: granteeToken })).status).toBe(401);
   });
 
-  it('describes itself in an OpenAPI 3.1 document that validates, with a route file for every endpoint', async () => {
+  it('describes itself in an OpenAPI 3.1 document that validates', async () => {
     const document = await (await openApiRoute.GET()).json();
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
@@ -204,10 +209,6 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
     expect(
       document.paths['/api/v1/images/{imageId}/purge'].post.requestBody.content['application/json'].schema.properties,
     ).not.toHaveProperty('imageId');
-
-    for (const endpoint of ENDPOINTS) {
-      const file = path.join('app', 'api', 'v1', endpoint.path.replace(/\{(\w+)\}/g, '[$1]'), 'route.ts');
-      expect(fs.readFileSync(file, 'utf8'), file).toContain(`apiRoute('${endpoint.method}', '${endpoint.path}')`);
-    }
+    // That every endpoint has its route file, bound to it, is test/unit/api-v1-route-files.test.ts.
   });
 });

@@ -122,6 +122,8 @@ describe('SSH credentials', () => {
     expect(listed.nodes.map((n) => n.name)).toEqual(['key-user']);
     expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'name', 'nodes', 'publicKey']);
 
+    const keyRow = () => getDb().select().from(credentials).where(eq(credentials.id, credentialId)).get();
+    const kept = keyRow()!;
     const refused = await run(deleteKey, { credentialId }, admin);
     expect(refused).toMatchObject({
       ok: false,
@@ -129,7 +131,8 @@ describe('SSH credentials', () => {
       error: expect.stringMatching(/cannot be deleted: node key-user logs in with it/),
     });
     expect(lastAudit('credential.delete')).toMatchObject({ outcome: 'denied', targetId: credentialId });
-    expect(getDb().select().from(credentials).where(eq(credentials.id, credentialId)).get()).toBeDefined();
+    expect(keyRow()).toEqual(kept);
+    expect(kept.publicKey).toBe(listed.publicKey);
 
     const unused = expectOk(await run(generateKey, { name: 'spare' }, admin));
     expect(unused.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:spare$/);

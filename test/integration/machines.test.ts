@@ -64,7 +64,7 @@ describe('recording machines, so that in-use guards are real', () => {
     expect(await run(recordMachine, { name: '-bad name', nodeId, imageId }, admin)).toMatchObject({
       ok: false,
       code: 'invalid',
-      fieldErrors: { name: expect.any(Array) },
+      fieldErrors: { name: ['Letters, digits, dot, dash or underscore; up to 64, starting with a letter or digit.'] },
     });
     expect(await run(recordMachine, { name: 'x', nodeId, imageId: crypto.randomUUID() }, admin)).toMatchObject({
       ok: false,

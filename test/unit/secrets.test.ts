@@ -56,7 +56,7 @@ describe('credential encryption', () => {
     expect(keyId).toMatch(/^[0-9a-f]{16}$/);
     expect(Buffer.from(iv!, 'base64url')).toHaveLength(12);
     expect(Buffer.from(body!, 'base64url').length).toBe(Buffer.byteLength(PEM));
-    expect(tag).toBeDefined();
+    expect(Buffer.from(tag!, 'base64url')).toHaveLength(16);
     expect(decryptSecret(sealed, CREDENTIAL_ID)).toBe(PEM);
     expect(encryptSecret('same', CREDENTIAL_ID)).not.toBe(encryptSecret('same', CREDENTIAL_ID));
   });
