@@ -1,8 +1,10 @@
 'use client';
 
-import { useActionState, useEffect, useId, useRef } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { resetUserPasswordAction } from '@/lib/users/actions';
 import { MIN_PASSWORD_LENGTH } from '@/lib/users/schemas';
 
@@ -11,16 +13,12 @@ import { MIN_PASSWORD_LENGTH } from '@/lib/users/schemas';
  * field is never refilled: the server does not echo passwords back.
  */
 export function ResetPasswordDialog({ userId, username }: { userId: string; username: string }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const [state, formAction] = useActionState(resetUserPasswordAction, undefined);
+  const [open, setOpen] = useState(false);
+  const [state, formAction] = useFormAction(resetUserPasswordAction, () => setOpen(false));
   const { errors } = formFeedback(state);
-  useEffect(() => {
-    if (state?.ok) dialog.current?.close();
-  }, [state]);
   return (
     <>
-      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
         Reset password
       </Button>
       {state?.ok && (
@@ -28,19 +26,13 @@ export function ResetPasswordDialog({ userId, username }: { userId: string; user
           The password of {username} was reset, and their open sessions were ended. Tell them the new one.
         </p>
       )}
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Reset the password of ${username}?`}
+        description="Their current password stops working at once, and so do the sessions they are signed in with. Their API tokens keep working."
       >
-        <form action={formAction} className="space-y-4 p-5" noValidate>
-          <h2 id={titleId} className="text-lg font-semibold">
-            Reset the password of {username}?
-          </h2>
-          <p className="text-sm text-slate-700">
-            Their current password stops working at once, and so do the sessions they are signed in with. Their API
-            tokens keep working.
-          </p>
+        <form action={formAction} className="space-y-4" noValidate>
           <FormError state={state} />
           <input type="hidden" name="userId" value={userId} />
           <TextField
@@ -54,7 +46,7 @@ export function ResetPasswordDialog({ userId, username }: { userId: string; user
             hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
           />
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
+            <Button variant="secondary" onClick={() => setOpen(false)} data-autofocus>
               Keep the old one
             </Button>
             <SubmitButton variant="danger" pendingText="Resetting…">
@@ -62,7 +54,7 @@ export function ResetPasswordDialog({ userId, username }: { userId: string; user
             </SubmitButton>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

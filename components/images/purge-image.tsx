@@ -1,7 +1,8 @@
 'use client';
 
-import { useActionState, useId, useRef, useState } from 'react';
+import { useActionState, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
 import { purgeImageAction } from '@/lib/images/actions';
 
@@ -10,29 +11,29 @@ import { purgeImageAction } from '@/lib/images/actions';
  * The server checks the name again, and refuses while machines or partition images still use it.
  */
 export function PurgeImage({ image, retry = false }: { image: { id: string; name: string }; retry?: boolean }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+  const [open, setOpen] = useState(false);
+  // On success the action leaves for another page, so only a refusal comes back here.
   const [state, formAction] = useActionState(purgeImageAction, undefined);
   const { errors } = formFeedback(state);
   const [typed, setTyped] = useState('');
   return (
     <>
-      <Button variant="danger" onClick={() => dialog.current?.showModal()}>
+      <Button variant="danger" onClick={() => setOpen(true)}>
         {retry ? 'Retry permanent delete…' : 'Delete permanently…'}
       </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <form action={formAction} className="space-y-4 p-5" noValidate>
-          <h2 id={titleId} className="text-lg font-semibold">
-            Delete {image.name} permanently?
-          </h2>
-          <p className="text-sm text-slate-700">
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Delete ${image.name} permanently?`}
+        description={
+          <p>
             Its file is removed from every node that has it, by uninstall jobs, and from the portal’s store; then the
             image is gone for good. This cannot be undone. To only hide it, use Delete instead: that can be restored.
           </p>
+        }
+        width="content"
+      >
+        <form action={formAction} className="space-y-4" noValidate>
           <FormError state={state} />
           <input type="hidden" name="imageId" value={image.id} />
           <TextField
@@ -45,7 +46,7 @@ export function PurgeImage({ image, retry = false }: { image: { id: string; name
             onChange={(e) => setTyped(e.currentTarget.value)}
           />
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" type="button" autoFocus onClick={() => dialog.current?.close()}>
+            <Button variant="secondary" onClick={() => setOpen(false)} data-autofocus>
               Keep it
             </Button>
             {typed === image.name ? (
@@ -53,13 +54,13 @@ export function PurgeImage({ image, retry = false }: { image: { id: string; name
                 Delete permanently
               </SubmitButton>
             ) : (
-              <Button variant="danger" type="button" disabled aria-disabled>
+              <Button variant="danger" disabled aria-disabled>
                 Delete permanently
               </Button>
             )}
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

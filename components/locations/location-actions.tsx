@@ -1,9 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { buttonClasses } from '@/components/ui/button';
-import { FormDialog } from './form-dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { AddSizeForm, DeleteSizesForm, type SizeChoice } from './size-forms';
 import { SyncImagesForm, SyncSizesForm } from './sync-forms';
 
@@ -16,6 +17,9 @@ type Props = {
   sizes: SizeChoice[];
 };
 
+/** The actions that open a dialog, by the dialog's title. */
+type DialogTitle = 'Sync Available Images' | 'Sync Available Sizes' | 'Add VM size' | 'Delete unused VM sizes';
+
 const ITEM =
   'block w-full px-3 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none';
 
@@ -25,15 +29,12 @@ const ITEM =
  */
 export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: Props) {
   const [open, setOpen] = useState(false);
+  const [openDialog, setOpenDialog] = useState<DialogTitle | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const menuId = useId();
+  const router = useRouter();
   const container = useRef<HTMLDivElement>(null);
-  const dialogs = {
-    syncImages: useRef<HTMLDialogElement>(null),
-    syncSizes: useRef<HTMLDialogElement>(null),
-    addSize: useRef<HTMLDialogElement>(null),
-    deleteSizes: useRef<HTMLDialogElement>(null),
-  };
+  const toggle = useRef<HTMLButtonElement>(null);
   // Escape or a click elsewhere closes the menu, as users expect of a menu.
   useEffect(() => {
     if (!open) return;
@@ -47,17 +48,30 @@ export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: P
     };
   }, [open]);
   if (!mayManage && !mayAttach) return null;
-  const openDialog = (ref: RefObject<HTMLDialogElement | null>) => {
+  const show = (title: DialogTitle) => {
     setOpen(false);
     setNotice(null);
-    ref.current?.showModal();
+    // The menu item is hidden with the menu; the dialog gives focus back to the Actions button instead.
+    toggle.current?.focus();
+    setOpenDialog(title);
   };
-  const item = (label: string, ref: RefObject<HTMLDialogElement | null>) => (
+  const close = () => setOpenDialog(null);
+  const done = (message: string) => {
+    close();
+    setNotice(message);
+    router.refresh();
+  };
+  const item = (title: DialogTitle) => (
     <li>
-      <button type="button" className={ITEM} onClick={() => openDialog(ref)}>
-        {label}
+      <button type="button" className={ITEM} onClick={() => show(title)}>
+        {title}…
       </button>
     </li>
+  );
+  const dialog = (title: DialogTitle, form: ReactNode) => (
+    <Dialog open={openDialog === title} onClose={close} title={title} width="lg">
+      {form}
+    </Dialog>
   );
   const link = (label: string, href: string): ReactNode => (
     <li>
@@ -69,6 +83,7 @@ export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: P
   return (
     <div ref={container} className="relative">
       <button
+        ref={toggle}
         type="button"
         aria-expanded={open}
         aria-controls={menuId}
@@ -83,11 +98,11 @@ export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: P
         aria-label="Location actions"
         className="absolute right-0 z-10 mt-1 w-64 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
       >
-        {mayManage && item('Sync Available Images…', dialogs.syncImages)}
-        {mayManage && item('Sync Available Sizes…', dialogs.syncSizes)}
+        {mayManage && item('Sync Available Images')}
+        {mayManage && item('Sync Available Sizes')}
         {mayManage && link('Add node', `/locations/${dataCenterId}/nodes/new`)}
-        {mayManage && item('Add VM size…', dialogs.addSize)}
-        {mayManage && item('Delete unused VM sizes…', dialogs.deleteSizes)}
+        {mayManage && item('Add VM size')}
+        {mayManage && item('Delete unused VM sizes')}
         {mayAttach && link('Attach image', '#section-images-attached')}
       </ul>
       <p role="status" aria-live="polite" className="absolute right-0 mt-1 w-72 text-right text-sm text-emerald-800">
@@ -95,18 +110,10 @@ export function LocationActions({ dataCenterId, mayManage, mayAttach, sizes }: P
       </p>
       {mayManage && (
         <>
-          <FormDialog dialogRef={dialogs.syncImages} title="Sync Available Images">
-            <SyncImagesForm dataCenterId={dataCenterId} dialogRef={dialogs.syncImages} />
-          </FormDialog>
-          <FormDialog dialogRef={dialogs.syncSizes} title="Sync Available Sizes">
-            <SyncSizesForm dataCenterId={dataCenterId} dialogRef={dialogs.syncSizes} />
-          </FormDialog>
-          <FormDialog dialogRef={dialogs.addSize} title="Add VM size">
-            <AddSizeForm dialogRef={dialogs.addSize} onDone={setNotice} />
-          </FormDialog>
-          <FormDialog dialogRef={dialogs.deleteSizes} title="Delete unused VM sizes">
-            <DeleteSizesForm sizes={sizes} dialogRef={dialogs.deleteSizes} onDone={setNotice} />
-          </FormDialog>
+          {dialog('Sync Available Images', <SyncImagesForm dataCenterId={dataCenterId} onClose={close} />)}
+          {dialog('Sync Available Sizes', <SyncSizesForm dataCenterId={dataCenterId} onClose={close} />)}
+          {dialog('Add VM size', <AddSizeForm onClose={close} onDone={done} />)}
+          {dialog('Delete unused VM sizes', <DeleteSizesForm sizes={sizes} onClose={close} onDone={done} />)}
         </>
       )}
     </div>

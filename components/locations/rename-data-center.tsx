@@ -1,29 +1,28 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, useRef } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { renameDataCenterAction } from '@/lib/locations/actions';
-import { CancelButton, FormDialog } from './form-dialog';
 
 /** Rename in a modal dialog; the code stays, as scripts and URLs may rely on it. */
 export function RenameDataCenter({ dataCenter }: { dataCenter: { id: string; name: string; code: string } }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const router = useRouter();
-  const [state, formAction] = useActionState(renameDataCenterAction, undefined);
-  const { errors, value } = formFeedback(state);
-  useEffect(() => {
-    if (!state?.ok) return;
-    dialog.current?.close();
+  const [state, formAction] = useFormAction(renameDataCenterAction, () => {
+    setOpen(false);
     router.refresh();
-  }, [state, router]);
+  });
+  const { errors, value } = formFeedback(state);
   return (
     <>
-      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
         Rename
       </Button>
-      <FormDialog dialogRef={dialog} title={`Rename ${dataCenter.name}`}>
+      <Dialog open={open} onClose={() => setOpen(false)} title={`Rename ${dataCenter.name}`} width="lg">
         <form action={formAction} className="space-y-4" noValidate aria-label="Rename data center">
           <input type="hidden" name="dataCenterId" value={dataCenter.id} />
           <TextField
@@ -31,18 +30,20 @@ export function RenameDataCenter({ dataCenter }: { dataCenter: { id: string; nam
             name="name"
             label="New name"
             required
-            autoFocus
             errors={errors('name')}
             defaultValue={value('name', dataCenter.name)}
             hint={`The code ${dataCenter.code} stays.`}
+            data-autofocus
           />
           <FormError state={state} />
           <div className="flex justify-end gap-2">
-            <CancelButton dialogRef={dialog} />
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
             <SubmitButton pendingText="Renaming…">Rename</SubmitButton>
           </div>
         </form>
-      </FormDialog>
+      </Dialog>
     </>
   );
 }

@@ -1,39 +1,20 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useActionState, useEffect, type RefObject } from 'react';
+import { Button } from '@/components/ui/button';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { formatBytes } from '@/lib/format';
 import { createSizeAction, deleteSizesAction } from '@/lib/sizes/actions';
-import { CancelButton } from './form-dialog';
 
-type DialogProps = { dialogRef: RefObject<HTMLDialogElement | null>; onDone: (message: string) => void };
-
-/** After a success: close the dialog, say what happened, and show the page's new state. */
-function useCloseOnSuccess(
-  state: { ok: boolean } | undefined,
-  dialogRef: DialogProps['dialogRef'],
-  onSuccess: () => void,
-) {
-  const router = useRouter();
-  useEffect(() => {
-    if (!state?.ok) return;
-    dialogRef.current?.close();
-    onSuccess();
-    router.refresh();
-    // Only a new result counts; onSuccess changes identity on every render.
-  }, [state]);
-}
+/** `onDone` gets a sentence saying what happened; whoever holds the dialog closes it and shows that. */
+type DialogFormProps = { onClose: () => void; onDone: (notice: string) => void };
 
 /** Field ids are explicit: the page holds other dialogs with a field named "name" too. */
-export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
-  const [state, formAction] = useActionState(createSizeAction, undefined);
-  const { errors, value } = formFeedback(state);
-  useCloseOnSuccess(
-    state,
-    dialogRef,
-    () => state?.ok && onDone(`Added VM size ${state.data.name}. Run Sync Available Sizes to see where it fits.`),
+export function AddSizeForm({ onClose, onDone }: DialogFormProps) {
+  const [state, formAction] = useFormAction(createSizeAction, (size) =>
+    onDone(`Added VM size ${size.name}. Run Sync Available Sizes to see where it fits.`),
   );
+  const { errors, value } = formFeedback(state);
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Add VM size">
       <FormError state={state} />
@@ -76,7 +57,9 @@ export function AddSizeForm({ dialogRef, onDone }: DialogProps) {
         hint="One number per disk, e.g. 20, 100."
       />
       <div className="flex justify-end gap-2">
-        <CancelButton dialogRef={dialogRef} />
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
         <SubmitButton pendingText="Adding…">Add size</SubmitButton>
       </div>
     </form>
@@ -96,22 +79,19 @@ export type SizeChoice = {
  * "Delete unused VM sizes". Machines do not record their size yet, so the portal cannot tell which
  * sizes are in use; it says so and lets the admin choose rather than guessing.
  */
-export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { sizes: SizeChoice[] }) {
-  const [state, formAction] = useActionState(deleteSizesAction, undefined);
-  const choiceError = formFeedback(state).errors('sizeIds');
-  useCloseOnSuccess(
-    state,
-    dialogRef,
-    () =>
-      state?.ok &&
-      onDone(`Deleted VM size${state.data.deleted.length === 1 ? '' : 's'} ${state.data.deleted.join(', ')}.`),
+export function DeleteSizesForm({ sizes, onClose, onDone }: DialogFormProps & { sizes: SizeChoice[] }) {
+  const [state, formAction] = useFormAction(deleteSizesAction, ({ deleted }) =>
+    onDone(`Deleted VM size${deleted.length === 1 ? '' : 's'} ${deleted.join(', ')}.`),
   );
+  const choiceError = formFeedback(state).errors('sizeIds');
   if (sizes.length === 0) {
     return (
       <div className="space-y-4">
         <p className="text-sm text-slate-700">There are no VM sizes.</p>
         <div className="flex justify-end">
-          <CancelButton dialogRef={dialogRef} />
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
         </div>
       </div>
     );
@@ -147,7 +127,9 @@ export function DeleteSizesForm({ sizes, dialogRef, onDone }: DialogProps & { si
       </fieldset>
       <FormError state={state} />
       <div className="flex justify-end gap-2">
-        <CancelButton dialogRef={dialogRef} />
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
         <SubmitButton pendingText="Deleting…" variant="danger">
           Delete chosen sizes
         </SubmitButton>

@@ -1,14 +1,14 @@
 'use client';
 
-import { useActionState, type RefObject } from 'react';
+import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
 import { CheckboxField, FormError, SubmitButton } from '@/components/ui/form';
 import { startImageSyncAction, startSizeSyncAction } from '@/lib/sync/actions';
-import { CancelButton } from './form-dialog';
 
-type Props = { dataCenterId: string; dialogRef: RefObject<HTMLDialogElement | null> };
+type Props = { dataCenterId: string; onClose: () => void };
 
 /** Starts Sync Available Images; on success the action opens the job's page. */
-export function SyncImagesForm({ dataCenterId, dialogRef }: Props) {
+export function SyncImagesForm({ dataCenterId, onClose }: Props) {
   const [state, formAction] = useActionState(startImageSyncAction, undefined);
   return (
     <form action={formAction} className="space-y-4" aria-label="Sync Available Images">
@@ -25,7 +25,9 @@ export function SyncImagesForm({ dataCenterId, dialogRef }: Props) {
       />
       <FormError state={state} />
       <div className="flex justify-end gap-2">
-        <CancelButton dialogRef={dialogRef} />
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
         <SubmitButton pendingText="Starting…">Start sync</SubmitButton>
       </div>
     </form>
@@ -33,7 +35,7 @@ export function SyncImagesForm({ dataCenterId, dialogRef }: Props) {
 }
 
 /** Starts Sync Available Sizes; on success the action opens the job's page. */
-export function SyncSizesForm({ dataCenterId, dialogRef }: Props) {
+export function SyncSizesForm({ dataCenterId, onClose }: Props) {
   const [state, formAction] = useActionState(startSizeSyncAction, undefined);
   return (
     <form action={formAction} className="space-y-4" aria-label="Sync Available Sizes">
@@ -44,7 +46,9 @@ export function SyncSizesForm({ dataCenterId, dialogRef }: Props) {
       <input type="hidden" name="dataCenterId" value={dataCenterId} />
       <FormError state={state} />
       <div className="flex justify-end gap-2">
-        <CancelButton dialogRef={dialogRef} />
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
         <SubmitButton pendingText="Starting…">Start sync</SubmitButton>
       </div>
     </form>

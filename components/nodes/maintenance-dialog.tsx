@@ -1,8 +1,10 @@
 'use client';
 
-import { useActionState, useEffect, useId, useRef } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { putNodeInMaintenanceAction } from '@/lib/nodes/actions';
 
 /** Asks for the reason in a modal dialog; the reason is shown wherever the node's status is. */
@@ -15,30 +17,21 @@ export function MaintenanceDialog({
   nodeName: string;
   inMaintenance: boolean;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const [state, formAction] = useActionState(putNodeInMaintenanceAction, undefined);
+  const [open, setOpen] = useState(false);
+  const [state, formAction] = useFormAction(putNodeInMaintenanceAction, () => setOpen(false));
   const { errors, value } = formFeedback(state);
-  useEffect(() => {
-    if (state?.ok) dialog.current?.close();
-  }, [state]);
   return (
     <>
-      <Button variant="secondary" onClick={() => dialog.current?.showModal()}>
+      <Button variant="secondary" onClick={() => setOpen(true)}>
         {inMaintenance ? 'Change maintenance reason' : 'Put in maintenance'}
       </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Put ${nodeName} in maintenance`}
+        description="The node accepts no installs until it is enabled again. Images already on it stay."
       >
-        <form action={formAction} className="space-y-4 p-5" noValidate>
-          <h2 id={titleId} className="text-lg font-semibold">
-            Put {nodeName} in maintenance
-          </h2>
-          <p className="text-sm text-slate-700">
-            The node accepts no installs until it is enabled again. Images already on it stay.
-          </p>
+        <form action={formAction} className="space-y-4" noValidate>
           <input type="hidden" name="nodeId" value={nodeId} />
           <TextField
             name="reason"
@@ -46,17 +39,17 @@ export function MaintenanceDialog({
             required
             defaultValue={value('reason')}
             errors={errors('reason')}
-            autoFocus
+            data-autofocus
           />
           <FormError state={state} />
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => dialog.current?.close()}>
+            <Button variant="secondary" onClick={() => setOpen(false)}>
               Cancel
             </Button>
             <SubmitButton pendingText="Saving…">Put in maintenance</SubmitButton>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

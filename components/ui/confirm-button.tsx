@@ -1,11 +1,12 @@
 'use client';
 
-import { useId, useRef, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from './button';
+import { Dialog } from './dialog';
 
 /**
- * A destructive action asks first, in a modal <dialog>: focus moves into it, Escape closes it, and
- * the safe choice is focused so a stray Enter does no harm.
+ * A destructive action asks first, in a modal dialog; the safe choice is focused so a stray Enter
+ * does no harm.
  */
 export function ConfirmButton(props: {
   label: string;
@@ -16,33 +17,29 @@ export function ConfirmButton(props: {
   disabled?: boolean;
   variant?: 'danger' | 'secondary';
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
+  const [open, setOpen] = useState(false);
+  const close = () => setOpen(false);
   return (
     <>
-      <Button variant={props.variant ?? 'danger'} disabled={props.disabled} onClick={() => dialog.current?.showModal()}>
+      <Button variant={props.variant ?? 'danger'} disabled={props.disabled} onClick={() => setOpen(true)}>
         {props.label}
       </Button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={titleId}
-        className="m-auto max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
-      >
-        <form method="dialog" className="space-y-4 p-5">
-          <h2 id={titleId} className="text-lg font-semibold">
-            {props.title}
-          </h2>
-          <div className="text-sm text-slate-700">{props.children}</div>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" type="submit" autoFocus>
-              Keep it
-            </Button>
-            <Button variant="danger" type="submit" onClick={props.onConfirm}>
-              {props.confirmLabel}
-            </Button>
-          </div>
-        </form>
-      </dialog>
+      <Dialog open={open} onClose={close} title={props.title} description={props.children} width="content">
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={close} data-autofocus>
+            Keep it
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              close();
+              props.onConfirm();
+            }}
+          >
+            {props.confirmLabel}
+          </Button>
+        </div>
+      </Dialog>
     </>
   );
 }

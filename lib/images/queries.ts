@@ -95,16 +95,16 @@ export function listInstallTargets(user: UserContext, imageId: string) {
       .map((r) => r.nodeId),
   );
   return getDb()
-    .select({ id: nodes.id, name: nodes.name, dataCenterId: nodes.dataCenterId, dataCenterName: dataCenters.name })
+    .select({ node: nodes, dataCenterName: dataCenters.name })
     .from(nodes)
     .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
     .where(eq(nodes.status, 'enabled'))
     .orderBy(asc(dataCenters.name), asc(nodes.name))
     .all()
     .filter(
-      (n) =>
-        !busy.has(n.id) &&
-        can(user, 'node.install', { dataCenterId: n.dataCenterId, imageAttached: attached.has(n.dataCenterId) }),
+      ({ node }) =>
+        !busy.has(node.id) &&
+        can(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: attached.has(node.dataCenterId) }),
     );
 }
 

@@ -4,7 +4,7 @@ import { AuditHistoryTable } from '@/components/audit/audit-history-table';
 import { ImageAttachments } from '@/components/images/image-attachments';
 import { ImageAttributes } from '@/components/images/image-attributes';
 import { ImageLifecycleActions } from '@/components/images/image-lifecycle-actions';
-import { InstallForm } from '@/components/images/install-form';
+import { InstallSection } from '@/components/images/install-section';
 import { NodesWithImageTable } from '@/components/images/nodes-with-image-table';
 import { PurgeImage } from '@/components/images/purge-image';
 import { PurgeProgress } from '@/components/images/purge-progress';
@@ -18,6 +18,7 @@ import { auditHistoryOf, readableAuditDataCenters } from '@/lib/audit/queries';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { getImage, imageAttachments, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
+import { installRefusal } from '@/lib/install/enqueue';
 import { listJobs } from '@/lib/jobs/queries';
 import { visibleMachinesUsingImage } from '@/lib/machines/queries';
 
@@ -31,10 +32,15 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
   const { image } = found;
   const nodesWithImage = listNodesWithImage(user, id);
   const awaitingUpload = image.status === 'pending' && !image.sourceUrl && !image.storeFile;
-  const installable = image.status === 'ok' && image.access !== 'deleted';
   const mayManage = can(user, 'image.manage', { image });
   const purging = Boolean(image.purgeRequestedAt);
-  const targets = installable ? listInstallTargets(user, id) : [];
+  // Whether the image may go onto a node is asked of installRefusal, the rule the install itself enforces.
+  const installCandidates = listInstallTargets(user, id).map(({ node, dataCenterName }) => ({
+    id: node.id,
+    name: node.name,
+    dataCenterName,
+    refusal: installRefusal(image, node),
+  }));
   return (
     <>
       <PageHeader
@@ -89,21 +95,11 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
           </Card>
         </Section>
       )}
-      {(targets.length > 0 || user.isSuperAdmin) && (
-        <Section title="Install on a node">
-          <Card>
-            {installable ? (
-              <InstallForm imageId={image.id} targets={targets} />
-            ) : (
-              <p className="text-sm text-slate-700" data-testid="install-blocked">
-                {image.access === 'deleted'
-                  ? 'A deleted image cannot be installed; restore it first.'
-                  : `A ${image.status} image cannot be installed${image.status === 'disabled' ? '; enable it first' : ''}.`}
-              </p>
-            )}
-          </Card>
-        </Section>
-      )}
+      <InstallSection
+        image={{ id: image.id, status: image.status, access: image.access }}
+        candidates={installCandidates}
+        shownWhenEmpty={user.isSuperAdmin}
+      />
       <Section title="Data centers">
         <ImageAttachments imageId={image.id} imageName={image.name} {...imageAttachments(user, image)} />
       </Section>
