@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs what the tests need, then runs typecheck, unit, the production build,
+# `npm test`: installs what the tests need, then runs lint, typecheck, unit, the production build,
 # integration (against real sshd nodes and the built portal), and the Playwright e2e specs in
 # Debian's Chromium.
 set -euo pipefail
@@ -13,6 +13,9 @@ bash scripts/ensure-system-packages.sh openssh-server chromium qemu-utils curl w
 step "npm dependencies"
 bash scripts/ensure-node-modules.sh
 
+step "Lint (zero warnings) and formatting"
+npx eslint . --max-warnings 0
+npx prettier --check . --log-level warn
 step "Typecheck"
 npx tsc --noEmit
 step "Unit tests"

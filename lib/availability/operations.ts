@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError } from '@/lib/errors';
 import { enqueueInstall } from '@/lib/install/enqueue';
 import { currentNodeImage } from '@/lib/install/node-images';
 import { enqueueUninstall, refuseIfMachinesUse } from '@/lib/install/uninstall';
-import { requestJobCancel } from '@/lib/jobs/control';
+import { requestJobCancel } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { getActiveJob } from '@/lib/jobs/rows';
 import { applyAvailabilitySchema, type ApplyAvailabilityInput } from './schemas';

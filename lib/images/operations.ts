@@ -59,3 +59,9 @@ export const createImage = defineOperation({
     details: { name: input.name, version: input.version, source: input.source },
   }),
 });
+
+// The image's other operations live beside it, one concern each; this file is where they are all found.
+export { setImageAttachment } from './attachment';
+export { updateImage } from './edit';
+export { changeImageLifecycle } from './lifecycle';
+export { purgeImage } from './purge';

@@ -9,7 +9,7 @@ import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
 import { getDb } from '@/lib/db/client';
 import { images, jobs } from '@/lib/db/schema';
 import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
-import { requestJobCancel } from '@/lib/jobs/control';
+import { requestJobCancel } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { id } from '@/lib/validation';

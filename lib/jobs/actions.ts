@@ -1,7 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
-import { cancelJob, pauseJob, resumeJob } from './control';
+import { cancelJob, pauseJob, resumeJob } from './operations';
 
 const revalidate = (result: { jobId: string }) => [`/jobs/${result.jobId}`, '/jobs'];
 

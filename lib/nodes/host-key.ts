@@ -8,7 +8,7 @@ import { ConflictError, errorMessage } from '@/lib/errors';
 import { HostKeyMismatchError, type HostKeyPolicy } from '@/lib/ssh/session';
 import { connectWithCredential } from './connection';
 import { recordConnectionFailure, recordConnectionSuccess } from './health';
-import { authorizeOnNode, requireNode } from './operations';
+import { authorizeOnNode, requireNode } from './queries';
 import { nodeIdSchema, repinHostKeySchema } from './schemas';
 
 /**

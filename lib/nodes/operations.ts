@@ -1,4 +1,5 @@
 import 'server-only';
+import { authorizeOnNode, requireNode } from './queries';
 import { requireDataCenter } from '@/lib/locations/queries';
 import { and, eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
@@ -113,22 +114,6 @@ export const testNodeConnection = defineOperation({
 });
 
 /** Anything done to a registered node: SuperAdmins only, recorded against the node and its data center. */
-export function authorizeOnNode(
-  input: { nodeId: string },
-  user: UserContext,
-  note: (facts: { targetId: string; dataCenterId: string }) => void,
-): void {
-  const node = requireNode(input.nodeId);
-  note({ targetId: node.id, dataCenterId: node.dataCenterId });
-  authorize(user, 'infrastructure.manage', {});
-}
-
-export function requireNode(id: string) {
-  const node = getDb().select().from(nodes).where(eq(nodes.id, id)).get();
-  if (!node) throw new NotFoundError('The node');
-  return node;
-}
-
 function assertNodeIsNew(input: { dataCenterId: string; name: string; host: string; port: number }) {
   const db = getDb();
   const sameName = db
@@ -151,3 +136,7 @@ function assertNodeIsNew(input: { dataCenterId: string; name: string; host: stri
     });
   }
 }
+
+// The node's other operations live beside it, one concern each; this file is where they are all found.
+export { readNodeHostKey, repinNodeHostKey } from './host-key';
+export { decommissionNode, enableNode, putNodeInMaintenance } from './status';

@@ -1,8 +1,9 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
-import { can, type UserContext } from '@/lib/auth/policy';
+import { authorize, can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { credentials, dataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { NotFoundError } from '@/lib/errors';
 
 /** Node Details for a user who may see the node's data center; null otherwise. */
 export function getNodeDetails(user: UserContext, nodeId: string) {
@@ -41,4 +42,22 @@ export function listImagesOnNode(nodeId: string) {
     .where(eq(nodeImages.nodeId, nodeId))
     .orderBy(asc(images.name))
     .all();
+}
+
+/** Every operation on a node's own record (status, host key) is infrastructure work, noted against its data center. */
+export function authorizeOnNode(
+  input: { nodeId: string },
+  user: UserContext,
+  note: (facts: { targetId: string; dataCenterId: string }) => void,
+): void {
+  const node = requireNode(input.nodeId);
+  note({ targetId: node.id, dataCenterId: node.dataCenterId });
+  authorize(user, 'infrastructure.manage', {});
+}
+
+/** The node by id, for an operation that authorizes separately; throws NotFoundError when there is none. */
+export function requireNode(id: string) {
+  const node = getDb().select().from(nodes).where(eq(nodes.id, id)).get();
+  if (!node) throw new NotFoundError('The node');
+  return node;
 }

@@ -6,7 +6,7 @@ import { getDb } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type NodeStatus } from '@/lib/db/enums';
 import { jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { ConflictError } from '@/lib/errors';
-import { authorizeOnNode, requireNode } from './operations';
+import { authorizeOnNode, requireNode } from './queries';
 import { decommissionSchema, maintenanceSchema, nodeIdSchema } from './schemas';
 
 /**

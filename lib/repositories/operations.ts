@@ -1,4 +1,5 @@
 import 'server-only';
+import { recordRepositoryError } from './record-error';
 import { and, count, eq, ne } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, repositoryBrowseSubject } from '@/lib/auth/policy';
@@ -125,7 +126,5 @@ export const refreshRepository = defineOperation({
   audited: (result) => ({ details: { imageCount: result.imageCount, skipped: result.skipped } }),
 });
 
-/** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */
-export function recordRepositoryError(repositoryId: string, message: string): void {
-  getDb().update(imageRepositories).set({ lastError: message }).where(eq(imageRepositories.id, repositoryId)).run();
-}
+// Importing from a repository is one more operation of this domain, kept with the import's other parts.
+export { importImage } from './import/operation';

@@ -101,3 +101,6 @@ export const setSuperAdmin = defineOperation({
   },
   audited: (result, input) => ({ details: { username: result.username, isSuperAdmin: input.isSuperAdmin } }),
 });
+
+// Role grants are the other half of managing users.
+export { grantRole, revokeRole } from './grants';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as imagesRoute from '@/app/api/v1/images/route';
 import * as sessionRoute from '@/app/api/v1/session/route';
-import { issueApiToken } from '@/lib/api/v1/tokens';
+import { issueApiToken } from '@/lib/tokens/operations';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/schema';

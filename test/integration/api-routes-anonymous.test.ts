@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
-import { issueApiToken } from '@/lib/api/v1/tokens';
+import { issueApiToken } from '@/lib/tokens/operations';
 import { openApiDocument } from '@/lib/api/v1/openapi';
 import { getDb } from '@/lib/db/client';
 import { auditEvents } from '@/lib/db/schema';

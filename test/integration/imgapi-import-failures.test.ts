@@ -13,7 +13,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { imageRepositories, images, jobs } from '@/lib/db/schema';
 import { importImage } from '@/lib/repositories/import/operation';
-import { cancelJob } from '@/lib/jobs/control';
+import { cancelJob } from '@/lib/jobs/operations';
 import { listJobsPage } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issueApiToken, userForApiToken } from '@/lib/api/v1/tokens';
+import { issueApiToken } from '@/lib/tokens/operations';
+import { getUserForApiToken } from '@/lib/tokens/queries';
 import type { UserContext } from '@/lib/auth/policy';
 import { getUserContext } from '@/lib/auth/users';
 import { resetUserPassword } from '@/lib/users/operations';
@@ -24,6 +25,6 @@ describe('a password reset ends the sessions signed in before it', () => {
     // A session that carries no sign-in time (issued before this rule) counts as old.
     expect(getUserContext(user.id, { signedInAt: undefined })).toBeNull();
     expect(getUserContext(user.id, { signedInAt: Date.now() + 1 })?.id).toBe(user.id);
-    expect(userForApiToken(token)?.id).toBe(user.id);
+    expect(getUserForApiToken(token)?.id).toBe(user.id);
   });
 });

@@ -8,7 +8,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { jobEvents, jobs, nodeImages } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
-import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/control';
+import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { makeQcow2 } from '@/scripts/lib/fixture-image';
 import { SshNode } from '@/scripts/lib/sshd-node';

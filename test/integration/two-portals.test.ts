@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueApiToken } from '@/lib/api/v1/tokens';
+import { issueApiToken } from '@/lib/tokens/operations';
 import { getDb } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';

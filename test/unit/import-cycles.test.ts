@@ -33,7 +33,10 @@ function resolve(from: string, specifier: string): string | null {
 }
 
 function importGraph(): Map<string, string[]> {
-  const files = [...DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d))), ...['proxy.ts', 'instrumentation.ts'].map((f) => path.join(ROOT, f))];
+  const files = [
+    ...DIRS.flatMap((d) => sourceFiles(path.join(ROOT, d))),
+    ...['proxy.ts', 'instrumentation.ts'].map((f) => path.join(ROOT, f)),
+  ];
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);

@@ -5,7 +5,7 @@ import { Card, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
-import { listOwnApiTokens } from '@/lib/api/v1/tokens';
+import { listOwnApiTokens } from '@/lib/tokens/queries';
 import { requireUser } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
 

@@ -1,7 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
-import { createApiToken, revokeApiToken } from './tokens';
+import { createApiToken, revokeApiToken } from '@/lib/tokens/operations';
 
 const revalidate = () => ['/profile'];
 export const createApiTokenAction = serverAction(createApiToken, { revalidate });

@@ -7,7 +7,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { DomainError } from '@/lib/errors';
 import { BODY_TOO_LARGE, readJsonBody } from './body';
 import { apiError, apiJson, apiResult } from './respond';
-import { userForApiToken } from './tokens';
+import { getUserForApiToken } from '@/lib/tokens/queries';
 
 /**
  * The JSON API's two ways in. Both authenticate the bearer token first; writes then run the same
@@ -18,7 +18,7 @@ import { userForApiToken } from './tokens';
 export function userFromBearer(request: Request): UserContext | null {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match ? userForApiToken(match[1]!) : null;
+  return match ? getUserForApiToken(match[1]!) : null;
 }
 
 /** A read: 401 without a valid token, 404 when the loader (which applies the policy) finds nothing. */

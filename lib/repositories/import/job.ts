@@ -9,7 +9,7 @@ import { formatBytes } from '@/lib/format';
 import { authorize } from '@/lib/auth/policy';
 import type { JobContext } from '@/lib/jobs/context';
 import { defineJobKind } from '@/lib/jobs/kind';
-import { recordRepositoryError } from '@/lib/repositories/operations';
+import { recordRepositoryError } from '@/lib/repositories/record-error';
 import { removeStoredImage, type ReceivedImage } from '@/lib/store/image-store';
 import { assertSupportedCompression } from './decompress';
 import { receiveImportedFile } from './file';

@@ -3,7 +3,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { BODY_TOO_LARGE, readJsonBody } from '@/lib/api/v1/body';
 import { apiError, apiJson } from '@/lib/api/v1/respond';
-import { issueApiToken } from '@/lib/api/v1/tokens';
+import { issueApiToken } from '@/lib/tokens/operations';
 import { clientAddress } from '@/lib/auth/client-address';
 import { attemptLogin } from '@/lib/auth/login';
 import { getConfig } from '@/lib/config';

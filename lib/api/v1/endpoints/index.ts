@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Endpoint } from '@/lib/api/v1/endpoint';
-import { createApiToken, listOwnApiTokens, revokeApiToken } from '@/lib/api/v1/tokens';
+import { createApiToken, revokeApiToken } from '@/lib/tokens/operations';
+import { listOwnApiTokens } from '@/lib/tokens/queries';
 import { ADMINISTRATION_ENDPOINTS } from './administration';
 import { IMAGE_ENDPOINTS } from './images';
 import { OPERATIONS_ENDPOINTS } from './operations';

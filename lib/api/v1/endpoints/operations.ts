@@ -1,6 +1,6 @@
 import 'server-only';
 import { ValidationError } from '@/lib/errors';
-import { cancelJob } from '@/lib/jobs/control';
+import { cancelJob } from '@/lib/jobs/operations';
 import { getJobView, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
 import { parseJobSearchParams } from '@/lib/jobs/schemas';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';

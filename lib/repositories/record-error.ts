@@ -1,0 +1,9 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { imageRepositories } from '@/lib/db/schema';
+
+/** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */
+export function recordRepositoryError(repositoryId: string, message: string): void {
+  getDb().update(imageRepositories).set({ lastError: message }).where(eq(imageRepositories.id, repositoryId)).run();
+}
