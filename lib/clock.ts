@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 
 /**
- * Time and ids come from here only (DESIGN §6), so tests can pin them.
+ * Time and ids come from here only, so tests can pin them.
  */
 type Clock = { now: () => Date; newId: () => string };
 

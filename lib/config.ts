@@ -6,7 +6,7 @@ import { parseAllowList, type Cidr } from '@/lib/net/addresses';
 
 /**
  * The portal's configuration, read from the environment and validated once.
- * Every setting has a default that works out of the box (DESIGN §6, §7).
+ * Every setting has a default that works out of the box.
  */
 const envSchema = z.object({
   PORTAL_DATA_DIR: z.string().min(1).default('./data'),

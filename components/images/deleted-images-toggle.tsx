@@ -2,7 +2,7 @@ import { TextLink } from '@/components/ui/text-link';
 import { imageSearchParams, imagesHref, type ImageSearch } from '@/lib/images/list-schemas';
 
 /**
- * The "Show deleted images too" switch. Deleted images are hidden by default (DESIGN §2); the switch
+ * The "Show deleted images too" switch. Deleted images are hidden by default; the switch
  * keeps every other filter and the sort. It shows only while access is the default or "all": with
  * another access filter chosen, that filter already says which images show.
  */

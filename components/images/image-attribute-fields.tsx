@@ -18,7 +18,7 @@ const textOf = (values: AttributeValues, field: string) => {
 const LEGEND = 'mb-2 text-sm font-semibold text-slate-900';
 
 /**
- * The fields every image has (DESIGN §2), shared by the create and edit forms. The disk format is
+ * The fields every image has, shared by the create and edit forms. The disk format is
  * shown, not offered, once a file exists: installs were verified as that format.
  */
 export function ImageAttributeFields({

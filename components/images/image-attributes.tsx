@@ -5,7 +5,7 @@ import { formatBytes, formatDateTime, redactUrlCredentials } from '@/lib/format'
 import { bootImagesOf, imagesReferencing } from '@/lib/images/format-rules';
 import type { ImageRow } from '@/lib/images/queries';
 
-/** Every attribute of an image (DESIGN §2), as Image Details shows them. */
+/** Every attribute of an image, as Image Details shows them. */
 export function ImageAttributes({ image }: { image: ImageRow }) {
   const { kernel, ramdisk } = bootImagesOf(image);
   const bootsOthers =

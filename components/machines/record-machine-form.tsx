@@ -13,7 +13,6 @@ export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: 
     <form action={formAction} aria-label="Record a machine" className="grid gap-4 sm:grid-cols-4 sm:items-end">
       <input type="hidden" name="nodeId" value={nodeId} />
       <TextField name="name" label="Machine name" required defaultValue={value('name')} errors={errors('name')} />
-      {/* Keyed by the echoed value: React leaves a mounted select alone when only its default changes. */}
       <SelectField
         name="imageId"
         label="Image"

@@ -23,7 +23,7 @@ export type ActionResult<T = unknown> =
 /**
  * A mutating domain operation: its input schema, its authorization and its effect. The server-action
  * wrapper and the JSON API both execute operations through `runOperation`, so they share validation,
- * policy and audit and add no logic of their own (DESIGN §6).
+ * policy and audit and add no logic of their own.
  */
 export type Operation<S extends z.ZodType, R> = {
   /** The audit action name, e.g. `image.create`. */
@@ -90,7 +90,7 @@ export async function runOperation<S extends z.ZodType, R>(
     return { ok: true, data: result };
   } catch (err) {
     if (err instanceof DomainError) {
-      // A refusal (not allowed, or still in use: DESIGN §3) is `denied`; anything else is an error.
+      // A refusal (not allowed, or still in use) is `denied`; anything else is an error.
       audit(err instanceof ForbiddenError || err instanceof InUseError ? 'denied' : 'error', { error: err.message });
       return { ok: false, code: err.code, error: err.message, fieldErrors: err.fieldErrors };
     }

@@ -16,7 +16,7 @@ type Options<R> = {
 };
 
 /**
- * The one wrapper every server action goes through (DESIGN §6): the signed-in user from the session,
+ * The one wrapper every server action goes through: the signed-in user from the session,
  * then `runOperation` (parse, authorize, run, audit), then revalidation. Usable with useActionState
  * (prevState, FormData) or called directly with a plain object.
  */

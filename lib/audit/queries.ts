@@ -7,7 +7,7 @@ import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFi
 
 /**
  * The data centers whose audit events the user may read: null for all (SuperAdmins), else those
- * where the policy grants `audit.view` (DCAdmins, DESIGN §3). An empty list means none.
+ * where the policy grants `audit.view` (DCAdmins). An empty list means none.
  */
 export function readableAuditDataCenters(user: UserContext): string[] | null {
   const visible = visibleDataCenterIds(user);
@@ -45,7 +45,7 @@ export function auditHistoryOf(user: UserContext, target: { targetType: string; 
 export type AuditHistoryRow = ReturnType<typeof auditHistoryOf>[number];
 
 /**
- * The WHERE clause of the Audit page: the data centers the user may read the audit of (DESIGN §3),
+ * The WHERE clause of the Audit page: the data centers the user may read the audit of,
  * then the filters. `null` means the user may read none, so callers skip the query.
  */
 function auditWhere(user: UserContext, filters: AuditFilters): SQL | undefined | null {

@@ -1,10 +1,10 @@
 /**
- * The role matrix of DESIGN §3, in one place. Every page, server action and route asks `can` or
+ * The role matrix, in one place. Every page, server action and route asks `can` or
  * `authorize` here; nothing else decides who may do what.
  *
  * The matrix is data: for each action, which roles may do it and under which condition on the
  * subject. SuperAdmins may do everything. A role counts only on the data centers it was granted on,
- * and ImageImportAdmin counts only together with ImageAdmin on the same data center (issue #6).
+ * and ImageImportAdmin counts only together with ImageAdmin on the same data center.
  */
 import type { AccessLevel, Role } from '@/lib/db/enums';
 import { ForbiddenError } from '@/lib/errors';

@@ -43,7 +43,7 @@ function requireTargets(input: ApplyAvailabilityInput) {
 }
 
 /**
- * Apply on the Image Availability page (issue #3): checked nodes that lack the image get an install,
+ * Apply on the Image Availability page: checked nodes that lack the image get an install,
  * installed ones are offered again; unchecked ones stop offering it and, where no machine uses it,
  * get an uninstall (a running install is cancelled instead). All refusals are found before anything
  * changes, so a refused Apply changes nothing.

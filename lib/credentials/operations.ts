@@ -8,7 +8,7 @@ import { InUseError, NotFoundError } from '@/lib/errors';
 import { generateCredential, getCredentialSummary, importCredential } from './sealed';
 import { credentialIdSchema, generateKeySchema, importKeySchema } from './schemas';
 
-/** SSH keys are infrastructure: SuperAdmins only (DESIGN §3). */
+/** SSH keys are infrastructure: SuperAdmins only. */
 const infrastructureOnly = (_input: unknown, user: UserContext) => authorize(user, 'infrastructure.manage', {});
 
 /** Generates an ed25519 key pair in the portal; only the public key is returned, to copy to the node. */

@@ -1,5 +1,5 @@
 /**
- * The closed vocabularies of the domain model (DESIGN §2). Plain data, safe to import from
+ * The closed vocabularies of the domain model. Plain data, safe to import from
  * client components, zod schemas and the drizzle schema alike.
  */
 export const ROLES = ['DCAdmin', 'ImageAdmin', 'ImageImportAdmin'] as const;

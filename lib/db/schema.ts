@@ -1,5 +1,5 @@
 /**
- * The whole domain model of DESIGN §2. Properties are camelCase; the client and drizzle-kit both use
+ * The whole domain model. Properties are camelCase; the client and drizzle-kit both use
  * `casing: 'snake_case'`, so columns are snake_case. Times are stored as epoch milliseconds.
  */
 import { sql } from 'drizzle-orm';

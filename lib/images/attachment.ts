@@ -13,7 +13,7 @@ import { machinesUsingImage } from '@/lib/machines/queries';
 import { checkbox, id } from '@/lib/validation';
 
 /**
- * Attach and detach (DESIGN §3): which data centers may use an image. A DC-bound image belongs to
+ * Attach and detach: which data centers may use an image. A DC-bound image belongs to
  * its own data center only. Detach is refused while a machine in that data center uses the image;
  * otherwise its copies there stop being offered for placement.
  */

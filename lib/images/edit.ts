@@ -78,7 +78,7 @@ function assertStillSuitsReferrers(image: Image, input: UpdateImageInput): void 
 }
 
 /**
- * Edits an image's attributes (issue #4). Everything that describes the image may change; what its
+ * Edits an image's attributes. Everything that describes the image may change; what its
  * file fixes (source, checksums, size, disk format) may change only while no file exists yet.
  */
 export const updateImage = defineOperation({

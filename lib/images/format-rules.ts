@@ -6,7 +6,7 @@ import { images } from '@/lib/db/schema';
 import { ValidationError } from '@/lib/errors';
 
 /**
- * The format rules of Glance and Ironic, which the catalogue keeps (DESIGN §2):
+ * The format rules of Glance and Ironic, which the catalogue keeps:
  * - Amazon-style formats come in pairs: an `aki`, `ari` or `ami` disk has the same container format.
  * - `aki` images are kernels and `ari` images ramdisks. A partition image boots with one of each, so
  *   it names both; a whole-disk image (and a kernel, ramdisk or ISO itself) names neither.

@@ -4,7 +4,7 @@ import { imageDataCenters, images } from '@/lib/db/schema';
 
 /**
  * Adds an image row inside the caller's transaction. A DC-bound image is attached to its own data
- * center at once (DESIGN §2), by its owner; a global one is attached later, per data center.
+ * center at once, by its owner; a global one is attached later, per data center.
  */
 export function insertImage(tx: Tx, row: typeof images.$inferInsert & { createdAt: Date }): void {
   tx.insert(images).values(row).run();

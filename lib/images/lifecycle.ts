@@ -12,7 +12,7 @@ import { id } from '@/lib/validation';
 import { imagesReferencing } from './format-rules';
 
 /**
- * An image's lifecycle short of its permanent removal (issue #4): enable and disable, its access
+ * An image's lifecycle short of its permanent removal: enable and disable, its access
  * (public, private, or `deleted`: hidden and unusable for new machines, yet restorable), and the
  * protected flag, which, as in Glance, refuses delete and disable until it is cleared.
  */

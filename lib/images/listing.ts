@@ -15,7 +15,7 @@ import {
 /**
  * The Images listing, paged, sorted and filtered in SQLite so it stays fast at 10,000 images.
  * Scoping is the one of `listImages` (lib/images/queries.ts): SuperAdmins see every image, others
- * only those bound or attached to their data centers (DESIGN §3).
+ * only those bound or attached to their data centers.
  */
 
 const attachedTo = (dataCenterIds: string[]) =>
@@ -33,7 +33,7 @@ export function likeContains(text: string): string {
 
 function accessCondition(access: ImageListFilters['access']): SQL | undefined {
   if (access === 'all') return undefined;
-  // Deleted images are hidden unless asked for (DESIGN §2: `deleted` hides the image).
+  // Deleted images are hidden unless asked for.
   if (access === undefined) return ne(images.access, 'deleted');
   return eq(images.access, access);
 }

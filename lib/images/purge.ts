@@ -43,7 +43,7 @@ function assertPurgeable(image: Image): void {
 }
 
 /**
- * Deletes an image for good (issue #4). It is hidden at once (access `deleted`), its installs under
+ * Deletes an image for good. It is hidden at once (access `deleted`), its installs under
  * way are cancelled, and uninstall jobs remove its files from every node; when the last of them ends
  * the row goes (lib/images/purge-completion.ts). With nothing on any node, it goes at once.
  * Asking again for an image already waiting queues the uninstalls that are missing, e.g. after one

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BOOT_TYPES, CONTAINER_FORMATS, DISK_FORMATS, IMAGE_CATEGORIES, OS_TYPES } from '@/lib/db/enums';
 import { checkbox, id, optionalInt, optionalText, plainUrlText, URL_TEXT_ERROR } from '@/lib/validation';
 
-/** DESIGN §2: letters, digits, dots, dashes and underscores, starting with a letter or digit. */
+/** An image name: letters, digits, dots, dashes and underscores, starting with a letter or digit. */
 export const IMAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const IMAGE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,31}$/;
 const TAG = /^[a-z0-9][a-z0-9._:-]{0,31}$/;
@@ -45,7 +45,7 @@ export const IMAGE_SOURCES = ['url', 'upload'] as const;
 export type ImageSource = (typeof IMAGE_SOURCES)[number];
 
 /**
- * What describes an image and may change at any time (DESIGN §2): identity, kind, format, the
+ * What describes an image and may change at any time: identity, kind, format, the
  * partition image's kernel and ramdisk, requirements, behaviour and tags. Create and edit share it.
  */
 const attributeFields = {

@@ -7,7 +7,7 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { enqueueInstall } from './enqueue';
 import { requireInstallTargets } from './node-images';
 
-/** Queues an install job for one image on one node; the job runner carries it out (DESIGN §4). */
+/** Queues an install job for one image on one node; the job runner carries it out. */
 export const installImage = defineOperation({
   name: 'image.install.enqueue',
   targetType: 'image',

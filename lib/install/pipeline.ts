@@ -25,8 +25,9 @@ type Node = typeof nodes.$inferSelect;
 type Recorded = Installed & { stamp: FileStamp };
 
 /**
- * The install pipeline of DESIGN §4: preflight, transfer (push over SFTP, or the node downloads),
- * verify (the node hashes, the format is checked), commit (atomic rename plus sidecar), record.
+ * The install pipeline (docs/architecture.md, "The life of an install"): preflight, transfer (push
+ * over SFTP, or the node downloads), verify (the node hashes, the format and safety are checked),
+ * commit (atomic rename plus sidecar), record.
  * An attempt that stops keeps its `.part` when it will continue (retry, pause) and removes it
  * when it will not (cancel, failure), so the node and the database always agree.
  */

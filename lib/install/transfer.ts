@@ -10,7 +10,7 @@ import { CannotResumeError, download } from './download';
 import { pushFile } from './push';
 import * as remote from './remote';
 
-/** Where an install's bytes come from (DESIGN §4 Transfer). */
+/** Where an install's bytes come from. */
 export type InstallSource = { mode: 'push'; storePath: string } | { mode: 'pull'; url: string };
 
 export function installSourceOf(image: { storeFile: string | null; sourceUrl: string | null }): InstallSource {

@@ -12,7 +12,7 @@ import { imageFilesAt } from '@/lib/nodes/paths';
 import { currentNodeImage, requireInstallTargets, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 
-/** The clear refusal when machines on these nodes still use the image (DESIGN §3). */
+/** The clear refusal when machines on these nodes still use the image. */
 export function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds: string[]): void {
   const users = machinesUsingImage(imageId, { nodeIds });
   if (users.length === 0) return;

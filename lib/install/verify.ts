@@ -10,7 +10,7 @@ import * as remote from './remote';
 type Image = typeof images.$inferSelect;
 
 /**
- * Verify (DESIGN §4): the node hashes the file it holds and the result must match the image; then
+ * Verify: the node hashes the file it holds and the result must match the image; then
  * the file must be self-contained and really in the image's disk format. Any of these failing
  * fails the job before commit.
  */

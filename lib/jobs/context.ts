@@ -3,7 +3,7 @@ import type { LogLevel } from '@/lib/db/enums';
 import { isTransient } from '@/lib/errors';
 import { addBytesTransferred, appendJobEvent, readControlRequest, saveJobProgress, type JobRow } from './rows';
 
-// Progress is persisted at most this often (DESIGN §4: "at most a few times a second").
+// Progress is persisted at most this often: a few times a second is live enough for a progress bar.
 const PROGRESS_INTERVAL_MS = 250;
 // How soon a cancel or pause asked for on the job's page reaches the running job.
 const CONTROL_POLL_MS = 500;

@@ -26,7 +26,7 @@ function jobsWithNames() {
 }
 
 /**
- * The WHERE clause of every job listing: the data centers the user sees (DESIGN §3), then the
+ * The WHERE clause of every job listing: the data centers the user sees, then the
  * filters. `null` means the user sees no data center at all, so callers skip the query.
  */
 function jobsWhere(user: UserContext, filters: JobListFilters & { dataCenterId?: string }): SQL | undefined | null {

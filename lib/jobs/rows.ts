@@ -8,7 +8,7 @@ import { HOLDING_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enum
 import { jobEvents, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
 
-/** Durable job rows (DESIGN §2 Job): every state change of a job is written here first. */
+/** Durable job rows: every state change of a job is written here first. */
 
 export type JobRow = typeof jobs.$inferSelect;
 

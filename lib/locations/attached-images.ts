@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
 
 /**
- * Location Details, "Images attached": the image side of attach and detach (DESIGN §3), seen from
+ * Location Details, "Images attached": the image side of attach and detach, seen from
  * one data center. Image Details shows the same relation from the image's side.
  */
 
@@ -79,7 +79,7 @@ export function mayAttachImagesTo(user: UserContext, dataCenterId: string): bool
 
 /**
  * What the Attach control offers: global images not attached here yet that this user may attach
- * here. For an ImageAdmin those are the public ones (DESIGN §3), including public images attached
+ * here. For an ImageAdmin those are the public ones, including public images attached
  * nowhere they can see yet: "public" is what makes an image shareable. Bound images belong to their
  * own data center, and deleted ones (or those being purged) cannot serve new machines.
  */

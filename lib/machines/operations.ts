@@ -11,8 +11,8 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 
 /**
- * Machines are reported to the portal (DESIGN §2) so that "in use" guards are real. Recording and
- * removing one is infrastructure work: SuperAdmins here, the JSON API later (issue #6).
+ * Machines are reported to the portal so that "in use" guards are real. Recording and removing
+ * one is infrastructure work: SuperAdmins only, from Node Details or the JSON API.
  */
 const recordMachineSchema = z.object({
   name: z
@@ -44,7 +44,7 @@ export const recordMachine = defineOperation({
     const db = getDb();
     const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
     if (!image) throw new ValidationError('That image does not exist.', { imageId: ['Choose an existing image.'] });
-    // DESIGN §2: a deleted image stays with the machines that have it, but no new machine gets it.
+    // A deleted image stays with the machines that have it, but no new machine gets it.
     if (image.access === 'deleted')
       throw new ValidationError(`${image.name} is deleted; no new machine can use it.`, {
         imageId: ['Choose an image that is not deleted.'],

@@ -5,8 +5,8 @@ import { getDb } from '@/lib/db/client';
 import { images, machines, nodes } from '@/lib/db/schema';
 
 /**
- * The machines that use an image, optionally only those on some nodes: what the in-use guards of
- * DESIGN §3 ask before an image may go from a node, a data center or the catalogue.
+ * The machines that use an image, optionally only those on some nodes: what the in-use guards ask
+ * before an image may go from a node, a data center or the catalogue.
  */
 export function machinesUsingImage(imageId: string, where: { nodeIds?: string[] } = {}) {
   if (where.nodeIds?.length === 0) return [];

@@ -4,7 +4,7 @@ import { SIDECAR_SUFFIX } from '@/lib/install/sidecar';
 
 /**
  * Every path the portal touches on a node is built here and confined to the node's image
- * directory (DESIGN §4). A file name may not contain a slash, so it cannot climb out.
+ * directory. A file name may not contain a slash, so it cannot climb out.
  */
 export function pathInImageDir(imageDir: string, fileName: string): string {
   if (!imageDir.startsWith('/') || imageDir === '/' || path.posix.normalize(imageDir).replace(/\/$/, '') !== imageDir) {

@@ -10,7 +10,7 @@ import { authorizeOnNode, requireNode } from './queries';
 import { decommissionSchema, maintenanceSchema, nodeIdSchema } from './schemas';
 
 /**
- * A node's status, set by SuperAdmins (issue #5). Only `enabled` nodes accept installs
+ * A node's status, set by SuperAdmins. Only `enabled` nodes accept installs
  * (lib/install/enqueue.ts); `error` is reached by failed connections (./health.ts) and left only here.
  */
 

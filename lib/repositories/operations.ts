@@ -11,7 +11,7 @@ import { listRemoteImages } from '@/lib/imgapi/client/remote';
 import { requireRepository } from './queries';
 import { createRepositorySchema, MAX_REPOSITORIES, repositoryIdSchema, updateRepositorySchema } from './schemas';
 
-/** Remote IMGAPI repositories (issue #7): SuperAdmins configure them; importers refresh and browse. */
+/** Remote IMGAPI repositories: SuperAdmins configure them; importers refresh and browse. */
 
 function assertNameFree(name: string, repositoryId?: string): void {
   const taken = getDb()

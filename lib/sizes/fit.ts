@@ -1,7 +1,7 @@
 import { formatBytes } from '@/lib/format';
 
 /**
- * Where a VM size fits (issue #5, Sync Available Sizes). A size is available in a data center when
+ * Where a VM size fits. A size is available in a data center when
  * at least one enabled node, as last read, can host it on its own:
  *   vCPUs ≤ the node's CPUs, memory ≤ the node's total memory, and the sum of the size's disks ≤
  *   the free space of the node's image directory (where the portal keeps what machines boot from).

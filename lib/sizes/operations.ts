@@ -39,10 +39,9 @@ export const createSize = defineOperation({
 });
 
 /**
- * "Delete unused VM sizes": deletes the sizes the admin chose. The issue allows deleting a size
- * "while no machine uses it", but machines do not record their size yet (DESIGN §2 has no such
- * column), so the portal cannot know whether one is in use and does not pretend to: nothing is
- * picked automatically, the admin chooses, and the dialog says usage is not tracked. Once machines
+ * "Delete unused VM sizes": deletes the sizes the admin chose. A size may go "while no machine uses
+ * it", but machines do not record their size yet, so the portal cannot know whether one is in use
+ * and does not pretend to: nothing is picked automatically, the admin chooses, and the dialog says usage is not tracked. Once machines
  * record a size, the in-use refusal belongs here, as an InUseError naming the machines.
  */
 export const deleteSizes = defineOperation({

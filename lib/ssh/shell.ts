@@ -1,5 +1,5 @@
 /**
- * The one way remote commands are built (DESIGN §4: no shell string by concatenation).
+ * The one way remote commands are built: never a shell string put together by concatenation.
  *
  *   sh`sha256sum -- ${path}`
  *

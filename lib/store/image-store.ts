@@ -11,7 +11,7 @@ import { refuseUnlessSelfContained } from './file-safety';
 import { dropLapsedReservations, isTempFileHeld, StoreFullError } from './reservations';
 
 /**
- * The portal's own image store (DESIGN §2 "Source"): uploaded files live flat in
+ * The portal's own image store: uploaded files live flat in
  * `$PORTAL_DATA_DIR/images`, one per image, named by the image id so no user text reaches a path.
  */
 

@@ -18,7 +18,7 @@ import { parseSidecar } from '@/lib/install/sidecar';
 type Node = typeof nodes.$inferSelect;
 
 /**
- * Sync Available Images (DESIGN §4): for each enabled node of the data center, list the sidecars
+ * Sync Available Images: for each enabled node of the data center, list the sidecars
  * and files over SSH, reconcile the node-image rows (./reconcile.ts), and with `verify` re-hash the
  * files found on the node. A node that cannot be read is reported in the result and the others are
  * still synced; nothing is changed for it, as its files cannot be seen.

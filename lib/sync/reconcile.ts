@@ -6,7 +6,7 @@ import { emptyNodeReport, type NodeSyncReport } from './result';
 import { fileOfSidecar, MAX_SIDECAR_BYTES, parseSidecar } from '@/lib/install/sidecar';
 
 /**
- * Works out, from one node's listing, what its node-image rows become (DESIGN §4, Sync). Pure: the
+ * Works out, from one node's listing, what its node-image rows become. Pure: the
  * job reads the node, this decides, the job writes. The rules:
  * - a valid sidecar of a known image whose file is there with the size the sidecar, and the image,
  *   say, and whose sha256 is the image's → `installed`. An existing row keeps `available` as it

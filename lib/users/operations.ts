@@ -11,7 +11,7 @@ import { ConflictError } from '@/lib/errors';
 import { ensureMayDisable, ensureMayRemoveSuperAdmin, requireUserRow } from './guards';
 import { createUserSchema, resetPasswordSchema, superAdminFlagSchema, userIdSchema } from './schemas';
 
-/** Users are a SuperAdmin matter (DESIGN §3); every operation here asks for 'users.manage'. */
+/** Users are a SuperAdmin matter; every operation here asks for 'users.manage'. */
 const onlyUserManagers = (_input: unknown, user: Parameters<typeof authorize>[0]) =>
   authorize(user, 'users.manage', {});
 
@@ -80,7 +80,7 @@ export const resetUserPassword = defineOperation({
   audited: (result) => ({ details: { username: result.username, sessionsEnded: true } }),
 });
 
-/** SuperAdmin is a flag on the user (DESIGN §2), not a grant; like grants it applies on the next request. */
+/** SuperAdmin is a flag on the user, not a grant; like grants it applies on the next request. */
 export const setSuperAdmin = defineOperation({
   name: 'user.set-superadmin',
   targetType: 'user',

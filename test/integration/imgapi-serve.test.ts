@@ -6,7 +6,7 @@ import { A_SIZE, seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/
 import { startImgapiServer, type ImgapiServer } from '@/scripts/lib/imgapi-server';
 
 /**
- * The portal as an IMGAPI repository (issue 7, "Serve"), over HTTP: what it lists, how it filters,
+ * The portal as an IMGAPI repository, over HTTP: what it lists, how it filters,
  * pages and sorts, the manifests, and the file download with ranges. Triton's own client is in
  * imgapi-sdc-clients.test.ts.
  */

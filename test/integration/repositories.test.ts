@@ -174,7 +174,7 @@ describe('image repositories', () => {
     });
     expect(importTargets(admin).allowGlobal).toBe(true);
     expect(browseRepository(importer, id, {}, 1)?.total).toBe(3);
-    // Without ImageAdmin beside it, ImageImportAdmin does not count (issue #6), and DCAdmins never browse.
+    // Without ImageAdmin beside it, ImageImportAdmin does not count, and DCAdmins never browse.
     expect(browseRepository(await createUserWithRole('ImageImportAdmin', dc), id, {}, 1)).toBeNull();
     expect(browseRepository(await createUserWithRole('DCAdmin', dc), id, {}, 1)).toBeNull();
   });

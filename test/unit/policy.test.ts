@@ -9,7 +9,7 @@ import {
 } from '@/lib/auth/policy';
 
 /**
- * The role matrix of DESIGN §3, written out case by case: every action, for every kind of user,
+ * The role matrix, written out case by case: every action, for every kind of user,
  * on their own data center, another data center, and global images. The expectations are typed
  * here by hand from the design, not derived from the implementation.
  */

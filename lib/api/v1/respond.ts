@@ -4,7 +4,7 @@ import type { ActionResult } from '@/lib/actions/operation';
 import type { ErrorCode } from '@/lib/errors';
 
 /**
- * The JSON API's answers (issue #6): `{error: {code, message, fields?}}` with the status each error
+ * The JSON API's answers: `{error: {code, message, fields?}}` with the status each error
  * code means. 428 for "in use" is Danube Cloud's: the request is fine, a precondition is not.
  */
 export const HTTP_STATUS: Record<ErrorCode | 'internal', number> = {

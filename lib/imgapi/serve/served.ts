@@ -25,7 +25,7 @@ import type { ServableImage } from '@/lib/imgapi/manifest';
 import { imgapiKindOf } from '@/lib/imgapi/mapping';
 
 /**
- * The images the portal's IMGAPI serves (issue 7): public, ok, not being purged, and with a whole,
+ * The images the portal's IMGAPI serves: public, ok, not being purged, and with a whole,
  * hashed file in the portal store. Anything else does not exist as far as IMGAPI clients can tell.
  */
 const SERVED: SQL = and(

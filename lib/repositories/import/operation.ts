@@ -16,7 +16,7 @@ import { assertImportable, planImport } from './image';
 import type { ImportJobParams } from './job';
 
 /**
- * Queues the import of one image from a repository (issue #7). An ImageImportAdmin's import is bound
+ * Queues the import of one image from a repository. An ImageImportAdmin's import is bound
  * to a data center of theirs; only SuperAdmins import global images. Everything that can be checked
  * before the download is: the image must be in the refreshed listing, and neither its uuid nor its
  * name may exist here. The job checks the fresh manifest again (lib/imgapi/import-job.ts).

@@ -8,7 +8,7 @@ import { rawParams, type Endpoint } from '@/lib/api/v1/endpoint';
 
 const tag = 'Image repositories';
 
-/** Remote IMGAPI repositories and imports from them (issue #7): the same operations as the Repositories pages. */
+/** Remote IMGAPI repositories and imports from them: the same operations as the Repositories pages. */
 export const REPOSITORY_ENDPOINTS: Endpoint[] = [
   {
     method: 'GET',
