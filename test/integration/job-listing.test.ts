@@ -3,12 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { insertUser, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import { JOB_KINDS, type JobKind, type JobStatus, type Role } from '@/lib/db/enums';
-import { credentials, jobEvents, jobs, nodes, roleGrants } from '@/lib/db/schema';
+import { JOB_KINDS, type JobKind, type JobStatus } from '@/lib/db/enums';
+import { credentials, jobEvents, jobs, nodes } from '@/lib/db/schema';
 import { runOperation } from '@/lib/actions/operation';
 import { createImage } from '@/lib/images/operations';
 import { getJobView, listJobFilterOptions, listJobs, listJobsPage } from '@/lib/jobs/queries';
 import { createDataCenter } from '@/lib/locations/operations';
+import { createUserWithRole } from '../support/users';
 
 // Job rows are inserted directly: listing needs rows, not the runner or a node to run them on.
 type Spec = { id: string; dc: string; nodeId: string; imageId: string; status: JobStatus; kind: JobKind; at: number };
@@ -23,12 +24,6 @@ let dcA: string, dcB: string;
 let nodeA1: string, nodeA2: string, nodeB: string;
 let imageX: string, imageY: string, imageZ: string;
 const specs: Spec[] = [];
-
-async function userWithGrant(username: string, role: Role, dataCenterId: string): Promise<UserContext> {
-  const id = await insertUser({ username, password: 'long enough password' });
-  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: new Date() }).run();
-  return getUserContext(id)!;
-}
 
 // Data centers and images go through the real operations; test/support/portal.ts is not used because
 // it loads the install pipeline and the job runner, which listing does not need.
@@ -103,7 +98,7 @@ beforeAll(async () => {
     (await created(runOperation(createDataCenter, { code, name: `Data center ${code}` }, superAdmin))).id;
   dcA = await dataCenter('listing-a');
   dcB = await dataCenter('listing-b');
-  dcAdminA = await userWithGrant('listing-dc-admin-a', 'DCAdmin', dcA);
+  dcAdminA = await createUserWithRole('DCAdmin', dcA);
   outsider = await getUserContext(await insertUser({ username: 'listing-nobody', password: 'long enough password' }))!;
   nodeA1 = insertNode(dcA, 'a-one');
   nodeA2 = insertNode(dcA, 'a-two');

@@ -2,10 +2,8 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { insertUser, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import type { Role } from '@/lib/db/enums';
-import { auditEvents, credentials, dataCenters, images, jobs, nodes, roleGrants } from '@/lib/db/schema';
+import { auditEvents, credentials, dataCenters, images, jobs, nodes } from '@/lib/db/schema';
 import { getImage, listImages } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';
 import { getJobView, listJobs } from '@/lib/jobs/queries';
@@ -16,14 +14,8 @@ import { getNodeDetails } from '@/lib/nodes/queries';
 import { createImage } from '@/lib/images/operations';
 import { createDataCenter } from '@/lib/locations/operations';
 import { now } from '@/lib/clock';
-import { createDataCenterAs, createSuperAdmin, run } from '../support/portal';
+import { createDataCenterAs, createSuperAdmin, createUserWithRole, run } from '../support/portal';
 import { runOk } from '@/scripts/lib/portal-seed';
-
-async function userWithGrant(username: string, role: Role, dataCenterId: string): Promise<UserContext> {
-  const id = await insertUser({ username, password: 'long enough password' });
-  getDb().insert(roleGrants).values({ userId: id, dataCenterId, role, createdAt: now() }).run();
-  return getUserContext(id)!;
-}
 
 /** The wrapper asks the policy on the server: a refused call changes nothing and is audited as denied. */
 describe('operations enforce the policy and audit every outcome', () => {
@@ -46,8 +38,8 @@ describe('operations enforce the policy and audit every outcome', () => {
 
   beforeAll(async () => {
     dataCenterId = await createDataCenterAs(await createSuperAdmin());
-    dcAdmin = await userWithGrant('dc-admin', 'DCAdmin', dataCenterId);
-    imageAdmin = await userWithGrant('image-admin', 'ImageAdmin', dataCenterId);
+    dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
+    imageAdmin = await createUserWithRole('ImageAdmin', dataCenterId);
   });
 
   it('refuses a DCAdmin creating a data center, changing nothing', async () => {
@@ -155,11 +147,7 @@ describe('operations enforce the policy and audit every outcome', () => {
     });
 
     it('shows users of another data center nothing of this one', async () => {
-      const outsider = await userWithGrant(
-        'outsider',
-        'ImageAdmin',
-        await createDataCenterAs(await createSuperAdmin()),
-      );
+      const outsider = await createUserWithRole('ImageAdmin', await createDataCenterAs(await createSuperAdmin()));
       expect(getDataCenter(outsider, dataCenterId)).toBeNull();
       expect(listDataCenters(outsider).map((dc) => dc.id)).not.toContain(dataCenterId);
       expect(listNodesOfDataCenter(outsider, dataCenterId)).toEqual([]);

@@ -2,12 +2,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { insertUser, getUserContext } from '@/lib/auth/users';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
-import type { Role } from '@/lib/db/enums';
-import { credentials, jobs, nodes, roleGrants } from '@/lib/db/schema';
+import { credentials, jobs, nodes } from '@/lib/db/schema';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -17,16 +15,12 @@ import { registerSshNode as register, runOk } from '@/scripts/lib/portal-seed';
 import type { SshNode } from '@/scripts/lib/sshd-node';
 
 export { expectOk } from '@/scripts/lib/portal-seed';
+export { createSuperAdmin, createUserWithRole } from './users';
 
 /** Runs an operation as the UI and API do: parse, authorize, run, audit. */
 export { runOperation as run } from '@/lib/actions/operation';
 
 let counter = 0;
-
-export async function createSuperAdmin(): Promise<UserContext> {
-  const id = await insertUser({ username: `admin${++counter}`, password: 'correct horse battery', isSuperAdmin: true });
-  return getUserContext(id)!;
-}
 
 export async function createDataCenterAs(user: UserContext, code = `dc-${++counter}`) {
   return (await runOk(createDataCenter, { code, name: `Data center ${code}` }, user)).id;
@@ -83,15 +77,6 @@ export async function until(condition: () => boolean, timeoutMs = 20_000): Promi
     if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-/** A user holding one role (or several) in one data center. */
-export async function createUserWithRole(role: Role | Role[], dataCenterId: string): Promise<UserContext> {
-  const roles = [role].flat();
-  const id = await insertUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
-  for (const r of roles)
-    getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
-  return getUserContext(id)!;
 }
 
 /**
