@@ -1,22 +1,25 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-/** Where e2e/support/server.ts tells the specs about the node and image it started. */
+/** Where e2e/support/server.ts tells the specs about the shared world it started (mirror, upstream portal). */
 export const E2E_FIXTURE_FILE = path.join(__dirname, 'test-results', 'e2e-fixture.json');
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/playwright',
-  // One portal, one database: specs run one after another.
-  workers: 1,
-  fullyParallel: false,
+  // Every test makes its own data and sshd nodes (e2e/support/test.ts), so tests run side by side,
+  // two browsers against the one portal.
+  workers: 2,
+  fullyParallel: true,
   timeout: 90_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    trace: 'retain-on-failure',
+    // DOM snapshots without the screencast filmstrip: two browsers share the machine's CPUs with the
+    // portal, and the failure screenshot below still shows the last frame.
+    trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure',
     launchOptions: {
       // Debian's Chromium: Playwright's own browser download cannot work offline.
@@ -37,7 +40,7 @@ export default defineConfig({
     env: { E2E_PORT: String(PORT), E2E_FIXTURE_FILE },
     timeout: 120_000,
     reuseExistingServer: false,
-    // Lets e2e/support/server.ts stop its sshd node and remove its scratch data.
+    // Lets e2e/support/server.ts stop the portals and remove its scratch data.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     stdout: 'pipe',
     stderr: 'pipe',

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { E2E_ADMIN } from './support/fixture';
+import { expect, test } from './support/test';
 
 test('an anonymous visitor is sent to the login page', async ({ page }) => {
   await page.goto('/images');
@@ -19,9 +18,11 @@ test('an anonymous API call gets 401, not data', async ({ request }) => {
   expect(upload.status()).toBe(401);
 });
 
-test('a wrong password cannot log in', async ({ page }) => {
+// A user of the test's own: the failure counts against no account another test signs in with.
+test('a wrong password cannot log in', async ({ page, world }) => {
+  const user = await world.user('wrong-password');
   await page.goto('/login');
-  await page.getByLabel('Username').fill(E2E_ADMIN.username);
+  await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Invalid username or password.' })).toBeVisible();

@@ -1,19 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { adminApi } from './support/api';
 import { logIn } from './support/login';
-
-const SHA = 'f'.repeat(64);
-const image = (name: string, extra: Record<string, unknown> = {}) => ({
-  name,
-  version: '1',
-  osType: 'linux',
-  category: 'Linux',
-  diskFormat: 'qcow2',
-  containerFormat: 'bare',
-  sourceUrl: `http://127.0.0.1:9/${name}.qcow2`,
-  sha256: SHA,
-  ...extra,
-});
+import { expect, test, type Page } from './support/test';
 
 /** The buttons a read-only page may still have: leaving, and filtering what it lists. */
 const READ_ONLY_BUTTONS = new Set(['Sign out', 'Filter']);
@@ -38,22 +24,22 @@ async function expectNotFound(page: Page, path: string) {
 test('a DCAdmin sees their data center read-only and nothing of another; a forged server action is refused', async ({
   page,
   browser,
-  request,
+  api,
+  world,
 }) => {
-  const api = await adminApi(request);
-  const rotterdam = await api.dataCenterNamed('Rotterdam 1');
-  const amsterdam = await api.call('POST', '/data-centers', { code: 'ams-scope', name: 'Amsterdam Scope' });
-  const hidden = await api.call('POST', '/images', image('scope-ams-only', { dcBoundId: amsterdam.id }));
-  const shown = await api.imageNamed('availability-e2e');
-  const { nodes } = await api.call('GET', `/data-centers/${rotterdam.id}`);
-  const viewer = await api.userWithRole('scope-dcadmin', 'DCAdmin', rotterdam.id);
+  const rotterdam = await world.dataCenter('Rotterdam');
+  const node = await world.node(rotterdam);
+  const amsterdam = await world.dataCenter('Amsterdam Scope');
+  const hidden = await world.image('scope-ams-only', { dcBoundId: amsterdam.id });
+  const shown = await world.image('scope-shown');
+  const viewer = await world.user('scope-dcadmin', [{ role: 'DCAdmin', dataCenterId: rotterdam.id }]);
 
   await logIn(page, viewer);
   await test.step('listings of their data center, with no control that changes anything', async () => {
     for (const path of [
       '/locations',
       `/locations/${rotterdam.id}`,
-      `/nodes/${nodes[0].id}`,
+      `/nodes/${node.id}`,
       '/images',
       `/images/${shown.id}`,
       `/images/${shown.id}/availability`,
@@ -62,8 +48,8 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
       await expectNoMutatingControls(page, path);
     }
     await page.goto('/locations');
-    await expect(page.getByRole('link', { name: 'Rotterdam 1' })).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Amsterdam Scope' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: rotterdam.name })).toBeVisible();
+    await expect(page.getByRole('link', { name: amsterdam.name })).toHaveCount(0);
   });
 
   await test.step('another data center and its image are not found; SuperAdmin pages neither', async () => {
@@ -95,9 +81,9 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
       data: captured!.body,
     });
     expect(await forged.text()).toContain('forbidden');
-    expect((await api.call('GET', `/images/${shown.id}`)).image.status).toBe('ok');
+    expect((await api.get(`/images/${shown.id}`)).image.status).toBe('ok');
     await adminPage.goto(`/images/${shown.id}`);
-    await expect(adminPage.getByTestId('audit-image.lifecycle').filter({ hasText: 'scope-dcadmin' })).toContainText(
+    await expect(adminPage.getByTestId('audit-image.lifecycle').filter({ hasText: viewer.username })).toContainText(
       'denied',
     );
     await adminContext.close();
@@ -106,31 +92,31 @@ test('a DCAdmin sees their data center read-only and nothing of another; a forge
 
 test('an ImageAdmin attaches and detaches a public image on their data center, and cannot see another', async ({
   page,
-  request,
+  api,
+  world,
 }) => {
-  const api = await adminApi(request);
-  const rotterdam = await api.dataCenterNamed('Rotterdam 1');
-  const other = await api.call('POST', '/data-centers', { code: 'ams-ia', name: 'Amsterdam ImageAdmin' });
-  const publicImage = await api.call('POST', '/images', image('scope-public'));
-  const imageAdmin = await api.userWithRole('scope-imageadmin', 'ImageAdmin', rotterdam.id);
+  const rotterdam = await world.dataCenter('Rotterdam');
+  const other = await world.dataCenter('Amsterdam ImageAdmin');
+  const publicImage = await world.image('scope-public');
+  const imageAdmin = await world.user('scope-imageadmin', [{ role: 'ImageAdmin', dataCenterId: rotterdam.id }]);
 
   await logIn(page, imageAdmin);
   await page.goto('/locations');
-  await expect(page.getByRole('link', { name: 'Amsterdam ImageAdmin' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: other.name })).toHaveCount(0);
   await expectNotFound(page, `/locations/${other.id}`);
 
   await page.goto('/locations');
-  await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+  await page.getByRole('link', { name: rotterdam.name }).click();
   const section = page.getByTestId('location-images');
-  await section.getByLabel('Attach image').selectOption({ label: 'scope-public (1)' });
+  await section.getByLabel('Attach image').selectOption({ label: `${publicImage.name} (1)` });
   await section.getByRole('button', { name: 'Attach' }).click();
-  const row = page.getByTestId('attached-image-scope-public');
+  const row = page.getByTestId(`attached-image-${publicImage.name}`);
   await expect(row).toBeVisible();
   await row.getByRole('button', { name: 'Detach' }).click();
   await page
-    .getByRole('dialog', { name: /Detach scope-public/ })
+    .getByRole('dialog', { name: `Detach ${publicImage.name} from ${rotterdam.name}?` })
     .getByRole('button', { name: 'Detach' })
     .click();
   await expect(row).toHaveCount(0);
-  expect((await api.call('GET', `/images/${publicImage.id}`)).attachedDataCenterIds).toEqual([]);
+  expect((await api.get(`/images/${publicImage.id}`)).attachedDataCenterIds).toEqual([]);
 });

@@ -1,8 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test, type Page } from './support/test';
 
-const IMAGE = 'location-attach-e2e';
 const MACHINE = 'loc-vm-e2e';
 
 /**
@@ -11,21 +9,24 @@ const MACHINE = 'loc-vm-e2e';
  */
 test('SuperAdmin attaches an image on Location Details, and detaches it once no machine there uses it', async ({
   page,
+  world,
 }) => {
-  const { availability } = readFixture();
-  const node = availability.nodes[1]!.name; // not the node the records-machine spec uses
+  const dc = await world.dataCenter('Rotterdam');
+  const nodes = [await world.node(dc, 'node-a'), await world.node(dc, 'node-b')];
+  const node = nodes[1]!.name;
+  const IMAGE = world.unique('location-attach-e2e');
   await logIn(page);
   await createUrlImage(page, IMAGE);
 
   await page.goto('/locations');
-  await page.getByRole('link', { name: 'Rotterdam 1' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Rotterdam 1' })).toBeVisible();
+  await page.getByRole('link', { name: dc.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: dc.name })).toBeVisible();
   const images = page.getByTestId('location-images');
   const row = images.getByTestId(`attached-image-${IMAGE}`);
   const detach = async () => {
     await row.getByRole('button', { name: 'Detach' }).click();
     await page
-      .getByRole('dialog', { name: `Detach ${IMAGE} from Rotterdam 1?` })
+      .getByRole('dialog', { name: `Detach ${IMAGE} from ${dc.name}?` })
       .getByRole('button', { name: 'Detach' })
       .click();
   };
@@ -33,8 +34,8 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
   await test.step('attach the image: it is listed, installed on no node yet', async () => {
     await images.getByLabel('Attach image').selectOption({ label: `${IMAGE} (1)` });
     await images.getByRole('button', { name: 'Attach' }).click();
-    await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to Rotterdam 1.`);
-    await expect(row).toContainText(`0 of ${availability.nodes.length} nodes`);
+    await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to ${dc.name}.`);
+    await expect(row).toContainText(`0 of ${nodes.length} nodes`);
     await expect(row.getByRole('link', { name: IMAGE })).toHaveAttribute('href', /^\/images\//);
   });
 
@@ -48,8 +49,8 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
     await form.getByLabel('Image').selectOption({ label: `${IMAGE} (1)` });
     await form.getByRole('button', { name: 'Record machine' }).click();
     await expect(page.getByTestId(`machine-${MACHINE}`)).toBeVisible();
-    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Rotterdam 1' }).click();
-    const machine = page.getByRole('table', { name: 'Machines in Rotterdam 1' }).getByTestId(`machine-${MACHINE}`);
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: dc.name }).click();
+    const machine = page.getByRole('table', { name: `Machines in ${dc.name}` }).getByTestId(`machine-${MACHINE}`);
     await expect(machine).toContainText(node);
     await expect(machine.getByRole('link', { name: IMAGE })).toBeVisible();
   });
@@ -57,14 +58,14 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
   await test.step('detach is refused while the machine uses it, naming the machine', async () => {
     await detach();
     await expect(images.getByRole('alert')).toHaveText(
-      `${IMAGE} stays attached to Rotterdam 1: ${MACHINE} on ${node} uses it.`,
+      `${IMAGE} stays attached to ${dc.name}: ${MACHINE} on ${node} uses it.`,
     );
     await expect(row).toBeVisible();
   });
 
   await test.step('remove the machine, then detach: the image leaves the list', async () => {
     await page
-      .getByRole('table', { name: 'Machines in Rotterdam 1' })
+      .getByRole('table', { name: `Machines in ${dc.name}` })
       .getByTestId(`machine-${MACHINE}`)
       .getByRole('link', { name: node })
       .click();
@@ -74,12 +75,12 @@ test('SuperAdmin attaches an image on Location Details, and detaches it once no 
       .getByRole('button', { name: 'Remove' })
       .click();
     await expect(page.getByTestId(`machine-${MACHINE}`)).toHaveCount(0);
-    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Rotterdam 1' }).click();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: dc.name }).click();
     await expect(
-      page.getByRole('table', { name: 'Machines in Rotterdam 1' }).getByTestId(`machine-${MACHINE}`),
+      page.getByRole('table', { name: `Machines in ${dc.name}` }).getByTestId(`machine-${MACHINE}`),
     ).toHaveCount(0);
     await detach();
-    await expect(images.getByRole('status')).toHaveText(`Detached ${IMAGE} from Rotterdam 1.`);
+    await expect(images.getByRole('status')).toHaveText(`Detached ${IMAGE} from ${dc.name}.`);
     await expect(row).toHaveCount(0);
     await expect(images.getByRole('alert')).toHaveCount(0);
   });

@@ -1,17 +1,19 @@
-import { expect, test } from '@playwright/test';
 import { logIn } from './support/login';
-
-const GRANTEE = { username: 'grantee-e2e', password: 'grantee e2e passphrase' };
+import { expect, test } from './support/test';
 
 /**
- * A SuperAdmin creates a user and grants them DCAdmin on Rotterdam 1: the grantee's next page
+ * A SuperAdmin creates a user and grants them DCAdmin on a data center: the grantee's next page
  * load shows it, read-only; a revoke takes it away on the next page load, and disabling the user
  * ends their session. The grantee never signs in again.
  */
 test('a SuperAdmin grants a role and the grantee’s next page load reflects it, without signing in again', async ({
   page,
   browser,
+  world,
 }) => {
+  const dc = await world.dataCenter('Rotterdam');
+  const node = await world.node(dc);
+  const GRANTEE = { username: world.unique('grantee-e2e'), password: 'grantee e2e passphrase' };
   await logIn(page);
   const roles = page.getByRole('table', { name: `Roles of ${GRANTEE.username}` });
 
@@ -34,19 +36,19 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await expect(grantee.getByText('You have no role on any data center yet.')).toBeVisible();
   });
 
-  await test.step('grant DCAdmin on Rotterdam 1', async () => {
+  await test.step('grant DCAdmin on the data center', async () => {
     const form = page.getByRole('form', { name: 'Grant a role' });
-    await form.getByLabel('Data center').selectOption({ label: 'Rotterdam 1' });
+    await form.getByLabel('Data center').selectOption({ label: dc.name });
     await form.getByLabel('Role').selectOption('DCAdmin');
     await form.getByRole('button', { name: 'Grant role' }).click();
-    await expect(roles.getByRole('row', { name: /Rotterdam 1/ })).toContainText('In effect');
+    await expect(roles.getByRole('row', { name: dc.name })).toContainText('In effect');
   });
 
-  await test.step('the grantee’s next page load shows Rotterdam 1, read-only, and its audit', async () => {
+  await test.step('the grantee’s next page load shows the data center, read-only, and its audit', async () => {
     await grantee.reload();
-    await grantee.getByRole('link', { name: 'Rotterdam 1' }).click();
-    await expect(grantee.getByRole('heading', { level: 1, name: 'Rotterdam 1' })).toBeVisible();
-    await expect(grantee.getByRole('table', { name: 'Nodes', exact: true })).toContainText('rtm-node-a');
+    await grantee.getByRole('link', { name: dc.name }).click();
+    await expect(grantee.getByRole('heading', { level: 1, name: dc.name })).toBeVisible();
+    await expect(grantee.getByRole('table', { name: 'Nodes', exact: true })).toContainText(node.name);
     await expect(grantee.getByRole('link', { name: 'Register node' })).toHaveCount(0);
     await expect(grantee.getByRole('button', { name: 'Attach' })).toHaveCount(0);
     await grantee.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
@@ -58,19 +60,16 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
   });
 
-  await test.step('revoke it: the grantee’s next page load no longer shows Rotterdam 1', async () => {
-    await roles
-      .getByRole('row', { name: /Rotterdam 1/ })
-      .getByRole('button', { name: 'Revoke' })
-      .click();
+  await test.step('revoke it: the grantee’s next page load no longer shows the data center', async () => {
+    await roles.getByRole('row', { name: dc.name }).getByRole('button', { name: 'Revoke' }).click();
     await page
-      .getByRole('dialog', { name: 'Revoke DCAdmin on Rotterdam 1?' })
+      .getByRole('dialog', { name: `Revoke DCAdmin on ${dc.name}?` })
       .getByRole('button', { name: 'Revoke' })
       .click();
     await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
     await grantee.goto('/locations');
     await expect(grantee.getByTestId('signed-in-user')).toHaveText(GRANTEE.username);
-    await expect(grantee.getByRole('link', { name: 'Rotterdam 1' })).toHaveCount(0);
+    await expect(grantee.getByRole('link', { name: dc.name })).toHaveCount(0);
     await grantee.goto('/audit');
     await expect(grantee.getByRole('heading', { name: 'Not found' })).toBeVisible();
   });

@@ -1,22 +1,26 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
 import { formatBytes } from '../lib/format';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /**
- * Issue #7 from the browser: a SuperAdmin points the portal at another portal's IMGAPI, refreshes
- * and browses it, imports an image into Rotterdam 1, and installs the imported image on a node
+ * Imports from the browser: a SuperAdmin points the portal at another portal's IMGAPI, refreshes
+ * and browses it, imports an image into a data center, and installs the imported image on a node
  * there; the file on the node is the other portal's, byte for byte.
  */
-test('SuperAdmin imports an image from another portal and installs it on a node', async ({ page }) => {
+test('SuperAdmin imports an image from another portal and installs it on a node', async ({ page, world }) => {
   const fixture = readFixture();
   const { name } = fixture.repository;
+  const dc = await world.dataCenter('Rotterdam');
+  const node = await world.node(dc);
+  const repository = world.unique('portal-a');
   await logIn(page);
 
-  const repositoryRow = page.getByRole('row', { name: /portal-a/ });
+  const repositoryRow = page.getByRole('row', { name: repository });
   await test.step('add the repository', async () => {
     await page.getByRole('link', { name: 'Repositories' }).click();
     // The e2e portal is started with PORTAL_IMGAPI_SERVE=true; the page says so, and where.
@@ -25,7 +29,7 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     );
     const form = page.getByRole('form', { name: 'Add a repository' });
     await form.getByLabel('URL').fill('ftp://example.com/images');
-    await form.getByLabel('Name').fill('portal-a');
+    await form.getByLabel('Name').fill(repository);
     await form.getByRole('button', { name: 'Add repository' }).click();
     await expect(form.getByText('Enter the http or https URL of an IMGAPI repository.')).toBeVisible();
     await form.getByLabel('URL').fill(fixture.repository.url);
@@ -35,23 +39,23 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
   });
 
   await test.step('refresh it', async () => {
-    await repositoryRow.getByRole('button', { name: 'Refresh portal-a' }).click();
+    await repositoryRow.getByRole('button', { name: `Refresh ${repository}` }).click();
     await expect(repositoryRow.getByRole('cell').nth(2)).toHaveText('1');
     await expect(repositoryRow).not.toContainText('never');
   });
 
   const imageRow = page.getByRole('row', { name: new RegExp(name) });
   await test.step('browse its images', async () => {
-    await repositoryRow.getByRole('link', { name: 'portal-a' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'portal-a' })).toBeVisible();
+    await repositoryRow.getByRole('link', { name: repository }).click();
+    await expect(page.getByRole('heading', { level: 1, name: repository })).toBeVisible();
     for (const text of ['2.0', 'linux', 'zvol', formatBytes(fixture.image.sizeBytes), 'Not imported'])
       await expect(imageRow).toContainText(text);
   });
 
-  await test.step('import it into Rotterdam 1 and watch the job', async () => {
+  await test.step('import it into the data center and watch the job', async () => {
     await imageRow.getByText(`Import ${name}…`).click();
     const form = page.getByRole('form', { name: `Import ${name} 2.0` });
-    await form.getByLabel('Bind to data center').selectOption({ label: 'Rotterdam 1' });
+    await form.getByLabel('Bind to data center').selectOption({ label: dc.name });
     await form.getByRole('button', { name: 'Import' }).click();
     await form.getByRole('link', { name: 'Follow the job' }).click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
@@ -70,12 +74,11 @@ test('SuperAdmin imports an image from another portal and installs it on a node'
     await expect(page.getByText(fixture.image.sha256).first()).toBeVisible();
   });
 
-  await test.step('install the imported image on a node of Rotterdam 1', async () => {
-    const node = fixture.availability.nodes[0]!;
+  await test.step('install the imported image on a node of the data center', async () => {
     await page
       .getByRole('form', { name: 'Install on a node' })
       .getByLabel('Node')
-      .selectOption({ label: `${node.name} (Rotterdam 1)` });
+      .selectOption({ label: `${node.name} (${dc.name})` });
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     // An imported image keeps the remote uuid, and files on nodes are named by the image's id.

@@ -1,49 +1,56 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { formatBytes } from '../lib/format';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /**
  * The first real path: a SuperAdmin registers a real sshd node, registers an image by URL and
  * installs it; the file lands on the node, verified, and every step shows in the browser.
  */
-test('SuperAdmin registers a node, creates an image and installs it on the node', async ({ page }) => {
+test('SuperAdmin registers a node, creates an image and installs it on the node', async ({ page, world }) => {
   const fixture = readFixture();
+  const node = await world.sshNode();
+  const [dataCenter, code, nodeName, imageName] = [
+    `Amsterdam ${world.suffix}`,
+    `ams-${world.suffix}`,
+    world.unique('compute-e2e'),
+    world.unique('cirros-e2e'),
+  ];
   await logIn(page);
 
   await test.step('create a data center', async () => {
     await page.getByRole('link', { name: 'Data centers' }).click();
     const form = page.getByRole('form', { name: 'Create data center' });
-    await form.getByLabel('Name').fill('Amsterdam 1');
-    await form.getByLabel('Code').fill('ams-1');
+    await form.getByLabel('Name').fill(dataCenter);
+    await form.getByLabel('Code').fill(code);
     await form.getByRole('button', { name: 'Create data center' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Amsterdam 1' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: dataCenter })).toBeVisible();
   });
 
   await test.step('register the node, confirming its host key fingerprint', async () => {
     await page.getByRole('link', { name: 'Register node' }).click();
-    await page.getByLabel('Node name').fill('compute-e2e');
-    await page.getByLabel('Host').fill(fixture.node.host);
-    await page.getByLabel('SSH port').fill(String(fixture.node.port));
-    await page.getByLabel('SSH user').fill(fixture.node.user);
-    await page.getByLabel('Image directory').fill(fixture.node.imageDir);
-    await page.getByRole('textbox', { name: 'Private key' }).fill(fixture.node.privateKey);
+    await page.getByLabel('Node name').fill(nodeName);
+    await page.getByLabel('Host').fill(node.host);
+    await page.getByLabel('SSH port').fill(String(node.port));
+    await page.getByLabel('SSH user').fill(node.user);
+    await page.getByLabel('Image directory').fill(node.imageDir);
+    await page.getByRole('textbox', { name: 'Private key' }).fill(node.privateKey);
     await page.getByRole('button', { name: 'Connect and show host key' }).click();
 
-    await expect(page.getByTestId('host-key-fingerprint')).toHaveText(fixture.node.fingerprint);
+    await expect(page.getByTestId('host-key-fingerprint')).toHaveText(node.hostKeyFingerprint);
     await page.getByRole('button', { name: 'Confirm fingerprint and register' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'compute-e2e' })).toBeVisible();
-    await expect(page.getByText(fixture.node.fingerprint)).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: nodeName })).toBeVisible();
+    await expect(page.getByText(node.hostKeyFingerprint)).toBeVisible();
   });
 
   await test.step('create the image', async () => {
     await page.getByRole('link', { name: 'Images' }).click();
     await page.getByRole('link', { name: 'New image' }).click();
     const form = page.getByRole('form', { name: 'Create image' });
-    await form.getByLabel('Name').fill('cirros-e2e');
+    await form.getByLabel('Name').fill(imageName);
     await form.getByLabel('Version').fill('0.6.2');
     await form.getByLabel('Source URL').fill(fixture.image.url);
     // A first submit without a checksum is refused with a clear field message and keeps the input.
@@ -52,14 +59,14 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
     await expect(form.getByLabel('Source URL')).toHaveValue(fixture.image.url);
     await form.getByLabel('SHA-256').fill(fixture.image.sha256);
     await form.getByRole('button', { name: 'Create image' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'cirros-e2e' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: imageName })).toBeVisible();
   });
 
   await test.step('install it and watch the job succeed', async () => {
     await page
       .getByRole('form', { name: 'Install on a node' })
       .getByLabel('Node')
-      .selectOption({ label: 'compute-e2e (Amsterdam 1)' });
+      .selectOption({ label: `${nodeName} (${dataCenter})` });
     await page.getByRole('button', { name: 'Install' }).click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
@@ -73,14 +80,14 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
   });
 
   await test.step('Image Details shows the node as installed', async () => {
-    await page.getByRole('link', { name: 'cirros-e2e' }).first().click();
-    const row = page.getByTestId('node-image-compute-e2e');
+    await page.getByRole('link', { name: imageName }).first().click();
+    const row = page.getByTestId(`node-image-${nodeName}`);
     await expect(row).toContainText('installed');
     await expect(row).toContainText(fixture.image.sha256);
   });
 
   // And the file really is on the node, byte for byte, named by the image's id (the page's URL has it).
   const imageId = new URL(page.url()).pathname.split('/')[2]!;
-  const file = path.join(fixture.node.imageDir, `${imageId}.qcow2`);
+  const file = path.join(node.imageDir, `${imageId}.qcow2`);
   expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(fixture.image.sha256);
 });

@@ -1,38 +1,39 @@
-import { expect, test } from '@playwright/test';
-import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /**
  * A SuperAdmin attaches an image to a data center and detaches it, disables it (it can no longer
  * be installed), protects it (delete is then refused), deletes it (it leaves the listing) and
  * restores it.
  */
-test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an image', async ({ page }) => {
-  const { availability } = readFixture();
+test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an image', async ({ page, world }) => {
+  const dc = await world.dataCenter('Rotterdam');
+  const { name: node } = await world.node(dc);
+  const IMAGE = world.unique('lifecycle-e2e');
   await logIn(page);
   await page.goto('/images/new');
   const form = page.getByRole('form', { name: 'Create image' });
-  await form.getByLabel('Name').fill('lifecycle-e2e');
+  await form.getByLabel('Name').fill(IMAGE);
   await form.getByLabel('Version').fill('1');
-  await form.getByLabel('Source URL').fill('http://127.0.0.1:9/lifecycle-e2e.qcow2');
+  await form.getByLabel('Source URL').fill(`http://127.0.0.1:9/${IMAGE}.qcow2`);
   await form.getByLabel('SHA-256').fill('b'.repeat(64));
   await form.getByRole('button', { name: 'Create image' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'lifecycle-e2e' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
   const actions = page.getByTestId('image-actions');
 
-  await test.step('attach to Rotterdam 1, then detach after confirming', async () => {
+  await test.step('attach to a data center, then detach after confirming', async () => {
     const attachments = page.getByTestId('image-attachments');
     await expect(attachments).toContainText('Attached to no data center yet');
-    await attachments.getByLabel('Attach to').selectOption({ label: 'Rotterdam 1' });
+    await attachments.getByLabel('Attach to').selectOption({ label: dc.name });
     await attachments.getByRole('button', { name: 'Attach' }).click();
-    await expect(attachments.getByRole('status')).toHaveText('Attached to Rotterdam 1.');
-    await expect(attachments.getByRole('listitem')).toContainText('Rotterdam 1');
+    await expect(attachments.getByRole('status')).toHaveText(`Attached to ${dc.name}.`);
+    await expect(attachments.getByRole('listitem')).toContainText(dc.name);
     await attachments.getByRole('button', { name: 'Detach' }).click();
     await page
-      .getByRole('dialog', { name: 'Detach from Rotterdam 1?' })
+      .getByRole('dialog', { name: `Detach from ${dc.name}?` })
       .getByRole('button', { name: 'Detach' })
       .click();
-    await expect(attachments.getByRole('status')).toHaveText('Detached from Rotterdam 1.');
+    await expect(attachments.getByRole('status')).toHaveText(`Detached from ${dc.name}.`);
     await expect(attachments).toContainText('Attached to no data center yet');
   });
 
@@ -45,10 +46,9 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
       'A disabled image cannot be installed; enable it first.',
     );
     await page.getByRole('link', { name: 'Image availability' }).click();
-    const node = availability.nodes[0]!.name;
     await expect(page.getByRole('checkbox', { name: `Available on ${node}` })).toBeDisabled();
     await expect(page.getByTestId(`availability-${node}`)).toContainText(
-      'Image lifecycle-e2e is disabled and cannot be installed.',
+      `Image ${IMAGE} is disabled and cannot be installed.`,
     );
     await page.goBack();
   });
@@ -57,9 +57,12 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
     await actions.getByRole('button', { name: 'Protect' }).click();
     await expect(actions.getByRole('button', { name: 'Unprotect' })).toBeVisible();
     await actions.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('dialog', { name: 'Delete lifecycle-e2e?' }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: `Delete ${IMAGE}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await expect(actions.getByRole('alert')).toHaveText(
-      'lifecycle-e2e is protected: clear the protected flag before you delete it.',
+      `${IMAGE} is protected: clear the protected flag before you delete it.`,
     );
   });
 
@@ -67,16 +70,19 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
     await actions.getByRole('button', { name: 'Unprotect' }).click();
     await expect(actions.getByRole('button', { name: 'Protect' })).toBeVisible();
     await actions.getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('dialog', { name: 'Delete lifecycle-e2e?' }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: `Delete ${IMAGE}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await expect(actions.getByRole('button', { name: 'Restore' })).toBeVisible();
 
-    await page.goto('/images');
-    await expect(page.getByRole('link', { name: 'lifecycle-e2e' })).toHaveCount(0);
+    await page.goto(`/images?q=${IMAGE}`);
+    await expect(page.getByRole('link', { name: IMAGE })).toHaveCount(0);
     await page.getByRole('link', { name: 'Show deleted images too' }).click();
-    await page.getByRole('link', { name: 'lifecycle-e2e' }).click();
+    await page.getByRole('link', { name: IMAGE }).click();
     await page.getByTestId('image-actions').getByRole('button', { name: 'Restore' }).click();
     await expect(page.getByTestId('image-actions').getByRole('button', { name: 'Make public' })).toBeVisible();
-    await page.goto('/images');
-    await expect(page.getByRole('link', { name: 'lifecycle-e2e' })).toBeVisible();
+    await page.goto(`/images?q=${IMAGE}`);
+    await expect(page.getByRole('link', { name: IMAGE })).toBeVisible();
   });
 });

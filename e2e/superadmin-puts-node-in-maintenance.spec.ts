@@ -1,19 +1,21 @@
-import { expect, test } from '@playwright/test';
-import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /**
- * A SuperAdmin puts rtm-node-b in maintenance with a reason: Node Details shows it, Image
- * Availability greys the node out and says why, and Enable puts it back (as the other specs need it).
+ * A SuperAdmin puts one of two nodes in maintenance with a reason: Node Details shows it, Image
+ * Availability greys the node out and says why, and Enable puts it back in service.
  */
 test('SuperAdmin puts a node in maintenance with a reason, installs to it are refused, then enables it', async ({
   page,
+  world,
 }) => {
-  const { availability } = readFixture();
-  const nodeB = availability.nodes[1]!;
+  const dc = await world.dataCenter('Rotterdam');
+  const nodeA = await world.node(dc, 'node-a');
+  const nodeB = await world.node(dc, 'node-b');
+  const image = await world.image('maintenance-e2e');
   const reason = 'Replacing a disk (e2e ticket 42)';
   await logIn(page);
-  const availabilityPage = `/images/${availability.imageId}/availability`;
+  const availabilityPage = `/images/${image.id}/availability`;
   const rowOfB = page.getByTestId(`availability-${nodeB.name}`);
 
   await page.goto(availabilityPage);
@@ -40,7 +42,7 @@ test('SuperAdmin puts a node in maintenance with a reason, installs to it are re
     await expect(rowOfB).toContainText(
       `Node ${nodeB.name} is in maintenance (${reason}); only enabled nodes accept new installs.`,
     );
-    await expect(page.getByRole('checkbox', { name: `Available on ${availability.nodes[0]!.name}` })).toBeEnabled();
+    await expect(page.getByRole('checkbox', { name: `Available on ${nodeA.name}` })).toBeEnabled();
   });
 
   await test.step('Enable puts it back in service', async () => {

@@ -1,27 +1,27 @@
-import { expect, test } from '@playwright/test';
-import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /** A SuperAdmin records a machine on a node; Image Details lists it; removing it forgets it. */
-test('SuperAdmin records a machine on a node and removes it', async ({ page }) => {
-  const { availability } = readFixture();
-  const node = availability.nodes[0]!.name;
+test('SuperAdmin records a machine on a node and removes it', async ({ page, world }) => {
+  const dc = await world.dataCenter('Rotterdam');
+  const { name: node } = await world.node(dc);
+  const image = await world.image('machine-e2e');
   await logIn(page);
-  await page.goto(`/images/${availability.imageId}`);
+  await page.goto(`/images/${image.id}`);
   await page.getByRole('link', { name: 'Image availability' }).click();
   await page.getByRole('link', { name: node }).click();
   await expect(page.getByRole('heading', { level: 1, name: node })).toBeVisible();
 
   const form = page.getByRole('form', { name: 'Record a machine' });
   await form.getByLabel('Machine name').fill('bad name');
-  await form.getByLabel('Image').selectOption({ label: 'availability-e2e (1)' });
+  await form.getByLabel('Image').selectOption({ label: `${image.name} (1)` });
   await form.getByRole('button', { name: 'Record machine' }).click();
   await expect(form.getByText('Letters, digits, dot, dash or underscore')).toBeVisible();
   await form.getByLabel('Machine name').fill('web-e2e');
   await form.getByRole('button', { name: 'Record machine' }).click();
-  await expect(page.getByTestId('machine-web-e2e')).toContainText('availability-e2e');
+  await expect(page.getByTestId('machine-web-e2e')).toContainText(image.name);
 
-  await page.getByTestId('machine-web-e2e').getByRole('link', { name: 'availability-e2e' }).click();
+  await page.getByTestId('machine-web-e2e').getByRole('link', { name: image.name }).click();
   await expect(page.getByTestId('machine-web-e2e')).toContainText(node);
 
   await page.goBack();

@@ -1,28 +1,31 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
+import { expect, test } from './support/test';
 
 /**
  * A SuperAdmin drives installs from Image Availability: checks two nodes, applies, and watches both
  * reach installed without reloading; then unchecks one and the file is gone from that node.
  */
-test('SuperAdmin makes an image available on two nodes, then removes it from one', async ({ page }) => {
-  const { availability, image } = readFixture();
-  const [nodeA, nodeB] = availability.nodes as [{ name: string; imageDir: string }, { name: string; imageDir: string }];
-  const fileOn = (node: { imageDir: string }) => path.join(node.imageDir, availability.fileName);
+test('SuperAdmin makes an image available on two nodes, then removes it from one', async ({ page, world }) => {
+  const { image } = readFixture();
+  const dc = await world.dataCenter('Rotterdam');
+  const [nodeA, nodeB] = [await world.node(dc, 'node-a'), await world.node(dc, 'node-b')];
+  // Slow enough (8 MiB/s) that the page shows the installs under way.
+  const availability = await world.mirrorImage('availability-e2e', { bytesPerSecond: 8 * 1024 * 1024 });
+  const fileOn = (node: { imageDir: string }) => path.join(node.imageDir, `${availability.id}.qcow2`);
   await logIn(page);
 
-  await page.goto(`/images/${availability.imageId}`);
+  await page.goto(`/images/${availability.id}`);
   await page.getByRole('link', { name: 'Image availability' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Availability of availability-e2e' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `Availability of ${availability.name}` })).toBeVisible();
   const rowOf = (node: { name: string }) => page.getByTestId(`availability-${node.name}`);
 
-  await test.step('check both nodes of Rotterdam 1 and apply', async () => {
+  await test.step('check both nodes of the data center and apply', async () => {
     await expect(rowOf(nodeA).getByTestId('node-image-state')).toHaveText('not installed');
-    await page.getByRole('button', { name: 'Select all in Rotterdam 1' }).click();
+    await page.getByRole('button', { name: `Select all in ${dc.name}` }).click();
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeA.name}` })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: `Available on ${nodeB.name}` })).toBeChecked();
     await page.getByRole('button', { name: 'Apply' }).click();

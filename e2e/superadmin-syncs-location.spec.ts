@@ -1,41 +1,39 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
 import { readFixture } from './support/fixture';
 import { logIn } from './support/login';
-
-const IMAGE = 'sync-e2e';
+import { expect, test, type Page } from './support/test';
 
 /**
  * A SuperAdmin watches Location Details' gauges follow an install, then deletes the image file on
- * the node by hand and has Sync Available Images find it missing. Other specs share the database,
- * so every expectation is counted from the page before the change, not fixed in advance.
+ * the node by hand and has Sync Available Images find it missing.
  */
 test('SuperAdmin sees Location Details gauges follow an install, and Sync Available Images marks a hand-deleted file missing', async ({
   page,
+  world,
 }) => {
-  const { availability, image } = readFixture();
-  const nodeA = availability.nodes[0]!;
+  const dc = await world.dataCenter('Rotterdam');
+  const [nodeA, nodeB] = [await world.node(dc, 'node-a'), await world.node(dc, 'node-b')];
+  const IMAGE = world.unique('sync-e2e');
   await logIn(page);
-  const imageId = await createUrlImage(page, image);
+  const imageId = await createUrlImage(page, { ...readFixture().image, name: IMAGE });
   const openLocation = async () => {
     await page.goto('/locations');
-    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Rotterdam 1' })).toBeVisible();
+    await page.getByRole('link', { name: dc.name }).click();
+    await expect(page.getByRole('heading', { level: 1, name: dc.name })).toBeVisible();
   };
   const gauge = (key: string) => page.getByTestId(`gauge-${key}`);
-  const count = async (key: string) => Number(await gauge(key).textContent());
 
   await openLocation();
-  const attachedBefore = await count('images-attached');
-  const availableBefore = await count('images-available');
+  await expect(gauge('images-attached')).toHaveText('0');
+  await expect(gauge('images-available')).toHaveText('0');
 
   await test.step('the node and machine gauges agree with the tables below them', async () => {
     const nodeRows = page.getByRole('table', { name: 'Nodes', exact: true }).locator('tbody tr');
     const enabled = await nodeRows.filter({ hasText: 'enabled' }).count();
     await expect(gauge('nodes')).toHaveText(`${enabled} of ${await nodeRows.count()}`);
     const machineRows = await page
-      .getByRole('table', { name: 'Machines in Rotterdam 1' })
+      .getByRole('table', { name: `Machines in ${dc.name}` })
       .locator('tbody tr[data-testid^="machine-"]')
       .count();
     await expect(gauge('machines')).toHaveText(String(machineRows));
@@ -46,9 +44,9 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
     const images = page.getByTestId('location-images');
     await images.getByLabel('Attach image').selectOption({ label: `${IMAGE} (1)` });
     await images.getByRole('button', { name: 'Attach' }).click();
-    await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to Rotterdam 1.`);
-    await expect(gauge('images-attached')).toHaveText(String(attachedBefore + 1));
-    await expect(gauge('images-available')).toHaveText(String(availableBefore));
+    await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to ${dc.name}.`);
+    await expect(gauge('images-attached')).toHaveText('1');
+    await expect(gauge('images-available')).toHaveText('0');
 
     await page.goto(`/images/${imageId}/availability`);
     await page.getByRole('checkbox', { name: `Available on ${nodeA.name}` }).check();
@@ -59,8 +57,8 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
     );
 
     await openLocation();
-    await expect(gauge('images-available')).toHaveText(String(availableBefore + 1));
-    await expect(page.getByRole('table', { name: 'Recent jobs in Rotterdam 1' })).toContainText(IMAGE);
+    await expect(gauge('images-available')).toHaveText('1');
+    await expect(page.getByRole('table', { name: `Recent jobs in ${dc.name}` })).toContainText(IMAGE);
   });
 
   await test.step('delete the file on the node by hand, then Sync Available Images reports it missing', async () => {
@@ -75,38 +73,45 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const report = page.getByTestId(`sync-node-${nodeA.name}`);
     await expect(report.getByTestId(`sync-missing-${IMAGE}`)).toContainText(`missing ${IMAGE} · ${file} is gone`);
-    await expect(page.getByTestId(`sync-node-${availability.nodes[1]!.name}`)).not.toContainText(IMAGE);
+    await expect(page.getByTestId(`sync-node-${nodeB.name}`)).not.toContainText(IMAGE);
   });
 
   await test.step('Image Availability shows it missing, and the location no longer counts it available', async () => {
     await page.goto(`/images/${imageId}/availability`);
     await expect(page.getByTestId(`availability-${nodeA.name}`).getByTestId('node-image-state')).toHaveText('missing');
     await openLocation();
-    await expect(gauge('images-available')).toHaveText(String(availableBefore));
+    await expect(gauge('images-available')).toHaveText('0');
   });
 });
 
 /** A global image nodes download from the e2e mirror, made through the browser; returns its id. */
-async function createUrlImage(page: Page, image: { url: string; sha256: string }): Promise<string> {
+async function createUrlImage(page: Page, image: { name: string; url: string; sha256: string }): Promise<string> {
   await page.goto('/images/new');
   const form = page.getByRole('form', { name: 'Create image' });
-  await form.getByLabel('Name').fill(IMAGE);
+  await form.getByLabel('Name').fill(image.name);
   await form.getByLabel('Version').fill('1');
   await form.getByLabel('Source URL').fill(image.url);
   await form.getByLabel('SHA-256').fill(image.sha256);
   await form.getByRole('button', { name: 'Create image' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: image.name })).toBeVisible();
   return new URL(page.url()).pathname.split('/')[2]!;
 }
 
 /**
- * The size side of Location Details: add two VM sizes, sync sizes on Rotterdam 1 and see which fits
- * and why the other does not, then delete both; and Rename, on a data center of the spec's own.
+ * The size side of Location Details: add two VM sizes, sync sizes on a data center with a node and
+ * see which fits and why the other does not, then delete both; and Rename, on another data center.
  */
-test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames a data center', async ({ page }) => {
+test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames a data center', async ({
+  page,
+  world,
+}) => {
+  const dc = await world.dataCenter('Rotterdam');
+  await world.node(dc);
+  const [small, impossible] = [world.unique('e2e-small'), world.unique('e2e-impossible')];
+  const [renamed, code] = [`Sizes ${world.suffix}`, `sizes-${world.suffix}`];
   await logIn(page);
   await page.goto('/locations');
-  await page.getByRole('link', { name: 'Rotterdam 1' }).click();
+  await page.getByRole('link', { name: dc.name }).click();
   const actions = async (item: string) => {
     await page.getByRole('button', { name: 'Actions' }).click();
     await page.getByRole('button', { name: item }).click();
@@ -114,8 +119,8 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
 
   await test.step('add a small and an impossible size', async () => {
     for (const [name, vcpus, diskGb] of [
-      ['e2e-small', '1', '1'],
-      ['e2e-impossible', '1024', '1, 2'],
+      [small, '1', '1'],
+      [impossible, '1024', '1, 2'],
     ] as const) {
       await actions('Add VM size…');
       const form = page.getByRole('dialog', { name: 'Add VM size' }).getByRole('form', { name: 'Add VM size' });
@@ -127,7 +132,7 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
       await expect(page.getByRole('status').filter({ hasText: `Added VM size ${name}.` })).toBeVisible();
       await expect(page.getByTestId(`size-${name}`)).toContainText('not checked yet');
     }
-    await expect(page.getByTestId('size-e2e-impossible')).toContainText('1 GB + 2 GB');
+    await expect(page.getByTestId(`size-${impossible}`)).toContainText('1 GB + 2 GB');
   });
 
   await test.step('Sync Available Sizes: the small one fits, the other says why not', async () => {
@@ -138,41 +143,41 @@ test('SuperAdmin adds VM sizes, syncs where they fit, deletes them, and renames 
       .click();
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const sizes = page.getByRole('table', { name: 'Where each VM size fits' });
-    await expect(sizes.getByRole('row', { name: /e2e-small/ })).toContainText('fits');
-    await expect(sizes.getByRole('row', { name: /e2e-impossible/ })).toContainText(
+    await expect(sizes.getByRole('row', { name: small })).toContainText('fits');
+    await expect(sizes.getByRole('row', { name: impossible })).toContainText(
       /does not fit.*no enabled node has 1024 CPUs; the largest has \d+/,
     );
     await page.goto('/locations');
-    await page.getByRole('link', { name: 'Rotterdam 1' }).click();
-    await expect(page.getByTestId('size-e2e-small')).toContainText('fits');
-    await expect(page.getByTestId('size-e2e-impossible')).toContainText('does not fit no enabled node has 1024 CPUs');
+    await page.getByRole('link', { name: dc.name }).click();
+    await expect(page.getByTestId(`size-${small}`)).toContainText('fits');
+    await expect(page.getByTestId(`size-${impossible}`)).toContainText('does not fit no enabled node has 1024 CPUs');
   });
 
   await test.step('Delete unused VM sizes: choose both, and they are gone', async () => {
     await actions('Delete unused VM sizes…');
     const dialog = page.getByRole('dialog', { name: 'Delete unused VM sizes' });
     await expect(dialog).toContainText('cannot tell whether a size is in use');
-    await dialog.getByRole('checkbox', { name: /e2e-small/ }).check();
-    await dialog.getByRole('checkbox', { name: /e2e-impossible/ }).check();
+    await dialog.getByRole('checkbox', { name: small }).check();
+    await dialog.getByRole('checkbox', { name: impossible }).check();
     await dialog.getByRole('button', { name: 'Delete chosen sizes' }).click();
     await expect(
-      page.getByRole('status').filter({ hasText: 'Deleted VM sizes e2e-impossible, e2e-small.' }),
+      page.getByRole('status').filter({ hasText: `Deleted VM sizes ${impossible}, ${small}.` }),
     ).toBeVisible();
-    await expect(page.getByTestId('size-e2e-small')).toHaveCount(0);
+    await expect(page.getByTestId(`size-${small}`)).toHaveCount(0);
   });
 
   await test.step('rename a data center; its code stays', async () => {
     await page.goto('/locations');
     const form = page.getByRole('form', { name: 'Create data center' });
-    await form.getByLabel('Name').fill('Sizes e2e');
-    await form.getByLabel('Code').fill('sizes-e2e');
+    await form.getByLabel('Name').fill(renamed);
+    await form.getByLabel('Code').fill(code);
     await form.getByRole('button', { name: 'Create data center' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Sizes e2e' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: renamed, exact: true })).toBeVisible();
     await page.getByRole('button', { name: 'Rename' }).click();
-    const rename = page.getByRole('dialog', { name: 'Rename Sizes e2e' });
-    await rename.getByLabel('New name').fill('Sizes e2e renamed');
+    const rename = page.getByRole('dialog', { name: `Rename ${renamed}` });
+    await rename.getByLabel('New name').fill(`${renamed} renamed`);
     await rename.getByRole('button', { name: 'Rename' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Sizes e2e renamed' })).toBeVisible();
-    await expect(page.getByText('sizes-e2e', { exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: `${renamed} renamed` })).toBeVisible();
+    await expect(page.getByText(code, { exact: true })).toBeVisible();
   });
 });

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
 import { formatBytes } from '../lib/format';
 import { makeQcow2, type FixtureImage } from '../scripts/lib/fixture-image';
 import { logIn } from './support/login';
+import { expect, test, type Page } from './support/test';
 
 /**
  * Push mode from the browser: a SuperAdmin creates an image with the upload source, watches the
@@ -22,7 +22,8 @@ test.afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-test('SuperAdmin uploads an image file into the portal store and sees it verified', async ({ page }) => {
+test('SuperAdmin uploads an image file into the portal store and sees it verified', async ({ page, world }) => {
+  const IMAGE = world.unique('uploaded-e2e');
   await logIn(page);
 
   // Loopback is too fast to see a bar move; Chromium's throttling slows the upload to a few seconds.
@@ -39,7 +40,7 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
     await page.getByRole('link', { name: 'Images' }).click();
     await page.getByRole('link', { name: 'New image' }).click();
     const form = page.getByRole('form', { name: 'Create image' });
-    await form.getByLabel('Name').fill('uploaded-e2e');
+    await form.getByLabel('Name').fill(IMAGE);
     await form.getByLabel('Version').fill('1.0');
     await form.getByRole('radio', { name: /Upload a file/ }).check();
     await expect(form.getByLabel('Source URL')).toHaveCount(0);
@@ -64,7 +65,7 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
   });
 
   await test.step('the image page shows the stored, verified file', async () => {
-    await expect(page.getByRole('heading', { level: 1, name: 'uploaded-e2e' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
     const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
     await expect(header.getByText('ok', { exact: true })).toBeVisible();
     await expect(page.getByTestId('image-source')).toHaveText(

@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The portal's first SuperAdmin, created by the portal itself from PORTAL_ADMIN_USER and PORTAL_ADMIN_PASSWORD. */
 export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password' };
 
+/**
+ * What e2e/support/server.ts started for every spec to use and none to change: a real qcow2 on the
+ * loopback mirror, and another portal's IMGAPI serving that same file as one public image.
+ */
 export type E2eFixture = {
-  node: { host: string; port: number; user: string; privateKey: string; imageDir: string; fingerprint: string };
   image: { url: string; sha256: string; sizeBytes: number };
-  /** Seeded for the availability spec: an image by URL and two nodes in Rotterdam 1. */
-  availability: { imageId: string; fileName: string; nodes: { name: string; imageDir: string }[] };
-  /** Another portal's IMGAPI, serving one public image (the e2e qcow2). */
+  /** An import keeps the remote uuid, which a portal holds once: this image can be imported once per run. */
   repository: { url: string; imageId: string; name: string };
 };
 

@@ -1,6 +1,9 @@
 /**
- * The world the e2e specs run in: a built portal on a fresh data directory, one real sshd node and
- * a loopback mirror serving a real qcow2. It writes what the specs need to know to a fixture file.
+ * The shared world the e2e specs run in: a built portal on a fresh data directory, a loopback
+ * mirror serving a real qcow2, and an upstream portal whose IMGAPI serves that qcow2. It holds no
+ * spec's data: each test makes its own data centers, nodes (real sshd daemons it starts), images
+ * and users through the JSON API (e2e/support/test.ts). What the specs need to know of this world
+ * goes to a fixture file.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,25 +11,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
-import { SshNode } from '../../scripts/lib/sshd-node';
 import { startUpstreamPortal } from '../../scripts/lib/upstream-portal';
-import { type E2eFixture } from './fixture';
-import { seedAvailabilityWorld } from './seed';
+import { E2E_ADMIN, type E2eFixture } from './fixture';
 
 async function main() {
   const port = process.env.E2E_PORT ?? '3210';
   const fixtureFile = process.env.E2E_FIXTURE_FILE!;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-e2e-'));
-  fs.chmodSync(work, 0o755); // the node's directory below it must be reachable by the node user
   const mirrorDir = path.join(work, 'mirror');
   fs.mkdirSync(mirrorDir);
   const image = makeQcow2(path.join(mirrorDir, 'cirros-e2e.qcow2'), 64, 24);
   const mirror = await startMirror(mirrorDir);
-  const node = await SshNode.start({ host: '127.0.0.51', baseDir: path.join(work, 'node') });
-  const rotterdam = [
-    await SshNode.start({ host: '127.0.0.52', baseDir: path.join(work, 'node-a') }),
-    await SshNode.start({ host: '127.0.0.53', baseDir: path.join(work, 'node-b') }),
-  ];
   // Another portal, with its own database and store, whose IMGAPI the repository spec imports from.
   const portalA = await startUpstreamPortal('127.0.0.104', [
     {
@@ -39,24 +34,9 @@ async function main() {
       minRamMb: 256,
     },
   ]);
-  process.env.PORTAL_DATA_DIR = path.join(work, 'data');
-  // Slow enough (8 MiB/s) that the availability page shows the installs under way.
-  const availability = await seedAvailabilityWorld(rotterdam, {
-    url: `${mirror.url('cirros-e2e.qcow2')}?rate=${8 * 1024 * 1024}`,
-    sha256: image.sha256,
-  });
 
   const fixture: E2eFixture = {
-    node: {
-      host: node.host,
-      port: node.port,
-      user: node.user,
-      privateKey: node.privateKey,
-      imageDir: node.imageDir,
-      fingerprint: node.hostKeyFingerprint,
-    },
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
-    availability,
     repository: { url: portalA.url, imageId: portalA.images[0]!.id, name: 'imported-e2e' },
   };
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
@@ -67,6 +47,9 @@ async function main() {
     env: {
       ...process.env,
       PORTAL_DATA_DIR: path.join(work, 'data'),
+      // The portal creates its first SuperAdmin at start-up; the specs sign in as it.
+      PORTAL_ADMIN_USER: E2E_ADMIN.username,
+      PORTAL_ADMIN_PASSWORD: E2E_ADMIN.password,
       // The repository spec imports from the upstream portal on loopback, which the portal otherwise refuses.
       PORTAL_OUTBOUND_ALLOW: '127.0.0.0/8',
       // The repository spec also reads this portal's own IMGAPI.
@@ -74,8 +57,8 @@ async function main() {
     },
   });
 
-  // Synchronous on purpose: the test runner may not wait long after its signal. Exiting kills the
-  // sshd node (SshNode's exit hook); the portal gets its own signal.
+  // Synchronous on purpose: the test runner may not wait long after its signal. The portal and the
+  // upstream portal get their own signals; the mirror ends with this process.
   const shutdown = (code: number) => {
     portal.kill('SIGTERM');
     portalA.kill();
