@@ -18,6 +18,7 @@ export default defineConfig([
   },
   globalIgnores([
     '.next/**',
+    '.next-lane-*/**',
     'node_modules/**',
     'test-results/**',
     'playwright-report/**',

@@ -2,6 +2,8 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // One build per e2e lane (e2e/support/lane.ts), so runs side by side never read each other's build.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and optional-native modules must be loaded by Node at run time, not bundled:
   // ssh2 pulls in cpu-features and its crypto bindings, better-sqlite3 is a native addon.
   serverExternalPackages: ['ssh2', 'better-sqlite3'],

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { E2E_LANE } from './e2e/support/lane';
 
 /** Where e2e/support/server.ts tells the specs about the shared world it started (mirror, upstream portal). */
-export const E2E_FIXTURE_FILE = path.join(__dirname, 'test-results', 'e2e-fixture.json');
-const PORT = Number(process.env.E2E_PORT ?? 3210);
+export const E2E_FIXTURE_FILE = path.join(__dirname, E2E_LANE.outputDir, 'e2e-fixture.json');
+const PORT = E2E_LANE.port;
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/playwright',
+  outputDir: path.join(E2E_LANE.outputDir, 'playwright'),
   // Every test makes its own data and sshd nodes (e2e/support/test.ts), so tests run side by side,
   // two browsers against the one portal.
   workers: 2,
@@ -37,7 +38,7 @@ export default defineConfig({
   webServer: {
     command: `npx tsx --conditions=react-server e2e/support/server.ts`,
     url: `http://127.0.0.1:${PORT}/login`,
-    env: { E2E_PORT: String(PORT), E2E_FIXTURE_FILE },
+    env: { E2E_PORT: String(PORT), E2E_FIXTURE_FILE, NEXT_DIST_DIR: E2E_LANE.distDir },
     timeout: 120_000,
     reuseExistingServer: false,
     // Lets e2e/support/server.ts stop the portals and remove its scratch data.

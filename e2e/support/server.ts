@@ -13,6 +13,7 @@ import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
 import { startUpstreamPortal } from '../../scripts/lib/upstream-portal';
 import { E2E_ADMIN, type E2eFixture } from './fixture';
+import { E2E_LANE } from './lane';
 
 async function main() {
   const port = process.env.E2E_PORT ?? '3210';
@@ -23,7 +24,7 @@ async function main() {
   const image = makeQcow2(path.join(mirrorDir, 'cirros-e2e.qcow2'), 64, 24);
   const mirror = await startMirror(mirrorDir);
   // Another portal, with its own database and store, whose IMGAPI the repository spec imports from.
-  const portalA = await startUpstreamPortal('127.0.0.104', [
+  const portalA = await startUpstreamPortal(E2E_LANE.upstreamHost, [
     {
       file: path.join(mirrorDir, 'cirros-e2e.qcow2'),
       name: 'imported-e2e',

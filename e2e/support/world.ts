@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect } from '@playwright/test';
+import { E2E_LANE } from './lane';
 import { SshNode } from '../../scripts/lib/sshd-node';
 import type { Api } from './api';
 import { readFixture } from './fixture';
@@ -47,7 +48,7 @@ export type World = {
 let nodesStarted = 0;
 function nextNodeHost(workerIndex: number): string {
   const n = nodesStarted++;
-  return `127.0.${10 + (workerIndex % 240)}.${1 + (n % 254)}`;
+  return `127.0.${E2E_LANE.nodeOctetBase + (workerIndex % 24)}.${1 + (n % 254)}`;
 }
 
 export function createWorld(api: Api, workerIndex: number): { world: World; dispose: () => Promise<void> } {
