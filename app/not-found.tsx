@@ -1,13 +1,10 @@
-import { TextLink } from '@/components/ui/text-link';
+import { NotFoundMessage } from '@/components/shell/not-found-message';
 
+/** A URL no route matches: only the root layout is around it, so it brings its own <main>. */
 export default function NotFound() {
   return (
     <main className="mx-auto max-w-xl px-6 py-24 text-center">
-      <h1 className="text-2xl font-semibold">Not found</h1>
-      <p className="mt-2 text-slate-600">This page does not exist, or you have no access to it.</p>
-      <TextLink href="/" className="mt-6 inline-block">
-        Back to the portal
-      </TextLink>
+      <NotFoundMessage back={{ href: '/', label: 'Back to the portal' }} />
     </main>
   );
 }

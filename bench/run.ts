@@ -1,14 +1,17 @@
 /**
- * `npm run bench`: the install engine against real local sshd nodes (bench/README.md).
+ * `npm run bench`: the install engine against real local sshd nodes, and the portal's pages at scale
+ * (bench/README.md).
  *
  *   push vs scp   portal SFTP push of one image vs OpenSSH scp of the same file, same node, same cipher (push.ts)
  *   push memory   peak RSS of the process running the engine during that push (push.ts)
  *   fan-out       one image onto 4 nodes in parallel vs one after another, wall time (fanout.ts)
  *   resume        bytes sent again when a push is cut at 50% and the job retries (resume.ts)
  *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
+ *   pages         the built portal's pages on the seed:large catalogue vs on one row of each (pages.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
- * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import.
+ * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import,pages,
+ * --build-dir DIR (the pages part reuses that build instead of running next build).
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
 import path from 'node:path';
@@ -20,15 +23,18 @@ import { MiB, round } from './lib/figures';
 import { log } from './lib/log';
 import { machineAtStart, machineReport } from './lib/machine';
 import { PARTS, parseOptions, USAGE, type Options, type Part } from './lib/options';
+import { measurePages } from './pages';
 import { setUpPortal, type Portal } from './lib/portal';
 import { table, targetsMet, type Report } from './lib/report';
 import { measurePush, PUSH_HOST } from './push';
 import { measureResume, RESUME_HOST } from './resume';
 
 type Measure = (portal: Portal, size: number, options: Options, root: string, cleanups: Cleanups) => Promise<Report>;
+/** The parts that measure the install engine in this process; pages runs its own portals. */
+type EnginePart = Exclude<Part, 'pages'>;
 
-/** Each figure's nodes, and the measurement that returns its keys. */
-const FIGURES: Record<Part, { hosts: string[]; measure: Measure }> = {
+/** Each engine figure's nodes, and the measurement that returns its keys. */
+const FIGURES: Record<EnginePart, { hosts: string[]; measure: Measure }> = {
   push: {
     hosts: [PUSH_HOST],
     measure: (portal, size, options, root) => measurePush(portal, size, options.runs, path.join(root, 'scp')),
@@ -50,15 +56,16 @@ async function main(options: Options, root: string, cleanups: Cleanups): Promise
       `The CPUs are only ${atStart.idlePercent.toFixed(0)}% idle: other work is running, so the figures will be noisy.`,
     );
 
-  const parts = PARTS.filter((part) => options.only.has(part));
-  const portal = await setUpPortal(
-    root,
-    parts.flatMap((part) => FIGURES[part].hosts),
-    size,
-    cleanups,
-  );
-  const report: Report = { image_size_mb: options.sizeMb, image_size_bytes: size, runs: options.runs };
-  for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root, cleanups));
+  const parts = PARTS.filter((part): part is EnginePart => part !== 'pages' && options.only.has(part));
+  const report: Report = {};
+  // The engine's portal, with its sshd nodes and an image of --size-mb, only when an engine part runs.
+  if (parts.length > 0) {
+    const hosts = parts.flatMap((part) => FIGURES[part].hosts);
+    const portal = await setUpPortal(root, hosts, size, cleanups);
+    Object.assign(report, { image_size_mb: options.sizeMb, image_size_bytes: size, runs: options.runs });
+    for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root, cleanups));
+  }
+  if (options.only.has('pages')) Object.assign(report, await measurePages(options, root, cleanups));
   report.targets = targetsMet(report);
   report.machine = await machineReport(atStart);
   report.bench_seconds = round((performance.now() - benchStarted) / 1000, 1);

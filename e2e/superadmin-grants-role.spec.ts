@@ -16,6 +16,8 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
   const GRANTEE = { username: world.unique('grantee-e2e'), password: 'grantee e2e passphrase' };
   await logIn(page);
   const roles = page.getByRole('table', { name: `Roles of ${GRANTEE.username}` });
+  // Outcomes are toasts, announced in a polite live region over the page.
+  const notices = page.getByRole('region', { name: /^Notifications/ });
 
   await test.step('create the user', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
@@ -25,6 +27,8 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await form.getByLabel('Password').fill(GRANTEE.password);
     await form.getByRole('button', { name: 'Create user' }).click();
     await expect(page.getByRole('heading', { level: 1, name: GRANTEE.username })).toBeVisible();
+    // The create redirects to the user's page; its notice follows the redirect.
+    await expect(notices).toContainText(`User ${GRANTEE.username} created.`);
     await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
   });
 
@@ -42,6 +46,8 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     await form.getByLabel('Role').selectOption('DCAdmin');
     await form.getByRole('button', { name: 'Grant role' }).click();
     await expect(roles.getByRole('row', { name: dc.name })).toContainText('In effect');
+    await expect(notices).toContainText(`DCAdmin granted on ${dc.name}.`);
+    await expect(notices).toHaveAttribute('aria-live', 'polite');
   });
 
   await test.step('the grantee’s next page load shows the data center, read-only, and its audit', async () => {
@@ -67,6 +73,7 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
       .getByRole('button', { name: 'Revoke' })
       .click();
     await expect(roles).toContainText(`${GRANTEE.username} holds no role on any data center`);
+    await expect(notices).toContainText(`DCAdmin on ${dc.name} revoked.`);
     await grantee.goto('/locations');
     await expect(grantee.getByTestId('signed-in-user')).toHaveText(GRANTEE.username);
     await expect(grantee.getByRole('link', { name: dc.name })).toHaveCount(0);
@@ -80,9 +87,9 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
     const dialog = page.getByRole('dialog', { name: `Reset the password of ${GRANTEE.username}?` });
     await dialog.getByLabel('New password').fill(newPassword);
     await dialog.getByRole('button', { name: 'Reset password' }).click();
-    await expect(
-      page.getByText(`The password of ${GRANTEE.username} was reset, and their open sessions were ended.`),
-    ).toBeVisible();
+    await expect(notices).toContainText(
+      `The password of ${GRANTEE.username} was reset, and their open sessions were ended.`,
+    );
     await grantee.goto('/locations');
     await expect(grantee).toHaveURL(/\/login/);
     await logIn(grantee, { ...GRANTEE, password: newPassword });
@@ -95,6 +102,7 @@ test('a SuperAdmin grants a role and the grantee’s next page load reflects it,
       .getByRole('button', { name: 'Disable' })
       .click();
     await expect(page.getByRole('button', { name: 'Enable' })).toBeVisible();
+    await expect(notices).toContainText(`${GRANTEE.username} disabled.`);
     await grantee.goto('/locations');
     await expect(grantee).toHaveURL(/\/login/);
     await expect(grantee.getByRole('button', { name: 'Sign in' })).toBeVisible();

@@ -22,7 +22,7 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
   await logIn(page);
 
   await test.step('create a data center', async () => {
-    await page.getByRole('link', { name: 'Data centers' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Data centers' }).click();
     const form = page.getByRole('form', { name: 'Create data center' });
     await form.getByLabel('Name').fill(dataCenter);
     await form.getByLabel('Code').fill(code);
@@ -47,7 +47,7 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
   });
 
   await test.step('create the image', async () => {
-    await page.getByRole('link', { name: 'Images' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Images' }).click();
     await page.getByRole('link', { name: 'New image' }).click();
     const form = page.getByRole('form', { name: 'Create image' });
     await form.getByLabel('Name').fill(imageName);
@@ -62,20 +62,27 @@ test('SuperAdmin registers a node, creates an image and installs it on the node'
     await expect(page.getByRole('heading', { level: 1, name: imageName })).toBeVisible();
   });
 
-  await test.step('install it and watch the job succeed', async () => {
+  await test.step('attach it to the data center and install it, as one confirmed step, and watch the job succeed', async () => {
+    // A new global image is attached nowhere, so its nodes cannot offer it yet.
+    const placement = page.getByRole('region', { name: new RegExp(`^${dataCenter}`) });
+    await expect(placement.getByRole('heading')).toContainText('not attached');
+    await placement.getByLabel('Node').selectOption({ label: nodeName });
+    await placement.getByRole('button', { name: `Attach to ${dataCenter} and install` }).click();
     await page
-      .getByRole('form', { name: 'Install on a node' })
-      .getByLabel('Node')
-      .selectOption({ label: `${nodeName} (${dataCenter})` });
-    await page.getByRole('button', { name: 'Install' }).click();
+      .getByRole('dialog', { name: `Attach ${imageName} to ${dataCenter}?` })
+      .getByRole('button', { name: 'Attach and install' })
+      .click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 60_000 });
     const bar = page.getByRole('progressbar', { name: 'Transfer progress' });
     await expect(bar).toHaveAttribute('aria-valuenow', String(fixture.image.sizeBytes));
     await expect(bar).toHaveAttribute('aria-valuemax', String(fixture.image.sizeBytes));
-    await expect(
-      page.getByText(`${formatBytes(fixture.image.sizeBytes)} of ${formatBytes(fixture.image.sizeBytes)}`),
-    ).toBeVisible();
+    // The text under the bar is the bar's own fraction, in the same words for the ear.
+    const words = `${formatBytes(fixture.image.sizeBytes)} of ${formatBytes(fixture.image.sizeBytes)} (100%)`;
+    await expect(page.getByRole('main').getByTestId('progress-text')).toHaveText(words);
+    await expect(bar).toHaveAttribute('aria-valuetext', words);
+    await expect(bar).toHaveAttribute('data-percent', '100');
+    await expect(bar.locator('div')).toHaveAttribute('style', /width: 100%/);
     await expect(page.getByTestId('job-log')).toContainText('Checksum verified');
   });
 

@@ -18,30 +18,41 @@ test('SuperAdmin attaches, detaches, disables, protects, deletes and restores an
   await form.getByLabel('Source URL').fill(`http://127.0.0.1:9/${IMAGE}.qcow2`);
   await form.getByLabel('SHA-256').fill('b'.repeat(64));
   await form.getByRole('button', { name: 'Create image' }).click();
+  // Nothing answers on that URL: the portal says so, and saves it only when told to.
+  await expect(form.getByText(/^The portal could not check http:\/\/127\.0\.0\.1:9\//)).toBeVisible();
+  await form.getByLabel('Save without checking the URL').check();
+  await form.getByRole('button', { name: 'Create image' }).click();
   await expect(page.getByRole('heading', { level: 1, name: IMAGE })).toBeVisible();
+  // New images are private until someone shares them, and unverified until a node hashed the file.
+  const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
+  await expect(header.getByText('private', { exact: true })).toBeVisible();
+  await expect(header.getByText('unverified', { exact: true })).toBeVisible();
   const actions = page.getByTestId('image-actions');
 
-  await test.step('attach to a data center, then detach after confirming', async () => {
-    const attachments = page.getByTestId('image-attachments');
-    await expect(attachments).toContainText('Attached to no data center yet');
-    await attachments.getByLabel('Attach to').selectOption({ label: dc.name });
-    await attachments.getByRole('button', { name: 'Attach' }).click();
-    await expect(attachments.getByRole('status')).toHaveText(`Attached to ${dc.name}.`);
-    await expect(attachments.getByRole('listitem')).toContainText(dc.name);
-    await attachments.getByRole('button', { name: 'Detach' }).click();
+  // The data center's part of the Placement section, named by its heading.
+  const placement = page.getByRole('region', { name: new RegExp(`^${dc.name}`) });
+
+  await test.step('attach to a data center in Placement, then detach after confirming', async () => {
+    await expect(placement.getByRole('heading')).toContainText('not attached');
+    await placement.getByRole('button', { name: `Attach to ${dc.name}`, exact: true }).click();
+    await expect(page.getByRole('region', { name: /^Notifications/ })).toContainText(`Attached to ${dc.name}.`);
+    await expect(placement.getByRole('heading')).not.toContainText('not attached');
+    await expect(placement.getByRole('form', { name: 'Install on a node' })).toBeVisible();
+    await placement.getByRole('button', { name: 'Detach' }).click();
     await page
       .getByRole('dialog', { name: `Detach from ${dc.name}?` })
       .getByRole('button', { name: 'Detach' })
       .click();
-    await expect(attachments.getByRole('status')).toHaveText(`Detached from ${dc.name}.`);
-    await expect(attachments).toContainText('Attached to no data center yet');
+    await expect(page.getByRole('region', { name: /^Notifications/ })).toContainText(`Detached from ${dc.name}.`);
+    await expect(placement.getByRole('heading')).toContainText('not attached');
   });
 
   await test.step('disable: no install is offered, and Apply on availability is refused', async () => {
-    await expect(page.getByRole('form', { name: 'Install on a node' })).toBeVisible();
+    const attachAndInstall = placement.getByRole('button', { name: `Attach to ${dc.name} and install` });
+    await expect(attachAndInstall).toBeVisible();
     await actions.getByRole('button', { name: 'Disable' }).click();
     await expect(actions.getByRole('button', { name: 'Enable' })).toBeVisible();
-    await expect(page.getByRole('form', { name: 'Install on a node' })).toBeHidden();
+    await expect(attachAndInstall).toBeHidden();
     await expect(page.getByTestId('install-blocked')).toHaveText(
       'A disabled image cannot be installed; enable it first.',
     );

@@ -12,7 +12,7 @@ test('SuperAdmin puts a node in maintenance with a reason, installs to it are re
   const dc = await world.dataCenter('Rotterdam');
   const nodeA = await world.node(dc, 'node-a');
   const nodeB = await world.node(dc, 'node-b');
-  const image = await world.image('maintenance-e2e');
+  const image = await world.image('maintenance-e2e', {}, { attachTo: [dc] });
   const reason = 'Replacing a disk (e2e ticket 42)';
   await logIn(page);
   const availabilityPage = `/images/${image.id}/availability`;

@@ -14,9 +14,23 @@ test('SuperAdmin records a machine on a node and removes it', async ({ page, wor
 
   const form = page.getByRole('form', { name: 'Record a machine' });
   await form.getByLabel('Machine name').fill('bad name');
-  await form.getByLabel('Image').selectOption({ label: `${image.name} (1)` });
+
+  await test.step('find the image by typing, and choose it with the keyboard', async () => {
+    const picker = form.getByRole('combobox', { name: 'Image' });
+    await picker.fill(image.name);
+    await expect(picker).toHaveAttribute('aria-expanded', 'true');
+    await expect(form.getByRole('option', { name: `${image.name} (1)` })).toBeVisible();
+    await picker.press('ArrowDown');
+    await expect(form.getByRole('option', { name: `${image.name} (1)` })).toHaveAttribute('aria-selected', 'true');
+    await picker.press('Enter');
+    await expect(picker).toHaveValue(`${image.name} (1)`);
+    await expect(picker).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  // A refusal keeps the chosen image: only the name needs correcting.
   await form.getByRole('button', { name: 'Record machine' }).click();
   await expect(form.getByText('Letters, digits, dot, dash or underscore')).toBeVisible();
+  await expect(form.getByRole('combobox', { name: 'Image' })).toHaveValue(`${image.name} (1)`);
   await form.getByLabel('Machine name').fill('web-e2e');
   await form.getByRole('button', { name: 'Record machine' }).click();
   await expect(page.getByTestId('machine-web-e2e')).toContainText(image.name);

@@ -14,7 +14,7 @@ test('SuperAdmin makes an image available on two nodes, then removes it from one
   const dc = await world.dataCenter('Rotterdam');
   const [nodeA, nodeB] = [await world.node(dc, 'node-a'), await world.node(dc, 'node-b')];
   // Slow enough (8 MiB/s) that the page shows the installs under way.
-  const availability = await world.mirrorImage('availability-e2e', { bytesPerSecond: 8 * 1024 * 1024 });
+  const availability = await world.mirrorImage('availability-e2e', { bytesPerSecond: 8 * 1024 * 1024, attachTo: [dc] });
   const fileOn = (node: { imageDir: string }) => path.join(node.imageDir, `${availability.id}.qcow2`);
   await logIn(page);
 

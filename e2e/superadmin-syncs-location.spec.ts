@@ -42,8 +42,9 @@ test('SuperAdmin sees Location Details gauges follow an install, and Sync Availa
 
   await test.step('attach the image and install it on one node: attached and available each go up by one', async () => {
     const images = page.getByTestId('location-images');
-    await images.getByLabel('Attach image').selectOption({ label: `${IMAGE} (1)` });
-    await images.getByRole('button', { name: 'Attach' }).click();
+    await images.getByRole('combobox', { name: 'Attach image' }).fill(IMAGE);
+    await images.getByRole('option', { name: `${IMAGE} (1)` }).click();
+    await images.getByRole('button', { name: 'Attach', exact: true }).click();
     await expect(images.getByRole('status')).toHaveText(`Attached ${IMAGE} to ${dc.name}.`);
     await expect(gauge('images-attached')).toHaveText('1');
     await expect(gauge('images-available')).toHaveText('0');

@@ -37,7 +37,7 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
   });
 
   await test.step('create the image with the upload source', async () => {
-    await page.getByRole('link', { name: 'Images' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Images' }).click();
     await page.getByRole('link', { name: 'New image' }).click();
     const form = page.getByRole('form', { name: 'Create image' });
     await form.getByLabel('Name').fill(IMAGE);
@@ -58,10 +58,16 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
     await expect(page.getByRole('status')).toContainText(`of ${formatBytes(qcow2.sizeBytes)}`);
     await expect(page).toHaveURL(/\/images\/[0-9a-f-]{36}$/, { timeout: 60_000 });
     // The client-side navigation keeps the window, so what the bar showed on the way is still known.
-    const seen = await page.evaluate(() => (window as unknown as { uploadProgress: number[] }).uploadProgress);
+    const samples = await page.evaluate(() => (window as unknown as { uploadProgress: Sample[] }).uploadProgress);
+    const seen = samples.map((s) => s.percent);
     expect(seen.at(-1)).toBe(100);
     expect(seen.some((v) => v > 0 && v < 100)).toBe(true);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // At every moment the text said the fraction the bar drew: the same number, rounded the same way.
+    const worded = samples.filter((s) => s.text !== null);
+    expect(worded.some((s) => s.percent > 0 && s.percent < 100)).toBe(true);
+    for (const sample of worded)
+      expect(sample, 'text and bar agree').toMatchObject({ text: sample.percent, width: `${sample.percent}%` });
   });
 
   await test.step('the image page shows the stored, verified file', async () => {
@@ -77,21 +83,33 @@ test('SuperAdmin uploads an image file into the portal store and sees it verifie
   });
 });
 
-/** Records every value the upload's progress bar takes, however briefly it is on screen. */
+/** What the upload showed at one moment: the bar's percent and width, and the percent its text said. */
+type Sample = { percent: number; width: string; text: number | null };
+
+/** Records every state the upload's progress bar and its text take, however briefly they are on screen. */
 async function recordUploadProgress(page: Page) {
   await page.evaluate(() => {
-    const seen: number[] = [];
-    (window as unknown as { uploadProgress: number[] }).uploadProgress = seen;
+    const samples: Sample[] = [];
+    (window as unknown as { uploadProgress: Sample[] }).uploadProgress = samples;
     const record = () => {
-      const bar = document.querySelector('[role="progressbar"][aria-label="Upload progress"]');
-      const value = Number(bar?.getAttribute('aria-valuenow'));
-      if (bar && seen.at(-1) !== value) seen.push(value);
+      const bar = document.querySelector<HTMLElement>('[role="progressbar"][aria-label="Upload progress"]');
+      if (!bar?.dataset.percent) return;
+      const words = document.querySelector('[data-testid="upload-progress"] [role="status"]')?.textContent ?? '';
+      const said = /\((\d+)%\)/.exec(words)?.[1];
+      const sample = {
+        percent: Number(bar.dataset.percent),
+        width: (bar.firstElementChild as HTMLElement).style.width,
+        text: said === undefined ? null : Number(said),
+      };
+      const last = samples.at(-1);
+      if (!last || JSON.stringify(last) !== JSON.stringify(sample)) samples.push(sample);
     };
     new MutationObserver(record).observe(document.body, {
       subtree: true,
       childList: true,
+      characterData: true,
       attributes: true,
-      attributeFilter: ['aria-valuenow'],
+      attributeFilter: ['data-percent', 'style'],
     });
   });
 }

@@ -4,6 +4,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
+import { discardAbandonedRegistrationKeys } from '@/lib/nodes/registration-keys';
 import { removeAbandonedTempFiles } from '@/lib/store/image-store';
 
 /**
@@ -18,6 +19,8 @@ export async function startPortal(): Promise<void> {
   const config = getConfig();
   getDb();
   await ensureFirstAdmin(config);
+  const keys = discardAbandonedRegistrationKeys();
+  if (keys > 0) console.log(`[portal] Deleted ${keys} SSH key(s) of node registrations abandoned unfinished.`);
   const abandoned = removeAbandonedTempFiles();
   if (abandoned > 0)
     console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { ensureFirstAdmin, getUserContext } from '../lib/auth/users';
@@ -13,7 +14,7 @@ import { getConfig } from '../lib/config';
 import { closeAllDatabases, getDb } from '../lib/db/client';
 import { dataCenters, images, nodeImages, nodes, users } from '../lib/db/schema';
 import { createImage } from '../lib/images/operations';
-import { installImage } from '../lib/install/operations';
+import { attachAndInstall } from '../lib/install/operations';
 import { getJobRunner } from '../lib/jobs/runner';
 import { createDataCenter } from '../lib/locations/operations';
 import { uploadImageFile } from '../lib/store/upload';
@@ -67,12 +68,13 @@ async function main() {
   const upstream = await startDemoUpstream(admin, demoDir);
   closeAllDatabases();
 
-  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-p', String(config.port)], {
+  const host = demoListenHost();
+  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-H', host, '-p', String(config.port)], {
     stdio: 'inherit',
     env: process.env,
   });
   console.log(
-    `\n  Cloud Broker Portal demo: http://localhost:${config.port}\n` +
+    `\n  Cloud Broker Portal demo: http://localhost:${config.port} (listening on ${host} only; HOSTNAME=0.0.0.0 opens it to the network)\n` +
       `  Sign in as "${login.username}" with password "${login.password}" (set on first run; yours if you changed it).\n` +
       `  ${sshNodes.length} demo node(s) on ${DEMO_NODES.map((n) => `${n.host}:${n.port}`).join(', ')}; image mirror on http://${MIRROR.host}:${MIRROR.port}/.\n` +
       `  An upstream IMGAPI repository on ${upstream.url} ("Demo upstream" under Repositories); this portal's own is /imgapi.\n` +
@@ -86,6 +88,15 @@ async function main() {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   portal.on('exit', (code) => stop(code ?? 1));
+}
+
+/**
+ * Loopback unless HOSTNAME names another address: the demo's admin password is well known. A
+ * HOSTNAME that is just this machine's name (as containers set it) is not a choice to listen wider.
+ */
+function demoListenHost(): string {
+  const chosen = process.env.HOSTNAME?.trim();
+  return chosen && chosen !== os.hostname() ? chosen : '127.0.0.1';
 }
 
 function superAdmin(preferred: string): UserContext {
@@ -149,6 +160,8 @@ async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string
     minDiskGb: '1',
     sourceUrl,
     sha256,
+    // Shared, so the demo's own IMGAPI serves it and ImageAdmins can attach it.
+    access: 'public',
   };
   return (await runOk(createImage, input, admin)).id;
 }
@@ -160,6 +173,7 @@ async function ensureStoreImage(admin: UserContext, file: string) {
     name: STORE_IMAGE_NAME,
     version: '3.20',
     description: 'Uploaded into the portal store; installs push it over SFTP.',
+    access: 'public',
     osType: 'linux',
     category: 'Linux',
     diskFormat: 'qcow2',
@@ -189,7 +203,8 @@ async function ensureInstalledOnFirstNode(admin: UserContext, imageId: string, d
     .where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId)))
     .get();
   if (row?.state === 'installed') return;
-  const { jobId } = await runOk(installImage, { imageId, nodeId: first.id }, admin);
+  // A node offers an image only where it is attached: attach and install, as the Placement section does.
+  const { jobId } = await runOk(attachAndInstall, { imageId, nodeId: first.id }, admin);
   await getJobRunner().waitFor(jobId);
 }
 

@@ -1,23 +1,46 @@
 /**
  * `npm run seed:large`: fills the database in PORTAL_DATA_DIR with a catalogue big enough to try the
- * Images listing at scale: 10,000 images (several versions per alias), 200 nodes over four data
- * centers and 100,000 node-image rows. Everything it makes is fake and marked so: the data centers'
- * codes start with `seed-large-`, and the nodes point at 127.0.0.254, where nothing answers. Nobody
- * should install on them.
+ * portal's pages at scale: 10,000 images (several versions per alias), 200 nodes over four data
+ * centers, 100,000 node-image rows, and a year of history: 100,000 finished jobs and 100,000 audit
+ * events. Everything it makes is fake and marked so: the data centers' codes start with
+ * `seed-large-`, and the nodes point at 127.0.0.254, where nothing answers. Nobody should install on
+ * them.
+ *
+ * It keeps the portal's placement rule, as the portal itself would have: a node has only images
+ * usable in its data center (bound to it or attached to it), and installs were only of those, so
+ * Location Details never shows more images available than attached.
  *
  * Rows go straight into the tables in one transaction, in multi-row inserts, so it takes seconds.
- * Running it again finds its data centers and changes nothing.
+ * Running it again finds its data centers and changes nothing. `--images N`, `--nodes N`,
+ * `--node-images N`, `--jobs N` and `--audit-events N` seed other sizes (the page benchmark's
+ * baseline is one of each).
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { count, like } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DiskFormat, ImageStatus, NodeImageState, OsType, AccessLevel, ImageCategory } from '../lib/db/enums';
-import { credentials, dataCenters, imageDataCenters, images, nodeImages, nodes } from '../lib/db/schema';
+import {
+  auditEvents,
+  credentials,
+  dataCenters,
+  imageDataCenters,
+  images,
+  jobs,
+  nodeImages,
+  nodes,
+} from '../lib/db/schema';
 import type { Db, Tx } from '../lib/db/client';
+import { auditEventRows, jobRows } from './lib/seed-large-history';
 
-export type SeedSize = { images: number; nodes: number; nodeImages: number };
-export const FULL_SIZE: SeedSize = { images: 10_000, nodes: 200, nodeImages: 100_000 };
+export type SeedSize = { images: number; nodes: number; nodeImages: number; jobs: number; auditEvents: number };
+export const FULL_SIZE: SeedSize = {
+  images: 10_000,
+  nodes: 200,
+  nodeImages: 100_000,
+  jobs: 100_000,
+  auditEvents: 100_000,
+};
 
 /** The marker of this seed's rows: data center codes start with it. */
 export const SEED_CODE_PREFIX = 'seed-large-';
@@ -104,6 +127,63 @@ function insertInBatches<T extends SQLiteTable>(tx: Tx, table: T, rows: T['$infe
       .run();
 }
 
+type PlacedImage = { id: string; dcBoundId: string | null };
+
+/**
+ * Where the images may be used (the placement rule: a node offers an image only where it is bound
+ * or attached): a DC-bound image is attached to its own data center, as creating it does; a global
+ * one to each data center with an even chance. A data center whose nodes need more usable images
+ * than that for their `nodeImages` rows gets more global ones attached. Returns the attachment rows
+ * and each data center's usable image ids, in catalogue order.
+ */
+function placeImages(
+  images: readonly PlacedImage[],
+  nodes: readonly { dataCenterId: string }[],
+  dataCenterIds: readonly string[],
+  nodeImages: number,
+  next: () => number,
+): { attachments: { imageId: string; dataCenterId: string }[]; usable: Map<string, string[]> } {
+  const attached = new Map(dataCenterIds.map((dc) => [dc, new Set<string>()]));
+  for (const image of images) {
+    const where = image.dcBoundId ? [image.dcBoundId] : dataCenterIds.filter(() => next() < 0.5);
+    for (const dc of where) attached.get(dc)!.add(image.id);
+  }
+  // Rows go to nodes in turn, so the busiest node has this many.
+  const rowsPerNode = Math.ceil(nodeImages / Math.max(1, nodes.length));
+  for (const dc of new Set(nodes.map((n) => n.dataCenterId))) {
+    const here = attached.get(dc)!;
+    for (const image of images) {
+      if (here.size >= rowsPerNode) break;
+      if (!image.dcBoundId) here.add(image.id);
+    }
+    if (here.size < rowsPerNode)
+      throw new Error(
+        `More node-image rows asked for than images usable on the nodes: a node needs ${rowsPerNode}, its data center has ${here.size}.`,
+      );
+  }
+  // In catalogue order, whatever order the attachments were made in.
+  const usable = new Map(
+    dataCenterIds.map((dc) => [dc, images.filter((i) => attached.get(dc)!.has(i.id)).map((i) => i.id)]),
+  );
+  const attachments = [...usable].flatMap(([dataCenterId, ids]) => ids.map((imageId) => ({ imageId, dataCenterId })));
+  return { attachments, usable };
+}
+
+/**
+ * Each node's window on its data center's usable images: the nodes of a data center start at
+ * offsets spread evenly over the list, so together they cover it rather than all holding its first
+ * images.
+ */
+function nodeWindows(nodes: readonly { id: string; dataCenterId: string }[], usable: Map<string, string[]>) {
+  const windows = new Map<string, { images: string[]; offset: number }>();
+  for (const [dc, images] of usable) {
+    const here = nodes.filter((n) => n.dataCenterId === dc);
+    const spread = Math.max(1, Math.floor(images.length / Math.max(1, here.length)));
+    here.forEach((node, k) => windows.set(node.id, { images, offset: k * spread }));
+  }
+  return windows;
+}
+
 /** Whether this database already holds the large seed. */
 export function isSeeded(db: Db): boolean {
   const row = db
@@ -167,6 +247,8 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
     }));
     insertInBatches(tx, nodes, nodeRows);
 
+    // Node i is in data center i mod 4.
+    const dcIdsWithNodes = dcIds.slice(0, Math.min(size.nodes, dcIds.length));
     const imageRows = Array.from({ length: size.images }, (_, i) => {
       const distro = DISTROS[Math.floor(i / VERSIONS_PER_ALIAS) % DISTROS.length]!;
       const family = Math.floor(i / (VERSIONS_PER_ALIAS * DISTROS.length));
@@ -175,7 +257,8 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
       const alias = family % 5 === 4 ? null : `${distro.alias}-${flavour}-${family}`;
       const version = `${1 + (family % 24)}.${i % VERSIONS_PER_ALIAS}`;
       const name = `${distro.alias}-${flavour}-${family}-v${version}`;
-      const bound = rnd.next() < 0.4 ? rnd.pick(dcIds) : null;
+      // Bound to a data center with nodes, where it can be offered (with one node, the first).
+      const bound = rnd.next() < 0.4 ? rnd.pick(dcIdsWithNodes) : null;
       const tags = [...new Set(Array.from({ length: Math.floor(rnd.next() * 4) }, () => rnd.pick(TAGS)))];
       const created = new Date(at.getTime() - Math.floor(rnd.next() * 3 * 365 * day));
       return {
@@ -201,22 +284,25 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
     });
     insertInBatches(tx, images, imageRows);
 
-    // A DC-bound image is attached to its own data center only; a global one to one to three.
-    const attachments = imageRows.flatMap((image) => {
-      const where = image.dcBoundId ? [image.dcBoundId] : dcIds.filter(() => rnd.next() < 0.5);
-      return where.map((dataCenterId) => ({ imageId: image.id, dataCenterId, attachedAt: at }));
-    });
-    insertInBatches(tx, imageDataCenters, attachments);
+    const { attachments, usable } = placeImages(imageRows, nodeRows, dcIds, size.nodeImages, rnd.next);
+    insertInBatches(
+      tx,
+      imageDataCenters,
+      attachments.map((a) => ({ ...a, attachedAt: at })),
+    );
 
-    // Row r goes to node r mod N, image (r div N + offset of the node): no pair repeats as long as
-    // there are no more rows per node than images.
-    const spread = Math.max(1, Math.floor(size.images / size.nodes));
+    // The placement rule: a node offers only images usable in its data center (bound or attached
+    // there), so its rows are a window on that data center's usable images. Row r goes to node
+    // r mod N, and to the next image of the node's window: no pair repeats, since no node has more
+    // rows than its data center has usable images (placeImages saw to that).
+    const windows = nodeWindows(nodeRows, usable);
     const nodeImageRows = Array.from({ length: size.nodeImages }, (_, r) => {
-      const n = r % size.nodes;
+      const node = nodeRows[r % size.nodes]!;
+      const { images: candidates, offset } = windows.get(node.id)!;
       const state = rnd.pick(NODE_STATES);
       return {
-        nodeId: nodeRows[n]!.id,
-        imageId: imageRows[(Math.floor(r / size.nodes) + n * spread) % size.images]!.id,
+        nodeId: node.id,
+        imageId: candidates[(offset + Math.floor(r / size.nodes)) % candidates.length]!,
         state,
         available: state === 'installed',
         installedAt: state === 'installed' ? at : null,
@@ -225,11 +311,19 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
     });
     insertInBatches(tx, nodeImages, nodeImageRows);
 
+    const seeded = { nodes: nodeRows, images: imageRows, dataCenterIds: dcIds, usable };
+    const jobList = jobRows(size.jobs, rnd, at, seeded);
+    insertInBatches(tx, jobs, jobList);
+    const eventList = auditEventRows(size.auditEvents, rnd, at, seeded);
+    insertInBatches(tx, auditEvents, eventList);
+
     return {
       dataCenters: dcIds.length,
       images: imageRows.length,
       nodes: nodeRows.length,
       nodeImages: nodeImageRows.length,
+      jobs: jobList.length,
+      auditEvents: eventList.length,
     };
   });
 }
@@ -239,7 +333,7 @@ async function main() {
   const { getConfig } = await import('../lib/config');
   const { closeAllDatabases, getDb } = await import('../lib/db/client');
   const started = Date.now();
-  const made = seedLarge(getDb());
+  const made = seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
   closeAllDatabases();
   const where = getConfig().databasePath;
   if (!made) {
@@ -249,8 +343,32 @@ async function main() {
   console.log(
     `Seeded ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
       `  ${made.dataCenters} data centers (${SEED_CODE_PREFIX}*), ${made.nodes} fake nodes on ${FAKE_HOST} (nothing answers there; do not install on them),\n` +
-      `  ${made.images} images, ${made.nodeImages} node-image rows.`,
+      `  ${made.images} images, ${made.nodeImages} node-image rows, ${made.jobs} finished jobs, ${made.auditEvents} audit events.`,
   );
+}
+
+const SIZE_FLAGS: Record<string, keyof SeedSize> = {
+  '--images': 'images',
+  '--nodes': 'nodes',
+  '--node-images': 'nodeImages',
+  '--jobs': 'jobs',
+  '--audit-events': 'auditEvents',
+};
+
+/** The full size, with whatever the command line changes: `--jobs 500` or `--jobs=500`. */
+function sizeFromArgs(argv: string[]): SeedSize {
+  const size = { ...FULL_SIZE };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=');
+    const key = SIZE_FLAGS[flag!];
+    const value = Number(inline ?? argv[++i]);
+    if (!key || !Number.isInteger(value) || value < (key === 'images' || key === 'nodes' ? 1 : 0))
+      throw new Error(
+        `usage: npm run seed:large -- [${Object.keys(SIZE_FLAGS).join(' N] [')} N]; not ${argv.join(' ')}`,
+      );
+    size[key] = value;
+  }
+  return size;
 }
 
 if (process.argv[1] && path.basename(process.argv[1]).startsWith('seed-large')) {

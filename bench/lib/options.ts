@@ -1,12 +1,23 @@
-/** The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume,import. */
+/**
+ * The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume,import,pages,
+ * --build-dir DIR.
+ */
 
 /** The figures the benchmark can measure, in the order it measures them. */
-export const PARTS = ['push', 'fanout', 'resume', 'import'] as const;
+export const PARTS = ['push', 'fanout', 'resume', 'import', 'pages'] as const;
 export type Part = (typeof PARTS)[number];
 
-export type Options = { json: boolean; sizeMb: number; runs: number; only: Set<Part> };
+export type Options = {
+  json: boolean;
+  sizeMb: number;
+  runs: number;
+  only: Set<Part>;
+  /** The pages part reuses this Next.js build instead of building one. */
+  buildDir?: string;
+};
 
-export const USAGE = 'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume,import]';
+export const USAGE =
+  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume,import,pages] [--build-dir DIR]';
 
 /** A mistake on the command line: reported with the usage line, not as a benchmark failure. */
 export class UsageError extends Error {}
@@ -26,6 +37,7 @@ export function parseOptions(argv: string[]): Options {
     else if (name === '--size-mb') options.sizeMb = positiveInt(name, value());
     else if (name === '--runs') options.runs = positiveInt(name, value());
     else if (name === '--only') options.only = parseParts(value());
+    else if (name === '--build-dir') options.buildDir = value();
     else if (name === '--help' || name === '-h') {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);

@@ -3,6 +3,18 @@
 /** Figure keys (bench/README.md) to values; the JSON object printed at the end. */
 export type Report = Record<string, unknown>;
 
+/** Every page measured by the pages part: time to first byte at scale over the baseline, and HTML size in kB. */
+export const PAGE_TARGETS = { ratio: 3, htmlKb: 300 } as const;
+
+type PageFigures = {
+  label: string;
+  path: string;
+  large_ms: number;
+  empty_ms: number;
+  ratio: number;
+  large_html_kb: number;
+};
+
 /** The targets live here only: a missed one is reported as `met: false`, never a failure. */
 const TARGETS = {
   push_vs_scp: { text: '>= 0.9', met: (v: number) => v >= 0.9 },
@@ -10,6 +22,9 @@ const TARGETS = {
   resume_resent_fraction: { text: '< 0.05', met: (v: number) => v < 0.05 },
   // The import streams: its memory must not grow with the image, as the push's does not.
   import_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
+  // Pages: at scale a page may be at most 3 times slower than on the one-of-each seed, and small.
+  pages_worst_ratio: { text: '<= 3', met: (v: number) => v <= PAGE_TARGETS.ratio },
+  pages_largest_html_kb: { text: '< 300', met: (v: number) => v < PAGE_TARGETS.htmlKb },
 } as const;
 
 /** The report's `targets` key: each target whose figure was measured this time, and whether it was met. */
@@ -77,15 +92,49 @@ export function table(report: Report): string {
       row('Import peak RSS', 'import_peak_rss_mb', ' MiB', `growth ${fmt(report.import_rss_growth_mb)} MiB`),
     );
   }
+  const cpus = (report.machine as { cpus: number } | undefined)?.cpus ?? '?';
+  const sections: string[] = [];
+  if (rows.length > 1) {
+    sections.push(
+      [
+        `Install-engine benchmark: ${fmt(report.image_size_mb)} MiB image, ${cpus} CPUs, ${fmt(report.bench_seconds)} s`,
+        ...aligned(rows),
+      ].join('\n'),
+    );
+  }
+  if (report.pages) sections.push(pagesTable(report, cpus));
+  return sections.join('\n\n');
+}
+
+/** One row per page: median time to first byte at scale and on the baseline, their ratio and the HTML size. */
+function pagesTable(report: Report, cpus: number | string): string {
+  const pages = Object.values(report.pages as Record<string, PageFigures>);
+  const rows = [['Page', 'Large ms', 'Empty ms', 'Ratio', 'Large HTML kB', 'Met', 'Path']];
+  for (const p of pages) {
+    const met = p.ratio <= PAGE_TARGETS.ratio && p.large_html_kb < PAGE_TARGETS.htmlKb;
+    rows.push([
+      p.label,
+      String(p.large_ms),
+      String(p.empty_ms),
+      String(p.ratio),
+      String(p.large_html_kb),
+      met ? 'yes' : 'NO',
+      p.path,
+    ]);
+  }
+  return [
+    `Pages at scale (seed:large vs one of each), TTFB median of ${report.pages_runs} after warm-ups, ${cpus} CPUs; targets: ratio <= ${PAGE_TARGETS.ratio}, HTML < ${PAGE_TARGETS.htmlKb} kB`,
+    ...aligned(rows),
+  ].join('\n');
+}
+
+/** Rows as text columns, the first row being the header. */
+function aligned(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
+  return rows.map((r) =>
     r
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
-      .trimEnd();
-  return [
-    `Install-engine benchmark: ${fmt(report.image_size_mb)} MiB image, ${(report.machine as { cpus: number } | undefined)?.cpus ?? '?'} CPUs, ${fmt(report.bench_seconds)} s`,
-    line(rows[0]!),
-    ...rows.slice(1).map(line),
-  ].join('\n');
+      .trimEnd(),
+  );
 }

@@ -1,16 +1,19 @@
 'use client';
 
-import { useActionState } from 'react';
 import { CheckboxField, FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import { createUserAction } from '@/lib/users/actions';
 import { MIN_PASSWORD_LENGTH } from '@/lib/users/schemas';
 
+const FIELDS = ['username', 'name', 'password', 'isSuperAdmin'];
+
+/** Creates a user and opens their page, where the notice follows. */
 export function CreateUserForm() {
-  const [state, formAction] = useActionState(createUserAction, undefined);
+  const [state, formAction] = useActionNotice(createUserAction, (input) => `User ${input.get('username')} created.`);
   const { errors, value, checked } = formFeedback(state);
   return (
     <form action={formAction} className="space-y-4" noValidate aria-label="Create user">
-      <FormError state={state} />
+      <FormError state={state} fields={FIELDS} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           name="username"

@@ -4,28 +4,27 @@ import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
-import { useFormAction } from '@/components/ui/use-form-action';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import { resetUserPasswordAction } from '@/lib/users/actions';
 import { MIN_PASSWORD_LENGTH } from '@/lib/users/schemas';
 
 /**
- * Reset password asks first, in a modal dialog that also takes the new password. The password
- * field is never refilled: the server does not echo passwords back.
+ * Reset password asks first, in a modal dialog that also takes the new password; a toast says it
+ * is done. The password field is never refilled: the server does not echo passwords back.
  */
 export function ResetPasswordDialog({ userId, username }: { userId: string; username: string }) {
   const [open, setOpen] = useState(false);
-  const [state, formAction] = useFormAction(resetUserPasswordAction, () => setOpen(false));
+  const [state, formAction] = useActionNotice(
+    resetUserPasswordAction,
+    () => `The password of ${username} was reset, and their open sessions were ended. Tell them the new one.`,
+    () => setOpen(false),
+  );
   const { errors } = formFeedback(state);
   return (
     <>
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Reset password
       </Button>
-      {state?.ok && (
-        <p role="status" className="text-sm text-emerald-800">
-          The password of {username} was reset, and their open sessions were ended. Tell them the new one.
-        </p>
-      )}
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
@@ -33,7 +32,7 @@ export function ResetPasswordDialog({ userId, username }: { userId: string; user
         description="Their current password stops working at once, and so do the sessions they are signed in with. Their API tokens keep working."
       >
         <form action={formAction} className="space-y-4" noValidate>
-          <FormError state={state} />
+          <FormError state={state} fields={['password']} />
           <input type="hidden" name="userId" value={userId} />
           <TextField
             name="password"

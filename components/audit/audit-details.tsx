@@ -1,19 +1,40 @@
+import type { ReactNode } from 'react';
+import type { AuditRef } from '@/lib/audit/targets';
+import type { AuditEventView } from '@/lib/audit/views';
+import { AuditRefName } from './audit-ref';
+
 /**
- * The facts recorded with an audit event, as label–value pairs: text as it is, lists joined, and
- * anything nested as compact JSON. Empty values are left out; they say nothing.
+ * Everything recorded with an audit event, as label–value pairs: where it happened, the target's
+ * id, and the details, with the ids among them (a node, a job) named and linked. Text wraps at word
+ * boundaries only; a value too long for the width (a URL, a checksum) scrolls, never splits.
  */
-export function AuditDetails({ details }: { details: Record<string, unknown> }) {
-  const entries = Object.entries(details).filter(([, v]) => v !== null && v !== undefined && v !== '');
-  if (entries.length === 0) return <span className="text-slate-400">—</span>;
+export function AuditDetails({ event }: { event: AuditEventView }) {
+  const entries = Object.entries(event.details).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const items: [string, ReactNode][] = [];
+  if (event.dataCenter) items.push(['data center', <AuditRefName key="dc" value={event.dataCenter} />]);
+  items.push(['target', <TargetFull key="target" target={event.target} />]);
+  for (const [key, value] of entries) {
+    const ref: AuditRef | undefined = event.detailRefs[key];
+    items.push([humanize(key), ref ? <AuditRefName value={ref} /> : show(value)]);
+  }
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
-      {entries.map(([key, value]) => (
-        <div key={key} className="contents">
-          <dt className="font-medium text-slate-500">{humanize(key)}</dt>
-          <dd className="break-words text-slate-800">{show(value)}</dd>
+    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
+      {items.map(([label, value], i) => (
+        <div key={`${i}-${label}`} className="contents">
+          <dt className="font-medium whitespace-nowrap text-slate-500">{label}</dt>
+          <dd className="break-normal whitespace-pre-wrap text-slate-800">{value}</dd>
         </div>
       ))}
     </dl>
+  );
+}
+
+function TargetFull({ target }: { target: AuditRef }) {
+  return (
+    <>
+      {target.type} <AuditRefName value={target} />
+      {target.id && target.name !== target.id && <span className="ml-2 font-mono text-slate-500">{target.id}</span>}
+    </>
   );
 }
 
@@ -24,7 +45,7 @@ function humanize(key: string): string {
 
 function show(value: unknown): string {
   if (Array.isArray(value) && value.every((v) => typeof v !== 'object')) return value.join(', ') || '—';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return JSON.stringify(value, null, 1).replace(/\n\s*/g, ' ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
 }

@@ -38,15 +38,20 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
 
+  // A reason the server says once for a whole data center locks each of its rows all the same.
+  const allGroups = data.groups.map((g) => ({
+    ...g,
+    rows: g.rows.map((r) => ({ ...r, locked: r.locked ?? g.sharedLock ?? null })),
+  }));
   const isChecked = (row: Row) => choices.get(row.nodeId) ?? offered(row);
   const choose = (rows: Row[], value: boolean) =>
     setChoices((prev) => new Map([...prev, ...rows.filter((r) => !r.locked).map((r) => [r.nodeId, value] as const)]));
   const matches = (row: Row) =>
     (!statusFilter || row.nodeStatus === statusFilter) && (!stateFilter || (row.state ?? 'none') === stateFilter);
-  const groups = data.groups.map((g) => ({ ...g, rows: g.rows.filter(matches) })).filter((g) => g.rows.length > 0);
+  const groups = allGroups.map((g) => ({ ...g, rows: g.rows.filter(matches) })).filter((g) => g.rows.length > 0);
   // Only what the user changed is sent: every other node stays exactly as it is (paused installs,
   // images installed but not offered), whatever the filters show.
-  const changed = data.groups.flatMap((g) => g.rows).filter((r) => !r.locked && isChecked(r) !== offered(r));
+  const changed = allGroups.flatMap((g) => g.rows).filter((r) => !r.locked && isChecked(r) !== offered(r));
   const removals = changed.filter((r) => !isChecked(r));
 
   const apply = () =>
@@ -76,7 +81,7 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
           options={[...NODE_IMAGE_STATES, 'none']}
         />
         <div className="ml-auto">
-          {removals.length > 0 ? (
+          {!data.mayChange ? null : removals.length > 0 ? (
             <ConfirmButton
               label="Apply"
               title="Remove the image from nodes?"
@@ -96,9 +101,11 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
         </div>
       </div>
       <p className="text-sm text-slate-600">
-        {changed.length === 0
-          ? 'Check or uncheck nodes, then Apply.'
-          : `${changed.length} change${changed.length > 1 ? 's' : ''} to apply.`}
+        {!data.mayChange
+          ? 'You may view where this image is offered, but not change it.'
+          : changed.length === 0
+            ? 'Check or uncheck nodes, then Apply.'
+            : `${changed.length} change${changed.length > 1 ? 's' : ''} to apply.`}
       </p>
       <div aria-live="polite" role="status" className="min-h-5 text-sm">
         {message && (
@@ -122,14 +129,21 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
             <h2 id={`dc-${group.dataCenterId}`} className="text-lg font-semibold">
               {group.dataCenterName}
             </h2>
-            <Button
-              variant="secondary"
-              onClick={() => choose(group.rows, true)}
-              disabled={group.rows.every((r) => r.locked)}
-            >
-              Select all in {group.dataCenterName}
-            </Button>
+            {data.mayChange && (
+              <Button
+                variant="secondary"
+                onClick={() => choose(group.rows, true)}
+                disabled={group.rows.every((r) => r.locked)}
+              >
+                Select all in {group.dataCenterName}
+              </Button>
+            )}
           </div>
+          {group.sharedLock && (
+            <p id={`lock-${group.dataCenterId}`} className="text-sm text-amber-800">
+              {group.sharedLock}
+            </p>
+          )}
           <Table
             caption={`Nodes of ${group.dataCenterName}`}
             columns={['Available', 'Node', 'Node status', 'Image state', 'Used by', 'Last job', 'Progress']}
@@ -141,6 +155,7 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
                 key={row.nodeId}
                 row={row}
                 checked={isChecked(row)}
+                sharedLockId={group.sharedLock ? `lock-${group.dataCenterId}` : undefined}
                 onToggle={(value) => choose([row], value)}
               />
             ))}

@@ -6,21 +6,23 @@ import { Td } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
 import type { AvailabilityRow as Row } from '@/lib/availability/queries';
 import { isJobActive } from '@/lib/db/enums';
-import { formatBytes } from '@/lib/format';
 
 /** One node on the Image Availability page: its checkbox, statuses, last job and live progress. */
 export function AvailabilityRow({
   row,
   checked,
   onToggle,
+  sharedLockId,
 }: {
   row: Row;
   checked: boolean;
   onToggle: (checked: boolean) => void;
+  /** Where the reason shared by every row of the data center is said, once, above the table. */
+  sharedLockId?: string;
 }) {
   const job = row.lastJob;
   const transferring = job && isJobActive(job.status) && job.kind === 'install';
-  const reasonId = `locked-${row.nodeId}`;
+  const reasonId = sharedLockId ?? `locked-${row.nodeId}`;
   return (
     <tr data-testid={`availability-${row.nodeName}`} className={row.locked ? 'bg-slate-50 text-slate-500' : undefined}>
       <Td>
@@ -39,7 +41,7 @@ export function AvailabilityRow({
           {row.nodeName}
         </TextLink>
         <div className="font-mono text-xs text-slate-500">{row.host}</div>
-        {row.locked && (
+        {row.locked && !sharedLockId && (
           <div id={reasonId} className="mt-1 text-xs text-amber-800">
             {row.locked}
           </div>
@@ -67,13 +69,13 @@ export function AvailabilityRow({
       </Td>
       <Td className="min-w-48">
         {transferring ? (
-          <div className="space-y-1">
-            <ProgressBar label={`Install on ${row.nodeName}`} value={job.bytesDone} max={job.bytesTotal} />
-            <div className="text-xs text-slate-600">
-              {job.phase ?? 'queued'} · {formatBytes(job.bytesDone)}
-              {job.bytesTotal ? ` of ${formatBytes(job.bytesTotal)}` : ''}
-            </div>
-          </div>
+          <ProgressBar
+            label={`Install on ${row.nodeName}`}
+            value={job.bytesDone}
+            max={job.bytesTotal}
+            unit="bytes"
+            compact
+          >{` · ${job.phase ?? 'queued'}`}</ProgressBar>
         ) : null}
       </Td>
     </tr>

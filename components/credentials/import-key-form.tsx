@@ -1,7 +1,7 @@
 'use client';
 
-import { useActionState } from 'react';
 import { FormError, formFeedback, SubmitButton, TextAreaField, TextField } from '@/components/ui/form';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import { importKeyAction } from '@/lib/credentials/actions';
 
 /**
@@ -9,7 +9,7 @@ import { importKeyAction } from '@/lib/credentials/actions';
  * drops them from a failed submit), so after an error they must be entered again.
  */
 export function ImportKeyForm() {
-  const [state, formAction] = useActionState(importKeyAction, undefined);
+  const [state, formAction] = useActionNotice(importKeyAction, (input) => `Key ${input.get('name')} imported.`);
   const { errors, value } = formFeedback(state);
   return (
     <form action={formAction} aria-label="Import a private key" className="space-y-4" noValidate>
@@ -43,7 +43,7 @@ export function ImportKeyForm() {
       <SubmitButton pendingText="Importing…">Import key</SubmitButton>
       <FormError state={state} />
       {state?.ok && (
-        <p role="status" className="text-sm text-emerald-800">
+        <p className="text-sm text-emerald-800">
           Imported. Its public key: <code className="font-mono text-xs break-all">{state.data.publicKey}</code>
         </p>
       )}

@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useEffect, useRef, useState, type FormEvent } from 'react';
 import { createImageAction } from '@/lib/images/actions';
-import type { ImageSource } from '@/lib/images/schemas';
+import { SKIP_CHECK_FIELD, type ImageSource } from '@/lib/images/schemas';
 import { CheckboxField, FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
 import {
   ChecksumFields,
@@ -80,6 +80,14 @@ export function CreateImageForm({
           errors={errors('dcBoundId')}
           defaultValue={value('dcBoundId')}
         />
+        <SelectField
+          name="access"
+          label="Access"
+          options={ACCESS_CHOICES}
+          hint="Private images are seen by their owners and SuperAdmins; make it public when it is ready to share."
+          errors={errors('access')}
+          defaultValue={value('access', 'private')}
+        />
         <CheckboxField
           name="protected"
           label="Protected"
@@ -120,6 +128,7 @@ export function CreateImageForm({
           }
         />
         {source === 'upload' && file && <input type="hidden" name="uploadFileName" value={file.name} />}
+        {source === 'url' && errors(SKIP_CHECK_FIELD) && <UncheckedUrlChoice message={errors(SKIP_CHECK_FIELD)![0]!} />}
         {source === 'url' && (
           <TextField
             name="sizeBytes"
@@ -132,6 +141,27 @@ export function CreateImageForm({
       </fieldset>
       <SubmitButton pendingText="Creating…">Create image</SubmitButton>
     </form>
+  );
+}
+
+const ACCESS_CHOICES: Option[] = [
+  { value: 'private', label: 'Private' },
+  { value: 'public', label: 'Public' },
+];
+
+/** Shown when the portal could not reach the URL: the reason, and the choice to save it anyway. */
+function UncheckedUrlChoice({ message }: { message: string }) {
+  return (
+    <div className="space-y-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2">
+      <p id="field-skipUrlCheck-error" className="text-sm text-amber-900">
+        {message}
+      </p>
+      <CheckboxField
+        name={SKIP_CHECK_FIELD}
+        label="Save without checking the URL"
+        hint="Each node still verifies the file against its checksum when it installs."
+      />
+    </div>
   );
 }
 
@@ -158,7 +188,7 @@ function SourceChoice({ source, onChange }: { source: ImageSource; onChange: (so
           />
           <span>
             <span className="block font-medium text-slate-800">{choice.label}</span>
-            <span className="block text-xs text-slate-500">{choice.hint}</span>
+            <span className="block text-xs text-slate-600">{choice.hint}</span>
           </span>
         </label>
       ))}

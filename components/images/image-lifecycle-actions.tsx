@@ -24,7 +24,7 @@ export function ImageLifecycleActions({
   const deleted = image.access === 'deleted';
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="image-actions">
-      {image.status === 'ok' && !deleted && (
+      {(image.status === 'ok' || image.status === 'unverified') && !deleted && (
         <Button variant="secondary" disabled={pending} onClick={() => apply({ change: 'status', status: 'disabled' })}>
           Disable
         </Button>

@@ -10,7 +10,14 @@ import { purgeImageAction } from '@/lib/images/actions';
  * "Delete permanently": a modal that asks for the image's name, so it is never one stray click.
  * The server checks the name again, and refuses while machines or partition images still use it.
  */
-export function PurgeImage({ image, retry = false }: { image: { id: string; name: string }; retry?: boolean }) {
+export function PurgeImage({
+  image,
+  label = 'Delete permanently…',
+}: {
+  image: { id: string; name: string };
+  /** The button's words: a retry of a stuck delete, or plain "Delete…" for an image without a file. */
+  label?: string;
+}) {
   const [open, setOpen] = useState(false);
   // On success the action leaves for another page, so only a refusal comes back here.
   const [state, formAction] = useActionState(purgeImageAction, undefined);
@@ -19,7 +26,7 @@ export function PurgeImage({ image, retry = false }: { image: { id: string; name
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
-        {retry ? 'Retry permanent delete…' : 'Delete permanently…'}
+        {label}
       </Button>
       <Dialog
         open={open}

@@ -35,7 +35,9 @@ export function PurgeProgress({
               (see the last job below, e.g. a node that was unreachable). Retry once the node is back.
             </p>
           )}
-          {stuck > 0 && removing === 0 && mayRetry && <PurgeImage image={{ id: image.id, name: image.name }} retry />}
+          {stuck > 0 && removing === 0 && mayRetry && (
+            <PurgeImage image={{ id: image.id, name: image.name }} label="Retry permanent delete…" />
+          )}
         </div>
       </Card>
     </Section>

@@ -3,7 +3,7 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { ProgressBar } from '@/components/ui/progress-bar';
+import { ProgressBar, progressText } from '@/components/ui/progress-bar';
 import { TextLink } from '@/components/ui/text-link';
 import { formatBytes } from '@/lib/format';
 
@@ -77,13 +77,12 @@ function parseReply(xhr: XMLHttpRequest): { ok: true } | { ok: false; error: str
 export function UploadProgress({ upload }: { upload: FileUpload }) {
   const { state, cancel, retry } = upload;
   if (state.phase === 'idle') return null;
-  const percent = state.total > 0 ? Math.floor((state.loaded / state.total) * 100) : 0;
   const active = state.phase === 'uploading' || state.phase === 'verifying';
   return (
     <div className="space-y-2" data-testid="upload-progress">
-      <ProgressBar label="Upload progress" value={percent} max={100} />
+      <ProgressBar label="Upload progress" value={state.loaded} max={state.total} />
       <p role="status" aria-live="polite" className="text-sm text-slate-700">
-        {statusText(state, percent)}
+        {statusText(state)}
       </p>
       {state.phase === 'failed' && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -108,8 +107,9 @@ export function UploadProgress({ upload }: { upload: FileUpload }) {
   );
 }
 
-function statusText(state: UploadState, percent: number): string {
-  const bytes = `${formatBytes(state.loaded)} of ${formatBytes(state.total)} (${percent}%)`;
+function statusText(state: UploadState): string {
+  // The same words and rounding as the bar itself (components/ui/progress-bar.tsx).
+  const bytes = progressText(state.loaded, state.total, 'bytes');
   switch (state.phase) {
     case 'uploading':
       return `Uploading ${state.file?.name ?? 'the file'}: ${bytes}`;
@@ -127,7 +127,7 @@ function statusText(state: UploadState, percent: number): string {
 }
 
 /** For an image still waiting for its file: choose the file and upload it. */
-export function UploadFile({ imageId }: { imageId: string }) {
+export function UploadFile({ imageId, label = 'Upload' }: { imageId: string; label?: string }) {
   const upload = useFileUpload();
   const [file, setFile] = useState<File | null>(null);
   const busy =
@@ -148,7 +148,7 @@ export function UploadFile({ imageId }: { imageId: string }) {
           />
         </div>
         <Button disabled={!file || busy} onClick={() => file && upload.start(imageId, file)}>
-          Upload
+          {label}
         </Button>
       </div>
       <UploadProgress upload={upload} />

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { ActionError, useServerAction } from '@/components/ui/use-server-action';
 import { cancelJobAction, pauseJobAction, resumeJobAction } from '@/lib/jobs/actions';
+import type { ActionResult } from '@/lib/actions/operation';
 import type { JobSnapshot } from '@/lib/jobs/snapshot';
 
 /** Pause, resume and cancel, offered only where they can work; the server decides again anyway. */
@@ -18,7 +19,7 @@ export function JobControls({ job }: { job: JobSnapshot }) {
   const canCancel =
     !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && stoppable));
 
-  const perform = (action: typeof cancelJobAction | typeof pauseJobAction | typeof resumeJobAction) =>
+  const perform = (action: (prev: null, input: { jobId: string }) => Promise<ActionResult<unknown>>) =>
     run(action, { jobId: job.id });
 
   if (!canPause && !canCancel && job.status !== 'paused' && !stopping) return null;

@@ -1,5 +1,7 @@
+import { JobImageFilter } from './job-image-filter';
 import { buttonClasses } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/form';
+import type { ComboboxOption } from '@/components/ui/combobox';
 import { TextLink } from '@/components/ui/text-link';
 import { JOB_KINDS, JOB_STATUSES } from '@/lib/db/enums';
 import type { JobFilterOptions } from '@/lib/jobs/queries';
@@ -9,17 +11,21 @@ import { JOB_PAGE_SIZES } from '@/lib/jobs/schemas';
 const any = (label: string) => ({ value: '', label });
 
 /**
- * The Jobs filters as a plain GET form: it works without JavaScript, and the resulting URL can be
- * bookmarked or shared. Submitting leaves out `page`, so new filters start on the first page.
+ * The Jobs filters as a plain GET form: the resulting URL can be bookmarked or shared, and all but
+ * the Image search work without JavaScript (without it, the image filtered by stays). Submitting
+ * leaves out `page`, so new filters start on the first page.
  */
 export function JobFilters({
   filters,
   pageSize,
   options,
+  image,
 }: {
   filters: JobListFilters;
   pageSize: number;
   options: JobFilterOptions;
+  /** The image `filters.imageId` names, as the Image field shows it. */
+  image: ComboboxOption | null;
 }) {
   return (
     <form
@@ -27,10 +33,10 @@ export function JobFilters({
       action="/jobs"
       role="search"
       aria-label="Filter jobs"
-      // The selects are uncontrolled: remount them when the URL's filters change (Clear filters,
+      // The fields are uncontrolled: remount them when the URL's filters change (Clear filters,
       // back and forward), or they would keep showing the previous choice.
       key={JSON.stringify([filters, pageSize])}
-      className="mb-4 grid grid-cols-1 items-end gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-5"
+      className="mb-4 grid grid-cols-1 items-start gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-5"
     >
       <SelectField
         name="status"
@@ -53,12 +59,7 @@ export function JobFilters({
           ...options.nodes.map((n) => ({ value: n.id, label: `${n.name} (${n.dataCenterName})` })),
         ]}
       />
-      <SelectField
-        name="imageId"
-        label="Image"
-        defaultValue={filters.imageId ?? ''}
-        options={[any('Any image'), ...options.images.map((i) => ({ value: i.id, label: `${i.name} ${i.version}` }))]}
-      />
+      <JobImageFilter chosen={image} />
       <SelectField
         name="pageSize"
         label="Per page"

@@ -55,15 +55,11 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
           </div>
         </div>
         {MOVES_BYTES.has(job.kind) ? (
-          <>
-            <ProgressBar label="Transfer progress" value={job.bytesDone} max={job.bytesTotal} />
-            <p className="mt-2 text-sm text-slate-700" aria-live="polite">
-              {formatBytes(job.bytesDone)} of {job.bytesTotal ? formatBytes(job.bytesTotal) : 'unknown size'}
-              {rate !== null && ` · ${formatBytes(rate)}/s`}
-              {eta !== null && ` · about ${formatDuration(eta)} left`}
-              {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
-            </p>
-          </>
+          <ProgressBar label="Transfer progress" value={job.bytesDone} max={job.bytesTotal} unit="bytes">
+            {rate !== null && ` · ${formatBytes(rate)}/s`}
+            {eta !== null && ` · about ${formatDuration(eta)} left`}
+            {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
+          </ProgressBar>
         ) : (
           // Sync and removal jobs have no byte count: a bar that moves while they run is all there is to show.
           live && <ProgressBar label="Job progress" value={0} max={null} />

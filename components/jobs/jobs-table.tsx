@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
+import { ProgressBar } from '@/components/ui/progress-bar';
 import { TextLink } from '@/components/ui/text-link';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { formatDateTime } from '@/lib/format';
 import type { JobListItem } from '@/lib/jobs/queries';
 
 export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; caption: string; empty: ReactNode }) {
@@ -27,9 +28,18 @@ export function JobsTable({ jobs, caption, empty }: { jobs: JobListItem[]; capti
           <Td>{imageName ?? '—'}</Td>
           <Td>{nodeName ?? '—'}</Td>
           <Td>{job.phase ?? '—'}</Td>
-          <Td className="whitespace-nowrap">
-            {formatBytes(job.bytesDone)}
-            {job.bytesTotal ? ` / ${formatBytes(job.bytesTotal)}` : ''}
+          <Td>
+            {job.bytesTotal || job.bytesDone > 0 ? (
+              <ProgressBar
+                compact
+                label={`Progress of job ${job.id.slice(0, 8)}`}
+                value={job.bytesDone}
+                max={job.bytesTotal}
+                unit="bytes"
+              />
+            ) : (
+              '—'
+            )}
           </Td>
           <Td className="whitespace-nowrap">{formatDateTime(job.createdAt)}</Td>
           <Td>{createdByName ?? 'system'}</Td>

@@ -1,44 +1,46 @@
 'use client';
 
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { Combobox } from '@/components/ui/combobox';
+import type { AttachOption } from '@/lib/locations/schemas';
 
-export type AttachCandidate = { id: string; name: string; version: string; access: string };
-
-/** Picks one of the images this user may attach to the data center, and attaches it. */
+/**
+ * Finds one of the images this user may attach to the data center, by name as they type (the
+ * server searches, applying the policy), and attaches it. A data center may have thousands of
+ * candidates: listing them all in a select made the page megabytes.
+ */
 export function AttachImageControl(props: {
-  candidates: AttachCandidate[];
+  dataCenterId: string;
   pending: boolean;
-  onAttach: (image: AttachCandidate) => void;
+  onAttach: (image: { id: string; name: string }) => Promise<boolean>;
 }) {
-  const [choice, setChoice] = useState('');
-  const selectId = useId();
-  // Once attached, the image leaves the candidates and the choice falls back to none; a refusal keeps it.
-  const chosen = props.candidates.find((c) => c.id === choice);
-  if (props.candidates.length === 0) {
-    return <p className="text-sm text-slate-600">There is no other image you may attach here.</p>;
-  }
+  const [chosen, setChosen] = useState<AttachOption | null>(null);
+  // A new key clears the search once the image is attached (it is no longer a candidate).
+  const [round, setRound] = useState(0);
+  const attach = async () => {
+    if (!chosen) return;
+    const attached = await props.onAttach({ id: chosen.value, name: chosen.name });
+    if (attached) {
+      setChosen(null);
+      setRound(round + 1);
+    }
+  };
   return (
-    <div className="flex flex-wrap items-end gap-2">
-      <div>
-        <label htmlFor={selectId} className="block text-sm font-medium text-slate-700">
-          Attach image
-        </label>
-        <select
-          id={selectId}
-          className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
-          value={chosen ? choice : ''}
-          onChange={(e) => setChoice(e.target.value)}
-        >
-          <option value="">Choose an image…</option>
-          {props.candidates.map((c) => (
-            <option key={c.id} value={c.id}>
-              {`${c.name} (${c.version})${c.access === 'public' ? '' : `, ${c.access}`}`}
-            </option>
-          ))}
-        </select>
+    <div className="flex flex-wrap items-start gap-2">
+      <div className="w-full max-w-md">
+        <Combobox<AttachOption>
+          key={round}
+          label="Attach image"
+          source={`/locations/${props.dataCenterId}/attachable-images`}
+          placeholder="Type to search images…"
+          hint="Global images not attached here yet, by name or alias."
+          onChange={setChosen}
+          // After an attach, ready for the next search rather than leaving focus on a disabled button.
+          autoFocus={round > 0}
+        />
       </div>
-      <Button disabled={props.pending || !chosen} onClick={() => chosen && props.onAttach(chosen)}>
+      <Button className="mt-6" disabled={props.pending || !chosen} onClick={attach}>
         Attach
       </Button>
     </div>

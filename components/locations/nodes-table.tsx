@@ -2,11 +2,9 @@ import { TextLink } from '@/components/ui/text-link';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { Table, Td } from '@/components/ui/table';
 import { formatBytes, formatDateTime } from '@/lib/format';
-import type { listNodesOfDataCenter } from '@/lib/locations/queries';
+import type { NodeOfDataCenter } from '@/lib/locations/queries';
 
-type NodeRow = ReturnType<typeof listNodesOfDataCenter>[number];
-
-export function NodesTable({ nodes, emptyHint }: { nodes: NodeRow[]; emptyHint: string }) {
+export function NodesTable({ nodes, emptyHint }: { nodes: NodeOfDataCenter[]; emptyHint: string }) {
   return (
     <Table
       caption="Nodes"

@@ -1,23 +1,32 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useState } from 'react';
+import { Combobox } from '@/components/ui/combobox';
 import { FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
+import { useFormAction } from '@/components/ui/use-form-action';
 import { MACHINE_STATUSES } from '@/lib/db/enums';
 import { recordMachineAction } from '@/lib/machines/actions';
 
-/** Records a machine running on this node, so the image it uses counts as in use. */
-export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: { value: string; label: string }[] }) {
-  const [state, formAction] = useActionState(recordMachineAction, undefined);
+/**
+ * Records a machine running on this node, so the image it uses counts as in use. The image is
+ * found by name as the user types (the catalogue may hold thousands); the form sends its id.
+ */
+export function RecordMachineForm({ nodeId }: { nodeId: string }) {
+  // A new key clears the image search once a machine is recorded; a refusal keeps the choice.
+  const [recorded, setRecorded] = useState(0);
+  const [state, formAction] = useFormAction(recordMachineAction, () => setRecorded((n) => n + 1));
   const { errors, value } = formFeedback(state);
   return (
-    <form action={formAction} aria-label="Record a machine" className="grid gap-4 sm:grid-cols-4 sm:items-end">
+    <form action={formAction} aria-label="Record a machine" className="grid gap-4 sm:grid-cols-4 sm:items-start">
       <input type="hidden" name="nodeId" value={nodeId} />
       <TextField name="name" label="Machine name" required defaultValue={value('name')} errors={errors('name')} />
-      <SelectField
+      <Combobox
+        key={recorded}
+        id="record-machine-image"
         name="imageId"
         label="Image"
-        options={[{ value: '', label: 'Choose…' }, ...images]}
-        defaultValue={value('imageId')}
+        source={`/nodes/${nodeId}/machine-images`}
+        placeholder="Type to search images…"
         errors={errors('imageId')}
       />
       <SelectField
@@ -27,7 +36,9 @@ export function RecordMachineForm({ nodeId, images }: { nodeId: string; images: 
         defaultValue={value('status') || 'running'}
         errors={errors('status')}
       />
-      <SubmitButton pendingText="Recording…">Record machine</SubmitButton>
+      <div className="sm:pt-6">
+        <SubmitButton pendingText="Recording…">Record machine</SubmitButton>
+      </div>
       <div className="sm:col-span-4">
         <FormError state={state} />
         {state?.ok && (

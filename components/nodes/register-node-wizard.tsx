@@ -1,24 +1,40 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import type { ActionResult } from '@/lib/actions/operation';
-import { generateNodeKeyAction, probeNodeAction, registerNodeAction } from '@/lib/nodes/actions';
+import {
+  discardRegistrationKeyAction,
+  generateRegistrationKeyAction,
+  probeNodeAction,
+  registerNodeAction,
+} from '@/lib/nodes/actions';
 import { Button } from '@/components/ui/button';
-import { FormError, TextAreaField, TextField } from '@/components/ui/form';
-import { CopyButton } from '@/components/ui/copy-button';
+import { FormError, TextField } from '@/components/ui/form';
+import { RegistrationKeyFields, StoredKeyNotice, type KeySource, type StoredKey } from './registration-key-fields';
 
 const INITIAL_FIELDS = { name: '', host: '', port: '22', sshUser: 'root', imageDir: '/var/lib/cloud-broker/images' };
 type Fields = typeof INITIAL_FIELDS;
-type StoredKey = { credentialId: string; publicKey?: string };
 
 /**
  * Register a node in two steps: connect once and show the host key's fingerprint, then pin it once
- * the admin confirms. The private key is pasted here or generated on the server; a generated one
- * never reaches the browser, and a pasted one is sent once and then referred to by id.
+ * the admin confirms. The private key is pasted here, generated on the server, or one of
+ * Credentials; a generated one never reaches the browser, and a pasted one is sent once and then
+ * referred to by id. A key made here stays provisional until the node is registered: Cancel deletes
+ * it, and one left behind by a closed tab is deleted by the server after an hour.
  */
-export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
+export function RegisterNodeWizard({
+  dataCenterId,
+  credentials,
+}: {
+  dataCenterId: string;
+  /** The keys of Credentials, to choose one instead of making a new one. */
+  credentials: { id: string; name: string }[];
+}) {
+  const router = useRouter();
   const [fields, setFields] = useState(INITIAL_FIELDS);
-  const [keySource, setKeySource] = useState<'paste' | 'generate'>('paste');
+  const [keySource, setKeySource] = useState<KeySource>('paste');
+  const [chosenId, setChosenId] = useState(credentials[0]?.id ?? '');
   const [privateKey, setPrivateKey] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [storedKey, setStoredKey] = useState<StoredKey | null>(null);
@@ -34,19 +50,24 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
 
   const generateKey = () =>
     startTransition(async () => {
-      const r = await generateNodeKeyAction(undefined, { name: fields.name || 'node key' });
+      const r = await generateRegistrationKeyAction(undefined, { name: fields.name || 'node key' });
       setResult(r);
-      if (r.ok) setStoredKey({ credentialId: r.data.credentialId, publicKey: r.data.publicKey });
+      if (r.ok) setStoredKey({ credentialId: r.data.credentialId, publicKey: r.data.publicKey, provisional: true });
     });
 
   const probe = (e: React.FormEvent) => {
     e.preventDefault();
     startTransition(async () => {
-      const key = storedKey ? { credentialId: storedKey.credentialId } : { privateKey, passphrase };
+      const key = storedKey
+        ? { credentialId: storedKey.credentialId }
+        : keySource === 'stored'
+          ? { credentialId: chosenId }
+          : { privateKey, passphrase };
       const r = await probeNodeAction(undefined, { ...fields, dataCenterId, ...key });
       setResult(r);
       if (!r.ok) return;
-      setStoredKey((k) => ({ ...k, credentialId: r.data.credentialId }));
+      // A pasted key is stored now, provisionally; a chosen one is Credentials' own.
+      setStoredKey((k) => k ?? { credentialId: r.data.credentialId, provisional: keySource !== 'stored' });
       setPrivateKey('');
       setPassphrase('');
       setFingerprint(r.data.fingerprint);
@@ -63,6 +84,14 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
           hostKeyFingerprint: fingerprint!,
         }),
       );
+    });
+
+  // Leaving deletes the key this registration made, so an abandoned registration leaves none behind.
+  const cancel = () =>
+    startTransition(async () => {
+      if (storedKey?.provisional)
+        await discardRegistrationKeyAction(undefined, { credentialId: storedKey.credentialId });
+      router.push(`/locations/${dataCenterId}`);
     });
 
   return (
@@ -116,58 +145,33 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
           {storedKey ? (
             <StoredKeyNotice storedKey={storedKey} />
           ) : (
-            <>
-              <div className="flex gap-4 text-sm">
-                {(['paste', 'generate'] as const).map((source) => (
-                  <label key={source} className="flex items-center gap-2">
-                    <input
-                      type="radio"
-                      name="keySource"
-                      checked={keySource === source}
-                      onChange={() => setKeySource(source)}
-                    />
-                    {source === 'paste' ? 'Paste a private key' : 'Generate an ed25519 key pair'}
-                  </label>
-                ))}
-              </div>
-              {keySource === 'paste' ? (
-                <>
-                  <TextAreaField
-                    name="privateKey"
-                    label="Private key"
-                    rows={6}
-                    value={privateKey}
-                    onChange={(e) => setPrivateKey(e.target.value)}
-                    errors={errors('privateKey')}
-                    placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-                    hint="Stored encrypted; it is never shown again."
-                    autoComplete="off"
-                    spellCheck={false}
-                  />
-                  <TextField
-                    name="passphrase"
-                    label="Passphrase (if the key is encrypted)"
-                    type="password"
-                    value={passphrase}
-                    onChange={(e) => setPassphrase(e.target.value)}
-                    errors={errors('passphrase')}
-                    autoComplete="off"
-                  />
-                </>
-              ) : (
-                <Button variant="secondary" onClick={generateKey} disabled={pending}>
-                  Generate key pair
-                </Button>
-              )}
-            </>
+            <RegistrationKeyFields
+              source={keySource}
+              onSource={setKeySource}
+              credentials={credentials}
+              chosenId={chosenId}
+              onChoose={setChosenId}
+              privateKey={privateKey}
+              onPrivateKey={setPrivateKey}
+              passphrase={passphrase}
+              onPassphrase={setPassphrase}
+              onGenerate={generateKey}
+              pending={pending}
+              errors={errors}
+            />
           )}
         </fieldset>
 
-        {!fingerprint && (
-          <Button type="submit" disabled={pending} aria-busy={pending}>
-            {pending ? 'Connecting…' : 'Connect and show host key'}
+        <div className="flex gap-2">
+          {!fingerprint && (
+            <Button type="submit" disabled={pending} aria-busy={pending}>
+              {pending ? 'Connecting…' : 'Connect and show host key'}
+            </Button>
+          )}
+          <Button variant="secondary" onClick={cancel} disabled={pending}>
+            Cancel
           </Button>
-        )}
+        </div>
       </form>
 
       {fingerprint && (
@@ -193,27 +197,6 @@ export function RegisterNodeWizard({ dataCenterId }: { dataCenterId: string }) {
           </div>
         </section>
       )}
-    </div>
-  );
-}
-
-function StoredKeyNotice({ storedKey }: { storedKey: StoredKey }) {
-  if (!storedKey.publicKey) {
-    return <p className="text-sm text-slate-700">The private key is stored encrypted in the portal.</p>;
-  }
-  return (
-    <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
-      <p>
-        Add this public key to <code className="font-mono">~/.ssh/authorized_keys</code> of the SSH user on the node,
-        then connect.
-      </p>
-      <pre
-        className="overflow-x-auto rounded bg-white p-2 font-mono text-xs whitespace-pre-wrap break-all"
-        data-testid="generated-public-key"
-      >
-        {storedKey.publicKey}
-      </pre>
-      <CopyButton text={storedKey.publicKey} label="Copy public key" />
     </div>
   );
 }

@@ -1,13 +1,16 @@
 'use client';
 
-import { useActionState } from 'react';
 import { CopyButton } from '@/components/ui/copy-button';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import { createApiTokenAction } from '@/lib/api/v1/actions';
 
 /** Creates a personal API token and shows it this one time: only its hash is kept. */
 export function CreateTokenForm() {
-  const [state, formAction] = useActionState(createApiTokenAction, undefined);
+  const [state, formAction] = useActionNotice(
+    createApiTokenAction,
+    (input) => `Token ${input.get('name')} created. Copy it now: it is not shown again.`,
+  );
   const { errors } = formFeedback(state);
   const created = state?.ok ? state.data : null;
   return (
@@ -18,12 +21,10 @@ export function CreateTokenForm() {
         </div>
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </form>
-      <FormError state={state} />
+      <FormError state={state} fields={['name']} />
+      {/* The toast says it was created; the token stays here until the page is left, to be copied. */}
       {created && (
-        <div
-          role="status"
-          className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900"
-        >
+        <div className="space-y-2 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
           <p>
             Token <strong>{created.name}</strong> was created. Copy it now: it is not shown again.
           </p>

@@ -1,23 +1,20 @@
 'use client';
 
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { ActionError, useServerAction } from '@/components/ui/use-server-action';
+import { useServerAction } from '@/components/ui/use-server-action';
 import { revokeApiTokenAction } from '@/lib/api/v1/actions';
 
 export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {
-  const { pending, error, run } = useServerAction();
+  const { pending, run } = useServerAction(undefined, { errors: 'toast' });
   return (
-    <div className="inline-flex items-center gap-2">
-      <ConfirmButton
-        label="Revoke"
-        title={`Revoke token ${name}?`}
-        confirmLabel="Revoke"
-        disabled={pending}
-        onConfirm={() => run(revokeApiTokenAction, { tokenId })}
-      >
-        Scripts using this token get 401 from their next request on. This cannot be undone; create a new token instead.
-      </ConfirmButton>
-      <ActionError error={error} className="" />
-    </div>
+    <ConfirmButton
+      label="Revoke"
+      title={`Revoke token ${name}?`}
+      confirmLabel="Revoke"
+      disabled={pending}
+      onConfirm={() => run(revokeApiTokenAction, { tokenId }, `Token ${name} revoked.`)}
+    >
+      Scripts using this token get 401 from their next request on. This cannot be undone; create a new token instead.
+    </ConfirmButton>
   );
 }

@@ -1,23 +1,23 @@
 'use client';
 
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { ActionError, useServerAction } from '@/components/ui/use-server-action';
+import { useServerAction } from '@/components/ui/use-server-action';
 import { deleteRepositoryAction } from '@/lib/repositories/actions';
 
+/** Removes a repository and goes back to the list, where a toast says so; a refusal is a toast too. */
 export function DeleteRepositoryButton({ repository }: { repository: { id: string; name: string } }) {
-  const { pending, error, run } = useServerAction();
+  const { pending, run } = useServerAction(undefined, { errors: 'toast' });
   return (
-    <div className="flex flex-col items-start gap-1">
-      <ConfirmButton
-        label="Remove"
-        title={`Remove the repository "${repository.name}"?`}
-        confirmLabel="Remove repository"
-        disabled={pending}
-        onConfirm={() => run(deleteRepositoryAction, { repositoryId: repository.id })}
-      >
-        Its cached listing goes with it. Images already imported from it stay in the catalogue.
-      </ConfirmButton>
-      <ActionError error={error} className="max-w-xs" />
-    </div>
+    <ConfirmButton
+      label="Remove"
+      title={`Remove the repository "${repository.name}"?`}
+      confirmLabel="Remove repository"
+      disabled={pending}
+      onConfirm={() =>
+        run(deleteRepositoryAction, { repositoryId: repository.id }, `Repository ${repository.name} removed.`)
+      }
+    >
+      Its cached listing goes with it. Images already imported from it stay in the catalogue.
+    </ConfirmButton>
   );
 }

@@ -1,8 +1,9 @@
 'use client';
 
-import { useActionState, useId } from 'react';
+import { useId } from 'react';
 import { FormError, formFeedback, SelectField, SubmitButton, TextField } from '@/components/ui/form';
 import { TextLink } from '@/components/ui/text-link';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import type { RemoteImageRow } from '@/lib/repositories/browse';
 import { importImageAction } from '@/lib/repositories/actions';
 
@@ -21,7 +22,10 @@ export function ImportForm({
   image: RemoteImageRow;
   targets: ImportTargets;
 }) {
-  const [state, formAction] = useActionState(importImageAction, undefined);
+  const [state, formAction] = useActionNotice(
+    importImageAction,
+    (input, queued) => `Import of ${queued?.name ?? (input.get('name') || image.name)} queued.`,
+  );
   const { errors, value } = formFeedback(state);
   const id = useId();
   const options = [
@@ -58,9 +62,10 @@ export function ImportForm({
           }
         />
         <SubmitButton pendingText="Queuing…">Import</SubmitButton>
-        <FormError state={state} />
+        <FormError state={state} fields={['dataCenterId', 'name']} />
+        {/* The toast says it was queued; the way to the job stays here, in reach of the keyboard. */}
         {state?.ok && (
-          <p role="status" className="text-sm text-emerald-800">
+          <p className="text-sm text-emerald-800">
             Import queued. <TextLink href={`/jobs/${state.data.jobId}`}>Follow the job</TextLink>
           </p>
         )}

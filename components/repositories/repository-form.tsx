@@ -1,14 +1,18 @@
 'use client';
 
-import { useActionState } from 'react';
 import { FormError, formFeedback, SubmitButton, TextField } from '@/components/ui/form';
+import { useActionNotice } from '@/components/ui/use-action-notice';
 import { createRepositoryAction, updateRepositoryAction } from '@/lib/repositories/actions';
 
 type Existing = { id: string; name: string; url: string };
 
 /** Adds a repository, or with `repository` changes one; a new URL drops the cached listing. */
 export function RepositoryForm({ repository }: { repository?: Existing }) {
-  const [state, formAction] = useActionState(repository ? updateRepositoryAction : createRepositoryAction, undefined);
+  const [state, formAction] = useActionNotice(repository ? updateRepositoryAction : createRepositoryAction, (input) =>
+    repository
+      ? `Changes to ${input.get('name')} saved.`
+      : `Repository ${input.get('name')} added. Refresh it to read its images.`,
+  );
   const { errors, value } = formFeedback(state);
   const idPrefix = repository ? `repository-${repository.id}` : 'new-repository';
   return (
@@ -38,12 +42,7 @@ export function RepositoryForm({ repository }: { repository?: Existing }) {
         hint="The IMGAPI base URL; /images is read below it. Another portal's is http(s)://<portal>/imgapi."
       />
       <SubmitButton pendingText="Saving…">{repository ? 'Save changes' : 'Add repository'}</SubmitButton>
-      <FormError state={state} />
-      {state?.ok && (
-        <p role="status" className="text-sm text-emerald-800">
-          {repository ? 'Saved.' : 'Added. Refresh it to read its images.'}
-        </p>
-      )}
+      <FormError state={state} fields={['name', 'url']} />
     </form>
   );
 }

@@ -2,11 +2,13 @@ import Link from 'next/link';
 import { signOutAction } from '@/lib/auth/actions';
 import { can, repositoryBrowseSubject, type UserContext } from '@/lib/auth/policy';
 import { readableAuditDataCenters } from '@/lib/audit/queries';
+import { JobIndicator } from './job-indicator';
 import { NavLinks, type NavLink } from './nav-links';
 
 /** Links to pages the user may open; the pages ask the policy again. */
 function navLinksFor(user: UserContext): NavLink[] {
   const links: NavLink[] = [
+    { href: '/', label: 'Overview' },
     { href: '/locations', label: 'Data centers' },
     { href: '/images', label: 'Images' },
     { href: '/jobs', label: 'Jobs' },
@@ -33,6 +35,7 @@ export function AppHeader({ user }: { user: UserContext }) {
           </nav>
         </div>
         <div className="flex items-center gap-3 text-sm">
+          <JobIndicator />
           <span>
             Signed in as{' '}
             <Link

@@ -144,15 +144,7 @@ export function SubmitButton({
   );
 }
 
-/** The form-level error of a failed action, announced to screen readers. */
-export function FormError({ state }: { state: ActionResult | undefined }) {
-  if (!state || state.ok) return null;
-  return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-      {state.error}
-    </div>
-  );
-}
+export { CORRECT_FIELDS, FormError } from './form-error';
 
 /** Field errors and submitted values of a failed action, for the fields of a form. */
 export function formFeedback(state: ActionResult | undefined) {

@@ -2,16 +2,27 @@ import Link from 'next/link';
 
 type Params = Record<string, string | number | undefined>;
 
-/** The URL of `page`, keeping every other search param (the filters) as it is. */
-export function pageHref(pathname: string, params: Params, page: number): string {
+/** Where a page link points: the search param holding the page, and the element to scroll to. */
+type Target = { param?: string; fragment?: string };
+
+/**
+ * The URL of `page`, keeping every other search param (the filters, other tables' pages) as it is.
+ * A page with several paged tables gives each its own `param`, and the `fragment` of its section.
+ */
+export function pageHref(
+  pathname: string,
+  params: Params,
+  page: number,
+  { param = 'page', fragment }: Target = {},
+): string {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (key !== 'page' && value !== undefined && value !== '') query.set(key, String(value));
+    if (key !== param && value !== undefined && value !== '') query.set(key, String(value));
   }
   // Page 1 is the default; leaving it out keeps the first page's URL the same as the bare listing.
-  if (page > 1) query.set('page', String(page));
+  if (page > 1) query.set(param, String(page));
   const search = query.toString();
-  return search ? `${pathname}?${search}` : pathname;
+  return `${search ? `${pathname}?${search}` : pathname}${fragment ? `#${fragment}` : ''}`;
 }
 
 /** Which page numbers to show: the first, the last and two either side of the current one. */
@@ -29,7 +40,8 @@ const DISABLED = `${ITEM} border border-slate-200 text-slate-400`;
 
 /**
  * "Showing 26–50 of 123" and links to the other pages of a listing. Plain links, so it works
- * without JavaScript; the search params other than `page` are carried along on every link.
+ * without JavaScript; the search params other than `page` are carried along on every link. A page
+ * with several paged tables names each navigation (`label`), so screen readers tell them apart.
  */
 export function Pagination({
   pathname,
@@ -38,6 +50,8 @@ export function Pagination({
   pageCount,
   pageSize,
   total,
+  label = 'Pagination',
+  ...target
 }: {
   pathname: string;
   params: Params;
@@ -45,16 +59,14 @@ export function Pagination({
   pageCount: number;
   pageSize: number;
   total: number;
-}) {
+  label?: string;
+} & Target) {
   if (total === 0) return null;
   const first = (page - 1) * pageSize + 1;
   const last = Math.min(page * pageSize, total);
-  const href = (p: number) => pageHref(pathname, params, p);
+  const href = (p: number) => pageHref(pathname, params, p, target);
   return (
-    <nav
-      aria-label="Pagination"
-      className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600"
-    >
+    <nav aria-label={label} className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
       <p>
         Showing {first}–{last} of {total}
         {pageCount > 1 && (

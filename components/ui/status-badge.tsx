@@ -18,6 +18,7 @@ const STATUS_TONE: Record<string, keyof typeof TONES> = {
   installing: 'blue',
   queued: 'blue',
   pending: 'blue',
+  unverified: 'amber',
   removing: 'blue',
   maintenance: 'amber',
   interrupted: 'amber',

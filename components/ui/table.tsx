@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 
-/** A listing table with a caption for screen readers and an empty state that says what to do. */
+/**
+ * A listing table with a caption for screen readers and an empty state that says what to do. An
+ * empty column name is the row actions' column.
+ */
 export function Table({
   caption,
   columns,
@@ -22,7 +25,8 @@ export function Table({
           <tr>
             {columns.map((c) => (
               <th key={c} scope="col" className="px-4 py-2.5 text-left font-semibold whitespace-nowrap text-slate-700">
-                {c}
+                {/* A column of row buttons has no visible heading, yet a screen reader still names it. */}
+                {c || <span className="sr-only">Actions</span>}
               </th>
             ))}
           </tr>

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { E2E_LANE } from './lane';
 
 /** The portal's first SuperAdmin, created by the portal itself from PORTAL_ADMIN_USER and PORTAL_ADMIN_PASSWORD. */
 export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password' };
@@ -14,7 +15,8 @@ export type E2eFixture = {
   repository: { url: string; imageId: string; name: string };
 };
 
+/** The lane's own file: the web server is told its path, the specs work it out the same way (playwright.config.ts). */
 export function readFixture(): E2eFixture {
-  const file = process.env.E2E_FIXTURE_FILE ?? path.join(__dirname, '..', '..', 'test-results', 'e2e-fixture.json');
+  const file = process.env.E2E_FIXTURE_FILE ?? path.join(__dirname, '..', '..', E2E_LANE.outputDir, 'e2e-fixture.json');
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }

@@ -1,7 +1,8 @@
 /**
  * Separate lanes let several e2e runs share one machine (two engineers, or CI and a developer):
  * E2E_LANE=n gives a run its own port, build directory, output directory and loopback addresses.
- * Lane 0, the default, is what `npm test` uses.
+ * Lane 0, the default, is what `npm test` uses. Next adds a lane's build directory to
+ * tsconfig.json's `include` when it builds there: leave that line out of commits.
  */
 const lane = Number(process.env.E2E_LANE ?? 0);
 if (!Number.isInteger(lane) || lane < 0 || lane > 9)

@@ -17,6 +17,7 @@ export type Node = {
   dataCenter: DataCenter;
 };
 export type Image = { id: string; name: string; version: string };
+type Placement = { attachTo?: { id: string }[] };
 export type User = { id: string; username: string; password: string };
 
 /**
@@ -34,9 +35,10 @@ export type World = {
   /** A running sshd node registered in the data center: probed, then its fingerprint confirmed. */
   node: (dataCenter: DataCenter, base?: string) => Promise<Node>;
   /** A global image by a URL nothing downloads from; `fields` override the API's create body. */
-  image: (base: string, fields?: Record<string, unknown>) => Promise<Image>;
+  /** A global image; `attachTo` attaches it where its installs go (a node offers only images attached to its data center). */
+  image: (base: string, fields?: Record<string, unknown>, placement?: Placement) => Promise<Image>;
   /** A global image of the mirror's real qcow2, which nodes download (at `bytesPerSecond`, if given). */
-  mirrorImage: (base: string, options?: { bytesPerSecond?: number }) => Promise<Image>;
+  mirrorImage: (base: string, options?: { bytesPerSecond?: number } & Placement) => Promise<Image>;
   /** A user holding the given roles; returns the credentials to sign in with. */
   user: (base: string, grants?: { role: string; dataCenterId: string }[]) => Promise<User>;
   machine: (node: Node, image: Image, base?: string) => Promise<{ id: string; name: string }>;
@@ -63,7 +65,7 @@ export function createWorld(api: Api, workerIndex: number): { world: World; disp
     return node;
   };
 
-  const image = async (base: string, fields: Record<string, unknown> = {}): Promise<Image> => {
+  const image = async (base: string, fields: Record<string, unknown> = {}, { attachTo = [] }: Placement = {}) => {
     const name = unique(base);
     const body = {
       name,
@@ -74,10 +76,15 @@ export function createWorld(api: Api, workerIndex: number): { world: World; disp
       containerFormat: 'bare',
       sourceUrl: `http://127.0.0.1:9/${name}.qcow2`,
       sha256: 'f'.repeat(64),
+      // Specs' images are shared the way an admin shares them; the private default is tested on its own.
+      access: 'public',
+      // The placeholder URL answers nothing, on purpose: nothing downloads from it.
+      skipUrlCheck: true,
       ...fields,
     };
     const { id } = await api.post('/images', body);
-    return { id, name, version: String(body.version) };
+    for (const dataCenter of attachTo) await api.put(`/images/${id}/data-centers/${dataCenter.id}`);
+    return { id, name, version: String(body.version) } satisfies Image;
   };
 
   const world: World = {
@@ -116,9 +123,9 @@ export function createWorld(api: Api, workerIndex: number): { world: World; disp
       return { ...connection, id, port: ssh.port, fingerprint: probed.fingerprint, dataCenter };
     },
 
-    mirrorImage: async (base, { bytesPerSecond } = {}) => {
+    mirrorImage: async (base, { bytesPerSecond, attachTo } = {}) => {
       const { url, sha256 } = readFixture().image;
-      return image(base, { sourceUrl: bytesPerSecond ? `${url}?rate=${bytesPerSecond}` : url, sha256 });
+      return image(base, { sourceUrl: bytesPerSecond ? `${url}?rate=${bytesPerSecond}` : url, sha256 }, { attachTo });
     },
 
     user: async (base, grants = []) => {

@@ -1,9 +1,10 @@
 import 'server-only';
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, dataCenters, users } from '@/lib/db/schema';
+import { auditEvents, users } from '@/lib/db/schema';
 import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFilters } from './schemas';
+import { describeEvents, EVENT_COLUMNS, type AuditEventView, type EventRow } from './views';
 
 /**
  * The data centers whose audit events the user may read: null for all (SuperAdmins), else those
@@ -15,21 +16,17 @@ export function readableAuditDataCenters(user: UserContext): string[] | null {
   return visible.filter((dataCenterId) => can(user, 'audit.view', { dataCenterId }));
 }
 
-/** The latest audit events about one target, newest first, limited to what the user may read. */
-export function auditHistoryOf(user: UserContext, target: { targetType: string; targetId: string }, limit = 20) {
+/** The latest audit events about one target, newest first, limited to what the user may read, named. */
+export function auditHistoryOf(
+  user: UserContext,
+  target: { targetType: string; targetId: string },
+  limit = 20,
+): AuditEventView[] {
   const readable = readableAuditDataCenters(user);
   if (readable?.length === 0) return [];
-  return getDb()
-    .select({
-      id: auditEvents.id,
-      at: auditEvents.at,
-      action: auditEvents.action,
-      outcome: auditEvents.outcome,
-      details: auditEvents.details,
-      username: users.username,
-    })
+  const rows = getDb()
+    .select(EVENT_COLUMNS)
     .from(auditEvents)
-    .leftJoin(users, eq(users.id, auditEvents.userId))
     .where(
       and(
         eq(auditEvents.targetType, target.targetType),
@@ -40,9 +37,10 @@ export function auditHistoryOf(user: UserContext, target: { targetType: string; 
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(limit)
     .all();
+  return describeEvents(user, rows);
 }
 
-export type AuditHistoryRow = ReturnType<typeof auditHistoryOf>[number];
+export type AuditHistoryRow = AuditEventView;
 
 /**
  * The WHERE clause of the Audit page: the data centers the user may read the audit of,
@@ -64,27 +62,10 @@ function auditWhere(user: UserContext, filters: AuditFilters): SQL | undefined |
   );
 }
 
-function eventsWithNames() {
-  return getDb()
-    .select({
-      id: auditEvents.id,
-      at: auditEvents.at,
-      action: auditEvents.action,
-      targetType: auditEvents.targetType,
-      targetId: auditEvents.targetId,
-      outcome: auditEvents.outcome,
-      details: auditEvents.details,
-      username: users.username,
-      dataCenterName: dataCenters.name,
-    })
-    .from(auditEvents)
-    .leftJoin(users, eq(users.id, auditEvents.userId))
-    .leftJoin(dataCenters, eq(dataCenters.id, auditEvents.dataCenterId));
-}
+export type AuditPage = { rows: AuditEventView[]; total: number; page: number; pageSize: number; pageCount: number };
 
-export type AuditListItem = ReturnType<ReturnType<typeof eventsWithNames>['all']>[number];
-
-export type AuditPage = { rows: AuditListItem[]; total: number; page: number; pageSize: number; pageCount: number };
+// Newest first; the id breaks ties between events of the same millisecond, so none shows on two pages.
+const NEWEST_FIRST = [desc(auditEvents.at), desc(auditEvents.id)];
 
 /** One page of the audit events the user may read, newest first, with the total for "Showing 26–50 of 123". */
 export function listAuditPage(
@@ -98,47 +79,101 @@ export function listAuditPage(
   const pageCount = Math.max(1, Math.ceil(total / size));
   // A page past the end (a stale link, a hand-edited URL) shows the last one.
   const shown = Math.min(Math.max(1, Math.trunc(page)), pageCount);
-  const rows = eventsWithNames()
+  const rows = getDb()
+    .select(EVENT_COLUMNS)
+    .from(auditEvents)
     .where(where)
-    // The id breaks ties between events of the same millisecond, so none shows on two pages.
-    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .orderBy(...NEWEST_FIRST)
     .limit(size)
     .offset((shown - 1) * size)
     .all();
-  return { rows, total, page: shown, pageSize: size, pageCount };
+  return { rows: describeEvents(user, rows), total, page: shown, pageSize: size, pageCount };
+}
+
+/**
+ * Every audit event the user may read that matches `filters`, newest first, a batch at a time:
+ * the CSV export streams them without holding the whole log. Each batch continues after the last
+ * event of the one before (its time and id), so events recorded meanwhile neither repeat nor shift.
+ */
+export function* auditEventBatches(user: UserContext, filters: AuditFilters, batchSize = 500) {
+  const where = auditWhere(user, filters);
+  if (where === null) return;
+  let after: { at: Date; id: number } | null = null;
+  for (;;) {
+    const rows: EventRow[] = getDb()
+      .select(EVENT_COLUMNS)
+      .from(auditEvents)
+      .where(
+        and(
+          where,
+          after
+            ? or(lt(auditEvents.at, after.at), and(eq(auditEvents.at, after.at), lt(auditEvents.id, after.id)))
+            : undefined,
+        ),
+      )
+      .orderBy(...NEWEST_FIRST)
+      .limit(batchSize)
+      .all();
+    if (rows.length === 0) return;
+    yield describeEvents(user, rows);
+    const last = rows.at(-1)!;
+    after = { at: last.at, id: last.id };
+  }
 }
 
 /**
  * What the Audit filters offer: the users, actions and target types that occur in events the
  * user may read, so every option means something and none reveals more than the listing would.
+ *
+ * None of them reads the whole log. At 100,000 events (npm run seed:large) three `DISTINCT` scans
+ * took 55 ms; now a user is offered when one index probe finds an event of theirs, and the actions
+ * and target types are found by jumping through their indexes from one value to the next
+ * (`distinctValues`), under a millisecond. The data center is the last column of those indexes, so
+ * whether a DCAdmin may read an event is decided from the index too.
  */
 export function listAuditFilterOptions(user: UserContext) {
-  const where = auditWhere(user, {});
-  if (where === null) return { users: [], actions: [], targetTypes: [] };
+  const readable = readableAuditDataCenters(user);
+  if (readable?.length === 0) return { users: [], actions: [], targetTypes: [] };
+  // The unary `+` keeps SQLite off the data center index, which would read all of a data center's
+  // events, and on the index of the column asked about.
+  const mayRead = readable ? inArray(sql`+${auditEvents.dataCenterId}`, readable) : undefined;
   const db = getDb();
+  const hasEvent = db
+    .select({ one: sql`1` })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.userId, users.id), mayRead));
   return {
     users: db
-      .selectDistinct({ id: users.id, username: users.username })
-      .from(auditEvents)
-      .innerJoin(users, eq(users.id, auditEvents.userId))
-      .where(and(where, isNotNull(auditEvents.userId)))
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(exists(hasEvent))
       .orderBy(asc(users.username))
       .all(),
-    actions: db
-      .selectDistinct({ action: auditEvents.action })
-      .from(auditEvents)
-      .where(where)
-      .orderBy(asc(auditEvents.action))
-      .all()
-      .map((r) => r.action),
-    targetTypes: db
-      .selectDistinct({ targetType: auditEvents.targetType })
-      .from(auditEvents)
-      .where(where)
-      .orderBy(asc(auditEvents.targetType))
-      .all()
-      .map((r) => r.targetType),
+    actions: distinctValues(auditEvents.action, mayRead),
+    targetTypes: distinctValues(auditEvents.targetType, mayRead),
   };
+}
+
+/**
+ * The distinct values of an indexed column among the events `mayRead` lets through, in order. SQLite
+ * has no skip scan for `DISTINCT`; this one finds the first value through the column's index, then
+ * each next one as the least value above it, so it reads an index entry or so per value, not per
+ * event. For a DCAdmin, the entries of events they may not read are stepped over in the index: at
+ * worst (a data center with no events) one pass over it, 5 ms at 100,000 events.
+ */
+function distinctValues(column: typeof auditEvents.action | typeof auditEvents.targetType, mayRead?: SQL): string[] {
+  const least = (above: SQL) =>
+    sql`(select ${column} from ${auditEvents} where ${and(above, mayRead)} order by ${column} limit 1)`;
+  return getDb()
+    .all<{ value: string }>(
+      sql`with recursive found(value) as (
+        select ${least(isNotNull(column))}
+        union all
+        select ${least(sql`${column} > found.value`)} from found where found.value is not null
+      )
+      select value from found where value is not null`,
+    )
+    .map((row) => row.value);
 }
 
 export type AuditFilterOptions = ReturnType<typeof listAuditFilterOptions>;

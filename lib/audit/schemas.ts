@@ -75,7 +75,8 @@ export function auditTimeRange(filters: AuditFilters): { from?: Date; until?: Da
   return { from: from?.start, until: to ? new Date(to.start.getTime() + to.spanMs) : undefined };
 }
 
-function fieldSchemas(known: AuditKnownValues) {
+/** The schema of each search param; the JSON API documents its query parameters from these. */
+export function auditSearchFields(known: AuditKnownValues) {
   const oneOf = (values: readonly string[]) =>
     z.preprocess(
       blank,
@@ -112,7 +113,7 @@ function fieldSchemas(known: AuditKnownValues) {
 
 /** Parses the Audit page's search params; returns the usable values and the labels of those it dropped. */
 export function parseAuditSearchParams(raw: RawParams, known: AuditKnownValues): AuditSearch & { ignored: string[] } {
-  const { value, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+  const { value, ignored } = searchParamReader(raw, auditSearchFields(known), LABELS);
   const filters = withoutAbsent<AuditFilters>({
     userId: value('userId'),
     action: value('action'),

@@ -6,7 +6,8 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { enqueueInstall } from '@/lib/install/enqueue';
+import { enqueueInstall, placementOf } from '@/lib/install/enqueue';
+import { notUsableHere } from '@/lib/images/placement';
 import { currentNodeImage } from '@/lib/install/node-images';
 import { enqueueUninstall, refuseIfMachinesUse } from '@/lib/install/uninstall';
 import { requestJobCancel } from '@/lib/jobs/operations';
@@ -86,6 +87,8 @@ export const applyImageAvailability = defineOperation({
             if (active) continue; // already on its way
             if (row?.state === 'installed') {
               if (!row.available) {
+                const placement = placementOf(tx, image, node);
+                if (!placement.usable) throw new ValidationError(notUsableHere(image.name, placement.dataCenterName));
                 tx.update(nodeImages)
                   .set({ available: true, updatedAt: now() })
                   .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))

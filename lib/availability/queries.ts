@@ -15,6 +15,8 @@ export type AvailabilityRow = {
   nodeStatus: NodeStatus;
   state: NodeImageState | null;
   available: boolean;
+  /** The sha256 the node computed of the file it holds, when it holds one. */
+  verifiedSha256: string | null;
   machines: number;
   lastJob: {
     id: string;
@@ -28,8 +30,20 @@ export type AvailabilityRow = {
   locked: string | null;
 };
 
-export type AvailabilityGroup = { dataCenterId: string; dataCenterName: string; rows: AvailabilityRow[] };
-export type ImageAvailability = { imageId: string; imageName: string; groups: AvailabilityGroup[] };
+export type AvailabilityGroup = {
+  dataCenterId: string;
+  dataCenterName: string;
+  rows: AvailabilityRow[];
+  /** Set by `withSharedLocks`: the one reason every row of the group is locked for. */
+  sharedLock?: string | null;
+};
+export type ImageAvailability = {
+  imageId: string;
+  imageName: string;
+  groups: AvailabilityGroup[];
+  /** Whether the user may change any of it; a read-only viewer gets no Apply or Select all. */
+  mayChange: boolean;
+};
 
 /**
  * Every node of the data centers the image is attached to (or already on), grouped by data center,
@@ -56,7 +70,7 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
         .from(dataCenters)
         .all()
         .map((dc) => dc.id);
-  if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [] };
+  if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [], mayChange: false };
 
   const nodeRows = db
     .select({ node: nodes, dcName: dataCenters.name, ni: nodeImages })
@@ -96,6 +110,7 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
       nodeStatus: node.status,
       state: ni?.state ?? null,
       available: ni?.available ?? false,
+      verifiedSha256: ni?.verifiedSha256 ?? null,
       machines: machineCounts.get(node.id) ?? 0,
       lastJob: lastJobs.get(node.id) ?? null,
       locked: !mayInstall
@@ -103,11 +118,18 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
           ? 'You may view this data center but not change what is installed in it.'
           : 'The image is not attached to this data center.'
         : node.status !== 'enabled' || !ni
-          ? installRefusal(image, node) // names the node's status first, then anything about the image
+          ? // names the node's status first, then anything about the image, then where it may be placed
+            installRefusal(image, node, {
+              usable: isAttached || image.dcBoundId === node.dataCenterId,
+              dataCenterName: dcName,
+            })
           : null,
     });
   }
-  return { imageId, imageName: image.name, groups: [...groups.values()] };
+  const mayChange = [...groups.values()].some((g) =>
+    can(user, 'node.install', { dataCenterId: g.dataCenterId, imageAttached: attached.includes(g.dataCenterId) }),
+  );
+  return { imageId, imageName: image.name, groups: [...groups.values()], mayChange };
 }
 
 function latestJobPerNode(imageId: string, nodeIds: string[]): Map<string, NonNullable<AvailabilityRow['lastJob']>> {
@@ -135,4 +157,18 @@ function countBy(keys: string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * For the page: a reason every row of a data center shares ("not attached here") is said once, on
+ * the group, rather than on each of its (possibly 200) rows; the rows keep their own reasons
+ * otherwise. The API keeps the reason on every row.
+ */
+export function withSharedLocks(availability: ImageAvailability): ImageAvailability {
+  const groups = availability.groups.map((group) => {
+    const reason = group.rows[0]?.locked ?? null;
+    if (group.rows.length < 2 || reason === null || group.rows.some((row) => row.locked !== reason)) return group;
+    return { ...group, sharedLock: reason, rows: group.rows.map((row) => ({ ...row, locked: null })) };
+  });
+  return { ...availability, groups };
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { asc } from 'drizzle-orm';
+import { asc, isNull } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/schema';
 
@@ -11,7 +11,10 @@ export type CredentialRow = {
   nodes: { id: string; name: string }[];
 };
 
-/** Every SSH key with the nodes that log in with it; public parts only, the private key never leaves lib/. */
+/**
+ * Every SSH key with the nodes that log in with it; public parts only, the private key never leaves
+ * lib/. Keys of node registrations still under way are not keys yet: they are left out.
+ */
 export function listCredentials(): CredentialRow[] {
   const db = getDb();
   const users = new Map<string, { id: string; name: string }[]>();
@@ -30,6 +33,7 @@ export function listCredentials(): CredentialRow[] {
       createdAt: credentials.createdAt,
     })
     .from(credentials)
+    .where(isNull(credentials.provisionalUntil))
     .orderBy(asc(credentials.name))
     .all()
     .map((c) => ({ ...c, nodes: users.get(c.id) ?? [] }));

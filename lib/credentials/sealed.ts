@@ -17,23 +17,36 @@ export type CredentialSummary = { id: string; name: string; publicKey: string };
  * is decrypted with its passphrase first and the passphrase is dropped: keeping it beside the key
  * under the same encryption would add nothing but one more secret to leak.
  */
-export function importCredential(input: { name: string; privateKey: string; passphrase?: string }): CredentialSummary {
+export function importCredential(
+  input: { name: string; privateKey: string; passphrase?: string },
+  options: StoreOptions = {},
+): CredentialSummary {
   const pair = decryptedKeyPair(input.privateKey, input.passphrase);
-  return insert(input.name, pair.publicKey, { privateKey: pair.privateKey });
+  return insert(input.name, pair.publicKey, { privateKey: pair.privateKey }, options);
 }
+
+/** `provisionalUntil`: the key of an unfinished node registration (lib/nodes/registration-keys.ts). */
+type StoreOptions = { provisionalUntil?: Date };
 
 /** Generates an ed25519 key pair in the portal; the private half never leaves the server. */
-export function generateCredential(name: string): CredentialSummary {
+export function generateCredential(name: string, options: StoreOptions = {}): CredentialSummary {
   const pair = generateEd25519(`cloud-broker-portal:${name}`);
-  return insert(name, pair.publicKey, { privateKey: pair.privateKey });
+  return insert(name, pair.publicKey, { privateKey: pair.privateKey }, options);
 }
 
-function insert(name: string, publicKey: string, secret: SealedKey): CredentialSummary {
+function insert(name: string, publicKey: string, secret: SealedKey, options: StoreOptions): CredentialSummary {
   // The id is sealed with the key (as AAD), so it must exist before the ciphertext does.
   const id = newId();
   getDb()
     .insert(credentials)
-    .values({ id, name, publicKey, encryptedPrivateKey: encryptSecret(JSON.stringify(secret), id), createdAt: now() })
+    .values({
+      id,
+      name,
+      publicKey,
+      encryptedPrivateKey: encryptSecret(JSON.stringify(secret), id),
+      provisionalUntil: options.provisionalUntil ?? null,
+      createdAt: now(),
+    })
     .run();
   return { id, name, publicKey };
 }

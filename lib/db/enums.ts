@@ -17,7 +17,11 @@ export type ImageCategory = (typeof IMAGE_CATEGORIES)[number];
 export const ACCESS_LEVELS = ['public', 'private', 'deleted'] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
-export const IMAGE_STATUSES = ['pending', 'ok', 'disabled', 'failed'] as const;
+/**
+ * `unverified`: a URL image no node has hashed yet (its checksum is only what someone typed);
+ * the first verified install makes it `ok`. `pending`: waiting for its file to be uploaded.
+ */
+export const IMAGE_STATUSES = ['pending', 'unverified', 'ok', 'disabled', 'failed'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 export const DISK_FORMATS = ['qcow2', 'raw', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso', 'aki', 'ari', 'ami'] as const;

@@ -113,6 +113,12 @@ export const credentials = sqliteTable('credentials', {
   name: text().notNull(),
   publicKey: text().notNull(),
   encryptedPrivateKey: text().notNull(),
+  /**
+   * Set on a key a node registration made (pasted or generated there) until the node is registered.
+   * A registration abandoned for longer than that leaves no key behind: it is deleted, unless a node
+   * logs in with it.
+   */
+  provisionalUntil: timestamp(),
   createdAt: createdAt(),
 });
 
@@ -290,7 +296,19 @@ export const nodeImages = sqliteTable(
     lastJobId: text(),
     updatedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.nodeId, t.imageId] }), index('node_images_image_idx').on(t.imageId, t.state)],
+  (t) => [
+    primaryKey({ columns: [t.nodeId, t.imageId] }),
+    index('node_images_image_idx').on(t.imageId, t.state),
+    // A node's rows by state: Location Details counts the images offered on its nodes from the
+    // index alone, and Node Details a node's installed images.
+    index('node_images_node_state_idx').on(t.nodeId, t.state, t.available),
+    // Only the copies in trouble, few on a healthy portal: the Overview lists the images with the
+    // latest trouble from here without reading the other rows. Queries must say
+    // `state in ('missing', 'failed')` in these words for SQLite to use it.
+    index('node_images_troubled_idx')
+      .on(t.imageId, t.updatedAt, t.nodeId)
+      .where(sql`state in ('missing', 'failed')`),
+  ],
 );
 
 export const machines = sqliteTable(
@@ -320,6 +338,8 @@ export const jobs = sqliteTable(
     status: text({ enum: JOB_STATUSES }).notNull().default('queued'),
     nodeId: text().references(() => nodes.id, { onDelete: 'set null' }),
     imageId: text().references(() => images.id, { onDelete: 'set null' }),
+    /** The image's name when the job was queued: the job still names it after the image is deleted for good. */
+    imageName: text(),
     dataCenterId: text().references(() => dataCenters.id, { onDelete: 'set null' }),
     /** Kind-specific input, e.g. the transfer mode of an install. */
     params: text({ mode: 'json' })
@@ -354,12 +374,19 @@ export const jobs = sqliteTable(
   },
   (t) => [
     index('jobs_status_idx').on(t.status, t.createdAt),
+    // The Overview's "failed in the last 24 h".
+    index('jobs_status_finished_idx').on(t.status, t.finishedAt),
+    // Newest first, as every job listing sorts (the id breaks ties): a page is read off the index
+    // instead of sorting 100,000 jobs; the same per data center (a DCAdmin's Jobs page, Location
+    // Details' recent jobs) and per image (the Jobs filter, Image Details' recent jobs).
+    index('jobs_created_idx').on(t.createdAt, t.id),
+    index('jobs_dc_created_idx').on(t.dataCenterId, t.createdAt, t.id),
+    index('jobs_image_created_idx').on(t.imageId, t.createdAt, t.id),
     index('jobs_node_image_idx').on(t.nodeId, t.imageId),
     // One active job per (node, image), enforced by SQLite too, so no two processes can race past it.
     uniqueIndex('jobs_one_active_per_node_image')
       .on(t.nodeId, t.imageId)
       .where(sql`status in ('queued', 'running')`),
-    index('jobs_dc_idx').on(t.dataCenterId),
     index('jobs_owner_idx').on(t.owner),
   ],
 );
@@ -398,8 +425,13 @@ export const auditEvents = sqliteTable(
   (t) => [
     index('audit_at_idx').on(t.at),
     index('audit_dc_idx').on(t.dataCenterId, t.at),
-    // Image Details' audit history: one target's latest events.
-    index('audit_target_idx').on(t.targetType, t.targetId, t.at),
+    // Image Details' audit history: one target's latest events. With the action and user indexes it
+    // also serves the Audit filters: a listing filtered by one of them reads it newest first, and
+    // the options (the values that occur) are found by skipping from one value to the next, the
+    // data center at the end deciding from the index alone whether a DCAdmin may read the event.
+    index('audit_target_idx').on(t.targetType, t.targetId, t.at, t.dataCenterId),
+    index('audit_action_idx').on(t.action, t.at, t.dataCenterId),
+    index('audit_user_idx').on(t.userId, t.at, t.dataCenterId),
   ],
 );
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Tx } from '@/lib/db/client';
 import { imageDataCenters, nodeImages, nodes } from '@/lib/db/schema';
 import { ConflictError, InUseError, ValidationError } from '@/lib/errors';
 import { machinesUsingImage } from '@/lib/machines/queries';
@@ -18,6 +18,19 @@ import { checkbox, id } from '@/lib/validation';
  * otherwise its copies there stop being offered for placement.
  */
 const attachmentSchema = z.object({ imageId: id, dataCenterId: z.uuid('Choose a data center.'), attached: checkbox });
+
+/** Attaches a global image to a data center, inside the caller's transaction; attaching twice changes nothing. */
+export function attachImage(
+  db: Pick<Tx, 'insert'>,
+  image: { id: string },
+  dataCenterId: string,
+  userId: string | null,
+): void {
+  db.insert(imageDataCenters)
+    .values({ imageId: image.id, dataCenterId, attachedAt: now(), attachedBy: userId })
+    .onConflictDoNothing()
+    .run();
+}
 
 function requireTargets(imageId: string, dataCenterId: string) {
   return { image: requireImage(imageId), dataCenter: requireDataCenter(dataCenterId) };
@@ -41,13 +54,12 @@ export const setImageAttachment = defineOperation({
     }
     if (input.attached && image.purgeRequestedAt)
       throw new ConflictError(`${image.name} is being deleted permanently.`);
+    if (input.attached && image.status === 'pending')
+      throw new ConflictError(`${image.name} has no file yet; attach it once its upload has been verified.`);
     const db = getDb();
     const where = and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenter.id));
     if (input.attached) {
-      db.insert(imageDataCenters)
-        .values({ imageId: image.id, dataCenterId: dataCenter.id, attachedAt: now(), attachedBy: user.id })
-        .onConflictDoNothing()
-        .run();
+      attachImage(db, image, dataCenter.id, user.id);
       return { imageId: image.id, dataCenterId: dataCenter.id, attached: true, withdrawn: 0 };
     }
     const dcNodes = db

@@ -1,12 +1,12 @@
 import 'server-only';
 import { requireImage } from './queries';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images, nodeImages } from '@/lib/db/schema';
 import { ConflictError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 import { imagesReferencing } from './format-rules';
@@ -42,7 +42,7 @@ export function lifecycleRefusal(image: Image, input: LifecycleInput): string | 
     if (referrers.length > 0)
       return `${image.name} cannot be deleted: ${referrers.map((r) => r.name).join(', ')} boot${referrers.length > 1 ? '' : 's'} with it.`;
   }
-  if (input.change === 'status' && image.status !== 'ok' && image.status !== 'disabled') {
+  if (input.change === 'status' && !['ok', 'unverified', 'disabled'].includes(image.status)) {
     return `${image.name} is ${image.status}; only a usable image can be enabled or disabled.`;
   }
   return null;
@@ -63,7 +63,7 @@ export const changeImageLifecycle = defineOperation({
     if (refusal) throw new ConflictError(refusal);
     const set =
       input.change === 'status'
-        ? { status: input.status }
+        ? { status: input.status === 'ok' && !isVerified(image) ? ('unverified' as const) : input.status }
         : input.change === 'access'
           ? { access: input.access }
           : { protected: input.protected };
@@ -76,3 +76,14 @@ export const changeImageLifecycle = defineOperation({
   },
   audited: (result) => ({ details: { ...result } }),
 });
+
+/** Enabling brings an image back to what it was: verified once a node hashed it or its file is in the store. */
+function isVerified(image: { id: string; storeFile: string | null }): boolean {
+  if (image.storeFile) return true;
+  const hashed = getDb()
+    .select({ imageId: nodeImages.imageId })
+    .from(nodeImages)
+    .where(and(eq(nodeImages.imageId, image.id), isNotNull(nodeImages.verifiedSha256)))
+    .get();
+  return hashed !== undefined;
+}

@@ -73,7 +73,8 @@ type Field = keyof typeof LABELS;
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
 const text = (max: number) => optional(z.string().trim().max(max));
 
-function fieldSchemas(known?: { dataCenterIds: readonly string[] }) {
+/** The schema of each search param; the JSON API documents its query parameters from these. */
+export function imageSearchFields(known?: { dataCenterIds: readonly string[] }) {
   return {
     q: text(MAX_SEARCH_LENGTH),
     osType: optional(z.enum(OS_TYPES)),
@@ -88,7 +89,7 @@ function fieldSchemas(known?: { dataCenterIds: readonly string[] }) {
     dir: optional(z.enum(['asc', 'desc'])),
     group: optional(z.enum(['alias'])),
     page: optional(z.coerce.number().int().min(1).max(MAX_PAGE)),
-    pageSize: optional(z.coerce.number().refine((n) => (IMAGE_PAGE_SIZES as readonly number[]).includes(n))),
+    pageSize: optional(z.coerce.number().pipe(z.literal(IMAGE_PAGE_SIZES))),
   } satisfies Record<Field, z.ZodType>;
 }
 
@@ -97,7 +98,7 @@ export function parseImageSearchParams(
   raw: RawParams,
   known?: { dataCenterIds: readonly string[] },
 ): ImageSearch & { ignored: string[] } {
-  const { value, first, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+  const { value, first, ignored } = searchParamReader(raw, imageSearchFields(known), LABELS);
   const filters = withoutAbsent<ImageListFilters>({
     q: value('q'),
     osType: value('osType'),

@@ -1,9 +1,11 @@
 import 'server-only';
-import { and, asc, count, desc, eq, exists, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import { visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
+import { and, asc, count, desc, eq, exists, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
+import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { OS_TYPES, type OsType } from '@/lib/db/enums';
-import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { ACTIVE_JOB_STATUSES, OS_TYPES, type OsType } from '@/lib/db/enums';
+import { imageDataCenters, images, jobs, nodeImages, nodes, storeReservations } from '@/lib/db/schema';
+import { uploadTempName } from '@/lib/store/image-store';
 import {
   DEFAULT_DIRECTION,
   DEFAULT_IMAGE_PAGE_SIZE,
@@ -15,7 +17,8 @@ import {
 /**
  * The Images listing, paged, sorted and filtered in SQLite so it stays fast at 10,000 images.
  * Scoping is the one of `listImages` (lib/images/queries.ts): SuperAdmins see every image, others
- * only those bound or attached to their data centers.
+ * only those bound or attached to their data centers. With `includeAttachable` (the Images page),
+ * an ImageAdmin also sees the public global images they may attach there, flagged `attachableOnly`.
  */
 
 const attachedTo = (dataCenterIds: string[]) =>
@@ -42,13 +45,19 @@ function accessCondition(access: ImageListFilters['access']): SQL | undefined {
  * The WHERE clause of the listing: the user's scope, then the filters. `null` means the user sees
  * no data center at all, so callers skip the query.
  */
-function imagesWhere(user: UserContext, filters: ImageListFilters): SQL | undefined | null {
+function imagesWhere(user: UserContext, filters: ImageListFilters, includeAttachable = false): SQL | undefined | null {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return null;
+  const seen = visible ? or(inArray(images.dcBoundId, visible), attachedTo(visible)) : undefined;
+  // The policy's own rule decides who may attach a public global image, not a copy of it here.
+  const attachable =
+    visible && includeAttachable && mayAttachPublicImages(user, visible)
+      ? and(isNull(images.dcBoundId), eq(images.access, 'public'))
+      : undefined;
   // SQLite's LIKE ignores ASCII case, and names and aliases are ASCII (IMAGE_NAME).
   const contains = filters.q ? likeContains(filters.q) : undefined;
   return and(
-    visible ? or(inArray(images.dcBoundId, visible), attachedTo(visible)) : undefined,
+    attachable ? or(seen, attachable) : seen,
     accessCondition(filters.access),
     contains
       ? sql`(${images.name} like ${contains} escape '\\' or ${images.alias} like ${contains} escape '\\')`
@@ -101,6 +110,8 @@ const LIST_COLUMNS = {
 export type ImageListRow = { [K in keyof typeof LIST_COLUMNS]: (typeof images.$inferSelect)[K] } & {
   /** Nodes (of the data centers the user sees) where the image is installed. */
   installedNodes: number;
+  /** Listed only because the user may attach it (a public global image, not yet on their data centers). */
+  attachableOnly?: true;
 };
 
 export type ImagePage = {
@@ -114,13 +125,22 @@ export type ImagePage = {
   aliasCounts: Record<string, number>;
 };
 
-type PageRequest = ImageListFilters & Partial<ImageListOrder> & { page?: number; pageSize?: number };
+type PageRequest = ImageListFilters &
+  Partial<ImageListOrder> & { page?: number; pageSize?: number; includeAttachable?: boolean };
 
 /** One page of the images the user may see that match `filters`, with the total for "Showing 26–50 of 123". */
 export function listImagesPage(user: UserContext, request: PageRequest = {}): ImagePage {
-  const { page = 1, pageSize = DEFAULT_IMAGE_PAGE_SIZE, sort = 'name', dir, group, ...filters } = request;
+  const {
+    page = 1,
+    pageSize = DEFAULT_IMAGE_PAGE_SIZE,
+    sort = 'name',
+    dir,
+    group,
+    includeAttachable,
+    ...filters
+  } = request;
   const size = Math.min(Math.max(1, Math.trunc(pageSize)), Math.max(...IMAGE_PAGE_SIZES));
-  const where = imagesWhere(user, filters);
+  const where = imagesWhere(user, filters, includeAttachable);
   if (where === null) return { rows: [], total: 0, page: 1, pageSize: size, pageCount: 1, aliasCounts: {} };
   const db = getDb();
   const total = db.select({ n: count() }).from(images).where(where).get()?.n ?? 0;
@@ -139,7 +159,12 @@ export function listImagesPage(user: UserContext, request: PageRequest = {}): Im
     user,
     found.map((r) => r.id),
   );
-  const rows = found.map((r) => ({ ...r, installedNodes: installed.get(r.id) ?? 0 }));
+  const onlyAttachable = includeAttachable ? attachableOnly(user, found) : new Set<string>();
+  const rows = found.map((r) => ({
+    ...r,
+    installedNodes: installed.get(r.id) ?? 0,
+    ...(onlyAttachable.has(r.id) ? { attachableOnly: true as const } : {}),
+  }));
   const aliasCounts = group === 'alias' ? countAliases(where, rows) : {};
   return { rows, total, page: shown, pageSize: size, pageCount, aliasCounts };
 }
@@ -181,8 +206,11 @@ function countAliases(where: SQL | undefined, rows: ImageListRow[]): Record<stri
 }
 
 /** What the filter form offers: the OS types and tags of the images the user may see. */
-export function listImageFilterOptions(user: UserContext): { osTypes: OsType[]; tags: string[] } {
-  const where = imagesWhere(user, { access: 'all' });
+export function listImageFilterOptions(
+  user: UserContext,
+  { includeAttachable = false } = {},
+): { osTypes: OsType[]; tags: string[] } {
+  const where = imagesWhere(user, { access: 'all' }, includeAttachable);
   if (where === null) return { osTypes: [], tags: [] };
   const db = getDb();
   const present = new Set(
@@ -201,4 +229,65 @@ export function listImageFilterOptions(user: UserContext): { osTypes: OsType[]; 
     .all()
     .map((r) => r.tag);
   return { osTypes: OS_TYPES.filter((os) => present.has(os)), tags };
+}
+
+/** Whether the user is ImageAdmin somewhere, and so may attach public global images there. */
+function mayAttachPublicImages(user: UserContext, visible: string[]): boolean {
+  const publicGlobal = { dcBoundId: null, access: 'public' as const };
+  return visible.some((dataCenterId) => can(user, 'image.attach', { image: publicGlobal, dataCenterId }));
+}
+
+/** Of a page's rows, the global images that are on none of the user's data centers yet. */
+function attachableOnly(user: UserContext, rows: { id: string; dcBoundId: string | null }[]): Set<string> {
+  const visible = visibleDataCenterIds(user);
+  const global = rows.filter((r) => r.dcBoundId === null).map((r) => r.id);
+  if (!visible || global.length === 0) return new Set();
+  const attached = getDb()
+    .selectDistinct({ imageId: imageDataCenters.imageId })
+    .from(imageDataCenters)
+    .where(and(inArray(imageDataCenters.imageId, global), inArray(imageDataCenters.dataCenterId, visible)))
+    .all();
+  const here = new Set(attached.map((a) => a.imageId));
+  return new Set(global.filter((id) => !here.has(id)));
+}
+
+/**
+ * Whether a page of images is still changing underneath: an upload into the store for one of them,
+ * a job on one of them (an install moves "Installed on"), or an import the user can see, which adds
+ * an image when it ends. The page polls while this holds.
+ */
+export function imagesInMotion(user: UserContext, imageIds: string[]): boolean {
+  const visible = visibleDataCenterIds(user);
+  if (visible?.length === 0) return false;
+  const db = getDb();
+  const uploading =
+    imageIds.length > 0 &&
+    db
+      .select({ id: storeReservations.id })
+      .from(storeReservations)
+      .where(
+        and(inArray(storeReservations.tempFile, imageIds.map(uploadTempName)), gt(storeReservations.leaseUntil, now())),
+      )
+      .get() !== undefined;
+  if (uploading) return true;
+  const moving =
+    imageIds.length > 0 ? or(eq(jobs.kind, 'import'), inArray(jobs.imageId, imageIds)) : eq(jobs.kind, 'import');
+  return (
+    db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        and(
+          inArray(jobs.status, ACTIVE_JOB_STATUSES),
+          moving,
+          visible ? inArray(jobs.dataCenterId, visible) : undefined,
+        ),
+      )
+      .get() !== undefined
+  );
+}
+
+/** Whether an import the user can see is queued or running: a repository's rows change when it ends. */
+export function importsUnderWay(user: UserContext): boolean {
+  return imagesInMotion(user, []);
 }

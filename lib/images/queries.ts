@@ -83,31 +83,6 @@ export function listNodesWithImage(user: UserContext, imageId: string) {
     .all();
 }
 
-/** Enabled nodes the user may install this image on and that do not have it yet. */
-export function listInstallTargets(user: UserContext, imageId: string) {
-  const attached = new Set(attachedDataCenterIds(imageId));
-  const busy = new Set(
-    getDb()
-      .select({ nodeId: nodeImages.nodeId })
-      .from(nodeImages)
-      .where(and(eq(nodeImages.imageId, imageId), inArray(nodeImages.state, ['installed', 'installing'])))
-      .all()
-      .map((r) => r.nodeId),
-  );
-  return getDb()
-    .select({ node: nodes, dataCenterName: dataCenters.name })
-    .from(nodes)
-    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
-    .where(eq(nodes.status, 'enabled'))
-    .orderBy(asc(dataCenters.name), asc(nodes.name))
-    .all()
-    .filter(
-      ({ node }) =>
-        !busy.has(node.id) &&
-        can(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: attached.has(node.dataCenterId) }),
-    );
-}
-
 /** Where the user may create images: globally (SuperAdmins) and on data centers where they manage images. */
 export function imageBindingChoices(user: UserContext) {
   const dataCenters = listDataCenters(user).filter((dc) =>

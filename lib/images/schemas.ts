@@ -91,6 +91,9 @@ type FileFields = { sha256?: string; md5?: string; checksumUrl?: string };
 const noChecksumTwice = (v: FileFields) => !(v.checksumUrl && (v.sha256 || v.md5));
 const checksumTwice = { path: ['checksumUrl'], message: 'Give the checksum either as a value or as a URL, not both.' };
 
+/** The field the create form shows, with its checkbox, when the portal cannot reach the URL. */
+export const SKIP_CHECK_FIELD = 'skipUrlCheck';
+
 export const createImageSchema = z
   .object({
     ...attributeFields,
@@ -101,7 +104,11 @@ export const createImageSchema = z
     uploadFileName: optionalText(z.string().max(255)),
     /** Empty means a global image, managed by SuperAdmins. */
     dcBoundId: optionalText(z.uuid('Choose a data center.')),
+    /** Who sees it: private (the default, as in Glance) or public. */
+    access: z.enum(['private', 'public'], 'Choose private or public.').default('private'),
     protected: checkbox,
+    /** Save a URL image although the portal could not reach the URL (only the nodes may). */
+    skipUrlCheck: checkbox,
   })
   .refine((v) => v.source !== 'url' || v.sourceUrl, {
     path: ['sourceUrl'],

@@ -1,4 +1,6 @@
 import 'server-only';
+import { isImageUsableIn, notUsableHere } from '@/lib/images/placement';
+import { requireDataCenter } from '@/lib/locations/queries';
 import type { Tx } from '@/lib/db/client';
 import type { images, nodes } from '@/lib/db/schema';
 import { ConflictError, ValidationError } from '@/lib/errors';
@@ -15,19 +17,31 @@ const NODE_STATE_PHRASE: Record<Exclude<Node['status'], 'enabled'>, string> = {
   decommissioned: 'decommissioned',
 };
 
+/** Where the node is, as the placement rule needs it: is the image usable in its data center? */
+export type NodePlacement = { usable: boolean; dataCenterName: string };
+
 /** Why this image cannot be installed on this node right now, or null when it can. */
-export function installRefusal(image: Image, node: Node): string | null {
+export function installRefusal(image: Image, node: Node, placement: NodePlacement): string | null {
   if (node.status !== 'enabled') {
     // The reason an admin gave (maintenance) or the error that stopped the node says what to do next.
     const why = node.statusReason ? ` (${node.statusReason.replace(/\.$/, '')})` : '';
     return `Node ${node.name} is ${NODE_STATE_PHRASE[node.status]}${why}; only enabled nodes accept new installs.`;
   }
-  if (image.status !== 'ok' || image.access === 'deleted') {
+  if ((image.status !== 'ok' && image.status !== 'unverified') || image.access === 'deleted') {
     return `Image ${image.name} is ${image.access === 'deleted' ? 'deleted' : image.status} and cannot be installed.`;
   }
   if (!image.storeFile && !image.sourceUrl) return `Image ${image.name} has neither an uploaded file nor a source URL.`;
   if (!image.sha256 && !image.md5) return `Image ${image.name} has no checksum to verify an install against.`;
+  if (!placement.usable) return notUsableHere(image.name, placement.dataCenterName);
   return null;
+}
+
+/** The node's placement for this image, read inside the caller's transaction. */
+export function placementOf(tx: Pick<Tx, 'select'>, image: Image, node: Node): NodePlacement {
+  return {
+    usable: isImageUsableIn(tx, image, node.dataCenterId),
+    dataCenterName: requireDataCenter(node.dataCenterId).name,
+  };
 }
 
 /**
@@ -35,7 +49,7 @@ export function installRefusal(image: Image, node: Node): string | null {
  * job runner after commit. One active job per (node, image), and a verified copy is never replaced.
  */
 export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string): string {
-  const refusal = installRefusal(image, node);
+  const refusal = installRefusal(image, node, placementOf(tx, image, node));
   if (refusal) throw new ValidationError(refusal);
   const active = getActiveJob(tx, node.id, image.id);
   if (active)

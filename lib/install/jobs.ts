@@ -6,7 +6,8 @@ import { defineJobKind, type NoteTarget } from '@/lib/jobs/kind';
 import type { JobRow } from '@/lib/jobs/rows';
 import { requireInstallTargets, settleNodeImage } from './node-images';
 import { runInstallJob } from './pipeline';
-import { runUninstallJob } from './uninstall';
+import { enqueueInstall } from './enqueue';
+import { enqueueUninstall, runUninstallJob } from './uninstall';
 
 /** Controlling an install or an uninstall takes the right to install that image on that node. */
 function authorizeOnNode(job: JobRow, user: UserContext, note: NoteTarget): void {
@@ -28,6 +29,10 @@ export const installJob = defineJobKind({
   authorizeControl: authorizeOnNode,
   onSettled: (job) => void continuePurge(job),
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
+  retry: (tx, job, userId) => {
+    const { image, node } = requireInstallTargets(job.imageId, job.nodeId);
+    return enqueueInstall(tx, image, node, userId);
+  },
 });
 
 /** Removes an image's file from a node; it is quick and leaves nothing to resume, so it runs to its end. */
@@ -40,4 +45,8 @@ export const uninstallJob = defineJobKind({
   authorizeControl: authorizeOnNode,
   onSettled: (job) => void continuePurge(job),
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
+  retry: (tx, job, userId) => {
+    const { node } = requireInstallTargets(job.imageId, job.nodeId);
+    return enqueueUninstall(tx, { imageId: job.imageId!, nodeId: node.id, dataCenterId: node.dataCenterId }, userId);
+  },
 });

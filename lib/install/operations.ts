@@ -25,3 +25,5 @@ export const installImage = defineOperation({
   },
   audited: (result) => ({ details: { jobId: result.jobId } }),
 });
+
+export { attachAndInstall } from './attach-and-install';

@@ -11,6 +11,7 @@ import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import type { FailureOutcome, JobContext } from '@/lib/jobs/context';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { faultPoint } from '@/lib/faults';
+import { isImageUsableIn } from '@/lib/images/placement';
 import type { FileStamp } from '@/lib/nodes/file-stamp';
 import { imageFilesAt, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
@@ -179,13 +180,15 @@ async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles
 function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Recorded) {
   const at = now();
   const { hashes, virtualSizeBytes, stamp } = installed;
-  getDb().transaction((tx) => {
+  const offered = getDb().transaction((tx) => {
+    // Detached while it installed: the copy is kept, but the node does not offer it there.
+    const available = isImageUsableIn(tx, image, node.dataCenterId);
     setNodeImageState(
       node.id,
       image.id,
       {
         state: 'installed',
-        available: true,
+        available,
         path: files.file,
         installedAt: at,
         verifiedSha256: hashes.sha256,
@@ -197,12 +200,20 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
     );
     // A URL image whose size was not given learns it, and its virtual size, from the first verified install.
     const learned = {
+      // The node hashed the file and it matched: the image's checksum is no longer only a claim.
+      ...(image.status === 'unverified' ? { status: 'ok' as const } : {}),
       ...(image.sizeBytes === null ? { sizeBytes: hashes.sizeBytes } : {}),
       ...(image.virtualSizeBytes === null && virtualSizeBytes !== undefined ? { virtualSizeBytes } : {}),
     };
     if (Object.keys(learned).length > 0) tx.update(images).set(learned).where(eq(images.id, image.id)).run();
+    return available;
   });
-  ctx.phase('record', `Installed on ${node.name}; the image is available there.`);
+  ctx.phase(
+    'record',
+    offered
+      ? `Installed on ${node.name}; the image is available there.`
+      : `Installed on ${node.name}, but not offered there: the image is no longer attached to its data center.`,
+  );
   auditInstall(ctx, image, node, 'ok', { path: files.file, sha256: hashes.sha256 });
 }
 

@@ -80,7 +80,10 @@ export async function freeBytes(session: SshSession, dir: string): Promise<numbe
   return availableKiB * 1024;
 }
 
-/** Asks the node for the URL's size with a HEAD request; null when the server does not say. */
+/**
+ * Asks the node for the URL's size with a HEAD request; null when the server does not say. With
+ * `--fail` an error answer is no answer: a 404 page's length is never taken for the image's.
+ */
 export async function remoteContentLength(
   session: SshSession,
   downloader: Downloader,
@@ -88,7 +91,7 @@ export async function remoteContentLength(
 ): Promise<number | null> {
   if (downloader !== 'curl') return null;
   const result = await session.exec(
-    sh`curl --globoff --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --config -`,
+    sh`curl --globoff --fail --silent --show-error --head --location --max-time 30 --proto =http,https,ftp --config -`,
     {
       stdin: urlOnStdin('curl', url),
     },

@@ -49,7 +49,8 @@ export function claimNextJob(skip: string[] = []): JobRow | undefined {
       status: 'running',
       owner: jobOwnerId(),
       leaseUntil: leaseEnd(),
-      startedAt: at,
+      // A job started once keeps that start time through retries and resumes.
+      startedAt: sql`coalesce(${jobs.startedAt}, ${at.getTime()})`,
       updatedAt: at,
       attempt: sql`${jobs.attempt} + 1`,
       error: null,

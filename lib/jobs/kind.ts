@@ -24,6 +24,11 @@ type JobKindTraits<K extends JobKind> = {
   onSettled?: (job: JobRow) => void;
   /** Undoes, inside the cancel's transaction, what queueing the job claimed, when it is cancelled before its first attempt. */
   onCancelledBeforeStart?: (tx: Tx, job: JobRow) => void;
+  /**
+   * Queues a new job that does again what this failed or cancelled one was to do, checked as a new
+   * one would be; returns its id. Without it, the kind cannot be retried.
+   */
+  retry?: (tx: Tx, job: JobRow, userId: string) => string;
 };
 
 /**

@@ -6,7 +6,7 @@ import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/schema';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 import { getJobRunner } from './runner';
 import type { NoteTarget } from './kind';
@@ -111,6 +111,45 @@ function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow
       return { jobId, status };
     },
   });
+}
+
+/**
+ * Retry: a failed or cancelled job is done again as a new job (the old one keeps its history), if
+ * its kind knows how; the new one is checked as any new one would be.
+ */
+export const retryJob = defineOperation({
+  name: 'job.retry',
+  targetType: 'job',
+  input: z.object({ jobId: id }),
+  authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
+  run: ({ jobId }, user) => {
+    const newJobId = getDb().transaction((tx) => {
+      const job = requireJob(tx, jobId);
+      if (job.status !== 'failed' && job.status !== 'cancelled') refuse(job, 'retried');
+      const retry = jobKindOf(job.kind).retry;
+      if (!retry) throw new ConflictError(`A ${job.kind} job cannot be retried.`);
+      const retried = retry(tx, job, user.id);
+      tx.insert(jobEvents)
+        .values({ jobId: job.id, at: now(), level: 'info', message: `Retried as job ${retried}.` })
+        .run();
+      return retried;
+    });
+    getJobRunner().kick();
+    return { jobId: newJobId, retriedJobId: jobId };
+  },
+  audited: (result) => ({ details: { newJobId: result.jobId } }),
+});
+
+/** Whether the page should offer Retry: the job ended badly, its kind can redo it, and the user may. */
+export function mayRetryJob(user: UserContext, job: JobRow): boolean {
+  if ((job.status !== 'failed' && job.status !== 'cancelled') || !jobKindOf(job.kind).retry) return false;
+  try {
+    authorizeControl(job.id, user, () => {});
+    return true;
+  } catch (err) {
+    if (err instanceof ForbiddenError) return false;
+    throw err;
+  }
 }
 
 export const cancelJob = jobControl('job.cancel', (tx, job) => requestJobCancel(tx, job.id));

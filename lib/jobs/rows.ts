@@ -1,11 +1,12 @@
 import 'server-only';
 import { and, eq, gt, inArray, min, sql } from 'drizzle-orm';
+import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { newId, now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { retryWhileBusy } from '@/lib/db/busy';
 import { getDb, type Tx } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { images, jobEvents, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
 
 /** Durable job rows: every state change of a job is written here first. */
@@ -20,6 +21,8 @@ export function insertJob(
     nodeId?: string;
     imageId?: string;
     dataCenterId?: string;
+    /** For a job whose image does not exist yet (an import); otherwise the image's own name. */
+    imageName?: string;
     params?: Record<string, unknown>;
   },
 ): string {
@@ -32,6 +35,7 @@ export function insertJob(
       params: {},
       maxAttempts: getConfig().jobsMaxAttempts,
       ...input,
+      imageName: input.imageId ? nameOfImage(tx, input.imageId) : (input.imageName ?? null),
       createdAt: at,
       updatedAt: at,
     })
@@ -41,6 +45,9 @@ export function insertJob(
     .run();
   return id;
 }
+
+const nameOfImage = (tx: Tx, imageId: string) =>
+  tx.select({ name: images.name }).from(images).where(eq(images.id, imageId)).get()?.name ?? null;
 
 /** The job already queued, running or paused for this node and image, if any. */
 export function getActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string): JobRow | undefined {
@@ -85,7 +92,7 @@ export function saveJobProgress(
  * so a process that lost its lease (another took the job over) cannot overwrite the new owner's
  * record; and each waits out a locked database instead of leaving the job `running`.
  */
-function settleAttempt(jobId: string, set: Partial<typeof jobs.$inferInsert>, what: string): Promise<boolean> {
+function settleAttempt(jobId: string, set: SQLiteUpdateSetSource<typeof jobs>, what: string): Promise<boolean> {
   return retryWhileBusy(() => {
     const result = getDb()
       .update(jobs)
@@ -117,9 +124,13 @@ export function scheduleRetry(jobId: string, runAfter: Date, error: string): Pro
   return settleAttempt(jobId, { status: 'queued', runAfter, error }, `the retry of job ${jobId}`);
 }
 
-/** A paused job waits, with its partial transfer kept, until a user resumes or cancels it. */
+/**
+ * A paused job waits, with its partial transfer kept, until a user resumes or cancels it. A pause
+ * is not a failure, so it gives its attempt back: the resumed run is the same attempt again.
+ */
 export function markPaused(jobId: string): Promise<boolean> {
-  return settleAttempt(jobId, { status: 'paused', controlRequest: null }, `the pause of job ${jobId}`);
+  const set = { status: 'paused' as const, controlRequest: null, attempt: sql`max(${jobs.attempt} - 1, 0)` };
+  return settleAttempt(jobId, set, `the pause of job ${jobId}`);
 }
 
 export function readControlRequest(jobId: string) {

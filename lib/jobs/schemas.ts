@@ -34,39 +34,38 @@ type Field = keyof typeof LABELS;
 
 const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int().min(1).max(max).optional());
 
-function fieldSchemas(known: { nodeIds: readonly string[]; imageIds: readonly string[] }) {
-  // Node and image ids count only when they are among the options the user may see, so an id
-  // from elsewhere (or a made-up one) neither filters silently to nothing nor probes existence.
-  const oneOf = (ids: readonly string[]) =>
-    z.preprocess(
-      blank,
-      z
-        .string()
-        .refine((v) => ids.includes(v))
-        .optional(),
-    );
+/**
+ * The nodes and images the user may filter by. Nodes are few (200 at seed:large scale), so the
+ * filter offers and checks them as a list; images may be thousands, so an image id is checked by
+ * looking it up (`getJobFilterImage`), never against a list of them all.
+ */
+export type JobFilterChoices = {
+  nodeIds: readonly string[];
+  imageIds: readonly string[] | ((imageId: string) => boolean);
+};
+
+/** The schema of each search param; the JSON API documents its query parameters from these. */
+export function jobSearchFields(known: JobFilterChoices) {
+  // Node and image ids count only when the user may filter by them (they have a job the user may
+  // see), so an id from elsewhere (or a made-up one) neither filters silently to nothing nor probes
+  // existence. Only a well-formed id is looked up.
+  const oneOf = (ids: JobFilterChoices['imageIds']) => {
+    const isKnown = typeof ids === 'function' ? ids : (id: string) => ids.includes(id);
+    return z.preprocess(blank, z.uuid().refine(isKnown).optional());
+  };
   return {
     status: z.preprocess(blank, z.enum(JOB_STATUSES).optional()),
     kind: z.preprocess(blank, z.enum(JOB_KINDS).optional()),
     nodeId: oneOf(known.nodeIds),
     imageId: oneOf(known.imageIds),
     page: wholeNumber(MAX_PAGE),
-    pageSize: z.preprocess(
-      blank,
-      z.coerce
-        .number()
-        .refine((n) => (JOB_PAGE_SIZES as readonly number[]).includes(n))
-        .optional(),
-    ),
+    pageSize: z.preprocess(blank, z.coerce.number().pipe(z.literal(JOB_PAGE_SIZES)).optional()),
   } satisfies Record<Field, z.ZodType>;
 }
 
 /** Parses the Jobs page's search params; returns the usable values and the labels of those it dropped. */
-export function parseJobSearchParams(
-  raw: RawParams,
-  known: { nodeIds: readonly string[]; imageIds: readonly string[] },
-): JobSearch & { ignored: string[] } {
-  const { value, ignored } = searchParamReader(raw, fieldSchemas(known), LABELS);
+export function parseJobSearchParams(raw: RawParams, known: JobFilterChoices): JobSearch & { ignored: string[] } {
+  const { value, ignored } = searchParamReader(raw, jobSearchFields(known), LABELS);
   const filters = withoutAbsent<JobListFilters>({
     status: value('status'),
     kind: value('kind'),

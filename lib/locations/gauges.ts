@@ -22,6 +22,12 @@ export type LocationGauges = {
  * Location Details' gauges, counted by SQLite in one statement at page load, so each number is
  * what the tables below it list. Only enabled nodes count towards availability and free disk: the
  * others accept no installs.
+ *
+ * Measured on npm run seed:large (a data center with 4,000 images attached and 25,000 finished
+ * jobs): the attached images are counted from the data center's attachment rows, not by testing
+ * each of the 10,000 images; the job counts go through the status index, since few jobs are ever
+ * queued or running while finished ones pile up (the unary `+` keeps SQLite off the data center
+ * index, through which each count read all 25,000).
  */
 export function locationGauges(user: UserContext, dataCenterId: string): LocationGauges | null {
   if (!can(user, 'datacenter.view', { dataCenterId })) return null;
@@ -31,11 +37,11 @@ export function locationGauges(user: UserContext, dataCenterId: string): Locatio
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "nodesEnabled",
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc}) as "nodesTotal",
       (select count(*) from ${images} where ${images.dcBoundId} = ${dc}
-         or exists (select 1 from ${imageDataCenters} where ${imageDataCenters.imageId} = ${images.id} and ${imageDataCenters.dataCenterId} = ${dc})) as "imagesAttached",
+         or ${images.id} in (select ${imageDataCenters.imageId} from ${imageDataCenters} where ${imageDataCenters.dataCenterId} = ${dc})) as "imagesAttached",
       (select count(distinct ${nodeImages.imageId}) from ${nodeImages} join ${nodes} on ${nodes.id} = ${nodeImages.nodeId}
          where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled' and ${nodeImages.state} = 'installed' and ${nodeImages.available} = 1) as "imagesAvailable",
-      (select count(*) from ${jobs} where ${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'running') as "runningJobs",
-      (select count(*) from ${jobs} where ${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'queued') as "queuedJobs",
+      (select count(*) from ${jobs} where +${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'running') as "runningJobs",
+      (select count(*) from ${jobs} where +${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'queued') as "queuedJobs",
       (select coalesce(sum(${nodes.diskFreeBytes}), 0) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "freeImageDiskBytes",
       (select count(*) from ${machines} join ${nodes} on ${nodes.id} = ${machines.nodeId} where ${nodes.dataCenterId} = ${dc}) as "machines"
   `);

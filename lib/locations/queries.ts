@@ -1,9 +1,10 @@
 import 'server-only';
-import { asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, nodeImages, nodes } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
+import { emptyTablePage, tablePage, type TablePage } from './table-page';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect & { nodeCount: number; enabledNodeCount: number };
 
@@ -42,16 +43,15 @@ export function getDataCenter(user: UserContext, id: string) {
   return getDb().select().from(dataCenters).where(eq(dataCenters.id, id)).get() ?? null;
 }
 
-/** Location Details: the nodes of a data center with their installed-image counts. */
-export function listNodesOfDataCenter(user: UserContext, dataCenterId: string) {
-  if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+/** The nodes of a data center by name, each with the number of images installed on it. */
+function nodesOfDataCenter(dataCenterId: string) {
   const db = getDb();
+  // Counted per node listed, through the node's own rows (the primary key starts with the node):
+  // grouping every node-image row first cost a scan of all of them on each page view.
   const installed = db
-    .select({ nodeId: nodeImages.nodeId, n: count().as('n') })
+    .select({ n: count() })
     .from(nodeImages)
-    .where(eq(nodeImages.state, 'installed'))
-    .groupBy(nodeImages.nodeId)
-    .as('installed');
+    .where(and(eq(nodeImages.nodeId, nodes.id), eq(nodeImages.state, 'installed')));
   return db
     .select({
       id: nodes.id,
@@ -65,11 +65,29 @@ export function listNodesOfDataCenter(user: UserContext, dataCenterId: string) {
       diskTotalBytes: nodes.diskTotalBytes,
       lastSeenAt: nodes.lastSeenAt,
       lastError: nodes.lastError,
-      imageCount: sql<number>`coalesce(${installed.n}, 0)`,
+      imageCount: sql<number>`(${installed})`,
     })
     .from(nodes)
-    .leftJoin(installed, eq(installed.nodeId, nodes.id))
     .where(eq(nodes.dataCenterId, dataCenterId))
     .orderBy(asc(nodes.name))
-    .all();
+    .$dynamic();
+}
+
+export type NodeOfDataCenter = ReturnType<ReturnType<typeof nodesOfDataCenter>['all']>[number];
+
+/** The nodes of a data center with their installed-image counts, all of them (the JSON API). */
+export function listNodesOfDataCenter(user: UserContext, dataCenterId: string): NodeOfDataCenter[] {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+  return nodesOfDataCenter(dataCenterId).all();
+}
+
+/** Location Details, "Nodes": one page of the same. */
+export function listNodesOfDataCenterPage(
+  user: UserContext,
+  dataCenterId: string,
+  page: number,
+): TablePage<NodeOfDataCenter> {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
+  const total = getDb().select({ n: count() }).from(nodes).where(eq(nodes.dataCenterId, dataCenterId)).get()?.n ?? 0;
+  return tablePage(total, page, (limit, offset) => nodesOfDataCenter(dataCenterId).limit(limit).offset(offset).all());
 }

@@ -16,3 +16,6 @@ export const renameDataCenterSchema = z.object({
   dataCenterId: z.uuid('Not a valid id.'),
   name: z.string().trim().min(1, 'Name is required.').max(100, 'Name is at most 100 characters.'),
 });
+
+/** A match of the Attach image search (a combobox option): the image's id, its label, and its name for notices. */
+export type AttachOption = { value: string; label: string; name: string };

@@ -1,8 +1,10 @@
 import 'server-only';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { images, machines, nodes } from '@/lib/db/schema';
+import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
+import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
 
 /**
  * The machines that use an image, optionally only those on some nodes: what the in-use guards ask
@@ -18,20 +20,29 @@ export function machinesUsingImage(imageId: string, where: { nodeIds?: string[] 
     .all();
 }
 
-/** The machines on one node, with the image each runs; for Node Details. */
-export function machinesOnNode(nodeId: string) {
-  return getDb()
-    .select({
-      id: machines.id,
-      name: machines.name,
-      status: machines.status,
-      imageId: machines.imageId,
-      imageName: images.name,
-    })
-    .from(machines)
-    .innerJoin(images, eq(images.id, machines.imageId))
-    .where(eq(machines.nodeId, nodeId))
-    .all();
+export type MachineOnNode = { id: string; name: string; status: string; imageId: string; imageName: string };
+
+/** One page of the machines on a node, by name, with the image each runs; for Node Details. */
+export function listMachinesOnNode(nodeId: string, page = 1): TablePage<MachineOnNode> {
+  const db = getDb();
+  const total = db.select({ n: count() }).from(machines).where(eq(machines.nodeId, nodeId)).get()?.n ?? 0;
+  return tablePage(total, page, (limit, offset) =>
+    db
+      .select({
+        id: machines.id,
+        name: machines.name,
+        status: machines.status,
+        imageId: machines.imageId,
+        imageName: images.name,
+      })
+      .from(machines)
+      .innerJoin(images, eq(images.id, machines.imageId))
+      .where(eq(machines.nodeId, nodeId))
+      .orderBy(asc(machines.name))
+      .limit(limit)
+      .offset(offset)
+      .all(),
+  );
 }
 
 /** The machines using an image that this user may see (those in their data centers); for Image Details. */
@@ -52,9 +63,7 @@ export function visibleMachinesUsingImage(user: UserContext, imageId: string) {
     .all();
 }
 
-/** The machines on every node of a data center, for a user who may view it; for Location Details. */
-export function machinesInDataCenter(user: UserContext, dataCenterId: string) {
-  if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+function machinesOfDataCenter(dataCenterId: string) {
   return getDb()
     .select({
       id: machines.id,
@@ -70,5 +79,56 @@ export function machinesInDataCenter(user: UserContext, dataCenterId: string) {
     .innerJoin(images, eq(images.id, machines.imageId))
     .where(eq(nodes.dataCenterId, dataCenterId))
     .orderBy(asc(nodes.name), asc(machines.name))
+    .$dynamic();
+}
+
+export type MachineInDataCenter = ReturnType<ReturnType<typeof machinesOfDataCenter>['all']>[number];
+
+/** The machines on every node of a data center, for a user who may view it; all of them (the JSON API). */
+export function machinesInDataCenter(user: UserContext, dataCenterId: string): MachineInDataCenter[] {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+  return machinesOfDataCenter(dataCenterId).all();
+}
+
+/** Location Details, "Machines": one page of the same. */
+export function listMachinesInDataCenterPage(
+  user: UserContext,
+  dataCenterId: string,
+  page: number,
+): TablePage<MachineInDataCenter> {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
+  const total =
+    getDb()
+      .select({ n: count() })
+      .from(machines)
+      .innerJoin(nodes, eq(nodes.id, machines.nodeId))
+      .where(eq(nodes.dataCenterId, dataCenterId))
+      .get()?.n ?? 0;
+  return tablePage(total, page, (limit, offset) =>
+    machinesOfDataCenter(dataCenterId).limit(limit).offset(offset).all(),
+  );
+}
+
+/** The most matches the Record machine image search answers with; the user types more to narrow them. */
+export const MACHINE_IMAGE_SEARCH_LIMIT = 20;
+
+/**
+ * The images a machine recorded on a node may run, for what the user typed: any image that is not
+ * deleted or being purged, by name or alias, names starting with it first; at most `limit`, and
+ * whether there are more. Null for a user who may not record machines (SuperAdmins only).
+ */
+export function searchImagesForMachine(
+  user: UserContext,
+  query: string,
+  limit = MACHINE_IMAGE_SEARCH_LIMIT,
+): { images: { id: string; name: string; version: string }[]; more: boolean } | null {
+  if (!can(user, 'infrastructure.manage', {})) return null;
+  const rows = getDb()
+    .select({ id: images.id, name: images.name, version: images.version })
+    .from(images)
+    .where(and(ne(images.access, 'deleted'), isNull(images.purgeRequestedAt), imageNameOrAliasContains(query)))
+    .orderBy(...imageSearchOrder(query))
+    .limit(limit + 1)
     .all();
+  return { images: rows.slice(0, limit), more: rows.length > limit };
 }

@@ -42,14 +42,23 @@ export class OutboundRefusedError extends UnavailableError {}
  * blocked address or scheme, an UnavailableError for too many redirects, the signal's reason when
  * aborted, and otherwise as global fetch does (an error "fetch failed" whose cause is the network's).
  */
-export async function outboundGet(url: string, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
+export function outboundGet(url: string, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
+  return outbound('GET', url, options);
+}
+
+/** As outboundGet, asking only for the headers: a URL's status and size without its body. */
+export function outboundHead(url: string, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
+  return outbound('HEAD', url, options);
+}
+
+async function outbound(method: 'GET' | 'HEAD', url: string, options: OutboundRequestOptions) {
   const allow = getConfig().outboundAllow;
   const first = parseUrl(url);
   let target = first;
   let headers = { ...options.headers };
   for (let redirects = 0; ; redirects += 1) {
     assertFetchable(target, first);
-    const response = await requestOnce(target, first, headers, allow, options.signal);
+    const response = await requestOnce(method, target, first, headers, allow, options.signal);
     const location = response.headers.location;
     const status = response.statusCode ?? 0;
     if (!REDIRECT_STATUSES.has(status) || !location) {
@@ -103,6 +112,7 @@ function refusal(target: URL, first: URL, address: string, range: BlockedRange):
 }
 
 function requestOnce(
+  method: 'GET' | 'HEAD',
   target: URL,
   first: URL,
   headers: Record<string, string>,
@@ -118,7 +128,7 @@ function requestOnce(
 
     const protocol = target.protocol as 'http:' | 'https:';
     const request = (protocol === 'https:' ? https : http).request(target, {
-      method: 'GET',
+      method,
       headers,
       agent: agents[protocol],
       lookup: guardedLookup(target, first, allow),

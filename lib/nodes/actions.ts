@@ -2,10 +2,18 @@
 
 import { serverAction } from '@/lib/actions/server-action';
 import { readNodeHostKey, repinNodeHostKey } from './host-key';
-import { generateNodeKey, probeNode, registerNode, testNodeConnection } from './operations';
+import {
+  discardRegistrationKey,
+  generateRegistrationKey,
+  probeNode,
+  registerNode,
+  testNodeConnection,
+} from './operations';
 import { decommissionNode, enableNode, putNodeInMaintenance } from './status';
 
-export const generateNodeKeyAction = serverAction(generateNodeKey, { revalidate: () => ['/credentials'] });
+export const generateRegistrationKeyAction = serverAction(generateRegistrationKey);
+
+export const discardRegistrationKeyAction = serverAction(discardRegistrationKey);
 
 export const probeNodeAction = serverAction(probeNode);
 

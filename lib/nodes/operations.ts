@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { SshSession } from '@/lib/ssh/session';
 import { readCapacity } from './capacity';
 import { connectWithCredential, withNodeSession } from './connection';
+import { confirmRegistrationKey, discardAbandonedRegistrationKeys, provisionalKeyExpiry } from './registration-keys';
 import { nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
 
 /** Nodes are infrastructure: SuperAdmins only, in a data center that exists. */
@@ -27,13 +28,14 @@ function authorizeNodeInDataCenter(
   requireDataCenter(input.dataCenterId);
 }
 
-/** Registration may generate its key pair; the operation is the Credentials page's own. */
-export { generateKey as generateNodeKey } from '@/lib/credentials/operations';
+// Keys a registration makes are provisional until the node is registered (./registration-keys.ts).
+export { discardRegistrationKey, generateRegistrationKey } from './registration-keys';
 
 /**
  * Registration, step one: connect once, accepting whatever host key the node presents, and report its
  * fingerprint for the admin to compare. A pasted private key is stored (encrypted) only once it has
- * logged in, so failed attempts leave no stray credentials.
+ * logged in, so failed attempts leave no stray credentials, and only provisionally until the node is
+ * registered, so an abandoned registration leaves none either.
  */
 export const probeNode = defineOperation({
   name: 'node.probe',
@@ -60,7 +62,11 @@ export const probeNode = defineOperation({
     );
     session.close();
     const name = `${input.name} (${input.sshUser}@${input.host})`;
-    const credential = importCredential({ name, privateKey, passphrase: input.passphrase });
+    discardAbandonedRegistrationKeys();
+    const credential = importCredential(
+      { name, privateKey, passphrase: input.passphrase },
+      { provisionalUntil: provisionalKeyExpiry() },
+    );
     return { credentialId: credential.id, fingerprint: session.hostKeyFingerprint };
   },
   audited: (result) => ({ details: { fingerprint: result.fingerprint } }),
@@ -83,10 +89,12 @@ export const registerNode = defineOperation({
       const capacity = await readCapacity(session, input.imageDir);
       const id = newId();
       const at = now();
-      getDb()
-        .insert(nodes)
-        .values({ id, ...input, ...capacity, status: 'enabled', lastSeenAt: at, createdAt: at, updatedAt: at })
-        .run();
+      getDb().transaction((tx) => {
+        tx.insert(nodes)
+          .values({ id, ...input, ...capacity, status: 'enabled', lastSeenAt: at, createdAt: at, updatedAt: at })
+          .run();
+        confirmRegistrationKey(tx, input.credentialId);
+      });
       return { id };
     } finally {
       session.close();

@@ -1,9 +1,10 @@
 import 'server-only';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { credentials, dataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
 import { NotFoundError } from '@/lib/errors';
+import { tablePage, type TablePage } from '@/lib/locations/table-page';
 
 /** Node Details for a user who may see the node's data center; null otherwise. */
 export function getNodeDetails(user: UserContext, nodeId: string) {
@@ -23,8 +24,7 @@ export function getNodeDetails(user: UserContext, nodeId: string) {
   return row;
 }
 
-/** The images on a node with their state there. */
-export function listImagesOnNode(nodeId: string) {
+function imagesOnNode(nodeId: string) {
   return getDb()
     .select({
       imageId: images.id,
@@ -41,7 +41,31 @@ export function listImagesOnNode(nodeId: string) {
     .innerJoin(images, eq(images.id, nodeImages.imageId))
     .where(eq(nodeImages.nodeId, nodeId))
     .orderBy(asc(images.name))
-    .all();
+    .$dynamic();
+}
+
+export type ImageOnNode = ReturnType<ReturnType<typeof imagesOnNode>['all']>[number];
+
+/** The images on a node with their state there, all of them (the JSON API). */
+export function listImagesOnNode(nodeId: string): ImageOnNode[] {
+  return imagesOnNode(nodeId).all();
+}
+
+/** Node Details, "Images on this node": one page of the same, by name. */
+export function listImagesOnNodePage(nodeId: string, page: number): TablePage<ImageOnNode> {
+  const total = getDb().select({ n: count() }).from(nodeImages).where(eq(nodeImages.nodeId, nodeId)).get()?.n ?? 0;
+  return tablePage(total, page, (limit, offset) => imagesOnNode(nodeId).limit(limit).offset(offset).all());
+}
+
+/** How many images are installed on a node: what Decommission takes out of service. */
+export function countInstalledImagesOnNode(nodeId: string): number {
+  return (
+    getDb()
+      .select({ n: count() })
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.state, 'installed')))
+      .get()?.n ?? 0
+  );
 }
 
 /** Every operation on a node's own record (status, host key) is infrastructure work, noted against its data center. */

@@ -31,17 +31,21 @@ export type RemoteImageRow = {
 
 const text = (max: number) => z.preprocess(blank, z.string().trim().max(max).optional());
 
+/** The schema of each search param; the JSON API documents its query parameters from these. */
+export const REMOTE_IMAGE_SEARCH_FIELDS = {
+  q: text(100),
+  os: text(40),
+  type: text(40),
+  page: z.preprocess(blank, z.coerce.number().int().min(1).max(100_000).optional()),
+};
+
 export function parseRemoteImageSearch(raw: RawParams) {
-  const { value, ignored } = searchParamReader(
-    raw,
-    {
-      q: text(100),
-      os: text(40),
-      type: text(40),
-      page: z.preprocess(blank, z.coerce.number().int().min(1).max(100_000).optional()),
-    },
-    { q: 'search', os: 'OS', type: 'type', page: 'page' },
-  );
+  const { value, ignored } = searchParamReader(raw, REMOTE_IMAGE_SEARCH_FIELDS, {
+    q: 'search',
+    os: 'OS',
+    type: 'type',
+    page: 'page',
+  });
   const filters = withoutAbsent<RemoteImageFilters>({ q: value('q'), os: value('os'), type: value('type') });
   return { filters, page: value('page') ?? 1, ignored };
 }

@@ -1,8 +1,9 @@
 import 'server-only';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, sizeDataCenters, sizes } from '@/lib/db/schema';
+import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
 
 export type Placement = {
   dataCenterId: string;
@@ -24,15 +25,56 @@ export type SizeWithPlacement = {
   elsewhere: Placement[];
 };
 
+type SizeRow = typeof sizes.$inferSelect;
+
+const SMALLEST_FIRST = [asc(sizes.vcpus), asc(sizes.memoryMb), asc(sizes.name)];
+
 /**
- * Location Details, "VM sizes": every size, whether it fits here, and where else it fits or why
- * not. Only data centers the user may view are named.
+ * Every size, whether it fits in this data center, and where else it fits or why not. Only data
+ * centers the user may view are named.
  */
 export function sizesForDataCenter(user: UserContext, dataCenterId: string): SizeWithPlacement[] {
   if (!can(user, 'datacenter.view', { dataCenterId })) return [];
+  return withPlacements(
+    user,
+    dataCenterId,
+    getDb()
+      .select()
+      .from(sizes)
+      .orderBy(...SMALLEST_FIRST)
+      .all(),
+  );
+}
+
+/** Location Details, "VM sizes": one page of the same, smallest first. */
+export function listSizesForDataCenterPage(
+  user: UserContext,
+  dataCenterId: string,
+  page: number,
+): TablePage<SizeWithPlacement> {
+  if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
   const db = getDb();
+  const total = db.select({ n: count() }).from(sizes).get()?.n ?? 0;
+  return tablePage(total, page, (limit, offset) =>
+    withPlacements(
+      user,
+      dataCenterId,
+      db
+        .select()
+        .from(sizes)
+        .orderBy(...SMALLEST_FIRST)
+        .limit(limit)
+        .offset(offset)
+        .all(),
+    ),
+  );
+}
+
+/** The sizes with where each fits, as the last Sync Available Sizes of each visible data center found. */
+function withPlacements(user: UserContext, dataCenterId: string, rows: SizeRow[]): SizeWithPlacement[] {
+  if (rows.length === 0) return [];
   const visible = visibleDataCenterIds(user);
-  const placements = db
+  const placements = getDb()
     .select({
       sizeId: sizeDataCenters.sizeId,
       dataCenterId: sizeDataCenters.dataCenterId,
@@ -43,24 +85,27 @@ export function sizesForDataCenter(user: UserContext, dataCenterId: string): Siz
     })
     .from(sizeDataCenters)
     .innerJoin(dataCenters, eq(dataCenters.id, sizeDataCenters.dataCenterId))
-    .where(visible ? inArray(sizeDataCenters.dataCenterId, visible) : undefined)
+    .where(
+      and(
+        inArray(
+          sizeDataCenters.sizeId,
+          rows.map((size) => size.id),
+        ),
+        visible ? inArray(sizeDataCenters.dataCenterId, visible) : undefined,
+      ),
+    )
     .orderBy(asc(dataCenters.name))
     .all();
-  return db
-    .select()
-    .from(sizes)
-    .orderBy(asc(sizes.vcpus), asc(sizes.memoryMb), asc(sizes.name))
-    .all()
-    .map((size) => {
-      const mine = placements.filter((p) => p.sizeId === size.id).map(({ sizeId: _, ...p }) => p);
-      return {
-        id: size.id,
-        name: size.name,
-        vcpus: size.vcpus,
-        memoryMb: size.memoryMb,
-        diskGb: size.diskGb,
-        here: mine.find((p) => p.dataCenterId === dataCenterId) ?? null,
-        elsewhere: mine.filter((p) => p.dataCenterId !== dataCenterId),
-      };
-    });
+  return rows.map((size) => {
+    const mine = placements.filter((p) => p.sizeId === size.id).map(({ sizeId: _, ...p }) => p);
+    return {
+      id: size.id,
+      name: size.name,
+      vcpus: size.vcpus,
+      memoryMb: size.memoryMb,
+      diskGb: size.diskGb,
+      here: mine.find((p) => p.dataCenterId === dataCenterId) ?? null,
+      elsewhere: mine.filter((p) => p.dataCenterId !== dataCenterId),
+    };
+  });
 }

@@ -24,7 +24,7 @@ class UploadRefused extends DomainError {
   }
 }
 
-type UploadRequest = {
+export type UploadRequest = {
   body: UploadBody;
   /** The request's Content-Length; null when the client sent none. */
   contentLength: number | null;
@@ -32,6 +32,26 @@ type UploadRequest = {
   contentType?: string | null;
   signal?: AbortSignal;
 };
+
+/**
+ * The upload an HTTP request carries: its body as a stream, never buffered, with the headers that
+ * decide whether it is read at all. Shared by the browser's route and the JSON API's.
+ */
+export function uploadRequestOf(request: Request): UploadRequest {
+  return {
+    body: request.body,
+    contentLength: parseContentLength(request.headers.get('content-length')),
+    contentType: request.headers.get('content-type'),
+    signal: request.signal,
+  };
+}
+
+/** Null when absent; a malformed header counts as absent, so the client is told what to send. */
+function parseContentLength(header: string | null): number | null {
+  if (header === null || !/^\d{1,16}$/.test(header.trim())) return null;
+  const value = Number(header.trim());
+  return Number.isSafeInteger(value) ? value : null;
+}
 
 /**
  * Push mode: puts the file of an image created with the "upload" source into the image store.

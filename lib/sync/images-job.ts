@@ -4,6 +4,7 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { images, nodeImages, nodes } from '@/lib/db/schema';
 import { errorMessage, NotFoundError } from '@/lib/errors';
+import { isImageUsableIn } from '@/lib/images/placement';
 import { setNodeImageState } from '@/lib/install/node-images';
 import { hashOnNode } from '@/lib/install/remote';
 import type { JobContext } from '@/lib/jobs/context';
@@ -50,15 +51,10 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
     const report = await withNodeSession(node, async (session) => {
       const listedAt = now();
       const listing = await readNodeListing(session, node.imageDir, ctx.signal);
-      const plan = planNodeSync({
-        node,
-        listing,
-        rows: rowsOf(node.id),
-        images: imagesNamedIn(node.id, listing),
-        listedAt,
-      });
+      const known = imagesNamedIn(node.id, listing);
+      const plan = planNodeSync({ node, listing, rows: rowsOf(node.id), images: known, listedAt });
       const verified = await hashFound(session, ctx, plan, verify);
-      applyChanges(ctx, node, plan.changes, verified, listedAt);
+      applyChanges(ctx, node, plan.changes, { verified, known, listedAt });
       return plan.report;
     });
     const { found, missing, failed, unknown, unreadable } = report;
@@ -100,7 +96,14 @@ function imagesNamedIn(nodeId: string, listing: NodeListing): Map<string, KnownI
   }
   if (ids.size === 0) return new Map();
   const rows = getDb()
-    .select({ id: images.id, name: images.name, sizeBytes: images.sizeBytes, sha256: images.sha256, md5: images.md5 })
+    .select({
+      id: images.id,
+      name: images.name,
+      dcBoundId: images.dcBoundId,
+      sizeBytes: images.sizeBytes,
+      sha256: images.sha256,
+      md5: images.md5,
+    })
     .from(images)
     .where(inArray(images.id, [...ids]))
     .all();
@@ -142,13 +145,10 @@ async function hashFound(
   return verified;
 }
 
-function applyChanges(
-  ctx: JobContext,
-  node: Node,
-  changes: RowChange[],
-  verified: Map<string, Hashed>,
-  listedAt: Date,
-) {
+/** What the sync learnt of the node: the hashes it computed, the images the listing named, when it listed. */
+type SyncFacts = { verified: Map<string, Hashed>; known: Map<string, KnownImage>; listedAt: Date };
+
+function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], { verified, known, listedAt }: SyncFacts) {
   const skipped: string[] = [];
   getDb().transaction((tx) => {
     for (const change of changes) {
@@ -172,7 +172,8 @@ function applyChanges(
         change.imageId,
         {
           state: change.state,
-          available: change.available,
+          // Offered only where the image is usable: a copy found on a node of another data center is kept, not offered.
+          available: change.available && isImageUsableIn(tx, known.get(change.imageId)!, node.dataCenterId),
           path: change.path,
           lastJobId: ctx.job.id,
           installedAt: installed ? (current?.installedAt ?? now()) : current?.installedAt,

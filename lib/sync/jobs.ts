@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { defineJobKind } from '@/lib/jobs/kind';
+import { enqueueSync } from './enqueue';
 import { runSyncImagesJob } from './images-job';
 import { runSyncSizesJob } from './sizes-job';
 
@@ -11,6 +12,7 @@ export const syncImagesJob = defineJobKind({
   run: (ctx, { verify }) => runSyncImagesJob(ctx, verify),
   cancellable: false,
   pausable: false,
+  retry: (tx, job, userId) => enqueueSync(tx, 'sync-images', job.dataCenterId!, userId, job.params),
 });
 
 /** Sync Available Sizes of a data center. */
@@ -20,4 +22,5 @@ export const syncSizesJob = defineJobKind({
   run: (ctx) => runSyncSizesJob(ctx),
   cancellable: false,
   pausable: false,
+  retry: (tx, job, userId) => enqueueSync(tx, 'sync-sizes', job.dataCenterId!, userId, {}),
 });

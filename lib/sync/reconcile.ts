@@ -25,6 +25,7 @@ import { fileOfSidecar, MAX_SIDECAR_BYTES, parseSidecar } from '@/lib/install/si
 export type KnownImage = {
   id: string;
   name: string;
+  dcBoundId: string | null;
   sizeBytes: number | null;
   sha256: string | null;
   md5: string | null;

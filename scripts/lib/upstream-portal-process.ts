@@ -46,6 +46,8 @@ async function ensureImage(
     containerFormat: 'bare',
     ...fields,
     source: 'upload',
+    // A repository serves its public images only.
+    access: 'public',
   };
   const { id } = await runOk(createImage, input, admin);
   const uploaded = await uploadImageFile(admin, id, {

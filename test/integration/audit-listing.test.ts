@@ -72,14 +72,14 @@ describe('who reads which audit events', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     expect(page.rows[0]).toMatchObject({
       action: expect.stringMatching(/^image\./),
-      dataCenterName: 'Data center audit-a',
+      dataCenter: { name: 'Data center audit-a' },
     });
   });
 
   it("shows a DCAdmin only their data centers' events", () => {
     const page = listAuditPage(dcAdminA, { pageSize: 100 });
     expect(page.total).toBe(30);
-    expect(new Set(page.rows.map((r) => r.targetType))).toEqual(new Set(['image']));
+    expect(new Set(page.rows.map((r) => r.target.type))).toEqual(new Set(['image']));
     expect(listAuditFilterOptions(dcAdminA).actions).toEqual(['image.create', 'image.edit']);
     expect(listAuditPage(dcAdminA, { action: 'node.register' }).total).toBe(0);
     expect(listAuditPage(dcAdminA, { action: 'auth.login' }).total).toBe(0);
@@ -98,10 +98,42 @@ describe('who reads which audit events', () => {
     expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcB, role: 'ImageAdmin' }, admin));
     const grants = listAuditPage(dcAdminA, { action: 'user.grant-role' });
     expect(grants.rows).toEqual([
-      expect.objectContaining({ targetId: grantee.id, dataCenterName: 'Data center audit-a' }),
+      expect.objectContaining({
+        target: expect.objectContaining({ id: grantee.id }),
+        dataCenter: expect.objectContaining({ name: 'Data center audit-a' }),
+      }),
     ]);
     // Removed again, so the counts below stay exact.
     getDb().delete(auditEvents).where(eq(auditEvents.action, 'user.grant-role')).run();
+  });
+});
+
+describe('the filter options', () => {
+  const usernames = (users: UserContext[]) => users.map((u) => u.username).sort();
+
+  it('are the users, actions and target types of the events the user may read, each once, in order', async () => {
+    expect(listAuditFilterOptions(admin)).toEqual({
+      users: usernames([admin, imageAdminA]).map((username) => ({ id: expect.any(String), username })),
+      actions: ['auth.login', 'image.create', 'image.edit', 'node.register'],
+      targetTypes: ['image', 'node', 'user'],
+    });
+    const ofA = listAuditFilterOptions(dcAdminA);
+    expect(ofA.users.map((u) => u.username)).toEqual(usernames([admin, imageAdminA]));
+    expect(ofA).toMatchObject({ actions: ['image.create', 'image.edit'], targetTypes: ['image'] });
+    // In B only the SuperAdmin did anything; a data center without events offers nothing at all.
+    const ofB = listAuditFilterOptions(await createUserWithRole('DCAdmin', dcB));
+    expect(ofB).toEqual({
+      users: [{ id: admin.id, username: admin.username }],
+      actions: ['node.register'],
+      targetTypes: ['node'],
+    });
+    const quiet = await createDataCenterAs(admin, 'audit-quiet');
+    getDb().delete(auditEvents).where(eq(auditEvents.action, 'datacenter.create')).run();
+    expect(listAuditFilterOptions(await createUserWithRole('DCAdmin', quiet))).toEqual({
+      users: [],
+      actions: [],
+      targetTypes: [],
+    });
   });
 });
 
@@ -109,7 +141,7 @@ describe('filters and pages', () => {
   it('filters by user, action, target, outcome and time', () => {
     expect(
       listAuditPage(admin, { userId: imageAdminA.id, pageSize: 100 }).rows.every(
-        (r) => r.username === imageAdminA.username,
+        (r) => r.user?.name === imageAdminA.username,
       ),
     ).toBe(true);
     expect(listAuditPage(admin, { userId: imageAdminA.id }).total).toBe(15);

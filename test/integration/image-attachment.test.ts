@@ -30,7 +30,12 @@ describe('attaching images to data centers and detaching them', () => {
   });
 
   const newImage = (name: string, fields: Record<string, unknown> = {}) =>
-    createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64), ...fields });
+    // Attached nowhere at first: attaching is what these tests are about.
+    createUrlImage(
+      admin,
+      { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64), ...fields },
+      { attachTo: [] },
+    );
   const attach = (user: UserContext, imageId: string, dataCenterId: string, attached: boolean) =>
     run(setImageAttachment, { imageId, dataCenterId, attached }, user);
   const attachedTo = (imageId: string) =>

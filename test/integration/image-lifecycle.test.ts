@@ -44,8 +44,9 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
       error: 'Image lifecycle-disable is disabled and cannot be installed.',
     });
 
+    // No node has hashed its file yet, so enabling brings it back to what it was: unverified.
     expectOk(await change(admin, { imageId, change: 'status', status: 'ok' }));
-    expect(row(imageId).status).toBe('ok');
+    expect(row(imageId).status).toBe('unverified');
   });
 
   it('soft-deletes: hidden from the default listing, shown with "show deleted", restorable as private', async () => {
@@ -76,7 +77,7 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
         /^lifecycle-protected is protected: clear the protected flag before you (disable|delete) it\.$/,
       );
     }
-    expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: true });
+    expect(row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: true });
 
     expectOk(await change(admin, { imageId, change: 'protected', protected: 'false' }));
     expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
@@ -93,7 +94,7 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
       ok: false,
       code: 'invalid',
     });
-    expect(row(imageId)).toMatchObject({ status: 'ok', access: 'public', protected: false });
+    expect(row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: false });
   });
 
   it('follows the role matrix on the server: ImageAdmins manage their DC-bound images only; DCAdmins nothing', async () => {
@@ -111,7 +112,7 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
       ok: false,
       code: 'forbidden',
     });
-    expect(row(global).status).toBe('ok');
+    expect(row(global).status).toBe('unverified');
     expect(row(bound).access).toBe('public');
 
     const audits = getDb()

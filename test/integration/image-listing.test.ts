@@ -1,14 +1,10 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
-import { count } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb, openDatabase, type Db } from '@/lib/db/client';
+import { getDb } from '@/lib/db/client';
 import type { AccessLevel, DiskFormat, ImageStatus, OsType } from '@/lib/db/enums';
-import { credentials, dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, images, nodeImages } from '@/lib/db/schema';
 import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
-import { seedLarge } from '@/scripts/seed-large';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, insertUnreachableNode } from '../support/portal';
 
 // Image rows are inserted directly: the listing needs rows with chosen tags, dates and access, not
@@ -289,45 +285,5 @@ describe('listImagesPage: order and pages', () => {
       ubuntu: 2,
     });
     expect(listImagesPage(admin, { group: 'alias', pageSize: 1 }).aliasCounts).toEqual({ ubuntu: 3 });
-  });
-});
-
-describe('seedLarge', () => {
-  const tableCounts = (db: Db) =>
-    Object.fromEntries(
-      Object.entries({ dataCenters, images, nodes, nodeImages, credentials }).map(([name, table]) => [
-        name,
-        db.select({ n: count() }).from(table).get()!.n,
-      ]),
-    );
-
-  it('makes the asked numbers of images, nodes and node-image rows once; a second run changes nothing', () => {
-    const db = openDatabase(path.join(os.tmpdir(), `seed-large-${crypto.randomUUID()}.db`));
-    try {
-      const made = seedLarge(db, { images: 120, nodes: 8, nodeImages: 400 });
-      expect(made).toEqual({ dataCenters: 4, images: 120, nodes: 8, nodeImages: 400 });
-      const after = tableCounts(db);
-      expect(after).toEqual({ dataCenters: 4, images: 120, nodes: 8, nodeImages: 400, credentials: 1 });
-      // Several versions per alias, and every node fake, on the address where nothing answers.
-      const perAlias = db.$client
-        .prepare('select max(n) as most from (select count(*) as n from images where alias is not null group by alias)')
-        .get() as { most: number };
-      expect(perAlias.most).toBeGreaterThan(1);
-      expect(db.$client.prepare("select count(*) as n from nodes where host <> '127.0.0.254'").get()).toEqual({ n: 0 });
-
-      expect(seedLarge(db, { images: 120, nodes: 8, nodeImages: 400 })).toBeNull();
-      expect(tableCounts(db)).toEqual(after);
-    } finally {
-      db.$client.close();
-    }
-  });
-
-  it('refuses more node-image rows than node and image pairs', () => {
-    const db = openDatabase(path.join(os.tmpdir(), `seed-large-${crypto.randomUUID()}.db`));
-    try {
-      expect(() => seedLarge(db, { images: 2, nodes: 2, nodeImages: 5 })).toThrow(/More node-image rows/);
-    } finally {
-      db.$client.close();
-    }
   });
 });

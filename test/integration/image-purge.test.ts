@@ -11,6 +11,7 @@ import { auditEvents, images, jobs, nodeImages } from '@/lib/db/schema';
 import { purgeImage } from '@/lib/images/purge';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { installImage } from '@/lib/install/operations';
+import { listJobs } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import { storedImagePath } from '@/lib/store/image-store';
@@ -96,6 +97,10 @@ describe('permanent delete: refused while in use, then files removed from every 
       ['succeeded', null],
       ['succeeded', null],
     ]);
+    // Each of them, and the installs before, still name the image in the job listing.
+    const listed = listJobs(admin, { kind: 'uninstall' }).filter((j) => accepted.uninstallJobIds.includes(j.job.id));
+    expect(listed.map((j) => j.imageName)).toEqual(['purge-me', 'purge-me']);
+    expect(listJobs(admin, { kind: 'install' }).filter((j) => j.imageName === 'purge-me')).toHaveLength(2);
     const actions = getDb()
       .select()
       .from(auditEvents)
@@ -147,14 +152,14 @@ describe('permanent delete: refused while in use, then files removed from every 
       name: 'purge-kernel',
       diskFormat: 'aki',
       containerFormat: 'aki',
-      sourceUrl: mirror.url('k'),
+      sourceUrl: 'http://127.0.0.1:9/k', // never installed
       sha256: qcow2.sha256,
     });
     const ramdisk = await createUrlImage(admin, {
       name: 'purge-ramdisk',
       diskFormat: 'ari',
       containerFormat: 'ari',
-      sourceUrl: mirror.url('r'),
+      sourceUrl: 'http://127.0.0.1:9/r',
       sha256: qcow2.sha256,
     });
     await newUrlImage('purge-partition', { diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk });

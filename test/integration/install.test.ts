@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,16 +139,32 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(nodeImage(imageId)!.state).toBe('failed');
   });
 
-  it('fails clearly when the mirror answers 404', async () => {
-    const imageId = await createUrlImage(admin, {
-      name: 'gone',
-      sourceUrl: mirror.url('gone.qcow2'),
-      sha256: qcow2.sha256,
+  it('fails clearly when the URL answers 404 after the image was created, never sizing it by the error page', async () => {
+    // The URL answers when the image is created (the create check asks it), and 404s by the install,
+    // with an error page that claims a petabyte: taken for the image's size, preflight would refuse
+    // the install for want of disk space instead of saying what is wrong.
+    let gone = false;
+    const server = http.createServer((req, res) => {
+      if (!gone) return void res.writeHead(200).end(); // no size: preflight asks the URL for it
+      res.writeHead(404, { 'Content-Length': 2 ** 50 }).end();
     });
-    const job = await installAndWait(admin, imageId, nodeId);
-    expect(job.status).toBe('failed');
-    expect(job.error).toMatch(/404/);
-    expect(filesOnNode()).not.toContain(`${imageId}.qcow2.part`);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const imageId = await createUrlImage(admin, {
+        name: 'gone',
+        sourceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gone.qcow2`,
+        sha256: qcow2.sha256,
+      });
+      expect(getDb().select().from(images).where(eq(images.id, imageId)).get()!.sizeBytes).toBeNull();
+      gone = true;
+      const job = await installAndWait(admin, imageId, nodeId);
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/The download failed on the node: curl: \(22\) .*404/);
+      expect(filesOnNode()).not.toContain(`${imageId}.qcow2.part`);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('retries a download cut off halfway, resuming each time, then fails and removes the partial file', async () => {
@@ -203,8 +221,13 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       name: 'huge',
       sourceUrl: mirror.url('tiny.qcow2'),
       sha256: qcow2.sha256,
-      sizeBytes: String(2 ** 50),
     });
+    // The create check refuses a size the server contradicts, so the petabyte is set behind it.
+    getDb()
+      .update(images)
+      .set({ sizeBytes: 2 ** 50 })
+      .where(eq(images.id, imageId))
+      .run();
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');

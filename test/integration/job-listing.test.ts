@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { insertUser, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
@@ -7,9 +7,23 @@ import { JOB_KINDS, type JobKind, type JobStatus } from '@/lib/db/enums';
 import { credentials, jobEvents, jobs, nodes } from '@/lib/db/schema';
 import { runOperation } from '@/lib/actions/operation';
 import { createImage } from '@/lib/images/operations';
-import { getJobView, listJobFilterOptions, listJobs, listJobsPage } from '@/lib/jobs/queries';
+import {
+  getJobFilterImage,
+  getJobView,
+  listJobFilterOptions,
+  listJobs,
+  listJobsPage,
+  searchJobFilterImages,
+} from '@/lib/jobs/queries';
 import { createDataCenter } from '@/lib/locations/operations';
+import { issueApiToken } from '@/lib/tokens/operations';
+import { call } from '../support/api-client';
 import { createUserWithRole } from '../support/users';
+
+// The filter's image search route reads the session through Auth.js, whose own module does not load
+// under Vitest: each test says who is signed in.
+let signedIn: string | null = null;
+vi.mock('@/lib/auth/auth', () => ({ auth: async () => (signedIn ? { user: { id: signedIn } } : null) }));
 
 // Job rows are inserted directly: listing needs rows, not the runner or a node to run them on.
 type Spec = { id: string; dc: string; nodeId: string; imageId: string; status: JobStatus; kind: JobKind; at: number };
@@ -23,6 +37,8 @@ let outsider: UserContext;
 let dcA: string, dcB: string;
 let nodeA1: string, nodeA2: string, nodeB: string;
 let imageX: string, imageY: string, imageZ: string;
+/** An image without a job. */
+let imageIdle: string;
 const specs: Spec[] = [];
 
 // Data centers and images go through the real operations; test/support/portal.ts is not used because
@@ -109,12 +125,13 @@ beforeAll(async () => {
       await created(
         runOperation(
           createImage,
-          { ...fields, name, sourceUrl: 'http://127.0.0.1/x.qcow2', sha256: 'a'.repeat(64) },
+          { ...fields, name, sourceUrl: 'http://127.0.0.1/x.qcow2', skipUrlCheck: true, sha256: 'a'.repeat(64) },
           superAdmin,
         ),
       )
     ).id;
   [imageX, imageY, imageZ] = [await image('listing-x'), await image('listing-y'), await image('listing-z')];
+  imageIdle = await image('listing-idle');
   // 30 jobs in A over two nodes and two images; 7 in B, only on image Z.
   for (let i = 0; i < 30; i++) {
     insertJob({
@@ -185,15 +202,72 @@ describe('listJobsPage', () => {
   });
 });
 
-describe('listJobFilterOptions', () => {
-  it('offers only the nodes and images of jobs the user may see', () => {
+describe('the Jobs filters', () => {
+  it('offer only the nodes of jobs the user may see', () => {
     const options = listJobFilterOptions(dcAdminA);
     expect(options.nodes.map((n) => n.name)).toEqual(['a-one', 'a-two']);
-    expect(options.images.map((i) => i.id).sort()).toEqual([imageX, imageY].sort());
     const all = listJobFilterOptions(superAdmin);
     expect(all.nodes.map((n) => n.id)).toContain(nodeB);
-    expect(all.images.map((i) => i.id)).toContain(imageZ);
-    expect(listJobFilterOptions(outsider)).toEqual({ nodes: [], images: [] });
+    expect(listJobFilterOptions(outsider)).toEqual({ nodes: [] });
+  });
+
+  it('look up the filtered image, only among images with a job the user may see', async () => {
+    expect(getJobFilterImage(dcAdminA, imageY)).toEqual({ id: imageY, name: 'listing-y', version: '1' });
+    expect(getJobFilterImage(superAdmin, imageZ)).toMatchObject({ name: 'listing-z' });
+    // Z's jobs are all in B; an image without jobs, or none at all, is unknown to the filter alike.
+    expect(getJobFilterImage(dcAdminA, imageZ)).toBeNull();
+    expect(getJobFilterImage(superAdmin, imageIdle)).toBeNull();
+    expect(getJobFilterImage(superAdmin, crypto.randomUUID())).toBeNull();
+    expect(getJobFilterImage(outsider, imageX)).toBeNull();
+  });
+
+  it('search images with jobs by name or alias, within the policy, a page at a time', () => {
+    const names = (found: { images: { name: string }[] }) => found.images.map((i) => i.name);
+    expect(searchJobFilterImages(superAdmin, 'listing-')).toEqual({
+      images: [
+        { id: imageX, name: 'listing-x', version: '1' },
+        { id: imageY, name: 'listing-y', version: '1' },
+        { id: imageZ, name: 'listing-z', version: '1' },
+      ],
+      more: false,
+    });
+    expect(names(searchJobFilterImages(dcAdminA, 'listing'))).toEqual(['listing-x', 'listing-y']);
+    expect(names(searchJobFilterImages(dcAdminA, 'LISTING-Z'))).toEqual([]);
+    expect(searchJobFilterImages(superAdmin, 'listing', 2)).toMatchObject({ more: true });
+    expect(names(searchJobFilterImages(superAdmin, 'idle'))).toEqual([]);
+    expect(searchJobFilterImages(outsider, '')).toEqual({ images: [], more: false });
+  });
+
+  it('serve that search to the signed-in only', async () => {
+    const { GET } = await import('@/app/(portal)/jobs/filter-images/route');
+    const ask = (as: UserContext | null, q: string) => {
+      signedIn = as?.id ?? null;
+      return GET(new Request(`http://portal/jobs/filter-images?q=${encodeURIComponent(q)}`));
+    };
+    const found = await ask(dcAdminA, 'listing-y');
+    expect(found.status).toBe(200);
+    expect(await found.json()).toEqual({ options: [{ value: imageY, label: 'listing-y (1)' }], more: false });
+    await expect((await ask(dcAdminA, 'listing-z')).json()).resolves.toEqual({ options: [], more: false });
+    await expect((await ask(outsider, '')).json()).resolves.toEqual({ options: [], more: false });
+    const anonymous = await ask(null, 'listing');
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({ error: { code: 'unauthenticated', message: 'Sign in first.' } });
+  });
+
+  it('filter the JSON API listing by image id, refusing an image the caller has no job of', async () => {
+    const list = (token: string, query: string) => call('GET', '/jobs', { token, query });
+    const admin = issueApiToken(superAdmin.id, 'listing').token;
+    const dcAdmin = issueApiToken(dcAdminA.id, 'listing').token;
+    const ofY = await list(dcAdmin, `imageId=${imageY}&pageSize=100`);
+    expect(ofY.status).toBe(200);
+    expect(ofY.json.rows.map((r: { job: { id: string } }) => r.job.id)).toEqual(expected((s) => s.imageId === imageY));
+    expect((await list(admin, `imageId=${imageZ}`)).json.total).toBe(7);
+    for (const imageId of [imageZ, imageIdle, 'not-an-id']) {
+      expect(await list(dcAdmin, `imageId=${imageId}`)).toMatchObject({
+        status: 400,
+        json: { error: { message: 'Unusable query parameters: image.' } },
+      });
+    }
   });
 });
 

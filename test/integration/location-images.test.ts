@@ -8,7 +8,11 @@ import { getDb } from '@/lib/db/client';
 import { auditEvents, machines, nodeImages, roleGrants } from '@/lib/db/schema';
 import { setImageAttachment } from '@/lib/images/attachment';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
-import { attachableImages, imagesAttachedToDataCenter, mayAttachImagesTo } from '@/lib/locations/attached-images';
+import {
+  listImagesAttachedToDataCenter,
+  mayAttachImagesTo,
+  searchAttachableImages,
+} from '@/lib/locations/attached-images';
 import { machinesInDataCenter } from '@/lib/machines/queries';
 import {
   createDataCenterAs,
@@ -33,10 +37,20 @@ describe('images and machines of a data center, as each role sees them', () => {
   const ids: Record<string, string> = {};
 
   const newImage = (name: string, fields: Record<string, unknown> = {}) =>
-    createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'e'.repeat(64), ...fields });
+    // Attached nowhere at first: attaching is what these tests are about.
+    createUrlImage(
+      admin,
+      { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'e'.repeat(64), ...fields },
+      { attachTo: [] },
+    );
   const attach = (user: UserContext, imageId: string, dataCenterId: string, attached = true) =>
     run(setImageAttachment, { imageId, dataCenterId, attached }, user);
   const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+  // The first page of the attached images, and what an empty Attach search offers: all of it here.
+  const imagesAttachedToDataCenter = (user: UserContext, dataCenterId: string) =>
+    listImagesAttachedToDataCenter(user, dataCenterId).rows;
+  const attachableImages = (user: UserContext, dataCenterId: string) =>
+    searchAttachableImages(user, dataCenterId, '').images;
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
@@ -79,7 +93,7 @@ describe('images and machines of a data center, as each role sees them', () => {
         name: 'loc-global',
         version: '1',
         osType: 'linux',
-        status: 'ok',
+        status: 'unverified',
         access: 'public',
         boundHere: false,
         installedNodes: 1,

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAddress } from '@/lib/auth/client-address';
 import { attemptLogin } from '@/lib/auth/login';
@@ -6,8 +5,8 @@ import { throttleMessage, type LoginLimits } from '@/lib/auth/login-throttle';
 import { insertUser } from '@/lib/auth/users';
 import { setClockForTests } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { closeAllDatabases, getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { closeAllDatabases } from '@/lib/db/client';
+import { lastAudit } from '../support/audit';
 
 const limits: LoginLimits = { maxFailures: 3, maxFailuresPerAddress: 5, windowMs: 15 * 60_000, trustProxy: false };
 let clock = Date.parse('2026-11-24T09:00:00Z');
@@ -40,7 +39,7 @@ describe('login throttling', () => {
     expect(throttleMessage(new Date(first + limits.windowMs))).toBe(
       'Too many failed sign-ins for this account or from your address. Try again after 2026-11-24 09:15:00 UTC.',
     );
-    const audit = getDb().select().from(auditEvents).where(eq(auditEvents.action, 'auth.login')).all().at(-1);
+    const audit = lastAudit('auth.login');
     expect(audit).toMatchObject({
       outcome: 'denied',
       details: { username: 'ursula', address: '10.0.0.4', reason: 'throttled' },

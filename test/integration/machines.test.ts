@@ -7,7 +7,7 @@ import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
 import { jobs, machines, nodeImages } from '@/lib/db/schema';
-import { machinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
+import { listMachinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import {
   createDataCenterAs,
@@ -43,7 +43,7 @@ describe('recording machines, so that in-use guards are real', () => {
 
   it('records a machine; the image is then in use on its node, until the machine is removed', async () => {
     const { machineId } = expectOk(await run(recordMachine, { name: 'web-1', nodeId, imageId }, admin));
-    expect(machinesOnNode(nodeId)).toMatchObject([
+    expect(listMachinesOnNode(nodeId).rows).toMatchObject([
       { id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' },
     ]);
     expect(visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
@@ -83,6 +83,6 @@ describe('recording machines, so that in-use guards are real', () => {
       ok: false,
       code: 'forbidden',
     });
-    expect(machinesOnNode(nodeId).map((m) => m.name)).not.toContain('sneaky');
+    expect(listMachinesOnNode(nodeId).rows.map((m) => m.name)).not.toContain('sneaky');
   });
 });

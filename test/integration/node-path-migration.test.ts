@@ -1,10 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
+import { databaseBefore } from '../support/old-database';
 
 /**
  * The migration that made node files keep their identity moves nothing on the nodes: rows that
@@ -13,22 +8,8 @@ import { describe, expect, it } from 'vitest';
  */
 describe('the node-path migration', () => {
   it('keeps every recorded path and gives path-less rows the name the file had before', () => {
-    const journal = JSON.parse(fs.readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: { tag: string }[] };
-    const index = journal.entries.findIndex((e) => e.tag === '0007_job_leases_file_identity');
-    expect(index).toBeGreaterThan(0);
-    // The migrations up to the one before, as a database from that version had them.
-    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-migrations-'));
-    fs.mkdirSync(path.join(before, 'meta'));
-    fs.writeFileSync(
-      path.join(before, 'meta', '_journal.json'),
-      JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }),
-    );
-    for (const entry of journal.entries.slice(0, index))
-      fs.copyFileSync(`drizzle/${entry.tag}.sql`, path.join(before, `${entry.tag}.sql`));
-
-    const sqlite = new Database(path.join(before, 'old.db'));
-    const db = drizzle({ client: sqlite });
-    migrate(db, { migrationsFolder: before });
+    const old = databaseBefore('0007_job_leases_file_identity');
+    const { sqlite } = old;
     const at = Date.now();
     sqlite.exec(`
       insert into data_centers (id, code, name, created_at) values ('dc', 'dc', 'DC', ${at});
@@ -41,14 +22,13 @@ describe('the node-path migration', () => {
       insert into node_images (node_id, image_id, state, updated_at) values ('n', 'b', 'installing', ${at});
     `);
 
-    migrate(db, { migrationsFolder: 'drizzle' });
+    old.migrateToNow();
 
     const paths = sqlite.prepare('select image_id as imageId, path from node_images order by image_id').all();
     expect(paths).toEqual([
       { imageId: 'a', path: '/srv/images/old-name.qcow2' },
       { imageId: 'b', path: '/srv/images/debian-12.raw' },
     ]);
-    sqlite.close();
-    fs.rmSync(before, { recursive: true, force: true });
+    old.close();
   });
 });

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/schema';
-import { generateNodeKey, probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
+import { generateRegistrationKey, probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } from '../support/portal';
 import type { UserContext } from '@/lib/auth/policy';
@@ -110,7 +110,7 @@ describe('registering a real sshd node', () => {
 
   it('registers with a key pair generated in the portal once its public key is authorized on the node', async () => {
     const node = await startNode();
-    const { credentialId, publicKey } = expectOk(await run(generateNodeKey, { name: 'generated' }, admin));
+    const { credentialId, publicKey } = expectOk(await run(generateRegistrationKey, { name: 'generated' }, admin));
     expect(publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:generated$/);
     const connection = {
       dataCenterId,

@@ -112,6 +112,8 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     await waitUntilHalfway(part);
     expect(expectOk(await run(pauseJob, { jobId }, admin)).status).toBe('pausing');
     await until(() => job(jobId).status === 'paused');
+    const firstStart = job(jobId).startedAt;
+    expect(firstStart).toBeInstanceOf(Date);
     const kept = fs.statSync(part).size;
     expect(kept).toBeGreaterThan(3 * MiB);
     // A second install of the same image on the same node must wait for the paused one.
@@ -119,7 +121,9 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
 
     expectOk(await run(resumeJob, { jobId }, admin));
     await getJobRunner().waitFor(jobId);
-    expect(job(jobId)).toMatchObject({ status: 'succeeded' });
+    // The pause used up no attempt, the job kept its first start, and its log shows the resume.
+    expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 1, startedAt: firstStart });
+    expect(log(jobId)).toContain('Resumed on request.');
     // Writes already in flight when it paused may still land, so the resume starts at or after `kept`.
     const resumedAt = Number(
       /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],

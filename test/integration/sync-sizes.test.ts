@@ -75,8 +75,8 @@ describe('Sync Available Sizes on real sshd nodes', () => {
     });
     expect(await run(createSize, { name: 'bad', vcpus: '1', memoryMb: '512', diskGb: 'ten' }, admin)).toMatchObject({
       ok: false,
-      // zod's own wording: the size schema gives no message of its own for a disk that is not a number.
-      fieldErrors: { diskGb: ['Invalid input: expected number, received NaN'] },
+      // The size schema gives no message of its own for a disk that is not a number: the portal's words.
+      fieldErrors: { diskGb: ['Disk GB must be a number.'] },
     });
   });
 

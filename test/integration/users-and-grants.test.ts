@@ -8,14 +8,13 @@ import { grantRole, revokeRole } from '@/lib/users/grants';
 import { createUser, disableUser, enableUser, resetUserPassword, setSuperAdmin } from '@/lib/users/operations';
 import { getUserWithGrants, roleHoldersOf } from '@/lib/users/queries';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
+import { lastAudit } from '../support/audit';
 
 // The session as Auth.js would decode it from the cookie: a user id, nothing else.
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock('@/lib/auth/auth', () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 const { getCurrentUser } = await import('@/lib/auth/session');
 
-const lastAudit = (action: string) =>
-  getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).all().at(-1);
 const userRow = (id: string) => getDb().select().from(users).where(eq(users.id, id)).get()!;
 
 describe('users', () => {

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
-import { credentials, jobs, nodes } from '@/lib/db/schema';
+import { credentials, dataCenters, images, jobs, nodes } from '@/lib/db/schema';
+import { attachImage } from '@/lib/images/attachment';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -30,20 +31,53 @@ export function registerSshNode(user: UserContext, dataCenterId: string, node: S
   return register(user, dataCenterId, node, name);
 }
 
-export async function createUrlImage(user: UserContext, fields: Record<string, unknown>) {
+/**
+ * Where a test's image is usable. Installs follow the placement rule (a node offers an image only
+ * where it is bound or attached), so a global image is attached, as an admin would, to every data
+ * center there is when it is created; a test about placement itself passes `attachTo: []`.
+ */
+type Placement = { attachTo?: string[] };
+
+function attachEverywhere(
+  imageId: string,
+  attachTo = getDb()
+    .select({ id: dataCenters.id })
+    .from(dataCenters)
+    .all()
+    .map((dc) => dc.id),
+) {
+  const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
+  if (image.dcBoundId) return;
+  for (const dataCenterId of attachTo) attachImage(getDb(), image, dataCenterId, image.ownerId);
+}
+
+/** Tests' images are public, so role rules about shared images apply; the private default has its own test. */
+const SHARED_AS_AN_ADMIN_WOULD = { access: 'public' };
+
+export async function createUrlImage(user: UserContext, fields: Record<string, unknown>, placement: Placement = {}) {
   const input = {
     version: '1',
     osType: 'linux',
     category: 'Linux',
     diskFormat: 'qcow2',
     containerFormat: 'bare',
+    ...SHARED_AS_AN_ADMIN_WOULD,
+    // Most tests' URLs answer nothing, on purpose; a reachable one is still checked (a 404 is refused).
+    skipUrlCheck: true,
     ...fields,
   };
-  return (await runOk(createImage, input, user)).id;
+  const { id } = await runOk(createImage, input, user);
+  attachEverywhere(id, placement.attachTo);
+  return id;
 }
 
 /** An image in the portal's store (push mode): created with the upload source, then its file uploaded. */
-export async function createStoreImage(user: UserContext, file: string, fields: Record<string, unknown>) {
+export async function createStoreImage(
+  user: UserContext,
+  file: string,
+  fields: Record<string, unknown>,
+  placement: Placement = {},
+) {
   const input = {
     version: '1',
     osType: 'linux',
@@ -51,6 +85,7 @@ export async function createStoreImage(user: UserContext, file: string, fields: 
     diskFormat: 'raw',
     containerFormat: 'bare',
     source: 'upload',
+    ...SHARED_AS_AN_ADMIN_WOULD,
     ...fields,
   };
   const { id } = await runOk(createImage, input, user);
@@ -60,6 +95,7 @@ export async function createStoreImage(user: UserContext, file: string, fields: 
     contentType: 'application/octet-stream',
   });
   if (!outcome.ok) throw new Error(`Upload failed: ${outcome.error}`);
+  attachEverywhere(id, placement.attachTo);
   return id;
 }
 

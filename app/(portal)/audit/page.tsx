@@ -3,8 +3,9 @@ import { notFound } from 'next/navigation';
 import { AuditEventsTable } from '@/components/audit/audit-events-table';
 import { AuditFiltersForm } from '@/components/audit/audit-filters';
 import { ListingNotices } from '@/components/ui/listing-notices';
+import { buttonClasses } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
-import { Pagination } from '@/components/ui/pagination';
+import { pageHref, Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
 import { listAuditFilterOptions, listAuditPage, readableAuditDataCenters } from '@/lib/audit/queries';
 import { DEFAULT_AUDIT_PAGE_SIZE, parseAuditSearchParams } from '@/lib/audit/schemas';
@@ -32,6 +33,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           readable === null
             ? 'Every change and every refusal in the portal, newest first. Times are UTC.'
             : 'Changes and refusals in your data centers, newest first. Times are UTC.'
+        }
+        actions={
+          // A plain link, not a client-side navigation: the route answers with a file to save.
+          <a href={pageHref('/audit/export', filters, 1)} download className={buttonClasses('secondary')}>
+            Download CSV<span className="sr-only"> of the events these filters select</span>
+          </a>
         }
       />
       <AuditFiltersForm filters={filters} pageSize={pageSize} options={options} />

@@ -2,15 +2,15 @@ import type { Metadata } from 'next';
 import { ImageListFilters } from '@/components/images/image-list-filters';
 import { DeletedImagesToggle } from '@/components/images/deleted-images-toggle';
 import { ListingNotices } from '@/components/ui/listing-notices';
+import { ImageListEmpty } from '@/components/images/image-list-empty';
 import { ImageListTable } from '@/components/images/image-list-table';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
-import { TextLink } from '@/components/ui/text-link';
+import { RefreshWhile } from '@/components/ui/refresh-while';
 import { requireUser } from '@/lib/auth/session';
 import { imageSearchParams, parseImageSearchParams } from '@/lib/images/list-schemas';
-import { hasAnyFilter } from '@/lib/search-params';
-import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
+import { imagesInMotion, listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { imageBindingChoices } from '@/lib/images/queries';
 import { listDataCenters } from '@/lib/locations/queries';
 
@@ -30,10 +30,16 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
     ...search.order,
     page: search.page,
     pageSize: search.pageSize,
+    // An ImageAdmin also sees the public global images they may attach, read-only.
+    includeAttachable: true,
   });
-  const options = { ...listImageFilterOptions(user), dataCenters };
+  const options = { ...listImageFilterOptions(user, { includeAttachable: true }), dataCenters };
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
+  const inMotion = imagesInMotion(
+    user,
+    result.rows.map((r) => r.id),
+  );
   return (
     <>
       <PageHeader
@@ -56,17 +62,15 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         aliasCounts={result.aliasCounts}
         caption={result.pageCount > 1 ? `Images, page ${result.page} of ${result.pageCount}` : 'Images'}
         empty={
-          hasAnyFilter(search.filters) ? (
-            <>
-              No image matches these filters. <TextLink href="/images">Clear filters</TextLink>
-            </>
-          ) : canCreate ? (
-            'No images yet. Create one with “New image”.'
-          ) : (
-            'No images are attached to your data centers.'
-          )
+          <ImageListEmpty
+            search={search}
+            canCreate={canCreate}
+            anyImages={result.total > 0 || listImagesPage(user, { access: 'all', includeAttachable: true }).total > 0}
+          />
         }
       />
+      {/* An upload, an import or an install under way changes rows here; they update until none does. */}
+      <RefreshWhile active={inMotion} />
       <Pagination
         pathname="/images"
         params={imageSearchParams(search)}

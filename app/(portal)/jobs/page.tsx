@@ -3,10 +3,12 @@ import { JobFilters } from '@/components/jobs/job-filters';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { ListingNotices } from '@/components/ui/listing-notices';
 import { PageHeader } from '@/components/ui/layout';
+import { RefreshWhile } from '@/components/ui/refresh-while';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
 import { requireUser } from '@/lib/auth/session';
-import { listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { isJobActive } from '@/lib/db/enums';
+import { getJobFilterImage, jobFilterImageLabel, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
 import { DEFAULT_JOB_PAGE_SIZE, parseJobSearchParams } from '@/lib/jobs/schemas';
 import { hasAnyFilter } from '@/lib/search-params';
 
@@ -17,14 +19,24 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function JobsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const options = listJobFilterOptions(user);
-  const known = { nodeIds: options.nodes.map((n) => n.id), imageIds: options.images.map((i) => i.id) };
-  const { filters, page, pageSize, ignored } = parseJobSearchParams(await searchParams, known);
+  const { filters, page, pageSize, ignored } = parseJobSearchParams(await searchParams, {
+    nodeIds: options.nodes.map((n) => n.id),
+    // Looked up, not found in a list: there may be thousands of images with jobs.
+    imageIds: (imageId) => getJobFilterImage(user, imageId) !== null,
+  });
+  // The Image field shows the image filtered by, by name.
+  const image = filters.imageId ? getJobFilterImage(user, filters.imageId) : null;
   const result = listJobsPage(user, { ...filters, page, pageSize });
   const filtered = hasAnyFilter(filters);
   return (
     <>
       <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
-      <JobFilters filters={filters} pageSize={pageSize} options={options} />
+      <JobFilters
+        filters={filters}
+        pageSize={pageSize}
+        options={options}
+        image={image && { value: image.id, label: jobFilterImageLabel(image) }}
+      />
       <ListingNotices ignored={ignored} askedPage={page} shownPage={result.page} total={result.total} what="jobs" />
       <JobsTable
         jobs={result.rows}
@@ -39,6 +51,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           )
         }
       />
+      {/* Queued and running jobs move on: their rows update until none on this page does. */}
+      <RefreshWhile active={result.rows.some((r) => isJobActive(r.job.status))} />
       <Pagination
         pathname="/jobs"
         params={{ ...filters, pageSize: pageSize === DEFAULT_JOB_PAGE_SIZE ? undefined : pageSize }}

@@ -4,9 +4,11 @@ import { OwnRepositoryNote } from '@/components/repositories/own-repository-note
 import { RepositoriesTable } from '@/components/repositories/repositories-table';
 import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, PageHeader, Section } from '@/components/ui/layout';
+import { RefreshWhile } from '@/components/ui/refresh-while';
 import { can, repositoryBrowseSubject } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
+import { importsUnderWay } from '@/lib/images/listing';
 import { ownImgapiUrl } from '@/lib/imgapi/serve/own-url';
 import { listRepositories } from '@/lib/repositories/queries';
 import { MAX_REPOSITORIES } from '@/lib/repositories/schemas';
@@ -27,6 +29,8 @@ export default async function RepositoriesPage() {
       <OwnRepositoryNote serving={getConfig().imgapi.serve} url={await ownImgapiUrl()} />
       <Section title="Repositories">
         <RepositoriesTable repositories={repositories} manageable={manageable} />
+        {/* An import that ends (or fails, keeping its error on the row) changes this list. */}
+        <RefreshWhile active={importsUnderWay(user)} />
       </Section>
       {manageable && (
         <Section title="Add a repository">

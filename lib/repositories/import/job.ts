@@ -1,5 +1,6 @@
 import 'server-only';
-import { z } from 'zod';
+import { enqueueImport } from './enqueue';
+import { importJobParams, type ImportJobParams } from './params';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db/client';
@@ -16,18 +17,6 @@ import { receiveImportedFile } from './file';
 import { assertImportable, planImport, recordImportedImage } from './image';
 import { getRemoteManifest } from '@/lib/imgapi/client/remote';
 
-/** What the import job needs; the repository's URL is kept, so removing the repository meanwhile is harmless. */
-export const importJobParams = z.object({
-  repositoryId: z.string(),
-  repositoryUrl: z.string(),
-  uuid: z.uuid(),
-  /** The name the user gave, if any. */
-  name: z.string().optional(),
-  /** The name the image will have, for job listings while it does not exist yet. */
-  imageName: z.string(),
-});
-export type ImportJobParams = z.infer<typeof importJobParams>;
-
 /**
  * Imports one image from an IMGAPI repository into the portal's store. Whoever may import into its
  * data center may cancel it, which leaves nothing behind; a global import is the SuperAdmins'.
@@ -43,6 +32,7 @@ export const importJob = defineJobKind({
     if (job.dataCenterId) authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
     else authorize(user, 'infrastructure.manage', {});
   },
+  retry: (tx, job, userId) => enqueueImport(tx, importJobParams.parse(job.params), job.dataCenterId, userId),
 });
 
 /**
@@ -86,7 +76,7 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     ctx.phase('record');
     recordImportedImage(plan, received, ctx.job.createdBy);
     unowned = undefined;
-    getDb().update(jobs).set({ imageId: plan.uuid }).where(eq(jobs.id, ctx.job.id)).run();
+    getDb().update(jobs).set({ imageId: plan.uuid, imageName }).where(eq(jobs.id, ctx.job.id)).run();
     audit(ctx, params, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
     return {
       imageId: plan.uuid,

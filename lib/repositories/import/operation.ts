@@ -1,19 +1,16 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
-import { jobs } from '@/lib/db/schema';
 import { requireDataCenter } from '@/lib/locations/queries';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { insertJob } from '@/lib/jobs/rows';
+import { NotFoundError, ValidationError } from '@/lib/errors';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { cachedManifestsOf, requireRepository } from '@/lib/repositories/queries';
 import { importImageSchema } from '@/lib/repositories/schemas';
 import { assertSupportedCompression } from './decompress';
 import { assertImportable, planImport } from './image';
-import type { ImportJobParams } from './job';
+import { enqueueImport } from './enqueue';
+import type { ImportJobParams } from './params';
 
 /**
  * Queues the import of one image from a repository. An ImageImportAdmin's import is bound
@@ -52,18 +49,6 @@ export const importImage = defineOperation({
     const plan = planImport(manifest, { name: input.name, dcBoundId: input.dataCenterId ?? null });
     const jobId = db.transaction((tx) => {
       assertImportable(plan);
-      const running = tx
-        .select({ id: jobs.id })
-        .from(jobs)
-        .where(
-          and(
-            eq(jobs.kind, 'import'),
-            inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
-            sql`json_extract(${jobs.params}, '$.uuid') = ${input.uuid}`,
-          ),
-        )
-        .get();
-      if (running) throw new ConflictError(`Image ${input.uuid} is already being imported (job ${running.id}).`);
       const params: ImportJobParams = {
         repositoryId: repository.id,
         repositoryUrl: repository.url,
@@ -71,7 +56,7 @@ export const importImage = defineOperation({
         name: input.name,
         imageName: plan.attributes.name,
       };
-      return insertJob(tx, { kind: 'import', createdBy: user.id, dataCenterId: input.dataCenterId, params });
+      return enqueueImport(tx, params, input.dataCenterId ?? null, user.id);
     });
     getJobRunner().kick();
     return { jobId, name: plan.attributes.name };

@@ -1,24 +1,23 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AuditHistoryTable } from '@/components/audit/audit-history-table';
-import { ImageAttachments } from '@/components/images/image-attachments';
+import { AwaitingUpload } from '@/components/images/awaiting-upload';
 import { ImageAttributes } from '@/components/images/image-attributes';
 import { ImageLifecycleActions } from '@/components/images/image-lifecycle-actions';
-import { InstallSection } from '@/components/images/install-section';
-import { NodesWithImageTable } from '@/components/images/nodes-with-image-table';
+import { PlacementSection } from '@/components/images/placement/placement-section';
 import { PurgeImage } from '@/components/images/purge-image';
 import { PurgeProgress } from '@/components/images/purge-progress';
 import { LinkButton } from '@/components/ui/button';
-import { UploadFile } from '@/components/images/upload-file';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { MachinesTable } from '@/components/machines/machines-table';
-import { Card, PageHeader, Section } from '@/components/ui/layout';
+import { PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { auditHistoryOf, readableAuditDataCenters } from '@/lib/audit/queries';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
-import { getImage, imageAttachments, listInstallTargets, listNodesWithImage } from '@/lib/images/queries';
-import { installRefusal } from '@/lib/install/enqueue';
+import { getImagePlacement } from '@/lib/availability/placement';
+import { getImage, listNodesWithImage } from '@/lib/images/queries';
+import { lastFailedUpload } from '@/lib/images/upload-attempts';
 import { listJobs } from '@/lib/jobs/queries';
 import { visibleMachinesUsingImage } from '@/lib/machines/queries';
 
@@ -34,13 +33,6 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
   const awaitingUpload = image.status === 'pending' && !image.sourceUrl && !image.storeFile;
   const mayManage = can(user, 'image.manage', { image });
   const purging = Boolean(image.purgeRequestedAt);
-  // Whether the image may go onto a node is asked of installRefusal, the rule the install itself enforces.
-  const installCandidates = listInstallTargets(user, id).map(({ node, dataCenterName }) => ({
-    id: node.id,
-    name: node.name,
-    dataCenterName,
-    refusal: installRefusal(image, node),
-  }));
   return (
     <>
       <PageHeader
@@ -64,7 +56,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         }
       />
       {purging && <PurgeProgress image={image} nodes={nodesWithImage} mayRetry={mayManage} />}
-      {mayManage && !purging && (
+      {mayManage && !purging && !awaitingUpload && (
         <Section title="Actions">
           <div className="flex flex-wrap items-start gap-2">
             {/* Only what the buttons need crosses to the browser: the source URL may hold credentials. */}
@@ -85,27 +77,18 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         <ImageAttributes image={image} />
       </Section>
       {awaitingUpload && (
-        <Section title="Waiting for the upload">
-          <Card>
-            <p className="mb-4 text-sm text-slate-700" data-testid="awaiting-upload">
-              Waiting for the upload… This image has no file yet; it becomes usable once its file is uploaded and
-              verified.
-            </p>
-            {can(user, 'image.manage', { image }) && <UploadFile imageId={image.id} />}
-          </Card>
-        </Section>
+        <AwaitingUpload
+          image={{ id: image.id, name: image.name }}
+          failed={lastFailedUpload(image.id)}
+          mayManage={mayManage}
+        />
       )}
-      <InstallSection
-        image={{ id: image.id, status: image.status, access: image.access }}
-        candidates={installCandidates}
-        shownWhenEmpty={user.isSuperAdmin}
-      />
-      <Section title="Data centers">
-        <ImageAttachments imageId={image.id} imageName={image.name} {...imageAttachments(user, image)} />
-      </Section>
-      <Section title="Nodes which have this image">
-        <NodesWithImageTable nodes={nodesWithImage} />
-      </Section>
+      {!purging && (
+        <PlacementSection
+          image={{ id: image.id, name: image.name, status: image.status, access: image.access }}
+          dataCenters={getImagePlacement(user, image)}
+        />
+      )}
       <Section title="Machines which use this image">
         <MachinesTable
           caption="Machines which use this image"

@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { JobProgress } from '@/components/jobs/job-progress';
+import { RetryJobButton } from '@/components/jobs/retry-job-button';
 import { RefreshWhenFinished } from '@/components/jobs/refresh-when-finished';
 import { SyncImagesResultView } from '@/components/jobs/sync-images-result';
 import { SyncSizesResultView } from '@/components/jobs/sync-sizes-result';
 import { PageHeader } from '@/components/ui/layout';
 import { requireUser } from '@/lib/auth/session';
 import { isJobActive } from '@/lib/db/enums';
+import { mayRetryJob } from '@/lib/jobs/operations';
 import { getJobView } from '@/lib/jobs/queries';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';
 import type { SyncImagesResult } from '@/lib/sync/result';
@@ -31,6 +33,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         breadcrumb={[{ href: '/jobs', label: 'Jobs' }]}
         title={`${snapshot.kind[0]!.toUpperCase()}${snapshot.kind.slice(1)} ${target}`}
         description={<span className="font-mono text-xs">{snapshot.id}</span>}
+        actions={mayRetryJob(user, view.job) && <RetryJobButton jobId={snapshot.id} />}
       />
       <JobProgress initial={snapshot} />
       {/* Sync jobs end with a summary; it is rendered here once the job has finished. */}

@@ -7,32 +7,57 @@ import { LocationGauges } from '@/components/locations/location-gauges';
 import { LocationImages } from '@/components/locations/location-images';
 import { NodesTable } from '@/components/locations/nodes-table';
 import { RenameDataCenter } from '@/components/locations/rename-data-center';
+import { TablePagination } from '@/components/locations/table-pagination';
 import { VmSizesTable } from '@/components/locations/vm-sizes-table';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader, Section } from '@/components/ui/layout';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { listJobs } from '@/lib/jobs/queries';
-import { attachableImages, imagesAttachedToDataCenter, mayAttachImagesTo } from '@/lib/locations/attached-images';
+import { listImagesAttachedToDataCenter, mayAttachImagesTo } from '@/lib/locations/attached-images';
 import { locationGauges } from '@/lib/locations/gauges';
-import { getDataCenter, listNodesOfDataCenter } from '@/lib/locations/queries';
-import { machinesInDataCenter } from '@/lib/machines/queries';
-import { sizesForDataCenter } from '@/lib/sizes/queries';
+import { getDataCenter, listNodesOfDataCenterPage } from '@/lib/locations/queries';
+import { requestedPages, type TablePage } from '@/lib/locations/table-page';
+import { listMachinesInDataCenterPage } from '@/lib/machines/queries';
+import { listSizesForDataCenterPage, sizesForDataCenter } from '@/lib/sizes/queries';
+import type { RawParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Location details' };
 
 const RECENT_JOBS = 10;
 
-export default async function LocationDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+/** Each table's page is in the URL under its own name, so paging one leaves the others be. */
+const TABLE_PAGES = ['nodesPage', 'imagesPage', 'sizesPage', 'machinesPage'] as const;
+
+export default async function LocationDetailsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<RawParams>;
+}) {
   const { id } = await params;
   const user = await requireUser();
   const dataCenter = getDataCenter(user, id);
   const gauges = locationGauges(user, id);
   if (!dataCenter || !gauges) notFound();
-  const nodes = listNodesOfDataCenter(user, id);
-  const sizes = sizesForDataCenter(user, id);
+  const pages = requestedPages(await searchParams, TABLE_PAGES);
+  const nodes = listNodesOfDataCenterPage(user, id, pages.nodesPage);
+  const images = listImagesAttachedToDataCenter(user, id, pages.imagesPage);
+  const sizes = listSizesForDataCenterPage(user, id, pages.sizesPage);
+  const machines = listMachinesInDataCenterPage(user, id, pages.machinesPage);
   const canManage = can(user, 'infrastructure.manage', {});
   const mayAttach = mayAttachImagesTo(user, id);
+  const pager = (param: (typeof TABLE_PAGES)[number], table: TablePage<unknown>, label: string, section: string) => (
+    <TablePagination
+      pathname={`/locations/${id}`}
+      pages={pages}
+      param={param}
+      table={table}
+      label={label}
+      section={section}
+    />
+  );
   return (
     <>
       <PageHeader
@@ -51,7 +76,11 @@ export default async function LocationDetailsPage({ params }: { params: Promise<
               dataCenterId={id}
               mayManage={canManage}
               mayAttach={mayAttach}
-              sizes={sizes.map((s) => ({ ...s, fitsSomewhere: [s.here, ...s.elsewhere].some((p) => p?.available) }))}
+              // Delete unused VM sizes offers every size; only those who may delete them get the list.
+              sizes={(canManage ? sizesForDataCenter(user, id) : []).map((s) => ({
+                ...s,
+                fitsSomewhere: [s.here, ...s.elsewhere].some((p) => p?.available),
+              }))}
             />
           </>
         }
@@ -68,26 +97,29 @@ export default async function LocationDetailsPage({ params }: { params: Promise<
         }
       >
         <NodesTable
-          nodes={nodes}
+          nodes={nodes.rows}
           emptyHint={
             canManage ? 'No nodes yet. Register the first node of this data center.' : 'This data center has no nodes.'
           }
         />
+        {pager('nodesPage', nodes, 'Pages of nodes', 'section-nodes')}
       </Section>
       <Section title="Images attached">
         <LocationImages
           dataCenter={{ id, name: dataCenter.name }}
-          nodeCount={nodes.length}
-          images={imagesAttachedToDataCenter(user, id)}
-          candidates={attachableImages(user, id)}
+          nodeCount={nodes.total}
+          images={images.rows}
           mayAttach={mayAttach}
         />
+        {pager('imagesPage', images, 'Pages of images attached', 'section-images-attached')}
       </Section>
       <Section title="VM sizes">
-        <VmSizesTable dataCenterName={dataCenter.name} sizes={sizes} mayManage={canManage} />
+        <VmSizesTable dataCenterName={dataCenter.name} sizes={sizes.rows} mayManage={canManage} />
+        {pager('sizesPage', sizes, 'Pages of VM sizes', 'section-vm-sizes')}
       </Section>
       <Section title="Machines">
-        <DataCenterMachinesTable dataCenterName={dataCenter.name} machines={machinesInDataCenter(user, id)} />
+        <DataCenterMachinesTable dataCenterName={dataCenter.name} machines={machines.rows} />
+        {pager('machinesPage', machines, 'Pages of machines', 'section-machines')}
       </Section>
       <Section title="Recent jobs">
         <JobsTable

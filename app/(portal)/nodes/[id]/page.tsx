@@ -1,32 +1,43 @@
 import type { Metadata } from 'next';
-import { TextLink } from '@/components/ui/text-link';
 import { notFound } from 'next/navigation';
+import { TablePagination } from '@/components/locations/table-pagination';
 import { MachinesTable } from '@/components/machines/machines-table';
 import { RecordMachineForm } from '@/components/machines/record-machine-form';
+import { ImagesOnNodeTable } from '@/components/nodes/images-on-node-table';
 import { NodeStatusActions } from '@/components/nodes/node-status-actions';
 import { RepinHostKey } from '@/components/nodes/repin-host-key';
 import { TestConnectionButton } from '@/components/nodes/test-connection-button';
 import { Details, Mono, PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
-import { Table, Td } from '@/components/ui/table';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime } from '@/lib/format';
-import { listImages } from '@/lib/images/queries';
-import { machinesOnNode } from '@/lib/machines/queries';
-import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
+import { requestedPages } from '@/lib/locations/table-page';
+import { listMachinesOnNode } from '@/lib/machines/queries';
+import { countInstalledImagesOnNode, getNodeDetails, listImagesOnNodePage } from '@/lib/nodes/queries';
+import type { RawParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Node details' };
 
-export default async function NodeDetailsPage({ params }: { params: Promise<{ id: string }> }) {
+/** Each table's page is in the URL under its own name, so paging one leaves the other be. */
+const TABLE_PAGES = ['imagesPage', 'machinesPage'] as const;
+
+export default async function NodeDetailsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<RawParams>;
+}) {
   const { id } = await params;
   const user = await requireUser();
   const details = getNodeDetails(user, id);
   if (!details) notFound();
   const { node, dataCenter, publicKey } = details;
-  const imagesOnNode = listImagesOnNode(id);
+  const pages = requestedPages(await searchParams, TABLE_PAGES);
+  const imagesOnNode = listImagesOnNodePage(id, pages.imagesPage);
+  const machines = listMachinesOnNode(id, pages.machinesPage);
   const mayManage = can(user, 'infrastructure.manage', {});
-  const installedImages = imagesOnNode.filter((i) => i.state === 'installed').length;
   return (
     <>
       <PageHeader
@@ -46,7 +57,7 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
             <>
               <NodeStatusActions
                 node={{ id: node.id, name: node.name, status: node.status }}
-                installedImages={installedImages}
+                installedImages={countInstalledImagesOnNode(id)}
               />
               <TestConnectionButton nodeId={node.id} />
             </>
@@ -81,51 +92,41 @@ export default async function NodeDetailsPage({ params }: { params: Promise<{ id
         />
       </Section>
       <Section title="Images on this node">
-        <Table
-          caption="Images on this node"
-          columns={['Image', 'State', 'Available', 'Path', 'Size', 'Installed', 'Last job']}
-          isEmpty={imagesOnNode.length === 0}
+        <ImagesOnNodeTable
+          images={imagesOnNode.rows}
           empty="No image has been installed on this node yet. Install one from its Image Details page."
-        >
-          {imagesOnNode.map((i) => (
-            <tr key={i.imageId}>
-              <Td>
-                <TextLink href={`/images/${i.imageId}`} className="font-medium">
-                  {i.name}
-                </TextLink>{' '}
-                <span className="text-slate-500">{i.version}</span>
-              </Td>
-              <Td>
-                <StatusBadge status={i.state} />
-              </Td>
-              <Td>{i.available ? 'yes' : 'no'}</Td>
-              <Td>
-                <Mono>{i.path ?? '—'}</Mono>
-              </Td>
-              <Td>{formatBytes(i.sizeBytes)}</Td>
-              <Td className="whitespace-nowrap">{formatDateTime(i.installedAt)}</Td>
-              <Td>{i.lastJobId ? <TextLink href={`/jobs/${i.lastJobId}`}>view</TextLink> : '—'}</Td>
-            </tr>
-          ))}
-        </Table>
+        />
+        <TablePagination
+          pathname={`/nodes/${id}`}
+          pages={pages}
+          param="imagesPage"
+          table={imagesOnNode}
+          label="Pages of images on this node"
+          section="section-images-on-this-node"
+        />
       </Section>
       <Section title="Machines on this node">
         <MachinesTable
           caption="Machines on this node"
           otherColumn="Image"
-          machines={machinesOnNode(id).map((m) => ({
+          machines={machines.rows.map((m) => ({
             ...m,
             other: { href: `/images/${m.imageId}`, label: m.imageName },
           }))}
           empty="No machine is recorded on this node."
           canRemove={mayManage}
         />
+        <TablePagination
+          pathname={`/nodes/${id}`}
+          pages={pages}
+          param="machinesPage"
+          table={machines}
+          label="Pages of machines on this node"
+          section="section-machines-on-this-node"
+        />
         {mayManage && (
           <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-            <RecordMachineForm
-              nodeId={id}
-              images={listImages(user).map((i) => ({ value: i.id, label: `${i.name} (${i.version})` }))}
-            />
+            <RecordMachineForm nodeId={id} />
           </div>
         )}
       </Section>

@@ -8,10 +8,12 @@ import { RepositoryForm } from '@/components/repositories/repository-form';
 import { Card, Details, PageHeader, Section } from '@/components/ui/layout';
 import { ListingNotices } from '@/components/ui/listing-notices';
 import { Pagination } from '@/components/ui/pagination';
+import { RefreshWhile } from '@/components/ui/refresh-while';
 import { TextLink } from '@/components/ui/text-link';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
+import { importsUnderWay } from '@/lib/images/listing';
 import { browseRepository, parseRemoteImageSearch, REMOTE_PAGE_SIZE } from '@/lib/repositories/browse';
 import { importTargets } from '@/lib/repositories/queries';
 import { hasAnyFilter, type RawParams } from '@/lib/search-params';
@@ -87,6 +89,8 @@ export default async function RepositoryPage({
           pageSize={REMOTE_PAGE_SIZE}
           total={listing.total}
         />
+        {/* "Here" changes when an import ends: the rows update until no import is under way. */}
+        <RefreshWhile active={importsUnderWay(user)} />
       </Section>
       {manageable && (
         <Section title="Change this repository">

@@ -1,7 +1,7 @@
 import 'server-only';
 import { ValidationError } from '@/lib/errors';
 import { cancelJob } from '@/lib/jobs/operations';
-import { getJobView, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { getJobView, getJobFilterImage, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
 import { parseJobSearchParams } from '@/lib/jobs/schemas';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';
 import { getDataCenter, listDataCenters, listNodesOfDataCenter } from '@/lib/locations/queries';
@@ -98,7 +98,7 @@ export const OPERATIONS_ENDPOINTS: Endpoint[] = [
       const options = listJobFilterOptions(user);
       const parsed = parseJobSearchParams(rawParams(search), {
         nodeIds: options.nodes.map((n) => n.id),
-        imageIds: options.images.map((i) => i.id),
+        imageIds: (imageId: string) => getJobFilterImage(user, imageId) !== null,
       });
       if (parsed.ignored.length > 0)
         throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { AvailabilityForm } from '@/components/availability/availability-form';
 import { PageHeader } from '@/components/ui/layout';
 import { requireUser } from '@/lib/auth/session';
-import { getImageAvailability } from '@/lib/availability/queries';
+import { getImageAvailability, withSharedLocks } from '@/lib/availability/queries';
 
 export const metadata: Metadata = { title: 'Image availability' };
 
@@ -22,7 +22,7 @@ export default async function ImageAvailabilityPage({ params }: { params: Promis
         title={`Availability of ${availability.imageName}`}
         description="Check the nodes that should offer this image and press Apply: missing copies are installed, unchecked ones are removed where no machine uses them."
       />
-      <AvailabilityForm initial={availability} />
+      <AvailabilityForm initial={withSharedLocks(availability)} />
     </>
   );
 }

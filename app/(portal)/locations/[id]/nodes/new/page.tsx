@@ -4,6 +4,7 @@ import { RegisterNodeWizard } from '@/components/nodes/register-node-wizard';
 import { Card, PageHeader } from '@/components/ui/layout';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
+import { listCredentials } from '@/lib/credentials/queries';
 import { getDataCenter } from '@/lib/locations/queries';
 
 export const metadata: Metadata = { title: 'Register node' };
@@ -24,7 +25,10 @@ export default async function RegisterNodePage({ params }: { params: Promise<{ i
         description="The portal reaches compute nodes over SSH. It checks the node's host key on every connection."
       />
       <Card>
-        <RegisterNodeWizard dataCenterId={id} />
+        <RegisterNodeWizard
+          dataCenterId={id}
+          credentials={listCredentials().map((c) => ({ id: c.id, name: c.name }))}
+        />
       </Card>
     </>
   );

@@ -1,0 +1,41 @@
+import 'server-only';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { ConflictError, ValidationError } from '@/lib/errors';
+import { attachImage } from '@/lib/images/attachment';
+import { installImageSchema } from '@/lib/images/schemas';
+import { getJobRunner } from '@/lib/jobs/runner';
+import { enqueueInstall } from './enqueue';
+import { requireInstallTargets } from './node-images';
+
+/**
+ * "Attach to <data center> and install": the placement rule says a node offers an image only where
+ * it is attached, so for someone who may attach it there, both are one confirmed step, in one
+ * transaction: either the image is attached and the install queued, or neither.
+ */
+export const attachAndInstall = defineOperation({
+  name: 'image.attach-and-install',
+  targetType: 'image',
+  input: installImageSchema,
+  authorize: (input, user, note) => {
+    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
+    note({ targetId: image.id, dataCenterId: node.dataCenterId, details: { nodeId: node.id } });
+    authorize(user, 'image.attach', { image, dataCenterId: node.dataCenterId });
+    authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: true });
+  },
+  run: (input, user) => {
+    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
+    if (image.dcBoundId && image.dcBoundId !== node.dataCenterId) {
+      throw new ValidationError(`${image.name} is bound to another data center; it cannot be attached here.`);
+    }
+    if (image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
+    const jobId = getDb().transaction((tx) => {
+      if (!image.dcBoundId) attachImage(tx, image, node.dataCenterId, user.id);
+      return enqueueInstall(tx, image, node, user.id);
+    });
+    getJobRunner().kick();
+    return { jobId, dataCenterId: node.dataCenterId };
+  },
+  audited: (result) => ({ details: { jobId: result.jobId, attached: result.dataCenterId } }),
+});

@@ -1,0 +1,31 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '@/lib/db/client';
+import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
+import { jobs } from '@/lib/db/schema';
+import { ConflictError } from '@/lib/errors';
+import { insertJob } from '@/lib/jobs/rows';
+import type { ImportJobParams } from './params';
+
+/** Queues an import inside the caller's transaction; one import of an image at a time. */
+export function enqueueImport(tx: Tx, params: ImportJobParams, dataCenterId: string | null, userId: string): string {
+  const running = tx
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.kind, 'import'),
+        inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
+        sql`json_extract(${jobs.params}, '$.uuid') = ${params.uuid}`,
+      ),
+    )
+    .get();
+  if (running) throw new ConflictError(`Image ${params.uuid} is already being imported (job ${running.id}).`);
+  return insertJob(tx, {
+    kind: 'import',
+    createdBy: userId,
+    dataCenterId: dataCenterId ?? undefined,
+    imageName: params.imageName,
+    params,
+  });
+}
