@@ -173,6 +173,7 @@ describe('bounded and clean API input', () => {
         diskFormat: 'qcow2',
         containerFormat: 'bare',
         sourceUrl: 'http://mirror.example/a.qcow2',
+        skipUrlCheck: 'on',
         sha256: 'b'.repeat(64),
         description: 'line one\r\n\tline two',
       },

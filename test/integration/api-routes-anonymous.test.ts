@@ -43,6 +43,12 @@ const API_TOKEN_REFUSAL = {
   error: { code: 'unauthenticated', message: 'Send a valid API token: Authorization: Bearer <token>.' },
 };
 const SIGN_IN_FIRST = { error: { code: 'unauthenticated', message: 'Sign in first.' } };
+/** The JSON API's streamed uploads audit a refusal as the browser's upload does, body unread. */
+const STREAMED_V1: Record<string, object[]> = {
+  'PUT /api/v1/images/{imageId}/file': [
+    { action: 'image.upload', userId: null, outcome: 'denied', details: { error: 'You must sign in first.' } },
+  ],
+};
 /** What the routes outside the JSON API answer an anonymous caller, and audit. */
 const OUTSIDE_V1: Record<string, { body: unknown; audit: object[] }> = {
   'GET /api/images/{id}/availability': { body: SIGN_IN_FIRST, audit: [] },
@@ -51,6 +57,7 @@ const OUTSIDE_V1: Record<string, { body: unknown; audit: object[] }> = {
     body: { ok: false, error: 'You must sign in first.' },
     audit: [{ action: 'image.upload', userId: null, outcome: 'denied', details: { error: 'You must sign in first.' } }],
   },
+  'GET /api/jobs': { body: SIGN_IN_FIRST, audit: [] },
   'GET /api/jobs/{id}': { body: SIGN_IN_FIRST, audit: [] },
 };
 
@@ -80,7 +87,10 @@ const paramsFor = (route: RouteFile) =>
 /** The body a caller who read the route would send: the documented JSON, or an image file. */
 function requestFor(route: RouteFile, method: string, params: Record<string, string>): Request {
   const url = `http://portal.test${fillPath(route.urlPath, params)}`;
-  if (route.file === 'app/api/images/[id]/file/route.ts') {
+  if (
+    route.file === 'app/api/images/[id]/file/route.ts' ||
+    route.file === 'app/api/v1/images/[imageId]/file/route.ts'
+  ) {
     const file = Buffer.from('anonymous disk bytes');
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(file.length) };
     return new Request(url, { method, headers, body: file });
@@ -117,6 +127,7 @@ describe('route handlers called anonymously', () => {
       'app/api/images/[id]/availability/route.ts',
       'app/api/images/[id]/file/route.ts',
       'app/api/jobs/[id]/route.ts',
+      'app/api/jobs/route.ts',
     ]);
     const publicRoutes = routes.filter((route) => route.publicReason !== null);
     expect(publicRoutes.map((route) => route.file)).toEqual(PUBLIC_ROUTES);
@@ -155,7 +166,7 @@ describe('route handlers called anonymously', () => {
         const expected =
           endpoint && 'op' in endpoint
             ? [{ action: endpoint.op.name, userId: null, outcome: 'denied', details: { reason: 'not signed in' } }]
-            : [];
+            : (STREAMED_V1[key] ?? []);
         expect(newEvents, key).toMatchObject(expected);
         expect(newEvents, key).toHaveLength(expected.length);
       } else {

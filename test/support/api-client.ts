@@ -2,6 +2,7 @@
  * Calls the JSON API v1 through its route files under app/api/v1, as Next.js would, for integration
  * tests: a route file that exports the wrong method, or sits at the wrong path, fails the call.
  */
+import { undocumentedIn } from './api-document';
 import {
   exportedMethods,
   fillPath,
@@ -47,15 +48,20 @@ export async function call(
   const url = `http://portal.test${fillPath(file.urlPath, params)}${options.query ? `?${options.query}` : ''}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const response = await handler(new Request(url, { method, headers, body }), { params: Promise.resolve(params) });
-  return { status: response.status, headers: response.headers, json: await response.json() };
+  const json = await response.json();
+  // Whatever the test asserts, the answer must be one the document promises.
+  const problems = undocumentedIn(method, file.urlPath, response.status, json);
+  if (problems.length > 0)
+    throw new Error(`${method} ${route} answered ${response.status}, not as documented:\n${problems.join('\n')}`);
+  return { status: response.status, headers: response.headers, json };
 }
 
-/** POST /api/v1/session: a username and password traded for a token. */
-export async function session(username: string, password: string) {
+/** POST /api/v1/session: a username and password traded for a token; `extra` adds fields it does not take. */
+export async function session(username: string, password: string, extra: Record<string, unknown> = {}) {
   const { handler } = await v1Handler('POST', '/session');
-  const response = await handler(
-    new Request(`http://portal.test${V1}/session`, { method: 'POST', body: JSON.stringify({ username, password }) }),
-    { params: Promise.resolve({}) },
-  );
+  const body = JSON.stringify({ username, password, ...extra });
+  const response = await handler(new Request(`http://portal.test${V1}/session`, { method: 'POST', body }), {
+    params: Promise.resolve({}),
+  });
   return { status: response.status, json: await response.json() };
 }

@@ -31,6 +31,8 @@ const boundTo = (handler: unknown) => (handler as { boundTo?: string } | undefin
 describe('JSON API v1 route files', () => {
   it('give every declared endpoint a route file at its path that exports its method, bound to it', async () => {
     expect(ENDPOINTS.length).toBeGreaterThan(40);
+    // The streamed upload is an endpoint like the others: declared, documented, bound to its route file.
+    expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toContain('PUT /images/{imageId}/file');
     for (const { method, path } of ENDPOINTS) {
       const route = v1RouteFiles().get(path);
       expect(route?.file, `${method} ${path} has no route file`).toBeTypeOf('string');

@@ -1,17 +1,19 @@
 import 'server-only';
 import type { NextResponse } from 'next/server';
-import type { z } from 'zod';
-import { runOperation, type Operation } from '@/lib/actions/operation';
+import { runOperation } from '@/lib/actions/operation';
 import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { DomainError } from '@/lib/errors';
-import { BODY_TOO_LARGE, readJsonBody } from './body';
-import { apiError, apiJson, apiResult } from './respond';
 import { getUserForApiToken } from '@/lib/tokens/queries';
+import { BODY_TOO_LARGE, readJsonBody } from './body';
+import type { ReadContext, ReadEndpoint, WriteEndpoint } from './endpoint';
+import { requestBodyFields } from './json-schema';
+import { apiError, apiResponse, unknownFieldsError } from './respond';
 
 /**
- * The JSON API's two ways in. Both authenticate the bearer token first; writes then run the same
- * operation the server actions run (parse, authorize, run, audit), so the API adds no logic.
+ * The JSON API's ways in. Each authenticates the bearer token first; writes then run the same
+ * operation the server actions run (parse, authorize, run, audit), so the API adds no logic of its
+ * own beyond holding a body to the fields its endpoint documents.
  */
 
 /** The token's user, or null when the header is missing or the token is unknown or revoked. */
@@ -21,68 +23,72 @@ export function userFromBearer(request: Request): UserContext | null {
   return match ? getUserForApiToken(match[1]!) : null;
 }
 
+export function unauthenticated(): NextResponse {
+  return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
+}
+
 /** A read: 401 without a valid token, 404 when the loader (which applies the policy) finds nothing. */
-export async function apiRead<T>(
-  request: Request,
-  load: (user: UserContext) => T | null | undefined,
-  what: string,
-): Promise<NextResponse> {
+export async function apiRead(request: Request, endpoint: ReadEndpoint, context: ReadContext): Promise<NextResponse> {
   const user = userFromBearer(request);
-  if (!user) return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
+  if (!user) return unauthenticated();
+  let view: unknown;
   try {
-    const view = load(user);
-    if (view === null || view === undefined) return apiError('not_found', `${what} was not found.`);
-    return apiJson(view);
+    view = endpoint.load(user, context);
   } catch (err) {
     // A query string the listing cannot use is the caller's mistake, said clearly.
     if (err instanceof DomainError) return apiError(err.code, err.message, err.fieldErrors);
     throw err;
   }
+  if (view === null || view === undefined) return apiError('not_found', `${endpoint.what} was not found.`);
+  return apiResponse(endpoint, view);
 }
 
-type MutateOptions = {
-  /** Values from the path, which win over the body's. */
-  params?: Record<string, string>;
-  /** 201 for a create. */
-  status?: number;
-  /** Requests such as DELETE carry no body. */
-  body?: 'json' | 'none';
-  /** Fixed fields the route implies, e.g. `{ attached: false }` for DELETE of an attachment. */
-  fixed?: Record<string, unknown>;
-};
-
 /** A write: runs the operation as the token's user; exactly one audit event, whatever happens. */
-export async function apiMutate<S extends z.ZodType, R>(
+export async function apiMutate(
   request: Request,
-  op: Operation<S, R>,
-  options: MutateOptions = {},
+  endpoint: WriteEndpoint,
+  params: Record<string, string>,
 ): Promise<NextResponse> {
+  const { op } = endpoint;
   const user = userFromBearer(request);
   // Who is asking is settled before a byte of the body is read: runOperation audits the refusal.
   if (!user) {
     await runOperation(op, {}, null);
     return unauthenticated();
   }
-  let body: unknown = {};
-  if (options.body !== 'none') {
+  let body: Record<string, unknown> = {};
+  if (endpoint.body !== 'none') {
     const read = await readJsonBody(request);
-    const refusal = !read.ok ? BODY_REFUSALS[read.reason] : !isObject(read.value) ? BODY_REFUSALS.not_object : null;
+    const value = read.ok ? read.value : undefined;
+    const refusal = !read.ok ? BODY_REFUSALS[read.reason] : !isObject(value) ? BODY_REFUSALS.not_object : null;
     if (refusal) {
-      recordAudit({
-        userId: user.id,
-        action: op.name,
-        targetType: op.targetType,
-        outcome: 'error',
-        details: { reason: refusal.reason, via: 'api' },
-      });
+      auditRefusal(user, endpoint, { reason: refusal.reason });
       return apiError(refusal.code, refusal.message);
     }
-    body = read.ok ? read.value : {};
+    body = value as Record<string, unknown>;
+    // A misspelt field would otherwise be dropped by the schema and silently change nothing.
+    const allowed = requestBodyFields(endpoint);
+    const unknown = Object.keys(body).filter((key) => !allowed.has(key));
+    if (unknown.length > 0) {
+      auditRefusal(user, endpoint, { reason: 'unknown fields', fields: unknown });
+      return unknownFieldsError(unknown);
+    }
   }
-  const input = { ...(body as Record<string, unknown>), ...options.fixed, ...options.params };
+  const input = { ...body, ...endpoint.fixed, ...params };
   const result = await runOperation(op, input, user);
   if (!result.ok && result.code === 'unauthenticated') return unauthenticated();
-  return apiResult(result, options.status);
+  if (!result.ok) return apiError(result.code, result.error, result.fieldErrors);
+  return apiResponse(endpoint, result.data, endpoint.status);
+}
+
+function auditRefusal(user: UserContext, endpoint: WriteEndpoint, details: Record<string, unknown>): void {
+  recordAudit({
+    userId: user.id,
+    action: endpoint.op.name,
+    targetType: endpoint.op.targetType,
+    outcome: 'error',
+    details: { ...details, via: 'api' },
+  });
 }
 
 const BODY_REFUSALS = {
@@ -91,13 +97,6 @@ const BODY_REFUSALS = {
   not_object: { code: 'invalid', reason: 'body is not an object', message: 'The request body must be a JSON object.' },
 } as const;
 
-function isObject(value: unknown): boolean {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-function unauthenticated(): NextResponse {
-  return apiError('unauthenticated', 'Send a valid API token: Authorization: Bearer <token>.');
-}
-
-/** Route params arrive as a promise in Next.js 16. */
-export type RouteParams<K extends string> = { params: Promise<Record<K, string>> };

@@ -3,13 +3,14 @@ import type { NextResponse } from 'next/server';
 import type { Endpoint } from './endpoint';
 import { ENDPOINTS } from './endpoints/index';
 import { apiMutate, apiRead } from './handlers';
+import { apiStream } from './stream';
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<NextResponse>;
 
 /**
  * One handler of a route file, from the registry: `export const GET = apiRoute('GET', '/images')`.
- * It authenticates the bearer token before anything else (apiRead, apiMutate); a route file with
- * no declared endpoint fails at start-up rather than answering wrongly.
+ * It authenticates the bearer token before anything else (apiRead, apiMutate, apiStream); a route
+ * file with no declared endpoint fails at start-up rather than answering wrongly.
  */
 export function apiRoute(method: Endpoint['method'], path: string): Handler {
   const endpoint = ENDPOINTS.find((e) => e.method === method && e.path === path);
@@ -17,14 +18,9 @@ export function apiRoute(method: Endpoint['method'], path: string): Handler {
   return async (request, context) => {
     const params = (await context.params) ?? {};
     if (endpoint.method === 'GET') {
-      const search = new URL(request.url).searchParams;
-      return apiRead(request, (user) => endpoint.load(user, { params, search }), endpoint.what);
+      return apiRead(request, endpoint, { params, search: new URL(request.url).searchParams });
     }
-    return apiMutate(request, endpoint.op, {
-      params,
-      status: endpoint.status,
-      body: endpoint.body,
-      fixed: endpoint.fixed,
-    });
+    if (endpoint.body === 'stream') return apiStream(request, endpoint, params);
+    return apiMutate(request, endpoint, params);
   };
 }

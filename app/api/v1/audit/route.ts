@@ -1,0 +1,3 @@
+import { apiRoute } from '@/lib/api/v1/routes';
+
+export const GET = apiRoute('GET', '/audit');
