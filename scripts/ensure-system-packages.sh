@@ -22,5 +22,7 @@ fi
 
 echo "Installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${run[@]}" apt-get update -qq
-"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Another install (a parallel test run, unattended upgrades) may hold the dpkg lock: wait for it.
+lock=(-o DPkg::Lock::Timeout=600)
+"${run[@]}" apt-get "${lock[@]}" update -qq
+"${run[@]}" apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}"
