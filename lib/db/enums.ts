@@ -62,3 +62,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'error'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** The clouds an image can be published to (lib/publish/targets). */
+export const CLOUD_KINDS = ['openstack', 's3', 'azure-blob'] as const;
+export type CloudKind = (typeof CLOUD_KINDS)[number];

@@ -35,3 +35,25 @@ export async function waitForPort(
   }
   throw new Error(`sshd on ${host}:${port} did not start listening: ${stderr().trim()}`);
 }
+
+/**
+ * Waits until a service the tests started as a child process listens on `host:port`; the child is
+ * killed if this process exits first, or if it never listens (then the error carries its output).
+ */
+export async function listeningChild(
+  child: ChildProcess,
+  what: string,
+  host: string,
+  port: number,
+  output: () => string,
+): Promise<void> {
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  try {
+    await waitForPort(host, port, child, output);
+  } catch {
+    child.kill('SIGKILL');
+    throw new Error(`${what} on ${host}:${port} did not start: ${output().trim()}`);
+  }
+}
