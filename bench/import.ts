@@ -11,11 +11,10 @@ import type { Cleanups } from './lib/cleanup';
 import { mbps, MiB, median, round } from './lib/figures';
 import { log } from './lib/log';
 import type { Portal } from './lib/portal';
-import { mustRun, sync } from './lib/processes';
+import { mustRun, sampleRss, sync } from './lib/processes';
 
 /** The second portal's address (the tests use other loopback addresses). */
 const SOURCE_HOST = '127.0.0.66';
-const RSS_SAMPLE_MS = 20;
 
 export async function measureImport(portal: Portal, size: number, runs: number, root: string, cleanups: Cleanups) {
   log('Import: starting a second portal that serves the image over IMGAPI (it copies the file into its own store)…');
@@ -60,18 +59,5 @@ export async function measureImport(portal: Portal, size: number, runs: number, 
     curl_mb_s: round(mbps(size, median(curlSeconds)), 1),
     import_peak_rss_mb: round(rssPeak / MiB, 1),
     import_rss_growth_mb: round(rssGrowth / MiB, 1),
-  };
-}
-
-/** This process's RSS (where the import job runs), sampled until stopped. */
-function sampleRss() {
-  const baseline = process.memoryUsage.rss();
-  let peak = baseline;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), RSS_SAMPLE_MS);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return { baseline, peak: Math.max(peak, process.memoryUsage.rss()) };
-    },
   };
 }

@@ -7,10 +7,11 @@
  *   fan-out       one image onto 4 nodes in parallel vs one after another, wall time (fanout.ts)
  *   resume        bytes sent again when a push is cut at 50% and the job retries (resume.ts)
  *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
+ *   publish       the publish job to a real Glance vs curl -T of the same file, and its peak RSS (publish.ts)
  *   pages         the built portal's pages on the seed:large catalogue vs on one row of each (pages.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
- * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import,pages,
+ * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import,publish,pages,
  * --build-dir DIR (the pages part reuses that build instead of running next build).
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
@@ -24,6 +25,7 @@ import { log } from './lib/log';
 import { machineAtStart, machineReport } from './lib/machine';
 import { PARTS, parseOptions, USAGE, type Options, type Part } from './lib/options';
 import { measurePages } from './pages';
+import { measurePublish } from './publish';
 import { setUpPortal, type Portal } from './lib/portal';
 import { table, targetsMet, type Report } from './lib/report';
 import { measurePush, PUSH_HOST } from './push';
@@ -44,6 +46,10 @@ const FIGURES: Record<EnginePart, { hosts: string[]; measure: Measure }> = {
   import: {
     hosts: [],
     measure: (portal, size, options, root, cleanups) => measureImport(portal, size, options.runs, root, cleanups),
+  },
+  publish: {
+    hosts: [],
+    measure: (portal, size, options, _root, cleanups) => measurePublish(portal, size, options.runs, cleanups),
   },
 };
 

@@ -83,6 +83,25 @@ test('the repository, access, audit, API and profile pages pass', async ({ page,
   ]);
 });
 
+test('the cloud pages pass, with each kind of account form', async ({ page, world, api }) => {
+  const { id } = await api.post('/clouds', {
+    name: world.unique('axe-cloud'),
+    kind: 's3',
+    bucket: 'axe-bucket',
+    endpoint: 'http://127.0.0.1:9',
+    forcePathStyle: true,
+    accessKeyId: 'AKIAAXE',
+    secretAccessKey: 'axe-secret',
+  });
+  await logIn(page);
+  await checkPages(page, ['/clouds', `/clouds/${id}`]);
+  const form = page.getByRole('form', { name: /^Change cloud account/ });
+  for (const kind of ['openstack', 'azure-blob']) {
+    await form.getByLabel('Kind').selectOption(kind);
+    await expectAccessible(page, `the ${kind} account form`);
+  }
+});
+
 test('open dialogs and menus pass axe-core, and confirmations focus the safe choice', async ({ page, world }) => {
   const dc = await world.dataCenter('Axe dialogs');
   const node = await world.node(dc);

@@ -28,7 +28,7 @@ async function main() {
   const rotation = rotateEncryptionKey(getDb());
   closeAllDatabases();
   console.log(
-    `Re-encrypted ${rotation.resealed} credential(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`,
+    `Re-encrypted ${rotation.resealed} credential(s) and ${rotation.resealedCloudAccounts} cloud account(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`,
   );
   for (const { id, name } of rotation.left) {
     console.log(

@@ -1,10 +1,10 @@
 /**
- * The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume,import,pages,
+ * The benchmark's command line: --json, --size-mb N, --runs N, --only push,fanout,resume,import,publish,pages,
  * --build-dir DIR.
  */
 
 /** The figures the benchmark can measure, in the order it measures them. */
-export const PARTS = ['push', 'fanout', 'resume', 'import', 'pages'] as const;
+export const PARTS = ['push', 'fanout', 'resume', 'import', 'publish', 'pages'] as const;
 export type Part = (typeof PARTS)[number];
 
 export type Options = {
@@ -17,7 +17,7 @@ export type Options = {
 };
 
 export const USAGE =
-  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume,import,pages] [--build-dir DIR]';
+  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--only push,fanout,resume,import,publish,pages] [--build-dir DIR]';
 
 /** A mistake on the command line: reported with the usage line, not as a benchmark failure. */
 export class UsageError extends Error {}

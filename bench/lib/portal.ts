@@ -66,6 +66,21 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       await runOk(portal.deleteRepository, { repositoryId }, admin);
       return db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
     },
+    /** Adds an OpenStack account for a Glance without Keystone; its id. */
+    addGlanceAccount: async (url: string) =>
+      (
+        await runOk(
+          portal.createCloudAccount,
+          { name: 'bench-glance', kind: 'openstack', auth: 'none', imageUrl: url },
+          admin,
+        )
+      ).id,
+    /** Publishes the image to the account through the portal's operation; the finished job. */
+    publishTo: async (accountId: string) => {
+      const { jobId } = await runOk(portal.publishImage, { imageId, accountId }, admin);
+      await getJobRunner().waitFor(jobId);
+      return db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    },
     /** Removes an imported image's row and store file, so the next run can import it again. */
     forgetImport: (uuid: string) => {
       const image = db.select().from(images).where(eq(images.id, uuid)).get();
@@ -107,6 +122,8 @@ async function importPortal() {
   const { createImage } = await import('../../lib/images/operations');
   const { installImage } = await import('../../lib/install/operations');
   const { getJobRunner } = await import('../../lib/jobs/runner');
+  const { createCloudAccount } = await import('../../lib/clouds/operations');
+  const { publishImage } = await import('../../lib/publish/operations');
   const { createDataCenter } = await import('../../lib/locations/operations');
   const { connectWithCredential } = await import('../../lib/nodes/connection');
   const { importImage } = await import('../../lib/repositories/import/operation');
@@ -131,6 +148,8 @@ async function importPortal() {
     createImage,
     installImage,
     getJobRunner,
+    createCloudAccount,
+    publishImage,
     createDataCenter,
     connectWithCredential,
     storedImagePath,

@@ -60,3 +60,18 @@ export function bytesWritten(): number | null {
     return null;
   }
 }
+
+const RSS_SAMPLE_MS = 20;
+
+/** This process's RSS (where a job under measurement runs), sampled until stopped. */
+export function sampleRss() {
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), RSS_SAMPLE_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return { baseline, peak: Math.max(peak, process.memoryUsage.rss()) };
+    },
+  };
+}

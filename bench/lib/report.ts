@@ -22,6 +22,9 @@ const TARGETS = {
   resume_resent_fraction: { text: '< 0.05', met: (v: number) => v < 0.05 },
   // The import streams: its memory must not grow with the image, as the push's does not.
   import_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
+  // Publishing streams to the cloud as fast as curl -T does, and its memory stays flat too.
+  publish_vs_curl: { text: '>= 0.9', met: (v: number) => v >= 0.9 },
+  publish_peak_rss_mb: { text: '< 300', met: (v: number) => v < 300 },
   // Pages: at scale a page may be at most 3 times slower than on the one-of-each seed, and small.
   pages_worst_ratio: { text: '<= 3', met: (v: number) => v <= PAGE_TARGETS.ratio },
   pages_largest_html_kb: { text: '< 300', met: (v: number) => v < PAGE_TARGETS.htmlKb },
@@ -90,6 +93,17 @@ export function table(report: Report): string {
         `import ${fmt(report.import_mb_s)} MiB/s, curl ${fmt(report.curl_mb_s)} MiB/s`,
       ),
       row('Import peak RSS', 'import_peak_rss_mb', ' MiB', `growth ${fmt(report.import_rss_growth_mb)} MiB`),
+    );
+  }
+  if ('publish_vs_curl' in report) {
+    rows.push(
+      row(
+        'Publish to Glance vs curl -T',
+        'publish_vs_curl',
+        '',
+        `publish ${fmt(report.publish_mb_s)} MiB/s, curl -T ${fmt(report.publish_curl_mb_s)} MiB/s`,
+      ),
+      row('Publish peak RSS', 'publish_peak_rss_mb', ' MiB', `growth ${fmt(report.publish_rss_growth_mb)} MiB`),
     );
   }
   const cpus = (report.machine as { cpus: number } | undefined)?.cpus ?? '?';

@@ -17,6 +17,7 @@ function navLinksFor(user: UserContext): NavLink[] {
   if (can(user, 'repository.browse', repositoryBrowseSubject(user)))
     links.push({ href: '/repositories', label: 'Repositories' });
   if (can(user, 'infrastructure.manage', {})) links.push({ href: '/credentials', label: 'Credentials' });
+  if (can(user, 'cloud.manage', {})) links.push({ href: '/clouds', label: 'Clouds' });
   if (can(user, 'users.manage', {})) links.push({ href: '/access', label: 'Access' });
   if (readableAuditDataCenters(user)?.length !== 0) links.push({ href: '/audit', label: 'Audit' });
   return links;

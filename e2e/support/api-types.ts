@@ -1093,6 +1093,122 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/clouds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Cloud accounts with their binding and last connection test
+     * @description SuperAdmins only. Secrets are never returned.
+     */
+    get: operations['getClouds'];
+    put?: never;
+    /**
+     * Add a cloud account
+     * @description The fields of the account’s `kind` (openstack, s3 or azure-blob), flat, as on the Clouds page. Secret fields (password, applicationCredentialSecret, secretAccessKey, sasToken, accountKey) are stored encrypted and never returned. SuperAdmins only.
+     */
+    post: operations['postClouds'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/clouds/{accountId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One cloud account: settings and the names of its stored secrets
+     * @description SuperAdmins only.
+     */
+    get: operations['getCloudsAccountId'];
+    /**
+     * Change a cloud account; a secret left out keeps the stored one
+     * @description The fields of the account’s `kind` (openstack, s3 or azure-blob), flat, as on the Clouds page. Secret fields (password, applicationCredentialSecret, secretAccessKey, sasToken, accountKey) are stored encrypted and never returned. SuperAdmins only.
+     */
+    put: operations['putCloudsAccountId'];
+    post?: never;
+    /**
+     * Remove a cloud account; refused (409) while images are published through it
+     * @description Nothing is deleted in the cloud. SuperAdmins only.
+     */
+    delete: operations['deleteCloudsAccountId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/clouds/{accountId}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Try the account’s credentials with one cheap read, and record the outcome
+     * @description Answers 200 either way; `ok` says whether it connected and `message` why not. SuperAdmins only.
+     */
+    post: operations['postCloudsAccountIdTest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/{imageId}/publications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where an image is published
+     * @description For whoever may view the image.
+     */
+    get: operations['getImagesImageIdPublications'];
+    put?: never;
+    /**
+     * Publish an image to a cloud account (a job), or publish it again
+     * @description SuperAdmins publish any stored image to any account whose binding fits it; ImageAdmins their data center’s images to accounts bound to that data center. The job converts when the cloud needs another format, uploads, compares the cloud’s checksums with ours, and records the copy.
+     */
+    post: operations['postImagesImageIdPublications'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/images/{imageId}/publications/{publicationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove an image’s copy from the cloud
+     * @description Refused (409) while a publish runs, and where the cloud protects the copy (a protected Glance image).
+     */
+    delete: operations['deleteImagesImageIdPublicationsPublicationId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1232,13 +1348,86 @@ export interface components {
       username: string;
       dataCenterName?: string;
     };
+    /** @description Cloud accounts with their binding and last connection test; never their secrets */
+    CloudAccountList: {
+      accounts: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        kind: 'openstack' | 's3' | 'azure-blob';
+        dataCenterId: string | null;
+        dataCenterName: string | null;
+        lastTestedAt: string | null;
+        lastTestError: string | null;
+        lastSuccessAt: string | null;
+        publishedCount: number;
+      }[];
+    };
+    /** @description One cloud account: its settings and the names of the secrets it holds, never their values */
+    CloudAccount: {
+      id: string;
+      name: string;
+      /** @enum {string} */
+      kind: 'openstack' | 's3' | 'azure-blob';
+      dataCenterId: string | null;
+      dataCenterName: string | null;
+      lastTestedAt: string | null;
+      lastTestError: string | null;
+      lastSuccessAt: string | null;
+      settings: {
+        [key: string]: unknown;
+      };
+      storedSecrets: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    /** @description The account id */
+    CloudAccountSaved: {
+      id: string;
+    };
+    /** @description The outcome of a connection test, in plain words; also recorded on the account */
+    ConnectionTested: {
+      ok: boolean;
+      reason?: string;
+      message?: string;
+    };
+    /** @description Where an image is published: account, remote copy, format sent, checksums compared, status */
+    PublicationList: {
+      publications: {
+        id: string;
+        accountId: string;
+        accountName: string;
+        /** @enum {string} */
+        accountKind: 'openstack' | 's3' | 'azure-blob';
+        /** @enum {string} */
+        status: 'publishing' | 'published' | 'failed' | 'cancelled' | 'removed';
+        remoteId: string | null;
+        remoteUrl: string | null;
+        formatSent: ('qcow2' | 'raw' | 'vmdk' | 'vhd' | 'vhdx' | 'vdi' | 'iso' | 'aki' | 'ari' | 'ami') | null;
+        compared: {
+          [key: string]: string;
+        } | null;
+        error: string | null;
+        jobId: string | null;
+        publishedAt: string | null;
+        publishedBy: string | null;
+        /** Format: date-time */
+        updatedAt: string;
+      }[];
+    };
+    /** @description The publication id */
+    PublicationRemoved: {
+      id: string;
+    };
     /** @description One page of jobs, newest first */
     JobPage: {
       rows: {
         job: {
           id: string;
           /** @enum {string} */
-          kind: 'install' | 'uninstall' | 'sync-images' | 'sync-sizes' | 'import';
+          kind: 'install' | 'uninstall' | 'sync-images' | 'sync-sizes' | 'import' | 'publish';
           /** @enum {string} */
           status: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
           nodeId: string | null;
@@ -4622,7 +4811,7 @@ export interface operations {
         /** @description Job status */
         status?: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
         /** @description Job kind */
-        kind?: 'install' | 'uninstall' | 'sync-images' | 'sync-sizes' | 'import';
+        kind?: 'install' | 'uninstall' | 'sync-images' | 'sync-sizes' | 'import' | 'publish';
         /** @description Jobs on this node */
         nodeId?: string;
         /** @description Jobs of this image */
@@ -7229,6 +7418,830 @@ export interface operations {
       };
       /** @description Not found, or not visible to the caller */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getClouds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloudAccountList'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postClouds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              auth: 'password' | 'application-credential' | 'none';
+              /** Format: uri */
+              authUrl?: string;
+              /** Format: uri */
+              imageUrl?: string;
+              username?: string;
+              userDomain?: string;
+              projectName?: string;
+              projectDomain?: string;
+              applicationCredentialId?: string;
+              region?: string;
+              /**
+               * @default public
+               * @enum {string}
+               */
+              interface?: 'public' | 'internal' | 'admin';
+              /**
+               * @default private
+               * @enum {string}
+               */
+              visibility?: 'private' | 'shared' | 'community' | 'public';
+              protected?: boolean;
+              /** @constant */
+              kind: 'openstack';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              password?: string;
+              applicationCredentialSecret?: string;
+            }
+          | {
+              /** Format: uri */
+              endpoint?: string;
+              /** @default us-east-1 */
+              region?: string;
+              bucket: string;
+              /** @default  */
+              prefix?: string;
+              forcePathStyle?: boolean;
+              accessKeyId: string;
+              /** @constant */
+              kind: 's3';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              secretAccessKey?: string;
+            }
+          | {
+              /** Format: uri */
+              accountUrl: string;
+              container: string;
+              /** @enum {string} */
+              auth: 'sas' | 'shared-key';
+              accountName?: string;
+              /** @constant */
+              kind: 'azure-blob';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              sasToken?: string;
+              accountKey?: string;
+            };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloudAccountSaved'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getCloudsAccountId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloudAccount'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putCloudsAccountId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              auth: 'password' | 'application-credential' | 'none';
+              /** Format: uri */
+              authUrl?: string;
+              /** Format: uri */
+              imageUrl?: string;
+              username?: string;
+              userDomain?: string;
+              projectName?: string;
+              projectDomain?: string;
+              applicationCredentialId?: string;
+              region?: string;
+              /**
+               * @default public
+               * @enum {string}
+               */
+              interface?: 'public' | 'internal' | 'admin';
+              /**
+               * @default private
+               * @enum {string}
+               */
+              visibility?: 'private' | 'shared' | 'community' | 'public';
+              protected?: boolean;
+              /** @constant */
+              kind: 'openstack';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              password?: string;
+              applicationCredentialSecret?: string;
+            }
+          | {
+              /** Format: uri */
+              endpoint?: string;
+              /** @default us-east-1 */
+              region?: string;
+              bucket: string;
+              /** @default  */
+              prefix?: string;
+              forcePathStyle?: boolean;
+              accessKeyId: string;
+              /** @constant */
+              kind: 's3';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              secretAccessKey?: string;
+            }
+          | {
+              /** Format: uri */
+              accountUrl: string;
+              container: string;
+              /** @enum {string} */
+              auth: 'sas' | 'shared-key';
+              accountName?: string;
+              /** @constant */
+              kind: 'azure-blob';
+              name: string;
+              /** Format: uuid */
+              dataCenterId?: string;
+              sasToken?: string;
+              accountKey?: string;
+            };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CloudAccountSaved'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteCloudsAccountId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deleted'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postCloudsAccountIdTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        accountId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConnectionTested'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getImagesImageIdPublications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        imageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicationList'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postImagesImageIdPublications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        imageId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: uuid */
+          accountId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: a job is queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobQueued'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteImagesImageIdPublicationsPublicationId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        imageId: string;
+        publicationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicationRemoved'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
         headers: {
           [name: string]: unknown;
         };

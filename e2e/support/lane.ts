@@ -15,6 +15,8 @@ export const E2E_LANE = {
   outputDir: lane === 0 ? 'test-results' : `test-results/lane-${lane}`,
   /** The upstream portal of the repository spec. */
   upstreamHost: `127.0.0.${104 + lane}`,
+  /** The OpenStack Image service (glance-api) the publish spec starts. */
+  cloudHost: `127.0.0.${114 + lane}`,
   /** sshd nodes get 127.0.<base + worker>.<n>; 24 workers per lane. */
   nodeOctetBase: 10 + lane * 24,
 };

@@ -3,10 +3,11 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
 import { getCurrentUser } from '@/lib/auth/session';
+import { CLOUD_SECRET_FIELDS } from '@/lib/clouds/schemas';
 import { runOperation, type ActionResult, type Operation } from './operation';
 
 /** Fields never echoed back to the browser after a failed submit. */
-const SECRET_FIELDS = new Set(['password', 'privateKey', 'passphrase']);
+const SECRET_FIELDS = new Set(['password', 'privateKey', 'passphrase', ...CLOUD_SECRET_FIELDS]);
 
 type Options<R> = {
   /** Paths whose cached pages the result makes stale. */

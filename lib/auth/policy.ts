@@ -40,6 +40,13 @@ export type PolicySubjects = {
   'repository.browse': { dataCenterIds: readonly string[] };
   /** Add, change and remove remote IMGAPI repositories. */
   'repository.manage': Record<string, never>;
+  /**
+   * Publish an image to a cloud account: the image's binding and the account's binding (null for
+   * a global image or an unbound account).
+   */
+  'image.publish': { image: ImageScope; accountDataCenterId: string | null };
+  /** Add, change, test and remove cloud accounts. */
+  'cloud.manage': Record<string, never>;
   /** Data centers, nodes, credentials, sizes and the sync actions. */
   'infrastructure.manage': Record<string, never>;
   /** Users and role grants. */
@@ -117,6 +124,16 @@ export const POLICY_MATRIX: { [A in PolicyAction]: MatrixRow<A> } = {
       },
     },
   },
+  'image.publish': {
+    label: 'publish this image to this cloud account',
+    roles: {
+      ImageAdmin: {
+        rule: (s, holds) => holds(s.image.dcBoundId) && s.accountDataCenterId === s.image.dcBoundId,
+        scope: 'images bound to own data centers, to accounts bound to the same data center',
+      },
+    },
+  },
+  'cloud.manage': { label: 'add, change, test or remove cloud accounts', roles: {} },
   'repository.manage': { label: 'add, change or remove image repositories', roles: {} },
   'infrastructure.manage': { label: 'manage data centers, nodes, credentials and sizes', roles: {} },
   'users.manage': { label: 'manage users and role grants', roles: {} },

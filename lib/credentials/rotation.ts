@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { getConfig } from '@/lib/config';
 import type { Db } from '@/lib/db/types';
-import { credentials } from '@/lib/db/schema';
+import { cloudAccounts, credentials } from '@/lib/db/schema';
 import { UnavailableError, ValidationError, errorMessage } from '@/lib/errors';
 import { decryptSecret, sealWith } from './crypto';
 import {
@@ -25,12 +25,14 @@ export type Rotation = {
   oldKeyId: string;
   newKeyId: string;
   resealed: number;
+  /** Cloud accounts whose secrets were re-encrypted too. */
+  resealedCloudAccounts: number;
   /** Rows holding no v2 value (a v1 one the current AUTH_SECRET cannot open, or none at all): left as they are. */
   left: { id: string; name: string }[];
 };
 
 /**
- * Re-encrypts every credential under a new key in one transaction (see scripts/rotate-encryption-key.ts).
+ * Re-encrypts every credential and cloud account's secrets under a new key in one transaction (see scripts/rotate-encryption-key.ts).
  *
  * With the generated key file the steps are ordered so that a crash anywhere leaves every value
  * readable by key id (./keyring.ts): the new key is written to `encryption-key.next` first, then the
@@ -85,6 +87,7 @@ function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 
       const rows = tx.select().from(credentials).all();
       const left: Rotation['left'] = [];
       let resealed = 0;
+      let resealedCloudAccounts = 0;
       for (const row of rows) {
         if (!row.encryptedPrivateKey.startsWith('v2.')) {
           left.push({ id: row.id, name: row.name });
@@ -103,7 +106,23 @@ function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 
           .run();
         resealed++;
       }
-      return { resealed, left };
+      // Cloud accounts' secrets are sealed under the same key, with the account's id as AAD.
+      for (const account of tx.select().from(cloudAccounts).all()) {
+        let plaintext: string;
+        try {
+          plaintext = decryptSecret(account.sealedSecrets, account.id, lookup);
+        } catch (err) {
+          throw new UnavailableError(
+            `Nothing was changed. Cloud account "${account.name}" (${account.id}): ${errorMessage(err)}`,
+          );
+        }
+        tx.update(cloudAccounts)
+          .set({ sealedSecrets: sealWith(next, plaintext, account.id) })
+          .where(eq(cloudAccounts.id, account.id))
+          .run();
+        resealedCloudAccounts++;
+      }
+      return { resealed, resealedCloudAccounts, left };
     },
     { behavior: 'immediate' },
   );

@@ -38,7 +38,7 @@ export type NodeImageState = (typeof NODE_IMAGE_STATES)[number];
 export const MACHINE_STATUSES = ['running', 'stopped', 'deploying', 'error'] as const;
 
 /** Each is defined, with its parameters and what it allows, next to its domain's code (lib/jobs/registry.ts). */
-export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import'] as const;
+export const JOB_KINDS = ['install', 'uninstall', 'sync-images', 'sync-sizes', 'import', 'publish'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -66,3 +66,11 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 /** The clouds an image can be published to (lib/publish/targets). */
 export const CLOUD_KINDS = ['openstack', 's3', 'azure-blob'] as const;
 export type CloudKind = (typeof CLOUD_KINDS)[number];
+
+/**
+ * A publication of an image to a cloud account: `publishing` while its job runs, `published` once
+ * verified there, `failed` or `cancelled` when the job ended otherwise (nothing left remotely),
+ * `removed` once taken down from the cloud.
+ */
+export const PUBLICATION_STATUSES = ['publishing', 'published', 'failed', 'cancelled', 'removed'] as const;
+export type PublicationStatus = (typeof PUBLICATION_STATUSES)[number];

@@ -23,10 +23,12 @@ import {
   JOB_STATUSES,
   LOG_LEVELS,
   AUDIT_OUTCOMES,
+  CLOUD_KINDS,
   MACHINE_STATUSES,
   NODE_IMAGE_STATES,
   NODE_STATUSES,
   OS_TYPES,
+  PUBLICATION_STATUSES,
   ROLES,
 } from './enums';
 
@@ -463,3 +465,60 @@ export const imageRepositories = sqliteTable('image_repositories', {
   cachedManifests: text({ mode: 'json' }).$type<unknown[]>(),
   createdAt: createdAt(),
 });
+
+// ── Publishing ────────────────────────────────────────────────────────────────
+
+/**
+ * An account in an external cloud that images are published to. `settings` are the kind's
+ * endpoint settings in clear (lib/clouds/settings.ts); `sealedSecrets` its credentials, sealed like
+ * SSH keys with the row's id as AAD, and never read back out of the server.
+ */
+export const cloudAccounts = sqliteTable('cloud_accounts', {
+  id: text().primaryKey(),
+  name: text().notNull().unique(),
+  kind: text({ enum: CLOUD_KINDS }).notNull(),
+  settings: text({ mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  sealedSecrets: text().notNull(),
+  /** Set: usable only for images bound to that data center. */
+  dataCenterId: text().references(() => dataCenters.id, { onDelete: 'restrict' }),
+  lastTestedAt: timestamp(),
+  lastTestError: text(),
+  lastSuccessAt: timestamp(),
+  createdBy: text().references(() => users.id),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+});
+
+/**
+ * One image in one cloud account: where its copy is, what was sent and what was compared. Republishing
+ * reuses the row; `remoteState` is what the running upload saved to resume or clean up.
+ */
+export const publications = sqliteTable(
+  'publications',
+  {
+    id: text().primaryKey(),
+    imageId: text()
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+    accountId: text()
+      .notNull()
+      .references(() => cloudAccounts.id, { onDelete: 'restrict' }),
+    status: text({ enum: PUBLICATION_STATUSES }).notNull(),
+    remoteId: text(),
+    remoteUrl: text(),
+    formatSent: text({ enum: DISK_FORMATS }),
+    /** The checksums compared with the cloud's own, by algorithm. */
+    compared: text({ mode: 'json' }).$type<Record<string, string>>(),
+    remoteState: text({ mode: 'json' }).$type<Record<string, unknown>>(),
+    error: text(),
+    jobId: text().references(() => jobs.id, { onDelete: 'set null' }),
+    publishedBy: text().references(() => users.id),
+    publishedAt: timestamp(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('publications_image_account').on(t.imageId, t.accountId),
+    index('publications_account_idx').on(t.accountId),
+  ],
+);

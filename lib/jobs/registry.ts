@@ -1,6 +1,7 @@
 import 'server-only';
 import type { JobKind } from '@/lib/db/enums';
 import { installJob, uninstallJob } from '@/lib/install/jobs';
+import { publishJob } from '@/lib/publish/job';
 import { importJob } from '@/lib/repositories/import/job';
 import { syncImagesJob, syncSizesJob } from '@/lib/sync/jobs';
 import type { JobKindDefinition } from './kind';
@@ -15,6 +16,7 @@ const KINDS: { [K in JobKind]: JobKindDefinition<K> } = {
   import: importJob,
   'sync-images': syncImagesJob,
   'sync-sizes': syncSizesJob,
+  publish: publishJob,
 };
 
 export function jobKindOf(kind: JobKind): JobKindDefinition {

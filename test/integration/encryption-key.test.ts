@@ -14,6 +14,8 @@ import { generateCredential, unsealCredential } from '@/lib/credentials/sealed';
 import { closeAllDatabases, getDb } from '@/lib/db/client';
 import { credentials } from '@/lib/db/schema';
 import { testNodeConnection } from '@/lib/nodes/operations';
+import { loadConnection, requireCloudAccount } from '@/lib/clouds/accounts';
+import { createCloudAccount } from '@/lib/clouds/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } from '../support/portal';
 
@@ -47,7 +49,7 @@ async function rotateByScript(extra: Record<string, string> = {}) {
   });
 }
 const ROTATED =
-  /Re-encrypted (\d+) credential\(s\) under the new encryption key ([0-9a-f]{16}) \(it was ([0-9a-f]{16})\)/;
+  /Re-encrypted (\d+) credential\(s\) and (\d+) cloud account\(s\) under the new encryption key ([0-9a-f]{16}) \(it was ([0-9a-f]{16})\)/;
 
 describe('the encryption key of stored SSH keys', () => {
   let admin: UserContext;
@@ -143,12 +145,30 @@ describe('the encryption key of stored SSH keys', () => {
 
   it('npm run rotate-encryption-key re-encrypts every credential under a new key file, keeping the old one', async () => {
     const oldMaterial = fs.readFileSync(keyFile(), 'utf8');
+    // A cloud account's secrets are sealed under the same key, and move with the credentials.
+    const cloud = expectOk(
+      await run(
+        createCloudAccount,
+        {
+          name: 'rotated cloud',
+          kind: 'openstack',
+          auth: 'password',
+          authUrl: 'https://keystone.example.com/v3',
+          username: 'u',
+          projectName: 'p',
+          password: 'cloud password',
+        },
+        admin,
+      ),
+    );
+    const cloudSealed = requireCloudAccount(cloud.id).sealedSecrets;
     const before = rows().filter((r) => r.encryptedPrivateKey.startsWith('v2.'));
     const plaintexts = new Map(before.map((r) => [r.id, decryptSecret(r.encryptedPrivateKey, r.id)]));
 
     const { stdout } = await rotateByScript();
-    const [, count, newKeyId, oldKeyId] = stdout.match(ROTATED)!;
+    const [, count, cloudCount, newKeyId, oldKeyId] = stdout.match(ROTATED)!;
     expect(Number(count)).toBe(before.length);
+    expect(Number(cloudCount)).toBe(1);
     expect(oldKeyId).toBe(deriveKey(oldMaterial).id);
     const newMaterial = fs.readFileSync(keyFile(), 'utf8');
     expect(newMaterial).not.toBe(oldMaterial);
@@ -163,6 +183,10 @@ describe('the encryption key of stored SSH keys', () => {
       // This process still holds the old key files in memory: it must find the new key by its id.
       expect(decryptSecret(now, row.id)).toBe(plaintexts.get(row.id));
     }
+    const cloudNow = requireCloudAccount(cloud.id);
+    expect(cloudNow.sealedSecrets).not.toBe(cloudSealed);
+    expect(keyIdOf(cloudNow.sealedSecrets)).toBe(newKeyId);
+    expect(loadConnection(cloudNow).secrets).toEqual({ password: 'cloud password' });
     expect(fs.readFileSync(`${keyFile()}.previous`, 'utf8')).toBe(oldMaterial);
     expect(mode(keyFile())).toBe(0o600);
     expect(mode(`${keyFile()}.previous`)).toBe(0o600);
@@ -188,7 +212,7 @@ describe('the encryption key of stored SSH keys', () => {
     await loginWorks();
 
     const { stdout } = await rotateByScript();
-    expect(stdout.match(ROTATED)!.slice(2)).toEqual([deriveKey(next).id, deriveKey(current).id]);
+    expect(stdout.match(ROTATED)!.slice(3)).toEqual([deriveKey(next).id, deriveKey(current).id]);
     expect(fs.readFileSync(keyFile(), 'utf8')).toBe(next);
     expect(fs.readFileSync(`${keyFile()}.previous`, 'utf8')).toBe(current);
     expect(fs.existsSync(`${keyFile()}.next`)).toBe(false);
@@ -219,7 +243,7 @@ describe('the encryption key of stored SSH keys', () => {
       });
 
       const { stdout } = await rotateByScript({ PORTAL_NEW_ENCRYPTION_KEY: newEnvKey });
-      expect(stdout.match(ROTATED)!.slice(1)).toEqual(['1', deriveKey(newEnvKey).id, deriveKey(envKey).id]);
+      expect(stdout.match(ROTATED)!.slice(1)).toEqual(['1', '0', deriveKey(newEnvKey).id, deriveKey(envKey).id]);
       expect(stdout).toContain('Now set PORTAL_ENCRYPTION_KEY to the new key');
       for (const secret of [envKey, newEnvKey]) expect(stdout).not.toContain(secret);
       expect(keyIdOf(sealedOf(id))).toBe(deriveKey(newEnvKey).id);

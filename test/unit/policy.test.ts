@@ -98,6 +98,33 @@ const CASES: Case<PolicyAction>[] = [
   c('repository.browse', 'grants on other DC only', { dataCenterIds: [OTHER] }, superOnly),
   c('repository.manage', 'global', {}, superOnly),
 
+  c(
+    'image.publish',
+    'image bound to own DC, account bound to own DC',
+    { image: boundOwn, accountDataCenterId: OWN },
+    imageAdmins,
+  ),
+  c(
+    'image.publish',
+    'image bound to own DC, unbound account',
+    { image: boundOwn, accountDataCenterId: null },
+    superOnly,
+  ),
+  c(
+    'image.publish',
+    'image bound to own DC, account of other DC',
+    { image: boundOwn, accountDataCenterId: OTHER },
+    superOnly,
+  ),
+  c(
+    'image.publish',
+    'image bound to other DC, its account',
+    { image: boundOther, accountDataCenterId: OTHER },
+    superOnly,
+  ),
+  c('image.publish', 'global image, unbound account', { image: publicGlobal, accountDataCenterId: null }, superOnly),
+  c('cloud.manage', 'global', {}, superOnly),
+
   c('infrastructure.manage', 'global', {}, superOnly),
   c('users.manage', 'global', {}, superOnly),
 

@@ -4,6 +4,7 @@ import { DeletedImagesToggle } from '@/components/images/deleted-images-toggle';
 import { ListingNotices } from '@/components/ui/listing-notices';
 import { ImageListEmpty } from '@/components/images/image-list-empty';
 import { ImageListTable } from '@/components/images/image-list-table';
+import { BulkPublishForm } from '@/components/publish/bulk-publish-form';
 import { LinkButton } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
@@ -12,6 +13,7 @@ import { requireUser } from '@/lib/auth/session';
 import { imageSearchParams, parseImageSearchParams } from '@/lib/images/list-schemas';
 import { imagesInMotion, listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { imageBindingChoices } from '@/lib/images/queries';
+import { listBulkPublishAccounts } from '@/lib/clouds/queries';
 import { listDataCenters } from '@/lib/locations/queries';
 
 export const metadata: Metadata = { title: 'Images' };
@@ -36,6 +38,8 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const options = { ...listImageFilterOptions(user, { includeAttachable: true }), dataCenters };
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
+  const publishAccounts = listBulkPublishAccounts(user);
+  const publishable = result.rows.filter((r) => !r.attachableOnly && r.status === 'ok');
   const inMotion = imagesInMotion(
     user,
     result.rows.map((r) => r.id),
@@ -79,6 +83,9 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         pageSize={result.pageSize}
         total={result.total}
       />
+      {publishAccounts.length > 0 && publishable.length > 0 && (
+        <BulkPublishForm accounts={publishAccounts} images={publishable} />
+      )}
     </>
   );
 }

@@ -10,6 +10,7 @@ import { PurgeProgress } from '@/components/images/purge-progress';
 import { LinkButton } from '@/components/ui/button';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { MachinesTable } from '@/components/machines/machines-table';
+import { PublishedToSection } from '@/components/publish/published-to-section';
 import { PageHeader, Section } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { auditHistoryOf, readableAuditDataCenters } from '@/lib/audit/queries';
@@ -20,6 +21,7 @@ import { getImage, listNodesWithImage } from '@/lib/images/queries';
 import { lastFailedUpload } from '@/lib/images/upload-attempts';
 import { listJobs } from '@/lib/jobs/queries';
 import { visibleMachinesUsingImage } from '@/lib/machines/queries';
+import { getPublishingView } from '@/lib/publish/queries';
 
 export const metadata: Metadata = { title: 'Image details' };
 
@@ -88,6 +90,9 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
           image={{ id: image.id, name: image.name, status: image.status, access: image.access }}
           dataCenters={getImagePlacement(user, image)}
         />
+      )}
+      {!purging && (
+        <PublishedToSection image={{ id: image.id, name: image.name }} {...getPublishingView(user, image)} />
       )}
       <Section title="Machines which use this image">
         <MachinesTable

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Endpoint } from '@/lib/api/v1/endpoint';
 import { AUDIT_ENDPOINTS } from './audit';
+import { CLOUD_ENDPOINTS } from './clouds';
 import { DATA_CENTER_ENDPOINTS } from './data-centers';
 import { IMAGE_PLACEMENT_ENDPOINTS } from './image-placement';
 import { IMAGE_ENDPOINTS } from './images';
@@ -23,4 +24,5 @@ export const ENDPOINTS: Endpoint[] = [
   ...REPOSITORY_ENDPOINTS,
   ...TOKEN_ENDPOINTS,
   ...AUDIT_ENDPOINTS,
+  ...CLOUD_ENDPOINTS,
 ];

@@ -1,0 +1,3 @@
+import { apiRoute } from '@/lib/api/v1/routes';
+
+export const DELETE = apiRoute('DELETE', '/images/{imageId}/publications/{publicationId}');

@@ -1,0 +1,110 @@
+import 'server-only';
+import { and, count, eq, inArray, ne } from 'drizzle-orm';
+import { defineOperation } from '@/lib/actions/operation';
+import { authorize } from '@/lib/auth/policy';
+import { getDb } from '@/lib/db/client';
+import { cloudAccounts, dataCenters, publications } from '@/lib/db/schema';
+import { ConflictError, InUseError, NotFoundError } from '@/lib/errors';
+import { insertCloudAccount, requireCloudAccount, updateCloudAccountRow } from './accounts';
+import {
+  cloudAccountIdSchema,
+  createCloudAccountSchema,
+  splitCloudAccountFields,
+  updateCloudAccountSchema,
+  type CloudAccountFields,
+} from './schemas';
+import { testCloudConnection } from './test-connection';
+
+/** Cloud accounts: SuperAdmins add, change, test and remove them. Secrets never reach the audit log. */
+
+function checkedInput(fields: CloudAccountFields, accountId?: string) {
+  const split = splitCloudAccountFields(fields);
+  const taken = getDb()
+    .select({ id: cloudAccounts.id })
+    .from(cloudAccounts)
+    .where(and(eq(cloudAccounts.name, split.name), accountId ? ne(cloudAccounts.id, accountId) : undefined))
+    .get();
+  if (taken)
+    throw new ConflictError('That name is taken.', { name: [`A cloud account named "${split.name}" already exists.`] });
+  if (
+    split.dataCenterId &&
+    !getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, split.dataCenterId)).get()
+  )
+    throw new NotFoundError('The data center');
+  return split;
+}
+
+const audited = (fields: CloudAccountFields) => ({
+  name: fields.name,
+  kind: fields.kind,
+  dataCenterId: fields.dataCenterId ?? null,
+});
+
+export const createCloudAccount = defineOperation({
+  name: 'cloud.create',
+  targetType: 'cloud-account',
+  input: createCloudAccountSchema,
+  authorize: (input, user, note) => {
+    note({ details: audited(input) });
+    authorize(user, 'cloud.manage', {});
+  },
+  run: (input, user) => insertCloudAccount(checkedInput(input), user.id),
+  audited: (result) => ({ targetId: result.id }),
+});
+
+/** Secrets left blank keep the stored ones; the last test's outcome is forgotten. */
+export const updateCloudAccount = defineOperation({
+  name: 'cloud.update',
+  targetType: 'cloud-account',
+  input: updateCloudAccountSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.accountId, details: audited(input) });
+    authorize(user, 'cloud.manage', {});
+  },
+  run: (input) => {
+    const account = requireCloudAccount(input.accountId);
+    const { accountId: _, ...fields } = input;
+    updateCloudAccountRow(account, checkedInput(fields as CloudAccountFields, account.id));
+    return { id: account.id };
+  },
+});
+
+/** Refused while images are published through it: remove them from the cloud first. */
+export const deleteCloudAccount = defineOperation({
+  name: 'cloud.delete',
+  targetType: 'cloud-account',
+  input: cloudAccountIdSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.accountId });
+    authorize(user, 'cloud.manage', {});
+  },
+  run: (input) =>
+    getDb().transaction((tx) => {
+      const account = requireCloudAccount(input.accountId);
+      const live = tx
+        .select({ n: count() })
+        .from(publications)
+        .where(and(eq(publications.accountId, account.id), inArray(publications.status, ['published', 'publishing'])))
+        .get()!.n;
+      if (live > 0)
+        throw new InUseError(
+          `${account.name} holds ${live} published image${live === 1 ? '' : 's'}; remove them from the cloud first.`,
+        );
+      tx.delete(publications).where(eq(publications.accountId, account.id)).run();
+      tx.delete(cloudAccounts).where(eq(cloudAccounts.id, account.id)).run();
+      return { id: account.id, name: account.name };
+    }),
+  audited: (result) => ({ details: { name: result.name } }),
+});
+
+export const testCloudAccount = defineOperation({
+  name: 'cloud.test',
+  targetType: 'cloud-account',
+  input: cloudAccountIdSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.accountId });
+    authorize(user, 'cloud.manage', {});
+  },
+  run: (input) => testCloudConnection(requireCloudAccount(input.accountId)),
+  audited: (result) => ({ details: result.ok ? { connected: true } : { connected: false, reason: result.reason } }),
+});
