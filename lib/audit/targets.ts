@@ -5,6 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { jobImageName } from '@/lib/jobs/queries';
 import {
   apiTokens,
+  cloudAccounts,
   credentials,
   dataCenters,
   imageDataCenters,
@@ -127,6 +128,13 @@ const LOOKUPS: Record<string, Lookup> = {
       .where(inArray(sizes.id, ids))
       .all()
       .map((r) => ({ ...r, href: null })),
+  'cloud-account': (user, ids) =>
+    getDb()
+      .select({ id: cloudAccounts.id, name: cloudAccounts.name })
+      .from(cloudAccounts)
+      .where(inArray(cloudAccounts.id, ids))
+      .all()
+      .map((r) => ({ ...r, href: can(user, 'cloud.manage', {}) ? `/clouds/${r.id}` : null })),
   // A machine is listed on its node's page.
   machine: (user, ids) =>
     getDb()
@@ -156,6 +164,7 @@ export const DETAIL_REFERENCES: Record<string, string> = {
   userId: 'user',
   credentialId: 'credential',
   machineId: 'machine',
+  accountId: 'cloud-account',
 };
 
 export type RefRequest = { type: string; id: string | null; recordedName?: unknown };

@@ -220,6 +220,8 @@ export const images = sqliteTable(
     md5: text(),
     sha256: text(),
     sha1: text(),
+    /** Set by the first verified publish to a cloud that compares SHA-512 (Glance), and reused after. */
+    sha512: text(),
     virtualSizeBytes: integer(),
     tags: text({ mode: 'json' })
       .$type<string[]>()

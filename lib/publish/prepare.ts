@@ -49,14 +49,15 @@ export async function preparePublishFile(
       throw new UnavailableError(
         `The stored file of ${image.name} is ${formatBytes(size)}, not the ${formatBytes(image.sizeBytes ?? 0)} recorded.`,
       );
-    // SHA-256 and MD5 were computed as the file entered the store; SHA-512, when the cloud compares
-    // it, is computed during the upload (publish-one.ts), not in a pass of its own before it.
+    // SHA-256 and MD5 were computed as the file entered the store. SHA-512, when a cloud compares
+    // it, is computed alongside the image's first such upload (publish-one.ts) and kept.
     const file: PublishFile = {
       path: stored,
       sizeBytes: size,
       diskFormat: format,
       sha256: image.sha256!,
       md5: image.md5!,
+      ...(image.sha512 ? { sha512: image.sha512 } : {}),
     };
     return { file, cleanup: async () => {} };
   }

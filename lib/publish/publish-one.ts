@@ -1,4 +1,8 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/lib/db/client';
+import { images } from '@/lib/db/schema';
+import { storedImagePath } from '@/lib/store/image-store';
 import { TransientError, UnavailableError, errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { ImageRow } from '@/lib/images/queries';
@@ -63,6 +67,8 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
     );
 
     ctx.phase('record', copy.remoteUrl);
+    // The cloud computed the same SHA-512 from what it received: the stored file's, kept for next time.
+    if (sha512 && file.path === storedFileOf(image)) recordImageSha512(image.id, file.sha512!);
     markPublished(publication.id, copy, {
       formatSent: file.diskFormat,
       compared: verified.compared,
@@ -77,6 +83,12 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
   } finally {
     await prepared.cleanup();
   }
+}
+
+const storedFileOf = (image: ImageRow) => (image.storeFile ? storedImagePath(image.storeFile) : null);
+
+function recordImageSha512(imageId: string, sha512: string): void {
+  getDb().update(images).set({ sha512 }).where(eq(images.id, imageId)).run();
 }
 
 const needsSha512 = (target: CloudTarget, file: PublishFile) => target.digests.includes('sha512') && !file.sha512;

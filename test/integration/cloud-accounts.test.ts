@@ -164,6 +164,39 @@ describe('cloud accounts', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('answers publish requests through the API as the pages do: 403 for a DCAdmin, the reason for a URL image', async () => {
+    const { id: accountId } = expectOk(
+      await run(createCloudAccount, s3Account('api-publish', { dataCenterId: ownDc }), admin),
+    );
+    const dcAdmin = await createUserWithRole('DCAdmin', ownDc);
+    const imageId = await createUrlImage(admin, {
+      name: 'api-publish-image',
+      sourceUrl: 'http://127.0.0.1:9/z.qcow2',
+      sha256: 'c'.repeat(64),
+      dcBoundId: ownDc,
+    });
+    const tokenOf = async (username: string, password: string) =>
+      (await session(username, password)).json.token as string;
+    const asDcAdmin = await call('POST', '/images/{imageId}/publications', {
+      token: await tokenOf(dcAdmin.username, 'long enough password'),
+      params: { imageId },
+      body: { accountId },
+    });
+    expect(asDcAdmin.status).toBe(403);
+    const asAdmin = await call('POST', '/images/{imageId}/publications', {
+      token: await tokenOf(admin.username, 'correct horse battery'),
+      params: { imageId },
+      body: { accountId },
+    });
+    expect(asAdmin.status).toBe(400);
+    expect(asAdmin.json.error.message).toContain('only stored images can be published');
+    const listed = await call('GET', '/images/{imageId}/publications', {
+      token: await tokenOf(dcAdmin.username, 'long enough password'),
+      params: { imageId },
+    });
+    expect(listed).toMatchObject({ status: 200, json: { publications: [] } });
+  });
+
   it('refuses to remove an account while an image is published through it', async () => {
     const { id } = expectOk(await run(createCloudAccount, s3Account('in-use'), admin));
     const imageId = await createUrlImage(admin, {

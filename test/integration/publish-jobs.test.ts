@@ -11,6 +11,7 @@ import { getDb } from '@/lib/db/client';
 import { jobs, publications } from '@/lib/db/schema';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
+import { requireImage } from '@/lib/images/queries';
 import { publishImage, removePublication } from '@/lib/publish/operations';
 import { readVhdFooter } from '@/lib/publish/vhd';
 import { makeQcow2 } from '@/scripts/lib/fixture-image';
@@ -133,6 +134,8 @@ describe('publishing images to external clouds', () => {
       min_ram: 512,
     });
     expect(lastAudit('image.publish.finish')).toMatchObject({ outcome: 'ok', targetId: imageId });
+    // Glance computed the same SHA-512: the image keeps it, and the next publish need not hash again.
+    expect(requireImage(imageId).sha512).toBe(sha('sha512', data));
   });
 
   it('publishes a partition image’s kernel and ramdisk first, links them, and reuses them the next time', async () => {

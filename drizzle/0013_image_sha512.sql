@@ -1,0 +1,1 @@
+ALTER TABLE `images` ADD `sha512` text;
