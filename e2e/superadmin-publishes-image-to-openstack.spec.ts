@@ -103,6 +103,10 @@ test('SuperAdmin publishes an image to OpenStack and finds it in Glance', async 
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
     await expect(page.getByText('succeeded', { exact: true }).first()).toBeVisible({ timeout: 60_000 });
     await expect(page.getByText(/Phase verify/)).toBeVisible();
+    await expect(page.getByRole('progressbar', { name: 'Transfer progress' })).toHaveAttribute(
+      'aria-valuenow',
+      String(qcow2.sizeBytes),
+    );
   });
 
   await test.step('Image Details lists the copy, and Glance holds it with our checksum', async () => {

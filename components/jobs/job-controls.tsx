@@ -13,11 +13,9 @@ export function JobControls({ job }: { job: JobSnapshot }) {
   const queryClient = useQueryClient();
   const { pending, error, run } = useServerAction(() => queryClient.invalidateQueries({ queryKey: ['job', job.id] }));
   const stopping = job.controlRequest !== null;
-  const install = job.kind === 'install';
-  const canPause = install && !stopping && (job.status === 'running' || job.status === 'queued');
-  const stoppable = install || job.kind === 'import';
+  const canPause = job.pausable && !stopping && (job.status === 'running' || job.status === 'queued');
   const canCancel =
-    !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && stoppable));
+    !stopping && (job.status === 'queued' || job.status === 'paused' || (job.status === 'running' && job.cancellable));
 
   const perform = (action: (prev: null, input: { jobId: string }) => Promise<ActionResult<unknown>>) =>
     run(action, { jobId: job.id });

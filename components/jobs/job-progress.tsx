@@ -11,8 +11,6 @@ import { JobControls } from './job-controls';
 import { useTransferRate } from './use-transfer-rate';
 
 /** Kinds whose progress is a byte count: the rest show only their phase. */
-const MOVES_BYTES = new Set(['install', 'import']);
-
 async function fetchJob(id: string): Promise<JobSnapshot> {
   const response = await fetch(`/api/jobs/${id}`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not refresh the job (HTTP ${response.status}).`);
@@ -54,14 +52,15 @@ export function JobProgress({ initial }: { initial: JobSnapshot }) {
             <JobControls job={job} />
           </div>
         </div>
-        {MOVES_BYTES.has(job.kind) ? (
+        {job.bytesTotal !== null ? (
           <ProgressBar label="Transfer progress" value={job.bytesDone} max={job.bytesTotal} unit="bytes">
             {rate !== null && ` · ${formatBytes(rate)}/s`}
             {eta !== null && ` · about ${formatDuration(eta)} left`}
             {job.bytesTransferred > 0 && ` · ${formatBytes(job.bytesTransferred)} sent over the network in all`}
           </ProgressBar>
         ) : (
-          // Sync and removal jobs have no byte count: a bar that moves while they run is all there is to show.
+          // Before a transfer starts, and in sync and removal jobs, there is no byte count: a bar that
+          // moves while they run is all there is to show.
           live && <ProgressBar label="Job progress" value={0} max={null} />
         )}
         {job.error && (

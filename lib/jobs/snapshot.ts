@@ -1,5 +1,6 @@
 import type { JobStatus, LogLevel } from '@/lib/db/enums';
 import type { JobView } from './queries';
+import { jobKindOf } from './registry';
 
 /** A job as the browser sees it, from the page and from GET /api/jobs/[id] alike. */
 export type JobSnapshot = {
@@ -11,6 +12,9 @@ export type JobSnapshot = {
   bytesTotal: number | null;
   attempt: number;
   maxAttempts: number;
+  /** What its kind allows while it runs (lib/jobs/registry.ts): the page offers only that. */
+  cancellable: boolean;
+  pausable: boolean;
   /** A cancel or pause asked for and not yet carried out. */
   controlRequest: 'cancel' | 'pause' | null;
   /** When a retry in backoff starts. */
@@ -44,6 +48,8 @@ export function toJobSnapshot(view: JobView): JobSnapshot {
     bytesTotal: job.bytesTotal,
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,
+    cancellable: jobKindOf(job.kind).cancellable,
+    pausable: jobKindOf(job.kind).pausable,
     controlRequest: job.controlRequest,
     runAfter: iso(job.runAfter),
     bytesTransferred: job.bytesTransferred,
