@@ -272,6 +272,25 @@ export const imageDataCenters = sqliteTable(
   (t) => [primaryKey({ columns: [t.imageId, t.dataCenterId] }), index('image_dcs_dc_idx').on(t.dataCenterId)],
 );
 
+/**
+ * When the portal last hashed an image's file in its store and found the image's sha256, and the
+ * file as `stat` saw it then: size, mtime and ctime (ns, as `stat` prints them) and inode. A push
+ * sends the file without hashing it again only while all of these still match
+ * (lib/store/trusted-hashes.ts); the node hashes what it received either way.
+ */
+export const storeFileHashes = sqliteTable('store_file_hashes', {
+  imageId: text()
+    .primaryKey()
+    .references(() => images.id, { onDelete: 'cascade' }),
+  storeFile: text().notNull(),
+  sha256: text().notNull(),
+  sizeBytes: integer().notNull(),
+  mtime: text().notNull(),
+  ctime: text().notNull(),
+  inode: text().notNull(),
+  hashedAt: createdAt(),
+});
+
 /** Image availability on a node (OpenvCloud's `stack.images`). */
 export const nodeImages = sqliteTable(
   'node_images',

@@ -19,6 +19,7 @@ import { requireInstallTargets, nodeImagePath, setNodeImageState, settleNodeImag
 import * as remote from './remote';
 import { adoptCommittedFile, commitVerified, type Installed } from './commit';
 import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
+import { forgetStoreFileHashed } from '@/lib/store/trusted-hashes';
 import { verifyOnNode } from './verify';
 
 type Image = typeof images.$inferSelect;
@@ -116,19 +117,18 @@ async function installOver(
     ctx.log('info', 'The whole file is already on the node; going straight to verify.');
   } else if (source.mode === 'push') {
     ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
-    const sentSha256 = await pushTransfer({ ...transfer, storePath: source.storePath });
-    if (image.sha256 && sentSha256 !== image.sha256) {
-      throw new UnavailableError(
-        `The image file in the portal's store is damaged: its sha256 is ${sentSha256}, not ${image.sha256}.`,
-      );
-    }
+    await pushTransfer({ ...transfer, storePath: source.storePath, image });
   } else {
     ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
     await pullTransfer({ ...transfer, url: source.url, downloader: downloader! });
   }
 
   ctx.throwIfStopped();
-  const verified = await verifyOnNode(session, ctx, image, files.part, tools.has('qemu-img'));
+  const verified = await verifyOnNode(session, ctx, image, files.part, tools.has('qemu-img')).catch((err: unknown) => {
+    // The push may have trusted the store file unhashed (lib/store/trusted-hashes.ts); the next one hashes it again.
+    if (source.mode === 'push' && err instanceof UnavailableError) forgetStoreFileHashed(image.id);
+    throw err;
+  });
   ctx.progress(verified.hashes.sizeBytes, expectedSize ?? verified.hashes.sizeBytes);
 
   ctx.throwIfStopped();

@@ -5,11 +5,17 @@ import { performance } from 'node:perf_hooks';
 import type { SFTPWrapper } from 'ssh2';
 import { TransientError, UnavailableError } from '@/lib/errors';
 import type { SshSession } from '@/lib/ssh/session';
+import { countPush, InFlightLimit } from './in-flight-limit';
+import { recyclePackets } from './packet-recycling';
+import { sftpWriter } from './sftp-write';
 
 /**
  * Push mode: the portal streams a file from its image store to the node's `.part` over SFTP,
- * hashing every byte it reads in the same pass. Writes are pipelined (several requests in flight, as
- * OpenSSH's own sftp does) and bounded, so memory stays flat whatever the image size.
+ * hashing every byte it reads in the same pass unless the caller trusts the file. Writes are
+ * pipelined (several requests in flight, as OpenSSH's own sftp does) and bounded, so memory stays
+ * flat whatever the image size. Per byte, the portal's CPU goes to AES-GCM and the socket, not to
+ * allocating: writes are framed from the read block (./sftp-write.ts) and SSH packet buffers are
+ * reused (./packet-recycling.ts).
  */
 
 // Each write is as large as OpenSSH accepts in one request (its limits@openssh.com says 255 KiB;
@@ -17,24 +23,6 @@ import type { SshSession } from '@/lib/ssh/session';
 // on the transfer's only thread. The store is read four writes at a time.
 const WRITE_BYTES = 255 * 1024;
 const READ_BYTES = 4 * WRITE_BYTES;
-// Writes in flight. Whatever is in flight beyond what the link itself carries waits in the node's
-// sshd, in a buffer OpenSSH grows by reallocating and copying it. With the whole 2 MiB SSH window
-// queued there (32 writes in flight), a fresh connection took over a second to get its first
-// 2 MiB acknowledged and the node spent up to twice the CPU per byte (bench/README.md). So the
-// push keeps only what the link needs in flight: MIN_IN_FLIGHT (1.5 MiB) is plenty on a LAN, and
-// InFlightLimit adds writes while they come back as fast as the fastest one did (a long link needs
-// more) and takes them away again once several writes' worth are queued.
-// Pushes running in this process share its one thread: while it serves the others, a push's
-// acknowledgements wait, so each needs a deeper pipeline to keep its node busy. The floor is
-// MIN_IN_FLIGHT per push running (with 4 in parallel, 24 each: the fan-out lost a quarter of its
-// speed with 6).
-const MIN_IN_FLIGHT = 6;
-let pushesRunning = 0;
-const MAX_IN_FLIGHT = 32;
-// Writes queued beyond what the link carries: fewer than QUEUE_LOW grows the limit, more than
-// QUEUE_HIGH shrinks it.
-const QUEUE_LOW = 2;
-const QUEUE_HIGH = 4;
 
 export type PushOptions = {
   /** Bytes already on the node: the transfer continues from here. */
@@ -44,9 +32,12 @@ export type PushOptions = {
   onProgress?: (bytesOnNode: number) => void;
   /** As each write leaves: its length. Counts bytes sent even when no acknowledgement comes back. */
   onSent?: (bytes: number) => void;
+  /** Hash every byte of the file in the same pass; false when the caller already trusts the file. */
+  hash: boolean;
 };
 
-export type PushResult = { sha256: string; bytesSent: number };
+/** `sha256` is null when the push was asked not to hash. */
+export type PushResult = { sha256: string | null; bytesSent: number };
 
 export async function pushFile(
   session: SshSession,
@@ -56,14 +47,14 @@ export async function pushFile(
 ): Promise<PushResult> {
   const size = (await fs.promises.stat(localPath)).size;
   if (options.offset > size) throw new UnavailableError('The partial transfer on the node is larger than the image.');
-  const hash = crypto.createHash('sha256');
+  const hash = options.hash ? crypto.createHash('sha256') : null;
   const sftp = await session.sftp();
   const stopped = rejectWhenStopped(session, options.signal);
   const file = await fs.promises.open(localPath, 'r');
-  pushesRunning++;
+  const uncount = countPush();
   try {
     // The bytes already on the node are hashed from the store, so the digest covers the whole file.
-    await hashRange(file, 0, options.offset, hash);
+    if (hash) await hashRange(file, 0, options.offset, hash);
     const handle = await Promise.race([
       sftpCall<Buffer>((cb) => sftp.open(remotePart, options.offset > 0 ? 'r+' : 'w', cb)),
       stopped.promise,
@@ -78,13 +69,13 @@ export async function pushFile(
       // A dropped connection never answers the close; the session's own end settles it then.
       await Promise.race([sftpCall<void>((cb) => sftp.close(handle, cb)).catch(() => undefined), session.closed]);
     }
-    return { sha256: hash.digest('hex'), bytesSent };
+    return { sha256: hash?.digest('hex') ?? null, bytesSent };
   } catch (err) {
     throw err instanceof UnavailableError
       ? err
       : new TransientError(`The transfer to the node failed: ${(err as Error).message}`);
   } finally {
-    pushesRunning--;
+    uncount();
     stopped.dispose();
     await file.close();
     sftp.end();
@@ -97,11 +88,13 @@ type Transfer = {
   handle: Buffer;
   size: number;
   options: PushOptions;
-  hash: crypto.Hash;
+  hash: crypto.Hash | null;
   stopped: Promise<never>;
 };
 
 async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: Transfer): Promise<number> {
+  const packets = recyclePackets(sftp);
+  const writer = sftpWriter(sftp);
   let position = options.offset;
   let acknowledged = options.offset;
   let inFlight = 0;
@@ -117,27 +110,30 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
     failure ??= err;
     wake?.();
   });
-  // Waits until at most `max` writes are in flight; rejects as soon as one failed or the transfer
-  // stopped, so no wait outlives the connection.
-  const drain = async (max: number) => {
-    while (inFlight > max && !failure) await new Promise<void>((resolve) => (wake = resolve));
+  // Waits until at most `max` writes are in flight and, while any are, until the SSH window takes
+  // the next write whole (writes beyond it would only wait in ssh2, copied); rejects as soon as
+  // one failed or the transfer stopped, so no wait outlives the connection.
+  const drain = async (max: number, next = 0) => {
+    const waiting = () => inFlight > max || (inFlight > 0 && next > 0 && !writer.fits(handle, next));
+    while (waiting() && !failure) await new Promise<void>((resolve) => (wake = resolve));
     if (failure) throw failure;
   };
   while (position < size) {
     if (options.signal?.aborted) throw new UnavailableError('The transfer was stopped.');
+    packets.refresh();
     const block = spare.pop() ?? Buffer.allocUnsafe(READ_BYTES);
     const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, size - position), position);
     if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than it was a moment ago.');
-    hash.update(block.subarray(0, bytesRead));
+    hash?.update(block.subarray(0, bytesRead));
     let unacknowledged = Math.ceil(bytesRead / WRITE_BYTES);
     for (let at = 0; at < bytesRead; at += WRITE_BYTES) {
-      await drain(limit.value - 1);
       const length = Math.min(WRITE_BYTES, bytesRead - at);
+      await drain(limit.value - 1, length);
       const remoteAt = position + at;
       inFlight++;
       options.onSent?.(length);
       const sentAt = performance.now();
-      sftp.write(handle, block, at, length, remoteAt, (err) => {
+      writer.write(handle, block, at, length, remoteAt, (err) => {
         if (err) failure ??= err;
         else {
           limit.acknowledged(performance.now() - sentAt);
@@ -153,36 +149,6 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
   }
   await drain(0);
   return position - options.offset;
-}
-
-/**
- * How many writes may be in flight, after TCP Vegas: the fastest round trip seen is the link's
- * own, and the amount by which the current round trips exceed it says how many writes sit in a
- * queue (the node's, mostly) rather than on the link. Adjusted once per round of writes.
- */
-class InFlightLimit {
-  private limit = MIN_IN_FLIGHT;
-  private fastest = Infinity;
-  private smoothed = 0;
-  private untilAdjust = MIN_IN_FLIGHT;
-
-  get value(): number {
-    return Math.max(this.limit, this.floor());
-  }
-
-  acknowledged(roundTripMs: number): void {
-    this.fastest = Math.min(this.fastest, roundTripMs);
-    this.smoothed = this.smoothed === 0 ? roundTripMs : this.smoothed + (roundTripMs - this.smoothed) / 8;
-    if (--this.untilAdjust > 0) return;
-    const queued = this.value * (1 - this.fastest / this.smoothed);
-    if (queued < QUEUE_LOW) this.limit = Math.min(MAX_IN_FLIGHT, this.value + 1);
-    else if (queued > QUEUE_HIGH) this.limit = Math.max(this.floor(), this.value - 1);
-    this.untilAdjust = this.value;
-  }
-
-  private floor(): number {
-    return Math.min(MAX_IN_FLIGHT, MIN_IN_FLIGHT * Math.max(1, pushesRunning));
-  }
 }
 
 async function hashRange(file: fs.promises.FileHandle, start: number, end: number, hash: crypto.Hash): Promise<void> {

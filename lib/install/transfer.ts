@@ -9,6 +9,7 @@ import { storedImagePath } from '@/lib/store/image-store';
 import { CannotResumeError, download } from './download';
 import { pushFile } from './push';
 import * as remote from './remote';
+import { isStoreFileTrusted, recordStoreFileHashed, sameStamp, stampOf } from '@/lib/store/trusted-hashes';
 
 /** Where an install's bytes come from. */
 export type InstallSource = { mode: 'push'; storePath: string } | { mode: 'pull'; url: string };
@@ -28,21 +29,43 @@ type TransferInput = {
   expectedSize: number | null;
 };
 
-/** Streams the store file over SFTP; returns the sha256 the portal computed of every byte it read. */
-export async function pushTransfer(input: TransferInput & { storePath: string }): Promise<string> {
-  const { session, ctx, files, offset } = input;
+type StoredImage = { id: string; storeFile: string | null; sha256: string | null };
+
+/**
+ * Streams the store file over SFTP. The portal hashes what it sends in the same pass unless the
+ * file is unchanged since it last did (lib/store/trusted-hashes.ts), and refuses to go on with a store file
+ * that is not what the image's sha256 says: the node would only find the same.
+ */
+export async function pushTransfer(input: TransferInput & { storePath: string; image: StoredImage }): Promise<void> {
+  const { session, ctx, files, offset, image } = input;
+  const stamp = await stampOf(input.storePath);
+  const hash = Boolean(image.sha256) && !isStoreFileTrusted(image, stamp);
+  if (image.sha256 && !hash)
+    ctx.log(
+      'info',
+      'The store file is unchanged since the portal last hashed it; it is sent without hashing it again.',
+    );
   let sent = 0;
+  let sha256: string | null;
   try {
-    const result = await pushFile(session, input.storePath, files.part, {
+    ({ sha256 } = await pushFile(session, input.storePath, files.part, {
       offset,
       signal: ctx.signal,
       onProgress: (onNode) => ctx.progress(onNode),
       onSent: (bytes) => (sent += bytes),
-    });
-    return result.sha256;
+      hash,
+    }));
   } finally {
     ctx.transferred(sent);
   }
+  if (!hash) return;
+  if (sha256 !== image.sha256) {
+    throw new UnavailableError(
+      `The image file in the portal's store is damaged: its sha256 is ${sha256}, not ${image.sha256}.`,
+    );
+  }
+  // Stamped before the first byte was read: a file written to during the push no longer matches.
+  if (sameStamp(await stampOf(input.storePath), stamp)) recordStoreFileHashed(image, stamp);
 }
 
 /**

@@ -33,6 +33,8 @@ export type SshNodeOptions = {
   hideTools?: string[];
   /** Programs whose every call this node logs (see `toolCalls`), to count what the portal ran. */
   countTools?: string[];
+  /** sshd's RekeyLimit, e.g. '1M': new keys every megabyte, so a test's transfer crosses rekeys. */
+  rekeyLimit?: string;
 };
 
 export class SshNode {
@@ -45,6 +47,7 @@ export class SshNode {
     readonly imageDir: string,
     private readonly sftpRate?: number,
     private readonly tools: { hide: string[]; count: string[] } = { hide: [], count: [] },
+    private readonly rekeyLimit?: string,
   ) {}
 
   /**
@@ -80,7 +83,7 @@ export class SshNode {
     fs.chownSync(imageDir, uid, gid);
     const port = options.port || (await freePort(options.host));
     const tools = { hide: options.hideTools ?? [], count: options.countTools ?? [] };
-    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, tools);
+    const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, tools, options.rekeyLimit);
     node.writeKeys();
     await node.startDaemon();
     return node;
@@ -160,6 +163,7 @@ export class SshNode {
         'MaxStartups 64:30:128',
         'LogLevel ERROR',
         `Subsystem sftp ${this.sftpRate ? throttledSftpServer(this.baseDir, this.sftpRate) : 'internal-sftp'}`,
+        ...(this.rekeyLimit ? [`RekeyLimit ${this.rekeyLimit}`] : []),
         ...(this.tools.hide.length + this.tools.count.length > 0
           ? [`SetEnv PATH=${nodeBin(this.baseDir, this.tools)}`]
           : []),
