@@ -1,13 +1,13 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { getConfig } from '@/lib/config';
 import { ValidationError } from '@/lib/errors';
 import { refuseUnlessSelfContained } from './file-safety';
+import { HashingFileSink } from './hashed-file';
 import { dropLapsedReservations, isTempFileHeld, StoreFullError } from './reservations';
 
 /**
@@ -88,17 +88,16 @@ export async function receiveImageUpload(options: ReceiveOptions): Promise<Recei
   const tempPath = uploadTempPath(imageId);
   await fs.promises.mkdir(imageStoreDir(), { recursive: true, mode: 0o700 });
 
-  const meter = new HashingMeter(contentLength);
   try {
-    // `flush` fsyncs before close, so the rename below never publishes a file still in the page cache.
-    const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
-    await pipeline(toNodeReadable(options.body), meter, sink, { signal });
-    if (meter.bytes !== contentLength) {
+    // The sink fsyncs before it finishes, so the rename below never publishes a file still in the page cache.
+    const sink = storeFileSink(tempPath, contentLength);
+    await pipeline(toNodeReadable(options.body), sink, { signal });
+    if (sink.bytes !== contentLength) {
       throw new ValidationError(
-        `The upload ended after ${meter.bytes} of ${contentLength} bytes; nothing was stored. Try again.`,
+        `The upload ended after ${sink.bytes} of ${contentLength} bytes; nothing was stored. Try again.`,
       );
     }
-    const received = { storeFile, sizeBytes: meter.bytes, ...meter.digests() };
+    const received = { storeFile, sizeBytes: sink.bytes, ...sink.digests() };
     verifyChecksums(expected, received);
     await refuseUnlessSelfContained(tempPath, ValidationError);
     await fs.promises.rename(tempPath, finalPath);
@@ -139,42 +138,20 @@ export async function removeStoredImage(storeFile: string): Promise<void> {
 }
 
 /**
- * Counts and hashes the bytes passing through; refuses more bytes than were announced. SHA-1 is
- * what IMGAPI manifests name a file by (lib/imgapi), so every file in the store gets all three.
+ * Where an upload or import is written: the temporary file, fsynced once complete, with its SHA-256,
+ * MD5 and SHA-1 hashed on the way (lib/store/hashed-file.ts); more than `limit` bytes stop it.
+ * SHA-1 is what IMGAPI manifests name a file by (lib/imgapi), so every file in the store gets all three.
  */
-export class HashingMeter extends Transform {
-  bytes = 0;
-  private readonly sha256 = crypto.createHash('sha256');
-  private readonly md5 = crypto.createHash('md5');
-  private readonly sha1 = crypto.createHash('sha1');
-
-  constructor(
-    private readonly limit: number,
-    private readonly tooLarge: () => Error = () =>
-      new ValidationError(`The upload is larger than its announced ${limit} bytes; nothing was stored.`),
-  ) {
-    super();
-  }
-
-  override _transform(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    callback: (error?: Error | null, data?: Buffer) => void,
-  ) {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) {
-      callback(this.tooLarge());
-      return;
-    }
-    this.sha256.update(chunk);
-    this.md5.update(chunk);
-    this.sha1.update(chunk);
-    callback(null, chunk);
-  }
-
-  digests() {
-    return { sha256: this.sha256.digest('hex'), md5: this.md5.digest('hex'), sha1: this.sha1.digest('hex') };
-  }
+export function storeFileSink(
+  tempPath: string,
+  limit: number,
+  tooLarge: () => Error = () =>
+    new ValidationError(`The upload is larger than its announced ${limit} bytes; nothing was stored.`),
+): HashingFileSink<'sha256' | 'md5' | 'sha1'> {
+  return new HashingFileSink(tempPath, ['sha256', 'md5', 'sha1'], {
+    expectedBytes: limit,
+    onBytes: (bytes) => (bytes > limit ? tooLarge() : undefined),
+  });
 }
 
 function verifyChecksums(expected: ExpectedChecksums | undefined, received: ReceivedImage): void {

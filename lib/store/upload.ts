@@ -7,6 +7,7 @@ import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/schema';
 import { ConflictError, DomainError, ForbiddenError } from '@/lib/errors';
 import { getImage } from '@/lib/images/queries';
+import { recordStoredFileHashed } from './trusted-hashes';
 import { receiveImageUpload, removeStoredImage, uploadTempName, type UploadBody } from './image-store';
 import { reserveStoreSpace, StoreFullError, type Reservation } from './reservations';
 
@@ -113,6 +114,7 @@ export async function uploadImageFile(
       await removeStoredImage(received.storeFile);
       throw new UploadRefused(409, 'The image changed while the file was uploading; the file was discarded.');
     }
+    await recordStoredFileHashed({ id: imageId, storeFile: received.storeFile, sha256: received.sha256 });
     audit('ok', {
       storeFile: received.storeFile,
       sizeBytes: received.sizeBytes,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, imageDataCenters, images, jobs } from '@/lib/db/schema';
+import { auditEvents, imageDataCenters, images, jobs, storeFileHashes } from '@/lib/db/schema';
 import { importImage } from '@/lib/repositories/import/operation';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { hash, importAndWait } from '../support/imports';
@@ -81,6 +81,12 @@ describe('importing images from another portal over IMGAPI', () => {
     // The same checksums portal A recorded for its own copy.
     const aCopy = fs.readFileSync(path.join(portalA.dataDir, 'images', `${remote.id}.qcow2`));
     expect(hash('sha256', stored)).toBe(hash('sha256', aCopy));
+    // The import hashed what it stored and recorded it, so the first push need not hash it again.
+    expect(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, remote.id)).get()).toMatchObject({
+      storeFile: image.storeFile,
+      sha256: hash('sha256', disk),
+      sizeBytes: disk.length,
+    });
     expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, remote.id)).all()).toHaveLength(
       1,
     );

@@ -1,14 +1,13 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getConfig } from '@/lib/config';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import {
-  HashingMeter,
   imageStoreDir,
+  storeFileSink,
   storedImagePath,
   storeFileName,
   storeFullOr,
@@ -18,6 +17,7 @@ import {
   type ReceivedImage,
 } from '@/lib/store/image-store';
 import { refuseUnlessSelfContained } from '@/lib/store/file-safety';
+import { HashingTransform } from '@/lib/store/parallel-hash';
 import { reserveStoreSpace } from '@/lib/store/reservations';
 import { decompressor } from './decompress';
 import type { ImgapiFile } from '@/lib/imgapi/manifest';
@@ -58,13 +58,15 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
     new VerificationError(
       `The file decompresses to more than ${formatBytes(cap)}, the most this import may hold; it was stopped and nothing was stored.`,
     );
-  const stored = new HashingMeter(cap, tooLarge);
   try {
     const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), {
       objectMode: false,
     });
-    const sink = fs.createWriteStream(tempPath, { flags: 'w', mode: 0o600, flush: true });
-    await pipeline(source, download, decompressor(file.compression), stored, sink, { signal: options.signal });
+    // Written, hashed and fsynced under its temporary name (lib/store/hashed-file.ts).
+    const stored = storeFileSink(tempPath, cap, tooLarge);
+    const signal = options.signal;
+    if (compressed) await pipeline(source, download, decompressor(file.compression), stored, { signal });
+    else await pipeline(source, download, stored, { signal });
     const digests = stored.digests();
     assertDownloadMatches(download.bytes, compressed ? download.sha1() : digests.sha1, file);
     await refuseUnlessSelfContained(tempPath, UnavailableError);
@@ -114,29 +116,24 @@ function assertDownloadMatches(bytes: number, sha1: string, file: ImportFileOpti
   }
 }
 
-/** Counts the bytes as downloaded, before any decompression, and SHA-1 hashes them when asked to. */
-class DownloadMeter extends Transform {
-  bytes = 0;
-  private readonly hash;
-
-  constructor(
-    private readonly expected: number,
-    hashSha1: boolean,
-    private readonly onProgress?: (bytesDone: number) => void,
-  ) {
-    super();
-    this.hash = hashSha1 ? crypto.createHash('sha1') : null;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-    this.bytes += chunk.length;
-    this.hash?.update(chunk);
-    this.onProgress?.(Math.min(this.bytes, this.expected));
-    callback(null, chunk);
+/**
+ * Counts the bytes as downloaded, before any decompression, and SHA-1 hashes them (on a thread of
+ * its own for a large file) when asked to.
+ */
+class DownloadMeter extends HashingTransform<'sha1'> {
+  constructor(expected: number, hashSha1: boolean, onProgress?: (bytesDone: number) => void) {
+    super(hashSha1 ? ['sha1'] : [], {
+      expectedBytes: expected,
+      onBytes: (bytes) => {
+        onProgress?.(Math.min(bytes, expected));
+        return undefined;
+      },
+    });
   }
 
   sha1(): string {
-    if (!this.hash) throw new Error('This download was not hashed.');
-    return this.hash.digest('hex');
+    const { sha1 } = this.digests();
+    if (!sha1) throw new Error('This download was not hashed.');
+    return sha1;
   }
 }

@@ -14,6 +14,7 @@ import { recordRepositoryError } from '@/lib/repositories/record-error';
 import { removeStoredImage, type ReceivedImage } from '@/lib/store/image-store';
 import { assertSupportedCompression } from './decompress';
 import { receiveImportedFile } from './file';
+import { recordStoredFileHashed } from '@/lib/store/trusted-hashes';
 import { assertImportable, planImport, recordImportedImage } from './image';
 import { getRemoteManifest } from '@/lib/imgapi/client/remote';
 
@@ -76,6 +77,7 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     ctx.phase('record');
     recordImportedImage(plan, received, ctx.job.createdBy);
     unowned = undefined;
+    await recordStoredFileHashed({ id: plan.uuid, storeFile: received.storeFile, sha256: received.sha256 });
     getDb().update(jobs).set({ imageId: plan.uuid, imageName }).where(eq(jobs.id, ctx.job.id)).run();
     audit(ctx, params, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
     return {
