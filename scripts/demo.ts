@@ -24,6 +24,7 @@ import { startDemoUpstream } from './lib/demo-upstream';
 import { registerSshNode, runOk } from './lib/portal-seed';
 import { SshNode } from './lib/sshd-node';
 import type { UserContext } from '../lib/auth/policy';
+import { nextStartArgs } from './lib/portal-process';
 
 const DEMO_NODES = [
   { name: 'demo-node-1', host: '127.0.0.2', port: 2201 },
@@ -69,7 +70,7 @@ async function main() {
   closeAllDatabases();
 
   const host = demoListenHost();
-  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-H', host, '-p', String(config.port)], {
+  const portal = spawn(process.execPath, nextStartArgs(host, config.port), {
     stdio: 'inherit',
     env: process.env,
   });

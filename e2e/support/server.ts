@@ -14,6 +14,7 @@ import { startMirror } from '../../scripts/lib/mirror';
 import { startUpstreamPortal } from '../../scripts/lib/upstream-portal';
 import { E2E_ADMIN, type E2eFixture } from './fixture';
 import { E2E_LANE } from './lane';
+import { nextStartArgs } from '../../scripts/lib/portal-process';
 
 async function main() {
   const port = process.env.E2E_PORT ?? '3210';
@@ -43,7 +44,7 @@ async function main() {
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
 
-  const portal = spawn(path.join('node_modules', '.bin', 'next'), ['start', '-H', '127.0.0.1', '-p', port], {
+  const portal = spawn(process.execPath, nextStartArgs('127.0.0.1', port), {
     stdio: 'inherit',
     env: {
       ...process.env,

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@/scripts/lib/ports';
+import { nextStartArgs } from '@/scripts/lib/portal-process';
 
 export type BuiltPortal = { url: string; pid: number; kill9: () => Promise<void>; stop: () => Promise<void> };
 
@@ -18,7 +19,7 @@ export function assertBuilt(): void {
 export async function startBuiltPortal(host: string, env: Record<string, string> = {}): Promise<BuiltPortal> {
   assertBuilt();
   const port = await freePort(host);
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', host, '-p', String(port)], {
+  const child = spawn(process.execPath, nextStartArgs(host, port), {
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true, // its own process group: a kill reaches every process it started
