@@ -1,8 +1,10 @@
 /**
  * Fan-out (bench/README.md): one image onto 4 nodes one after another, then onto all 4 at once,
- * through the job runner of this process (PORTAL_JOBS_MAX=8, PORTAL_JOBS_MAX_PER_NODE=2).
+ * through the job runner of this process (PORTAL_JOBS_MAX=8, PORTAL_JOBS_MAX_PER_NODE=2); with
+ * --busy both rounds again with one core kept busy.
  */
 import { performance } from 'node:perf_hooks';
+import { keysFor, type Load, type UnderLoad } from './lib/busy';
 import { mbps, round } from './lib/figures';
 import { log } from './lib/log';
 import type { Portal } from './lib/portal';
@@ -13,10 +15,16 @@ export const FANOUT_HOSTS = ['127.0.0.61', '127.0.0.62', '127.0.0.63', '127.0.0.
 
 type Phases = { transfer: number | null; verify: number | null };
 
-/** The fanout_* keys of the report. */
-export async function measureFanout(portal: Portal, size: number) {
+/** The fanout_* keys of the report, and with --busy their *_busy twins. */
+export async function measureFanout(portal: Portal, size: number, loads: Load[], under: UnderLoad) {
+  const keys: Record<string, unknown> = {};
+  for (const load of loads) Object.assign(keys, keysFor(load, await under(load, () => fanout(portal, size, load))));
+  return keys;
+}
+
+async function fanout(portal: Portal, size: number, load: Load) {
   await sync();
-  log(`Fan-out: installing on ${FANOUT_HOSTS.length} nodes one after another…`);
+  log(`Fan-out (${load}): installing on ${FANOUT_HOSTS.length} nodes one after another…`);
   let t0 = performance.now();
   const sequentialEach: number[] = [];
   const sequentialPhases: Phases[] = [];
@@ -29,12 +37,12 @@ export async function measureFanout(portal: Portal, size: number) {
   // Without the installed files and their rows, the parallel round really transfers again.
   FANOUT_HOSTS.forEach(portal.clearNode);
   await sync();
-  log(`Fan-out: sequential ${sequential.toFixed(2)} s; now all ${FANOUT_HOSTS.length} in parallel…`);
+  log(`Fan-out (${load}): sequential ${sequential.toFixed(2)} s; now all ${FANOUT_HOSTS.length} in parallel…`);
   t0 = performance.now();
   const parallelPhases = await Promise.all(FANOUT_HOSTS.map((host) => installOn(portal, host)));
   const parallel = (performance.now() - t0) / 1000;
   FANOUT_HOSTS.forEach(portal.clearNode);
-  log(`Fan-out: parallel ${parallel.toFixed(2)} s.`);
+  log(`Fan-out (${load}): parallel ${parallel.toFixed(2)} s.`);
   return {
     fanout_parallel_vs_sequential: round(parallel / sequential, 3),
     fanout_nodes: FANOUT_HOSTS.length,

@@ -1,36 +1,35 @@
 /**
- * Push vs scp, and the push's memory (bench/README.md): the portal's SFTP push of the image against
- * OpenSSH's scp of the same file to the same node with the same cipher, the runs interleaved.
+ * Push vs scp, and the push's memory and CPU (bench/README.md): the portal's SFTP push of the image
+ * against OpenSSH's scp of the same file to the same node with the same cipher, the runs
+ * interleaved, on a quiet machine and (--busy) with one core kept busy.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { mbps, median, round } from './lib/figures';
+import { keysFor, type Load, type UnderLoad } from './lib/busy';
+import { mbps, median, MiB, round } from './lib/figures';
 import { log } from './lib/log';
 import type { Portal } from './lib/portal';
+import { pushInChild, type WorkerReport } from './lib/push-child';
 import { runCommand, sync } from './lib/processes';
-import { scp, scpAccess, scpSetupSeconds, type ScpRun, type ScpTarget } from './lib/scp';
+import { scp, scpAccess, scpSetup, type ScpRun, type ScpTarget } from './lib/scp';
 
 /** This measurement's node (the tests use other loopback addresses). */
 export const PUSH_HOST = '127.0.0.60';
 
-/** What bench/push-worker.ts reports on its last stdout line. */
-type PushRun = {
-  status: string;
-  error: string | null;
-  bytes: number;
-  wireBytes: number | null;
-  transferSeconds: number | null;
-  totalSeconds: number | null;
-  baselineRssMb: number;
-  sampledPeakRssMb: number;
-  maxRssMb: number;
-  peakRssMb: number;
-  transferCpuPercent: number | null;
-  events: Array<{ at: string; level: string; message: string }>;
-};
+const GiB = 1024 * MiB;
 
-/** The push_* and scp_* keys of the report; scp keeps its key files in `scpDir`. */
-export async function measurePush(portal: Portal, size: number, runs: number, scpDir: string) {
+type PushRun = WorkerReport & { job: WorkerReport['jobs'][number] };
+type Runs = { scp: ScpRun[]; push: PushRun[]; hashing: PushRun[] };
+
+/** The push_* and scp_* keys of the report, and with --busy their *_busy twins; scp keeps its key files in `scpDir`. */
+export async function measurePush(
+  portal: Portal,
+  size: number,
+  runs: number,
+  scpDir: string,
+  loads: Load[],
+  under: UnderLoad,
+) {
   const { node, nodeId } = portal.nodes[PUSH_HOST]!;
   const cipher = await portal.negotiatedCipher(nodeId);
   log(`The portal negotiates ${cipher} with the node; scp gets the same.`);
@@ -39,114 +38,125 @@ export async function measurePush(portal: Portal, size: number, runs: number, sc
   // scp copies the store file itself, so both sides read identical bytes from the cache.
   log('Warming the page cache with the image file.');
   await runCommand('sh', ['-c', 'cat "$1" > /dev/null', 'sh', portal.storePath]);
-  const scpSetup = await scpSetupSeconds(target);
+  const setup = await scpSetup(target);
 
-  const scpRuns: ScpRun[] = [];
-  const pushRuns: PushRun[] = [];
-  const workerEnv = { ...process.env };
+  const byLoad = new Map<Load, Runs>(loads.map((load) => [load, { scp: [], push: [], hashing: [] }]));
   for (let i = 1; i <= runs; i++) {
-    // Interleaved, so a slow spell of the machine hits both sides alike.
-    scpRuns.push(await scpRun(target, portal.storePath, size, scpSetup, i));
-    pushRuns.push(await pushRun(portal, workerEnv, size, i));
+    for (const load of loads) {
+      const r = byLoad.get(load)!;
+      // Interleaved, so a slow spell of the machine hits both sides alike. The first push hashes
+      // the store file as it sends it, as the first push of a newly stored file does; the second
+      // finds it unchanged since and does not (lib/store/trusted-hashes.ts), as every push after.
+      await under(load, async () => {
+        portal.forgetStoreFileHash();
+        r.hashing.push(await pushRun(portal, size, `${load} push run ${i} (hashing)`));
+        r.scp.push(await scpRun(target, portal.storePath, size, setup, `${load} scp run ${i}`));
+        r.push.push(await pushRun(portal, size, `${load} push run ${i}`));
+      });
+    }
   }
-  return { ...pushVsScpKeys(size, cipher, scpSetup, scpRuns, pushRuns), ...runKeys(size, scpRuns, pushRuns) };
+  return Object.assign(
+    { cipher, scp_setup_seconds: round(setup.wallSeconds), scp_setup_cpu_seconds: round(setup.cpuSeconds) },
+    ...loads.map((load) => keysFor(load, figures(size, setup, byLoad.get(load)!))),
+  ) as Record<string, unknown>;
 }
 
-async function scpRun(
-  target: ScpTarget,
-  storePath: string,
-  size: number,
-  scpSetup: number,
-  i: number,
-): Promise<ScpRun> {
+async function scpRun(target: ScpTarget, storePath: string, size: number, setup: ScpRun, what: string) {
   await sync();
   const scpDest = path.join(target.node.imageDir, 'scp-copy.raw');
   const s = await scp(target, storePath, scpDest);
   fs.rmSync(scpDest, { force: true });
   log(
-    `scp run ${i}: ${s.wallSeconds.toFixed(2)} s wall, ${mbps(size, s.wallSeconds - scpSetup).toFixed(0)} MiB/s net of setup, ${((s.cpuSeconds / s.wallSeconds) * 100).toFixed(0)}% CPU (scp client).`,
+    `${what}: ${s.wallSeconds.toFixed(2)} s wall, ${mbps(size, s.wallSeconds - setup.wallSeconds).toFixed(0)} MiB/s net of setup, ` +
+      `${perGiB(s.cpuSeconds - setup.cpuSeconds, size).toFixed(2)} CPU-s/GiB (scp and ssh; ssh ${perGiB(s.sshCpuSeconds - setup.sshCpuSeconds, size).toFixed(2)}).`,
   );
   return s;
 }
 
-async function pushRun(portal: Portal, workerEnv: NodeJS.ProcessEnv, size: number, i: number): Promise<PushRun> {
+async function pushRun(portal: Portal, size: number, what: string): Promise<PushRun> {
   await sync();
-  const p = await pushInChild(portal.adminId, portal.imageId, portal.nodes[PUSH_HOST]!.nodeId, workerEnv);
-  if (p.status !== 'succeeded' || p.transferSeconds === null) {
-    throw new Error(
-      `The push install did not succeed (${p.status}): ${p.error}\n${p.events.map((e) => `  ${e.at} ${e.level} ${e.message}`).join('\n')}`,
-    );
-  }
+  const report = await pushInChild(portal.adminId, portal.imageId, [portal.nodes[PUSH_HOST]!.nodeId]);
+  const job = report.jobs[0]!;
   portal.clearNode(PUSH_HOST);
   log(
-    `push run ${i}: transfer ${p.transferSeconds.toFixed(2)} s (${mbps(size, p.transferSeconds).toFixed(0)} MiB/s, ` +
-      `${p.transferCpuPercent?.toFixed(0) ?? '?'}% CPU), install ${p.totalSeconds?.toFixed(2)} s, peak RSS ${p.peakRssMb.toFixed(0)} MiB.`,
+    `${what}: transfer ${job.transferSeconds!.toFixed(2)} s (${mbps(size, job.transferSeconds!).toFixed(0)} MiB/s, ` +
+      `${perGiB(report.transferCpuSeconds, size)?.toFixed(2) ?? '?'} CPU-s/GiB (main thread ${perGiB(report.transferMainThreadCpuSeconds, size)?.toFixed(2) ?? '?'}), ${job.hashed ? 'hashed' : 'not hashed'}, ` +
+      `${report.gc.majorCollections} full GCs), install ${job.totalSeconds?.toFixed(2)} s, peak RSS ${report.peakRssMb.toFixed(0)} MiB.`,
   );
-  return p;
+  return { ...report, job };
 }
 
-/** The push in a process of its own (bench/push-worker.ts), so its memory is the engine's alone. */
-async function pushInChild(userId: string, imageId: string, nodeId: string, env: NodeJS.ProcessEnv): Promise<PushRun> {
-  const worker = path.join(__dirname, 'push-worker.ts');
-  // BENCH_PUSH_NODE_ARGS adds node options for the worker alone, e.g. `--cpu-prof --cpu-prof-dir=DIR`
-  // to profile the engine (node refuses --cpu-prof in NODE_OPTIONS).
-  const extra = (process.env.BENCH_PUSH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const result = await runCommand(
-    process.execPath,
-    [...extra, '--conditions=react-server', '--import', 'tsx', worker, userId, imageId, nodeId],
-    { env, passStderr: true },
-  );
-  if (result.code !== 0) throw new Error(`The push worker exited ${result.code}.`);
-  const line = result.stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as PushRun;
-}
+const perGiB = <T extends number | null>(seconds: T, size: number) =>
+  (seconds === null ? null : seconds / (size / GiB)) as T;
 
-/** The medians across the runs; scp's fixed setup cost is taken off its wall time. */
-function pushVsScpKeys(size: number, cipher: string, scpSetup: number, scpRuns: ScpRun[], pushRuns: PushRun[]) {
+/** Medians across the runs of one load; scp's fixed setup cost is taken off its wall and CPU time. */
+function figures(size: number, setup: ScpRun, { scp: scpRuns, push: pushRuns, hashing }: Runs) {
   const scpWall = median(scpRuns.map((r) => r.wallSeconds));
-  const scpNet = Math.max(scpWall - scpSetup, 1e-6);
-  const pushTransfer = median(pushRuns.map((r) => r.transferSeconds!));
-  const peak = Math.max(...pushRuns.map((r) => r.peakRssMb));
+  const scpNet = Math.max(scpWall - setup.wallSeconds, 1e-6);
+  const transfer = (rs: PushRun[]) => median(rs.map((r) => r.job.transferSeconds!));
+  const cpuPerGiB = (rs: PushRun[]) => median(rs.map((r) => perGiB(r.transferCpuSeconds ?? NaN, size)));
+  const pushTransfer = transfer(pushRuns);
+  const peak = Math.max(...[...pushRuns, ...hashing].map((r) => r.peakRssMb));
   const baseline = median(pushRuns.map((r) => r.baselineRssMb));
   return {
     push_vs_scp: round(mbps(size, pushTransfer) / mbps(size, scpNet), 3),
     push_peak_rss_mb: round(peak, 1),
-    cipher,
     push_mb_s: round(mbps(size, pushTransfer), 1),
     scp_mb_s: round(mbps(size, scpNet), 1),
     push_transfer_seconds: round(pushTransfer),
     scp_seconds: round(scpNet),
     scp_wall_seconds: round(scpWall),
-    scp_setup_seconds: round(scpSetup),
     push_vs_scp_wall: round(scpWall / pushTransfer, 3),
-    push_install_seconds: round(median(pushRuns.map((r) => r.totalSeconds ?? NaN))),
+    push_install_seconds: round(median(pushRuns.map((r) => r.job.totalSeconds ?? NaN))),
+    push_cpu_s_per_gib: round(cpuPerGiB(pushRuns), 2),
+    scp_cpu_s_per_gib: round(median(scpRuns.map((r) => perGiB(r.cpuSeconds - setup.cpuSeconds, size))), 2),
+    push_main_thread_cpu_s_per_gib: round(
+      median(pushRuns.map((r) => perGiB(r.transferMainThreadCpuSeconds ?? NaN, size))),
+      2,
+    ),
+    ssh_cpu_s_per_gib: round(median(scpRuns.map((r) => perGiB(r.sshCpuSeconds - setup.sshCpuSeconds, size))), 2),
     push_cpu_percent: round(median(pushRuns.map((r) => r.transferCpuPercent ?? NaN)), 0),
-    scp_cpu_percent: round(median(scpRuns.map((r) => (r.cpuSeconds / r.wallSeconds) * 100)), 0),
+    scp_cpu_percent: round(
+      median(scpRuns.map((r) => ((r.cpuSeconds - setup.cpuSeconds) / (r.wallSeconds - setup.wallSeconds)) * 100)),
+      0,
+    ),
+    push_gc_full_per_gib: round(median(pushRuns.map((r) => perGiB(r.gc.majorCollections, size))), 1),
+    push_hashing_vs_scp: round(mbps(size, transfer(hashing)) / mbps(size, scpNet), 3),
+    push_hashing_mb_s: round(mbps(size, transfer(hashing)), 1),
+    push_hashing_cpu_s_per_gib: round(cpuPerGiB(hashing), 2),
     push_wire_overhead_fraction: pushRuns.every((r) => r.wireBytes !== null)
       ? round(median(pushRuns.map((r) => r.wireBytes! / size - 1)), 4)
       : null,
     push_rss_baseline_mb: round(baseline, 1),
     push_rss_growth_mb: round(peak - baseline, 1),
+    push_runs: pushRuns.map((r) => runKeys(size, r)),
+    push_hashing_runs: hashing.map((r) => runKeys(size, r)),
+    scp_runs: scpRuns.map((r) => ({
+      wall_seconds: round(r.wallSeconds),
+      cpu_seconds: round(r.cpuSeconds),
+      ssh_cpu_seconds: round(r.sshCpuSeconds),
+      mb_s: round(mbps(size, r.wallSeconds - setup.wallSeconds), 1),
+    })),
   };
 }
 
-/** Every run's own figures, so the medians can be checked against their spread. */
-function runKeys(size: number, scpRuns: ScpRun[], pushRuns: PushRun[]) {
+/** One push run's own figures, so the medians can be checked against their spread. */
+function runKeys(size: number, r: PushRun) {
   return {
-    push_runs: pushRuns.map((r) => ({
-      transfer_seconds: round(r.transferSeconds),
-      install_seconds: round(r.totalSeconds),
-      mb_s: round(mbps(size, r.transferSeconds!), 1),
-      cpu_percent: round(r.transferCpuPercent, 0),
-      peak_rss_mb: round(r.peakRssMb, 1),
-      sampled_peak_rss_mb: round(r.sampledPeakRssMb, 1),
-      max_rss_mb: round(r.maxRssMb, 1),
-      bytes_transferred: r.bytes,
-      wire_bytes: r.wireBytes,
-    })),
-    scp_runs: scpRuns.map((r) => ({
-      wall_seconds: round(r.wallSeconds),
-      cpu_percent: round((r.cpuSeconds / r.wallSeconds) * 100, 0),
-    })),
+    transfer_seconds: round(r.job.transferSeconds),
+    install_seconds: round(r.job.totalSeconds),
+    mb_s: round(mbps(size, r.job.transferSeconds!), 1),
+    hashed: r.job.hashed,
+    cpu_seconds: round(r.transferCpuSeconds),
+    main_thread_cpu_seconds: round(r.transferMainThreadCpuSeconds),
+    cpu_percent: round(r.transferCpuPercent, 0),
+    gc_collections: r.gc.collections,
+    gc_full: r.gc.majorCollections,
+    gc_pause_ms: round(r.gc.pauseMs, 0),
+    peak_rss_mb: round(r.peakRssMb, 1),
+    sampled_peak_rss_mb: round(r.sampledPeakRssMb, 1),
+    max_rss_mb: round(r.maxRssMb, 1),
+    bytes_transferred: r.job.bytes,
+    wire_bytes: r.wireBytes,
   };
 }

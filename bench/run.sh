@@ -11,4 +11,5 @@ bash scripts/ensure-node-modules.sh >&2
 
 # node itself rather than the tsx CLI: one process, whose signals and exit code are the benchmark's.
 # The react-server condition makes lib's `server-only` imports resolve outside Next.js.
-exec node --conditions=react-server --import tsx bench/run.ts "$@"
+# --initial-heap-size as the portal runs with it (scripts/lib/portal-process.ts): this process runs the jobs.
+exec node --initial-heap-size=256 --conditions=react-server --import tsx bench/run.ts "$@"

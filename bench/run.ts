@@ -4,6 +4,7 @@
  *
  *   push vs scp   portal SFTP push of one image vs OpenSSH scp of the same file, same node, same cipher (push.ts)
  *   push memory   peak RSS of the process running the engine during that push (push.ts)
+ *   8 pushes      peak RSS of one process pushing the image onto 8 nodes at once (push8.ts)
  *   fan-out       one image onto 4 nodes in parallel vs one after another, wall time (fanout.ts)
  *   resume        bytes sent again when a push is cut at 50% and the job retries (resume.ts)
  *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
@@ -11,13 +12,15 @@
  *   pages         the built portal's pages on the seed:large catalogue vs on one row of each (pages.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
- * --runs N (scp and push runs each, default 5), --only push,fanout,resume,import,publish,pages,
+ * --runs N (scp and push runs each, default 5), --busy (every transfer figure also with one core
+ * kept busy, lib/busy.ts), --only push,push8,fanout,resume,import,publish,pages,
  * --build-dir DIR (the pages part reuses that build instead of running next build).
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FANOUT_HOSTS, measureFanout } from './fanout';
+import { busyMachine, loadsOf, type UnderLoad } from './lib/busy';
 import { measureImport } from './import';
 import { cleanupOnExit, makeScratchDir, type Cleanups } from './lib/cleanup';
 import { MiB, round } from './lib/figures';
@@ -29,9 +32,12 @@ import { measurePublish } from './publish';
 import { setUpPortal, type Portal } from './lib/portal';
 import { table, targetsMet, type Report } from './lib/report';
 import { measurePush, PUSH_HOST } from './push';
+import { measurePush8, PUSH8_HOSTS } from './push8';
 import { measureResume, RESUME_HOST } from './resume';
 
-type Measure = (portal: Portal, size: number, options: Options, root: string, cleanups: Cleanups) => Promise<Report>;
+/** What a part measures with: `under` runs a measurement quiet or busy, `loads` says which (--busy: both). */
+type Context = { size: number; options: Options; root: string; cleanups: Cleanups; under: UnderLoad };
+type Measure = (portal: Portal, context: Context) => Promise<Report>;
 /** The parts that measure the install engine in this process; pages runs its own portals. */
 type EnginePart = Exclude<Part, 'pages'>;
 
@@ -39,17 +45,24 @@ type EnginePart = Exclude<Part, 'pages'>;
 const FIGURES: Record<EnginePart, { hosts: string[]; measure: Measure }> = {
   push: {
     hosts: [PUSH_HOST],
-    measure: (portal, size, options, root) => measurePush(portal, size, options.runs, path.join(root, 'scp')),
+    measure: (portal, { size, options, root, under }) =>
+      measurePush(portal, size, options.runs, path.join(root, 'scp'), loadsOf(options.busy), under),
   },
-  fanout: { hosts: FANOUT_HOSTS, measure: (portal, size) => measureFanout(portal, size) },
-  resume: { hosts: [RESUME_HOST], measure: (portal, size) => measureResume(portal, size) },
+  push8: { hosts: PUSH8_HOSTS, measure: (portal, { size }) => measurePush8(portal, size) },
+  fanout: {
+    hosts: FANOUT_HOSTS,
+    measure: (portal, { size, options, under }) => measureFanout(portal, size, loadsOf(options.busy), under),
+  },
+  resume: { hosts: [RESUME_HOST], measure: (portal, { size }) => measureResume(portal, size) },
   import: {
     hosts: [],
-    measure: (portal, size, options, root, cleanups) => measureImport(portal, size, options.runs, root, cleanups),
+    measure: (portal, { size, options, root, cleanups, under }) =>
+      measureImport(portal, size, options.runs, root, cleanups, loadsOf(options.busy), under),
   },
   publish: {
     hosts: [],
-    measure: (portal, size, options, _root, cleanups) => measurePublish(portal, size, options.runs, cleanups),
+    measure: (portal, { size, options, cleanups, under }) =>
+      measurePublish(portal, size, options.runs, cleanups, loadsOf(options.busy), under),
   },
 };
 
@@ -64,16 +77,18 @@ async function main(options: Options, root: string, cleanups: Cleanups): Promise
 
   const parts = PARTS.filter((part): part is EnginePart => part !== 'pages' && options.only.has(part));
   const report: Report = {};
+  const busy = busyMachine(cleanups);
   // The engine's portal, with its sshd nodes and an image of --size-mb, only when an engine part runs.
   if (parts.length > 0) {
     const hosts = parts.flatMap((part) => FIGURES[part].hosts);
     const portal = await setUpPortal(root, hosts, size, cleanups);
     Object.assign(report, { image_size_mb: options.sizeMb, image_size_bytes: size, runs: options.runs });
-    for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, size, options, root, cleanups));
+    const context = { size, options, root, cleanups, under: busy.under };
+    for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, context));
   }
   if (options.only.has('pages')) Object.assign(report, await measurePages(options, root, cleanups));
   report.targets = targetsMet(report);
-  report.machine = await machineReport(atStart);
+  report.machine = { ...(await machineReport(atStart)), ...(options.busy ? busy.report() : {}) };
   report.bench_seconds = round((performance.now() - benchStarted) / 1000, 1);
   return report;
 }

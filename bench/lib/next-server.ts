@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../scripts/lib/ports';
 import type { Cleanups } from './cleanup';
+import { nextStartArgs } from '../../scripts/lib/portal-process';
 
 export type Admin = { username: string; password: string };
 export type NextPortal = { url: string; stop: () => Promise<void> };
@@ -38,7 +39,7 @@ export async function startNextPortal(
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   let output = '';
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', HOST, '-p', String(port)], {
+  const child = spawn(process.execPath, nextStartArgs(HOST, port), {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stopping it reaches every process it started

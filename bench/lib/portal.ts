@@ -30,8 +30,11 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     isSuperAdmin: true,
   });
   const admin = portal.getUserContext(adminId)!;
-  const nodes = await startNodes(portal, admin, root, hosts, cleanups);
+  const dataCenterId = (await portal.runOk(portal.createDataCenter, { code: 'bench', name: 'Benchmark' }, admin)).id;
+  const nodes = await startNodes(portal, admin, dataCenterId, root, hosts, cleanups);
   const imageId = await uploadRandomImage(portal, admin, size);
+  // A node offers only images attached to its data center (the placement rule), as an admin would attach it.
+  await portal.runOk(portal.setImageAttachment, { imageId, dataCenterId, attached: true }, admin);
   const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
 
   return {
@@ -89,6 +92,8 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       db.delete(images).where(eq(images.id, uuid)).run();
       fs.rmSync(portal.storedImagePath(image.storeFile!), { force: true });
     },
+    /** The next push hashes the store file again, as the first push of a newly stored file does. */
+    forgetStoreFileHash: () => portal.forgetStoreFileHashed(imageId),
     /** Removes everything an install left on a node, and the row that says it is there. */
     clearNode: (host: string) => {
       const { node, nodeId } = nodes[host]!;
@@ -119,8 +124,9 @@ async function importPortal() {
   const { insertUser, getUserContext } = await import('../../lib/auth/users');
   const { closeAllDatabases, getDb } = await import('../../lib/db/client');
   const { images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
-  const { createImage } = await import('../../lib/images/operations');
+  const { createImage, setImageAttachment } = await import('../../lib/images/operations');
   const { installImage } = await import('../../lib/install/operations');
+  const { forgetStoreFileHashed } = await import('../../lib/store/trusted-hashes');
   const { getJobRunner } = await import('../../lib/jobs/runner');
   const { createCloudAccount } = await import('../../lib/clouds/operations');
   const { publishImage } = await import('../../lib/publish/operations');
@@ -146,7 +152,9 @@ async function importPortal() {
     nodeImages,
     nodes,
     createImage,
+    setImageAttachment,
     installImage,
+    forgetStoreFileHashed,
     getJobRunner,
     createCloudAccount,
     publishImage,
@@ -166,15 +174,15 @@ async function importPortal() {
 
 type PortalModules = Awaited<ReturnType<typeof importPortal>>;
 
-/** One sshd per host, in a data center of their own, registered as the UI does it. */
+/** One sshd per host, in the benchmark's data center, registered as the UI does it. */
 async function startNodes(
   portal: PortalModules,
   admin: UserContext,
+  dataCenterId: string,
   root: string,
   hosts: string[],
   cleanups: Cleanups,
 ) {
-  const dataCenterId = (await portal.runOk(portal.createDataCenter, { code: 'bench', name: 'Benchmark' }, admin)).id;
   const started: Record<string, BenchNode> = {};
   for (const host of hosts) {
     const node = await portal.SshNode.start({ host, baseDir: path.join(root, `node-${host}`) });

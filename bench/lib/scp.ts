@@ -8,8 +8,20 @@ import type { SshNode } from '../../scripts/lib/sshd-node';
 import { median } from './figures';
 import { runCommand } from './processes';
 
-export type ScpTarget = { node: SshNode; dir: string; keyFile: string; knownHosts: string; cipher: string };
-export type ScpRun = { wallSeconds: number; cpuSeconds: number };
+export type ScpTarget = {
+  node: SshNode;
+  dir: string;
+  keyFile: string;
+  knownHosts: string;
+  cipher: string;
+  /** Runs ssh for scp (`scp -S`) and leaves ssh's own CPU time beside itself (`<ssh>.times`). */
+  ssh: string;
+};
+/**
+ * cpuSeconds: user plus system time of scp and the ssh it runs, from their rusage (bash's `times`);
+ * sshCpuSeconds: ssh's alone. ssh encrypts and writes the socket, so it is scp's busiest process.
+ */
+export type ScpRun = { wallSeconds: number; cpuSeconds: number; sshCpuSeconds: number };
 
 /** The node's login key and pinned host key, in files of scp's own under `dir`. */
 export async function scpAccess(node: SshNode, dir: string, cipher: string): Promise<ScpTarget> {
@@ -25,23 +37,30 @@ export async function scpAccess(node: SshNode, dir: string, cipher: string): Pro
     .join(' ');
   const knownHosts = path.join(dir, 'known_hosts');
   fs.writeFileSync(knownHosts, `[${node.host}]:${node.port} ${hostKey}\n`);
-  return { node, dir, keyFile, knownHosts, cipher };
+  const ssh = path.join(dir, 'ssh-timed');
+  fs.writeFileSync(ssh, '#!/bin/bash\nssh "$@"; rc=$?; times > "$0.times"; exit $rc\n', { mode: 0o700 });
+  return { node, dir, keyFile, knownHosts, cipher, ssh };
 }
 
 /**
  * scp's fixed cost, median of 3 scp's of a 1-byte file: process start, handshake, authentication,
- * SFTP start. It is subtracted from each full scp so that both sides count the data transfer alone.
+ * SFTP start, in wall time and in CPU time. Both are subtracted from each full scp so that it
+ * counts the data transfer alone, as the push's figures do.
  */
-export async function scpSetupSeconds(target: ScpTarget): Promise<number> {
+export async function scpSetup(target: ScpTarget): Promise<ScpRun> {
   const tiny = path.join(target.dir, 'tiny');
   const onNode = path.join(target.node.imageDir, 'tiny');
   fs.writeFileSync(tiny, 'x');
-  const setupRuns: number[] = [];
+  const setupRuns: ScpRun[] = [];
   for (let i = 0; i < 3; i++) {
-    setupRuns.push((await scp(target, tiny, onNode)).wallSeconds);
+    setupRuns.push(await scp(target, tiny, onNode));
     fs.rmSync(onNode, { force: true });
   }
-  return median(setupRuns);
+  return {
+    wallSeconds: median(setupRuns.map((r) => r.wallSeconds)),
+    cpuSeconds: median(setupRuns.map((r) => r.cpuSeconds)),
+    sshCpuSeconds: median(setupRuns.map((r) => r.sshCpuSeconds)),
+  };
 }
 
 /**
@@ -53,6 +72,8 @@ export async function scp(target: ScpTarget, source: string, dest: string): Prom
   const script = 's=$EPOCHREALTIME; scp "$@"; rc=$?; e=$EPOCHREALTIME; echo "wall $s $e"; times; exit $rc';
   const args = [
     '-q',
+    '-S',
+    target.ssh,
     '-F',
     '/dev/null',
     '-c',
@@ -76,14 +97,27 @@ export async function scp(target: ScpTarget, source: string, dest: string): Prom
     source,
     `${node.user}@${node.host}:${dest}`,
   ];
+  fs.rmSync(`${target.ssh}.times`, { force: true });
   const result = await runCommand('bash', ['-c', script, 'bash', ...args]);
   if (result.code !== 0) throw new Error(`scp failed (exit ${result.code}): ${result.stderr.trim()}`);
   const wall = /^wall (\S+) (\S+)$/m.exec(result.stdout);
-  // `times` prints the shell's own user/system time, then its children's: scp's.
-  const lines = result.stdout.trim().split('\n');
-  const childTimes = lines.at(-1)!.trim().split(/\s+/).map(parseBashTime);
   if (!wall) throw new Error(`Could not read scp's timing from: ${result.stdout}`);
-  return { wallSeconds: Number(wall[2]) - Number(wall[1]), cpuSeconds: childTimes.reduce((a, b) => a + b, 0) };
+  return {
+    wallSeconds: Number(wall[2]) - Number(wall[1]),
+    cpuSeconds: childrenCpuSeconds(result.stdout),
+    sshCpuSeconds: childrenCpuSeconds(fs.readFileSync(`${target.ssh}.times`, 'utf8')),
+  };
+}
+
+/** bash's `times` prints the shell's own user and system time, then its children's: those, summed. */
+function childrenCpuSeconds(times: string): number {
+  const lines = times.trim().split('\n');
+  return lines
+    .at(-1)!
+    .trim()
+    .split(/\s+/)
+    .map(parseBashTime)
+    .reduce((a, b) => a + b, 0);
 }
 
 /** bash's `times` format, e.g. 0m1.234s, in seconds. */
