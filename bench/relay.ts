@@ -86,7 +86,10 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
     portal.setRelayInstalls(site.dataCenterId, true);
     log(`${what}: on all ${NODES}, copying between nodes on…`);
     relay.push(await installOn(portal, site.nodes, size));
-    log(`${what}: relay ${relay.at(-1)!.seconds.toFixed(1)} s, ${relay.at(-1)!.copied} copies from a node.`);
+    const { seconds, copied } = relay.at(-1)!;
+    log(`${what}: relay ${seconds.toFixed(1)} s, ${copied} of ${NODES} copies from another node.`);
+    // Then every node was sent the image through the link after all, and the figure is a direct fan-out's.
+    if (copied === 0) log(`${what}: relay was on, but no node copied from another.`);
   }
   const seconds = (rs: Round[]) => (rs.length > 0 ? median(rs.map((r) => r.seconds)) : null);
   const [s, d, r] = [seconds(single), seconds(direct), seconds(relay)];
