@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createShapedDataCenter } from '../scripts/lib/netns';
 import { startSshNodeInNamespace } from '../scripts/lib/netns-sshd';
+import { secondsBetweenPhases } from './fanout';
 import { keysFor, type Load, type UnderLoad } from './lib/busy';
 import type { Cleanups } from './lib/cleanup';
 import { mbps, median, round } from './lib/figures';
@@ -27,8 +28,11 @@ const NETWORK = { prefix: 'cbp', nodes: NODES, rateMbit: RELAY_LINK_MBIT, subnet
 
 type SiteNode = { host: string; nodeId: string; imageDir: string };
 type Site = { dataCenterId: string; nodes: SiteNode[] };
-/** One timed install: its wall time, and how many copies came from another node (null without relay). */
-type Round = { seconds: number; copied: number | null };
+/**
+ * One timed install: its wall time, how many copies came from another node (null without relay),
+ * and the first job's transfer and verify phases (what of a single install the link bounds, and what it does not).
+ */
+type Round = { seconds: number; copied: number | null; transfer: number | null; verify: number | null };
 
 /** The relay_* keys of the report, and with --busy their *_busy twins. */
 export async function measureRelay(
@@ -91,7 +95,10 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
     // Then every node was sent the image through the link after all, and the figure is a direct fan-out's.
     if (copied === 0) log(`${what}: relay was on, but no node copied from another.`);
   }
-  const seconds = (rs: Round[]) => (rs.length > 0 ? median(rs.map((r) => r.seconds)) : null);
+  const seconds = (rs: Round[], of: (r: Round) => number | null = (r) => r.seconds) => {
+    const xs = rs.map(of).filter((x) => x !== null);
+    return xs.length > 0 ? median(xs) : null;
+  };
   const [s, d, r] = [seconds(single), seconds(direct), seconds(relay)];
   const ratio = (x: number | null) => (x === null || s === null ? null : round(x / s, 3));
   const rate = (nodes: number, x: number | null) => (x === null ? null : round(mbps(size * nodes, x), 1));
@@ -101,6 +108,8 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
     relay_single_seconds: round(s),
     relay_direct_seconds: round(d),
     relay_fanout_seconds: round(r),
+    relay_single_transfer_seconds: round(seconds(single, (x) => x.transfer)),
+    relay_single_verify_seconds: round(seconds(single, (x) => x.verify)),
     relay_single_mb_s: rate(1, s),
     relay_direct_mb_s: rate(NODES, d),
     relay_fanout_mb_s: rate(NODES, r),
@@ -134,6 +143,8 @@ async function installOn(portal: Portal, nodes: SiteNode[], size: number): Promi
     if (found !== size) throw new Error(`${node.host} has ${found ?? 'no'} bytes of the image, not ${size}.`);
   }
   const copied = portal.copiedNodes();
+  const transfer = secondsBetweenPhases(portal, jobIds[0]!, 'transfer', 'verify');
+  const verify = secondsBetweenPhases(portal, jobIds[0]!, 'verify', 'commit');
   for (const node of nodes) portal.clearInstalled(node.nodeId, node.imageDir);
-  return { seconds, copied };
+  return { seconds, copied, transfer, verify };
 }
