@@ -86,13 +86,14 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
     log(`${what}: single ${single.at(-1)!.seconds.toFixed(1)} s; on all ${NODES}, copying between nodes off…`);
     direct.push(await installOn(portal, site.nodes, size));
     log(`${what}: direct ${direct.at(-1)!.seconds.toFixed(1)} s.`);
+    // Without the relay branch there is no relay to time (relayBuilt in lib/portal.ts).
     if (!portal.relayBuilt) continue;
     portal.setRelayInstalls(site.dataCenterId, true);
     log(`${what}: on all ${NODES}, copying between nodes on…`);
     relay.push(await installOn(portal, site.nodes, size));
     const { seconds, copied } = relay.at(-1)!;
     log(`${what}: relay ${seconds.toFixed(1)} s, ${copied} of ${NODES} copies from another node.`);
-    // Then every node was sent the image through the link after all, and the figure is a direct fan-out's.
+    // No copy from a node: every node was sent the image through the link after all, as in direct.
     if (copied === 0) log(`${what}: relay was on, but no node copied from another.`);
   }
   const seconds = (rs: Round[], of: (r: Round) => number | null = (r) => r.seconds) => {
