@@ -68,7 +68,7 @@ async function installOn(portal: Portal, host: string): Promise<Phases> {
 }
 
 /** Seconds from one phase's event to the next one's, e.g. the transfer alone. */
-function secondsBetweenPhases(portal: Portal, jobId: string, from: string, to: string): number | null {
+export function secondsBetweenPhases(portal: Portal, jobId: string, from: string, to: string): number | null {
   const events = portal.eventsOf(jobId);
   const at = (prefix: string) => events.find((e) => e.message.startsWith(prefix))?.at.getTime();
   const [a, b] = [at(`Phase ${from}`), at(`Phase ${to}`)];

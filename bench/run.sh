@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
-bash scripts/ensure-system-packages.sh openssh-server openssh-client qemu-utils curl >&2
+# iproute2: ip and tc, for the relay part's network namespaces and shaped link.
+bash scripts/ensure-system-packages.sh openssh-server openssh-client qemu-utils curl iproute2 >&2
 bash scripts/ensure-node-modules.sh >&2
 
 # node itself rather than the tsx CLI: one process, whose signals and exit code are the benchmark's.

@@ -6,15 +6,16 @@
  *   push memory   peak RSS of the process running the engine during that push (push.ts)
  *   8 pushes      peak RSS of one process pushing the image onto 8 nodes at once (push8.ts)
  *   fan-out       one image onto 4 nodes in parallel vs one after another, wall time (fanout.ts)
+ *   relay         behind a 200 Mbit/s link, onto 4 nodes with and without copying between them vs onto 1 (relay.ts)
  *   resume        bytes sent again when a push is cut at 50% and the job retries (resume.ts)
  *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
  *   publish       the publish job to a real Glance vs curl -T of the same file, and its peak RSS (publish.ts)
  *   pages         the built portal's pages on the seed:large catalogue vs on one row of each (pages.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
- * --runs N (scp and push runs each, default 5), --busy (every transfer figure also with one core
- * kept busy, lib/busy.ts), --only push,push8,fanout,resume,import,publish,pages,
- * --build-dir DIR (the pages part reuses that build instead of running next build).
+ * --runs N (scp and push runs each, default 5; the relay part's rounds, default 2), --busy (every
+ * transfer figure also with one core kept busy, lib/busy.ts),
+ * --only push,push8,fanout,relay,resume,import,publish,pages, --build-dir DIR (the pages part reuses that build instead of running next build).
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
 import path from 'node:path';
@@ -29,6 +30,7 @@ import { machineAtStart, machineReport } from './lib/machine';
 import { PARTS, parseOptions, USAGE, type Options, type Part } from './lib/options';
 import { measurePages } from './pages';
 import { measurePublish } from './publish';
+import { measureRelay, RELAY_DEFAULT_RUNS } from './relay';
 import { setUpPortal, type Portal } from './lib/portal';
 import { table, targetsMet, type Report } from './lib/report';
 import { measurePush, PUSH_HOST } from './push';
@@ -52,6 +54,20 @@ const FIGURES: Record<EnginePart, { hosts: string[]; measure: Measure }> = {
   fanout: {
     hosts: FANOUT_HOSTS,
     measure: (portal, { size, options, under }) => measureFanout(portal, size, loadsOf(options.busy), under),
+  },
+  // Its nodes live in network namespaces behind a shaped link, set up by the part itself.
+  relay: {
+    hosts: [],
+    measure: (portal, { size, options, root, cleanups, under }) =>
+      measureRelay(
+        portal,
+        size,
+        options.runsGiven ? options.runs : RELAY_DEFAULT_RUNS,
+        loadsOf(options.busy),
+        under,
+        root,
+        cleanups,
+      ),
   },
   resume: { hosts: [RESUME_HOST], measure: (portal, { size }) => measureResume(portal, size) },
   import: {

@@ -1,16 +1,18 @@
 /**
  * The benchmark's command line: --json, --size-mb N, --runs N, --busy,
- * --only push,push8,fanout,resume,import,publish,pages, --build-dir DIR.
+ * --only push,push8,fanout,relay,resume,import,publish,pages, --build-dir DIR.
  */
 
 /** The figures the benchmark can measure, in the order it measures them. */
-export const PARTS = ['push', 'push8', 'fanout', 'resume', 'import', 'publish', 'pages'] as const;
+export const PARTS = ['push', 'push8', 'fanout', 'relay', 'resume', 'import', 'publish', 'pages'] as const;
 export type Part = (typeof PARTS)[number];
 
 export type Options = {
   json: boolean;
   sizeMb: number;
   runs: number;
+  /** --runs was given: parts whose runs are long (relay) take fewer by default, but this many when asked. */
+  runsGiven: boolean;
   /** Every transfer figure also measured with one core kept busy (bench/lib/busy.ts). */
   busy: boolean;
   only: Set<Part>;
@@ -19,13 +21,20 @@ export type Options = {
 };
 
 export const USAGE =
-  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--busy] [--only push,push8,fanout,resume,import,publish,pages] [--build-dir DIR]';
+  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--busy] [--only push,push8,fanout,relay,resume,import,publish,pages] [--build-dir DIR]';
 
 /** A mistake on the command line: reported with the usage line, not as a benchmark failure. */
 export class UsageError extends Error {}
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = { json: false, sizeMb: 1024, runs: 5, busy: false, only: new Set(PARTS) };
+  const options: Options = {
+    json: false,
+    sizeMb: 1024,
+    runs: 5,
+    runsGiven: false,
+    busy: false,
+    only: new Set(PARTS),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     // Both `--runs 3` and `--runs=3`.
@@ -37,8 +46,10 @@ export function parseOptions(argv: string[]): Options {
     const name = arg.split('=')[0];
     if (name === '--json') options.json = true;
     else if (name === '--size-mb') options.sizeMb = positiveInt(name, value());
-    else if (name === '--runs') options.runs = positiveInt(name, value());
-    else if (name === '--busy') options.busy = true;
+    else if (name === '--runs') {
+      options.runs = positiveInt(name, value());
+      options.runsGiven = true;
+    } else if (name === '--busy') options.busy = true;
     else if (name === '--only') options.only = parseParts(value());
     else if (name === '--build-dir') options.buildDir = value();
     else if (name === '--help' || name === '-h') {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { UserContext } from '../../lib/auth/policy';
+import type { NamespacedSshNode } from '../../scripts/lib/netns-sshd';
 import type { SshNode } from '../../scripts/lib/sshd-node';
 import type { Cleanups } from './cleanup';
 import { MiB } from './figures';
@@ -21,8 +22,18 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const portal = await importPortal();
   cleanups.push(() => portal.closeAllDatabases());
   const { and, asc, eq, getDb, runOk, installImage, getJobRunner } = portal;
-  const { images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
+  const { dataCenters, images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
   const db = getDb();
+  // Before the relay branch is merged, data_centers has no relay_installs column: there is no
+  // relay to switch on or off, and the relay part reports it as not built. After the merge this is
+  // always true, and the guard in setRelayInstalls and copiedNodes can go.
+  const relayBuilt = 'relayInstalls' in dataCenters;
+  /** Copying between a data center's nodes on or off (data_centers.relay_installs). */
+  const setRelayInstalls = (dataCenterId: string, on: boolean) => {
+    if (!relayBuilt) return;
+    const relayInstalls = { relayInstalls: on } as Partial<typeof dataCenters.$inferInsert>;
+    db.update(dataCenters).set(relayInstalls).where(eq(dataCenters.id, dataCenterId)).run();
+  };
 
   const adminId = await portal.insertUser({
     username: 'bench-admin',
@@ -35,7 +46,17 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const imageId = await uploadRandomImage(portal, admin, size);
   // A node offers only images attached to its data center (the placement rule), as an admin would attach it.
   await portal.runOk(portal.setImageAttachment, { imageId, dataCenterId, attached: true }, admin);
+  // The loopback nodes measure the engine sending to each node itself (fan-out, push8): copying
+  // between them would change what those figures mean. The relay part has a data center of its own.
+  setRelayInstalls(dataCenterId, false);
   const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
+  /** Removes the installed image file (and whatever else) from a node's directory, and its node_images row. */
+  const clearInstalled = (nodeId: string, imageDir: string) => {
+    for (const f of fs.readdirSync(imageDir)) fs.rmSync(path.join(imageDir, f), { force: true });
+    db.delete(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
+      .run();
+  };
 
   return {
     admin,
@@ -95,12 +116,47 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     /** The next push hashes the store file again, as the first push of a newly stored file does. */
     forgetStoreFileHash: () => portal.forgetStoreFileHashed(imageId),
     /** Removes everything an install left on a node, and the row that says it is there. */
-    clearNode: (host: string) => {
-      const { node, nodeId } = nodes[host]!;
-      for (const f of fs.readdirSync(node.imageDir)) fs.rmSync(path.join(node.imageDir, f), { force: true });
-      db.delete(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-        .run();
+    clearNode: (host: string) => clearInstalled(nodes[host]!.nodeId, nodes[host]!.node.imageDir),
+    clearInstalled,
+    /** A second data center, with the image attached as in the first; its id. */
+    addDataCenter: async (code: string, name: string) => {
+      const id = (await runOk(portal.createDataCenter, { code, name }, admin)).id;
+      await runOk(portal.setImageAttachment, { imageId, dataCenterId: id, attached: true }, admin);
+      return id;
+    },
+    /** Registers a node whose sshd runs in a network namespace, as registerSshNode does an SshNode; its id. */
+    registerNode: async (dataCenterId: string, node: NamespacedSshNode, name: string) => {
+      const connection = {
+        dataCenterId,
+        name,
+        host: node.host,
+        port: String(node.port),
+        sshUser: node.user,
+        imageDir: node.imageDir,
+      };
+      const probed = await runOk(portal.probeNode, { ...connection, privateKey: node.privateKey }, admin);
+      const { credentialId, fingerprint: hostKeyFingerprint } = probed;
+      return (await runOk(portal.registerNode, { ...connection, credentialId, hostKeyFingerprint }, admin)).id;
+    },
+    /** Whether this portal can copy an install between a data center's nodes (see relayBuilt above). */
+    relayBuilt,
+    setRelayInstalls,
+    /** How many of the image's copies on nodes came from another node rather than the portal; null without relay. */
+    copiedNodes: () => {
+      if (!relayBuilt) return null;
+      const copied = portal.sql`select count(*) as n from node_images where image_id = ${imageId} and copied_from_node_id is not null`;
+      return db.get<{ n: number }>(copied).n;
+    },
+    /** Resolves once no job is queued or running: the jobs a relayed install starts by itself included. */
+    settled: async () => {
+      while (
+        db
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(portal.inArray(jobs.status, ['queued', 'running']))
+          .get()
+      )
+        await new Promise((resolve) => setTimeout(resolve, 100));
     },
   };
 }
@@ -120,10 +176,10 @@ function configurePortal(root: string): void {
 
 /** Imported only once configurePortal() has run; see there. */
 async function importPortal() {
-  const { and, asc, eq } = await import('drizzle-orm');
+  const { and, asc, eq, inArray, sql } = await import('drizzle-orm');
   const { insertUser, getUserContext } = await import('../../lib/auth/users');
   const { closeAllDatabases, getDb } = await import('../../lib/db/client');
-  const { images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
+  const { dataCenters, images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
   const { createImage, setImageAttachment } = await import('../../lib/images/operations');
   const { installImage } = await import('../../lib/install/operations');
   const { forgetStoreFileHashed } = await import('../../lib/store/trusted-hashes');
@@ -132,6 +188,7 @@ async function importPortal() {
   const { publishImage } = await import('../../lib/publish/operations');
   const { createDataCenter } = await import('../../lib/locations/operations');
   const { connectWithCredential } = await import('../../lib/nodes/connection');
+  const { probeNode, registerNode } = await import('../../lib/nodes/operations');
   const { importImage } = await import('../../lib/repositories/import/operation');
   const { createRepository, deleteRepository, refreshRepository } = await import('../../lib/repositories/operations');
   const { storedImagePath } = await import('../../lib/store/image-store');
@@ -142,10 +199,13 @@ async function importPortal() {
     and,
     asc,
     eq,
+    inArray,
+    sql,
     insertUser,
     getUserContext,
     closeAllDatabases,
     getDb,
+    dataCenters,
     images,
     jobEvents,
     jobs,
@@ -160,6 +220,8 @@ async function importPortal() {
     publishImage,
     createDataCenter,
     connectWithCredential,
+    probeNode,
+    registerNode,
     storedImagePath,
     uploadImageFile,
     registerSshNode,
@@ -190,7 +252,7 @@ async function startNodes(
     const { nodeId } = await portal.registerSshNode(admin, dataCenterId, node, `bench-${host.split('.').at(-1)}`);
     started[host] = { node, nodeId };
   }
-  log(`${hosts.length} sshd node(s) up on ${hosts.join(', ')}.`);
+  if (hosts.length > 0) log(`${hosts.length} sshd node(s) up on ${hosts.join(', ')}.`);
   return started;
 }
 
