@@ -13,7 +13,8 @@ export function isIpv4(value: string): boolean {
 
 /** IPv6 in its textual forms: hex groups, one `::` at most, an IPv4 tail allowed. */
 export function isIpv6(value: string): boolean {
-  if (!/^[0-9A-Fa-f:.]{2,45}$/.test(value) || (value.match(/::/g)?.length ?? 0) > 1) return false;
+  if (!/^[0-9A-Fa-f:.]{2,45}$/.test(value) || value.includes(':::') || (value.match(/::/g)?.length ?? 0) > 1)
+    return false;
   const parts = value.split(':');
   const last = parts.at(-1) ?? '';
   const v4Tail = last.includes('.');
@@ -24,8 +25,10 @@ export function isIpv6(value: string): boolean {
   return value.includes('::') ? count < 8 : count === 8;
 }
 
+/** Labels of letters, digits and inner dashes; the last not all digits, so 256.0.0.1 is no name. */
 export function isHostName(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((label) => HOST_LABEL.test(label));
+  const labels = value.split('.');
+  return value.length <= 253 && labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
 }
 
 export function isAddress(value: string): boolean {
