@@ -35,6 +35,7 @@ function imagesOnNode(nodeId: string) {
       path: nodeImages.path,
       sizeBytes: images.sizeBytes,
       installedAt: nodeImages.installedAt,
+      copiedFromNodeId: nodeImages.copiedFromNodeId,
       lastJobId: nodeImages.lastJobId,
     })
     .from(nodeImages)
