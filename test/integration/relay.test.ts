@@ -133,9 +133,21 @@ describe('relayed installs: one copy from the portal per data center', () => {
     }
   });
 
-  it('resumes a copy from the partial file: only the rest comes from the seed', async () => {
+  it('resumes a copy from the partial file: only the rest comes from the seed; stale keys are swept', async () => {
     const imageId = await createStoreImage(admin, file, { name: 'relayed-resume' });
-    expect((await installAndWait(admin, imageId, ids[0]!)).status).toBe('succeeded');
+    const seeded = await installAndWait(admin, imageId, ids[0]!);
+    expect(seeded.status).toBe('succeeded');
+    // A key a job that has ended left behind (its portal died mid-copy), and one of a job this portal
+    // does not know (another portal's, perhaps): the first is swept, the second left alone.
+    const foreign = crypto.randomUUID();
+    const { uid, gid } = fs.statSync(nodes[0]!.imageDir); // the node user's
+    if (!fs.existsSync(path.dirname(authorizedKeys()))) fs.mkdirSync(path.dirname(authorizedKeys()), { mode: 0o700 });
+    fs.chownSync(path.dirname(authorizedKeys()), uid, gid);
+    for (const id of [seeded.id, foreign])
+      fs.appendFileSync(
+        authorizedKeys(),
+        `restrict,command="false" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA cbp-relay-${id}\n`,
+      );
     const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
     const half = 4 * MiB;
     const part = onNode(1, imageId, '.part');
@@ -144,7 +156,6 @@ describe('relayed installs: one copy from the portal per data center', () => {
       onNode(1, imageId, '.part.source'),
       `image=${image.id} sha256=${image.sha256 ?? ''} md5=${image.md5 ?? ''}`,
     );
-    const { uid, gid } = fs.statSync(nodes[1]!.imageDir);
     fs.chownSync(part, uid, gid);
     fs.chownSync(onNode(1, imageId, '.part.source'), uid, gid);
 
@@ -158,6 +169,13 @@ describe('relayed installs: one copy from the portal per data center', () => {
       ]),
     );
     expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[0]);
+    expect(log(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
+    expect(relayKeysOf(seeded.id)).toEqual([]);
+    expect(relayKeysOf(foreign)).toHaveLength(1);
+    fs.writeFileSync(
+      authorizedKeys(),
+      fs.readFileSync(authorizedKeys(), 'utf8').replace(relayKeysOf(foreign)[0]! + '\n', ''),
+    );
   });
 
   it('cancel stops the copy on the node and takes the key away', async () => {
