@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +37,12 @@ const relayKeysOf = (jobId: string) =>
         .filter((l) => l.endsWith(`cbp-relay-${jobId}`))
     : [];
 
+/** Whether the receiver's ssh to the seed is still running (lib/install/relay/copy.ts). */
+function copyRunning(receiver: SshNode, seed: SshNode): boolean {
+  const found = spawnSync('pgrep', ['-f', '--', `-b ${receiver.host} .* -- ${seed.host} [0-9]`]);
+  return found.status === 0;
+}
+
 /**
  * Relayed installs (lib/install/relay/): within a data center the portal sends an image once, and
  * the other nodes copy it from that seed with a one-time key, on real sshd nodes.
@@ -56,8 +63,8 @@ describe('relayed installs: one copy from the portal per data center', () => {
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
     for (const [i, host] of ['127.0.0.205', '127.0.0.206', '127.0.0.207'].entries()) {
-      // 4 MiB/s out of tail on the first node: a copy from it lasts long enough to cancel.
-      const node = await SshNode.start({ host, ...(i === 0 ? { tailRate: 4 * MiB } : {}) });
+      // 2 MiB/s out of tail on the first node: a copy from it lasts seconds, long enough to cancel.
+      const node = await SshNode.start({ host, ...(i === 0 ? { tailRate: 2 * MiB } : {}) });
       nodes.push(node);
       names.push(`relay-${i}`);
       ids.push((await registerSshNode(admin, dataCenterId, node, names[i])).nodeId);
@@ -184,6 +191,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
     const id = await startInstall(imageId, 1);
     const part = onNode(1, imageId, '.part');
     await until(() => fs.existsSync(part) && fs.statSync(part).size > MiB && relayKeysOf(id).length === 1);
+    expect(copyRunning(nodes[1]!, nodes[0]!)).toBe(true);
     expectOk(await run(cancelJob, { jobId: id }, admin));
     await getJobRunner().waitFor(id);
 
@@ -191,10 +199,8 @@ describe('relayed installs: one copy from the portal per data center', () => {
     expect(relayKeysOf(id)).toEqual([]);
     expect(fs.existsSync(part)).toBe(false);
     expect(fs.existsSync(onNode(1, imageId))).toBe(false);
-    // Nothing keeps writing: the receiver's ssh was stopped, not left to finish.
-    const left = fs.readdirSync(nodes[1]!.imageDir).filter((f) => f.startsWith(imageId));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(fs.readdirSync(nodes[1]!.imageDir).filter((f) => f.startsWith(imageId))).toEqual(left);
+    // The receiver's ssh was stopped, not left to finish: left alone it would run for seconds more.
+    await until(() => !copyRunning(nodes[1]!, nodes[0]!), 2000);
     expect(row(ids[1]!, imageId)).toBeUndefined();
   });
 
