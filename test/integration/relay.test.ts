@@ -14,11 +14,13 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { setNodeDcAddress } from '@/lib/nodes/operations';
 import { storedImagePath } from '@/lib/store/image-store';
+import { startMirror } from '@/scripts/lib/mirror';
 import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
 import {
   createDataCenterAs,
   createStoreImage,
   createSuperAdmin,
+  createUrlImage,
   expectOk,
   installAndWait,
   registerSshNode,
@@ -105,6 +107,9 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect(sha256Of(onNode(i, imageId))).toBe(sha256Of(file));
       expect(relayKeysOf(id)).toEqual([]);
     }
+    // The others were queued behind it and waited while it ran, rather than pushing too.
+    for (const id of jobIds.slice(1))
+      expect(log(id)).toContain(`Waiting for ${names[0]} to receive the image first, to copy it from there.`);
     // The first job found no seed and nothing earlier to wait for: the portal pushed to it.
     expect(pushed(jobIds[0]!)).toBe(true);
     expect(row(ids[0]!, imageId)!.copiedFromNodeId).toBeNull();
@@ -202,6 +207,28 @@ describe('relayed installs: one copy from the portal per data center', () => {
     // The receiver's ssh was stopped, not left to finish: left alone it would run for seconds more.
     await until(() => !copyRunning(nodes[1]!, nodes[0]!), 2000);
     expect(row(ids[1]!, imageId)).toBeUndefined();
+  });
+
+  it('relays a URL image too: the node that downloaded it is the seed, the next copies without downloading', async () => {
+    const mirror = await startMirror(scratch, '127.0.0.1');
+    try {
+      const imageId = await createUrlImage(admin, {
+        name: 'relayed-url',
+        diskFormat: 'raw',
+        sourceUrl: mirror.url('random.raw'),
+        sha256: sha256Of(file),
+      });
+      expect((await installAndWait(admin, imageId, ids[2]!)).status).toBe('succeeded');
+      const downloads = mirror.requests.filter((r) => r.startsWith('GET')).length;
+      const done = await installAndWait(admin, imageId, ids[1]!);
+      expect(done).toMatchObject({ status: 'succeeded', error: null });
+      expect(mirror.requests.filter((r) => r.startsWith('GET'))).toHaveLength(downloads);
+      expect(sha256Of(path.join(nodes[1]!.imageDir, `${imageId}.raw`))).toBe(sha256Of(file));
+      expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[2]);
+      expect(log(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
+    } finally {
+      await mirror.close();
+    }
   });
 
   it('falls back to a direct install when the node cannot reach the seed, and says so', async () => {
