@@ -109,7 +109,9 @@ describe('relayed installs: one copy from the portal per data center', () => {
     }
     // The others were queued behind it and waited while it ran, rather than pushing too.
     for (const id of jobIds.slice(1))
-      expect(log(id)).toContain(`Waiting for ${names[0]} to receive the image first, to copy it from there.`);
+      expect(log(id)).toContain(
+        `Phase wait: Waiting for ${names[0]} to receive the image first, to copy it from there.`,
+      );
     // The first job found no seed and nothing earlier to wait for: the portal pushed to it.
     expect(pushed(jobIds[0]!)).toBe(true);
     expect(row(ids[0]!, imageId)!.copiedFromNodeId).toBeNull();

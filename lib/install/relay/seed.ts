@@ -110,7 +110,8 @@ export async function awaitSeed(ctx: JobContext, image: Image, node: Node): Prom
     }
     if (earlier.nodeName !== waitingFor) {
       waitingFor = earlier.nodeName;
-      ctx.log('info', `Waiting for ${earlier.nodeName} to receive the image first, to copy it from there.`);
+      // A phase of its own: the job page says why no byte moves meanwhile.
+      ctx.phase('wait', `Waiting for ${earlier.nodeName} to receive the image first, to copy it from there.`);
     }
     await sleep(WAIT_POLL_MS, ctx.signal);
   }
