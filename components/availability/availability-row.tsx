@@ -55,6 +55,11 @@ export function AvailabilityRow({
           {row.state ? <StatusBadge status={row.state} /> : <span className="text-slate-500">not installed</span>}
         </span>
         {row.state === 'installed' && !row.available && <div className="text-xs text-slate-500">not offered</div>}
+        {row.copiedFrom && (
+          <div className="text-xs text-slate-500" data-testid="copied-from">
+            copied from <TextLink href={`/nodes/${row.copiedFrom.nodeId}`}>{row.copiedFrom.nodeName}</TextLink>
+          </div>
+        )}
       </Td>
       <Td>{row.machines > 0 ? `${row.machines} machine${row.machines > 1 ? 's' : ''}` : '—'}</Td>
       <Td>

@@ -13,7 +13,14 @@ import { Button } from '@/components/ui/button';
 import { FormError, TextField } from '@/components/ui/form';
 import { RegistrationKeyFields, StoredKeyNotice, type KeySource, type StoredKey } from './registration-key-fields';
 
-const INITIAL_FIELDS = { name: '', host: '', port: '22', sshUser: 'root', imageDir: '/var/lib/cloud-broker/images' };
+const INITIAL_FIELDS = {
+  name: '',
+  host: '',
+  port: '22',
+  sshUser: 'root',
+  imageDir: '/var/lib/cloud-broker/images',
+  dcAddress: '',
+};
 type Fields = typeof INITIAL_FIELDS;
 
 /**
@@ -137,6 +144,14 @@ export function RegisterNodeWizard({
             value={fields.sshUser}
             onChange={edit('sshUser')}
             errors={errors('sshUser')}
+          />
+          <TextField
+            name="dcAddress"
+            label="Data-center address (optional)"
+            value={fields.dcAddress}
+            onChange={edit('dcAddress')}
+            errors={errors('dcAddress')}
+            hint="Where the other nodes of this data center reach this node's SSH, to copy images from it. Blank: the host."
           />
         </div>
 

@@ -269,6 +269,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/data-centers/{dataCenterId}/relay-installs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Turn copying images between the data center’s nodes on or off
+     * @description SuperAdmins only. On, an install to several nodes sends the image once and the other nodes copy it from a node that has it; off, every node installs directly.
+     */
+    put: operations['putDataCentersDataCenterIdRelayInstalls'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/data-centers/{dataCenterId}/sync-images': {
     parameters: {
       query?: never;
@@ -502,6 +522,26 @@ export interface paths {
      * @description The node must present this fingerprint when the portal connects to re-pin it.
      */
     put: operations['putNodesNodeIdHostKey'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/nodes/{nodeId}/dc-address': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set the address the node’s peers copy images from it on; blank goes back to its host
+     * @description An IP address or a host name. Relayed installs copy from the node there, and a copy to the node is accepted only from there.
+     */
+    put: operations['putNodesNodeIdDcAddress'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1540,6 +1580,8 @@ export interface components {
       code: string;
       name: string;
       description: string;
+      /** @description Installs to several nodes here send the image once; the other nodes copy it from a node that has it */
+      relayInstalls: boolean;
       /** Format: date-time */
       createdAt: string;
     };
@@ -1549,6 +1591,8 @@ export interface components {
         code: string;
         name: string;
         description: string;
+        /** @description Installs to several nodes here send the image once; the other nodes copy it from a node that has it */
+        relayInstalls: boolean;
         /** Format: date-time */
         createdAt: string;
         nodeCount: number;
@@ -1598,6 +1642,8 @@ export interface components {
         /** @description The pinned SHA256 fingerprint; any other host key is refused */
         hostKeyFingerprint: string;
         imageDir: string;
+        /** @description Where the node’s peers reach its SSH to copy images from it (relayed installs); null: its host */
+        dcAddress: string | null;
         /** @enum {string} */
         status: 'enabled' | 'maintenance' | 'decommissioned' | 'error';
         statusReason: string | null;
@@ -1630,6 +1676,8 @@ export interface components {
         path: string | null;
         sizeBytes: number | null;
         installedAt: string | null;
+        /** @description The node this copy was copied from (a relayed install) */
+        copiedFromNodeId: string | null;
         lastJobId: string | null;
       }[];
     };
@@ -1640,6 +1688,11 @@ export interface components {
       id: string;
       from: string;
       to: string;
+    };
+    /** @description Whether installs in the data center now copy between its nodes */
+    RelayInstallsSet: {
+      id: string;
+      relayInstalls: boolean;
     };
     MachineRecorded: {
       machineId: string;
@@ -1845,6 +1898,12 @@ export interface components {
     HostKeyRepinned: {
       oldFingerprint: string;
       newFingerprint: string;
+    };
+    /** @description The node’s data-center address before and after; null is its host */
+    NodeDcAddressSet: {
+      id: string;
+      from: string | null;
+      to: string | null;
     };
     /** @description Repositories with their last refresh, image count and error */
     RepositoryList: {
@@ -3560,6 +3619,106 @@ export interface operations {
       };
     };
   };
+  putDataCentersDataCenterIdRelayInstalls: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        dataCenterId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          relayInstalls?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RelayInstallsSet'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postDataCentersDataCenterIdSyncImages: {
     parameters: {
       query?: never;
@@ -3860,6 +4019,7 @@ export interface operations {
           port: number;
           sshUser: string;
           imageDir: string;
+          dcAddress?: string;
           /** Format: uuid */
           credentialId?: string;
           privateKey?: string;
@@ -3968,6 +4128,7 @@ export interface operations {
           port: number;
           sshUser: string;
           imageDir: string;
+          dcAddress?: string;
           /** Format: uuid */
           credentialId: string;
           hostKeyFingerprint: string;
@@ -4537,6 +4698,106 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HostKeyRepinned'];
+        };
+      };
+      /** @description Bad input; `fields` names each field with what is wrong with it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No token, or an unknown or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused by the role matrix (audited as denied) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state, e.g. a name in use */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The request body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Refused because the image is in use (Danube’s 428) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A node or a remote repository could not be reached */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putNodesNodeIdDcAddress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        nodeId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          dcAddress?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NodeDcAddressSet'];
         };
       };
       /** @description Bad input; `fields` names each field with what is wrong with it */

@@ -82,6 +82,7 @@ function listedNodes(user: UserContext, dataCenterId: string): AvailabilityRow[]
     available: false,
     verifiedSha256: null,
     machines: 0,
+    copiedFrom: null,
     lastJob: null,
     locked: null,
   }));

@@ -18,6 +18,8 @@ export type AvailabilityRow = {
   /** The sha256 the node computed of the file it holds, when it holds one. */
   verifiedSha256: string | null;
   machines: number;
+  /** The node of the data center this node's copy was copied from (a relayed install), if it was. */
+  copiedFrom: { nodeId: string; nodeName: string } | null;
   lastJob: {
     id: string;
     kind: string;
@@ -94,6 +96,7 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
   );
 
   const groups = new Map<string, AvailabilityGroup>();
+  const nodeNames = new Map(nodeRows.map((r) => [r.node.id, r.node.name]));
   for (const { node, dcName, ni } of nodeRows) {
     const group = groups.get(node.dataCenterId) ?? {
       dataCenterId: node.dataCenterId,
@@ -112,6 +115,9 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
       available: ni?.available ?? false,
       verifiedSha256: ni?.verifiedSha256 ?? null,
       machines: machineCounts.get(node.id) ?? 0,
+      copiedFrom: ni?.copiedFromNodeId
+        ? { nodeId: ni.copiedFromNodeId, nodeName: nodeNames.get(ni.copiedFromNodeId) ?? 'another node' }
+        : null,
       lastJob: lastJobs.get(node.id) ?? null,
       locked: !mayInstall
         ? isAttached

@@ -106,6 +106,12 @@ export const dataCenters = sqliteTable('data_centers', {
   code: text().notNull().unique(),
   name: text().notNull(),
   description: text().notNull().default(''),
+  /**
+   * Whether an install to several nodes here sends the image once (to a seed) and has the other
+   * nodes copy it from the seed over the data center's own network (lib/install/relay/). Off: every
+   * node installs directly from the portal or the URL.
+   */
+  relayInstalls: integer({ mode: 'boolean' }).notNull().default(true),
   createdAt: createdAt(),
 });
 
@@ -141,6 +147,12 @@ export const nodes = sqliteTable(
     /** `SHA256:<base64>` as OpenSSH prints it; pinned after the admin confirmed it. */
     hostKeyFingerprint: text().notNull(),
     imageDir: text().notNull(),
+    /**
+     * The address the node's peers in its data center reach its sshd on, for relayed installs
+     * (lib/install/relay/); null means `host`. Also the source address a relayed copy to this node
+     * is allowed from (`from=` on the seed's one-time key).
+     */
+    dcAddress: text(),
     status: text({ enum: NODE_STATUSES }).notNull().default('enabled'),
     statusReason: text(),
     lastError: text(),
@@ -316,6 +328,8 @@ export const nodeImages = sqliteTable(
      */
     verifiedSizeBytes: integer(),
     verifiedMtime: text(),
+    /** The node this copy was relayed from (lib/install/relay/); null when it came from the portal or its URL. */
+    copiedFromNodeId: text().references((): AnySQLiteColumn => nodes.id, { onDelete: 'set null' }),
     lastJobId: text(),
     updatedAt: createdAt(),
   },

@@ -18,13 +18,16 @@ import type { SshSession } from '@/lib/ssh/session';
 import { requireInstallTargets, nodeImagePath, setNodeImageState, settleNodeImage } from './node-images';
 import * as remote from './remote';
 import { adoptCommittedFile, commitVerified, type Installed } from './commit';
-import { installSourceOf, pullTransfer, pushTransfer } from './transfer';
+import { installSourceOf, pullTransfer, pushTransfer, type InstallSource, type TransferInput } from './transfer';
+import { relayTransfer } from './relay/transfer';
 import { forgetStoreFileHashed } from '@/lib/store/trusted-hashes';
 import { verifyOnNode } from './verify';
 
 type Image = typeof images.$inferSelect;
 type Node = typeof nodes.$inferSelect;
-type Recorded = Installed & { stamp: FileStamp };
+/** What the install put on the node, and the node it was copied from (lib/install/relay/), if any. */
+type Transferred = Installed & { copiedFromNodeId: string | null };
+type Recorded = Transferred & { stamp: FileStamp };
 
 /**
  * The install pipeline (docs/architecture.md, "The life of an install"): preflight, transfer (push
@@ -61,7 +64,12 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
     });
     faultPoint('install:after-commit');
     recordInstalled(ctx, image, node, files, installed);
-    return { path: files.file, sha256: installed.hashes.sha256, sizeBytes: installed.hashes.sizeBytes };
+    return {
+      path: files.file,
+      sha256: installed.hashes.sha256,
+      sizeBytes: installed.hashes.sizeBytes,
+      ...(installed.copiedFromNodeId ? { copiedFromNodeId: installed.copiedFromNodeId } : {}),
+    };
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
     if ((outcome === 'cancel' || outcome === 'fail') && !tidied) {
@@ -82,7 +90,7 @@ async function installOver(
   image: Image,
   node: Node,
   files: ImageFiles,
-): Promise<Installed> {
+): Promise<Transferred> {
   ctx.throwIfStopped();
   ctx.phase('preflight');
   const source = installSourceOf(image);
@@ -91,10 +99,11 @@ async function installOver(
   const tools = await remote.probeTools(session);
   const downloader = remote.requireTools(tools, { md5: !image.sha256, download: source.mode === 'pull' });
   const adopted = await adoptCommittedFile(session, ctx, image, files, tools.has('qemu-img'));
-  if (adopted) return adopted;
+  if (adopted) return { ...adopted, copiedFromNodeId: null };
+  // A stored image's size is known; the store file itself is read only if the portal sends it.
   const expectedSize =
     source.mode === 'push'
-      ? (await fs.promises.stat(source.storePath)).size
+      ? (image.sizeBytes ?? (await fs.promises.stat(source.storePath)).size)
       : (image.sizeBytes ?? (downloader ? await remote.remoteContentLength(session, downloader, source.url) : null));
   const free = await remote.freeBytes(session, node.imageDir); // also creates the directory
   if (await remote.stopEarlierDownload(session, files))
@@ -112,15 +121,12 @@ async function installOver(
   ctx.throwIfStopped();
   ctx.progress(offset, expectedSize);
   const transfer = { session, ctx, files, imageDir: node.imageDir, offset, expectedSize };
+  let copiedFrom: Node | null = null;
   if (offset > 0 && offset === expectedSize) {
     // The last attempt got every byte but was cut off before verify; a range request would be refused.
     ctx.log('info', 'The whole file is already on the node; going straight to verify.');
-  } else if (source.mode === 'push') {
-    ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
-    await pushTransfer({ ...transfer, storePath: source.storePath, image });
   } else {
-    ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
-    await pullTransfer({ ...transfer, url: source.url, downloader: downloader! });
+    copiedFrom = await transferFrom(source, downloader, transfer, image, node);
   }
 
   ctx.throwIfStopped();
@@ -134,7 +140,32 @@ async function installOver(
   ctx.throwIfStopped();
   ctx.phase('commit', `Renaming into place: ${files.file}`);
   await commitVerified(session, ctx, image, files, verified.hashes);
-  return verified;
+  return { ...verified, copiedFromNodeId: copiedFrom?.id ?? null };
+}
+
+/**
+ * Moves the bytes into the `.part`: copied from a seed of the data center when one has the image
+ * (./relay/), otherwise pushed or pulled, from wherever a failed copy left off. Returns the seed.
+ */
+async function transferFrom(
+  source: InstallSource,
+  downloader: remote.Downloader | null,
+  transfer: TransferInput,
+  image: Image,
+  node: Node,
+): Promise<Node | null> {
+  const { ctx, files } = transfer;
+  const relayed = await relayTransfer({ ...transfer, image, node });
+  if ('copiedFrom' in relayed) return relayed.copiedFrom;
+  const direct = { ...transfer, offset: relayed.directFrom };
+  if (source.mode === 'push') {
+    ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
+    await pushTransfer({ ...direct, storePath: source.storePath, image });
+  } else {
+    ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
+    await pullTransfer({ ...direct, url: source.url, downloader: downloader! });
+  }
+  return null;
 }
 
 /** Names the content a `.part` holds; a resume only appends to bytes of the very same content. */
@@ -179,7 +210,7 @@ async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles
 
 function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Recorded) {
   const at = now();
-  const { hashes, virtualSizeBytes, stamp } = installed;
+  const { hashes, virtualSizeBytes, stamp, copiedFromNodeId } = installed;
   const offered = getDb().transaction((tx) => {
     // Detached while it installed: the copy is kept, but the node does not offer it there.
     const available = isImageUsableIn(tx, image, node.dataCenterId);
@@ -194,6 +225,7 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
         verifiedSha256: hashes.sha256,
         verifiedSizeBytes: stamp.sizeBytes,
         verifiedMtime: stamp.mtime,
+        copiedFromNodeId,
         lastJobId: ctx.job.id,
       },
       tx,

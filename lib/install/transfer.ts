@@ -9,6 +9,7 @@ import { storedImagePath } from '@/lib/store/image-store';
 import { CannotResumeError, download } from './download';
 import { pushFile } from './push';
 import * as remote from './remote';
+import { withSizePolling } from './size-polling';
 import { isStoreFileTrusted, recordStoreFileHashed, sameStamp, stampOf } from '@/lib/store/trusted-hashes';
 
 /** Where an install's bytes come from. */
@@ -20,7 +21,7 @@ export function installSourceOf(image: { storeFile: string | null; sourceUrl: st
   throw new UnavailableError('This image has neither a file in the portal store nor a source URL.');
 }
 
-type TransferInput = {
+export type TransferInput = {
   session: SshSession;
   ctx: JobContext;
   files: ImageFiles;
@@ -107,31 +108,6 @@ export async function pullTransfer(
     });
   } finally {
     ctx.transferred(received);
-  }
-}
-
-const SIZE_POLL_MS = 1000;
-
-/** wget prints no meter we read, so the growing `.part` is the progress; no sample lands after `work` ends. */
-async function withSizePolling<T>(
-  session: SshSession,
-  part: string,
-  onSize: (size: number) => void,
-  work: () => Promise<T>,
-): Promise<T> {
-  let inFlight: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    inFlight ??= remote
-      .fileSize(session, part)
-      .then(onSize)
-      .catch(() => undefined) // a missed sample is harmless; the next one catches up
-      .finally(() => (inFlight = undefined));
-  }, SIZE_POLL_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-    await inFlight;
   }
 }
 

@@ -1,7 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
-import { createDataCenter, renameDataCenter } from './operations';
+import { createDataCenter, renameDataCenter, setRelayInstalls } from './operations';
 
 export const createDataCenterAction = serverAction(createDataCenter, {
   revalidate: () => ['/locations'],
@@ -10,4 +10,8 @@ export const createDataCenterAction = serverAction(createDataCenter, {
 
 export const renameDataCenterAction = serverAction(renameDataCenter, {
   revalidate: (r) => ['/locations', `/locations/${r.id}`],
+});
+
+export const setRelayInstallsAction = serverAction(setRelayInstalls, {
+  revalidate: (r) => [`/locations/${r.id}`],
 });

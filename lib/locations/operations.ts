@@ -6,7 +6,7 @@ import { getDb } from '@/lib/db/client';
 import { dataCenters } from '@/lib/db/schema';
 import { newId, now } from '@/lib/clock';
 import { ConflictError, NotFoundError } from '@/lib/errors';
-import { createDataCenterSchema, renameDataCenterSchema } from './schemas';
+import { createDataCenterSchema, relayInstallsSchema, renameDataCenterSchema } from './schemas';
 
 export const createDataCenter = defineOperation({
   name: 'datacenter.create',
@@ -50,4 +50,33 @@ export const renameDataCenter = defineOperation({
     return { id: input.dataCenterId, from: before.name, to: input.name };
   },
   audited: (result) => ({ details: { from: result.from, to: result.to } }),
+});
+
+/**
+ * Relayed installs on or off: on, an install to several nodes sends the image once and the other
+ * nodes copy it from one another (lib/install/relay/); off, every node installs directly.
+ */
+export const setRelayInstalls = defineOperation({
+  name: 'datacenter.relay-installs.set',
+  targetType: 'datacenter',
+  input: relayInstallsSchema,
+  authorize: (input, user, note) => {
+    note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId });
+    authorize(user, 'infrastructure.manage', {});
+  },
+  run: (input) => {
+    const db = getDb();
+    const found = db
+      .select({ id: dataCenters.id })
+      .from(dataCenters)
+      .where(eq(dataCenters.id, input.dataCenterId))
+      .get();
+    if (!found) throw new NotFoundError('The data center');
+    db.update(dataCenters)
+      .set({ relayInstalls: input.relayInstalls })
+      .where(eq(dataCenters.id, input.dataCenterId))
+      .run();
+    return { id: input.dataCenterId, relayInstalls: input.relayInstalls };
+  },
+  audited: (result) => ({ details: { relayInstalls: result.relayInstalls } }),
 });

@@ -18,6 +18,7 @@ export function listDataCenters(user: UserContext): DataCenterRow[] {
       code: dataCenters.code,
       name: dataCenters.name,
       description: dataCenters.description,
+      relayInstalls: dataCenters.relayInstalls,
       createdAt: dataCenters.createdAt,
       nodeCount: count(nodes.id),
       enabledNodeCount: sql<number>`coalesce(sum(${nodes.status} = 'enabled'), 0)`,

@@ -1,6 +1,7 @@
 'use server';
 
 import { serverAction } from '@/lib/actions/server-action';
+import { setNodeDcAddress } from './dc-address';
 import { readNodeHostKey, repinNodeHostKey } from './host-key';
 import {
   discardRegistrationKey,
@@ -38,3 +39,5 @@ export const decommissionNodeAction = serverAction(decommissionNode, { revalidat
 export const readNodeHostKeyAction = serverAction(readNodeHostKey);
 
 export const repinNodeHostKeyAction = serverAction(repinNodeHostKey, { revalidate: () => ['/nodes'] });
+
+export const setNodeDcAddressAction = serverAction(setNodeDcAddress, { revalidate: (r) => [`/nodes/${r.id}`] });

@@ -147,4 +147,5 @@ function assertNodeIsNew(input: { dataCenterId: string; name: string; host: stri
 
 // The node's other operations live beside it, one concern each; this file is where they are all found.
 export { readNodeHostKey, repinNodeHostKey } from './host-key';
+export { setNodeDcAddress } from './dc-address';
 export { decommissionNode, enableNode, putNodeInMaintenance } from './status';

@@ -35,6 +35,7 @@ function imagesOnNode(nodeId: string) {
       path: nodeImages.path,
       sizeBytes: images.sizeBytes,
       installedAt: nodeImages.installedAt,
+      copiedFromNodeId: nodeImages.copiedFromNodeId,
       lastJobId: nodeImages.lastJobId,
     })
     .from(nodeImages)
@@ -77,6 +78,16 @@ export function authorizeOnNode(
   const node = requireNode(input.nodeId);
   note({ targetId: node.id, dataCenterId: node.dataCenterId });
   authorize(user, 'infrastructure.manage', {});
+}
+
+/** A node's name and data-center address, for saying where something came from; null when it is gone. */
+export function getNodeLabel(id: string): { id: string; name: string; address: string } | null {
+  const node = getDb()
+    .select({ id: nodes.id, name: nodes.name, host: nodes.host, dcAddress: nodes.dcAddress })
+    .from(nodes)
+    .where(eq(nodes.id, id))
+    .get();
+  return node ? { id: node.id, name: node.name, address: node.dcAddress ?? node.host } : null;
 }
 
 /** The node by id, for an operation that authorizes separately; throws NotFoundError when there is none. */

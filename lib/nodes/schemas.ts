@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { FINGERPRINT_PATTERN } from '@/lib/ssh/fingerprint';
+import { isAddress } from './address';
 import { checkbox, id, optionalText, requiredInt, singleLine } from '@/lib/validation';
 
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -18,6 +19,15 @@ export const imageDirSchema = z
     'Write the directory without "..", "." or repeated or trailing slashes.',
   );
 
+/** Where the node's peers reach it (./address.ts); blank: its host. */
+export const dcAddressField = optionalText(
+  z
+    .string()
+    .max(253, 'The data-center address is at most 253 characters.')
+    .refine(singleLine, 'The data-center address cannot contain control characters or line breaks.')
+    .refine(isAddress, 'Enter an IP address or a host name, such as 10.0.0.12 or node1.dc.internal.'),
+);
+
 const connectionFields = {
   dataCenterId: id,
   name: z.string().trim().regex(NODE_NAME, 'Use up to 63 letters, digits, dots, dashes and underscores.'),
@@ -33,6 +43,7 @@ const connectionFields = {
     .trim()
     .regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'Enter a valid Unix user name, such as root or portal.'),
   imageDir: imageDirSchema,
+  dcAddress: dcAddressField,
 };
 
 /** First step of registration: connect once and report the host key, with a stored or pasted key. */
@@ -56,6 +67,9 @@ export const registerNodeSchema = z.object({
 });
 
 export const nodeIdSchema = z.object({ nodeId: id });
+
+/** Node Details: the address its peers reach it on for relayed installs; blank clears it. */
+export const nodeDcAddressSchema = z.object({ nodeId: id, dcAddress: dcAddressField });
 
 /** Maintenance needs a reason: it is what colleagues see on the node and on every refused install. */
 export const maintenanceSchema = z.object({

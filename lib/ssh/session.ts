@@ -61,6 +61,11 @@ export class SshSession {
   private constructor(
     private readonly client: Client,
     readonly hostKeyFingerprint: string,
+    /**
+     * The host key the node presented (the SSH wire blob), which matched the pin: a relayed install
+     * hands it to another node as a known_hosts line, so that node checks the same key.
+     */
+    readonly hostKey: Buffer,
     /** The cipher the handshake agreed on (client to server), e.g. for a like-for-like benchmark. */
     readonly cipher: string,
   ) {
@@ -72,10 +77,11 @@ export class SshSession {
     return new Promise((resolve, reject) => {
       const client = new Client();
       let presented = '';
+      let presentedKey: Buffer = Buffer.alloc(0);
       let cipher = '';
       let mismatch: HostKeyMismatchError | undefined;
       client.on('handshake', (negotiated: { cs: { cipher: string } }) => (cipher = negotiated.cs.cipher));
-      client.on('ready', () => resolve(new SshSession(client, presented, cipher)));
+      client.on('ready', () => resolve(new SshSession(client, presented, presentedKey, cipher)));
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         client.end();
         reject(mismatch ?? describeConnectError(err, address, target.username));
@@ -91,6 +97,7 @@ export class SshSession {
         keepaliveCountMax: 4,
         hostVerifier: (key: Buffer) => {
           presented = sha256Fingerprint(key);
+          presentedKey = key;
           if ('pinned' in hostKey && hostKey.pinned !== presented) {
             mismatch = new HostKeyMismatchError(address, hostKey.pinned, presented);
             return false;

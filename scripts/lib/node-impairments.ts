@@ -18,10 +18,33 @@ process.stdin.on('data', (chunk) => {
 process.stdin.on('end', () => process.stdout.end());
 `;
 
+/**
+ * The same limit for a program's output, to its very end: every chunk is written before the next
+ * is read, and a reader that goes away (a cancelled copy) ends it quietly.
+ */
+const OUTPUT_THROTTLE_SOURCE = `const rate = Number(process.argv[2]);
+const start = Date.now();
+let passed = 0;
+process.stdout.on('error', () => process.exit(0));
+(async () => {
+  for await (const chunk of process.stdin) {
+    passed += chunk.length;
+    const wait = start + (passed / rate) * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  }
+})();
+`;
+
+function throttleScript(baseDir: string, name = 'throttle.cjs', source = THROTTLE_SOURCE): string {
+  const throttle = path.join(baseDir, name);
+  fs.writeFileSync(throttle, source);
+  return throttle;
+}
+
 /** An sftp subsystem: OpenSSH's own sftp-server behind a limit on what the client sends. */
 export function throttledSftpServer(baseDir: string, bytesPerSecond: number): string {
-  const throttle = path.join(baseDir, 'throttle.cjs');
-  fs.writeFileSync(throttle, THROTTLE_SOURCE);
+  const throttle = throttleScript(baseDir);
   const wrapper = path.join(baseDir, 'sftp-throttled');
   fs.writeFileSync(
     wrapper,
@@ -31,8 +54,11 @@ export function throttledSftpServer(baseDir: string, bytesPerSecond: number): st
   return wrapper;
 }
 
-/** What a test node's PATH leaves out or watches. */
-export type ToolOptions = { hide: string[]; count: string[] };
+/**
+ * What a test node's PATH leaves out or watches; `tailRate` limits what `tail` writes, in bytes a
+ * second, so a relayed copy from the node (its forced command runs tail) can be caught mid-way.
+ */
+export type ToolOptions = { hide: string[]; count: string[]; tailRate?: number };
 
 /** Where a node with counted tools logs each call: one line per call, the tool and its arguments. */
 export function toolCallLog(baseDir: string): string {
@@ -57,7 +83,14 @@ export function nodeBin(baseDir: string, tools: ToolOptions): string {
     for (const name of fs.readdirSync(dir)) {
       const entry = path.join(bin, name);
       if (tools.hide.includes(name) || fs.existsSync(entry)) continue;
-      if (tools.count.includes(name)) {
+      if (name === 'tail' && tools.tailRate) {
+        const throttle = throttleScript(baseDir, 'throttle-output.cjs', OUTPUT_THROTTLE_SOURCE);
+        fs.writeFileSync(
+          entry,
+          `#!/bin/sh\n${path.join(dir, name)} "$@" | exec ${process.execPath} ${throttle} ${tools.tailRate}\n`,
+          { mode: 0o755 },
+        );
+      } else if (tools.count.includes(name)) {
         fs.writeFileSync(
           entry,
           `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> ${log}\nexec ${path.join(dir, name)} "$@"\n`,

@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { nodeBin, throttledSftpServer, toolCallLog } from './node-impairments';
+import { nodeBin, throttledSftpServer, toolCallLog, type ToolOptions } from './node-impairments';
 import { freePort, waitForPort } from './ports';
 
 const SSHD = '/usr/sbin/sshd';
@@ -33,6 +33,8 @@ export type SshNodeOptions = {
   hideTools?: string[];
   /** Programs whose every call this node logs (see `toolCalls`), to count what the portal ran. */
   countTools?: string[];
+  /** Limits what `tail` sends, in bytes a second: a relayed copy from this node is slow enough to cut. */
+  tailRate?: number;
   /** sshd's RekeyLimit, e.g. '1M': new keys every megabyte, so a test's transfer crosses rekeys. */
   rekeyLimit?: string;
 };
@@ -46,7 +48,7 @@ export class SshNode {
     readonly baseDir: string,
     readonly imageDir: string,
     private readonly sftpRate?: number,
-    private readonly tools: { hide: string[]; count: string[] } = { hide: [], count: [] },
+    private readonly tools: ToolOptions = { hide: [], count: [] },
     private readonly rekeyLimit?: string,
   ) {}
 
@@ -82,7 +84,7 @@ export class SshNode {
     const { uid, gid } = userIds(nodeUser());
     fs.chownSync(imageDir, uid, gid);
     const port = options.port || (await freePort(options.host));
-    const tools = { hide: options.hideTools ?? [], count: options.countTools ?? [] };
+    const tools = { hide: options.hideTools ?? [], count: options.countTools ?? [], tailRate: options.tailRate };
     const node = new SshNode(options.host, port, baseDir, imageDir, options.sftpRate, tools, options.rekeyLimit);
     node.writeKeys();
     await node.startDaemon();
@@ -151,7 +153,10 @@ export class SshNode {
         `ListenAddress ${this.host}:${this.port}`,
         `HostKey ${path.join(this.baseDir, 'host_ed25519')}`,
         `PidFile ${path.join(this.baseDir, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${path.join(this.baseDir, 'authorized_keys')}`,
+        // The node's own key file, and the SSH user's ~/.ssh/authorized_keys, where a relayed install
+        // puts its one-time keys (lib/install/relay/seed-keys.ts). Test nodes share one user, so
+        // that file is shared too: a key's from= and command= are what keep a copy to its one file.
+        `AuthorizedKeysFile ${path.join(this.baseDir, 'authorized_keys')} .ssh/authorized_keys`,
         'PubkeyAuthentication yes',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
@@ -164,7 +169,7 @@ export class SshNode {
         'LogLevel ERROR',
         `Subsystem sftp ${this.sftpRate ? throttledSftpServer(this.baseDir, this.sftpRate) : 'internal-sftp'}`,
         ...(this.rekeyLimit ? [`RekeyLimit ${this.rekeyLimit}`] : []),
-        ...(this.tools.hide.length + this.tools.count.length > 0
+        ...(this.tools.hide.length + this.tools.count.length > 0 || this.tools.tailRate
           ? [`SetEnv PATH=${nodeBin(this.baseDir, this.tools)}`]
           : []),
         '',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { images, jobEvents, storeFileHashes } from '@/lib/db/schema';
+import { setRelayInstalls } from '@/lib/locations/operations';
 import { stampOf } from '@/lib/store/trusted-hashes';
 import { storedImagePath } from '@/lib/store/image-store';
 import { SshNode } from '@/scripts/lib/sshd-node';
@@ -14,8 +15,10 @@ import {
   createDataCenterAs,
   createStoreImage,
   createSuperAdmin,
+  expectOk,
   installAndWait,
   registerSshNode,
+  run,
 } from '../support/portal';
 
 const MiB = 1024 * 1024;
@@ -30,6 +33,8 @@ describe('push: the portal hashes a store file again only when it may have chang
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-store-trust-'));
     admin = await createSuperAdmin();
     const dataCenterId = await createDataCenterAs(admin);
+    // Every install here is about the portal's push to that node; relayed, they would copy from a node instead.
+    expectOk(await run(setRelayInstalls, { dataCenterId, relayInstalls: false }, admin));
     for (const host of ['127.0.0.200', '127.0.0.201', '127.0.0.202']) {
       const node = await SshNode.start({ host });
       nodes.push({ node, nodeId: (await registerSshNode(admin, dataCenterId, node)).nodeId });

@@ -6,6 +6,7 @@ import { LocationActions } from '@/components/locations/location-actions';
 import { LocationGauges } from '@/components/locations/location-gauges';
 import { LocationImages } from '@/components/locations/location-images';
 import { NodesTable } from '@/components/locations/nodes-table';
+import { RelayInstallsForm } from '@/components/locations/relay-installs-form';
 import { RenameDataCenter } from '@/components/locations/rename-data-center';
 import { TablePagination } from '@/components/locations/table-pagination';
 import { VmSizesTable } from '@/components/locations/vm-sizes-table';
@@ -96,6 +97,10 @@ export default async function LocationDetailsPage({
           )
         }
       >
+        <RelayInstallsForm
+          dataCenter={{ id: dataCenter.id, relayInstalls: dataCenter.relayInstalls }}
+          mayManage={canManage}
+        />
         <NodesTable
           nodes={nodes.rows}
           emptyHint={

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { TablePagination } from '@/components/locations/table-pagination';
 import { MachinesTable } from '@/components/machines/machines-table';
 import { RecordMachineForm } from '@/components/machines/record-machine-form';
+import { DcAddressForm } from '@/components/nodes/dc-address-form';
 import { ImagesOnNodeTable } from '@/components/nodes/images-on-node-table';
 import { NodeStatusActions } from '@/components/nodes/node-status-actions';
 import { RepinHostKey } from '@/components/nodes/repin-host-key';
@@ -68,6 +69,7 @@ export default async function NodeDetailsPage({
         <Details
           items={[
             ['Address', <Mono key="a">{`${node.host}:${node.port}`}</Mono>],
+            ['Data-center address', <Mono key="dc">{node.dcAddress ?? `${node.host} (its host)`}</Mono>],
             ['SSH user', node.sshUser],
             ['Image directory', <Mono key="d">{node.imageDir}</Mono>],
             ['Pinned host key', <Mono key="f">{node.hostKeyFingerprint}</Mono>],
@@ -78,6 +80,9 @@ export default async function NodeDetailsPage({
           ]}
         />
         {mayManage && node.status !== 'decommissioned' && <RepinHostKey nodeId={node.id} />}
+        {mayManage && node.status !== 'decommissioned' && (
+          <DcAddressForm node={{ id: node.id, host: node.host, dcAddress: node.dcAddress }} />
+        )}
       </Section>
       <Section title="Capacity">
         <Details

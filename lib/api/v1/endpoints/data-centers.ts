@@ -1,6 +1,6 @@
 import 'server-only';
 import { getDataCenter, listDataCenters, listNodesOfDataCenter } from '@/lib/locations/queries';
-import { createDataCenter, renameDataCenter } from '@/lib/locations/operations';
+import { createDataCenter, renameDataCenter, setRelayInstalls } from '@/lib/locations/operations';
 import { machinesInDataCenter } from '@/lib/machines/queries';
 import { sizesForDataCenter } from '@/lib/sizes/queries';
 import { startImageSync, startSizeSync } from '@/lib/sync/operations';
@@ -12,6 +12,7 @@ import {
   dataCenterDetails,
   dataCenterList,
   dataCenterRenamed,
+  relayInstallsSet,
 } from '@/lib/api/v1/responses/locations';
 
 const tag = 'Data centers';
@@ -66,6 +67,16 @@ export const DATA_CENTER_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only.',
     op: renameDataCenter,
     response: dataCenterRenamed,
+  }),
+  defineWrite({
+    method: 'PUT',
+    path: '/data-centers/{dataCenterId}/relay-installs',
+    tag,
+    summary: 'Turn copying images between the data center’s nodes on or off',
+    description:
+      'SuperAdmins only. On, an install to several nodes sends the image once and the other nodes copy it from a node that has it; off, every node installs directly.',
+    op: setRelayInstalls,
+    response: relayInstallsSet,
   }),
   defineWrite({
     method: 'POST',

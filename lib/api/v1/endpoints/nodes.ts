@@ -1,6 +1,6 @@
 import 'server-only';
 import { readNodeHostKey, repinNodeHostKey } from '@/lib/nodes/host-key';
-import { probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
+import { probeNode, registerNode, setNodeDcAddress, testNodeConnection } from '@/lib/nodes/operations';
 import { getNodeDetails, listImagesOnNode } from '@/lib/nodes/queries';
 import { decommissionNode, enableNode, putNodeInMaintenance } from '@/lib/nodes/status';
 import { defineRead, defineWrite, type Endpoint } from '@/lib/api/v1/endpoint';
@@ -9,6 +9,7 @@ import {
   hostKeyRead,
   hostKeyRepinned,
   nodeCapacity,
+  nodeDcAddressSet,
   nodeProbed,
   nodeRegistered,
   nodeStatusChanged,
@@ -107,5 +108,15 @@ export const NODE_ENDPOINTS: Endpoint[] = [
     description: 'The node must present this fingerprint when the portal connects to re-pin it.',
     op: repinNodeHostKey,
     response: hostKeyRepinned,
+  }),
+  defineWrite({
+    method: 'PUT',
+    path: '/nodes/{nodeId}/dc-address',
+    tag,
+    summary: 'Set the address the node’s peers copy images from it on; blank goes back to its host',
+    description:
+      'An IP address or a host name. Relayed installs copy from the node there, and a copy to the node is accepted only from there.',
+    op: setNodeDcAddress,
+    response: nodeDcAddressSet,
   }),
 ];

@@ -8,6 +8,9 @@ const dataCenterFields = {
   code: z.string(),
   name: z.string(),
   description: z.string(),
+  relayInstalls: z
+    .boolean()
+    .describe('Installs to several nodes here send the image once; the other nodes copy it from a node that has it'),
   createdAt: timestamp,
 };
 export const dataCenter = named('DataCenter', z.object(dataCenterFields));
@@ -71,6 +74,10 @@ export const nodeDetails = named(
       credentialId: z.string(),
       hostKeyFingerprint: z.string().describe('The pinned SHA256 fingerprint; any other host key is refused'),
       imageDir: z.string(),
+      dcAddress: z
+        .string()
+        .nullable()
+        .describe('Where the node’s peers reach its SSH to copy images from it (relayed installs); null: its host'),
       status: z.enum(NODE_STATUSES),
       statusReason: z.string().nullable(),
       lastError: z.string().nullable(),
@@ -92,6 +99,7 @@ export const nodeDetails = named(
         path: z.string().nullable(),
         sizeBytes: bytes.nullable(),
         installedAt: timestamp.nullable(),
+        copiedFromNodeId: z.string().nullable().describe('The node this copy was copied from (a relayed install)'),
         lastJobId: z.string().nullable(),
       }),
     ),
@@ -103,6 +111,12 @@ export const dataCenterCreated = named('DataCenterCreated', z.object({ id: z.str
 export const dataCenterRenamed = named(
   'DataCenterRenamed',
   z.object({ id: z.string(), from: z.string(), to: z.string() }),
+);
+
+export const relayInstallsSet = named(
+  'RelayInstallsSet',
+  z.object({ id: z.string(), relayInstalls: z.boolean() }),
+  'Whether installs in the data center now copy between its nodes',
 );
 
 export const machineRecorded = named(

@@ -37,3 +37,9 @@ export const hostKeyRepinned = named(
   'HostKeyRepinned',
   z.object({ oldFingerprint: z.string(), newFingerprint: z.string() }),
 );
+
+export const nodeDcAddressSet = named(
+  'NodeDcAddressSet',
+  z.object({ id: z.string(), from: z.string().nullable(), to: z.string().nullable() }),
+  'The node’s data-center address before and after; null is its host',
+);
