@@ -29,10 +29,10 @@ const NETWORK = { prefix: 'cbp', nodes: NODES, rateMbit: RELAY_LINK_MBIT, subnet
 type SiteNode = { host: string; nodeId: string; imageDir: string };
 type Site = { dataCenterId: string; nodes: SiteNode[] };
 /**
- * One timed install: its wall time, how many copies came from another node (null without relay),
+ * One timed install: its wall time, how many copies came from another node,
  * and the first job's transfer and verify phases (what of a single install the link bounds, and what it does not).
  */
-type Round = { seconds: number; copied: number | null; transfer: number | null; verify: number | null };
+type Round = { seconds: number; copied: number; transfer: number | null; verify: number | null };
 
 /** The relay_* keys of the report, and with --busy their *_busy twins. */
 export async function measureRelay(
@@ -49,7 +49,6 @@ export async function measureRelay(
     relay_nodes: NODES,
     relay_link_mbit: RELAY_LINK_MBIT,
     relay_runs: runs,
-    ...(portal.relayBuilt ? {} : { relay_note: 'relay not built' }),
   };
   for (const load of loads)
     Object.assign(keys, keysFor(load, await under(load, () => rounds(portal, site, size, runs, load))));
@@ -86,8 +85,6 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
     log(`${what}: single ${single.at(-1)!.seconds.toFixed(1)} s; on all ${NODES}, copying between nodes off…`);
     direct.push(await installOn(portal, site.nodes, size));
     log(`${what}: direct ${direct.at(-1)!.seconds.toFixed(1)} s.`);
-    // Without the relay branch there is no relay to time (relayBuilt in lib/portal.ts).
-    if (!portal.relayBuilt) continue;
     portal.setRelayInstalls(site.dataCenterId, true);
     log(`${what}: on all ${NODES}, copying between nodes on…`);
     relay.push(await installOn(portal, site.nodes, size));

@@ -24,16 +24,9 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const { and, asc, eq, getDb, runOk, installImage, getJobRunner } = portal;
   const { dataCenters, images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
   const db = getDb();
-  // Before the relay branch is merged, data_centers has no relay_installs column: there is no
-  // relay to switch on or off, and the relay part reports it as not built. After the merge this is
-  // always true, and the guard in setRelayInstalls and copiedNodes can go.
-  const relayBuilt = 'relayInstalls' in dataCenters;
   /** Copying between a data center's nodes on or off (data_centers.relay_installs). */
-  const setRelayInstalls = (dataCenterId: string, on: boolean) => {
-    if (!relayBuilt) return;
-    const relayInstalls = { relayInstalls: on } as Partial<typeof dataCenters.$inferInsert>;
-    db.update(dataCenters).set(relayInstalls).where(eq(dataCenters.id, dataCenterId)).run();
-  };
+  const setRelayInstalls = (dataCenterId: string, on: boolean) =>
+    db.update(dataCenters).set({ relayInstalls: on }).where(eq(dataCenters.id, dataCenterId)).run();
 
   const adminId = await portal.insertUser({
     username: 'bench-admin',
@@ -138,15 +131,14 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       const { credentialId, fingerprint: hostKeyFingerprint } = probed;
       return (await runOk(portal.registerNode, { ...connection, credentialId, hostKeyFingerprint }, admin)).id;
     },
-    /** Whether this portal can copy an install between a data center's nodes (see relayBuilt above). */
-    relayBuilt,
     setRelayInstalls,
-    /** How many of the image's copies on nodes came from another node rather than the portal; null without relay. */
-    copiedNodes: () => {
-      if (!relayBuilt) return null;
-      const copied = portal.sql`select count(*) as n from node_images where image_id = ${imageId} and copied_from_node_id is not null`;
-      return db.get<{ n: number }>(copied).n;
-    },
+    /** How many of the image's copies on nodes came from another node rather than the portal. */
+    copiedNodes: () =>
+      db
+        .select({ nodeId: nodeImages.nodeId })
+        .from(nodeImages)
+        .where(and(eq(nodeImages.imageId, imageId), portal.isNotNull(nodeImages.copiedFromNodeId)))
+        .all().length,
     /** Resolves once no job is queued or running: the jobs a relayed install starts by itself included. */
     settled: async () => {
       while (
@@ -176,7 +168,7 @@ function configurePortal(root: string): void {
 
 /** Imported only once configurePortal() has run; see there. */
 async function importPortal() {
-  const { and, asc, eq, inArray, sql } = await import('drizzle-orm');
+  const { and, asc, eq, inArray, isNotNull } = await import('drizzle-orm');
   const { insertUser, getUserContext } = await import('../../lib/auth/users');
   const { closeAllDatabases, getDb } = await import('../../lib/db/client');
   const { dataCenters, images, jobEvents, jobs, nodeImages, nodes } = await import('../../lib/db/schema');
@@ -200,7 +192,7 @@ async function importPortal() {
     asc,
     eq,
     inArray,
-    sql,
+    isNotNull,
     insertUser,
     getUserContext,
     closeAllDatabases,

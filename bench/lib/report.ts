@@ -106,7 +106,7 @@ export function table(report: Report): string {
           `Relay fan-out / single${when}`,
           `relay_fanout_vs_single${busy}`,
           '',
-          `${through}: relay ${fmt(k('relay_fanout_seconds'))} s (${fmt(k('relay_fanout_mb_s'))} MiB/s), single ${fmt(k('relay_single_seconds'))} s (${fmt(k('relay_single_mb_s'))} MiB/s)${report.relay_note ? `; ${String(report.relay_note)}` : ''}`,
+          `${through}: relay ${fmt(k('relay_fanout_seconds'))} s (${fmt(k('relay_fanout_mb_s'))} MiB/s), single ${fmt(k('relay_single_seconds'))} s (${fmt(k('relay_single_mb_s'))} MiB/s)`,
         ),
         row(
           `Direct fan-out / single${when}`,
