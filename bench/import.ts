@@ -12,13 +12,23 @@ import { keysFor, type Load, type UnderLoad } from './lib/busy';
 import type { Cleanups } from './lib/cleanup';
 import { mbps, MiB, median, round } from './lib/figures';
 import { log } from './lib/log';
+import { machineBusySeconds } from './lib/machine';
 import type { Portal } from './lib/portal';
 import { mustRun, sampleRss, sync } from './lib/processes';
 
 /** The second portal's address (the tests use other loopback addresses). */
 const SOURCE_HOST = '127.0.0.66';
 
-type Runs = { curl: number[]; import: number[]; rssGrowth: number; rssPeak: number };
+type Runs = {
+  curl: number[];
+  import: number[];
+  /** CPU-seconds: the whole machine's during each side, and this process's (all threads) during the import. */
+  curlMachineCpu: number[];
+  importMachineCpu: number[];
+  importProcessCpu: number[];
+  rssGrowth: number;
+  rssPeak: number;
+};
 
 export async function measureImport(
   portal: Portal,
@@ -38,22 +48,42 @@ export async function measureImport(
   const fileUrl = `${source.url}/images/${uuid}/file`;
   const curlCopy = path.join(root, 'import-curl.bin');
 
-  const byLoad = new Map<Load, Runs>(loads.map((l) => [l, { curl: [], import: [], rssGrowth: 0, rssPeak: 0 }]));
+  const byLoad = new Map<Load, Runs>(
+    loads.map((l) => [
+      l,
+      {
+        curl: [],
+        import: [],
+        curlMachineCpu: [],
+        importMachineCpu: [],
+        importProcessCpu: [],
+        rssGrowth: 0,
+        rssPeak: 0,
+      },
+    ]),
+  );
   for (let run = 1; run <= runs; run++) {
     for (const load of loads) {
       const r = byLoad.get(load)!;
       await under(load, async () => {
         await sync();
         const t0 = performance.now();
+        const curlCpu = machineCpu();
         await mustRun('curl', ['-sS', '--fail', '-o', curlCopy, fileUrl]);
         // The import fsyncs its file before keeping it; the baseline's copy is made as durable.
         await mustRun('sync', [curlCopy]);
+        r.curlMachineCpu.push(curlCpu.stop());
         fs.rmSync(curlCopy);
         r.curl.push((performance.now() - t0) / 1000);
 
         await sync();
         const rss = sampleRss();
+        const importCpu = machineCpu();
+        const processCpu = process.cpuUsage();
         const job = await portal.importFrom(source.url, uuid);
+        r.importMachineCpu.push(importCpu.stop());
+        const used = process.cpuUsage(processCpu);
+        r.importProcessCpu.push((used.user + used.system) / 1e6);
         const { baseline, peak } = rss.stop();
         if (job.status !== 'succeeded') throw new Error(`The import job ${job.status}: ${job.error}`);
         // The job's own time: manifest, download, hashes, fsync and record; not adding the repository.
@@ -75,7 +105,23 @@ function figures(size: number, r: Runs) {
     import_vs_curl: round(median(r.curl) / median(r.import)),
     import_mb_s: round(mbps(size, median(r.import)), 1),
     curl_mb_s: round(mbps(size, median(r.curl)), 1),
+    // Where a 2-core machine's time goes: curl only receives and writes, the import also hashes
+    // MD5, SHA-1 and SHA-256 (bench/README.md, Import results).
+    import_machine_cpu_s_per_gib: perGib(size, r.importMachineCpu),
+    curl_machine_cpu_s_per_gib: perGib(size, r.curlMachineCpu),
+    import_process_cpu_s_per_gib: perGib(size, r.importProcessCpu),
     import_peak_rss_mb: round(r.rssPeak / MiB, 1),
     import_rss_growth_mb: round(r.rssGrowth / MiB, 1),
   };
+}
+
+/** Median CPU-seconds per GiB moved; null where /proc could not say. */
+function perGib(size: number, seconds: number[]): number | null {
+  return seconds.every(Number.isFinite) && seconds.length > 0 ? round(median(seconds) / (size / 1024 ** 3), 2) : null;
+}
+
+/** The machine's busy CPU-seconds from now until stop() (NaN where /proc is unavailable). */
+function machineCpu() {
+  const start = machineBusySeconds();
+  return { stop: () => (start === null ? NaN : machineBusySeconds()! - start) };
 }

@@ -50,6 +50,14 @@ test('SuperAdmin makes an image available on two nodes, then removes it from one
     }
   });
 
+  await test.step('the image crossed from the portal once: one node copied it from the other', async () => {
+    // Whichever install ran first is the seed; the other node copied from it over the data center's network.
+    await page.reload();
+    const copied = page.getByTestId('copied-from');
+    await expect(copied).toHaveCount(1);
+    await expect(copied).toHaveText(new RegExp(`^copied from (${nodeA.name}|${nodeB.name})$`));
+  });
+
   await test.step('uncheck one node, confirm, and the file is removed from it', async () => {
     await page.getByRole('checkbox', { name: `Available on ${nodeB.name}` }).uncheck();
     await page.getByRole('button', { name: 'Apply' }).click();

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Cleanups } from './cleanup';
 import { round } from './figures';
+import { USER_HZ } from './machine';
 
 export type Load = 'quiet' | 'busy';
 
@@ -20,8 +21,6 @@ export type UnderLoad = <T>(load: Load, measure: () => Promise<T>) => Promise<T>
 
 // Pure shell arithmetic between checks that the benchmark (its parent) is still there.
 const SPIN = 'while kill -0 "$PPID" 2>/dev/null; do n=0; while [ "$n" -lt 50000 ]; do n=$((n + 1)); done; done';
-// Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these.
-const TICKS_PER_SECOND = 100;
 
 /** The loads every transfer figure is measured under: quiet, and with --busy also busy. */
 export function loadsOf(busy: boolean): Load[] {
@@ -79,7 +78,7 @@ function cpuSeconds(pid: number): number {
   try {
     // The fields after the command name, which is in parentheses and may contain spaces.
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
   } catch {
     return 0;
   }

@@ -29,6 +29,24 @@ export async function machineReport(atStart: MachineAtStart) {
   };
 }
 
+// Linux's USER_HZ: /proc/stat and /proc/<pid>/stat count CPU time in these.
+export const USER_HZ = 100;
+
+/**
+ * CPU-seconds all cores have spent busy (not idle or waiting on I/O) since boot (/proc/stat), or
+ * null where /proc is unavailable: the difference over a run is what everything on the machine
+ * used for it, the server on the other end included.
+ */
+export function machineBusySeconds(): number | null {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const busy = fields.reduce((a, b) => a + b, 0) - fields[3]! - (fields[4] ?? 0);
+    return busy / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
 /** The share of CPU time all cores spent idle over `ms` (/proc/stat); null where /proc is unavailable. */
 async function idlePercent(ms: number): Promise<number | null> {
   const read = () => {
