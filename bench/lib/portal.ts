@@ -117,20 +117,9 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       await runOk(portal.setImageAttachment, { imageId, dataCenterId: id, attached: true }, admin);
       return id;
     },
-    /** Registers a node whose sshd runs in a network namespace, as registerSshNode does an SshNode; its id. */
-    registerNode: async (dataCenterId: string, node: NamespacedSshNode, name: string) => {
-      const connection = {
-        dataCenterId,
-        name,
-        host: node.host,
-        port: String(node.port),
-        sshUser: node.user,
-        imageDir: node.imageDir,
-      };
-      const probed = await runOk(portal.probeNode, { ...connection, privateKey: node.privateKey }, admin);
-      const { credentialId, fingerprint: hostKeyFingerprint } = probed;
-      return (await runOk(portal.registerNode, { ...connection, credentialId, hostKeyFingerprint }, admin)).id;
-    },
+    /** Registers a node whose sshd runs in a network namespace, as the UI does (probe, pin); its id. */
+    registerNode: async (dataCenterId: string, node: NamespacedSshNode, name: string) =>
+      (await portal.registerSshNode(admin, dataCenterId, node, name)).nodeId,
     setRelayInstalls,
     /** How many of the image's copies on nodes came from another node rather than the portal. */
     copiedNodes: () =>
@@ -180,7 +169,6 @@ async function importPortal() {
   const { publishImage } = await import('../../lib/publish/operations');
   const { createDataCenter } = await import('../../lib/locations/operations');
   const { connectWithCredential } = await import('../../lib/nodes/connection');
-  const { probeNode, registerNode } = await import('../../lib/nodes/operations');
   const { importImage } = await import('../../lib/repositories/import/operation');
   const { createRepository, deleteRepository, refreshRepository } = await import('../../lib/repositories/operations');
   const { storedImagePath } = await import('../../lib/store/image-store');
@@ -212,8 +200,6 @@ async function importPortal() {
     publishImage,
     createDataCenter,
     connectWithCredential,
-    probeNode,
-    registerNode,
     storedImagePath,
     uploadImageFile,
     registerSshNode,

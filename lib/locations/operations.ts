@@ -5,7 +5,8 @@ import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { dataCenters } from '@/lib/db/schema';
 import { newId, now } from '@/lib/clock';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { ConflictError } from '@/lib/errors';
+import { requireDataCenter } from './queries';
 import { createDataCenterSchema, relayInstallsSchema, renameDataCenterSchema } from './schemas';
 
 export const createDataCenter = defineOperation({
@@ -39,14 +40,8 @@ export const renameDataCenter = defineOperation({
     authorize(user, 'infrastructure.manage', {});
   },
   run: (input) => {
-    const db = getDb();
-    const before = db
-      .select({ name: dataCenters.name })
-      .from(dataCenters)
-      .where(eq(dataCenters.id, input.dataCenterId))
-      .get();
-    if (!before) throw new NotFoundError('The data center');
-    db.update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId)).run();
+    const before = requireDataCenter(input.dataCenterId);
+    getDb().update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId)).run();
     return { id: input.dataCenterId, from: before.name, to: input.name };
   },
   audited: (result) => ({ details: { from: result.from, to: result.to } }),
@@ -65,14 +60,9 @@ export const setRelayInstalls = defineOperation({
     authorize(user, 'infrastructure.manage', {});
   },
   run: (input) => {
-    const db = getDb();
-    const found = db
-      .select({ id: dataCenters.id })
-      .from(dataCenters)
-      .where(eq(dataCenters.id, input.dataCenterId))
-      .get();
-    if (!found) throw new NotFoundError('The data center');
-    db.update(dataCenters)
+    requireDataCenter(input.dataCenterId);
+    getDb()
+      .update(dataCenters)
       .set({ relayInstalls: input.relayInstalls })
       .where(eq(dataCenters.id, input.dataCenterId))
       .run();

@@ -25,7 +25,12 @@ export async function runOk<S extends z.ZodType, R>(
 }
 
 /** Registers a real sshd node the way the UI does: probe, then confirm the fingerprint it showed. */
-export async function registerSshNode(user: UserContext, dataCenterId: string, node: SshNode, name: string) {
+export async function registerSshNode(
+  user: UserContext,
+  dataCenterId: string,
+  node: Pick<SshNode, 'host' | 'port' | 'user' | 'imageDir' | 'privateKey'>,
+  name: string,
+) {
   const connection = {
     dataCenterId,
     name,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { images, jobs, nodeImages, nodes } from '@/lib/db/schema';
 import { enqueueInstall } from '@/lib/install/enqueue';
 import { jobOwnerId } from '@/lib/jobs/owner';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -13,7 +13,7 @@ import { startPortal } from '@/lib/startup';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { startChildPortal } from '../support/child-portal';
 import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
-import { createStoreImage, createUrlImage, registerSshNode, until } from '../support/portal';
+import { createStoreImage, createUrlImage, jobLog, registerSshNode, until } from '../support/portal';
 
 const MiB = 1024 * 1024;
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -31,13 +31,6 @@ describe('an install survives kill -9 of the portal running it', () => {
   afterAll(() => world.stop());
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const log = (id: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, id))
-      .all()
-      .map((e) => e.message);
   /** Queues an install without waking this process's runner, so the child portal takes it. */
   const queueInstall = (imageId: string, nodeId: string) => {
     const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
@@ -73,7 +66,7 @@ describe('an install survives kill -9 of the portal running it', () => {
     await waitForEnd(jobId);
 
     expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
-    expect(log(jobId)).toContain(
+    expect(jobLog(jobId)).toContain(
       `${file} was committed by an earlier attempt (${(qcow2.sizeBytes / MiB).toFixed(2)} MiB); the node hashes it instead of receiving it again.`,
     );
     // One download in all: the second attempt sent nothing.
@@ -116,7 +109,7 @@ describe('an install survives kill -9 of the portal running it', () => {
       expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
       expect(sha256Of(path.join(slow.imageDir, `${imageId}.raw`))).toBe(sha256Of(source));
       const resumedAt = Number(
-        /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
+        /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(jobLog(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
       );
       expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
       // Only the second attempt's bytes are counted (the first was killed before it could count): the rest of the file.

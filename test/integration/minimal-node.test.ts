@@ -5,11 +5,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, nodeImages } from '@/lib/db/schema';
+import { nodeImages } from '@/lib/db/schema';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import type { SshNode } from '@/scripts/lib/sshd-node';
-import { createUrlImage, installAndWait } from '../support/portal';
+import { createUrlImage, installAndWait, jobLog } from '../support/portal';
 import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 /** A node without curl and without qemu-img: the install falls back to wget and to file signatures. */
@@ -31,14 +31,6 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
   });
   afterAll(() => world.stop());
 
-  const log = (jobId: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, jobId))
-      .all()
-      .map((e) => e.message);
-
   it('downloads with wget and checks the format by its signature', async () => {
     const imageId = await createUrlImage(admin, {
       name: 'minimal',
@@ -50,7 +42,7 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
     expect(job).toMatchObject({ status: 'succeeded', error: null });
     const file = path.join(node.imageDir, `${imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
-    expect(log(job.id)).toEqual(
+    expect(jobLog(job.id)).toEqual(
       expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']),
     );
     expect(

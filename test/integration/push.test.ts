@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { jobs, nodeImages } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -18,6 +18,7 @@ import {
   createSuperAdmin,
   expectOk,
   installAndWait,
+  jobLog,
   registerSshNode,
   run,
   until,
@@ -47,13 +48,6 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
   });
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const log = (id: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, id))
-      .all()
-      .map((e) => e.message);
   // Files on the node are named by the image's id.
   const onNode = (imageId: string, suffix = '') => path.join(node.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string) => expectOk(await run(installImage, { imageId, nodeId }, admin)).jobId;
@@ -71,7 +65,7 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     });
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
     expect(fs.readdirSync(node.imageDir).sort()).toEqual([`${imageId}.raw`, `${imageId}.raw.manifest.json`]);
-    expect(log(done.id)).toEqual(
+    expect(jobLog(done.id)).toEqual(
       expect.arrayContaining([
         `Checksum verified: sha256 ${sha256Of(randomFile)}.`,
         'Format verified: raw (qemu-img info).',
@@ -88,7 +82,7 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
 
     expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2 });
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
-    expect(log(jobId).some((m) => m.startsWith('Resuming:'))).toBe(true);
+    expect(jobLog(jobId).some((m) => m.startsWith('Resuming:'))).toBe(true);
     // Only what was in flight when the link dropped is sent twice.
     expect(job(jobId).bytesTransferred).toBeLessThan(12 * MiB * 1.1);
   });
@@ -123,10 +117,10 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     await getJobRunner().waitFor(jobId);
     // The pause used up no attempt, the job kept its first start, and its log shows the resume.
     expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 1, startedAt: firstStart });
-    expect(log(jobId)).toContain('Resumed on request.');
+    expect(jobLog(jobId)).toContain('Resumed on request.');
     // Writes already in flight when it paused may still land, so the resume starts at or after `kept`.
     const resumedAt = Number(
-      /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(log(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
+      /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(jobLog(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
     );
     expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));

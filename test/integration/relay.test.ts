@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, jobEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { images, jobs, nodeImages } from '@/lib/db/schema';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -23,6 +23,7 @@ import {
   createUrlImage,
   expectOk,
   installAndWait,
+  jobLog,
   registerSshNode,
   run,
   until,
@@ -78,13 +79,6 @@ describe('relayed installs: one copy from the portal per data center', () => {
   });
 
   const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const log = (id: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, id))
-      .all()
-      .map((e) => e.message);
   const row = (nodeId: string, imageId: string) =>
     getDb()
       .select()
@@ -94,7 +88,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
   const onNode = (i: number, imageId: string, suffix = '') => path.join(nodes[i]!.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string, i: number) =>
     expectOk(await run(installImage, { imageId, nodeId: ids[i]! }, admin)).jobId;
-  const pushed = (jobId: string) => log(jobId).some((m) => m.startsWith('Phase transfer: Portal streams'));
+  const pushed = (jobId: string) => jobLog(jobId).some((m) => m.startsWith('Phase transfer: Portal streams'));
 
   it('pushes to one node and has the others copy from it; every copy is verified and the key is gone', async () => {
     const imageId = await createStoreImage(admin, file, { name: 'relayed' });
@@ -109,7 +103,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
     }
     // The others were queued behind it and waited while it ran, rather than pushing too.
     for (const id of jobIds.slice(1))
-      expect(log(id)).toContain(
+      expect(jobLog(id)).toContain(
         `Phase wait: Waiting for ${names[0]} to receive the image first, to copy it from there.`,
       );
     // The first job found no seed and nothing earlier to wait for: the portal pushed to it.
@@ -117,14 +111,14 @@ describe('relayed installs: one copy from the portal per data center', () => {
     expect(row(ids[0]!, imageId)!.copiedFromNodeId).toBeNull();
     for (const i of [1, 2]) {
       const id = jobIds[i]!;
-      expect(log(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
+      expect(jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
       const from = row(ids[i]!, imageId)!.copiedFromNodeId;
       expect(from).not.toBeNull();
       expect(from).not.toBe(ids[i]);
       const seed = ids.indexOf(from!);
-      expect(log(id)).toContain(`Copied from node ${names[seed]} (${nodes[seed]!.host}).`);
+      expect(jobLog(id)).toContain(`Copied from node ${names[seed]} (${nodes[seed]!.host}).`);
       expect(job(id).result).toMatchObject({ copiedFromNodeId: from });
-      expect(log(id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(file)}.`]));
+      expect(jobLog(id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(file)}.`]));
     }
   });
 
@@ -138,7 +132,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
       for (const id of jobIds) await getJobRunner().waitFor(id);
       for (const [k, id] of jobIds.entries()) {
         expect(job(id)).toMatchObject({ status: 'succeeded', error: null });
-        expect(log(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
+        expect(jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
         expect(sha256Of(onNode(k + 1, imageId))).toBe(sha256Of(file));
         expect(row(ids[k + 1]!, imageId)!.copiedFromNodeId).not.toBeNull();
       }
@@ -176,14 +170,14 @@ describe('relayed installs: one copy from the portal per data center', () => {
     const done = await installAndWait(admin, imageId, ids[1]!);
     expect(done).toMatchObject({ status: 'succeeded', bytesTransferred: 8 * MiB - half });
     expect(sha256Of(onNode(1, imageId))).toBe(sha256Of(file));
-    expect(log(done.id)).toEqual(
+    expect(jobLog(done.id)).toEqual(
       expect.arrayContaining([
         'Resuming: 4.00 MiB of 8.00 MiB are already on the node.',
         'Copied the remaining 4.00 MiB after the partial file.',
       ]),
     );
     expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[0]);
-    expect(log(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
+    expect(jobLog(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
     expect(relayKeysOf(seeded.id)).toEqual([]);
     expect(relayKeysOf(foreign)).toHaveLength(1);
     fs.writeFileSync(
@@ -227,7 +221,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect(mirror.requests.filter((r) => r.startsWith('GET'))).toHaveLength(downloads);
       expect(sha256Of(path.join(nodes[1]!.imageDir, `${imageId}.raw`))).toBe(sha256Of(file));
       expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[2]);
-      expect(log(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
+      expect(jobLog(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
     } finally {
       await mirror.close();
     }
@@ -243,7 +237,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect(done).toMatchObject({ status: 'succeeded', error: null });
       expect(sha256Of(onNode(2, imageId))).toBe(sha256Of(file));
       expect(pushed(done.id)).toBe(true);
-      expect(log(done.id).find((m) => m.startsWith('Could not copy the image from node'))).toMatch(
+      expect(jobLog(done.id).find((m) => m.startsWith('Could not copy the image from node'))).toMatch(
         new RegExp(
           `^Could not copy the image from node ${names[0]} \\(127\\.0\\.0\\.214\\): it could not connect to the seed.*Installing directly instead\\.$`,
         ),

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, jobEvents, storeFileHashes } from '@/lib/db/schema';
+import { images, storeFileHashes } from '@/lib/db/schema';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { stampOf } from '@/lib/store/trusted-hashes';
 import { storedImagePath } from '@/lib/store/image-store';
@@ -17,6 +17,7 @@ import {
   createSuperAdmin,
   expectOk,
   installAndWait,
+  jobLog,
   registerSshNode,
   run,
 } from '../support/portal';
@@ -45,13 +46,6 @@ describe('push: the portal hashes a store file again only when it may have chang
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  const log = (jobId: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, jobId))
-      .all()
-      .map((e) => e.message);
   const hashedRow = (imageId: string) =>
     getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)).get();
   const storeFileOf = (imageId: string) =>
@@ -76,7 +70,7 @@ describe('push: the portal hashes a store file again only when it may have chang
 
     const first = await installAndWait(admin, imageId, nodes[0]!.nodeId);
     expect(first.status).toBe('succeeded');
-    expect(log(first.id)).toContain(UNCHANGED);
+    expect(jobLog(first.id)).toContain(UNCHANGED);
     // The node still hashed what it received, and it is the stored file.
     const installed = path.join(nodes[0]!.node.imageDir, `${imageId}.raw`);
     expect(fs.readFileSync(installed).equals(fs.readFileSync(storeFileOf(imageId)))).toBe(true);
@@ -88,12 +82,12 @@ describe('push: the portal hashes a store file again only when it may have chang
 
     const first = await installAndWait(admin, imageId, nodes[0]!.nodeId);
     expect(first.status).toBe('succeeded');
-    expect(log(first.id)).not.toContain(UNCHANGED);
+    expect(jobLog(first.id)).not.toContain(UNCHANGED);
     expect(hashedRow(imageId)).toMatchObject({ storeFile: path.basename(storeFileOf(imageId)) });
 
     const second = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(second.status).toBe('succeeded');
-    expect(log(second.id)).toContain(UNCHANGED);
+    expect(jobLog(second.id)).toContain(UNCHANGED);
   });
 
   it('hashes a file written to since, and refuses it when it no longer has the image’s sha256', async () => {
@@ -104,7 +98,7 @@ describe('push: the portal hashes a store file again only when it may have chang
     const job = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/The image file in the portal's store is damaged/);
-    expect(log(job.id)).not.toContain(UNCHANGED);
+    expect(jobLog(job.id)).not.toContain(UNCHANGED);
     expect(fs.readdirSync(nodes[1]!.node.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
   });
 
@@ -122,7 +116,7 @@ describe('push: the portal hashes a store file again only when it may have chang
 
     const trusted = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(trusted.status).toBe('failed');
-    expect(log(trusted.id)).toContain(UNCHANGED);
+    expect(jobLog(trusted.id)).toContain(UNCHANGED);
     expect(trusted.error).toMatch(/Checksum mismatch/);
     expect(hashedRow(imageId)).toBeUndefined();
 

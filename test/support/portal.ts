@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
-import { credentials, dataCenters, images, jobs, nodes } from '@/lib/db/schema';
+import { credentials, dataCenters, images, jobEvents, jobs, nodes } from '@/lib/db/schema';
 import { attachImage } from '@/lib/images/attachment';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
@@ -150,4 +150,14 @@ export function insertUnreachableNode(dataCenterId: string, name: string): strin
     })
     .run();
   return id;
+}
+
+/** A job's log, its messages in order: what the job page shows. */
+export function jobLog(jobId: string): string[] {
+  return getDb()
+    .select()
+    .from(jobEvents)
+    .where(eq(jobEvents.jobId, jobId))
+    .all()
+    .map((e) => e.message);
 }
