@@ -6,8 +6,8 @@
  * `--initial-heap-size=256` (MiB): a transfer passes its bytes through buffers outside V8's heap,
  * a GiB of them per GiB moved, and each 32 MiB of those sets off a young-generation collection.
  * With the small heap a fresh process starts with, V8 then finds its old generation near its limit
- * at every one and marks the whole heap, again and again: a third of a publish's or an import's CPU
- * (bench/README.md). A larger starting heap moves that limit up; memory is only used as it fills.
+ * at every one and marks the whole heap, again and again: about a third of an import's CPU, and a tenth of a
+ * publish's speed (bench/README.md). A larger starting heap moves that limit up; memory is only used as it fills.
  */
 export const PORTAL_NODE_FLAGS = ['--initial-heap-size=256'];
 
