@@ -56,6 +56,17 @@ test('SuperAdmin makes an image available on two nodes, then removes it from one
     const copied = page.getByTestId('copied-from');
     await expect(copied).toHaveCount(1);
     await expect(copied).toHaveText(new RegExp(`^copied from (${nodeA.name}|${nodeB.name})$`));
+
+    // Node Details says the same of its own copy.
+    const availabilityPage = page.url();
+    const copiedOnNodePage: number[] = [];
+    for (const node of [nodeA, nodeB]) {
+      await page.goto(`/nodes/${node.id}`);
+      await expect(page.getByRole('table', { name: 'Images on this node' })).toContainText(availability.name);
+      copiedOnNodePage.push(await page.getByTestId('copied-from').count());
+    }
+    expect(copiedOnNodePage.sort()).toEqual([0, 1]);
+    await page.goto(availabilityPage);
   });
 
   await test.step('uncheck one node, confirm, and the file is removed from it', async () => {

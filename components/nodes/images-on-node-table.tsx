@@ -6,7 +6,10 @@ import { formatBytes, formatDateTime } from '@/lib/format';
 import type { ImageOnNode } from '@/lib/nodes/queries';
 
 /** Node Details, "Images on this node": each image's state on the node, its file there and its last job. */
-export function ImagesOnNodeTable({ images, empty }: { images: ImageOnNode[]; empty: string }) {
+/** An image on the node, and the node of its data center it was copied from (a relayed install), if any. */
+type Row = ImageOnNode & { copiedFrom: { id: string; name: string } | null };
+
+export function ImagesOnNodeTable({ images, empty }: { images: Row[]; empty: string }) {
   return (
     <Table
       caption="Images on this node"
@@ -24,6 +27,11 @@ export function ImagesOnNodeTable({ images, empty }: { images: ImageOnNode[]; em
           </Td>
           <Td>
             <StatusBadge status={i.state} />
+            {i.copiedFrom && (
+              <div className="text-xs text-slate-500" data-testid="copied-from">
+                copied from <TextLink href={`/nodes/${i.copiedFrom.id}`}>{i.copiedFrom.name}</TextLink>
+              </div>
+            )}
           </Td>
           <Td>{i.available ? 'yes' : 'no'}</Td>
           <Td>

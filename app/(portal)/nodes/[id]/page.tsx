@@ -15,7 +15,7 @@ import { requireUser } from '@/lib/auth/session';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import { requestedPages } from '@/lib/locations/table-page';
 import { listMachinesOnNode } from '@/lib/machines/queries';
-import { countInstalledImagesOnNode, getNodeDetails, listImagesOnNodePage } from '@/lib/nodes/queries';
+import { countInstalledImagesOnNode, getNodeDetails, getNodeLabel, listImagesOnNodePage } from '@/lib/nodes/queries';
 import type { RawParams } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Node details' };
@@ -98,7 +98,10 @@ export default async function NodeDetailsPage({
       </Section>
       <Section title="Images on this node">
         <ImagesOnNodeTable
-          images={imagesOnNode.rows}
+          images={imagesOnNode.rows.map((i) => ({
+            ...i,
+            copiedFrom: i.copiedFromNodeId ? getNodeLabel(i.copiedFromNodeId) : null,
+          }))}
           empty="No image has been installed on this node yet. Install one from its Image Details page."
         />
         <TablePagination
