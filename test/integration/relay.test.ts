@@ -237,6 +237,8 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect(done).toMatchObject({ status: 'succeeded', error: null });
       expect(sha256Of(onNode(2, imageId))).toBe(sha256Of(file));
       expect(pushed(done.id)).toBe(true);
+      // Tried twice, each time with a key of its own, before going direct.
+      expect(jobLog(done.id).filter((m) => /failed \(.*\); trying once more\.$/.test(m))).toHaveLength(1);
       expect(jobLog(done.id).find((m) => m.startsWith('Could not copy the image from node'))).toMatch(
         new RegExp(
           `^Could not copy the image from node ${names[0]} \\(127\\.0\\.0\\.214\\): it could not connect to the seed.*Installing directly instead\\.$`,

@@ -72,6 +72,8 @@ b=${bind}
 if [ -n "$b" ]; then copy -b "$b"; else copy; fi
 rc=$?
 if [ "$rc" = ${SSH_FAILED} ] && [ -n "$b" ] && grep -q '^bind ' "$d/err"; then copy; rc=$?; fi
+# What ssh was given, should it have refused its key: the next failure says whether it arrived whole.
+if grep -q '^Load key' "$d/err"; then echo "(the key file had $(wc -c < "$d/key") bytes)" >> "$d/err"; fi
 child=
 cat -- "$d/err" >&2
 exit "$rc"`,

@@ -56,7 +56,7 @@ export async function relayTransfer(input: RelayInput): Promise<RelayOutcome> {
   setNodeImageState(node.id, image.id, { state: 'installing', copiedFromNodeId: seed.node.id });
   try {
     ctx.phase('transfer', `Node copies the image from ${label} over the data center's network.`);
-    await withNodeSession(seed.node, (seedSession) => copyVia(seedSession, seed, input));
+    await withNodeSession(seed.node, (seedSession) => copyTwice(seedSession, seed, input));
     ctx.log('info', `Copied from node ${label}.`);
     return { copiedFrom: seed.node };
   } catch (err) {
@@ -66,6 +66,23 @@ export async function relayTransfer(input: RelayInput): Promise<RelayOutcome> {
     const why = err instanceof RelayFailedError ? err.message : errorMessage(err);
     ctx.log('warn', `Could not copy the image from node ${label}: ${why}. Installing directly instead.`);
     return { directFrom: await remote.fileSize(input.session, input.files.part) };
+  }
+}
+
+/**
+ * A copy that fails is tried once more, with a new key and from the bytes the first attempt left,
+ * before the install goes direct: a node under load has been seen to fail one copy's login once
+ * (its ssh could not read the key file it had just written) and succeed the next.
+ */
+async function copyTwice(seedSession: SshSession, seed: Seed, input: RelayInput): Promise<void> {
+  try {
+    await copyVia(seedSession, seed, input);
+  } catch (err) {
+    input.ctx.throwIfStopped();
+    if (input.ctx.leaseLost || !(err instanceof RelayFailedError)) throw err;
+    input.ctx.log('warn', `The copy from ${seed.node.name} failed (${err.message}); trying once more.`);
+    const offset = await remote.fileSize(input.session, input.files.part);
+    await copyVia(seedSession, seed, { ...input, offset });
   }
 }
 
