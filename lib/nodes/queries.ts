@@ -1,4 +1,5 @@
 import 'server-only';
+import { dataCenterAddress } from './address';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
@@ -87,7 +88,7 @@ export function getNodeLabel(id: string): { id: string; name: string; address: s
     .from(nodes)
     .where(eq(nodes.id, id))
     .get();
-  return node ? { id: node.id, name: node.name, address: node.dcAddress ?? node.host } : null;
+  return node ? { id: node.id, name: node.name, address: dataCenterAddress(node) } : null;
 }
 
 /** The node by id, for an operation that authorizes separately; throws NotFoundError when there is none. */

@@ -8,6 +8,7 @@ import { jobs, nodes } from '@/lib/db/schema';
 import { errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';
+import { dataCenterAddress } from '@/lib/nodes/address';
 import { withNodeSession } from '@/lib/nodes/connection';
 import { imageFilesAt, type ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
@@ -20,11 +21,6 @@ import { addRelayKey, listRelayKeyJobs, removeRelayKey, removeRelayKeysOfJobs } 
 import { awaitSeed, relayAllowedIn, type Seed } from './seed';
 
 type Node = typeof nodes.$inferSelect;
-
-/** The address a node's peers reach it on (nodes.dc_address), its host unless one is set. */
-export function dataCenterAddress(node: { host: string; dcAddress: string | null }): string {
-  return node.dcAddress ?? node.host;
-}
 
 type RelayInput = {
   session: SshSession;
