@@ -5,7 +5,9 @@
  * each run also once with one core kept busy.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { startUpstreamPortal } from '../scripts/lib/upstream-portal';
 import { keysFor, type Load, type UnderLoad } from './lib/busy';
@@ -21,6 +23,8 @@ const SOURCE_HOST = '127.0.0.66';
 
 type Runs = {
   curl: number[];
+  /** Node's own HTTP client into a file, nothing else: the ceiling of any import written in Node here. */
+  nodeReceive: number[];
   import: number[];
   /** CPU-seconds: the whole machine's during each side, and this process's (all threads) during the import. */
   curlMachineCpu: number[];
@@ -53,6 +57,7 @@ export async function measureImport(
       l,
       {
         curl: [],
+        nodeReceive: [],
         import: [],
         curlMachineCpu: [],
         importMachineCpu: [],
@@ -75,6 +80,13 @@ export async function measureImport(
         r.curlMachineCpu.push(curlCpu.stop());
         fs.rmSync(curlCopy);
         r.curl.push((performance.now() - t0) / 1000);
+
+        await sync();
+        const t1 = performance.now();
+        await receiveWithNode(fileUrl, curlCopy);
+        await mustRun('sync', [curlCopy]);
+        fs.rmSync(curlCopy);
+        r.nodeReceive.push((performance.now() - t1) / 1000);
 
         await sync();
         const rss = sampleRss();
@@ -103,6 +115,7 @@ export async function measureImport(
 function figures(size: number, r: Runs) {
   return {
     import_vs_curl: round(median(r.curl) / median(r.import)),
+    node_receive_vs_curl: round(median(r.curl) / median(r.nodeReceive)),
     import_mb_s: round(mbps(size, median(r.import)), 1),
     curl_mb_s: round(mbps(size, median(r.curl)), 1),
     // Where a 2-core machine's time goes: curl only receives and writes, the import also hashes
@@ -113,6 +126,15 @@ function figures(size: number, r: Runs) {
     import_peak_rss_mb: round(r.rssPeak / MiB, 1),
     import_rss_growth_mb: round(r.rssGrowth / MiB, 1),
   };
+}
+
+/** A GET streamed to a file by node:http, as the import receives (no digests, no ring, no checks). */
+async function receiveWithNode(url: string, file: string): Promise<void> {
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) =>
+    http.get(url, resolve).on('error', reject),
+  );
+  if (response.statusCode !== 200) throw new Error(`${url} answered HTTP ${response.statusCode}.`);
+  await pipeline(response, fs.createWriteStream(file));
 }
 
 /** Median CPU-seconds per GiB moved; null where /proc could not say. */

@@ -149,6 +149,12 @@ export function table(report: Report): string {
           `import ${fmt(k('import_mb_s'))} MiB/s, curl ${fmt(k('curl_mb_s'))} MiB/s`,
         ),
         row(
+          `Node's HTTP client alone vs curl${when}`,
+          `node_receive_vs_curl${busy}`,
+          '',
+          'the ceiling for an import in Node here: receive and write, no digests',
+        ),
+        row(
           `Import peak RSS${when}`,
           `import_peak_rss_mb${busy}`,
           ' MiB',
