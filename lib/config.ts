@@ -15,8 +15,30 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PORTAL_ADMIN_USER: z.string().min(1).optional(),
   PORTAL_ADMIN_PASSWORD: z.string().min(8, 'PORTAL_ADMIN_PASSWORD must be at least 8 characters').optional(),
-  /** Jobs running at once across the whole portal. */
+  /** Jobs running at once across the whole portal: every process that runs jobs counts them together. */
   PORTAL_JOBS_MAX: z.coerce.number().int().min(1).max(256).default(8),
+  /** Jobs one process runs at once; PORTAL_JOBS_MAX by default (the single-process setup). */
+  PORTAL_PROCESS_JOBS_MAX: z.coerce.number().int().min(1).max(256).optional(),
+  /**
+   * Whether this web process runs jobs as well as queueing them. True by default, so one
+   * `next start` is a whole portal; false where `npm run worker` processes run them.
+   */
+  PORTAL_RUN_JOBS: z.stringbool().default(true),
+  /**
+   * Data-center codes, comma-separated: this process runs only those data centers' jobs, and
+   * processes bound to none leave those jobs to it while it is alive. Empty: any job.
+   */
+  PORTAL_WORKER_DATA_CENTERS: z
+    .string()
+    .default('')
+    .transform((text) => [
+      ...new Set(
+        text
+          .split(',')
+          .map((code) => code.trim())
+          .filter(Boolean),
+      ),
+    ]),
   /** Jobs running at once on one node. */
   PORTAL_JOBS_MAX_PER_NODE: z.coerce.number().int().min(1).max(64).default(2),
   /** Attempts a job gets before it fails for good; transient failures (a dropped connection) retry. */
@@ -87,6 +109,10 @@ export type PortalConfig = {
   adminUser?: string;
   adminPassword?: string;
   jobsMax: number;
+  processJobsMax: number;
+  runJobs: boolean;
+  /** Data-center codes this process's job runner is bound to; empty when it is not bound. */
+  workerDataCenters: string[];
   jobsMaxPerNode: number;
   jobsMaxAttempts: number;
   jobsRetryDelayMs: number;
@@ -134,6 +160,9 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
     adminUser: e.PORTAL_ADMIN_USER,
     adminPassword: e.PORTAL_ADMIN_PASSWORD,
     jobsMax: e.PORTAL_JOBS_MAX,
+    processJobsMax: e.PORTAL_PROCESS_JOBS_MAX ?? e.PORTAL_JOBS_MAX,
+    runJobs: e.PORTAL_RUN_JOBS,
+    workerDataCenters: e.PORTAL_WORKER_DATA_CENTERS,
     jobsMaxPerNode: e.PORTAL_JOBS_MAX_PER_NODE,
     jobsMaxAttempts: e.PORTAL_JOBS_MAX_ATTEMPTS,
     jobsRetryDelayMs: e.PORTAL_JOBS_RETRY_DELAY_S * 1000,

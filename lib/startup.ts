@@ -10,8 +10,9 @@ import { removeAbandonedTempFiles } from '@/lib/store/image-store';
 /**
  * What the portal does once when its server starts: validate the configuration, migrate the
  * database, create the first SuperAdmin if there is no user, clear uploads that no live process is
- * receiving, and start the job runner, which resumes the jobs of processes that stopped once their
- * leases expire. Other portal processes may share the data directory meanwhile.
+ * receiving, and start the job runner (unless PORTAL_RUN_JOBS=false leaves jobs to workers), which
+ * resumes the jobs of processes that stopped once their leases expire. Other portal processes and
+ * workers may share the data directory meanwhile.
  * Files stored before the IMGAPI existed get their SHA-1 in the background: hashing large files
  * must not hold up the start.
  */
@@ -25,7 +26,8 @@ export async function startPortal(): Promise<void> {
   if (abandoned > 0)
     console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
   // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.
-  getJobRunner().start();
+  if (config.runJobs) getJobRunner().start('web');
+  else console.log('[portal] PORTAL_RUN_JOBS=false: this process queues jobs; `npm run worker` processes run them.');
   backfillSha1().then(
     ({ hashed }) =>
       hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),

@@ -442,6 +442,34 @@ export const jobEvents = sqliteTable(
   (t) => [index('job_events_job_idx').on(t.jobId, t.id)],
 );
 
+/**
+ * The processes that run jobs (web processes with PORTAL_RUN_JOBS, and `npm run worker`), each
+ * under its job owner id. A runner renews `aliveUntil` on its heartbeat; one whose time has passed
+ * has stopped. The Jobs page lists them, and the claim reads the bindings below from here.
+ */
+export const jobRunners = sqliteTable('job_runners', {
+  id: text().primaryKey(),
+  role: text({ enum: ['web', 'worker'] }).notNull(),
+  host: text().notNull(),
+  pid: integer().notNull(),
+  startedAt: createdAt(),
+  aliveUntil: createdAt(),
+});
+
+/** A runner bound to data centers runs only their jobs; runners bound to none leave those jobs to it. */
+export const jobRunnerDataCenters = sqliteTable(
+  'job_runner_data_centers',
+  {
+    runnerId: text()
+      .notNull()
+      .references(() => jobRunners.id, { onDelete: 'cascade' }),
+    dataCenterId: text()
+      .notNull()
+      .references(() => dataCenters.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.runnerId, t.dataCenterId] }), index('job_runner_dcs_dc_idx').on(t.dataCenterId)],
+);
+
 export const auditEvents = sqliteTable(
   'audit_events',
   {

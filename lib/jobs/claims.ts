@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { jobEvents, jobRunnerDataCenters, jobRunners, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
 import type { JobRow } from './rows';
 
@@ -20,26 +20,24 @@ function leaseEnd(): Date {
 
 /**
  * Claims the oldest queued job that may start now, in one statement: the pick and the claim cannot
- * be split by another process. A job on a node waits while that node already runs its share of jobs
- * under live leases, across every process. `skip` leaves out jobs this process decided not to start.
+ * be split by another process. The limits hold across every process sharing the database, counted
+ * from running jobs under live leases: PORTAL_JOBS_MAX in all, PORTAL_JOBS_MAX_PER_NODE on one node.
+ * A runner bound to data centers (`boundTo`) takes only their jobs; one bound to none leaves the
+ * jobs of a data center with a live runner of its own to that runner.
  * On PostgreSQL the inner SELECT takes `FOR UPDATE SKIP LOCKED`; SQLite's single writer does the same.
  */
-export function claimNextJob(skip: string[] = []): JobRow | undefined {
+export function claimNextJob(boundTo: readonly string[] = []): JobRow | undefined {
   const at = now();
-  const { jobsMaxPerNode } = getConfig();
-  const busyOnNode = sql`(select count(*) from ${jobs} as r where r.node_id = j.node_id and r.status = 'running' and r.lease_until > ${at.getTime()})`;
+  const { jobsMax, jobsMaxPerNode } = getConfig();
+  const live = sql`r.status = 'running' and r.lease_until > ${at.getTime()}`;
+  const runningInAll = sql`(select count(*) from ${jobs} as r where ${live})`;
+  const runningOnNode = sql`(select count(*) from ${jobs} as r where r.node_id = j.node_id and ${live})`;
   const next = sql`(
     select j.id from ${jobs} as j
     where j.status = 'queued' and (j.run_after is null or j.run_after <= ${at.getTime()})
-      and (j.node_id is null or ${busyOnNode} < ${jobsMaxPerNode})
-      ${
-        skip.length > 0
-          ? sql`and j.id not in (${sql.join(
-              skip.map((id) => sql`${id}`),
-              sql`, `,
-            )})`
-          : sql``
-      }
+      and ${runningInAll} < ${jobsMax}
+      and (j.node_id is null or ${runningOnNode} < ${jobsMaxPerNode})
+      and ${dataCenterRule(boundTo, at)}
     order by j.created_at, j.id
     limit 1
   )`;
@@ -58,6 +56,21 @@ export function claimNextJob(skip: string[] = []): JobRow | undefined {
     .where(and(eq(jobs.id, next), eq(jobs.status, 'queued')))
     .returning()
     .get();
+}
+
+/** Which jobs' data centers a runner may take, as the condition on the candidate job `j`. */
+function dataCenterRule(boundTo: readonly string[], at: Date) {
+  if (boundTo.length > 0) {
+    const ids = sql.join(
+      boundTo.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    return sql`j.data_center_id in (${ids})`;
+  }
+  return sql`(j.data_center_id is null or not exists (
+    select 1 from ${jobRunnerDataCenters} as b join ${jobRunners} as w on w.id = b.runner_id
+    where b.data_center_id = j.data_center_id and w.alive_until > ${at.getTime()}
+  ))`;
 }
 
 /** Extends this process's leases on the given jobs; returns the ids it still holds. */
@@ -106,5 +119,40 @@ export function reclaimExpiredJobs(): number {
         .run();
     }
     return expired.length;
+  });
+}
+
+/**
+ * Queues again the given jobs this process still holds, as it shuts down cleanly: another process
+ * resumes each at once, with no lease to wait out, and the attempt cut short is not counted.
+ */
+export function releaseJobs(jobIds: string[]): number {
+  if (jobIds.length === 0) return 0;
+  return getDb().transaction((tx) => {
+    const at = now();
+    const released = tx
+      .update(jobs)
+      .set({
+        status: 'queued',
+        owner: null,
+        leaseUntil: null,
+        runAfter: null,
+        updatedAt: at,
+        attempt: sql`${jobs.attempt} - 1`,
+      })
+      .where(and(inArray(jobs.id, jobIds), eq(jobs.owner, jobOwnerId()), eq(jobs.status, 'running')))
+      .returning({ id: jobs.id })
+      .all();
+    for (const { id } of released) {
+      tx.insert(jobEvents)
+        .values({
+          jobId: id,
+          at,
+          level: 'info',
+          message: 'Handed back: the process running it is shutting down. Queued again to resume where it stopped.',
+        })
+        .run();
+    }
+    return released.length;
   });
 }

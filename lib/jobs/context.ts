@@ -13,13 +13,17 @@ export type StopRequest = 'cancel' | 'pause';
 
 /**
  * How an attempt that threw ends: stopped on request, queued again, or failed for good; or
- * `abandon`, when another process took the job over (this one lost its lease): then this attempt
- * leaves the node and the records to the new owner and touches nothing.
+ * `abandon`, when another process took the job over (this one lost its lease) or this one hands it
+ * back as it shuts down: then this attempt leaves the node and the records to the next owner and
+ * touches nothing.
  */
 export type FailureOutcome = StopRequest | 'retry' | 'fail' | 'abandon';
 
-/** Why a job's signal aborted: a user's request, or the loss of the job to another process. */
-type AbortReason = StopRequest | 'lease-lost';
+/**
+ * Why a job's signal aborted: a user's request, the loss of the job to another process, or this
+ * process handing it back as it shuts down (the runner then queues it again).
+ */
+type AbortReason = StopRequest | 'lease-lost' | 'hand-back';
 
 /** Thrown by a handler that noticed a stop request between two steps. */
 export class JobStoppedError extends Error {
@@ -55,7 +59,7 @@ export class JobContext {
 
   get stopRequest(): StopRequest | undefined {
     const reason = this.abort.signal.aborted ? (this.abort.signal.reason as AbortReason) : undefined;
-    return reason === 'lease-lost' ? undefined : reason;
+    return reason === 'cancel' || reason === 'pause' ? reason : undefined;
   }
 
   /** True once another process has taken the job over; this attempt must stop without a trace. */
@@ -63,9 +67,20 @@ export class JobContext {
     return this.abort.signal.reason === 'lease-lost';
   }
 
+  /** True once this process is handing the job back because it shuts down. */
+  get handedBack(): boolean {
+    return this.abort.signal.reason === 'hand-back';
+  }
+
+  /** True once the job goes on in another process: this attempt records nothing about it. */
+  get passedOn(): boolean {
+    return this.leaseLost || this.handedBack;
+  }
+
   /** Called between steps, so a stop request ends the job at a clean boundary. */
   throwIfStopped(): void {
     if (this.leaseLost) throw new JobStoppedError('cancel', 'Stopped: another portal process took this job over.');
+    if (this.handedBack) throw new JobStoppedError('pause', 'Stopped: this process is shutting down.');
     if (this.stopRequest) throw new JobStoppedError(this.stopRequest);
   }
 
@@ -74,13 +89,18 @@ export class JobContext {
     if (!this.abort.signal.aborted) this.abort.abort('lease-lost' satisfies AbortReason);
   }
 
+  /** The runner calls this as its process shuts down: the attempt stops and leaves the job as it is. */
+  handBack(): void {
+    if (!this.abort.signal.aborted) this.abort.abort('hand-back' satisfies AbortReason);
+  }
+
   /**
    * A stop request wins over whatever error it caused; a transient failure retries while attempts
    * last. Decided once per attempt: cleanup on the node and the records must follow the same
    * outcome even if a request arrives in between.
    */
   outcomeOf(err: unknown): FailureOutcome {
-    if (this.leaseLost) this.outcome ??= 'abandon';
+    if (this.passedOn) this.outcome ??= 'abandon';
     this.outcome ??=
       this.stopRequest ?? (isTransient(err) && this.job.attempt < this.job.maxAttempts ? 'retry' : 'fail');
     return this.outcome;

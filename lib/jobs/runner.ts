@@ -4,44 +4,77 @@ import { getConfig } from '@/lib/config';
 import { isJobActive } from '@/lib/db/enums';
 import { errorMessage } from '@/lib/errors';
 import { formatDuration } from '@/lib/format';
-import { claimNextJob, reclaimExpiredJobs, renewLeases } from './claims';
+import { claimNextJob, reclaimExpiredJobs, releaseJobs, renewLeases } from './claims';
 import { JobContext } from './context';
 import { jobOwnerId } from './owner';
 import { jobKindOf } from './registry';
+import { boundDataCenterIds, registerRunner, renewRunner, unregisterRunner, type RunnerRole } from './runners';
 import { finishJob, getJobStatus, markPaused, nextRetryAt, scheduleRetry } from './rows';
 
 // Backoff never waits longer than this between two attempts.
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
+/** How often a runner looks for jobs other processes queued, besides its heartbeat. */
+const POLL_MS = 1000;
+
 /**
- * Runs queued jobs inside this process, within the configured limits: at most PORTAL_JOBS_MAX here,
- * and at most PORTAL_JOBS_MAX_PER_NODE on one node across every process sharing the database.
- * Jobs are rows first: the runner only claims them (lib/jobs/claims.ts), so a restart loses nothing
- * that was queued, and several portal processes can share the work without running a job twice.
+ * Runs queued jobs inside this process, within the configured limits: PORTAL_PROCESS_JOBS_MAX
+ * here, and PORTAL_JOBS_MAX in all and PORTAL_JOBS_MAX_PER_NODE on one node across every process
+ * sharing the database. Jobs are rows first: the runner only claims them (lib/jobs/claims.ts), so a
+ * restart loses nothing that was queued, and web processes and workers (lib/jobs/worker.ts) share
+ * the work without running a job twice. A web process with PORTAL_RUN_JOBS=false only queues.
  */
 export class JobRunner {
   private readonly active = new Map<string, { ctx: JobContext; done: Promise<void> }>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private boundTo: string[] = [];
+  private stopping = false;
 
   /**
-   * Starts the heartbeat: renew this process's leases, take over jobs whose owner died, and pick up
-   * jobs other processes queued. Until then the runner only runs what this process queues itself.
+   * Registers this process as a runner (lib/jobs/runners.ts) and starts the heartbeat: renew this
+   * process's leases, take over jobs whose owner died, and pick up jobs other processes queued.
+   * Until then the runner only runs what this process queues itself.
    */
-  start(): void {
+  start(role: RunnerRole = 'web'): void {
     if (this.heartbeat) return;
+    this.boundTo = boundDataCenterIds();
+    registerRunner(role, this.boundTo);
     this.heartbeat = setInterval(() => this.beat(), Math.max(250, getConfig().jobsLeaseMs / 3));
     this.heartbeat.unref();
+    this.poll = setInterval(() => this.kick(), POLL_MS);
+    this.poll.unref();
     this.beat();
   }
 
+  /** Stops looking for work; what runs goes on (tests, and the first step of `shutdown`). */
   stop(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.poll);
     this.heartbeat = undefined;
+    this.poll = undefined;
+  }
+
+  /**
+   * A clean stop (SIGTERM to a worker): claims nothing more, stops the running attempts at once and
+   * queues their jobs again for another runner, which resumes each from what its attempt left (the
+   * `.part` on the node). No attempt is used up, and nobody waits for a lease to expire.
+   */
+  async shutdown(): Promise<number> {
+    this.stopping = true;
+    this.stop();
+    const handedBack = [...this.active.entries()];
+    for (const [, { ctx }] of handedBack) ctx.handBack();
+    await this.waitForIdle();
+    const released = releaseJobs(handedBack.map(([jobId]) => jobId));
+    unregisterRunner();
+    return released;
   }
 
   private beat(): void {
     try {
+      renewRunner();
       this.renewLeases();
       const reclaimed = reclaimExpiredJobs();
       if (reclaimed > 0)
@@ -63,8 +96,12 @@ export class JobRunner {
     }
   }
 
-  /** Starts every queued job that the limits allow. Cheap; call it whenever something changed. */
+  /**
+   * Starts every queued job that the limits allow. Cheap; call it whenever something changed.
+   * A web process that leaves jobs to workers (PORTAL_RUN_JOBS=false) starts none.
+   */
   kick(): void {
+    if (this.stopping || (!this.heartbeat && !getConfig().runJobs)) return;
     try {
       this.startEligible();
       this.wakeForNextRetry();
@@ -83,8 +120,8 @@ export class JobRunner {
   }
 
   private startEligible(): void {
-    while (this.active.size < getConfig().jobsMax) {
-      const job = claimNextJob();
+    while (this.active.size < getConfig().processJobsMax) {
+      const job = claimNextJob(this.boundTo);
       if (!job) return;
       const ctx = new JobContext(job);
       const done = this.execute(ctx)

@@ -64,7 +64,7 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
     );
     return report;
   } catch (err) {
-    if (ctx.stopRequest) throw err;
+    ctx.throwIfStopped();
     ctx.log('warn', `${node.name} could not be synced: ${errorMessage(err)} The other nodes are still synced.`);
     return { ...emptyNodeReport(node), error: errorMessage(err) };
   }

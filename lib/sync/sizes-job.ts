@@ -50,7 +50,7 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
         `${node.name}: ${capacity.cpus} CPUs, ${formatBytes(capacity.memoryBytes)} memory, ${formatBytes(capacity.diskFreeBytes)} free in ${node.imageDir}.`,
       );
     } catch (err) {
-      if (ctx.stopRequest) throw err;
+      ctx.throwIfStopped();
       nodeResults.push({ nodeId: node.id, nodeName: node.name, error: errorMessage(err) });
       ctx.log('warn', `${node.name} could not be read: ${errorMessage(err)} It counts as unable to host any size.`);
     }

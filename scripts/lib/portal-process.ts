@@ -15,3 +15,9 @@ export const PORTAL_NODE_FLAGS = ['--initial-heap-size=256'];
 export function nextStartArgs(host: string, port: number | string): string[] {
   return [...PORTAL_NODE_FLAGS, 'node_modules/next/dist/bin/next', 'start', '-H', host, '-p', String(port)];
 }
+
+/** The arguments to `process.execPath` that run a job worker (`npm run worker`, lib/jobs/worker.ts). */
+export function workerArgs(): string[] {
+  // react-server: lib's `server-only` imports resolve outside Next.js; tsx runs the TypeScript.
+  return [...PORTAL_NODE_FLAGS, '--conditions=react-server', '--import', 'tsx', 'scripts/worker.ts'];
+}

@@ -1,14 +1,17 @@
 import type { Metadata } from 'next';
 import { JobFilters } from '@/components/jobs/job-filters';
+import { JobRunners, NoRunnerNotice } from '@/components/jobs/job-runners';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { ListingNotices } from '@/components/ui/listing-notices';
 import { PageHeader } from '@/components/ui/layout';
 import { RefreshWhile } from '@/components/ui/refresh-while';
 import { Pagination } from '@/components/ui/pagination';
 import { TextLink } from '@/components/ui/text-link';
+import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { isJobActive } from '@/lib/db/enums';
 import { getJobFilterImage, jobFilterImageLabel, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { listLiveRunners } from '@/lib/jobs/runners';
 import { DEFAULT_JOB_PAGE_SIZE, parseJobSearchParams } from '@/lib/jobs/schemas';
 import { hasAnyFilter } from '@/lib/search-params';
 
@@ -28,6 +31,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const image = filters.imageId ? getJobFilterImage(user, filters.imageId) : null;
   const result = listJobsPage(user, { ...filters, page, pageSize });
   const filtered = hasAnyFilter(filters);
+  const runners = listLiveRunners();
   return (
     <>
       <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
@@ -37,6 +41,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         options={options}
         image={image && { value: image.id, label: jobFilterImageLabel(image) }}
       />
+      {runners.length === 0 && result.rows.some((r) => r.job.status === 'queued') && <NoRunnerNotice />}
       <ListingNotices ignored={ignored} askedPage={page} shownPage={result.page} total={result.total} what="jobs" />
       <JobsTable
         jobs={result.rows}
@@ -61,6 +66,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         pageSize={result.pageSize}
         total={result.total}
       />
+      {can(user, 'infrastructure.manage', {}) && <JobRunners runners={runners} />}
     </>
   );
 }

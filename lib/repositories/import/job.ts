@@ -89,6 +89,8 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     };
   } catch (err) {
     if (unowned) await removeStoredImage(unowned.storeFile);
+    // Another process runs the import again: it is not a failure of this repository.
+    if (ctx.passedOn) throw err;
     const message = errorMessage(err);
     if (!ctx.stopRequest) recordRepositoryError(params.repositoryId, `Import of ${imageName} failed: ${message}`);
     audit(ctx, params, 'error', { name: imageName, error: message });
