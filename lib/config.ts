@@ -10,6 +10,7 @@ import { parseAllowList, type Cidr } from '@/lib/net/addresses';
  */
 const envSchema = z.object({
   PORTAL_DATA_DIR: z.string().min(1).default('./data'),
+  /** A SQLite file (a path or `file:` URL; the default) or a PostgreSQL URL (`postgres://…`). */
   DATABASE_URL: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -100,9 +101,12 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** Where the database is: a SQLite file, or a PostgreSQL server. */
+export type DatabaseLocation = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
 export type PortalConfig = {
   dataDir: string;
-  databasePath: string;
+  database: DatabaseLocation;
   imageStoreDir: string;
   authSecret: string;
   port: number;
@@ -153,7 +157,7 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return {
     dataDir,
-    databasePath: e.DATABASE_URL ? databasePathFromUrl(e.DATABASE_URL) : path.join(dataDir, 'portal.db'),
+    database: databaseLocation(e.DATABASE_URL ?? path.join(dataDir, 'portal.db')),
     imageStoreDir: path.join(dataDir, 'images'),
     authSecret: e.AUTH_SECRET ?? readOrCreateSecret(dataDir),
     port: e.PORT,
@@ -189,9 +193,10 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
   };
 }
 
-/** Accepts a plain path or a `file:` URL, as drizzle-kit and most tools write it. */
-function databasePathFromUrl(url: string): string {
-  return path.resolve(url.replace(/^file:(\/\/)?/, ''));
+/** A `postgres://` or `postgresql://` URL is PostgreSQL; a plain path or a `file:` URL, SQLite. */
+export function databaseLocation(url: string): DatabaseLocation {
+  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  return { dialect: 'sqlite', file: path.resolve(url.replace(/^file:(\/\/)?/, '')) };
 }
 
 /**

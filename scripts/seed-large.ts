@@ -330,12 +330,11 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
 
 async function main() {
   // Imported here, so the test can call seedLarge with its own database without the portal's config.
-  const { getConfig } = await import('../lib/config');
-  const { closeAllDatabases, getDb } = await import('../lib/db/client');
+  const { closeAllDatabases, getDb, sqliteFile } = await import('../lib/db/client');
   const started = Date.now();
   const made = seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
   closeAllDatabases();
-  const where = getConfig().databasePath;
+  const where = sqliteFile();
   if (!made) {
     console.log(`The large seed is already in ${where} (data centers ${SEED_CODE_PREFIX}*); nothing changed.`);
     return;

@@ -8,8 +8,8 @@ export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "System packages (openssh-server, chromium, qemu-utils)"
-bash scripts/ensure-system-packages.sh openssh-server chromium qemu-utils curl wget bzip2 glance-api keystone
+step "System packages (openssh-server, chromium, qemu-utils, OpenStack services, PostgreSQL)"
+bash scripts/ensure-system-packages.sh openssh-server chromium qemu-utils curl wget bzip2 glance-api keystone postgresql
 step "npm dependencies"
 bash scripts/ensure-node-modules.sh
 

@@ -20,7 +20,7 @@ export type { Db, Tx } from './types';
 const globalForDb = globalThis as unknown as { __portalDb?: Map<string, Db> };
 
 export function getDb(): Db {
-  const file = getConfig().databasePath;
+  const file = sqliteFile();
   globalForDb.__portalDb ??= new Map();
   let db = globalForDb.__portalDb.get(file);
   if (!db) {
@@ -28,6 +28,19 @@ export function getDb(): Db {
     globalForDb.__portalDb.set(file, db);
   }
   return db;
+}
+
+/**
+ * The SQLite file the portal's processes use. PostgreSQL is there for `npm run db:migrate` and
+ * `npm run db:copy` (lib/db/postgres.ts); the domain code does not run on it yet.
+ */
+export function sqliteFile(): string {
+  const { database } = getConfig();
+  if (database.dialect === 'sqlite') return database.file;
+  throw new Error(
+    'DATABASE_URL names a PostgreSQL database. This version runs its web processes and workers on SQLite only; ' +
+      'npm run db:migrate and npm run db:copy already work with PostgreSQL (docs/deployment.md).',
+  );
 }
 
 export function openDatabase(file: string): Db {

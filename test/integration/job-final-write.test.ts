@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { getDb, sqliteFile } from '@/lib/db/client';
 import { jobs } from '@/lib/db/schema';
 import { claimNextJob } from '@/lib/jobs/claims';
 import { finishJob, insertJob } from '@/lib/jobs/rows';
@@ -20,7 +19,7 @@ describe("a job's final write", () => {
     expect(claimNextJob()?.id).toBe(jobId);
 
     // Another connection, as another process would, takes the write lock and keeps it for a while.
-    const other = new Database(getConfig().databasePath);
+    const other = new Database(sqliteFile());
     other.exec('BEGIN IMMEDIATE');
     const release = setTimeout(() => other.exec('COMMIT'), 1000);
     try {

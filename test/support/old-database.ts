@@ -10,7 +10,9 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
 export function databaseBefore(tag: string) {
-  const journal = JSON.parse(fs.readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: { tag: string }[] };
+  const journal = JSON.parse(fs.readFileSync('drizzle/sqlite/meta/_journal.json', 'utf8')) as {
+    entries: { tag: string }[];
+  };
   const index = journal.entries.findIndex((e) => e.tag === tag);
   if (index < 1) throw new Error(`No migration ${tag} with one before it`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-migrations-'));
@@ -20,14 +22,14 @@ export function databaseBefore(tag: string) {
     JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }),
   );
   for (const entry of journal.entries.slice(0, index))
-    fs.copyFileSync(`drizzle/${entry.tag}.sql`, path.join(dir, `${entry.tag}.sql`));
+    fs.copyFileSync(`drizzle/sqlite/${entry.tag}.sql`, path.join(dir, `${entry.tag}.sql`));
   const sqlite = new Database(path.join(dir, 'old.db'));
   const db = drizzle({ client: sqlite });
   migrate(db, { migrationsFolder: dir });
   return {
     sqlite,
     /** Applies every migration there is now. */
-    migrateToNow: () => migrate(db, { migrationsFolder: 'drizzle' }),
+    migrateToNow: () => migrate(db, { migrationsFolder: 'drizzle/sqlite' }),
     close: () => {
       sqlite.close();
       fs.rmSync(dir, { recursive: true, force: true });
