@@ -13,6 +13,8 @@ export type E2eFixture = {
   image: { url: string; sha256: string; sizeBytes: number };
   /** An import keeps the remote uuid, which a portal holds once: this image can be imported once per run. */
   repository: { url: string; imageId: string; name: string };
+  /** The portal's data directory, for a spec that starts a job worker (`npm run worker`) beside it. */
+  dataDir: string;
 };
 
 /** The lane's own file: the web server is told its path, the specs work it out the same way (playwright.config.ts). */

@@ -37,9 +37,11 @@ async function main() {
     },
   ]);
 
+  const dataDir = path.join(work, 'data');
   const fixture: E2eFixture = {
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
     repository: { url: portalA.url, imageId: portalA.images[0]!.id, name: 'imported-e2e' },
+    dataDir,
   };
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
@@ -48,7 +50,7 @@ async function main() {
     stdio: 'inherit',
     env: {
       ...process.env,
-      PORTAL_DATA_DIR: path.join(work, 'data'),
+      PORTAL_DATA_DIR: dataDir,
       // The portal creates its first SuperAdmin at start-up; the specs sign in as it.
       PORTAL_ADMIN_USER: E2E_ADMIN.username,
       PORTAL_ADMIN_PASSWORD: E2E_ADMIN.password,
