@@ -11,14 +11,18 @@ export type RawParams = Record<string, string | string[] | undefined>;
 /** The filter forms send '' for "Any"; that means "no filter", not an invalid value. */
 export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts. */
+export function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
 export function searchParamReader<S extends Record<string, z.ZodType>>(
   raw: RawParams,
   schemas: S,
   labels: { [K in keyof S]: string },
 ) {
   const ignored: string[] = [];
-  // A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts.
-  const first = (key: string) => (Array.isArray(raw[key]) ? raw[key][0] : raw[key]);
+  const first = (key: string) => firstValue(raw[key]);
   const value = <F extends keyof S & string>(field: F): z.output<S[F]> | undefined => {
     const parsed = schemas[field]!.safeParse(first(field));
     if (parsed.success) return parsed.data as z.output<S[F]>;

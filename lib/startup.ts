@@ -26,7 +26,7 @@ export async function startPortal(): Promise<void> {
   if (abandoned > 0)
     console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
   // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.
-  if (config.runJobs) getJobRunner().start('web');
+  if (config.runJobs) await getJobRunner().start('web');
   else console.log('[portal] PORTAL_RUN_JOBS=false: this process queues jobs; `npm run worker` processes run them.');
   backfillSha1().then(
     ({ hashed }) =>

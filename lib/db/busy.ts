@@ -15,11 +15,11 @@ export function isBusyError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
-export async function retryWhileBusy<T>(write: () => T, what: string): Promise<T> {
+export async function retryWhileBusy<T>(write: () => T | Promise<T>, what: string): Promise<T> {
   const started = Date.now();
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
     try {
-      return write();
+      return await write();
     } catch (err) {
       if (!isBusyError(err) || Date.now() - started > GIVE_UP_AFTER_MS) throw err;
       console.warn(`[portal] The database is locked; trying again to record ${what} in ${wait} ms.`);

@@ -70,6 +70,15 @@ function writeLockFirst(db: Db): void {
   db.transaction = ((run, config) => transaction(run, { behavior: 'immediate', ...config })) as Db['transaction'];
 }
 
+/**
+ * The first row a query yields, or undefined: SQLite's `.get()`, written the way every database
+ * runs it. The domain code awaits its queries (`await db.select()…`), so it does not depend on
+ * better-sqlite3 answering synchronously. Add `.limit(1)` where the query could match many rows.
+ */
+export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await query)[0];
+}
+
 /** Closes every open connection; for tests and scripts that end the process themselves. */
 export function closeAllDatabases(): void {
   for (const db of globalForDb.__portalDb?.values() ?? []) db.$client.close();

@@ -26,7 +26,7 @@ function leaseEnd(): Date {
  * jobs of a data center with a live runner of its own to that runner.
  * On PostgreSQL the inner SELECT takes `FOR UPDATE SKIP LOCKED`; SQLite's single writer does the same.
  */
-export function claimNextJob(boundTo: readonly string[] = []): JobRow | undefined {
+export async function claimNextJob(boundTo: readonly string[] = []): Promise<JobRow | undefined> {
   const at = now();
   const { jobsMax, jobsMaxPerNode } = getConfig();
   const live = sql`r.status = 'running' and r.lease_until > ${at.getTime()}`;
@@ -41,7 +41,7 @@ export function claimNextJob(boundTo: readonly string[] = []): JobRow | undefine
     order by j.created_at, j.id
     limit 1
   )`;
-  return getDb()
+  const claimed = await getDb()
     .update(jobs)
     .set({
       status: 'running',
@@ -54,8 +54,8 @@ export function claimNextJob(boundTo: readonly string[] = []): JobRow | undefine
       error: null,
     })
     .where(and(eq(jobs.id, next), eq(jobs.status, 'queued')))
-    .returning()
-    .get();
+    .returning();
+  return claimed[0];
 }
 
 /** Which jobs' data centers a runner may take, as the condition on the candidate job `j`. */
@@ -74,14 +74,13 @@ function dataCenterRule(boundTo: readonly string[], at: Date) {
 }
 
 /** Extends this process's leases on the given jobs; returns the ids it still holds. */
-export function renewLeases(jobIds: string[]): Set<string> {
+export async function renewLeases(jobIds: string[]): Promise<Set<string>> {
   if (jobIds.length === 0) return new Set();
-  const renewed = getDb()
+  const renewed = await getDb()
     .update(jobs)
     .set({ leaseUntil: leaseEnd() })
     .where(and(inArray(jobs.id, jobIds), eq(jobs.owner, jobOwnerId()), eq(jobs.status, 'running')))
-    .returning({ id: jobs.id })
-    .all();
+    .returning({ id: jobs.id });
   return new Set(renewed.map((r) => r.id));
 }
 

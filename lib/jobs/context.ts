@@ -35,7 +35,11 @@ export class JobStoppedError extends Error {
   }
 }
 
-/** What a running job handler may do: log, report its phase and progress, notice a stop request. */
+/**
+ * What a running job handler may do: log, report its phase and progress, notice a stop request.
+ * Logging and progress return at once: their writes queue up and reach the database in the order
+ * they were made, and `close()` waits for the last of them.
+ */
 export class JobContext {
   private readonly abort = new AbortController();
   private pending: { bytesDone: number; bytesTotal?: number | null } | undefined;
@@ -44,12 +48,18 @@ export class JobContext {
   private readonly controlWatcher: NodeJS.Timeout;
   private closed = false;
   private outcome: FailureOutcome | undefined;
+  private writes: Promise<void> = Promise.resolve();
 
-  constructor(readonly job: JobRow) {
-    // A stop asked for while the job waited (cancelling a paused job) applies from the start.
-    this.checkControlRequest();
-    this.controlWatcher = setInterval(() => this.checkControlRequest(), CONTROL_POLL_MS);
+  private constructor(readonly job: JobRow) {
+    this.controlWatcher = setInterval(() => void this.checkControlRequest(), CONTROL_POLL_MS);
     this.controlWatcher.unref();
+  }
+
+  /** A context for a claimed job; a stop asked for while it waited (cancelling a paused job) applies from the start. */
+  static async open(job: JobRow): Promise<JobContext> {
+    const ctx = new JobContext(job);
+    await ctx.checkControlRequest();
+    return ctx;
   }
 
   /** Aborts when a user asks the job to stop; remote steps pass it on to their commands. */
@@ -112,17 +122,13 @@ export class JobContext {
    * least of all its final record.
    */
   log(level: LogLevel, message: string): void {
-    try {
-      appendJobEvent(this.job.id, level, message);
-    } catch (err) {
-      console.error(`[portal] could not log to job ${this.job.id} (${level}: ${message}):`, err);
-    }
+    this.write(`log to job ${this.job.id} (${level}: ${message})`, () => appendJobEvent(this.job.id, level, message));
   }
 
-  /** Starts a phase: persisted at once and written to the log. */
+  /** Starts a phase: persisted before anything logged after it, and written to the log. */
   phase(name: string, message?: string): void {
     this.flush();
-    saveJobProgress(this.job.id, { phase: name });
+    this.write(`save the phase of job ${this.job.id}`, () => saveJobProgress(this.job.id, { phase: name }));
     this.log('info', message ? `Phase ${name}: ${message}` : `Phase ${name}`);
   }
 
@@ -132,46 +138,45 @@ export class JobContext {
     this.pending = { bytesDone, ...(bytesTotal !== undefined ? { bytesTotal } : {}) };
     const wait = this.lastWrite + PROGRESS_INTERVAL_MS - Date.now();
     if (wait <= 0) this.flush();
-    else this.timer ??= setTimeout(() => this.flushQuietly(), wait);
+    else this.timer ??= setTimeout(() => this.flush(), wait);
   }
 
   /** Counts bytes this attempt moved over the network, kept across attempts. */
   transferred(bytes: number): void {
-    addBytesTransferred(this.job.id, bytes);
+    this.write(`count the bytes of job ${this.job.id}`, () => addBytesTransferred(this.job.id, bytes));
   }
 
-  /** Writes what is pending; after this, late progress reports are ignored. */
-  close(): void {
+  /** Writes what is pending and waits for every queued write; after this, late progress reports are ignored. */
+  async close(): Promise<void> {
     clearInterval(this.controlWatcher);
     this.flush();
     this.closed = true;
+    await this.writes;
   }
 
-  private checkControlRequest(): void {
+  private async checkControlRequest(): Promise<void> {
     if (this.abort.signal.aborted) return;
     try {
-      const request = readControlRequest(this.job.id);
-      if (request) this.abort.abort(request);
+      const request = await readControlRequest(this.job.id);
+      if (request && !this.abort.signal.aborted) this.abort.abort(request);
     } catch (err) {
       console.error(`[portal] could not read the control request of job ${this.job.id}:`, err);
     }
   }
 
-  // A progress write that fails in a timer must not become an uncaught exception; the next one retries.
-  private flushQuietly(): void {
-    try {
-      this.flush();
-    } catch (err) {
-      console.error(`[portal] could not save progress of job ${this.job.id}:`, err);
-    }
-  }
-
-  flush(): void {
+  /** Queues the pending progress for writing. */
+  private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.pending) return;
-    saveJobProgress(this.job.id, this.pending);
+    const progress = this.pending;
+    this.write(`save progress of job ${this.job.id}`, () => saveJobProgress(this.job.id, progress));
     this.pending = undefined;
     this.lastWrite = Date.now();
+  }
+
+  /** Runs `write` after the writes queued before it; a failure is reported, and the next write still runs. */
+  private write(what: string, write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch((err: unknown) => console.error(`[portal] could not ${what}:`, err));
   }
 }

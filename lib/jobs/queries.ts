@@ -2,10 +2,11 @@ import 'server-only';
 import { and, asc, count, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, images, jobEvents, jobs, nodes, users } from '@/lib/db/schema';
 import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
-import { DEFAULT_JOB_PAGE_SIZE, JOB_PAGE_SIZES, type JobListFilters } from './schemas';
+import { z } from 'zod';
+import { DEFAULT_JOB_PAGE_SIZE, JOB_PAGE_SIZES, type JobFilterChoices, type JobListFilters } from './schemas';
 
 const creator = alias(users, 'creator');
 
@@ -65,13 +66,16 @@ function visibleJobs(user: UserContext, probe = false): SQL | undefined | null {
 // shows on two pages or on none.
 const NEWEST_FIRST = [desc(jobs.createdAt), desc(jobs.id)];
 
-export type JobListItem = ReturnType<typeof listJobs>[number];
+export type JobListItem = Awaited<ReturnType<typeof listJobs>>[number];
 
 /**
  * Recent jobs of the data centers the user sees, newest first; for short lists such as an image's
  * jobs or a data center's (`dataCenterId`, on Location Details).
  */
-export function listJobs(user: UserContext, filter: JobListFilters & { dataCenterId?: string; limit?: number } = {}) {
+export async function listJobs(
+  user: UserContext,
+  filter: JobListFilters & { dataCenterId?: string; limit?: number } = {},
+) {
   const where = jobsWhere(user, filter);
   if (where === null) return [];
   return withNames(newestIds(where).limit(filter.limit ?? 100));
@@ -95,34 +99,32 @@ function newestIds(where: SQL | undefined) {
 function withNames(ids: ReturnType<typeof newestIds>) {
   return jobsWithNames()
     .where(inArray(jobs.id, ids))
-    .orderBy(...NEWEST_FIRST)
-    .all();
+    .orderBy(...NEWEST_FIRST);
 }
 
 /** The jobs in motion (running first, then queued, oldest first), for the header's job indicator. */
-export function listActiveJobs(user: UserContext, limit = 20) {
+export async function listActiveJobs(user: UserContext, limit = 20) {
   // Through the status index: few jobs are ever in motion, while a data center's finished ones pile up.
   const visible = visibleJobs(user, true);
   if (visible === null) return [];
-  return jobsWithNames()
+  const rows = await jobsWithNames()
     .where(and(visible, inArray(jobs.status, ['running', 'queued'])))
     .orderBy(desc(sql`${jobs.status} = 'running'`), asc(jobs.createdAt))
-    .limit(limit)
-    .all()
-    .map(({ job, nodeName, imageName, dataCenterName }) => ({
-      id: job.id,
-      kind: job.kind,
-      status: job.status,
-      phase: job.phase,
-      bytesDone: job.bytesDone,
-      bytesTotal: job.bytesTotal,
-      nodeName,
-      imageName,
-      dataCenterName,
-    }));
+    .limit(limit);
+  return rows.map(({ job, nodeName, imageName, dataCenterName }) => ({
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    phase: job.phase,
+    bytesDone: job.bytesDone,
+    bytesTotal: job.bytesTotal,
+    nodeName,
+    imageName,
+    dataCenterName,
+  }));
 }
 
-export type ActiveJob = ReturnType<typeof listActiveJobs>[number];
+export type ActiveJob = Awaited<ReturnType<typeof listActiveJobs>>[number];
 
 export type JobPage = {
   rows: JobListItem[];
@@ -134,19 +136,19 @@ export type JobPage = {
 };
 
 /** One page of the user's jobs matching `filters`, with the total count for "Showing 26–50 of 123". */
-export function listJobsPage(
+export async function listJobsPage(
   user: UserContext,
   { page = 1, pageSize = DEFAULT_JOB_PAGE_SIZE, ...filters }: JobListFilters & { page?: number; pageSize?: number },
-): JobPage {
+): Promise<JobPage> {
   // The largest offered size caps what a caller may ask for in one query.
   const size = Math.min(Math.max(1, Math.trunc(pageSize)), Math.max(...JOB_PAGE_SIZES));
   const where = jobsWhere(user, filters);
   if (where === null) return { rows: [], total: 0, page: 1, pageSize: size, pageCount: 1 };
-  const total = getDb().select({ n: count() }).from(jobs).where(where).get()?.n ?? 0;
+  const total = (await firstRow(getDb().select({ n: count() }).from(jobs).where(where)))?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / size));
   // A page past the end (a stale link after jobs were pruned, a hand-edited URL) shows the last one.
   const shown = Math.min(Math.max(1, Math.trunc(page)), pageCount);
-  const rows = withNames(
+  const rows = await withNames(
     newestIds(where)
       .limit(size)
       .offset((shown - 1) * size),
@@ -159,7 +161,7 @@ export function listJobsPage(
  * every option meaningful and reveals nothing the job list itself would not. Each node is probed
  * for one such job through the node's index, rather than every job read for its node.
  */
-export function listJobFilterOptions(user: UserContext) {
+export async function listJobFilterOptions(user: UserContext) {
   const visible = visibleJobs(user, true);
   if (visible === null) return { nodes: [] };
   const db = getDb();
@@ -170,17 +172,16 @@ export function listJobFilterOptions(user: UserContext) {
   // A node's jobs are in its data center: the nodes of the others need no probe (each would read
   // all of its jobs to find none the user may see).
   const dataCenterIds = visibleDataCenterIds(user);
-  const nodeOptions = db
+  const nodeOptions = await db
     .select({ id: nodes.id, name: nodes.name, dataCenterName: dataCenters.name })
     .from(nodes)
     .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
     .where(and(dataCenterIds ? inArray(nodes.dataCenterId, dataCenterIds) : undefined, exists(hasJob)))
-    .orderBy(asc(dataCenters.name), asc(nodes.name))
-    .all();
+    .orderBy(asc(dataCenters.name), asc(nodes.name));
   return { nodes: nodeOptions };
 }
 
-export type JobFilterOptions = ReturnType<typeof listJobFilterOptions>;
+export type JobFilterOptions = Awaited<ReturnType<typeof listJobFilterOptions>>;
 
 /** The most images the Jobs filter's search answers at once; typing more narrows them down. */
 export const JOB_IMAGE_SEARCH_LIMIT = 20;
@@ -209,47 +210,57 @@ function imageWithVisibleJob(user: UserContext): SQL | undefined | null {
  * scale), and the name it shows for the choice. Null otherwise, so an id from elsewhere neither
  * filters silently to nothing nor tells whether that image exists.
  */
-export function getJobFilterImage(user: UserContext, imageId: string): JobFilterImage | null {
+export async function getJobFilterImage(user: UserContext, imageId: string): Promise<JobFilterImage | null> {
   const withJob = imageWithVisibleJob(user);
   if (withJob === null) return null;
-  return (
+  const image = await firstRow(
     getDb()
       .select({ id: images.id, name: images.name, version: images.version })
       .from(images)
-      .where(and(eq(images.id, imageId), withJob))
-      .get() ?? null
+      .where(and(eq(images.id, imageId), withJob)),
   );
+  return image ?? null;
+}
+
+/**
+ * What the Jobs filters may use: the nodes with a job the user may see, and the image the URL
+ * names if it has one (looked up, not listed: there may be thousands of images with jobs).
+ */
+export async function getJobFilterChoices(user: UserContext, imageId: string | undefined) {
+  const options = await listJobFilterOptions(user);
+  const image = z.uuid().safeParse(imageId).success ? await getJobFilterImage(user, imageId!) : null;
+  const choices: JobFilterChoices = { nodeIds: options.nodes.map((n) => n.id), imageIds: image ? [image.id] : [] };
+  return { options, image, choices };
 }
 
 /**
  * The Jobs filter's image search: at most `limit` images with a job the user may see whose name or
  * alias contains `query` (names starting with it first), and whether there are more.
  */
-export function searchJobFilterImages(
+export async function searchJobFilterImages(
   user: UserContext,
   query: string,
   limit = JOB_IMAGE_SEARCH_LIMIT,
-): { images: JobFilterImage[]; more: boolean } {
+): Promise<{ images: JobFilterImage[]; more: boolean }> {
   const withJob = imageWithVisibleJob(user);
   if (withJob === null) return { images: [], more: false };
-  const rows = getDb()
+  const rows = await getDb()
     .select({ id: images.id, name: images.name, version: images.version })
     .from(images)
     .where(and(imageNameOrAliasContains(query), withJob))
     .orderBy(...imageSearchOrder(query))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   return { images: rows.slice(0, limit), more: rows.length > limit };
 }
 
 /** A job with its full log, oldest event first, for a user allowed to see its data center; null otherwise. */
-export function getJobView(user: UserContext, jobId: string) {
-  const row = jobsWithNames().where(eq(jobs.id, jobId)).get();
+export async function getJobView(user: UserContext, jobId: string) {
+  const row = await firstRow(jobsWithNames().where(eq(jobs.id, jobId)));
   if (!row) return null;
   const dc = row.job.dataCenterId;
   if (!user.isSuperAdmin && (!dc || !can(user, 'datacenter.view', { dataCenterId: dc }))) return null;
-  const events = getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(asc(jobEvents.id)).all();
+  const events = await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(asc(jobEvents.id));
   return { ...row, events };
 }
 
-export type JobView = NonNullable<ReturnType<typeof getJobView>>;
+export type JobView = NonNullable<Awaited<ReturnType<typeof getJobView>>>;

@@ -4,12 +4,15 @@ import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { newId, now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { retryWhileBusy } from '@/lib/db/busy';
-import { getDb, type Tx } from '@/lib/db/client';
+import { firstRow, getDb, type Tx } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
 import { images, jobEvents, jobs } from '@/lib/db/schema';
 import { jobOwnerId } from './owner';
 
-/** Durable job rows: every state change of a job is written here first. */
+/**
+ * Durable job rows: every state change of a job is written here first. Functions that take a `tx`
+ * join their caller's transaction; the others are awaited.
+ */
 
 export type JobRow = typeof jobs.$inferSelect;
 
@@ -58,33 +61,33 @@ export function getActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: st
     .get();
 }
 
-export function getJobStatus(jobId: string) {
-  return getDb().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId)).get()?.status;
+export async function getJobStatus(jobId: string) {
+  return (await firstRow(getDb().select({ status: jobs.status }).from(jobs).where(eq(jobs.id, jobId))))?.status;
 }
 
 /** When the next retry that is still waiting out its backoff becomes due, if any. */
-export function nextRetryAt(): Date | null {
-  const row = getDb()
-    .select({ at: min(jobs.runAfter) })
-    .from(jobs)
-    .where(and(eq(jobs.status, 'queued'), gt(jobs.runAfter, now())))
-    .get();
+export async function nextRetryAt(): Promise<Date | null> {
+  const row = await firstRow(
+    getDb()
+      .select({ at: min(jobs.runAfter) })
+      .from(jobs)
+      .where(and(eq(jobs.status, 'queued'), gt(jobs.runAfter, now()))),
+  );
   return row?.at ? new Date(row.at) : null;
 }
 
-export function appendJobEvent(jobId: string, level: LogLevel, message: string): void {
-  getDb().insert(jobEvents).values({ jobId, at: now(), level, message }).run();
+export async function appendJobEvent(jobId: string, level: LogLevel, message: string): Promise<void> {
+  await getDb().insert(jobEvents).values({ jobId, at: now(), level, message });
 }
 
-export function saveJobProgress(
+export async function saveJobProgress(
   jobId: string,
   progress: { phase?: string; bytesDone?: number; bytesTotal?: number | null },
-) {
-  getDb()
+): Promise<void> {
+  await getDb()
     .update(jobs)
     .set({ ...progress, updatedAt: now() })
-    .where(eq(jobs.id, jobId))
-    .run();
+    .where(eq(jobs.id, jobId));
 }
 
 /**
@@ -93,13 +96,13 @@ export function saveJobProgress(
  * record; and each waits out a locked database instead of leaving the job `running`.
  */
 function settleAttempt(jobId: string, set: SQLiteUpdateSetSource<typeof jobs>, what: string): Promise<boolean> {
-  return retryWhileBusy(() => {
-    const result = getDb()
+  return retryWhileBusy(async () => {
+    const updated = await getDb()
       .update(jobs)
       .set({ ...set, owner: null, leaseUntil: null, updatedAt: now() })
       .where(and(eq(jobs.id, jobId), eq(jobs.status, 'running'), eq(jobs.owner, jobOwnerId())))
-      .run();
-    return result.changes === 1;
+      .returning({ id: jobs.id });
+    return updated.length === 1;
   }, what);
 }
 
@@ -129,20 +132,21 @@ export function scheduleRetry(jobId: string, runAfter: Date, error: string): Pro
  * is not a failure, so it gives its attempt back: the resumed run is the same attempt again.
  */
 export function markPaused(jobId: string): Promise<boolean> {
-  const set = { status: 'paused' as const, controlRequest: null, attempt: sql`max(${jobs.attempt} - 1, 0)` };
+  const attempt = sql`case when ${jobs.attempt} > 0 then ${jobs.attempt} - 1 else 0 end`;
+  const set = { status: 'paused' as const, controlRequest: null, attempt };
   return settleAttempt(jobId, set, `the pause of job ${jobId}`);
 }
 
-export function readControlRequest(jobId: string) {
-  return getDb().select({ request: jobs.controlRequest }).from(jobs).where(eq(jobs.id, jobId)).get()?.request ?? null;
+export async function readControlRequest(jobId: string) {
+  const row = await firstRow(getDb().select({ request: jobs.controlRequest }).from(jobs).where(eq(jobs.id, jobId)));
+  return row?.request ?? null;
 }
 
 /** Adds bytes an attempt moved, so the job shows what all attempts together cost. */
-export function addBytesTransferred(jobId: string, bytes: number): void {
+export async function addBytesTransferred(jobId: string, bytes: number): Promise<void> {
   if (bytes <= 0) return;
-  getDb()
+  await getDb()
     .update(jobs)
     .set({ bytesTransferred: sql`${jobs.bytesTransferred} + ${bytes}` })
-    .where(eq(jobs.id, jobId))
-    .run();
+    .where(eq(jobs.id, jobId));
 }

@@ -30,22 +30,28 @@ export class JobRunner {
   private heartbeat: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
   private boundTo: string[] = [];
+  private starting = false;
   private stopping = false;
+  /** The claims under way, one pass at a time: a kick meanwhile asks for one more pass. */
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private beating = false;
 
   /**
    * Registers this process as a runner (lib/jobs/runners.ts) and starts the heartbeat: renew this
    * process's leases, take over jobs whose owner died, and pick up jobs other processes queued.
    * Until then the runner only runs what this process queues itself.
    */
-  start(role: RunnerRole = 'web'): void {
-    if (this.heartbeat) return;
-    this.boundTo = boundDataCenterIds();
+  async start(role: RunnerRole = 'web'): Promise<void> {
+    if (this.starting) return;
+    this.starting = true;
+    this.boundTo = await boundDataCenterIds();
     registerRunner(role, this.boundTo);
-    this.heartbeat = setInterval(() => this.beat(), Math.max(250, getConfig().jobsLeaseMs / 3));
+    this.heartbeat = setInterval(() => void this.beat(), Math.max(250, getConfig().jobsLeaseMs / 3));
     this.heartbeat.unref();
     this.poll = setInterval(() => this.kick(), POLL_MS);
     this.poll.unref();
-    this.beat();
+    await this.beat();
   }
 
   /** Stops looking for work; what runs goes on (tests, and the first step of `shutdown`). */
@@ -54,6 +60,7 @@ export class JobRunner {
     clearInterval(this.poll);
     this.heartbeat = undefined;
     this.poll = undefined;
+    this.starting = false;
   }
 
   /**
@@ -64,30 +71,35 @@ export class JobRunner {
   async shutdown(): Promise<number> {
     this.stopping = true;
     this.stop();
+    await this.claiming;
     const handedBack = [...this.active.entries()];
     for (const [, { ctx }] of handedBack) ctx.handBack();
     await this.waitForIdle();
     const released = releaseJobs(handedBack.map(([jobId]) => jobId));
-    unregisterRunner();
+    await unregisterRunner();
     return released;
   }
 
-  private beat(): void {
+  private async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
     try {
-      renewRunner();
-      this.renewLeases();
+      await renewRunner();
+      await this.renewLeases();
       const reclaimed = reclaimExpiredJobs();
       if (reclaimed > 0)
         console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
     } catch (err) {
       console.error('[portal] job heartbeat failed:', err);
+    } finally {
+      this.beating = false;
     }
     this.kick();
   }
 
   /** A job this process runs but no longer owns was taken over elsewhere: its attempt stops quietly. */
-  private renewLeases(): void {
-    const held = renewLeases([...this.active.keys()]);
+  private async renewLeases(): Promise<void> {
+    const held = await renewLeases([...this.active.keys()]);
     for (const [jobId, { ctx }] of this.active) {
       if (!held.has(jobId)) {
         console.warn(`[portal] Lost the lease on job ${jobId} to another process; stopping this attempt.`);
@@ -101,29 +113,37 @@ export class JobRunner {
    * A web process that leaves jobs to workers (PORTAL_RUN_JOBS=false) starts none.
    */
   kick(): void {
-    if (this.stopping || (!this.heartbeat && !getConfig().runJobs)) return;
-    try {
-      this.startEligible();
-      this.wakeForNextRetry();
-    } catch (err) {
-      console.error('[portal] job runner could not start jobs:', err);
+    if (this.stopping || (!this.starting && !getConfig().runJobs)) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
     }
+    this.claiming = this.startEligible()
+      .then(() => this.wakeForNextRetry())
+      .catch((err) => console.error('[portal] job runner could not start jobs:', err))
+      .finally(() => {
+        this.claiming = null;
+        if (this.claimAgain) {
+          this.claimAgain = false;
+          this.kick();
+        }
+      });
   }
 
   /** Retries waiting out their backoff need a kick when it ends, even if nothing else happens. */
-  private wakeForNextRetry(): void {
+  private async wakeForNextRetry(): Promise<void> {
+    const at = await nextRetryAt();
     clearTimeout(this.wakeTimer);
-    const at = nextRetryAt();
     if (!at) return;
     this.wakeTimer = setTimeout(() => this.kick(), Math.max(0, at.getTime() - Date.now()) + 10);
     this.wakeTimer.unref();
   }
 
-  private startEligible(): void {
-    while (this.active.size < getConfig().processJobsMax) {
-      const job = claimNextJob(this.boundTo);
+  private async startEligible(): Promise<void> {
+    while (this.active.size < getConfig().processJobsMax && !this.stopping) {
+      const job = await claimNextJob(this.boundTo);
       if (!job) return;
-      const ctx = new JobContext(job);
+      const ctx = await JobContext.open(job);
       const done = this.execute(ctx)
         .catch((err) => console.error(`[portal] job ${job.id} could not be recorded as finished:`, err))
         .finally(() => {
@@ -141,12 +161,13 @@ export class JobRunner {
     try {
       ctx.log('info', `Started (attempt ${job.attempt} of ${job.maxAttempts}) in ${jobOwnerId()}.`);
       const result = await kind.start(ctx, job.params);
-      ctx.close();
-      if (ctx.leaseLost) return;
+      if (ctx.leaseLost) return await ctx.close();
       ctx.log('info', 'Succeeded.');
+      // The log, its last line included, is written before the job's end.
+      await ctx.close();
       settled = await finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
-      ctx.close();
+      await ctx.close();
       settled = await settleFailedAttempt(ctx, err);
     }
     if (!settled || !kind.onSettled) return;
@@ -163,13 +184,17 @@ export class JobRunner {
     for (;;) {
       const running = this.active.get(jobId);
       if (running) await running.done;
-      else if (!isJobActive(getJobStatus(jobId))) return;
+      else if (!isJobActive(await getJobStatus(jobId))) return;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   async waitForIdle(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.claiming;
+    while (this.active.size > 0) {
+      await Promise.allSettled([...this.active.values()].map((a) => a.done));
+      await this.claiming;
+    }
   }
 }
 
@@ -185,12 +210,14 @@ async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<boole
       return false; // the new owner records what happens to the job
     case 'cancel':
       ctx.log('warn', 'Cancelled on request.');
+      await ctx.close();
       return finishJob(id, { status: 'cancelled' });
     case 'pause':
       ctx.log(
         'info',
         'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.',
       );
+      await ctx.close();
       await markPaused(id);
       return false;
     case 'retry': {
@@ -200,11 +227,13 @@ async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<boole
         'warn',
         `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`,
       );
+      await ctx.close();
       await scheduleRetry(id, new Date(now().getTime() + delay), message);
       return false;
     }
     case 'fail':
       ctx.log('error', message);
+      await ctx.close();
       return finishJob(id, { status: 'failed', error: message });
   }
 }

@@ -22,13 +22,12 @@ function aliveUntil(): Date {
 }
 
 /** The ids of the data centers PORTAL_WORKER_DATA_CENTERS names; an unknown code stops the start. */
-export function boundDataCenterIds(codes: readonly string[] = getConfig().workerDataCenters): string[] {
+export async function boundDataCenterIds(codes: readonly string[] = getConfig().workerDataCenters): Promise<string[]> {
   if (codes.length === 0) return [];
-  const found = getDb()
+  const found = await getDb()
     .select({ id: dataCenters.id, code: dataCenters.code })
     .from(dataCenters)
-    .where(inArray(dataCenters.code, [...codes]))
-    .all();
+    .where(inArray(dataCenters.code, [...codes]));
   const unknown = codes.filter((code) => !found.some((dc) => dc.code === code));
   if (unknown.length > 0) {
     throw new ValidationError(
@@ -60,16 +59,16 @@ export function registerRunner(role: RunnerRole, dataCenterIds: readonly string[
  * Renews this runner's presence, and forgets runners that stopped a while ago (a lease period
  * past their end), so the table holds the live ones and the recently gone.
  */
-export function renewRunner(): void {
+export async function renewRunner(): Promise<void> {
   const db = getDb();
-  db.update(jobRunners).set({ aliveUntil: aliveUntil() }).where(eq(jobRunners.id, jobOwnerId())).run();
+  await db.update(jobRunners).set({ aliveUntil: aliveUntil() }).where(eq(jobRunners.id, jobOwnerId()));
   const forgetBefore = new Date(now().getTime() - getConfig().jobsLeaseMs);
-  db.delete(jobRunners).where(lte(jobRunners.aliveUntil, forgetBefore)).run();
+  await db.delete(jobRunners).where(lte(jobRunners.aliveUntil, forgetBefore));
 }
 
 /** Removes this runner: a clean stop, so no one waits for its presence to lapse. */
-export function unregisterRunner(): void {
-  getDb().delete(jobRunners).where(eq(jobRunners.id, jobOwnerId())).run();
+export async function unregisterRunner(): Promise<void> {
+  await getDb().delete(jobRunners).where(eq(jobRunners.id, jobOwnerId()));
 }
 
 export type LiveRunner = {
@@ -83,28 +82,25 @@ export type LiveRunner = {
 };
 
 /** The runners alive now, oldest first, with their bindings and how many jobs each runs. */
-export function listLiveRunners(): LiveRunner[] {
+export async function listLiveRunners(): Promise<LiveRunner[]> {
   const db = getDb();
   const at = now();
-  const runners = db
+  const runners = await db
     .select()
     .from(jobRunners)
     .where(gt(jobRunners.aliveUntil, at))
-    .orderBy(asc(jobRunners.startedAt), asc(jobRunners.id))
-    .all();
+    .orderBy(asc(jobRunners.startedAt), asc(jobRunners.id));
   if (runners.length === 0) return [];
   const ids = runners.map((r) => r.id);
-  const bindings = db
+  const bindings = await db
     .select({ runnerId: jobRunnerDataCenters.runnerId, id: dataCenters.id, code: dataCenters.code })
     .from(jobRunnerDataCenters)
     .innerJoin(dataCenters, eq(dataCenters.id, jobRunnerDataCenters.dataCenterId))
-    .where(inArray(jobRunnerDataCenters.runnerId, ids))
-    .all();
-  const running = db
+    .where(inArray(jobRunnerDataCenters.runnerId, ids));
+  const running = await db
     .select({ owner: jobs.owner })
     .from(jobs)
-    .where(and(eq(jobs.status, 'running'), inArray(jobs.owner, ids), gt(jobs.leaseUntil, at)))
-    .all();
+    .where(and(eq(jobs.status, 'running'), inArray(jobs.owner, ids), gt(jobs.leaseUntil, at)));
   return runners.map((runner) => ({
     id: runner.id,
     role: runner.role,

@@ -36,12 +36,12 @@ const wholeNumber = (max: number) => z.preprocess(blank, z.coerce.number().int()
 
 /**
  * The nodes and images the user may filter by. Nodes are few (200 at seed:large scale), so the
- * filter offers and checks them as a list; images may be thousands, so an image id is checked by
- * looking it up (`getJobFilterImage`), never against a list of them all.
+ * filter offers and checks them as a list; images may be thousands, so the list holds only the
+ * image the URL names, once looked up (`getJobFilterChoices`).
  */
 export type JobFilterChoices = {
   nodeIds: readonly string[];
-  imageIds: readonly string[] | ((imageId: string) => boolean);
+  imageIds: readonly string[];
 };
 
 /** The schema of each search param; the JSON API documents its query parameters from these. */
@@ -49,10 +49,14 @@ export function jobSearchFields(known: JobFilterChoices) {
   // Node and image ids count only when the user may filter by them (they have a job the user may
   // see), so an id from elsewhere (or a made-up one) neither filters silently to nothing nor probes
   // existence. Only a well-formed id is looked up.
-  const oneOf = (ids: JobFilterChoices['imageIds']) => {
-    const isKnown = typeof ids === 'function' ? ids : (id: string) => ids.includes(id);
-    return z.preprocess(blank, z.uuid().refine(isKnown).optional());
-  };
+  const oneOf = (ids: readonly string[]) =>
+    z.preprocess(
+      blank,
+      z
+        .uuid()
+        .refine((id) => ids.includes(id))
+        .optional(),
+    );
   return {
     status: z.preprocess(blank, z.enum(JOB_STATUSES).optional()),
     kind: z.preprocess(blank, z.enum(JOB_KINDS).optional()),

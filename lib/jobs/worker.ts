@@ -14,7 +14,7 @@ export async function runWorker(): Promise<void> {
   const config = getConfig();
   getDb();
   const runner = getJobRunner();
-  runner.start('worker');
+  await runner.start('worker');
   const bound = config.workerDataCenters.length > 0 ? `data centers ${config.workerDataCenters.join(', ')}` : 'any job';
   console.log(
     `[worker] ${jobOwnerId()} runs ${bound}, up to ${config.processJobsMax} at once; data in ${config.dataDir}.`,

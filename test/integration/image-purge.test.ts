@@ -98,9 +98,11 @@ describe('permanent delete: refused while in use, then files removed from every 
       ['succeeded', null],
     ]);
     // Each of them, and the installs before, still name the image in the job listing.
-    const listed = listJobs(admin, { kind: 'uninstall' }).filter((j) => accepted.uninstallJobIds.includes(j.job.id));
+    const listed = (await listJobs(admin, { kind: 'uninstall' })).filter((j) =>
+      accepted.uninstallJobIds.includes(j.job.id),
+    );
     expect(listed.map((j) => j.imageName)).toEqual(['purge-me', 'purge-me']);
-    expect(listJobs(admin, { kind: 'install' }).filter((j) => j.imageName === 'purge-me')).toHaveLength(2);
+    expect((await listJobs(admin, { kind: 'install' })).filter((j) => j.imageName === 'purge-me')).toHaveLength(2);
     const actions = getDb()
       .select()
       .from(auditEvents)

@@ -100,7 +100,7 @@ describe('importing from a repository that misbehaves', () => {
     const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
     expect(row.lastError).toMatch(message);
     // The jobs list names the image it was to be, though it never came to exist.
-    const listed = listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 }).rows.find(
+    const listed = (await listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 })).rows.find(
       (r) => r.job.id === job.id,
     );
     expect(listed?.imageName).toBe(crafted[kind].manifest.name);

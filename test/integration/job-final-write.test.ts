@@ -16,7 +16,7 @@ describe("a job's final write", () => {
     const admin = await createSuperAdmin();
     const dataCenterId = await createDataCenterAs(admin);
     const jobId = getDb().transaction((tx) => insertJob(tx, { kind: 'sync-sizes', createdBy: admin.id, dataCenterId }));
-    expect(claimNextJob()?.id).toBe(jobId);
+    expect((await claimNextJob())?.id).toBe(jobId);
 
     // Another connection, as another process would, takes the write lock and keeps it for a while.
     const other = new Database(sqliteFile());

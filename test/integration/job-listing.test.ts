@@ -146,33 +146,40 @@ beforeAll(async () => {
 });
 
 describe('listJobsPage', () => {
-  it('pages a SuperAdmin through every job, newest first, with the total', () => {
+  it('pages a SuperAdmin through every job, newest first, with the total', async () => {
     const all = expected(() => true);
     expect(all).toHaveLength(37);
-    const first = listJobsPage(superAdmin, {});
+    const first = await listJobsPage(superAdmin, {});
     expect(first).toMatchObject({ total: 37, page: 1, pageSize: 25, pageCount: 2 });
     expect(ids(first)).toEqual(all.slice(0, 25));
-    const second = listJobsPage(superAdmin, { page: 2 });
+    const second = await listJobsPage(superAdmin, { page: 2 });
     expect(second).toMatchObject({ total: 37, page: 2, pageCount: 2 });
     expect(ids(second)).toEqual(all.slice(25));
   });
 
-  it('honours the page size and shows the last page for a page past the end', () => {
+  it('honours the page size and shows the last page for a page past the end', async () => {
     const all = expected(() => true);
-    expect(ids(listJobsPage(superAdmin, { page: 3, pageSize: 10 }))).toEqual(all.slice(20, 30));
-    const past = listJobsPage(superAdmin, { page: 99, pageSize: 10 });
+    expect(ids(await listJobsPage(superAdmin, { page: 3, pageSize: 10 }))).toEqual(all.slice(20, 30));
+    const past = await listJobsPage(superAdmin, { page: 99, pageSize: 10 });
     expect(past).toMatchObject({ page: 4, pageCount: 4, total: 37 });
     expect(ids(past)).toEqual(all.slice(30));
   });
 
-  it('filters by status, kind, node and image, alone and together', () => {
-    const paused = listJobsPage(superAdmin, { status: 'paused' });
+  it('filters by status, kind, node and image, alone and together', async () => {
+    const paused = await listJobsPage(superAdmin, { status: 'paused' });
     expect(ids(paused)).toEqual(expected((s) => s.status === 'paused'));
     expect(paused.total).toBe(6);
-    expect(ids(listJobsPage(superAdmin, { kind: 'sync-images' }))).toEqual(expected((s) => s.kind === 'sync-images'));
-    expect(ids(listJobsPage(superAdmin, { nodeId: nodeA2 }))).toEqual(expected((s) => s.nodeId === nodeA2));
-    expect(ids(listJobsPage(superAdmin, { imageId: imageY }))).toEqual(expected((s) => s.imageId === imageY));
-    const combined = listJobsPage(superAdmin, { status: 'failed', nodeId: nodeA1, imageId: imageY, kind: 'install' });
+    expect(ids(await listJobsPage(superAdmin, { kind: 'sync-images' }))).toEqual(
+      expected((s) => s.kind === 'sync-images'),
+    );
+    expect(ids(await listJobsPage(superAdmin, { nodeId: nodeA2 }))).toEqual(expected((s) => s.nodeId === nodeA2));
+    expect(ids(await listJobsPage(superAdmin, { imageId: imageY }))).toEqual(expected((s) => s.imageId === imageY));
+    const combined = await listJobsPage(superAdmin, {
+      status: 'failed',
+      nodeId: nodeA1,
+      imageId: imageY,
+      kind: 'install',
+    });
     const want = expected(
       (s) => s.status === 'failed' && s.nodeId === nodeA1 && s.imageId === imageY && s.kind === 'install',
     );
@@ -181,8 +188,8 @@ describe('listJobsPage', () => {
     expect(combined.total).toBe(want.length);
   });
 
-  it('answers an empty page, not an error, when nothing matches', () => {
-    expect(listJobsPage(superAdmin, { kind: 'uninstall', page: 5 })).toEqual({
+  it('answers an empty page, not an error, when nothing matches', async () => {
+    expect(await listJobsPage(superAdmin, { kind: 'uninstall', page: 5 })).toEqual({
       rows: [],
       total: 0,
       page: 1,
@@ -191,39 +198,39 @@ describe('listJobsPage', () => {
     });
   });
 
-  it('shows a DCAdmin of A the jobs of A only, even when filtering for B', () => {
-    const mine = listJobsPage(dcAdminA, { pageSize: 50 });
+  it('shows a DCAdmin of A the jobs of A only, even when filtering for B', async () => {
+    const mine = await listJobsPage(dcAdminA, { pageSize: 50 });
     expect(mine.total).toBe(30);
     expect(ids(mine)).toEqual(expected((s) => s.dc === dcA));
     expect(mine.rows.every((r) => r.job.dataCenterId === dcA)).toBe(true);
-    expect(listJobsPage(dcAdminA, { nodeId: nodeB })).toMatchObject({ rows: [], total: 0 });
-    expect(listJobsPage(dcAdminA, { imageId: imageZ })).toMatchObject({ rows: [], total: 0 });
-    expect(listJobsPage(outsider, {})).toMatchObject({ rows: [], total: 0 });
+    expect(await listJobsPage(dcAdminA, { nodeId: nodeB })).toMatchObject({ rows: [], total: 0 });
+    expect(await listJobsPage(dcAdminA, { imageId: imageZ })).toMatchObject({ rows: [], total: 0 });
+    expect(await listJobsPage(outsider, {})).toMatchObject({ rows: [], total: 0 });
   });
 });
 
 describe('the Jobs filters', () => {
-  it('offer only the nodes of jobs the user may see', () => {
-    const options = listJobFilterOptions(dcAdminA);
+  it('offer only the nodes of jobs the user may see', async () => {
+    const options = await listJobFilterOptions(dcAdminA);
     expect(options.nodes.map((n) => n.name)).toEqual(['a-one', 'a-two']);
-    const all = listJobFilterOptions(superAdmin);
+    const all = await listJobFilterOptions(superAdmin);
     expect(all.nodes.map((n) => n.id)).toContain(nodeB);
-    expect(listJobFilterOptions(outsider)).toEqual({ nodes: [] });
+    expect(await listJobFilterOptions(outsider)).toEqual({ nodes: [] });
   });
 
   it('look up the filtered image, only among images with a job the user may see', async () => {
-    expect(getJobFilterImage(dcAdminA, imageY)).toEqual({ id: imageY, name: 'listing-y', version: '1' });
-    expect(getJobFilterImage(superAdmin, imageZ)).toMatchObject({ name: 'listing-z' });
+    expect(await getJobFilterImage(dcAdminA, imageY)).toEqual({ id: imageY, name: 'listing-y', version: '1' });
+    expect(await getJobFilterImage(superAdmin, imageZ)).toMatchObject({ name: 'listing-z' });
     // Z's jobs are all in B; an image without jobs, or none at all, is unknown to the filter alike.
-    expect(getJobFilterImage(dcAdminA, imageZ)).toBeNull();
-    expect(getJobFilterImage(superAdmin, imageIdle)).toBeNull();
-    expect(getJobFilterImage(superAdmin, crypto.randomUUID())).toBeNull();
-    expect(getJobFilterImage(outsider, imageX)).toBeNull();
+    expect(await getJobFilterImage(dcAdminA, imageZ)).toBeNull();
+    expect(await getJobFilterImage(superAdmin, imageIdle)).toBeNull();
+    expect(await getJobFilterImage(superAdmin, crypto.randomUUID())).toBeNull();
+    expect(await getJobFilterImage(outsider, imageX)).toBeNull();
   });
 
-  it('search images with jobs by name or alias, within the policy, a page at a time', () => {
+  it('search images with jobs by name or alias, within the policy, a page at a time', async () => {
     const names = (found: { images: { name: string }[] }) => found.images.map((i) => i.name);
-    expect(searchJobFilterImages(superAdmin, 'listing-')).toEqual({
+    expect(await searchJobFilterImages(superAdmin, 'listing-')).toEqual({
       images: [
         { id: imageX, name: 'listing-x', version: '1' },
         { id: imageY, name: 'listing-y', version: '1' },
@@ -231,11 +238,11 @@ describe('the Jobs filters', () => {
       ],
       more: false,
     });
-    expect(names(searchJobFilterImages(dcAdminA, 'listing'))).toEqual(['listing-x', 'listing-y']);
-    expect(names(searchJobFilterImages(dcAdminA, 'LISTING-Z'))).toEqual([]);
-    expect(searchJobFilterImages(superAdmin, 'listing', 2)).toMatchObject({ more: true });
-    expect(names(searchJobFilterImages(superAdmin, 'idle'))).toEqual([]);
-    expect(searchJobFilterImages(outsider, '')).toEqual({ images: [], more: false });
+    expect(names(await searchJobFilterImages(dcAdminA, 'listing'))).toEqual(['listing-x', 'listing-y']);
+    expect(names(await searchJobFilterImages(dcAdminA, 'LISTING-Z'))).toEqual([]);
+    expect(await searchJobFilterImages(superAdmin, 'listing', 2)).toMatchObject({ more: true });
+    expect(names(await searchJobFilterImages(superAdmin, 'idle'))).toEqual([]);
+    expect(await searchJobFilterImages(outsider, '')).toEqual({ images: [], more: false });
   });
 
   it('serve that search to the signed-in only', async () => {
@@ -272,13 +279,13 @@ describe('the Jobs filters', () => {
 });
 
 describe('existing callers', () => {
-  it('keeps listJobs(user, { imageId, limit }) for an image’s recent jobs', () => {
-    const recent = listJobs(dcAdminA, { imageId: imageX, limit: 4 });
+  it('keeps listJobs(user, { imageId, limit }) for an image’s recent jobs', async () => {
+    const recent = await listJobs(dcAdminA, { imageId: imageX, limit: 4 });
     expect(recent.map((r) => r.job.id)).toEqual(expected((s) => s.imageId === imageX).slice(0, 4));
-    expect(listJobs(dcAdminA, { imageId: imageZ })).toEqual([]);
+    expect(await listJobs(dcAdminA, { imageId: imageZ })).toEqual([]);
   });
 
-  it('gives a job’s page its full log, oldest first, beyond the old 500-event cap', () => {
+  it('gives a job’s page its full log, oldest first, beyond the old 500-event cap', async () => {
     const job = specs.find((s) => s.dc === dcA)!;
     const at = new Date(T0);
     getDb()
@@ -287,20 +294,20 @@ describe('existing callers', () => {
         Array.from({ length: 620 }, (_, i) => ({ jobId: job.id, at, level: 'info' as const, message: `event ${i}` })),
       )
       .run();
-    const view = getJobView(dcAdminA, job.id)!;
+    const view = (await getJobView(dcAdminA, job.id))!;
     expect(view.events).toHaveLength(620);
     expect(view.events.map((e) => e.message)).toEqual(Array.from({ length: 620 }, (_, i) => `event ${i}`));
-    expect(getJobView(outsider, job.id)).toBeNull();
+    expect(await getJobView(outsider, job.id)).toBeNull();
   });
 });
 
-it('covers every job kind the filter offers', () => {
+it('covers every job kind the filter offers', async () => {
   // The form lists JOB_KINDS; each must be a value the query filters by, so each gets a job here.
   for (const kind of JOB_KINDS)
     if (!specs.some((s) => s.kind === kind))
       insertJob({ dc: dcB, nodeId: nodeB, imageId: imageZ, status: 'succeeded', kind });
   for (const kind of JOB_KINDS) {
-    const page = listJobsPage(superAdmin, { kind, pageSize: 100 });
+    const page = await listJobsPage(superAdmin, { kind, pageSize: 100 });
     expect(ids(page), kind).toEqual(expected((s) => s.kind === kind));
     expect(page.rows.map((r) => r.job.kind)).toEqual(page.rows.map(() => kind));
     expect(page.total, kind).toBeGreaterThan(0);

@@ -36,7 +36,7 @@ async function startWorker(env: Record<string, string>): Promise<Worker> {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const owner = new RegExp(`:${child.pid}:`);
-  await until(() => listLiveRunners().some((r) => owner.test(r.id)), 60_000);
+  await until(async () => (await listLiveRunners()).some((r) => owner.test(r.id)), 60_000);
   return { pid: child.pid!, owner, child, exited };
 }
 
@@ -198,7 +198,7 @@ describe('job workers', () => {
   it('while no worker runs, a queued install waits, and the Jobs page data says no runner is alive', async () => {
     for (const worker of workers) worker.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exited));
-    expect(listLiveRunners()).toEqual([]);
+    expect(await listLiveRunners()).toEqual([]);
     const imageId = await createImage('waiting', 4 * MiB);
     const { jobId } = await install(imageId, 2);
     await new Promise((resolve) => setTimeout(resolve, 1500));

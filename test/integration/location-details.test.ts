@@ -135,12 +135,12 @@ describe('Location Details: gauges, rename and recent jobs', () => {
   });
 
   it('lists recent jobs of this data center only, and shows gauges only to those who may view it', async () => {
-    const here = listJobs(admin, { dataCenterId, limit: 50 });
+    const here = await listJobs(admin, { dataCenterId, limit: 50 });
     expect(here.length).toBeGreaterThanOrEqual(4);
     expect(here.every((j) => j.job.dataCenterId === dataCenterId)).toBe(true);
     const stranger = await createUserWithRole('DCAdmin', otherDataCenterId);
     expect(locationGauges(stranger, dataCenterId)).toBeNull();
-    expect(listJobs(stranger, { dataCenterId })).toEqual([]);
+    expect(await listJobs(stranger, { dataCenterId })).toEqual([]);
   });
 
   it('renames for a SuperAdmin; a DCAdmin of it is refused and the refusal audited as denied', async () => {

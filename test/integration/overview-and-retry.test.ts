@@ -100,12 +100,12 @@ describe('the overview, the active jobs and Retry', () => {
     job('00000000-0000-4000-8000-00000000000a', 'queued', dcA);
     job('00000000-0000-4000-8000-00000000000b', 'running', dcA);
     job('00000000-0000-4000-8000-00000000000c', 'running', dcB);
-    expect(listActiveJobs(admin).map((j) => [j.status, j.dataCenterName])).toEqual([
+    expect((await listActiveJobs(admin)).map((j) => [j.status, j.dataCenterName])).toEqual([
       ['running', 'Data center overview-a'],
       ['running', 'Data center overview-b'],
       ['queued', 'Data center overview-a'],
     ]);
-    expect(listActiveJobs(await createUserWithRole('DCAdmin', dcB)).map((j) => j.status)).toEqual(['running']);
+    expect((await listActiveJobs(await createUserWithRole('DCAdmin', dcB))).map((j) => j.status)).toEqual(['running']);
     getDb().delete(jobs).where(eq(jobs.kind, 'sync-sizes')).run();
   });
 

@@ -155,11 +155,11 @@ describe('operations enforce the policy and audit every outcome', () => {
       expect(getImage(outsider, boundImageId)).toBeNull();
       expect(listImages(outsider).map((i) => i.name)).not.toContain('bound-image');
       const [job] = jobsFor(boundImageId);
-      expect(getJobView(outsider, job!.id)).toBeNull();
-      expect(listJobs(outsider)).toEqual([]);
+      expect(await getJobView(outsider, job!.id)).toBeNull();
+      expect(await listJobs(outsider)).toEqual([]);
       // …while the data center's own users see it.
       expect(getImage(dcAdmin, boundImageId)?.image).toMatchObject({ id: boundImageId, name: 'bound-image' });
-      expect(getJobView(dcAdmin, job!.id)?.job).toMatchObject({ id: job!.id, imageId: boundImageId });
+      expect((await getJobView(dcAdmin, job!.id))?.job).toMatchObject({ id: job!.id, imageId: boundImageId });
     });
   });
 });

@@ -107,9 +107,9 @@ export async function installAndWait(user: UserContext, imageId: string, nodeId:
 }
 
 /** Waits for a condition that a background job makes true, failing after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('Timed out waiting for a condition');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

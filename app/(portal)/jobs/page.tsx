@@ -10,10 +10,10 @@ import { TextLink } from '@/components/ui/text-link';
 import { can } from '@/lib/auth/policy';
 import { requireUser } from '@/lib/auth/session';
 import { isJobActive } from '@/lib/db/enums';
-import { getJobFilterImage, jobFilterImageLabel, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { getJobFilterChoices, jobFilterImageLabel, listJobsPage } from '@/lib/jobs/queries';
 import { listLiveRunners } from '@/lib/jobs/runners';
 import { DEFAULT_JOB_PAGE_SIZE, parseJobSearchParams } from '@/lib/jobs/schemas';
-import { hasAnyFilter } from '@/lib/search-params';
+import { firstValue, hasAnyFilter } from '@/lib/search-params';
 
 export const metadata: Metadata = { title: 'Jobs' };
 
@@ -21,17 +21,12 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
-  const options = listJobFilterOptions(user);
-  const { filters, page, pageSize, ignored } = parseJobSearchParams(await searchParams, {
-    nodeIds: options.nodes.map((n) => n.id),
-    // Looked up, not found in a list: there may be thousands of images with jobs.
-    imageIds: (imageId) => getJobFilterImage(user, imageId) !== null,
-  });
-  // The Image field shows the image filtered by, by name.
-  const image = filters.imageId ? getJobFilterImage(user, filters.imageId) : null;
-  const result = listJobsPage(user, { ...filters, page, pageSize });
+  const raw = await searchParams;
+  const { options, image, choices } = await getJobFilterChoices(user, firstValue(raw.imageId));
+  const { filters, page, pageSize, ignored } = parseJobSearchParams(raw, choices);
+  const result = await listJobsPage(user, { ...filters, page, pageSize });
   const filtered = hasAnyFilter(filters);
-  const runners = listLiveRunners();
+  const runners = await listLiveRunners();
   return (
     <>
       <PageHeader title="Jobs" description="Installs and other long-running work, newest first." />
@@ -39,6 +34,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         filters={filters}
         pageSize={pageSize}
         options={options}
+        // The Image field shows the image filtered by, by name.
         image={image && { value: image.id, label: jobFilterImageLabel(image) }}
       />
       {runners.length === 0 && result.rows.some((r) => r.job.status === 'queued') && <NoRunnerNotice />}

@@ -29,6 +29,9 @@ type Described = {
   response: z.ZodType;
 };
 
+/** A loader's answer, now or once its queries are done. */
+type Awaitable<T> = T | Promise<T>;
+
 export type ReadEndpoint = Described & {
   method: 'GET';
   query?: Record<string, QueryParameter>;
@@ -72,7 +75,7 @@ export type Endpoint = ReadEndpoint | WriteEndpoint | StreamEndpoint;
 export function defineRead<R extends z.ZodType>(
   endpoint: Omit<ReadEndpoint, 'response' | 'load'> & {
     response: R;
-    load: (user: UserContext, context: ReadContext) => z.input<R> | null | undefined;
+    load: (user: UserContext, context: ReadContext) => Awaitable<z.input<R> | null | undefined>;
   },
 ): ReadEndpoint {
   return endpoint;

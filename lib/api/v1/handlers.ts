@@ -33,7 +33,7 @@ export async function apiRead(request: Request, endpoint: ReadEndpoint, context:
   if (!user) return unauthenticated();
   let view: unknown;
   try {
-    view = endpoint.load(user, context);
+    view = await endpoint.load(user, context);
   } catch (err) {
     // A query string the listing cannot use is the caller's mistake, said clearly.
     if (err instanceof DomainError) return apiError(err.code, err.message, err.fieldErrors);

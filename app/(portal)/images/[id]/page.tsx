@@ -108,7 +108,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       </Section>
       <Section title="Recent jobs">
         <JobsTable
-          jobs={listJobs(user, { imageId: id, limit: 10 })}
+          jobs={await listJobs(user, { imageId: id, limit: 10 })}
           caption="Recent jobs of this image"
           empty="No jobs for this image yet."
         />

@@ -21,7 +21,7 @@ export const metadata: Metadata = { title: 'Job' };
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const view = getJobView(user, id);
+  const view = await getJobView(user, id);
   if (!view) notFound();
   const snapshot = toJobSnapshot(view);
   // A relayed install (lib/install/relay/) names the node of the same data center it copied from.

@@ -8,8 +8,8 @@ import { jobFilterImageLabel, searchJobFilterImages } from '@/lib/jobs/queries';
  */
 export async function GET(request: Request) {
   const query = new URL(request.url).searchParams.get('q') ?? '';
-  return respondWithView((user): ComboboxMatches => {
-    const { images, more } = searchJobFilterImages(user, query);
+  return respondWithView(async (user): Promise<ComboboxMatches> => {
+    const { images, more } = await searchJobFilterImages(user, query);
     return { options: images.map((image) => ({ value: image.id, label: jobFilterImageLabel(image) })), more };
   }, 'image');
 }

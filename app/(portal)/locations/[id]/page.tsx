@@ -129,7 +129,7 @@ export default async function LocationDetailsPage({
       <Section title="Recent jobs">
         <JobsTable
           caption={`Recent jobs in ${dataCenter.name}`}
-          jobs={listJobs(user, { dataCenterId: id, limit: RECENT_JOBS })}
+          jobs={await listJobs(user, { dataCenterId: id, limit: RECENT_JOBS })}
           empty="No job has run in this data center yet."
         />
       </Section>

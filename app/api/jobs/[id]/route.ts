@@ -5,8 +5,8 @@ import { toJobSnapshot } from '@/lib/jobs/snapshot';
 /** Job progress and log, polled by the job page while the job runs. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return respondWithView((user) => {
-    const view = getJobView(user, id);
+  return respondWithView(async (user) => {
+    const view = await getJobView(user, id);
     return view && toJobSnapshot(view);
   }, 'job');
 }

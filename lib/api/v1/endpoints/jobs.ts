@@ -1,7 +1,8 @@
 import 'server-only';
 import { ValidationError } from '@/lib/errors';
 import { cancelJob, pauseJob, resumeJob, retryJob } from '@/lib/jobs/operations';
-import { getJobFilterImage, getJobView, listJobFilterOptions, listJobsPage } from '@/lib/jobs/queries';
+import { getJobFilterChoices, getJobView, listJobsPage } from '@/lib/jobs/queries';
+import { firstValue } from '@/lib/search-params';
 import { jobSearchFields, parseJobSearchParams } from '@/lib/jobs/schemas';
 import { toJobSnapshot } from '@/lib/jobs/snapshot';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
@@ -49,12 +50,10 @@ export const JOB_ENDPOINTS: Endpoint[] = [
     }),
     what: 'Jobs',
     response: jobPage,
-    load: (user, { search }) => {
-      const parsed = parseJobSearchParams(rawParams(search), {
-        nodeIds: listJobFilterOptions(user).nodes.map((n) => n.id),
-        // Looked up, not listed: there may be thousands of images with jobs.
-        imageIds: (imageId) => getJobFilterImage(user, imageId) !== null,
-      });
+    load: async (user, { search }) => {
+      const raw = rawParams(search);
+      const { choices } = await getJobFilterChoices(user, firstValue(raw.imageId));
+      const parsed = parseJobSearchParams(raw, choices);
       if (parsed.ignored.length > 0)
         throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
       return listJobsPage(user, { ...parsed.filters, page: parsed.page, pageSize: parsed.pageSize });
@@ -68,8 +67,8 @@ export const JOB_ENDPOINTS: Endpoint[] = [
     description: 'What the job page polls: phase, bytes done, attempts, and every log line.',
     what: 'The job',
     response: jobSnapshot,
-    load: (user, { params }) => {
-      const view = getJobView(user, params.jobId!);
+    load: async (user, { params }) => {
+      const view = await getJobView(user, params.jobId!);
       return view && toJobSnapshot(view);
     },
   }),
