@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Overview' };
 
 /** The page an operator lands on; every count links to the list behind it, and it keeps itself current. */
 export default async function OverviewPage() {
-  const overview = getOverview(await requireUser());
+  const overview = await getOverview(await requireUser());
   const jobLinks: [string, number, string][] = [
     ['running', overview.jobs.running, '/jobs?status=running'],
     ['queued', overview.jobs.queued, '/jobs?status=queued'],

@@ -60,21 +60,21 @@ export function auditCsvStream(user: UserContext, filters: AuditFilters): Readab
   const batches = auditEventBatches(user, filters);
   let headerSent = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       if (!headerSent) {
         headerSent = true;
         controller.enqueue(encoder.encode(csvLine(AUDIT_CSV_HEADER)));
         return;
       }
-      const next = batches.next();
+      const next = await batches.next();
       if (next.done) {
         controller.close();
         return;
       }
       controller.enqueue(encoder.encode(next.value.map((event) => csvLine(auditCsvFields(event))).join('')));
     },
-    cancel() {
-      batches.return(undefined);
+    async cancel() {
+      await batches.return(undefined);
     },
   });
 }

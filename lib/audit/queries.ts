@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb, rawRows } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/schema';
 import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFilters } from './schemas';
 import { describeEvents, EVENT_COLUMNS, type AuditEventView, type EventRow } from './views';
@@ -17,14 +17,14 @@ export function readableAuditDataCenters(user: UserContext): string[] | null {
 }
 
 /** The latest audit events about one target, newest first, limited to what the user may read, named. */
-export function auditHistoryOf(
+export async function auditHistoryOf(
   user: UserContext,
   target: { targetType: string; targetId: string },
   limit = 20,
-): AuditEventView[] {
+): Promise<AuditEventView[]> {
   const readable = readableAuditDataCenters(user);
   if (readable?.length === 0) return [];
-  const rows = getDb()
+  const rows = await getDb()
     .select(EVENT_COLUMNS)
     .from(auditEvents)
     .where(
@@ -35,9 +35,8 @@ export function auditHistoryOf(
       ),
     )
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(limit)
-    .all();
-  return describeEvents(user, rows);
+    .limit(limit);
+  return await describeEvents(user, rows);
 }
 
 export type AuditHistoryRow = AuditEventView;
@@ -68,26 +67,25 @@ export type AuditPage = { rows: AuditEventView[]; total: number; page: number; p
 const NEWEST_FIRST = [desc(auditEvents.at), desc(auditEvents.id)];
 
 /** One page of the audit events the user may read, newest first, with the total for "Showing 26–50 of 123". */
-export function listAuditPage(
+export async function listAuditPage(
   user: UserContext,
   { page = 1, pageSize = DEFAULT_AUDIT_PAGE_SIZE, ...filters }: AuditFilters & { page?: number; pageSize?: number },
-): AuditPage {
+): Promise<AuditPage> {
   const size = Math.min(Math.max(1, Math.trunc(pageSize)), Math.max(...AUDIT_PAGE_SIZES));
   const where = auditWhere(user, filters);
   if (where === null) return { rows: [], total: 0, page: 1, pageSize: size, pageCount: 1 };
-  const total = getDb().select({ n: count() }).from(auditEvents).where(where).get()?.n ?? 0;
+  const total = (await firstRow(getDb().select({ n: count() }).from(auditEvents).where(where)))?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / size));
   // A page past the end (a stale link, a hand-edited URL) shows the last one.
   const shown = Math.min(Math.max(1, Math.trunc(page)), pageCount);
-  const rows = getDb()
+  const rows = await getDb()
     .select(EVENT_COLUMNS)
     .from(auditEvents)
     .where(where)
     .orderBy(...NEWEST_FIRST)
     .limit(size)
-    .offset((shown - 1) * size)
-    .all();
-  return { rows: describeEvents(user, rows), total, page: shown, pageSize: size, pageCount };
+    .offset((shown - 1) * size);
+  return { rows: await describeEvents(user, rows), total, page: shown, pageSize: size, pageCount };
 }
 
 /**
@@ -95,12 +93,12 @@ export function listAuditPage(
  * the CSV export streams them without holding the whole log. Each batch continues after the last
  * event of the one before (its time and id), so events recorded meanwhile neither repeat nor shift.
  */
-export function* auditEventBatches(user: UserContext, filters: AuditFilters, batchSize = 500) {
+export async function* auditEventBatches(user: UserContext, filters: AuditFilters, batchSize = 500) {
   const where = auditWhere(user, filters);
   if (where === null) return;
   let after: { at: Date; id: number } | null = null;
   for (;;) {
-    const rows: EventRow[] = getDb()
+    const rows: EventRow[] = await getDb()
       .select(EVENT_COLUMNS)
       .from(auditEvents)
       .where(
@@ -112,10 +110,9 @@ export function* auditEventBatches(user: UserContext, filters: AuditFilters, bat
         ),
       )
       .orderBy(...NEWEST_FIRST)
-      .limit(batchSize)
-      .all();
+      .limit(batchSize);
     if (rows.length === 0) return;
-    yield describeEvents(user, rows);
+    yield await describeEvents(user, rows);
     const last = rows.at(-1)!;
     after = { at: last.at, id: last.id };
   }
@@ -131,7 +128,7 @@ export function* auditEventBatches(user: UserContext, filters: AuditFilters, bat
  * (`distinctValues`), under a millisecond. The data center is the last column of those indexes, so
  * whether a DCAdmin may read an event is decided from the index too.
  */
-export function listAuditFilterOptions(user: UserContext) {
+export async function listAuditFilterOptions(user: UserContext) {
   const readable = readableAuditDataCenters(user);
   if (readable?.length === 0) return { users: [], actions: [], targetTypes: [] };
   // The unary `+` keeps SQLite off the data center index, which would read all of a data center's
@@ -143,14 +140,13 @@ export function listAuditFilterOptions(user: UserContext) {
     .from(auditEvents)
     .where(and(eq(auditEvents.userId, users.id), mayRead));
   return {
-    users: db
+    users: await db
       .select({ id: users.id, username: users.username })
       .from(users)
       .where(exists(hasEvent))
-      .orderBy(asc(users.username))
-      .all(),
-    actions: distinctValues(auditEvents.action, mayRead),
-    targetTypes: distinctValues(auditEvents.targetType, mayRead),
+      .orderBy(asc(users.username)),
+    actions: await distinctValues(auditEvents.action, mayRead),
+    targetTypes: await distinctValues(auditEvents.targetType, mayRead),
   };
 }
 
@@ -161,19 +157,21 @@ export function listAuditFilterOptions(user: UserContext) {
  * event. For a DCAdmin, the entries of events they may not read are stepped over in the index: at
  * worst (a data center with no events) one pass over it, 5 ms at 100,000 events.
  */
-function distinctValues(column: typeof auditEvents.action | typeof auditEvents.targetType, mayRead?: SQL): string[] {
+async function distinctValues(
+  column: typeof auditEvents.action | typeof auditEvents.targetType,
+  mayRead?: SQL,
+): Promise<string[]> {
   const least = (above: SQL) =>
     sql`(select ${column} from ${auditEvents} where ${and(above, mayRead)} order by ${column} limit 1)`;
-  return getDb()
-    .all<{ value: string }>(
-      sql`with recursive found(value) as (
-        select ${least(isNotNull(column))}
-        union all
-        select ${least(sql`${column} > found.value`)} from found where found.value is not null
-      )
-      select value from found where value is not null`,
+  const rows = await rawRows<{ value: string }>(
+    sql`with recursive found(value) as (
+      select ${least(isNotNull(column))}
+      union all
+      select ${least(sql`${column} > found.value`)} from found where found.value is not null
     )
-    .map((row) => row.value);
+    select value from found where value is not null`,
+  );
+  return rows.map((row) => row.value);
 }
 
-export type AuditFilterOptions = ReturnType<typeof listAuditFilterOptions>;
+export type AuditFilterOptions = Awaited<ReturnType<typeof listAuditFilterOptions>>;

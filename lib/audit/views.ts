@@ -35,7 +35,7 @@ export type AuditEventView = {
 };
 
 /** Names a batch of events with one lookup per kind of thing, not one per event. */
-export function describeEvents(user: UserContext, rows: EventRow[]): AuditEventView[] {
+export async function describeEvents(user: UserContext, rows: EventRow[]): Promise<AuditEventView[]> {
   const wanted = rows.map((row) => ({
     user: row.userId === null ? null : { type: 'user', id: row.userId },
     // A deleted target keeps the name the event recorded, where it recorded one.
@@ -49,7 +49,7 @@ export function describeEvents(user: UserContext, rows: EventRow[]): AuditEventV
       return type && typeof value === 'string' ? [{ key, type, id: value }] : [];
     }),
   }));
-  const resolve = resolveRefs(
+  const resolve = await resolveRefs(
     user,
     wanted.flatMap((w) => [
       w.target,

@@ -2,6 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
 import { applyDataMigrations } from './data-migrations';
@@ -77,6 +78,14 @@ function writeLockFirst(db: Db): void {
  */
 export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
   return (await query)[0];
+}
+
+/**
+ * The rows of a hand-written SQL query, where the query builder cannot say it (a recursive CTE).
+ * The one place that knows how each database hands back raw rows.
+ */
+export async function rawRows<T>(query: SQL): Promise<T[]> {
+  return getDb().all<T>(query);
 }
 
 /** Closes every open connection; for tests and scripts that end the process themselves. */

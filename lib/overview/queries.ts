@@ -4,7 +4,7 @@ import { visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { auditEvents, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/schema';
 import { readableAuditDataCenters } from '@/lib/audit/queries';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RECENT = 5;
@@ -32,14 +32,14 @@ export type Overview = {
  * failed lately, the images whose copies are in trouble, and recent refusals. Every figure is
  * counted by SQLite when the page loads, within the data centers the user sees.
  */
-export function getOverview(user: UserContext): Overview {
+export async function getOverview(user: UserContext): Promise<Overview> {
   const visible = visibleDataCenterIds(user);
   // The data centers the user sees (all for SuperAdmins); none matches no row at all.
   const inVisible = (column: SQLWrapper) =>
     visible ? inArray(column, visible.length > 0 ? visible : ['']) : undefined;
   const db = getDb();
 
-  const nodeRows = db
+  const nodeRows = await db
     .select({
       dataCenterId: dataCenters.id,
       dataCenterName: dataCenters.name,
@@ -52,8 +52,7 @@ export function getOverview(user: UserContext): Overview {
     .from(dataCenters)
     .leftJoin(nodes, eq(nodes.dataCenterId, dataCenters.id))
     .where(inVisible(dataCenters.id))
-    .orderBy(dataCenters.name, nodes.name)
-    .all();
+    .orderBy(dataCenters.name, nodes.name);
   const byDataCenter = new Map<string, OverviewDataCenter>();
   for (const row of nodeRows) {
     const dc = byDataCenter.get(row.dataCenterId) ?? {
@@ -74,23 +73,26 @@ export function getOverview(user: UserContext): Overview {
   // Counted through the status indexes: few jobs are running, queued or failed lately, while a data
   // center's finished ones pile up (25,000 each at seed:large scale). The unary `+` keeps SQLite off
   // the data center index, which would have it read all of those.
-  const jobCount = (where: SQL | undefined) =>
-    db
-      .select({ n: count() })
-      .from(jobs)
-      .where(and(where, inVisible(sql`+${jobs.dataCenterId}`)))
-      .get()?.n ?? 0;
+  const jobCount = async (where: SQL | undefined) =>
+    (
+      await firstRow(
+        db
+          .select({ n: count() })
+          .from(jobs)
+          .where(and(where, inVisible(sql`+${jobs.dataCenterId}`))),
+      )
+    )?.n ?? 0;
   const since = new Date(now().getTime() - DAY_MS);
 
   return {
     dataCenters: [...byDataCenter.values()],
     jobs: {
-      running: jobCount(eq(jobs.status, 'running')),
-      queued: jobCount(eq(jobs.status, 'queued')),
-      failedLastDay: jobCount(and(eq(jobs.status, 'failed'), gte(jobs.finishedAt, since))),
+      running: await jobCount(eq(jobs.status, 'running')),
+      queued: await jobCount(eq(jobs.status, 'queued')),
+      failedLastDay: await jobCount(and(eq(jobs.status, 'failed'), gte(jobs.finishedAt, since))),
     },
-    troubledImages: troubledImages(visible),
-    refusals: recentRefusals(user),
+    troubledImages: await troubledImages(visible),
+    refusals: await recentRefusals(user),
   };
 }
 
@@ -104,24 +106,24 @@ const TROUBLED = sql`${nodeImages.state} in ('missing', 'failed')`;
  * the 20,000 troubled rows of seed:large, where sorting them by image name took 70), and only the
  * picked ones are counted and named.
  */
-function troubledImages(visible: string[] | null): Overview['troubledImages'] {
+async function troubledImages(visible: string[] | null): Promise<Overview['troubledImages']> {
   if (visible?.length === 0) return [];
   const db = getDb();
   const onVisibleNodes = visible
     ? inArray(nodeImages.nodeId, db.select({ id: nodes.id }).from(nodes).where(inArray(nodes.dataCenterId, visible)))
     : undefined;
   const latest = sql`max(${nodeImages.updatedAt})`;
-  const picked = db
-    .select({ imageId: nodeImages.imageId })
-    .from(nodeImages)
-    .where(and(TROUBLED, onVisibleNodes))
-    .groupBy(nodeImages.imageId)
-    .orderBy(desc(latest), desc(nodeImages.imageId))
-    .limit(RECENT * 2)
-    .all()
-    .map((row) => row.imageId);
+  const picked = (
+    await db
+      .select({ imageId: nodeImages.imageId })
+      .from(nodeImages)
+      .where(and(TROUBLED, onVisibleNodes))
+      .groupBy(nodeImages.imageId)
+      .orderBy(desc(latest), desc(nodeImages.imageId))
+      .limit(RECENT * 2)
+  ).map((row) => row.imageId);
   if (picked.length === 0) return [];
-  const counted = db
+  const counted = await db
     .select({
       id: images.id,
       name: images.name,
@@ -131,21 +133,19 @@ function troubledImages(visible: string[] | null): Overview['troubledImages'] {
     .from(nodeImages)
     .innerJoin(images, eq(images.id, nodeImages.imageId))
     .where(and(inArray(nodeImages.imageId, picked), TROUBLED, onVisibleNodes))
-    .groupBy(images.id)
-    .all();
+    .groupBy(images.id);
   const byId = new Map(counted.map((row) => [row.id, row]));
   return picked.flatMap((id) => byId.get(id) ?? []);
 }
 
-function recentRefusals(user: UserContext): Overview['refusals'] {
+async function recentRefusals(user: UserContext): Promise<Overview['refusals']> {
   const readable = readableAuditDataCenters(user);
   if (readable?.length === 0) return null;
-  return getDb()
+  return await getDb()
     .select({ id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, username: users.username })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.userId))
     .where(and(eq(auditEvents.outcome, 'denied'), readable ? inArray(auditEvents.dataCenterId, readable) : undefined))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(RECENT)
-    .all();
+    .limit(RECENT);
 }

@@ -71,7 +71,7 @@ describe('the overview, the active jobs and Retry', () => {
       details: {},
     });
 
-    const overview = getOverview(admin);
+    const overview = await getOverview(admin);
     const a = overview.dataCenters.find((dc) => dc.id === dcA)!;
     expect(a).toMatchObject({
       nodes: { enabled: 1, maintenance: 0, error: 1, decommissioned: 0 },
@@ -84,13 +84,13 @@ describe('the overview, the active jobs and Retry', () => {
 
     // A DCAdmin of B sees B only, and the refusals of B (none).
     const dcAdminB = await createUserWithRole('DCAdmin', dcB);
-    const theirs = getOverview(dcAdminB);
+    const theirs = await getOverview(dcAdminB);
     expect(theirs.dataCenters.map((dc) => dc.id)).toEqual([dcB]);
     expect(theirs.jobs.failedLastDay).toBe(0);
     expect(theirs.troubledImages).toEqual([]);
     expect(theirs.refusals).toEqual([]);
     // An ImageAdmin reads no audit log, so the overview has no refusals for them.
-    expect(getOverview(await createUserWithRole('ImageAdmin', dcB)).refusals).toBeNull();
+    expect((await getOverview(await createUserWithRole('ImageAdmin', dcB))).refusals).toBeNull();
   });
 
   it('lists the jobs in motion for the header, running first', async () => {

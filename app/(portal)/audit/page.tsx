@@ -21,10 +21,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   // SuperAdmins read all, DCAdmins their data centers' events (the policy's 'audit.view'); others nothing.
   const readable = readableAuditDataCenters(user);
   if (readable?.length === 0) notFound();
-  const options = listAuditFilterOptions(user);
+  const options = await listAuditFilterOptions(user);
   const known = { userIds: options.users.map((u) => u.id), actions: options.actions, targetTypes: options.targetTypes };
   const { filters, page, pageSize, ignored } = parseAuditSearchParams(await searchParams, known);
-  const result = listAuditPage(user, { ...filters, page, pageSize });
+  const result = await listAuditPage(user, { ...filters, page, pageSize });
   return (
     <>
       <PageHeader

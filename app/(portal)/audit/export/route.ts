@@ -15,7 +15,7 @@ export async function GET(request: Request) {
   if (!user) return new Response('Sign in first.\n', { status: 401, headers: { 'Content-Type': 'text/plain' } });
   if (readableAuditDataCenters(user)?.length === 0)
     return new Response('Not found.\n', { status: 404, headers: { 'Content-Type': 'text/plain' } });
-  const options = listAuditFilterOptions(user);
+  const options = await listAuditFilterOptions(user);
   const known = { userIds: options.users.map((u) => u.id), actions: options.actions, targetTypes: options.targetTypes };
   // Repeated keys stay lists, as the page receives them; the parser takes the first of each.
   const raw: Record<string, string[]> = {};

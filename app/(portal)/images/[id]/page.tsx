@@ -116,7 +116,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       {readableAuditDataCenters(user)?.length !== 0 && (
         <Section title="Audit history">
           <AuditHistoryTable
-            events={auditHistoryOf(user, { targetType: 'image', targetId: id })}
+            events={await auditHistoryOf(user, { targetType: 'image', targetId: id })}
             caption="Audit history of this image"
             empty="Nothing recorded yet."
           />

@@ -56,9 +56,9 @@ export const AUDIT_ENDPOINTS: Endpoint[] = [
     }),
     what: 'The audit log',
     response: auditPage,
-    load: (user, { search }) => {
+    load: async (user, { search }) => {
       if (readableAuditDataCenters(user)?.length === 0) return null;
-      const options = listAuditFilterOptions(user);
+      const options = await listAuditFilterOptions(user);
       const parsed = parseAuditSearchParams(rawParams(search), {
         userIds: options.users.map((u) => u.id),
         actions: options.actions,
@@ -66,7 +66,7 @@ export const AUDIT_ENDPOINTS: Endpoint[] = [
       });
       if (parsed.ignored.length > 0)
         throw new ValidationError(`Unusable query parameters: ${parsed.ignored.join(', ')}.`);
-      return listAuditPage(user, { ...parsed.filters, page: parsed.page, pageSize: parsed.pageSize });
+      return await listAuditPage(user, { ...parsed.filters, page: parsed.page, pageSize: parsed.pageSize });
     },
   }),
 ];
