@@ -5,8 +5,9 @@ const nextConfig = {
   // One build per e2e lane (e2e/support/lane.ts), so runs side by side never read each other's build.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and optional-native modules must be loaded by Node at run time, not bundled:
-  // ssh2 pulls in cpu-features and its crypto bindings, better-sqlite3 is a native addon.
-  serverExternalPackages: ['ssh2', 'better-sqlite3'],
+  // ssh2 pulls in cpu-features and its crypto bindings, better-sqlite3 is a native addon, and pg
+  // asks for its optional native binding (pg-native).
+  serverExternalPackages: ['ssh2', 'better-sqlite3', 'pg'],
   // The demo and the tests reach the portal on 127.0.0.1 as well as localhost.
   allowedDevOrigins: ['127.0.0.1'],
   poweredByHeader: false,

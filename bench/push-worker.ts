@@ -131,7 +131,7 @@ async function main() {
     transferCpuPercent: cpuSeconds !== null ? (cpuSeconds / ((end!.t - start!.t) / 1000)) * 100 : null,
     gc,
   };
-  closeAllDatabases();
+  await closeAllDatabases();
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 

@@ -28,7 +28,7 @@ async function main() {
   const { sql } = await import('drizzle-orm');
   // Opening the database migrates it (lib/db/client.ts).
   const { n } = getDb().get<{ n: number }>(sql`select count(*) as n from __drizzle_migrations`);
-  closeAllDatabases();
+  await closeAllDatabases();
   console.log(`SQLite ${database.file}: migrated; it has ${n} migration(s).`);
 }
 

@@ -12,7 +12,7 @@ import { and, eq } from 'drizzle-orm';
 import { ensureFirstAdmin, getUserContext } from '../lib/auth/users';
 import { getConfig } from '../lib/config';
 import { closeAllDatabases, getDb } from '../lib/db/client';
-import { dataCenters, images, nodeImages, nodes, users } from '../lib/db/schema';
+import { dataCenters, images, nodeImages, nodes, users } from '../lib/db/tables';
 import { createImage } from '../lib/images/operations';
 import { attachAndInstall } from '../lib/install/operations';
 import { getJobRunner } from '../lib/jobs/runner';
@@ -67,7 +67,7 @@ async function main() {
   await ensureStoreImage(admin, makeQcow2(path.join(demoDir, `${STORE_IMAGE_NAME}.qcow2`), 128, 32).file);
   if (sshNodes.length > 0) await ensureInstalledOnFirstNode(admin, imageId, dataCenterId);
   const upstream = await startDemoUpstream(admin, demoDir);
-  closeAllDatabases();
+  await closeAllDatabases();
 
   const host = demoListenHost();
   const portal = spawn(process.execPath, nextStartArgs(host, config.port), {

@@ -26,7 +26,7 @@ async function main() {
   const { rotateEncryptionKey } = await import('../lib/credentials/rotation');
   const { keyFiles } = await import('../lib/credentials/keyring');
   const rotation = rotateEncryptionKey(getDb());
-  closeAllDatabases();
+  await closeAllDatabases();
   console.log(
     `Re-encrypted ${rotation.resealed} credential(s) and ${rotation.resealedCloudAccounts} cloud account(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`,
   );

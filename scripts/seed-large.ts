@@ -29,7 +29,7 @@ import {
   jobs,
   nodeImages,
   nodes,
-} from '../lib/db/schema';
+} from '../lib/db/tables';
 import type { Db, Tx } from '../lib/db/client';
 import { auditEventRows, jobRows } from './lib/seed-large-history';
 
@@ -333,7 +333,7 @@ async function main() {
   const { closeAllDatabases, getDb, sqliteFile } = await import('../lib/db/client');
   const started = Date.now();
   const made = seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
-  closeAllDatabases();
+  await closeAllDatabases();
   const where = sqliteFile();
   if (!made) {
     console.log(`The large seed is already in ${where} (data centers ${SEED_CODE_PREFIX}*); nothing changed.`);

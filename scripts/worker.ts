@@ -10,7 +10,7 @@ async function main() {
   const { runWorker } = await import('../lib/jobs/worker');
   const { closeAllDatabases } = await import('../lib/db/client');
   await runWorker();
-  closeAllDatabases();
+  await closeAllDatabases();
 }
 
 main().then(

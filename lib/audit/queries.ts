@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { firstRow, getDb, rawRows } from '@/lib/db/client';
-import { auditEvents, users } from '@/lib/db/schema';
+import { auditEvents, users } from '@/lib/db/tables';
 import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFilters } from './schemas';
 import { describeEvents, EVENT_COLUMNS, type AuditEventView, type EventRow } from './views';
 

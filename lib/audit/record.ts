@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AuditOutcome } from '@/lib/db/enums';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 
 export type AuditTarget = {

@@ -16,7 +16,7 @@ import {
   nodes,
   sizes,
   users,
-} from '@/lib/db/schema';
+} from '@/lib/db/tables';
 
 /**
  * Names for the ids an audit event records: its target, and ids among its details (a node, a job).

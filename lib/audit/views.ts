@@ -1,7 +1,7 @@
 import 'server-only';
 import type { UserContext } from '@/lib/auth/policy';
 import type { AuditOutcome } from '@/lib/db/enums';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 import { DETAIL_REFERENCES, resolveRefs, type AuditRef } from './targets';
 
 /** The columns of an audit event that its view is made from. */

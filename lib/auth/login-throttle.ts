@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { loginFailures } from '@/lib/db/schema';
+import { loginFailures } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { formatDateTime } from '@/lib/format';
 

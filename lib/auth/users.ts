@@ -1,7 +1,7 @@
 import 'server-only';
 import { count, eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { roleGrants, users } from '@/lib/db/schema';
+import { roleGrants, users } from '@/lib/db/tables';
 import { newId, now } from '@/lib/clock';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import type { UserContext } from './policy';

@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { enqueueInstall, placementOf } from '@/lib/install/enqueue';
 import { notUsableHere } from '@/lib/images/placement';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import type { JobStatus, NodeImageState, NodeStatus } from '@/lib/db/enums';
 import { getImage } from '@/lib/images/queries';
 import { installRefusal } from '@/lib/install/enqueue';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { decryptSecret, encryptSecret } from '@/lib/credentials/crypto';
 import { getDb } from '@/lib/db/client';
-import { cloudAccounts } from '@/lib/db/schema';
+import { cloudAccounts } from '@/lib/db/tables';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { missingConnectionFields } from './schemas';
 import {

@@ -3,7 +3,7 @@ import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { cloudAccounts, dataCenters, publications } from '@/lib/db/schema';
+import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
 import { ConflictError, InUseError, NotFoundError } from '@/lib/errors';
 import { insertCloudAccount, requireCloudAccount, updateCloudAccountRow } from './accounts';
 import {

@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, count, eq, inArray, or, isNull, sql } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { cloudAccounts, dataCenters, publications } from '@/lib/db/schema';
+import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
 import type { ImageRow } from '@/lib/images/queries';
 import { storedSecretNames, type CloudAccountRow } from './accounts';
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, like } from 'drizzle-orm';
 import type { Db } from '@/lib/db/types';
-import { credentials } from '@/lib/db/schema';
+import { credentials } from '@/lib/db/tables';
 import { decryptLegacySecret, encryptSecret } from './crypto';
 
 export type LegacyReseal = { resealed: number; unreadable: string[] };

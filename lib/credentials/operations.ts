@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { credentials, nodes } from '@/lib/db/schema';
+import { credentials, nodes } from '@/lib/db/tables';
 import { InUseError, NotFoundError } from '@/lib/errors';
 import { generateCredential, getCredentialSummary, importCredential } from './sealed';
 import { credentialIdSchema, generateKeySchema, importKeySchema } from './schemas';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { asc, isNull } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { credentials, nodes } from '@/lib/db/schema';
+import { credentials, nodes } from '@/lib/db/tables';
 
 export type CredentialRow = {
   id: string;

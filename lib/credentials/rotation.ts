@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { getConfig } from '@/lib/config';
 import type { Db } from '@/lib/db/types';
-import { cloudAccounts, credentials } from '@/lib/db/schema';
+import { cloudAccounts, credentials } from '@/lib/db/tables';
 import { UnavailableError, ValidationError, errorMessage } from '@/lib/errors';
 import { decryptSecret, sealWith } from './crypto';
 import {

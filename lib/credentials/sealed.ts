@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { credentials } from '@/lib/db/schema';
+import { credentials } from '@/lib/db/tables';
 import { newId, now } from '@/lib/clock';
 import { NotFoundError } from '@/lib/errors';
 import { decryptSecret, encryptSecret } from './crypto';

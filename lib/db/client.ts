@@ -7,7 +7,9 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
 import { applyDataMigrations } from './data-migrations';
 import { applyMigrations } from './migrate';
+import { openPostgres, type PgDb } from './postgres';
 import * as schema from './schema';
+import { usesPostgres } from './tables';
 
 import type { Db } from './types';
 
@@ -20,28 +22,50 @@ export type { Db, Tx } from './types';
  */
 const globalForDb = globalThis as unknown as { __portalDb?: Map<string, Db> };
 
+/**
+ * The database of this process. On PostgreSQL the handle is typed as SQLite's: queries are written
+ * once against lib/db/tables.ts, and the awaited ones run on either (docs/architecture.md).
+ */
 export function getDb(): Db {
-  const file = sqliteFile();
+  const { database } = getConfig();
+  if ((database.dialect === 'postgres') !== usesPostgres)
+    throw new Error('DATABASE_URL changed after the process started; a process uses one database.');
+  const key = database.dialect === 'sqlite' ? database.file : database.url;
   globalForDb.__portalDb ??= new Map();
-  let db = globalForDb.__portalDb.get(file);
+  let db = globalForDb.__portalDb.get(key);
   if (!db) {
-    db = openDatabase(file);
-    globalForDb.__portalDb.set(file, db);
+    db = database.dialect === 'sqlite' ? openDatabase(database.file) : (openPostgres(database.url) as unknown as Db);
+    globalForDb.__portalDb.set(key, db);
   }
   return db;
 }
 
 /**
- * The SQLite file the portal's processes use. PostgreSQL is there for `npm run db:migrate` and
- * `npm run db:copy` (lib/db/postgres.ts); the domain code does not run on it yet.
+ * Stops a web process or worker that would run on PostgreSQL: part of the domain code still makes
+ * synchronous SQLite calls. `npm run db:migrate` and `npm run db:copy` work with it already.
  */
-export function sqliteFile(): string {
-  const { database } = getConfig();
-  if (database.dialect === 'sqlite') return database.file;
+export function assertRunnableDatabase(): void {
+  if (getConfig().database.dialect === 'sqlite') return;
   throw new Error(
     'DATABASE_URL names a PostgreSQL database. This version runs its web processes and workers on SQLite only; ' +
       'npm run db:migrate and npm run db:copy already work with PostgreSQL (docs/deployment.md).',
   );
+}
+
+/**
+ * A PostgreSQL transaction, its handle typed as the domain's. The body may await: on PostgreSQL a
+ * transaction owns its connection of the pool, so no other statement can run inside it.
+ */
+export function postgresTransaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
+  if (!usesPostgres) throw new Error('postgresTransaction needs PostgreSQL.');
+  return (getDb() as unknown as PgDb).transaction((tx) => body(tx as unknown as Db));
+}
+
+/** The SQLite file, for tools that open it themselves. */
+export function sqliteFile(): string {
+  const { database } = getConfig();
+  if (database.dialect === 'sqlite') return database.file;
+  throw new Error('DATABASE_URL names a PostgreSQL database, not a SQLite file.');
 }
 
 export function openDatabase(file: string): Db {
@@ -84,12 +108,24 @@ export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefine
  * The rows of a hand-written SQL query, where the query builder cannot say it (a recursive CTE).
  * The one place that knows how each database hands back raw rows.
  */
-export async function rawRows<T>(query: SQL): Promise<T[]> {
-  return getDb().all<T>(query);
+export async function rawRows<T>(query: SQL, db: Db = getDb()): Promise<T[]> {
+  if (usesPostgres) return (await (db as unknown as PgDb).execute(query)).rows as T[];
+  return db.all<T>(query);
+}
+
+/** Runs a hand-written SQL statement for its effect (a lock, say), in `db` or the caller's transaction. */
+export async function rawExecute(query: SQL, db: Db = getDb()): Promise<void> {
+  if (usesPostgres) await (db as unknown as PgDb).execute(query);
+  else db.run(query);
 }
 
 /** Closes every open connection; for tests and scripts that end the process themselves. */
-export function closeAllDatabases(): void {
-  for (const db of globalForDb.__portalDb?.values() ?? []) db.$client.close();
+export async function closeAllDatabases(): Promise<void> {
+  const open = [...(globalForDb.__portalDb?.values() ?? [])];
   globalForDb.__portalDb?.clear();
+  for (const db of open) {
+    const client = db.$client as Database.Database | PgDb['$client'];
+    if ('end' in client) await client.end();
+    else client.close();
+  }
 }

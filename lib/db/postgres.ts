@@ -15,6 +15,9 @@ export type PgDb = NodePgDatabase<typeof pgSchema> & { $client: Pool };
 
 export function openPostgres(url: string): PgDb {
   const pool = new Pool({ connectionString: url, max: 4 });
+  // An idle connection the server drops (a restart, a failover) must not crash the process; the
+  // pool opens a new one for the next query.
+  pool.on('error', (err) => console.error(`[portal] A PostgreSQL connection was lost: ${err.message}`));
   return drizzle({ client: pool, schema: pgSchema, casing: 'snake_case' }) as PgDb;
 }
 

@@ -7,7 +7,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
-import { imageDataCenters, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { ConflictError, InUseError, ValidationError } from '@/lib/errors';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { checkbox, id } from '@/lib/validation';

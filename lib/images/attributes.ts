@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { checksumFileName, fetchChecksum } from './checksum-url';
 import { assertFormatRules } from './format-rules';

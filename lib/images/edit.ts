@@ -5,7 +5,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images, nodeImages } from '@/lib/db/schema';
+import { images, nodeImages } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
 import { imagesReferencing } from './format-rules';

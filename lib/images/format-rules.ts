@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import type { ContainerFormat, DiskFormat } from '@/lib/db/enums';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { ValidationError } from '@/lib/errors';
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Tx } from '@/lib/db/client';
-import { imageDataCenters, images } from '@/lib/db/schema';
+import { imageDataCenters, images } from '@/lib/db/tables';
 
 /**
  * Adds an image row inside the caller's transaction. A DC-bound image is attached to its own data

@@ -4,7 +4,7 @@ import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES, OS_TYPES, type OsType } from '@/lib/db/enums';
-import { imageDataCenters, images, jobs, nodeImages, nodes, storeReservations } from '@/lib/db/schema';
+import { imageDataCenters, images, jobs, nodeImages, nodes, storeReservations } from '@/lib/db/tables';
 import { uploadTempName } from '@/lib/store/image-store';
 import {
   DEFAULT_DIRECTION,

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
-import { imageDataCenters } from '@/lib/db/schema';
+import { imageDataCenters } from '@/lib/db/tables';
 
 /**
  * The placement rule: a node offers an image only where the image is usable in the node's data

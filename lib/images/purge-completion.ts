@@ -4,7 +4,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
 import { getDb, type Tx } from '@/lib/db/client';
-import { images, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { images, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { enqueueUninstall } from '@/lib/install/uninstall';
 import { getActiveJob } from '@/lib/jobs/rows';
 import { storedImagePath } from '@/lib/store/image-store';

@@ -7,7 +7,7 @@ import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
 import { getDb } from '@/lib/db/client';
-import { images, jobs } from '@/lib/db/schema';
+import { images, jobs } from '@/lib/db/tables';
 import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
 import { requestJobCancel } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, exists, inArray, ne, or } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb, type Tx } from '@/lib/db/client';
-import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { dataCenters, imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { listDataCenters } from '@/lib/locations/queries';
 

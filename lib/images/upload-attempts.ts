@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 
 export type FailedUpload = { at: Date; error: string };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { images } from '@/lib/db/schema';
+import type { images } from '@/lib/db/tables';
 import { imgapiKindOf, imgapiTagsOf, type ImgapiTags, type ImgapiType } from './mapping';
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { now } from '@/lib/clock';
-import type { images } from '@/lib/db/schema';
+import type { images } from '@/lib/db/tables';
 import { errorMessage, isTransient } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';

@@ -2,7 +2,7 @@ import 'server-only';
 import { isImageUsableIn, notUsableHere } from '@/lib/images/placement';
 import { requireDataCenter } from '@/lib/locations/queries';
 import type { Tx } from '@/lib/db/client';
-import type { images, nodes } from '@/lib/db/schema';
+import type { images, nodes } from '@/lib/db/tables';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { getActiveJob, insertJob } from '@/lib/jobs/rows';
 import { installSourceOf } from './transfer';

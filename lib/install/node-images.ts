@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
-import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import type { FailureOutcome } from '@/lib/jobs/context';
 import { pathInImageDir } from '@/lib/nodes/paths';

@@ -5,7 +5,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { images, nodes } from '@/lib/db/schema';
+import { images, nodes } from '@/lib/db/tables';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes, redactUrlCredentials } from '@/lib/format';
 import type { FailureOutcome, JobContext } from '@/lib/jobs/context';

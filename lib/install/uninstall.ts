@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb, type Tx } from '@/lib/db/client';
-import { nodeImages } from '@/lib/db/schema';
+import { nodeImages } from '@/lib/db/tables';
 import { errorMessage, InUseError } from '@/lib/errors';
 import type { JobContext } from '@/lib/jobs/context';
 import { insertJob } from '@/lib/jobs/rows';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { UnavailableError } from '@/lib/errors';
-import type { images } from '@/lib/db/schema';
+import type { images } from '@/lib/db/tables';
 import { unsafeFileReason } from '@/lib/images/file-safety';
 import type { JobContext } from '@/lib/jobs/context';
 import type { SshSession } from '@/lib/ssh/session';

@@ -2,8 +2,8 @@ import 'server-only';
 import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
-import { jobEvents, jobRunnerDataCenters, jobRunners, jobs } from '@/lib/db/schema';
+import { getDb, postgresTransaction, rawExecute, type Db } from '@/lib/db/client';
+import { jobEvents, jobRunnerDataCenters, jobRunners, jobs, usesPostgres } from '@/lib/db/tables';
 import { jobOwnerId } from './owner';
 import type { JobRow } from './rows';
 
@@ -40,23 +40,37 @@ export async function claimNextJob(boundTo: readonly string[] = []): Promise<Job
       and ${dataCenterRule(boundTo, at)}
     order by j.created_at, j.id
     limit 1
+    ${usesPostgres ? sql`for update skip locked` : sql``}
   )`;
-  const claimed = await getDb()
-    .update(jobs)
-    .set({
-      status: 'running',
-      owner: jobOwnerId(),
-      leaseUntil: leaseEnd(),
-      // A job started once keeps that start time through retries and resumes.
-      startedAt: sql`coalesce(${jobs.startedAt}, ${at.getTime()})`,
-      updatedAt: at,
-      attempt: sql`${jobs.attempt} + 1`,
-      error: null,
-    })
-    .where(and(eq(jobs.id, next), eq(jobs.status, 'queued')))
-    .returning();
-  return claimed[0];
+  const claim = async (db: Db) => {
+    const claimed = await db
+      .update(jobs)
+      .set({
+        status: 'running',
+        owner: jobOwnerId(),
+        leaseUntil: leaseEnd(),
+        // A job started once keeps that start time through retries and resumes.
+        startedAt: sql`coalesce(${jobs.startedAt}, ${at.getTime()})`,
+        updatedAt: at,
+        attempt: sql`${jobs.attempt} + 1`,
+        error: null,
+      })
+      .where(and(eq(jobs.id, next), eq(jobs.status, 'queued')))
+      .returning();
+    return claimed[0];
+  };
+  if (!usesPostgres) return claim(getDb());
+  // SQLite writes one statement at a time. PostgreSQL runs claims side by side, and two of them
+  // could count the same running jobs and both start one more: a lock held for the claim's
+  // transaction alone puts them in a row. SKIP LOCKED passes over a job another write holds.
+  return postgresTransaction(async (tx) => {
+    await rawExecute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`, tx);
+    return claim(tx);
+  });
 }
+
+/** The advisory lock that puts claims in a row on PostgreSQL (any number no one else uses). */
+const CLAIM_LOCK = 0x6362_7001;
 
 /** Which jobs' data centers a runner may take, as the condition on the candidate job `j`. */
 function dataCenterRule(boundTo: readonly string[], at: Date) {

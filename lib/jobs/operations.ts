@@ -5,7 +5,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { jobEvents, jobs } from '@/lib/db/tables';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 import { getJobRunner } from './runner';

@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, exists, inArray, sql, type SQL } from 'drizz
 import { alias } from 'drizzle-orm/sqlite-core';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { firstRow, getDb } from '@/lib/db/client';
-import { dataCenters, images, jobEvents, jobs, nodes, users } from '@/lib/db/schema';
+import { dataCenters, images, jobEvents, jobs, nodes, users } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
 import { z } from 'zod';
 import { DEFAULT_JOB_PAGE_SIZE, JOB_PAGE_SIZES, type JobFilterChoices, type JobListFilters } from './schemas';

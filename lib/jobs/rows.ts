@@ -6,7 +6,7 @@ import { getConfig } from '@/lib/config';
 import { retryWhileBusy } from '@/lib/db/busy';
 import { firstRow, getDb, type Tx } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type JobKind, type LogLevel } from '@/lib/db/enums';
-import { images, jobEvents, jobs } from '@/lib/db/schema';
+import { images, jobEvents, jobs } from '@/lib/db/tables';
 import { jobOwnerId } from './owner';
 
 /**

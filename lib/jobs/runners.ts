@@ -4,7 +4,7 @@ import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, jobRunnerDataCenters, jobRunners, jobs } from '@/lib/db/schema';
+import { dataCenters, jobRunnerDataCenters, jobRunners, jobs } from '@/lib/db/tables';
 import { ValidationError } from '@/lib/errors';
 import { jobOwnerId } from './owner';
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { assertRunnableDatabase, getDb } from '@/lib/db/client';
 import { jobOwnerId } from './owner';
 import { getJobRunner } from './runner';
 
@@ -12,6 +12,7 @@ import { getJobRunner } from './runner';
  */
 export async function runWorker(): Promise<void> {
   const config = getConfig();
+  assertRunnableDatabase();
   getDb();
   const runner = getJobRunner();
   await runner.start('worker');

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, exists, inArray, isNull, ne, not, or, sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from './image-search';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
 

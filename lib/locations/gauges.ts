@@ -2,7 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, images, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { imageDataCenters, images, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 
 export type LocationGauges = {
   nodesEnabled: number;

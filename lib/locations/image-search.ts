@@ -1,6 +1,6 @@
 import 'server-only';
 import { asc, desc, sql, type SQL } from 'drizzle-orm';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { likeContains } from '@/lib/images/listing';
 
 /**

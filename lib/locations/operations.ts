@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters } from '@/lib/db/schema';
+import { dataCenters } from '@/lib/db/tables';
 import { newId, now } from '@/lib/clock';
 import { ConflictError } from '@/lib/errors';
 import { requireDataCenter } from './queries';

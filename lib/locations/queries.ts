@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, nodeImages, nodes } from '@/lib/db/schema';
+import { dataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
 

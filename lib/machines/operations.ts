@@ -5,7 +5,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images, machines, nodes } from '@/lib/db/schema';
+import { images, machines, nodes } from '@/lib/db/tables';
 import { MACHINE_STATUSES } from '@/lib/db/enums';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { id } from '@/lib/validation';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, machines, nodes } from '@/lib/db/schema';
+import { images, machines, nodes } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
 import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
 

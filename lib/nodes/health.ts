@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { nodes } from '@/lib/db/schema';
+import { nodes } from '@/lib/db/tables';
 
 /**
  * A node's connection health: every connection the portal makes to a registered node reports here.

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { nodes } from '@/lib/db/schema';
+import { nodes } from '@/lib/db/tables';
 import { ConflictError, errorMessage } from '@/lib/errors';
 import { HostKeyMismatchError, type HostKeyPolicy } from '@/lib/ssh/session';
 import { connectWithCredential } from './connection';

@@ -9,7 +9,7 @@ import { getConfig } from '@/lib/config';
 import { getCredentialSummary, importCredential } from '@/lib/credentials/sealed';
 import { publicKeyOf } from '@/lib/credentials/keys';
 import { getDb } from '@/lib/db/client';
-import { nodes } from '@/lib/db/schema';
+import { nodes } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { SshSession } from '@/lib/ssh/session';
 import { readCapacity } from './capacity';

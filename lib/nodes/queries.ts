@@ -3,7 +3,7 @@ import { dataCenterAddress } from './address';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { credentials, dataCenters, images, nodeImages, nodes } from '@/lib/db/schema';
+import { credentials, dataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { tablePage, type TablePage } from '@/lib/locations/table-page';
 

@@ -5,7 +5,7 @@ import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { generateCredential } from '@/lib/credentials/sealed';
 import { getDb, type Tx } from '@/lib/db/client';
-import { credentials, nodes } from '@/lib/db/schema';
+import { credentials, nodes } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { z } from 'zod';
 import { id } from '@/lib/validation';

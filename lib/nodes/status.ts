@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type NodeStatus } from '@/lib/db/enums';
-import { jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { authorizeOnNode, requireNode } from './queries';
 import { decommissionSchema, maintenanceSchema, nodeIdSchema } from './schemas';

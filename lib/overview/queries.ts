@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, count, desc, eq, gte, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { auditEvents, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/schema';
+import { auditEvents, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/tables';
 import { readableAuditDataCenters } from '@/lib/audit/queries';
 import { now } from '@/lib/clock';
 import { firstRow, getDb } from '@/lib/db/client';

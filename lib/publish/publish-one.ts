@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { storedImagePath } from '@/lib/store/image-store';
 import { TransientError, UnavailableError, errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';

@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { listPublishTargets } from '@/lib/clouds/queries';
 import { getDb } from '@/lib/db/client';
-import { cloudAccounts, publications, users } from '@/lib/db/schema';
+import { cloudAccounts, publications, users } from '@/lib/db/tables';
 import { getImage, type ImageRow } from '@/lib/images/queries';
 import { unpublishableReason } from './prepare';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { getDb, type Tx } from '@/lib/db/client';
 import type { DiskFormat, PublicationStatus } from '@/lib/db/enums';
-import { publications } from '@/lib/db/schema';
+import { publications } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import type { PublishedCopy, RemoteState } from './target';
 

@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import type { RemoteManifest } from '@/lib/imgapi/manifest';
 import { blank, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 import { getRepository } from './queries';

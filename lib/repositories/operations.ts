@@ -5,7 +5,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize, repositoryBrowseSubject } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { imageRepositories } from '@/lib/db/schema';
+import { imageRepositories } from '@/lib/db/tables';
 import { ConflictError, errorMessage, UnavailableError, ValidationError } from '@/lib/errors';
 import { listRemoteImages } from '@/lib/imgapi/client/remote';
 import { requireRepository } from './queries';

@@ -2,7 +2,7 @@ import 'server-only';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { authorize, can, importDataCenterIds, repositoryBrowseSubject, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, imageRepositories } from '@/lib/db/schema';
+import { dataCenters, imageRepositories } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import type { RemoteManifest } from '@/lib/imgapi/manifest';
 

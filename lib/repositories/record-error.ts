@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { imageRepositories } from '@/lib/db/schema';
+import { imageRepositories } from '@/lib/db/tables';
 
 /** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */
 export function recordRepositoryError(repositoryId: string, message: string): void {

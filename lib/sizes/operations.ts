@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { sizes } from '@/lib/db/schema';
+import { sizes } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { createSizeSchema, deleteSizesSchema } from './schemas';
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, sizeDataCenters, sizes } from '@/lib/db/schema';
+import { dataCenters, sizeDataCenters, sizes } from '@/lib/db/tables';
 import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
 
 export type Placement = {

@@ -5,7 +5,7 @@ import { and, eq, gt, lte } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { storeReservations } from '@/lib/db/schema';
+import { storeReservations } from '@/lib/db/tables';
 import { ConflictError, UnavailableError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import { jobOwnerId } from '@/lib/jobs/owner';

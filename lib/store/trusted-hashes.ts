@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { storeFileHashes } from '@/lib/db/schema';
+import { storeFileHashes } from '@/lib/db/tables';
 import { storedImagePath } from './image-store';
 
 /**

@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { ConflictError, DomainError, ForbiddenError } from '@/lib/errors';
 import { getImage } from '@/lib/images/queries';
 import { recordStoredFileHashed } from './trusted-hashes';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
-import { jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { insertJob } from '@/lib/jobs/rows';
 import { requireDataCenter } from '@/lib/locations/queries';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images, nodeImages, nodes } from '@/lib/db/schema';
+import { images, nodeImages, nodes } from '@/lib/db/tables';
 import { errorMessage, NotFoundError } from '@/lib/errors';
 import { isImageUsableIn } from '@/lib/images/placement';
 import { setNodeImageState } from '@/lib/install/node-images';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { nodes, sizeDataCenters, sizes } from '@/lib/db/schema';
+import { nodes, sizeDataCenters, sizes } from '@/lib/db/tables';
 import { errorMessage, NotFoundError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { newId, now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { apiTokens } from '@/lib/db/schema';
+import { apiTokens } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
 

@@ -4,7 +4,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { apiTokens } from '@/lib/db/schema';
+import { apiTokens } from '@/lib/db/tables';
 import { hashOf, TOKEN_PREFIX } from './secret';
 
 /** The user a bearer token acts for: null for an unknown or revoked token, or a disabled user. */

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { roleGrants } from '@/lib/db/schema';
+import { roleGrants } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { requireUserRow } from './guards';

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { users } from '@/lib/db/schema';
+import { users } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 
 export type UserRow = typeof users.$inferSelect;

@@ -5,7 +5,7 @@ import { authorize } from '@/lib/auth/policy';
 import { hashPassword } from '@/lib/auth/password';
 import { insertUser } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import { users } from '@/lib/db/schema';
+import { users } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { ConflictError } from '@/lib/errors';
 import { ensureMayDisable, ensureMayRemoveSuperAdmin, requireUserRow } from './guards';

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { can, effectiveRoles, type UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import type { Role } from '@/lib/db/enums';
-import { dataCenters, roleGrants, users } from '@/lib/db/schema';
+import { dataCenters, roleGrants, users } from '@/lib/db/tables';
 import { ForbiddenError } from '@/lib/errors';
 
 /** Everything here is for the Access pages, which only 'users.manage' may open. */

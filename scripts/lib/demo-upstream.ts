@@ -8,7 +8,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { UserContext } from '../../lib/auth/policy';
 import { getDb } from '../../lib/db/client';
-import { imageRepositories } from '../../lib/db/schema';
+import { imageRepositories } from '../../lib/db/tables';
 import { createRepository, refreshRepository } from '../../lib/repositories/operations';
 import { makeQcow2 } from './fixture-image';
 import { runOk } from './portal-seed';

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { AuditOutcome, JobKind, JobStatus } from '../../lib/db/enums';
-import type { auditEvents, jobs } from '../../lib/db/schema';
+import type { auditEvents, jobs } from '../../lib/db/tables';
 
 type Pick = <T>(list: readonly T[]) => T;
 type Random = { next: () => number; pick: Pick };

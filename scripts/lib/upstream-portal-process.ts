@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { ensureFirstAdmin, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import { images, users } from '@/lib/db/schema';
+import { images, users } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { uploadImageFile } from '@/lib/store/upload';
 import { startImgapiServer } from './imgapi-server';

@@ -5,7 +5,7 @@ import * as sessionRoute from '@/app/api/v1/session/route';
 import { issueApiToken } from '@/lib/tokens/operations';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { registerNode } from '@/lib/nodes/operations';
 import { createDataCenterAs, createSuperAdmin, run } from '../support/portal';

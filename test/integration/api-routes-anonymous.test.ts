@@ -6,7 +6,7 @@ import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { openApiDocument } from '@/lib/api/v1/openapi';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 import {
   exportedMethods,
   fillPath,

@@ -6,7 +6,7 @@ import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
 import { requestBodySchema } from '@/lib/api/v1/json-schema';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { call, session } from '../support/api-client';
 import { createDataCenterAs, createSuperAdmin, createUrlImage } from '../support/portal';

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { undocumentedIn } from '../support/api-document';
 import { call, v1Handler } from '../support/api-client';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as openApiRoute from '@/app/api/v1/openapi.json/route';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import { call, session } from '../support/api-client';
 import {
   createDataCenterAs,

@@ -5,7 +5,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { setClockForTests } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 import { grantRole } from '@/lib/users/grants';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
 

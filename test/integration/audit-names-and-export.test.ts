@@ -5,7 +5,7 @@ import { listAuditPage } from '@/lib/audit/queries';
 import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { grantRole } from '@/lib/users/grants';
 import { call } from '../support/api-client';

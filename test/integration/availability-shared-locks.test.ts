@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getImageAvailability, withSharedLocks } from '@/lib/availability/queries';
 import { getDb } from '@/lib/db/client';
-import { nodes } from '@/lib/db/schema';
+import { nodes } from '@/lib/db/tables';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, insertUnreachableNode } from '../support/portal';
 
 /** Image Availability says a reason all of a data center's nodes share once, not on each of its rows. */

@@ -8,7 +8,7 @@ import { applyImageAvailability } from '@/lib/availability/operations';
 import { getImageAvailability } from '@/lib/availability/queries';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';

@@ -4,7 +4,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { createCloudAccount, deleteCloudAccount, updateCloudAccount } from '@/lib/clouds/operations';
 import { loadConnection, requireCloudAccount } from '@/lib/clouds/accounts';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, cloudAccounts, publications } from '@/lib/db/schema';
+import { auditEvents, cloudAccounts, publications } from '@/lib/db/tables';
 import { publishImage } from '@/lib/publish/operations';
 import { call, session } from '../support/api-client';
 import { lastAudit } from '../support/audit';

@@ -10,7 +10,7 @@ import { decryptSecret } from '@/lib/credentials/crypto';
 import { deleteKey, generateKey, importKey } from '@/lib/credentials/operations';
 import { listCredentials } from '@/lib/credentials/queries';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, credentials, nodes } from '@/lib/db/schema';
+import { auditEvents, credentials, nodes } from '@/lib/db/tables';
 import { probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import {

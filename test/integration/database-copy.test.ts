@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/lib/db/client';
 import { tablesInCopyOrder } from '@/lib/db/copy';
 import { openPostgres, type PgDb } from '@/lib/db/postgres';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import * as pgSchema from '@/lib/db/schema-pg';
 import { startPostgres, type PostgresService } from '@/scripts/lib/services/postgres';
 import { seedLarge } from '@/scripts/seed-large';

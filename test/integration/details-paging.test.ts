@@ -4,7 +4,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import type { AccessLevel } from '@/lib/db/enums';
-import { imageDataCenters, images, machines, nodeImages, sizes } from '@/lib/db/schema';
+import { imageDataCenters, images, machines, nodeImages, sizes } from '@/lib/db/tables';
 import {
   ATTACH_SEARCH_LIMIT,
   listImagesAttachedToDataCenter,

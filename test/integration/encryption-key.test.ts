@@ -12,7 +12,7 @@ import { decryptSecret, sealWith } from '@/lib/credentials/crypto';
 import { deriveKey, generateKeyMaterial } from '@/lib/credentials/keyring';
 import { generateCredential, unsealCredential } from '@/lib/credentials/sealed';
 import { closeAllDatabases, getDb } from '@/lib/db/client';
-import { credentials } from '@/lib/db/schema';
+import { credentials } from '@/lib/db/tables';
 import { testNodeConnection } from '@/lib/nodes/operations';
 import { loadConnection, requireCloudAccount } from '@/lib/clouds/accounts';
 import { createCloudAccount } from '@/lib/clouds/operations';
@@ -123,7 +123,7 @@ describe('the encryption key of stored SSH keys', () => {
     expect(sealedOf(credentialId).startsWith('v1.')).toBe(true);
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    closeAllDatabases();
+    await closeAllDatabases();
     const currentKeyId = deriveKey(fs.readFileSync(keyFile(), 'utf8')).id;
     for (const id of [credentialId, pemId]) {
       expect(sealedOf(id).startsWith('v2.')).toBe(true);
@@ -138,7 +138,7 @@ describe('the encryption key of stored SSH keys', () => {
 
     // A second open changes nothing.
     const migrated = rows();
-    closeAllDatabases();
+    await closeAllDatabases();
     expect(rows()).toEqual(migrated);
     warn.mockRestore();
   });

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { getDb } from '@/lib/db/client';
-import { jobs, nodeImages } from '@/lib/db/schema';
+import { jobs, nodeImages } from '@/lib/db/tables';
 import { updateImage } from '@/lib/images/edit';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, nodeImages, nodes } from '@/lib/db/schema';
+import { images, nodeImages, nodes } from '@/lib/db/tables';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import { nodeUserHome, type SshNode } from '@/scripts/lib/sshd-node';

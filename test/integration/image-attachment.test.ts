@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, imageDataCenters, machines, nodeImages } from '@/lib/db/schema';
+import { auditEvents, imageDataCenters, machines, nodeImages } from '@/lib/db/tables';
 import { setImageAttachment } from '@/lib/images/attachment';
 import {
   createDataCenterAs,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images, nodeImages } from '@/lib/db/schema';
+import { auditEvents, images, nodeImages } from '@/lib/db/tables';
 import { fetchChecksum } from '@/lib/images/checksum-url';
 import { updateImage } from '@/lib/images/edit';
 import { createImage } from '@/lib/images/operations';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { changeImageLifecycle, createImage, setImageAttachment } from '@/lib/images/operations';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
 import { expectOk, installAndWait, run } from '../support/portal';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images } from '@/lib/db/schema';
+import { auditEvents, images } from '@/lib/db/tables';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { listImages } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import type { AccessLevel, JobKind, JobStatus } from '@/lib/db/enums';
-import { imageDataCenters, images, jobs, storeReservations } from '@/lib/db/schema';
+import { imageDataCenters, images, jobs, storeReservations } from '@/lib/db/tables';
 import { imagesInMotion, importsUnderWay, listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { uploadTempName } from '@/lib/store/image-store';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole } from '../support/portal';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import type { AccessLevel, DiskFormat, ImageStatus, OsType } from '@/lib/db/enums';
-import { imageDataCenters, images, nodeImages } from '@/lib/db/schema';
+import { imageDataCenters, images, nodeImages } from '@/lib/db/tables';
 import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, insertUnreachableNode } from '../support/portal';
 

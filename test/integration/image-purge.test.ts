@@ -7,7 +7,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
-import { auditEvents, images, jobs, nodeImages } from '@/lib/db/schema';
+import { auditEvents, images, jobs, nodeImages } from '@/lib/db/tables';
 import { purgeImage } from '@/lib/images/purge';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { installImage } from '@/lib/install/operations';

@@ -8,7 +8,7 @@ import { insertUser, getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images, roleGrants } from '@/lib/db/schema';
+import { auditEvents, images, roleGrants } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createDataCenter } from '@/lib/locations/operations';
 import { storedImagePath } from '@/lib/store/image-store';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { imageRepositories, images, jobs } from '@/lib/db/schema';
+import { imageRepositories, images, jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { cancelJob } from '@/lib/jobs/operations';
 import { listJobsPage } from '@/lib/jobs/queries';

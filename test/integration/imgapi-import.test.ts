@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, imageDataCenters, images, jobs, storeFileHashes } from '@/lib/db/schema';
+import { auditEvents, imageDataCenters, images, jobs, storeFileHashes } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { hash, importAndWait } from '../support/imports';

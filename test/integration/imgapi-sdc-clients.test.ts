@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
 import { startImgapiServer, type ImgapiServer } from '@/scripts/lib/imgapi-server';
 import { sdcImgapiClient, type SdcImgapiClient } from '@/test/support/sdc-imgapi-client';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { startPortal } from '@/lib/startup';
 import { storedImagePath } from '@/lib/store/image-store';

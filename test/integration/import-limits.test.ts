@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, storeReservations } from '@/lib/db/schema';
+import { images, storeReservations } from '@/lib/db/tables';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { startCraftedImgapi } from '../support/crafted-imgapi';
 import { craft, hash, importAndWait, storeFiles } from '../support/imports';

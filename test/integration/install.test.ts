@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';

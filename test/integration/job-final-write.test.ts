@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb, sqliteFile } from '@/lib/db/client';
-import { jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/tables';
 import { claimNextJob } from '@/lib/jobs/claims';
 import { finishJob, insertJob } from '@/lib/jobs/rows';
 import { createDataCenterAs, createSuperAdmin } from '../support/portal';

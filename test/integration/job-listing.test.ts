@@ -4,7 +4,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { insertUser, getUserContext } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
 import { JOB_KINDS, type JobKind, type JobStatus } from '@/lib/db/enums';
-import { credentials, jobEvents, jobs, nodes } from '@/lib/db/schema';
+import { credentials, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { runOperation } from '@/lib/actions/operation';
 import { createImage } from '@/lib/images/operations';
 import {

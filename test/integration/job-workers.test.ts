@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { jobEvents, jobs } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { listLiveRunners } from '@/lib/jobs/runners';
 import { setRelayInstalls } from '@/lib/locations/operations';

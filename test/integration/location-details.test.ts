@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/schema';
+import { auditEvents, dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import { setImageAttachment } from '@/lib/images/attachment';
 import { listJobs } from '@/lib/jobs/queries';
 import { locationGauges } from '@/lib/locations/gauges';

@@ -5,7 +5,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, machines, nodeImages, roleGrants } from '@/lib/db/schema';
+import { auditEvents, machines, nodeImages, roleGrants } from '@/lib/db/tables';
 import { setImageAttachment } from '@/lib/images/attachment';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import {

@@ -75,7 +75,7 @@ describe('login throttling', () => {
   });
 
   it('keeps counting across a restart: the failures are in SQLite', async () => {
-    closeAllDatabases();
+    await closeAllDatabases();
     expect(await login('wendy', '203.0.113.1', PASSWORD)).toMatchObject({ ok: false, reason: 'throttled' });
   });
 

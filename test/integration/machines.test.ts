@@ -6,7 +6,7 @@ import { applyImageAvailability } from '@/lib/availability/operations';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
-import { jobs, machines, nodeImages } from '@/lib/db/schema';
+import { jobs, machines, nodeImages } from '@/lib/db/tables';
 import { listMachinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
 import {

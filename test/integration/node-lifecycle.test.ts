@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, nodeImages, nodes } from '@/lib/db/schema';
+import { auditEvents, nodeImages, nodes } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { readNodeHostKey, repinNodeHostKey } from '@/lib/nodes/host-key';
 import { testNodeConnection } from '@/lib/nodes/operations';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { credentials, nodes } from '@/lib/db/schema';
+import { credentials, nodes } from '@/lib/db/tables';
 import { generateRegistrationKey, probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } from '../support/portal';

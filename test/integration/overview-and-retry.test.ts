@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { retryJob } from '@/lib/jobs/operations';
 import { listActiveJobs } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';

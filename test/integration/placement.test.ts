@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { getDb } from '@/lib/db/client';
-import { imageDataCenters, jobs, nodeImages } from '@/lib/db/schema';
+import { imageDataCenters, jobs, nodeImages } from '@/lib/db/tables';
 import { createImage, setImageAttachment } from '@/lib/images/operations';
 import { searchAttachableImages } from '@/lib/locations/attached-images';
 import { attachAndInstall, installImage } from '@/lib/install/operations';

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { credentials, dataCenters, images, jobs, nodes } from '@/lib/db/schema';
+import { credentials, dataCenters, images, jobs, nodes } from '@/lib/db/tables';
 import { getImage, listImages } from '@/lib/images/queries';
 import { installImage } from '@/lib/install/operations';
 import { getJobView, listJobs } from '@/lib/jobs/queries';

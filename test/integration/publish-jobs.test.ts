@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { createCloudAccount, testCloudAccount } from '@/lib/clouds/operations';
 import { getDb } from '@/lib/db/client';
-import { jobs, publications } from '@/lib/db/schema';
+import { jobs, publications } from '@/lib/db/tables';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { requireImage } from '@/lib/images/queries';

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { jobs, nodeImages } from '@/lib/db/schema';
+import { jobs, nodeImages } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';

@@ -5,7 +5,7 @@ import { now } from '@/lib/clock';
 import { importKey } from '@/lib/credentials/operations';
 import { listCredentials } from '@/lib/credentials/queries';
 import { getDb } from '@/lib/db/client';
-import { credentials } from '@/lib/db/schema';
+import { credentials } from '@/lib/db/tables';
 import { discardRegistrationKey, generateRegistrationKey, probeNode, registerNode } from '@/lib/nodes/operations';
 import { discardAbandonedRegistrationKeys, REGISTRATION_KEY_TTL_MS } from '@/lib/nodes/registration-keys';
 import { SshNode } from '@/scripts/lib/sshd-node';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { nodeImages, nodes } from '@/lib/db/schema';
+import { nodeImages, nodes } from '@/lib/db/tables';
 import { getSeed } from '@/lib/install/relay/seed';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, insertUnreachableNode } from '../support/portal';
 

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, jobs, nodeImages } from '@/lib/db/schema';
+import { images, jobs, nodeImages } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { imageRepositories } from '@/lib/db/schema';
+import { imageRepositories } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { browseRepository } from '@/lib/repositories/browse';

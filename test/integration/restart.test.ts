@@ -4,7 +4,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
-import { images, jobEvents, jobs, nodes } from '@/lib/db/schema';
+import { images, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { enqueueInstall } from '@/lib/install/enqueue';
 import { jobOwnerId } from '@/lib/jobs/owner';
 import { getJobRunner } from '@/lib/jobs/runner';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/lib/db/client';
-import { auditEvents, credentials, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/schema';
+import { auditEvents, credentials, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/tables';
 import { seedLarge, type SeedSize } from '@/scripts/seed-large';
 
 const SMALL: SeedSize = { images: 120, nodes: 8, nodeImages: 400, jobs: 900, auditEvents: 700 };

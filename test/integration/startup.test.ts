@@ -15,7 +15,7 @@ import {
   nodes,
   storeReservations,
   users,
-} from '@/lib/db/schema';
+} from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
 

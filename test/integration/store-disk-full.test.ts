@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { closeAllDatabases, getDb } from '@/lib/db/client';
-import { auditEvents, images, storeReservations } from '@/lib/db/schema';
+import { auditEvents, images, storeReservations } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { uploadImageFile } from '@/lib/store/upload';
 import { createSuperAdmin, expectOk, run } from '../support/portal';
@@ -32,8 +32,8 @@ describe('the image store on a small file system', () => {
     process.env.PORTAL_STORE_MARGIN_MB = '4';
     admin = await createSuperAdmin();
   });
-  afterAll(() => {
-    closeAllDatabases();
+  afterAll(async () => {
+    await closeAllDatabases();
     execFileSync('umount', ['-l', mount]);
   });
 

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, storeFileHashes } from '@/lib/db/schema';
+import { images, storeFileHashes } from '@/lib/db/tables';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { stampOf } from '@/lib/store/trusted-hashes';
 import { storedImagePath } from '@/lib/store/image-store';

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, jobs, nodeImages } from '@/lib/db/schema';
+import { auditEvents, jobs, nodeImages } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';
 import { registerImageHref, type SyncImagesResult } from '@/lib/sync/result';

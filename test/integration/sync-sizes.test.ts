@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, jobs, nodes, sizeDataCenters, sizes } from '@/lib/db/schema';
+import { auditEvents, jobs, nodes, sizeDataCenters, sizes } from '@/lib/db/tables';
 import { formatBytes } from '@/lib/format';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { fitInDataCenter } from '@/lib/sizes/fit';

@@ -5,7 +5,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/schema';
+import { jobEvents, jobs } from '@/lib/db/tables';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { images, jobEvents, nodeImages } from '@/lib/db/schema';
+import { images, jobEvents, nodeImages } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { uploadImageFile } from '@/lib/store/upload';

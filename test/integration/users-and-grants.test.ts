@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { getUserContext, verifyLogin } from '@/lib/auth/users';
 import { getDb } from '@/lib/db/client';
-import { auditEvents, roleGrants, users } from '@/lib/db/schema';
+import { auditEvents, roleGrants, users } from '@/lib/db/tables';
 import { grantRole, revokeRole } from '@/lib/users/grants';
 import { createUser, disableUser, enableUser, resetUserPassword, setSuperAdmin } from '@/lib/users/operations';
 import { getUserWithGrants, roleHoldersOf } from '@/lib/users/queries';

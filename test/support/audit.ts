@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { auditEvents } from '@/lib/db/schema';
+import { auditEvents } from '@/lib/db/tables';
 
 /**
  * The newest audit event of an action. By id: SQLite returns rows in the order of whichever index

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { setClockForTests } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { createImage } from '@/lib/images/operations';
 import { createStoreImage, createSuperAdmin, createUrlImage, expectOk, run } from '@/test/support/portal';

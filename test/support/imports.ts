@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
-import { jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { CraftedImage } from './crafted-imgapi';

@@ -25,7 +25,7 @@ process.env.PORTAL_JOBS_LEASE_S = '3';
 // A compressed import reserves this much of the store unless its manifest declares the disk's size.
 process.env.PORTAL_IMPORT_MAX_GB = '1';
 
-afterAll(() => {
-  closeAllDatabases();
+afterAll(async () => {
+  await closeAllDatabases();
   fs.rmSync(root, { recursive: true, force: true });
 });

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
-import { credentials, dataCenters, images, jobEvents, jobs, nodes } from '@/lib/db/schema';
+import { credentials, dataCenters, images, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { attachImage } from '@/lib/images/attachment';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';

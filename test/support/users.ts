@@ -7,7 +7,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import type { Role } from '@/lib/db/enums';
 import { getDb } from '@/lib/db/client';
-import { roleGrants } from '@/lib/db/schema';
+import { roleGrants } from '@/lib/db/tables';
 
 let counter = 0;
 

@@ -104,3 +104,11 @@ describe('the PostgreSQL schema', () => {
     expect(pgTableConfig(pgSchema.jobs).columns.find((c) => c.name === 'bytesDone')!.columnType).toBe('PgBigInt53');
   });
 });
+
+describe('lib/db/tables.ts', () => {
+  it('exports every table of the schema, so the domain code finds each one there', async () => {
+    const tables = await import('@/lib/db/tables');
+    for (const name of Object.keys(sqliteSchema)) expect(tables, name).toHaveProperty(name);
+    expect(tables.usesPostgres).toBe(false);
+  });
+});

@@ -18,7 +18,7 @@ import {
 } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import { DISK_FORMATS, OS_TYPES } from '@/lib/db/enums';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { imageNotFound } from './errors';
 import type { ListParams, TextFilter } from './list-params';
 import type { ServableImage } from '@/lib/imgapi/manifest';

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { storedImagePath } from '@/lib/store/image-store';
 
 /**

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, isNotNull, lt, ne, or, inArray } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
-import { dataCenters, jobs, nodeImages, nodes } from '@/lib/db/schema';
+import { dataCenters, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import type { JobContext } from '@/lib/jobs/context';
 
 type Node = typeof nodes.$inferSelect;

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { inArray } from 'drizzle-orm';
 import { utils } from 'ssh2';
 import { getDb } from '@/lib/db/client';
-import { jobs, nodes } from '@/lib/db/schema';
+import { jobs, nodes } from '@/lib/db/tables';
 import { errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { now } from '@/lib/clock';
 import { getDb } from '@/lib/db/client';
-import { images } from '@/lib/db/schema';
+import { images } from '@/lib/db/tables';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns } from '@/lib/images/attributes';
 import { insertImage } from '@/lib/images/insert';

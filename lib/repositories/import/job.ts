@@ -4,7 +4,7 @@ import { importJobParams, type ImportJobParams } from './params';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { getDb } from '@/lib/db/client';
-import { jobs } from '@/lib/db/schema';
+import { jobs } from '@/lib/db/tables';
 import { errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import { authorize } from '@/lib/auth/policy';
