@@ -4,7 +4,7 @@ import { formatDateTime } from '@/lib/format';
 import type { listRepositories } from '@/lib/repositories/queries';
 import { RefreshButton } from './refresh-button';
 
-type Row = ReturnType<typeof listRepositories>[number];
+type Row = Awaited<ReturnType<typeof listRepositories>>[number];
 
 /** Each repository with what its last refresh found; the error of the last refresh or import stays until the next success. */
 export function RepositoriesTable({ repositories, manageable }: { repositories: Row[]; manageable: boolean }) {

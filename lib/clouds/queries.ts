@@ -1,7 +1,7 @@
 import 'server-only';
 import { asc, count, eq, inArray, or, isNull, sql } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
 import type { ImageRow } from '@/lib/images/queries';
 import { storedSecretNames, type CloudAccountRow } from './accounts';
@@ -19,7 +19,7 @@ const summaryColumns = {
   lastSuccessAt: cloudAccounts.lastSuccessAt,
 };
 
-export function listCloudAccounts(user: UserContext) {
+export async function listCloudAccounts(user: UserContext) {
   authorize(user, 'cloud.manage', {});
   const published = getDb()
     .select({ accountId: publications.accountId, n: count().as('n') })
@@ -27,28 +27,30 @@ export function listCloudAccounts(user: UserContext) {
     .where(eq(publications.status, 'published'))
     .groupBy(publications.accountId)
     .as('published');
-  return getDb()
+  return await getDb()
     .select({ ...summaryColumns, publishedCount: sql<number>`coalesce(${published.n}, 0)` })
     .from(cloudAccounts)
     .leftJoin(dataCenters, eq(dataCenters.id, cloudAccounts.dataCenterId))
     .leftJoin(published, eq(published.accountId, cloudAccounts.id))
-    .orderBy(asc(cloudAccounts.name))
-    .all();
+    .orderBy(asc(cloudAccounts.name));
 }
-export type CloudAccountSummary = ReturnType<typeof listCloudAccounts>[number];
+export type CloudAccountSummary = Awaited<ReturnType<typeof listCloudAccounts>>[number];
 
 /** One account for its page: settings in clear, and the names of the secrets it holds. */
-export function getCloudAccountView(user: UserContext, accountId: string) {
+export async function getCloudAccountView(user: UserContext, accountId: string) {
   if (!can(user, 'cloud.manage', {})) return null;
-  const row = getDb().select().from(cloudAccounts).where(eq(cloudAccounts.id, accountId)).get();
+  const row = await firstRow(getDb().select().from(cloudAccounts).where(eq(cloudAccounts.id, accountId)));
   if (!row) return null;
   const dataCenterName = row.dataCenterId
-    ? (getDb().select({ name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, row.dataCenterId)).get()
-        ?.name ?? null)
+    ? ((
+        await firstRow(
+          getDb().select({ name: dataCenters.name }).from(dataCenters).where(eq(dataCenters.id, row.dataCenterId)),
+        )
+      )?.name ?? null)
     : null;
   return { ...withoutSecrets(row), dataCenterName, storedSecrets: storedSecretNames(row) };
 }
-export type CloudAccountView = NonNullable<ReturnType<typeof getCloudAccountView>>;
+export type CloudAccountView = NonNullable<Awaited<ReturnType<typeof getCloudAccountView>>>;
 
 function withoutSecrets(row: CloudAccountRow) {
   const { sealedSecrets: _, ...rest } = row;
@@ -63,8 +65,8 @@ const choiceColumns = {
 };
 
 /** The accounts this user may publish this image to: the account's binding fits, and the policy agrees. */
-export function listPublishTargets(user: UserContext, image: ImageRow) {
-  const fitting = getDb()
+export async function listPublishTargets(user: UserContext, image: ImageRow) {
+  const fitting = await getDb()
     .select(choiceColumns)
     .from(cloudAccounts)
     .where(
@@ -72,14 +74,13 @@ export function listPublishTargets(user: UserContext, image: ImageRow) {
         ? or(isNull(cloudAccounts.dataCenterId), eq(cloudAccounts.dataCenterId, image.dcBoundId))
         : isNull(cloudAccounts.dataCenterId),
     )
-    .orderBy(asc(cloudAccounts.name))
-    .all();
+    .orderBy(asc(cloudAccounts.name));
   return fitting.filter((a) => can(user, 'image.publish', { image, accountDataCenterId: a.dataCenterId }));
 }
 
 /** Accounts for the images list's bulk publish: every account this user could publish anything to. */
-export function listBulkPublishAccounts(user: UserContext) {
-  const rows = getDb()
+export async function listBulkPublishAccounts(user: UserContext) {
+  const rows = await getDb()
     .select(choiceColumns)
     .from(cloudAccounts)
     .where(
@@ -90,8 +91,7 @@ export function listBulkPublishAccounts(user: UserContext) {
             user.grants.map((g) => g.dataCenterId),
           ),
     )
-    .orderBy(asc(cloudAccounts.name))
-    .all();
+    .orderBy(asc(cloudAccounts.name));
   return rows.filter((a) =>
     can(user, 'image.publish', {
       image: { dcBoundId: a.dataCenterId, access: 'public' },

@@ -8,9 +8,9 @@ import { getImage, type ImageRow } from '@/lib/images/queries';
 import { unpublishableReason } from './prepare';
 
 /** The "Published to" section of Image Details: every cloud copy of an image, whoever may view it. */
-export function listImagePublications(user: UserContext, imageId: string) {
+export async function listImagePublications(user: UserContext, imageId: string) {
   if (!getImage(user, imageId)) return [];
-  return getDb()
+  return await getDb()
     .select({
       id: publications.id,
       accountId: publications.accountId,
@@ -32,24 +32,23 @@ export function listImagePublications(user: UserContext, imageId: string) {
     .innerJoin(cloudAccounts, eq(cloudAccounts.id, publications.accountId))
     .leftJoin(users, eq(users.id, publications.publishedBy))
     .where(eq(publications.imageId, imageId))
-    .orderBy(desc(publications.updatedAt))
-    .all();
+    .orderBy(desc(publications.updatedAt));
 }
-export type ImagePublication = ReturnType<typeof listImagePublications>[number];
+export type ImagePublication = Awaited<ReturnType<typeof listImagePublications>>[number];
 
 /**
  * Everything Image Details shows about publishing: the copies (each with whether this user may
  * republish or remove it), the accounts this user may publish to, and why the image cannot go at
  * all, if so.
  */
-export function getPublishingView(user: UserContext, image: ImageRow) {
-  const publishedCopies = listImagePublications(user, image.id).map((p) => ({
+export async function getPublishingView(user: UserContext, image: ImageRow) {
+  const publishedCopies = (await listImagePublications(user, image.id)).map((p) => ({
     ...p,
     mayPublish: can(user, 'image.publish', { image, accountDataCenterId: p.accountDataCenterId }),
   }));
   return {
     publications: publishedCopies,
-    targets: listPublishTargets(user, image).map(({ id, name }) => ({ id, name })),
+    targets: (await listPublishTargets(user, image)).map(({ id, name }) => ({ id, name })),
     unpublishable: unpublishableReason(image),
   };
 }

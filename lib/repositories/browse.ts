@@ -50,13 +50,13 @@ export function parseRemoteImageSearch(raw: RawParams) {
   return { filters, page: value('page') ?? 1, ignored };
 }
 
-export function browseRepository(
+export async function browseRepository(
   user: UserContext,
   repositoryId: string,
   filters: RemoteImageFilters,
   askedPage: number,
 ) {
-  const found = getRepository(user, repositoryId);
+  const found = await getRepository(user, repositoryId);
   if (!found) return null;
   const { repository, manifests } = found;
   const q = filters.q?.toLowerCase();

@@ -55,8 +55,8 @@ export const updateRepository = defineOperation({
     note({ targetId: input.repositoryId, details: { name: input.name, url: input.url } });
     authorize(user, 'repository.manage', {});
   },
-  run: (input) => {
-    const current = requireRepository(input.repositoryId);
+  run: async (input) => {
+    const current = await requireRepository(input.repositoryId);
     assertNameFree(input.name, input.repositoryId);
     const moved = current.url !== input.url;
     getDb()
@@ -81,8 +81,8 @@ export const deleteRepository = defineOperation({
     note({ targetId: input.repositoryId });
     authorize(user, 'repository.manage', {});
   },
-  run: (input) => {
-    const { name } = requireRepository(input.repositoryId);
+  run: async (input) => {
+    const { name } = await requireRepository(input.repositoryId);
     getDb().delete(imageRepositories).where(eq(imageRepositories.id, input.repositoryId)).run();
     return { name };
   },
@@ -102,7 +102,7 @@ export const refreshRepository = defineOperation({
     authorize(user, 'repository.browse', repositoryBrowseSubject(user));
   },
   run: async (input) => {
-    const repository = requireRepository(input.repositoryId);
+    const repository = await requireRepository(input.repositoryId);
     let listing;
     try {
       listing = await listRemoteImages(repository.url);

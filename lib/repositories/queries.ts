@@ -1,7 +1,7 @@
 import 'server-only';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { authorize, can, importDataCenterIds, repositoryBrowseSubject, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, imageRepositories } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import type { RemoteManifest } from '@/lib/imgapi/manifest';
@@ -9,9 +9,9 @@ import type { RemoteManifest } from '@/lib/imgapi/manifest';
 export type RepositoryRow = typeof imageRepositories.$inferSelect;
 
 /** Every repository with its refresh state, for whoever may browse them. */
-export function listRepositories(user: UserContext) {
+export async function listRepositories(user: UserContext) {
   authorize(user, 'repository.browse', repositoryBrowseSubject(user));
-  return getDb()
+  return await getDb()
     .select({
       id: imageRepositories.id,
       name: imageRepositories.name,
@@ -21,23 +21,24 @@ export function listRepositories(user: UserContext) {
       lastError: imageRepositories.lastError,
     })
     .from(imageRepositories)
-    .orderBy(asc(imageRepositories.name))
-    .all();
+    .orderBy(asc(imageRepositories.name));
 }
 
-export function requireRepository(repositoryId: string): RepositoryRow {
-  const found = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)).get();
+export async function requireRepository(repositoryId: string): Promise<RepositoryRow> {
+  const found = await firstRow(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)));
   if (!found) throw new NotFoundError('The repository');
   return found;
 }
 
 /** One repository with its cached listing, for the browse page; null when absent or not for this user. */
-export function getRepository(
+export async function getRepository(
   user: UserContext,
   repositoryId: string,
-): { repository: RepositoryRow; manifests: RemoteManifest[] } | null {
+): Promise<{ repository: RepositoryRow; manifests: RemoteManifest[] } | null> {
   if (!can(user, 'repository.browse', repositoryBrowseSubject(user))) return null;
-  const repository = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)).get();
+  const repository = await firstRow(
+    getDb().select().from(imageRepositories).where(eq(imageRepositories.id, repositoryId)),
+  );
   return repository ? { repository, manifests: cachedManifestsOf(repository) } : null;
 }
 
@@ -47,12 +48,12 @@ export function cachedManifestsOf(repository: RepositoryRow): RemoteManifest[] {
 }
 
 /** Where this user may import to: their data centers, and for SuperAdmins also "global" (no data center). */
-export function importTargets(user: UserContext): {
+export async function importTargets(user: UserContext): Promise<{
   dataCenters: { id: string; name: string }[];
   allowGlobal: boolean;
-} {
+}> {
   const ids = importDataCenterIds(user);
   const query = getDb().select({ id: dataCenters.id, name: dataCenters.name }).from(dataCenters);
-  const rows = (ids === null ? query : query.where(inArray(dataCenters.id, ids))).orderBy(asc(dataCenters.name)).all();
+  const rows = await (ids === null ? query : query.where(inArray(dataCenters.id, ids))).orderBy(asc(dataCenters.name));
   return { dataCenters: rows, allowGlobal: user.isSuperAdmin };
 }

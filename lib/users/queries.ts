@@ -1,7 +1,7 @@
 import 'server-only';
 import { asc, eq } from 'drizzle-orm';
 import { can, effectiveRoles, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import type { Role } from '@/lib/db/enums';
 import { dataCenters, roleGrants, users } from '@/lib/db/tables';
 import { ForbiddenError } from '@/lib/errors';
@@ -22,8 +22,8 @@ const userColumns = {
   createdAt: users.createdAt,
 };
 
-function allGrants() {
-  return getDb()
+async function allGrants() {
+  return await getDb()
     .select({
       userId: roleGrants.userId,
       dataCenterId: roleGrants.dataCenterId,
@@ -32,8 +32,7 @@ function allGrants() {
     })
     .from(roleGrants)
     .innerJoin(dataCenters, eq(dataCenters.id, roleGrants.dataCenterId))
-    .orderBy(asc(dataCenters.name), asc(roleGrants.role))
-    .all();
+    .orderBy(asc(dataCenters.name), asc(roleGrants.role));
 }
 
 /** Each grant with whether it takes effect, as the policy decides it (effectiveRoles). */
@@ -43,40 +42,37 @@ function withEffect(grants: { dataCenterId: string; dataCenterName: string; role
 }
 
 /** Every user with their grants, by username. */
-export function listUsersWithGrants(viewer: UserContext) {
+export async function listUsersWithGrants(viewer: UserContext) {
   ensureUserManager(viewer);
-  const grants = allGrants();
-  return getDb()
-    .select(userColumns)
-    .from(users)
-    .orderBy(asc(users.username))
-    .all()
-    .map((u) => ({ ...u, grants: withEffect(grants.filter((g) => g.userId === u.id)) }));
+  const grants = await allGrants();
+  return (await getDb().select(userColumns).from(users).orderBy(asc(users.username))).map((u) => ({
+    ...u,
+    grants: withEffect(grants.filter((g) => g.userId === u.id)),
+  }));
 }
 
-export type UserWithGrants = ReturnType<typeof listUsersWithGrants>[number];
+export type UserWithGrants = Awaited<ReturnType<typeof listUsersWithGrants>>[number];
 
 /** One user with their grants, or null when there is no such user. */
-export function getUserWithGrants(viewer: UserContext, userId: string): UserWithGrants | null {
+export async function getUserWithGrants(viewer: UserContext, userId: string): Promise<UserWithGrants | null> {
   ensureUserManager(viewer);
-  const user = getDb().select(userColumns).from(users).where(eq(users.id, userId)).get();
+  const user = await firstRow(getDb().select(userColumns).from(users).where(eq(users.id, userId)));
   if (!user) return null;
-  return { ...user, grants: withEffect(allGrants().filter((g) => g.userId === userId)) };
+  return { ...user, grants: withEffect((await allGrants()).filter((g) => g.userId === userId)) };
 }
 
 /** The data centers a grant can name. */
-export function grantableDataCenters(viewer: UserContext) {
+export async function grantableDataCenters(viewer: UserContext) {
   ensureUserManager(viewer);
-  return getDb()
+  return await getDb()
     .select({ id: dataCenters.id, name: dataCenters.name })
     .from(dataCenters)
-    .orderBy(asc(dataCenters.name))
-    .all();
+    .orderBy(asc(dataCenters.name));
 }
 
 /** Who holds which role on one data center: users with a grant there, and the SuperAdmins, who hold all. */
-export function roleHoldersOf(viewer: UserContext, dataCenterId: string) {
-  return listUsersWithGrants(viewer)
+export async function roleHoldersOf(viewer: UserContext, dataCenterId: string) {
+  return (await listUsersWithGrants(viewer))
     .filter((u) => u.isSuperAdmin || u.grants.some((g) => g.dataCenterId === dataCenterId))
     .map((u) => ({ ...u, grants: u.grants.filter((g) => g.dataCenterId === dataCenterId) }));
 }

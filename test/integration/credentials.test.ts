@@ -118,7 +118,7 @@ describe('SSH credentials', () => {
   it('lists keys with the nodes that use them, and refuses to delete a key in use, naming the nodes', async () => {
     fs.copyFileSync(path.join(node.baseDir, 'client_ed25519.pub'), path.join(node.baseDir, 'authorized_keys'));
     const { credentialId } = await registerSshNode(admin, dataCenterId, node, 'key-user');
-    const listed = listCredentials().find((c) => c.id === credentialId)!;
+    const listed = (await listCredentials()).find((c) => c.id === credentialId)!;
     expect(listed.nodes.map((n) => n.name)).toEqual(['key-user']);
     expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'name', 'nodes', 'publicKey']);
 
@@ -136,7 +136,7 @@ describe('SSH credentials', () => {
 
     const unused = expectOk(await run(generateKey, { name: 'spare' }, admin));
     expect(unused.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:spare$/);
-    expect(listCredentials().find((c) => c.id === unused.credentialId)!.nodes).toEqual([]);
+    expect((await listCredentials()).find((c) => c.id === unused.credentialId)!.nodes).toEqual([]);
     expectOk(await run(deleteKey, { credentialId: unused.credentialId }, admin));
     expect(getDb().select().from(credentials).where(eq(credentials.id, unused.credentialId)).get()).toBeUndefined();
     expect(lastAudit('credential.delete')).toMatchObject({

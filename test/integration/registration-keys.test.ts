@@ -15,7 +15,7 @@ import { createDataCenterAs, createSuperAdmin, expectOk, run } from '../support/
  * Registering a node with a key from Credentials, and keys a registration makes: provisional until
  * the node is registered, so an abandoned registration (Cancel, or a closed tab) leaves no key.
  */
-describe('the SSH key of a node registration', () => {
+describe('the SSH key of a node registration', async () => {
   let admin: UserContext;
   let dataCenterId: string;
   let node: SshNode;
@@ -36,12 +36,12 @@ describe('the SSH key of a node registration', () => {
     imageDir: node.imageDir,
   });
   const keyRow = (id: string) => getDb().select().from(credentials).where(eq(credentials.id, id)).get();
-  const listed = () => listCredentials().map((c) => c.id);
+  const listed = async () => (await listCredentials()).map((c) => c.id);
 
   it('keeps a pasted key provisional, out of Credentials, until the node is registered', async () => {
     const probed = expectOk(await run(probeNode, { ...connection('kept'), privateKey: node.privateKey }, admin));
     expect(keyRow(probed.credentialId)?.provisionalUntil).toBeInstanceOf(Date);
-    expect(listed()).not.toContain(probed.credentialId);
+    expect(await listed()).not.toContain(probed.credentialId);
 
     const { id } = expectOk(
       await run(
@@ -52,7 +52,7 @@ describe('the SSH key of a node registration', () => {
     );
     expect(id).toBeTruthy();
     expect(keyRow(probed.credentialId)?.provisionalUntil).toBeNull();
-    expect(listed()).toContain(probed.credentialId);
+    expect(await listed()).toContain(probed.credentialId);
     // A registered node's key is Credentials' now: Cancel of another registration cannot take it.
     expect(await run(discardRegistrationKey, { credentialId: probed.credentialId }, admin)).toMatchObject({
       ok: false,
@@ -89,6 +89,6 @@ describe('the SSH key of a node registration', () => {
       code: 'conflict',
     });
     expect(keyRow(stored.credentialId)?.provisionalUntil).toBeNull();
-    expect(listed()).toContain(stored.credentialId);
+    expect(await listed()).toContain(stored.credentialId);
   });
 });

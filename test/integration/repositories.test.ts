@@ -155,28 +155,28 @@ describe('image repositories', () => {
     const { jobId } = expectOk(await run(importImage, { repositoryId: id, uuid: gamma!.manifest.uuid }, admin));
     await getJobRunner().waitFor(jobId);
 
-    const all = browseRepository(admin, id, {}, 1)!;
+    const all = (await browseRepository(admin, id, {}, 1))!;
     expect(all.total).toBe(3);
     const byName = Object.fromEntries(all.rows.map((r) => [r.name, r]));
     expect(byName.gamma).toMatchObject({ imported: { id: gamma!.manifest.uuid, name: 'gamma' }, nameTaken: false });
     expect(byName.beta).toMatchObject({ imported: null, nameTaken: true });
     expect(byName.alpha).toMatchObject({ imported: null, nameTaken: false, sizeBytes: file.length });
     expect(all.options.os).toEqual(['linux', 'windows']);
-    expect(browseRepository(admin, id, { os: 'windows' }, 1)!.rows.map((r) => r.name)).toEqual(['beta']);
-    expect(browseRepository(admin, id, { q: 'ALP' }, 1)!.rows.map((r) => r.name)).toEqual(['alpha']);
-    expect(browseRepository(admin, id, {}, 99)!.page).toBe(1);
+    expect((await browseRepository(admin, id, { os: 'windows' }, 1))!.rows.map((r) => r.name)).toEqual(['beta']);
+    expect((await browseRepository(admin, id, { q: 'ALP' }, 1))!.rows.map((r) => r.name)).toEqual(['alpha']);
+    expect((await browseRepository(admin, id, {}, 99))!.page).toBe(1);
 
     const dc = await createDataCenterAs(admin);
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dc);
-    expect(importTargets(importer)).toEqual({
+    expect(await importTargets(importer)).toEqual({
       dataCenters: [{ id: dc, name: expect.any(String) }],
       allowGlobal: false,
     });
-    expect(importTargets(admin).allowGlobal).toBe(true);
-    expect(browseRepository(importer, id, {}, 1)?.total).toBe(3);
+    expect((await importTargets(admin)).allowGlobal).toBe(true);
+    expect((await browseRepository(importer, id, {}, 1))?.total).toBe(3);
     // Without ImageAdmin beside it, ImageImportAdmin does not count, and DCAdmins never browse.
-    expect(browseRepository(await createUserWithRole('ImageImportAdmin', dc), id, {}, 1)).toBeNull();
-    expect(browseRepository(await createUserWithRole('DCAdmin', dc), id, {}, 1)).toBeNull();
+    expect(await browseRepository(await createUserWithRole('ImageImportAdmin', dc), id, {}, 1)).toBeNull();
+    expect(await browseRepository(await createUserWithRole('DCAdmin', dc), id, {}, 1)).toBeNull();
   });
 
   it('does the same through the JSON API: add, refresh, browse and import with a token', async () => {

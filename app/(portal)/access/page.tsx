@@ -25,7 +25,7 @@ export default async function AccessPage() {
         }
       />
       <Section title="Users">
-        <UsersTable users={listUsersWithGrants(user)} />
+        <UsersTable users={await listUsersWithGrants(user)} />
       </Section>
       <Section title="Create a user">
         <Card>

@@ -20,7 +20,7 @@ export default async function CloudsPage() {
         description="Accounts in external clouds that images are published to: OpenStack Glance, S3-compatible object storage and Azure Blob storage. Their credentials are stored encrypted and never shown again."
       />
       <Section title="Cloud accounts">
-        <CloudAccountsTable accounts={listCloudAccounts(user)} />
+        <CloudAccountsTable accounts={await listCloudAccounts(user)} />
       </Section>
       <Section title="Add a cloud account">
         <Card>

@@ -20,7 +20,7 @@ export default async function CredentialsPage() {
         description="SSH keys the portal logs in to nodes with. Private keys are stored encrypted and never shown again."
       />
       <Section title="SSH keys">
-        <CredentialsTable credentials={listCredentials()} />
+        <CredentialsTable credentials={await listCredentials()} />
       </Section>
       <div className="grid gap-6 lg:grid-cols-2">
         <Section title="Generate a key">

@@ -38,7 +38,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const options = { ...listImageFilterOptions(user, { includeAttachable: true }), dataCenters };
   const choices = imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
-  const publishAccounts = listBulkPublishAccounts(user);
+  const publishAccounts = await listBulkPublishAccounts(user);
   const publishable = result.rows.filter((r) => !r.attachableOnly && r.status === 'ok');
   const inMotion = imagesInMotion(
     user,

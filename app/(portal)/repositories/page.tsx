@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: 'Image repositories' };
 export default async function RepositoriesPage() {
   const user = await requireUser();
   if (!can(user, 'repository.browse', repositoryBrowseSubject(user))) notFound();
-  const repositories = listRepositories(user);
+  const repositories = await listRepositories(user);
   const manageable = can(user, 'repository.manage', {});
   return (
     <>

@@ -35,8 +35,8 @@ export const importImage = defineOperation({
       });
     }
   },
-  run: (input, user) => {
-    const repository = requireRepository(input.repositoryId);
+  run: async (input, user) => {
+    const repository = await requireRepository(input.repositoryId);
     const manifest = cachedManifestsOf(repository).find((m) => m.uuid === input.uuid);
     if (!manifest)
       throw new NotFoundError(

@@ -17,7 +17,7 @@ export default async function AccessMatrixPage({
 }) {
   const user = await requireUser();
   if (!can(user, 'users.manage', {})) notFound();
-  const dataCenters = grantableDataCenters(user);
+  const dataCenters = await grantableDataCenters(user);
   const { dc } = await searchParams;
   // An unknown or missing id falls back to the first data center rather than failing.
   const chosen = dataCenters.find((d) => d.id === (Array.isArray(dc) ? dc[0] : dc)) ?? dataCenters[0];
@@ -31,7 +31,7 @@ export default async function AccessMatrixPage({
       {chosen ? (
         <Section title={`Roles on ${chosen.name}`}>
           <DataCenterPicker dataCenters={dataCenters} chosenId={chosen.id} />
-          <RoleHoldersTable holders={roleHoldersOf(user, chosen.id)} dataCenterName={chosen.name} />
+          <RoleHoldersTable holders={await roleHoldersOf(user, chosen.id)} dataCenterName={chosen.name} />
         </Section>
       ) : (
         <p className="mb-8 text-sm text-slate-600">There are no data centers yet, so nobody holds a role anywhere.</p>

@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: 'Cloud account' };
 
 export default async function CloudAccountPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
-  const account = getCloudAccountView(user, (await params).id);
+  const account = await getCloudAccountView(user, (await params).id);
   if (!account) notFound();
   return (
     <>

@@ -92,7 +92,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         />
       )}
       {!purging && (
-        <PublishedToSection image={{ id: image.id, name: image.name }} {...getPublishingView(user, image)} />
+        <PublishedToSection image={{ id: image.id, name: image.name }} {...await getPublishingView(user, image)} />
       )}
       <Section title="Machines which use this image">
         <MachinesTable

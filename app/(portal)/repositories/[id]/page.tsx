@@ -30,7 +30,7 @@ export default async function RepositoryPage({
   const user = await requireUser();
   const { id } = await params;
   const { filters, page, ignored } = parseRemoteImageSearch(await searchParams);
-  const listing = browseRepository(user, id, filters, page);
+  const listing = await browseRepository(user, id, filters, page);
   if (!listing) notFound();
   const { repository } = listing;
   const pathname = `/repositories/${repository.id}`;
@@ -67,7 +67,7 @@ export default async function RepositoryPage({
         <RemoteImagesTable
           repositoryId={repository.id}
           rows={listing.rows}
-          targets={importTargets(user)}
+          targets={await importTargets(user)}
           caption={`Images in ${repository.name}`}
           empty={
             hasAnyFilter(filters) ? (

@@ -31,7 +31,7 @@ export const CLOUD_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only. Secrets are never returned.',
     what: 'Cloud accounts',
     response: cloudAccountList,
-    load: (user) => ({ accounts: listCloudAccounts(user) }),
+    load: async (user) => ({ accounts: await listCloudAccounts(user) }),
   }),
   defineWrite({
     method: 'POST',
@@ -51,7 +51,7 @@ export const CLOUD_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only.',
     what: 'The cloud account',
     response: cloudAccountView,
-    load: (user, { params }) => getCloudAccountView(user, params.accountId!),
+    load: async (user, { params }) => await getCloudAccountView(user, params.accountId!),
   }),
   defineWrite({
     method: 'PUT',
@@ -90,8 +90,8 @@ export const CLOUD_ENDPOINTS: Endpoint[] = [
     description: 'For whoever may view the image.',
     what: 'The image',
     response: publicationList,
-    load: (user, { params }) =>
-      getImage(user, params.imageId!) ? { publications: listImagePublications(user, params.imageId!) } : null,
+    load: async (user, { params }) =>
+      getImage(user, params.imageId!) ? { publications: await listImagePublications(user, params.imageId!) } : null,
   }),
   defineWrite({
     method: 'POST',

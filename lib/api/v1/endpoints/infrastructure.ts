@@ -41,9 +41,9 @@ export const INFRASTRUCTURE_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only. Private keys are sealed at rest and never sent.',
     what: 'Credentials',
     response: credentialList,
-    load: (user) => {
+    load: async (user) => {
       authorize(user, 'infrastructure.manage', {});
-      return { credentials: listCredentials() };
+      return { credentials: await listCredentials() };
     },
   }),
   defineWrite({

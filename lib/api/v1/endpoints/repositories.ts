@@ -27,7 +27,7 @@ export const REPOSITORY_ENDPOINTS: Endpoint[] = [
     description: 'For SuperAdmins and ImageImportAdmins.',
     what: 'Repositories',
     response: repositoryList,
-    load: (user) => ({ repositories: listRepositories(user) }),
+    load: async (user) => ({ repositories: await listRepositories(user) }),
   }),
   defineWrite({
     method: 'POST',
@@ -85,10 +85,10 @@ export const REPOSITORY_ENDPOINTS: Endpoint[] = [
     }),
     what: 'The repository',
     response: remoteImagePage,
-    load: (user, { params, search }) => {
+    load: async (user, { params, search }) => {
       const { filters, page, ignored } = parseRemoteImageSearch(rawParams(search));
       if (ignored.length > 0) throw new ValidationError(`Unusable query parameters: ${ignored.join(', ')}.`);
-      return browseRepository(user, params.repositoryId!, filters, page);
+      return await browseRepository(user, params.repositoryId!, filters, page);
     },
   }),
   defineWrite({

@@ -23,7 +23,7 @@ export const USER_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only.',
     what: 'Users',
     response: userList,
-    load: (user) => ({ users: listUsersWithGrants(user) }),
+    load: async (user) => ({ users: await listUsersWithGrants(user) }),
   }),
   defineWrite({
     method: 'POST',
@@ -43,7 +43,7 @@ export const USER_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins only.',
     what: 'The user',
     response: userWithGrants,
-    load: (user, { params }) => getUserWithGrants(user, params.userId!),
+    load: async (user, { params }) => await getUserWithGrants(user, params.userId!),
   }),
   defineWrite({
     method: 'POST',

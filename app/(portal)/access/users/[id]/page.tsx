@@ -16,7 +16,7 @@ export default async function UserAccessPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const viewer = await requireUser();
   if (!can(viewer, 'users.manage', {})) notFound();
-  const user = getUserWithGrants(viewer, id);
+  const user = await getUserWithGrants(viewer, id);
   if (!user) notFound();
   return (
     <>
@@ -47,7 +47,7 @@ export default async function UserAccessPage({ params }: { params: Promise<{ id:
       </Section>
       <Section title="Grant a role">
         <Card>
-          <GrantRoleForm userId={user.id} dataCenters={grantableDataCenters(viewer)} />
+          <GrantRoleForm userId={user.id} dataCenters={await grantableDataCenters(viewer)} />
         </Card>
       </Section>
     </>

@@ -27,7 +27,7 @@ export default async function RegisterNodePage({ params }: { params: Promise<{ i
       <Card>
         <RegisterNodeWizard
           dataCenterId={id}
-          credentials={listCredentials().map((c) => ({ id: c.id, name: c.name }))}
+          credentials={(await listCredentials()).map((c) => ({ id: c.id, name: c.name }))}
         />
       </Card>
     </>
