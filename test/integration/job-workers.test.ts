@@ -1,11 +1,7 @@
-import crypto from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { listLiveRunners } from '@/lib/jobs/runners';
 import { setRelayInstalls } from '@/lib/locations/operations';
@@ -18,8 +14,13 @@ import {
   createSuperAdmin,
   createUrlImage,
   expectOk,
+  jobLog,
+  jobRows,
+  jobsDone,
+  jobStarts,
   registerSshNode,
   run,
+  sha256OfFile,
   until,
 } from '../support/portal';
 
@@ -91,21 +92,10 @@ describe('job workers', () => {
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId: nodeIds[node]! }, admin));
     return { jobId, imageId, node };
   };
-  const rows = (ids: string[]) => getDb().select().from(jobs).where(inArray(jobs.id, ids)).all();
-  const log = (jobId: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, jobId))
-      .all()
-      .map((e) => e.message);
-  const starts = (jobId: string) => log(jobId).filter((m) => m.startsWith('Started ('));
   const hashesOf = (node: number, imageId: string) =>
     sshNodes[node]!.toolCalls().filter((call) => call.includes(`${imageId}.qcow2.part`));
-  const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   const installedRight = (imageId: string, node: number) =>
-    sha256Of(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`)) === fixture.sha256;
-  const allDone = (ids: string[]) => rows(ids).every((j) => !['queued', 'running'].includes(j.status));
+    sha256OfFile(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`)) === fixture.sha256;
 
   it('runs 12 installs once each in the workers, within the limits, and a bound worker runs its data center', async () => {
     // In all 2 at once (PORTAL_JOBS_MAX), 2 per worker, 1 per node: without the count shared across
@@ -124,21 +114,21 @@ describe('job workers', () => {
     let mostOnANode = 0;
     let mostInAWorker = 0;
     await until(() => {
-      const running = rows(ids).filter((j) => j.status === 'running');
+      const running = jobRows(ids).filter((j) => j.status === 'running');
       mostInAll = Math.max(mostInAll, running.length);
       for (const nodeId of nodeIds)
         mostOnANode = Math.max(mostOnANode, running.filter((j) => j.nodeId === nodeId).length);
       for (const worker of [anyDc, edgeOnly])
         mostInAWorker = Math.max(mostInAWorker, running.filter((j) => worker.owner.test(j.owner ?? '')).length);
-      return allDone(ids);
+      return jobsDone(ids);
     }, 150_000);
     expect(mostInAll).toBe(2);
     expect(mostOnANode).toBe(1);
     expect(mostInAWorker).toBe(2);
 
     for (const { jobId, imageId, node } of queued) {
-      expect(rows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-      const [start, ...more] = starts(jobId);
+      expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
+      const [start, ...more] = jobStarts(jobId);
       expect(more).toEqual([]);
       // The edge node's installs ran in the edge worker, the others in the unbound one.
       expect(start).toMatch(node === 3 ? edgeOnly.owner : anyDc.owner);
@@ -152,23 +142,23 @@ describe('job workers', () => {
     const imageId = await createImage('handed-back', 256 * 1024);
     const { jobId } = await install(imageId, 0);
     await until(() => {
-      const [job] = rows([jobId]);
+      const [job] = jobRows([jobId]);
       return job!.status === 'running' && anyDc!.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
     }, 60_000);
     anyDc!.child.kill('SIGTERM');
     expect(await anyDc!.exited).toBe(0);
     // Handed back, not left to a lease: queued again before any lease could have expired.
-    expect(rows([jobId])[0]).toMatchObject({ status: 'queued', owner: null, attempt: 0 });
-    expect(log(jobId)).toContain(
+    expect(jobRows([jobId])[0]).toMatchObject({ status: 'queued', owner: null, attempt: 0 });
+    expect(jobLog(jobId)).toContain(
       'Handed back: the process running it is shutting down. Queued again to resume where it stopped.',
     );
 
     const next = await startWorker({});
     workers.push(next);
-    await until(() => allDone([jobId]), 90_000);
-    expect(rows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-    expect(starts(jobId)).toEqual([expect.stringMatching(anyDc!.owner), expect.stringMatching(next.owner)]);
-    expect(log(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
+    await until(() => jobsDone([jobId]), 90_000);
+    expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
+    expect(jobStarts(jobId)).toEqual([expect.stringMatching(anyDc!.owner), expect.stringMatching(next.owner)]);
+    expect(jobLog(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
     expect(hashesOf(0, imageId)).toHaveLength(1);
     expect(installedRight(imageId, 0)).toBe(true);
   }, 180_000);
@@ -178,7 +168,7 @@ describe('job workers', () => {
     const imageId = await createImage('taken-over', 256 * 1024);
     const { jobId } = await install(imageId, 1);
     await until(() => {
-      const [job] = rows([jobId]);
+      const [job] = jobRows([jobId]);
       return job!.status === 'running' && victim.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
     }, 60_000);
     victim.child.kill('SIGKILL');
@@ -186,11 +176,11 @@ describe('job workers', () => {
 
     const survivor = await startWorker({});
     workers.push(survivor);
-    await until(() => allDone([jobId]), 90_000);
-    expect(rows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
-    expect(log(jobId)).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
-    expect(starts(jobId)).toEqual([expect.stringMatching(victim.owner), expect.stringMatching(survivor.owner)]);
-    expect(log(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
+    await until(() => jobsDone([jobId]), 90_000);
+    expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
+    expect(jobLog(jobId)).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
+    expect(jobStarts(jobId)).toEqual([expect.stringMatching(victim.owner), expect.stringMatching(survivor.owner)]);
+    expect(jobLog(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
     expect(hashesOf(1, imageId)).toHaveLength(1);
     expect(installedRight(imageId, 1)).toBe(true);
   }, 180_000);
@@ -202,6 +192,6 @@ describe('job workers', () => {
     const imageId = await createImage('waiting', 4 * MiB);
     const { jobId } = await install(imageId, 2);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(rows([jobId])[0]).toMatchObject({ status: 'queued', attempt: 0 });
+    expect(jobRows([jobId])[0]).toMatchObject({ status: 'queued', attempt: 0 });
   }, 60_000);
 });

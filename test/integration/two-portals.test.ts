@@ -1,16 +1,23 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiToken } from '@/lib/tokens/operations';
-import { getDb } from '@/lib/db/client';
-import { jobEvents, jobs } from '@/lib/db/tables';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import { assertBuilt, startBuiltPortal, type BuiltPortal } from '../support/built-portal';
-import { createDataCenterAs, createSuperAdmin, createUrlImage, registerSshNode, until } from '../support/portal';
+import {
+  createDataCenterAs,
+  createSuperAdmin,
+  createUrlImage,
+  jobLog,
+  jobRows,
+  jobsDone,
+  jobStarts,
+  registerSshNode,
+  sha256OfFile,
+  until,
+} from '../support/portal';
 
 /**
  * Two `next start` processes on one data directory, as two portal hosts behind a load balancer
@@ -71,34 +78,23 @@ describe('two portal processes on one data directory', () => {
     }
     return queued;
   };
-  const rows = (ids: string[]) => getDb().select().from(jobs).where(inArray(jobs.id, ids)).all();
-  const starts = (jobId: string) =>
-    getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, jobId))
-      .all()
-      .map((e) => e.message)
-      .filter((m) => m.startsWith('Started ('));
   const hashesOf = (node: number, imageId: string) =>
     sshNodes[node]!.toolCalls().filter((call) => call.includes(`${imageId}.qcow2.part`));
-  const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  const allDone = (ids: string[]) => rows(ids).every((j) => !['queued', 'running'].includes(j.status));
 
   it('runs each of 12 installs queued through both exactly once', async () => {
     const imageIds = await Promise.all([1, 2, 3, 4].map((i) => createImage(`twice-${i}`, 2 * MiB)));
     const queued = await queueAll(imageIds);
     expect(queued).toHaveLength(12);
-    await until(() => allDone(queued.map((q) => q.jobId)), 120_000);
+    await until(() => jobsDone(queued.map((q) => q.jobId)), 120_000);
 
     const owners = new Set<string>();
     for (const { jobId, imageId, node } of queued) {
-      const job = rows([jobId])[0]!;
+      const job = jobRows([jobId])[0]!;
       expect(job).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-      expect(starts(jobId)).toHaveLength(1);
-      owners.add(starts(jobId)[0]!.replace(/^Started \(attempt 1 of \d+\) in (.+)\.$/, '$1'));
+      expect(jobStarts(jobId)).toHaveLength(1);
+      owners.add(jobStarts(jobId)[0]!.replace(/^Started \(attempt 1 of \d+\) in (.+)\.$/, '$1'));
       expect(hashesOf(node, imageId)).toHaveLength(1);
-      expect(sha256Of(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
+      expect(sha256OfFile(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
     }
     // Both processes took part: the work was shared, not merely left to one of them.
     expect(owners.size).toBe(2);
@@ -111,28 +107,22 @@ describe('two portal processes on one data directory', () => {
     const ids = queued.map((q) => q.jobId);
     const victim = portals[0]!;
     const victimOwner = new RegExp(`:${victim.pid}:`);
-    await until(() => rows(ids).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')), 60_000);
-    const orphaned = rows(ids)
+    await until(() => jobRows(ids).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')), 60_000);
+    const orphaned = jobRows(ids)
       .filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? ''))
       .map((j) => j.id);
     await victim.kill9();
 
-    await until(() => allDone(ids), 120_000);
+    await until(() => jobsDone(ids), 120_000);
     for (const { jobId, imageId, node } of queued) {
-      expect(rows([jobId])[0]).toMatchObject({ status: 'succeeded', error: null });
+      expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', error: null });
       // The killed process never got to verify its copy; the survivor hashed each file once.
       expect(hashesOf(node, imageId)).toHaveLength(1);
-      expect(sha256Of(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
+      expect(sha256OfFile(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
     }
     for (const jobId of orphaned) {
-      const log = getDb()
-        .select()
-        .from(jobEvents)
-        .where(eq(jobEvents.jobId, jobId))
-        .all()
-        .map((e) => e.message);
-      expect(log).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
-      const [first, second, ...more] = starts(jobId);
+      expect(jobLog(jobId)).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
+      const [first, second, ...more] = jobStarts(jobId);
       expect(first).toMatch(victimOwner);
       expect(second).toMatch(/^Started \(attempt 2 of \d+\) in /);
       expect(second).not.toMatch(victimOwner);

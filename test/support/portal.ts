@@ -1,7 +1,7 @@
 /** Helpers for integration tests that drive the portal's real domain operations. */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { now } from '@/lib/clock';
@@ -160,4 +160,22 @@ export function jobLog(jobId: string): string[] {
     .where(eq(jobEvents.jobId, jobId))
     .all()
     .map((e) => e.message);
+}
+
+/** The log lines that start an attempt, one per attempt: "Started (attempt 1 of 3) in host:pid:…". */
+export function jobStarts(jobId: string): string[] {
+  return jobLog(jobId).filter((message) => message.startsWith('Started ('));
+}
+
+export function jobRows(ids: string[]) {
+  return getDb().select().from(jobs).where(inArray(jobs.id, ids)).all();
+}
+
+/** True once none of these jobs is queued or running. */
+export function jobsDone(ids: string[]): boolean {
+  return jobRows(ids).every((job) => job.status !== 'queued' && job.status !== 'running');
+}
+
+export function sha256OfFile(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
