@@ -24,7 +24,7 @@ function leaseEnd(): Date {
  * from running jobs under live leases: PORTAL_JOBS_MAX in all, PORTAL_JOBS_MAX_PER_NODE on one node.
  * A runner bound to data centers (`boundTo`) takes only their jobs; one bound to none leaves the
  * jobs of a data center with a live runner of its own to that runner.
- * On PostgreSQL the inner SELECT takes `FOR UPDATE SKIP LOCKED`; SQLite's single writer does the same.
+ * SQLite's single writer runs one claim at a time; on PostgreSQL an advisory lock does (below).
  */
 export async function claimNextJob(boundTo: readonly string[] = []): Promise<JobRow | undefined> {
   const at = now();
