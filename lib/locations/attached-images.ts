@@ -64,11 +64,11 @@ function countAttachedOrBoundHere(dataCenterId: string): number {
  * see them read-only). Deleted images are listed too: they stay attached, and machines may still
  * run them.
  */
-export function listImagesAttachedToDataCenter(
+export async function listImagesAttachedToDataCenter(
   user: UserContext,
   dataCenterId: string,
   page = 1,
-): TablePage<AttachedImage> {
+): Promise<TablePage<AttachedImage>> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
   const db = getDb();
   // Counted for the rows of the page only, through each image's own node rows (node_images_image_idx).
@@ -79,30 +79,30 @@ export function listImagesAttachedToDataCenter(
     .where(
       and(eq(nodeImages.imageId, images.id), eq(nodeImages.state, 'installed'), eq(nodes.dataCenterId, dataCenterId)),
     );
-  return tablePage(countAttachedOrBoundHere(dataCenterId), page, (limit, offset) =>
-    db
-      .select({
-        id: images.id,
-        name: images.name,
-        version: images.version,
-        osType: images.osType,
-        status: images.status,
-        access: images.access,
-        dcBoundId: images.dcBoundId,
-        installedNodes: sql<number>`(${installedHere})`,
-      })
-      .from(images)
-      .where(attachedOrBoundHere(dataCenterId))
-      .orderBy(asc(images.name))
-      .limit(limit)
-      .offset(offset)
-      .all()
-      .map(({ dcBoundId, ...image }) => ({
-        ...image,
-        boundHere: dcBoundId === dataCenterId,
-        mayChange:
-          dcBoundId === null && can(user, 'image.attach', { image: { dcBoundId, access: image.access }, dataCenterId }),
-      })),
+  return tablePage(countAttachedOrBoundHere(dataCenterId), page, async (limit, offset) =>
+    (
+      await db
+        .select({
+          id: images.id,
+          name: images.name,
+          version: images.version,
+          osType: images.osType,
+          status: images.status,
+          access: images.access,
+          dcBoundId: images.dcBoundId,
+          installedNodes: sql<number>`(${installedHere})`,
+        })
+        .from(images)
+        .where(attachedOrBoundHere(dataCenterId))
+        .orderBy(asc(images.name))
+        .limit(limit)
+        .offset(offset)
+    ).map(({ dcBoundId, ...image }) => ({
+      ...image,
+      boundHere: dcBoundId === dataCenterId,
+      mayChange:
+        dcBoundId === null && can(user, 'image.attach', { image: { dcBoundId, access: image.access }, dataCenterId }),
+    })),
   );
 }
 

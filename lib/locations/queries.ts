@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
@@ -83,12 +83,13 @@ export function listNodesOfDataCenter(user: UserContext, dataCenterId: string): 
 }
 
 /** Location Details, "Nodes": one page of the same. */
-export function listNodesOfDataCenterPage(
+export async function listNodesOfDataCenterPage(
   user: UserContext,
   dataCenterId: string,
   page: number,
-): TablePage<NodeOfDataCenter> {
+): Promise<TablePage<NodeOfDataCenter>> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
-  const total = getDb().select({ n: count() }).from(nodes).where(eq(nodes.dataCenterId, dataCenterId)).get()?.n ?? 0;
-  return tablePage(total, page, (limit, offset) => nodesOfDataCenter(dataCenterId).limit(limit).offset(offset).all());
+  const counted = getDb().select({ n: count() }).from(nodes).where(eq(nodes.dataCenterId, dataCenterId));
+  const total = (await firstRow(counted))?.n ?? 0;
+  return tablePage(total, page, (limit, offset) => nodesOfDataCenter(dataCenterId).limit(limit).offset(offset));
 }

@@ -37,16 +37,16 @@ export function requestedPages<K extends string>(raw: RawParams, params: readonl
 }
 
 /** One page of a table of `total` rows; `load` reads the rows of the page shown. */
-export function tablePage<T>(
+export async function tablePage<T>(
   total: number,
   asked: number,
-  load: (limit: number, offset: number) => T[],
+  load: (limit: number, offset: number) => Promise<T[]>,
   pageSize = TABLE_PAGE_SIZE,
-): TablePage<T> {
+): Promise<TablePage<T>> {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   // A page past the end (a stale link after rows went away) shows the last one.
   const page = Math.min(Math.max(1, Math.trunc(asked)), pageCount);
-  const rows = total === 0 ? [] : load(pageSize, (page - 1) * pageSize);
+  const rows = total === 0 ? [] : await load(pageSize, (page - 1) * pageSize);
   return { rows, total, page, pageSize, pageCount };
 }
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { images, machines, nodes } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
 import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
@@ -23,9 +23,9 @@ export function machinesUsingImage(imageId: string, where: { nodeIds?: string[] 
 export type MachineOnNode = { id: string; name: string; status: string; imageId: string; imageName: string };
 
 /** One page of the machines on a node, by name, with the image each runs; for Node Details. */
-export function listMachinesOnNode(nodeId: string, page = 1): TablePage<MachineOnNode> {
+export async function listMachinesOnNode(nodeId: string, page = 1): Promise<TablePage<MachineOnNode>> {
   const db = getDb();
-  const total = db.select({ n: count() }).from(machines).where(eq(machines.nodeId, nodeId)).get()?.n ?? 0;
+  const total = (await firstRow(db.select({ n: count() }).from(machines).where(eq(machines.nodeId, nodeId))))?.n ?? 0;
   return tablePage(total, page, (limit, offset) =>
     db
       .select({
@@ -40,8 +40,7 @@ export function listMachinesOnNode(nodeId: string, page = 1): TablePage<MachineO
       .where(eq(machines.nodeId, nodeId))
       .orderBy(asc(machines.name))
       .limit(limit)
-      .offset(offset)
-      .all(),
+      .offset(offset),
   );
 }
 
@@ -91,22 +90,19 @@ export function machinesInDataCenter(user: UserContext, dataCenterId: string): M
 }
 
 /** Location Details, "Machines": one page of the same. */
-export function listMachinesInDataCenterPage(
+export async function listMachinesInDataCenterPage(
   user: UserContext,
   dataCenterId: string,
   page: number,
-): TablePage<MachineInDataCenter> {
+): Promise<TablePage<MachineInDataCenter>> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
-  const total =
-    getDb()
-      .select({ n: count() })
-      .from(machines)
-      .innerJoin(nodes, eq(nodes.id, machines.nodeId))
-      .where(eq(nodes.dataCenterId, dataCenterId))
-      .get()?.n ?? 0;
-  return tablePage(total, page, (limit, offset) =>
-    machinesOfDataCenter(dataCenterId).limit(limit).offset(offset).all(),
-  );
+  const counted = getDb()
+    .select({ n: count() })
+    .from(machines)
+    .innerJoin(nodes, eq(nodes.id, machines.nodeId))
+    .where(eq(nodes.dataCenterId, dataCenterId));
+  const total = (await firstRow(counted))?.n ?? 0;
+  return tablePage(total, page, (limit, offset) => machinesOfDataCenter(dataCenterId).limit(limit).offset(offset));
 }
 
 /** The most matches the Record machine image search answers with; the user types more to narrow them. */

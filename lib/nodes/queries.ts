@@ -2,7 +2,7 @@ import 'server-only';
 import { dataCenterAddress } from './address';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { authorize, can, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { credentials, dataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { tablePage, type TablePage } from '@/lib/locations/table-page';
@@ -54,9 +54,10 @@ export function listImagesOnNode(nodeId: string): ImageOnNode[] {
 }
 
 /** Node Details, "Images on this node": one page of the same, by name. */
-export function listImagesOnNodePage(nodeId: string, page: number): TablePage<ImageOnNode> {
-  const total = getDb().select({ n: count() }).from(nodeImages).where(eq(nodeImages.nodeId, nodeId)).get()?.n ?? 0;
-  return tablePage(total, page, (limit, offset) => imagesOnNode(nodeId).limit(limit).offset(offset).all());
+export async function listImagesOnNodePage(nodeId: string, page: number): Promise<TablePage<ImageOnNode>> {
+  const counted = getDb().select({ n: count() }).from(nodeImages).where(eq(nodeImages.nodeId, nodeId));
+  const total = (await firstRow(counted))?.n ?? 0;
+  return tablePage(total, page, (limit, offset) => imagesOnNode(nodeId).limit(limit).offset(offset));
 }
 
 /** How many images are installed on a node: what Decommission takes out of service. */

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, sizeDataCenters, sizes } from '@/lib/db/tables';
 import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table-page';
 
@@ -47,25 +47,24 @@ export function sizesForDataCenter(user: UserContext, dataCenterId: string): Siz
 }
 
 /** Location Details, "VM sizes": one page of the same, smallest first. */
-export function listSizesForDataCenterPage(
+export async function listSizesForDataCenterPage(
   user: UserContext,
   dataCenterId: string,
   page: number,
-): TablePage<SizeWithPlacement> {
+): Promise<TablePage<SizeWithPlacement>> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
   const db = getDb();
-  const total = db.select({ n: count() }).from(sizes).get()?.n ?? 0;
-  return tablePage(total, page, (limit, offset) =>
+  const total = (await firstRow(db.select({ n: count() }).from(sizes)))?.n ?? 0;
+  return tablePage(total, page, async (limit, offset) =>
     withPlacements(
       user,
       dataCenterId,
-      db
+      await db
         .select()
         .from(sizes)
         .orderBy(...SMALLEST_FIRST)
         .limit(limit)
-        .offset(offset)
-        .all(),
+        .offset(offset),
     ),
   );
 }

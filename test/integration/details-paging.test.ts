@@ -89,13 +89,13 @@ beforeAll(async () => {
 
 describe('the paged tables', () => {
   it('page the nodes of a data center by name, with their installed images counted', async () => {
-    const first = listNodesOfDataCenterPage(admin, dc, 1);
+    const first = await listNodesOfDataCenterPage(admin, dc, 1);
     expect(first).toMatchObject({ total: 30, page: 1, pageSize: TABLE_PAGE_SIZE, pageCount: 2 });
     expect(first.rows).toHaveLength(TABLE_PAGE_SIZE);
     expect(first.rows[0]).toMatchObject({ name: 'paging-node-00', imageCount: 60 });
     expect(first.rows[1]).toMatchObject({ name: 'paging-node-01', imageCount: 0 });
     // Past the end shows the last page.
-    const last = listNodesOfDataCenterPage(admin, dc, 99);
+    const last = await listNodesOfDataCenterPage(admin, dc, 99);
     expect(last.page).toBe(2);
     expect(names(last.rows)).toEqual([
       'paging-node-25',
@@ -104,20 +104,20 @@ describe('the paged tables', () => {
       'paging-node-28',
       'paging-node-29',
     ]);
-    expect(listNodesOfDataCenterPage(await createUserWithRole('DCAdmin', otherDc), dc, 1).rows).toEqual([]);
+    expect((await listNodesOfDataCenterPage(await createUserWithRole('DCAdmin', otherDc), dc, 1)).rows).toEqual([]);
   });
 
-  it('page the attached images by name, each with the nodes here that have it', () => {
-    const second = listImagesAttachedToDataCenter(admin, dc, 2);
+  it('page the attached images by name, each with the nodes here that have it', async () => {
+    const second = await listImagesAttachedToDataCenter(admin, dc, 2);
     expect(second).toMatchObject({ total: 60, page: 2, pageCount: 3 });
     expect(second.rows[0]).toMatchObject({ name: 'attached-25', installedNodes: 1, mayChange: true });
-    expect(names(listImagesAttachedToDataCenter(admin, dc, 3).rows)).toHaveLength(10);
+    expect(names((await listImagesAttachedToDataCenter(admin, dc, 3)).rows)).toHaveLength(10);
     // DCAdmins read them, without Detach.
-    expect(listImagesAttachedToDataCenter(dcAdmin, dc, 1).rows.every((i) => !i.mayChange)).toBe(true);
+    expect((await listImagesAttachedToDataCenter(dcAdmin, dc, 1)).rows.every((i) => !i.mayChange)).toBe(true);
   });
 
   it('page the images on a node, its machines, the machines of a data center and the VM sizes', async () => {
-    const onNode = listImagesOnNodePage(node, 3);
+    const onNode = await listImagesOnNodePage(node, 3);
     expect(onNode).toMatchObject({ total: 60, page: 3 });
     expect(onNode.rows[0]).toMatchObject({ name: 'attached-50', state: 'installed' });
     expect(countInstalledImagesOnNode(node)).toBe(60);
@@ -135,9 +135,9 @@ describe('the paged tables', () => {
         })),
       )
       .run();
-    expect(names(listMachinesOnNode(node, 2).rows)).toEqual(['vm-25', 'vm-26']);
-    expect(listMachinesInDataCenterPage(admin, dc, 1)).toMatchObject({ total: 27, pageCount: 2 });
-    expect(listMachinesInDataCenterPage(await createUserWithRole('DCAdmin', otherDc), dc, 1).total).toBe(0);
+    expect(names((await listMachinesOnNode(node, 2)).rows)).toEqual(['vm-25', 'vm-26']);
+    expect(await listMachinesInDataCenterPage(admin, dc, 1)).toMatchObject({ total: 27, pageCount: 2 });
+    expect((await listMachinesInDataCenterPage(await createUserWithRole('DCAdmin', otherDc), dc, 1)).total).toBe(0);
 
     getDb()
       .insert(sizes)
@@ -152,7 +152,7 @@ describe('the paged tables', () => {
         })),
       )
       .run();
-    const lastSizes = listSizesForDataCenterPage(admin, dc, 2);
+    const lastSizes = await listSizesForDataCenterPage(admin, dc, 2);
     expect(lastSizes).toMatchObject({ total: 26, pageCount: 2 });
     expect(lastSizes.rows).toEqual([expect.objectContaining({ name: 'size-25', here: null, elsewhere: [] })]);
   });

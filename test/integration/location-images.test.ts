@@ -25,7 +25,7 @@ import {
 } from '../support/portal';
 
 /** Location Details: the images attached to a data center, what may be attached there, and its machines. */
-describe('images and machines of a data center, as each role sees them', () => {
+describe('images and machines of a data center, as each role sees them', async () => {
   let admin: UserContext;
   let dcA: string;
   let dcB: string;
@@ -47,8 +47,8 @@ describe('images and machines of a data center, as each role sees them', () => {
     run(setImageAttachment, { imageId, dataCenterId, attached }, user);
   const names = (rows: { name: string }[]) => rows.map((r) => r.name);
   // The first page of the attached images, and what an empty Attach search offers: all of it here.
-  const imagesAttachedToDataCenter = (user: UserContext, dataCenterId: string) =>
-    listImagesAttachedToDataCenter(user, dataCenterId).rows;
+  const imagesAttachedToDataCenter = async (user: UserContext, dataCenterId: string) =>
+    (await listImagesAttachedToDataCenter(user, dataCenterId)).rows;
   const attachableImages = (user: UserContext, dataCenterId: string) =>
     searchAttachableImages(user, dataCenterId, '').images;
 
@@ -84,8 +84,8 @@ describe('images and machines of a data center, as each role sees them', () => {
       .run();
   });
 
-  it('lists the attached images with what this data center has of them; a SuperAdmin may detach all but the bound one', () => {
-    const attached = imagesAttachedToDataCenter(admin, dcA);
+  it('lists the attached images with what this data center has of them; a SuperAdmin may detach all but the bound one', async () => {
+    const attached = await imagesAttachedToDataCenter(admin, dcA);
     expect(attached).toEqual([
       expect.objectContaining({ name: 'loc-bound', boundHere: true, installedNodes: 0, mayChange: false }),
       // Installed on one node of A; its copy on B's node does not count here.
@@ -105,8 +105,8 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(names(attachableImages(admin, dcA))).toEqual(['loc-elsewhere', 'loc-private-shared', 'loc-shared']);
   });
 
-  it('lets an ImageAdmin of the data center detach global images and attach any public global one', () => {
-    expect(imagesAttachedToDataCenter(imageAdmin, dcA).map((i) => [i.name, i.mayChange])).toEqual([
+  it('lets an ImageAdmin of the data center detach global images and attach any public global one', async () => {
+    expect((await imagesAttachedToDataCenter(imageAdmin, dcA)).map((i) => [i.name, i.mayChange])).toEqual([
       ['loc-bound', false],
       ['loc-global', true],
     ]);
@@ -124,19 +124,19 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(attachableImages(twoDcAdmin, dcB)).toEqual([]); // only DCAdmin there
   });
 
-  it('shows a DCAdmin the list read-only, with nothing to attach', () => {
-    const attached = imagesAttachedToDataCenter(dcAdmin, dcA);
+  it('shows a DCAdmin the list read-only, with nothing to attach', async () => {
+    const attached = await imagesAttachedToDataCenter(dcAdmin, dcA);
     expect(names(attached)).toEqual(['loc-bound', 'loc-global']);
     expect(attached.every((i) => !i.mayChange)).toBe(true);
     expect(mayAttachImagesTo(dcAdmin, dcA)).toBe(false);
     expect(attachableImages(dcAdmin, dcA)).toEqual([]);
   });
 
-  it('shows the admin of another data center nothing of this one', () => {
-    expect(imagesAttachedToDataCenter(otherAdmin, dcA)).toEqual([]);
+  it('shows the admin of another data center nothing of this one', async () => {
+    expect(await imagesAttachedToDataCenter(otherAdmin, dcA)).toEqual([]);
     expect(mayAttachImagesTo(otherAdmin, dcA)).toBe(false);
     expect(attachableImages(otherAdmin, dcA)).toEqual([]);
-    expect(names(imagesAttachedToDataCenter(otherAdmin, dcB))).toEqual([
+    expect(names(await imagesAttachedToDataCenter(otherAdmin, dcB))).toEqual([
       'loc-elsewhere',
       'loc-other-bound',
       'loc-private-shared',
@@ -150,8 +150,8 @@ describe('images and machines of a data center, as each role sees them', () => {
     expect(await attach(dcAdmin, imageId, dcA, false)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await attach(otherAdmin, imageId, dcA, false)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await attach(otherAdmin, ids.elsewhere!, dcA, true)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(names(imagesAttachedToDataCenter(admin, dcA))).toContain('loc-forged');
-    expect(names(imagesAttachedToDataCenter(admin, dcA))).not.toContain('loc-elsewhere');
+    expect(names(await imagesAttachedToDataCenter(admin, dcA))).toContain('loc-forged');
+    expect(names(await imagesAttachedToDataCenter(admin, dcA))).not.toContain('loc-elsewhere');
 
     const refusals = getDb()
       .select()

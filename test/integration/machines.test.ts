@@ -43,7 +43,7 @@ describe('recording machines, so that in-use guards are real', () => {
 
   it('records a machine; the image is then in use on its node, until the machine is removed', async () => {
     const { machineId } = expectOk(await run(recordMachine, { name: 'web-1', nodeId, imageId }, admin));
-    expect(listMachinesOnNode(nodeId).rows).toMatchObject([
+    expect((await listMachinesOnNode(nodeId)).rows).toMatchObject([
       { id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' },
     ]);
     expect(visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
@@ -83,6 +83,6 @@ describe('recording machines, so that in-use guards are real', () => {
       ok: false,
       code: 'forbidden',
     });
-    expect(listMachinesOnNode(nodeId).rows.map((m) => m.name)).not.toContain('sneaky');
+    expect((await listMachinesOnNode(nodeId)).rows.map((m) => m.name)).not.toContain('sneaky');
   });
 });

@@ -32,15 +32,16 @@ describe('paged tables of a details page', () => {
     });
   });
 
-  it('show the last page for one past the end, and read no rows when there are none', () => {
+  it('show the last page for one past the end, and read no rows when there are none', async () => {
     const asked: number[][] = [];
-    const load = (limit: number, offset: number) => {
+    const load = async (limit: number, offset: number) => {
       asked.push([limit, offset]);
       return ['row'];
     };
-    expect(tablePage(60, 9, load, 25)).toEqual({ rows: ['row'], total: 60, page: 3, pageSize: 25, pageCount: 3 });
+    const last = { rows: ['row'], total: 60, page: 3, pageSize: 25, pageCount: 3 };
+    expect(await tablePage(60, 9, load, 25)).toEqual(last);
     expect(asked).toEqual([[25, 50]]);
-    expect(tablePage(0, 2, load, 25)).toEqual({ rows: [], total: 0, page: 1, pageSize: 25, pageCount: 1 });
+    expect(await tablePage(0, 2, load, 25)).toEqual({ rows: [], total: 0, page: 1, pageSize: 25, pageCount: 1 });
     expect(asked).toHaveLength(1);
   });
 });

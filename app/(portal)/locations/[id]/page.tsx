@@ -43,10 +43,10 @@ export default async function LocationDetailsPage({
   const gauges = locationGauges(user, id);
   if (!dataCenter || !gauges) notFound();
   const pages = requestedPages(await searchParams, TABLE_PAGES);
-  const nodes = listNodesOfDataCenterPage(user, id, pages.nodesPage);
-  const images = listImagesAttachedToDataCenter(user, id, pages.imagesPage);
-  const sizes = listSizesForDataCenterPage(user, id, pages.sizesPage);
-  const machines = listMachinesInDataCenterPage(user, id, pages.machinesPage);
+  const nodes = await listNodesOfDataCenterPage(user, id, pages.nodesPage);
+  const images = await listImagesAttachedToDataCenter(user, id, pages.imagesPage);
+  const sizes = await listSizesForDataCenterPage(user, id, pages.sizesPage);
+  const machines = await listMachinesInDataCenterPage(user, id, pages.machinesPage);
   const canManage = can(user, 'infrastructure.manage', {});
   const mayAttach = mayAttachImagesTo(user, id);
   const pager = (param: (typeof TABLE_PAGES)[number], table: TablePage<unknown>, label: string, section: string) => (

@@ -36,8 +36,8 @@ export default async function NodeDetailsPage({
   if (!details) notFound();
   const { node, dataCenter, publicKey } = details;
   const pages = requestedPages(await searchParams, TABLE_PAGES);
-  const imagesOnNode = listImagesOnNodePage(id, pages.imagesPage);
-  const machines = listMachinesOnNode(id, pages.machinesPage);
+  const imagesOnNode = await listImagesOnNodePage(id, pages.imagesPage);
+  const machines = await listMachinesOnNode(id, pages.machinesPage);
   const mayManage = can(user, 'infrastructure.manage', {});
   return (
     <>
