@@ -193,9 +193,14 @@ function loadConfig(env: NodeJS.ProcessEnv): PortalConfig {
   };
 }
 
-/** A `postgres://` or `postgresql://` URL is PostgreSQL; a plain path or a `file:` URL, SQLite. */
+/** A `postgres://` or `postgresql://` URL names PostgreSQL; anything else a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** A PostgreSQL URL, or a SQLite file as a plain path or a `file:` URL. */
 export function databaseLocation(url: string): DatabaseLocation {
-  if (/^postgres(ql)?:\/\//i.test(url)) return { dialect: 'postgres', url };
+  if (isPostgresUrl(url)) return { dialect: 'postgres', url };
   return { dialect: 'sqlite', file: path.resolve(url.replace(/^file:(\/\/)?/, '')) };
 }
 

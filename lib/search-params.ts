@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * Reading a listing's search params (Images, Jobs, Audit). They come from a URL anyone can edit, so
@@ -10,11 +10,6 @@ export type RawParams = Record<string, string | string[] | undefined>;
 
 /** The filter forms send '' for "Any"; that means "no filter", not an invalid value. */
 export const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-/** A filter on a value the user may filter by: blank for "any", else one of `values`, well-formed as `format`. */
-export function oneOfValues(values: readonly string[], format: z.ZodType<string> = z.string()) {
-  return z.preprocess(blank, format.refine((value) => values.includes(value)).optional());
-}
 
 /** A repeated key (?status=a&status=b) only comes from a hand-made URL; the first one counts. */
 export function firstValue(value: string | string[] | undefined): string | undefined {

@@ -5,6 +5,7 @@ import { count, getTableName, is, sql, type Table } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { getTableConfig as pgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { SQLITE_MIGRATIONS_FOLDER } from './migrate';
 import type { PgDb } from './postgres';
 import * as sqliteSchema from './schema';
 import * as pgSchema from './schema-pg';
@@ -61,9 +62,9 @@ export function openSqliteSource(
 ): BetterSQLite3Database<typeof sqliteSchema> & { $client: Database.Database } {
   if (!fs.existsSync(file)) throw new Error(`${file} does not exist.`);
   const client = new Database(file, { readonly: true, fileMustExist: true });
-  const journal = JSON.parse(
-    fs.readFileSync(path.join(process.cwd(), 'drizzle', 'sqlite', 'meta', '_journal.json'), 'utf8'),
-  ) as { entries: unknown[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(SQLITE_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
   const applied = client
     .prepare(`select count(*) as n from sqlite_master where type = 'table' and name = '__drizzle_migrations'`)
     .get() as { n: number };

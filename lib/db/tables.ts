@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '@/lib/config';
 import * as sqlite from './schema';
 import * as postgres from './schema-pg';
 
@@ -8,9 +9,9 @@ import * as postgres from './schema-pg';
  * so queries are written once, against the SQLite types, and run on either.
  *
  * Decided when the module loads, from the environment as the process started; a process talks to
- * one database. (It cannot wait for lib/config.ts: that creates the data directory.)
+ * one database. (It cannot wait for getConfig(): that creates the data directory.)
  */
-export const usesPostgres = /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? '');
+export const usesPostgres = isPostgresUrl(process.env.DATABASE_URL ?? '');
 
 const selected = (usesPostgres ? postgres : sqlite) as unknown as typeof sqlite;
 

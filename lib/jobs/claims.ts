@@ -14,7 +14,8 @@ import type { JobRow } from './rows';
  * Several processes can share one database this way, and none ever runs a job another still runs.
  */
 
-function leaseEnd(): Date {
+/** Until when a lease (or a runner's presence, lib/jobs/runners.ts) taken or renewed now holds. */
+export function leaseEnd(): Date {
   return new Date(now().getTime() + getConfig().jobsLeaseMs);
 }
 

@@ -167,7 +167,6 @@ export class JobRunner {
       await ctx.close();
       settled = await finishJob(job.id, { status: 'succeeded', result: result ?? undefined });
     } catch (err) {
-      await ctx.close();
       settled = await settleFailedAttempt(ctx, err);
     }
     if (!settled || !kind.onSettled) return;
@@ -200,26 +199,34 @@ export class JobRunner {
 
 /**
  * Records how an attempt that threw ends, as JobContext.outcomeOf decides. True when the job has
- * ended for good (failed or cancelled) and this process recorded it.
+ * ended for good (failed or cancelled) and this process recorded it. The log, its last line
+ * included, is written before the job's new status.
  */
 async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<boolean> {
+  const record = logFailedAttempt(ctx, err);
+  await ctx.close();
+  return record();
+}
+
+/** Logs how the attempt ends, and returns the write that records it. */
+function logFailedAttempt(ctx: JobContext, err: unknown): () => Promise<boolean> {
   const { id, attempt, maxAttempts } = ctx.job;
   const message = errorMessage(err);
   switch (ctx.outcomeOf(err)) {
     case 'abandon':
-      return false; // the new owner records what happens to the job
+      return async () => false; // the new owner records what happens to the job
     case 'cancel':
       ctx.log('warn', 'Cancelled on request.');
-      await ctx.close();
-      return finishJob(id, { status: 'cancelled' });
+      return () => finishJob(id, { status: 'cancelled' });
     case 'pause':
       ctx.log(
         'info',
         'Paused on request; the partial transfer stays on the node until the job is resumed or cancelled.',
       );
-      await ctx.close();
-      await markPaused(id);
-      return false;
+      return async () => {
+        await markPaused(id);
+        return false;
+      };
     case 'retry': {
       const { jobsRetryDelayMs } = getConfig();
       const delay = Math.min(jobsRetryDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
@@ -227,14 +234,14 @@ async function settleFailedAttempt(ctx: JobContext, err: unknown): Promise<boole
         'warn',
         `${message} Retrying in ${formatDuration(delay / 1000)} (attempt ${attempt + 1} of ${maxAttempts}); it resumes where it stopped.`,
       );
-      await ctx.close();
-      await scheduleRetry(id, new Date(now().getTime() + delay), message);
-      return false;
+      return async () => {
+        await scheduleRetry(id, new Date(now().getTime() + delay), message);
+        return false;
+      };
     }
     case 'fail':
       ctx.log('error', message);
-      await ctx.close();
-      return finishJob(id, { status: 'failed', error: message });
+      return () => finishJob(id, { status: 'failed', error: message });
   }
 }
 

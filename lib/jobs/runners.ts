@@ -6,6 +6,7 @@ import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db/client';
 import { dataCenters, jobRunnerDataCenters, jobRunners, jobs } from '@/lib/db/tables';
 import { ValidationError } from '@/lib/errors';
+import { leaseEnd } from './claims';
 import { jobOwnerId } from './owner';
 
 /**
@@ -16,10 +17,6 @@ import { jobOwnerId } from './owner';
  */
 
 export type RunnerRole = 'web' | 'worker';
-
-function aliveUntil(): Date {
-  return new Date(now().getTime() + getConfig().jobsLeaseMs);
-}
 
 /** The ids of the data centers PORTAL_WORKER_DATA_CENTERS names; an unknown code stops the start. */
 export async function boundDataCenterIds(codes: readonly string[] = getConfig().workerDataCenters): Promise<string[]> {
@@ -43,8 +40,8 @@ export function registerRunner(role: RunnerRole, dataCenterIds: readonly string[
   const at = now();
   getDb().transaction((tx) => {
     tx.insert(jobRunners)
-      .values({ id, role, host: os.hostname(), pid: process.pid, startedAt: at, aliveUntil: aliveUntil() })
-      .onConflictDoUpdate({ target: jobRunners.id, set: { role, aliveUntil: aliveUntil() } })
+      .values({ id, role, host: os.hostname(), pid: process.pid, startedAt: at, aliveUntil: leaseEnd() })
+      .onConflictDoUpdate({ target: jobRunners.id, set: { role, aliveUntil: leaseEnd() } })
       .run();
     tx.delete(jobRunnerDataCenters).where(eq(jobRunnerDataCenters.runnerId, id)).run();
     if (dataCenterIds.length > 0) {
@@ -61,7 +58,7 @@ export function registerRunner(role: RunnerRole, dataCenterIds: readonly string[
  */
 export async function renewRunner(): Promise<void> {
   const db = getDb();
-  await db.update(jobRunners).set({ aliveUntil: aliveUntil() }).where(eq(jobRunners.id, jobOwnerId()));
+  await db.update(jobRunners).set({ aliveUntil: leaseEnd() }).where(eq(jobRunners.id, jobOwnerId()));
   const forgetBefore = new Date(now().getTime() - getConfig().jobsLeaseMs);
   await db.delete(jobRunners).where(lte(jobRunners.aliveUntil, forgetBefore));
 }

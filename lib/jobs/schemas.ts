@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_KINDS, JOB_STATUSES, type JobKind, type JobStatus } from '@/lib/db/enums';
-import { blank, oneOfValues, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
+import { blank, searchParamReader, withoutAbsent, type RawParams } from '@/lib/search-params';
 
 /**
  * The Jobs page's search params. They come from a URL anyone can edit, so nothing here throws:
@@ -49,7 +49,14 @@ export function jobSearchFields(known: JobFilterChoices) {
   // Node and image ids count only when the user may filter by them (they have a job the user may
   // see), so an id from elsewhere (or a made-up one) neither filters silently to nothing nor probes
   // existence. Only a well-formed id is looked up.
-  const oneOf = (ids: readonly string[]) => oneOfValues(ids, z.uuid());
+  const oneOf = (ids: readonly string[]) =>
+    z.preprocess(
+      blank,
+      z
+        .uuid()
+        .refine((id) => ids.includes(id))
+        .optional(),
+    );
   return {
     status: z.preprocess(blank, z.enum(JOB_STATUSES).optional()),
     kind: z.preprocess(blank, z.enum(JOB_KINDS).optional()),
