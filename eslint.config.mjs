@@ -8,27 +8,11 @@ export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
   {
-    // Type-aware, for the one rule that needs types: a promise nobody awaits loses its errors and
-    // its order. The data layer is becoming asynchronous (docs/architecture.md); this catches a
-    // caller left behind.
+    // Type-aware, for the rules that need types: a promise nobody awaits loses its errors and its
+    // order, and an await of something that is not a promise says the code is not what it seems.
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    rules: { '@typescript-eslint/no-floating-promises': 'error' },
-  },
-  {
-    // Until every statement is awaited, a SQLite transaction's body must be synchronous: better-
-    // sqlite3 refuses a promise, and one that awaited would let other statements in between
-    // (docs/architecture.md, Two databases). PostgreSQL's own (lib/db/copy.ts) may await.
-    ignores: ['lib/db/copy.ts'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.property.name='transaction'] > :function[async=true]",
-          message: 'A SQLite transaction body must be synchronous for now; see docs/architecture.md.',
-        },
-      ],
-    },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/await-thenable': 'error' },
   },
   {
     rules: {

@@ -18,7 +18,8 @@ type Phases = { transfer: number | null; verify: number | null };
 /** The fanout_* keys of the report, and with --busy their *_busy twins. */
 export async function measureFanout(portal: Portal, size: number, loads: Load[], under: UnderLoad) {
   const keys: Record<string, unknown> = {};
-  for (const load of loads) Object.assign(keys, keysFor(load, await under(load, () => fanout(portal, size, load))));
+  for (const load of loads)
+    Object.assign(keys, keysFor(load, await under(load, async () => await fanout(portal, size, load))));
   return keys;
 }
 
@@ -39,7 +40,7 @@ async function fanout(portal: Portal, size: number, load: Load) {
   await sync();
   log(`Fan-out (${load}): sequential ${sequential.toFixed(2)} s; now all ${FANOUT_HOSTS.length} in parallel…`);
   t0 = performance.now();
-  const parallelPhases = await Promise.all(FANOUT_HOSTS.map((host) => installOn(portal, host)));
+  const parallelPhases = await Promise.all(FANOUT_HOSTS.map(async (host) => await installOn(portal, host)));
   const parallel = (performance.now() - t0) / 1000;
   FANOUT_HOSTS.forEach(portal.clearNode);
   log(`Fan-out (${load}): parallel ${parallel.toFixed(2)} s.`);
@@ -61,15 +62,20 @@ async function fanout(portal: Portal, size: number, load: Load) {
 async function installOn(portal: Portal, host: string): Promise<Phases> {
   const jobId = await portal.queueInstall(portal.nodes[host]!.nodeId);
   await portal.waitFor(jobId);
-  const job = portal.jobRow(jobId);
+  const job = await portal.jobRow(jobId);
   if (job.status !== 'succeeded') throw new Error(`The install on ${host} ${job.status}: ${job.error}`);
   const phaseSeconds = (from: string, to: string) => secondsBetweenPhases(portal, jobId, from, to);
-  return { transfer: phaseSeconds('transfer', 'verify'), verify: phaseSeconds('verify', 'commit') };
+  return { transfer: await phaseSeconds('transfer', 'verify'), verify: await phaseSeconds('verify', 'commit') };
 }
 
 /** Seconds from one phase's event to the next one's, e.g. the transfer alone. */
-export function secondsBetweenPhases(portal: Portal, jobId: string, from: string, to: string): number | null {
-  const events = portal.eventsOf(jobId);
+export async function secondsBetweenPhases(
+  portal: Portal,
+  jobId: string,
+  from: string,
+  to: string,
+): Promise<number | null> {
+  const events = await portal.eventsOf(jobId);
   const at = (prefix: string) => events.find((e) => e.message.startsWith(prefix))?.at.getTime();
   const [a, b] = [at(`Phase ${from}`), at(`Phase ${to}`)];
   return a === undefined || b === undefined ? null : round((b - a) / 1000);

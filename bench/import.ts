@@ -105,7 +105,7 @@ export async function measureImport(
         log(
           `Import run ${run}/${runs} (${load}): curl ${mbps(size, r.curl.at(-1)!).toFixed(0)} MiB/s, import ${mbps(size, r.import.at(-1)!).toFixed(0)} MiB/s.`,
         );
-        portal.forgetImport(uuid);
+        await portal.forgetImport(uuid);
       });
     }
   }

@@ -60,7 +60,7 @@ export async function measurePublish(
         if (job.status !== 'succeeded') throw new Error(`The publish job ${job.status}: ${job.error}`);
         // As the push is timed against scp, the upload phase is timed against curl's PUT; the whole
         // job (create, upload, verify, record, the previous copy removed) is reported beside it.
-        r.upload.push(phaseSeconds(portal, job.id, 'upload'));
+        r.upload.push(await phaseSeconds(portal, job.id, 'upload'));
         r.job.push((job.finishedAt!.getTime() - job.startedAt!.getTime()) / 1000);
         r.rssGrowth = Math.max(r.rssGrowth, peak - baseline);
         r.rssPeak = Math.max(r.rssPeak, peak);
@@ -96,22 +96,20 @@ async function createGlanceImage(url: string, name: string): Promise<string> {
 }
 
 /** Each phase of a job with its seconds, from the job's log (`Phase <name>` events, ms timestamps). */
-function phases(portal: Portal, jobId: string, finishedAt: Date) {
-  const started = portal.eventsOf(jobId).filter((e) => e.message.startsWith('Phase '));
+async function phases(portal: Portal, jobId: string, finishedAt: Date) {
+  const started = (await portal.eventsOf(jobId)).filter((e) => e.message.startsWith('Phase '));
   return started.map((e, i) => ({
     name: e.message.split(/[ :]/)[1]!,
     seconds: ((started[i + 1]?.at ?? finishedAt).getTime() - e.at.getTime()) / 1000,
   }));
 }
 
-function phaseSeconds(portal: Portal, jobId: string, name: string): number {
-  const job = portal.jobRow(jobId);
-  return phases(portal, jobId, job.finishedAt!).find((p) => p.name === name)!.seconds;
+async function phaseSeconds(portal: Portal, jobId: string, name: string): Promise<number> {
+  const job = await portal.jobRow(jobId);
+  return (await phases(portal, jobId, job.finishedAt!)).find((p) => p.name === name)!.seconds;
 }
 
 /** Where a run spent its time, for the log. */
-function phaseTimes(portal: Portal, jobId: string, finishedAt: Date): string {
-  return phases(portal, jobId, finishedAt)
-    .map((p) => `${p.name} ${p.seconds.toFixed(1)} s`)
-    .join(', ');
+async function phaseTimes(portal: Portal, jobId: string, finishedAt: Date): Promise<string> {
+  return (await phases(portal, jobId, finishedAt)).map((p) => `${p.name} ${p.seconds.toFixed(1)} s`).join(', ');
 }

@@ -1,3 +1,4 @@
+import { firstRow } from '@/lib/db/client';
 /**
  * Push installs, run by bench/push.ts and bench/push8.ts in a process of their own so that the
  * memory and CPU measured are the install engine's and nothing else's: this process queues an
@@ -37,7 +38,7 @@ async function main() {
   const { installImage } = await import('../lib/install/operations');
   const { getJobRunner } = await import('../lib/jobs/runner');
 
-  const user = getUserContext(userId);
+  const user = await getUserContext(userId);
   if (!user) throw new Error(`No user ${userId}`);
   const db = getDb();
 
@@ -48,10 +49,10 @@ async function main() {
   const transferCpu: { start?: NodeJS.CpuUsage & { t: number }; end?: NodeJS.CpuUsage & { t: number } } = {};
   const inTransfer = new Set<string>();
   const mainCpu: { start?: number | null; end?: number | null } = {};
-  const sample = () => {
+  const sample = async () => {
     sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss / MiB);
     if (jobIds.length === 0) return;
-    const rows = db.select({ id: jobs.id, phase: jobs.phase }).from(jobs).where(inArray(jobs.id, jobIds)).all();
+    const rows = await db.select({ id: jobs.id, phase: jobs.phase }).from(jobs).where(inArray(jobs.id, jobIds));
     for (const row of rows) {
       if (row.phase === 'transfer' && !inTransfer.has(row.id)) {
         if (inTransfer.size === 0 && !transferCpu.start) {
@@ -87,7 +88,7 @@ async function main() {
   await Promise.all(jobIds.map((id) => getJobRunner().waitFor(id)));
   const wallSeconds = (performance.now() - startedAt) / 1000;
   const wcharAfter = bytesWritten();
-  sample();
+  await sample();
   clearInterval(sampler);
   gcObserver.disconnect();
 
@@ -101,9 +102,9 @@ async function main() {
     pauseMs: during.reduce((sum, c) => sum + c.ms, 0),
   };
   const report = {
-    jobs: jobIds.map((jobId) => {
-      const job = db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-      const events = db.select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(asc(jobEvents.id)).all();
+    jobs: jobIds.map(async (jobId) => {
+      const job = (await firstRow(db.select().from(jobs).where(eq(jobs.id, jobId))))!;
+      const events = await db.select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(asc(jobEvents.id));
       const at = (prefix: string) => events.find((e) => e.message.startsWith(prefix))?.at.getTime();
       const [transferStart, verifyStart] = [at('Phase transfer'), at('Phase verify')];
       return {

@@ -48,7 +48,7 @@ export async function measurePush(
       // the store file as it sends it, as the first push of a newly stored file does; the second
       // finds it unchanged since and does not (lib/store/trusted-hashes.ts), as every push after.
       await under(load, async () => {
-        portal.forgetStoreFileHash();
+        await portal.forgetStoreFileHash();
         r.hashing.push(await pushRun(portal, size, `${load} push run ${i} (hashing)`));
         r.scp.push(await scpRun(target, portal.storePath, size, setup, `${load} scp run ${i}`));
         r.push.push(await pushRun(portal, size, `${load} push run ${i}`));
@@ -77,7 +77,7 @@ async function pushRun(portal: Portal, size: number, what: string): Promise<Push
   await sync();
   const report = await pushInChild(portal.adminId, portal.imageId, [portal.nodes[PUSH_HOST]!.nodeId]);
   const job = report.jobs[0]!;
-  portal.clearNode(PUSH_HOST);
+  await portal.clearNode(PUSH_HOST);
   log(
     `${what}: transfer ${job.transferSeconds!.toFixed(2)} s (${mbps(size, job.transferSeconds!).toFixed(0)} MiB/s, ` +
       `${perGiB(report.transferCpuSeconds, size)?.toFixed(2) ?? '?'} CPU-s/GiB (main thread ${perGiB(report.transferMainThreadCpuSeconds, size)?.toFixed(2) ?? '?'}), ${job.hashed ? 'hashed' : 'not hashed'}, ` +

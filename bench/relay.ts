@@ -51,7 +51,7 @@ export async function measureRelay(
     relay_runs: runs,
   };
   for (const load of loads)
-    Object.assign(keys, keysFor(load, await under(load, () => rounds(portal, site, size, runs, load))));
+    Object.assign(keys, keysFor(load, await under(load, async () => await rounds(portal, site, size, runs, load))));
   return keys;
 }
 
@@ -79,13 +79,13 @@ async function rounds(portal: Portal, site: Site, size: number, runs: number, lo
   const relay: Round[] = [];
   for (let run = 1; run <= runs; run++) {
     const what = `Relay fan-out (${load}, run ${run}/${runs})`;
-    portal.setRelayInstalls(site.dataCenterId, false);
+    await portal.setRelayInstalls(site.dataCenterId, false);
     log(`${what}: installing on 1 node…`);
     single.push(await installOn(portal, site.nodes.slice(0, 1), size));
     log(`${what}: single ${single.at(-1)!.seconds.toFixed(1)} s; on all ${NODES}, copying between nodes off…`);
     direct.push(await installOn(portal, site.nodes, size));
     log(`${what}: direct ${direct.at(-1)!.seconds.toFixed(1)} s.`);
-    portal.setRelayInstalls(site.dataCenterId, true);
+    await portal.setRelayInstalls(site.dataCenterId, true);
     log(`${what}: on all ${NODES}, copying between nodes on…`);
     relay.push(await installOn(portal, site.nodes, size));
     const { seconds, copied } = relay.at(-1)!;
@@ -132,7 +132,7 @@ async function installOn(portal: Portal, nodes: SiteNode[], size: number): Promi
   await portal.settled();
   const seconds = (performance.now() - t0) / 1000;
   for (const [i, jobId] of jobIds.entries()) {
-    const job = portal.jobRow(jobId);
+    const job = await portal.jobRow(jobId);
     if (job.status !== 'succeeded') throw new Error(`The install on ${nodes[i]!.host} ${job.status}: ${job.error}`);
   }
   for (const node of nodes) {
@@ -141,8 +141,8 @@ async function installOn(portal: Portal, nodes: SiteNode[], size: number): Promi
     if (found !== size) throw new Error(`${node.host} has ${found ?? 'no'} bytes of the image, not ${size}.`);
   }
   const copied = portal.copiedNodes();
-  const transfer = secondsBetweenPhases(portal, jobIds[0]!, 'transfer', 'verify');
-  const verify = secondsBetweenPhases(portal, jobIds[0]!, 'verify', 'commit');
-  for (const node of nodes) portal.clearInstalled(node.nodeId, node.imageDir);
-  return { seconds, copied, transfer, verify };
+  const transfer = await secondsBetweenPhases(portal, jobIds[0]!, 'transfer', 'verify');
+  const verify = await secondsBetweenPhases(portal, jobIds[0]!, 'verify', 'commit');
+  for (const node of nodes) await portal.clearInstalled(node.nodeId, node.imageDir);
+  return { seconds, copied: await copied, transfer, verify };
 }

@@ -31,8 +31,8 @@ export async function measureResume(portal: Portal, size: number) {
   await portal.waitFor(jobId);
   const wireBytes = wcharBefore === null ? null : bytesWritten()! - wcharBefore;
   const seconds = (performance.now() - t0) / 1000;
-  const job = portal.jobRow(jobId);
-  const events = portal.eventsOf(jobId);
+  const job = await portal.jobRow(jobId);
+  const events = await portal.eventsOf(jobId);
   const installed = path.join(node.imageDir, portal.installedName);
   const verified =
     job.status === 'succeeded' && fs.existsSync(installed) && (await sha256sum(installed)) === portal.imageSha256;
@@ -40,7 +40,7 @@ export async function measureResume(portal: Portal, size: number) {
     `Resume: job ${job.status} after ${job.attempt} attempt(s), ${(job.bytesTransferred / MiB).toFixed(1)} MiB sent in all; file on the node ${verified ? 'matches' : 'does NOT match'} the image's sha256.`,
   );
   for (const e of events) log(`  job event ${e.at.toISOString().slice(11, 23)} ${e.level.padEnd(5)} ${e.message}`);
-  portal.clearNode(RESUME_HOST);
+  await portal.clearNode(RESUME_HOST);
   return {
     resume_resent_fraction: round((job.bytesTransferred - size) / size, 4),
     resume_verified: verified,
@@ -73,7 +73,7 @@ async function cutHalfway(portal: Portal, jobId: string, size: number): Promise<
     }
   };
   while (partSize() < size / 2) {
-    const status = portal.jobRow(jobId).status;
+    const status = (await portal.jobRow(jobId)).status;
     if (status !== 'queued' && status !== 'running')
       throw new Error(`The resume run's job ended (${status}) before it could be cut at 50%.`);
     await sleep(1);
@@ -86,7 +86,7 @@ async function cutHalfway(portal: Portal, jobId: string, size: number): Promise<
 async function waitForRetry(portal: Portal, jobId: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const job = portal.jobRow(jobId);
+    const job = await portal.jobRow(jobId);
     if (job.status === 'queued' && job.attempt >= 1) break;
     if (job.status !== 'running' && job.status !== 'queued') break;
     if (Date.now() > deadline) throw new Error('The resume run: no retry was scheduled within 60 s of the cut.');

@@ -21,9 +21,9 @@ export async function startPortal(): Promise<void> {
   assertRunnableDatabase();
   getDb();
   await ensureFirstAdmin(config);
-  const keys = discardAbandonedRegistrationKeys();
+  const keys = await discardAbandonedRegistrationKeys();
   if (keys > 0) console.log(`[portal] Deleted ${keys} SSH key(s) of node registrations abandoned unfinished.`);
-  const abandoned = removeAbandonedTempFiles();
+  const abandoned = await removeAbandonedTempFiles();
   if (abandoned > 0)
     console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
   // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.

@@ -24,10 +24,12 @@ async function main() {
     }
     return;
   }
-  const { closeAllDatabases, getDb } = await import('../lib/db/client');
+  const { closeAllDatabases, rawRows } = await import('../lib/db/client');
   const { sql } = await import('drizzle-orm');
   // Opening the database migrates it (lib/db/client.ts).
-  const { n } = getDb().get<{ n: number }>(sql`select count(*) as n from __drizzle_migrations`);
+  const [{ n }] = (await rawRows<{ n: number }>(sql`select count(*) as n from __drizzle_migrations`)) as [
+    { n: number },
+  ];
   await closeAllDatabases();
   console.log(`SQLite ${database.file}: migrated; it has ${n} migration(s).`);
 }

@@ -1,3 +1,4 @@
+import { firstRow } from '@/lib/db/client';
 /**
  * `npm run demo` (after scripts/demo.sh has installed and built): seeds a demo data center whose two
  * nodes are real local sshd instances, an image served from a local mirror (pull), an image in the
@@ -52,7 +53,7 @@ async function main() {
     password: process.env.PORTAL_ADMIN_PASSWORD ?? 'demo-admin-password',
   };
   await ensureFirstAdmin({ adminUser: login.username, adminPassword: login.password });
-  const admin = superAdmin(login.username);
+  const admin = await superAdmin(login.username);
   const demoDir = path.join(config.dataDir, 'demo');
 
   const mirrorDir = path.join(demoDir, 'mirror');
@@ -100,21 +101,24 @@ function demoListenHost(): string {
   return chosen && chosen !== os.hostname() ? chosen : '127.0.0.1';
 }
 
-function superAdmin(preferred: string): UserContext {
+async function superAdmin(preferred: string): Promise<UserContext> {
   const db = getDb();
   const row =
-    db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true)))
-      .get() ?? db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true)).get();
-  const user = row && getUserContext(row.id);
+    (await firstRow(
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.username, preferred), eq(users.isSuperAdmin, true))),
+    )) ?? (await firstRow(db.select({ id: users.id }).from(users).where(eq(users.isSuperAdmin, true))));
+  const user = row && (await getUserContext(row.id));
   if (!user) throw new Error('The database has no enabled SuperAdmin to seed the demo with.');
   return user;
 }
 
 async function ensureDataCenter(admin: UserContext): Promise<string> {
-  const existing = getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, 'demo')).get();
+  const existing = await firstRow(
+    getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, 'demo')),
+  );
   if (existing) return existing.id;
   const input = {
     code: 'demo',
@@ -138,16 +142,17 @@ async function startDemoNodes(): Promise<SshNode[]> {
 }
 
 async function ensureNode(admin: UserContext, dataCenterId: string, node: SshNode, name: string) {
-  const existing = getDb()
-    .select({ id: nodes.id })
-    .from(nodes)
-    .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, name)))
-    .get();
+  const existing = await firstRow(
+    getDb()
+      .select({ id: nodes.id })
+      .from(nodes)
+      .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, name))),
+  );
   if (!existing) await registerSshNode(admin, dataCenterId, node, name);
 }
 
 async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string): Promise<string> {
-  const existing = getDb().select({ id: images.id }).from(images).where(eq(images.name, IMAGE_NAME)).get();
+  const existing = await firstRow(getDb().select({ id: images.id }).from(images).where(eq(images.name, IMAGE_NAME)));
   if (existing) return existing.id;
   const input = {
     name: IMAGE_NAME,
@@ -169,7 +174,7 @@ async function ensureImage(admin: UserContext, sourceUrl: string, sha256: string
 
 /** An image whose file lives in the portal's store, as a browser upload leaves it: installs push it over SFTP. */
 async function ensureStoreImage(admin: UserContext, file: string) {
-  if (getDb().select({ id: images.id }).from(images).where(eq(images.name, STORE_IMAGE_NAME)).get()) return;
+  if (await firstRow(getDb().select({ id: images.id }).from(images).where(eq(images.name, STORE_IMAGE_NAME)))) return;
   const input = {
     name: STORE_IMAGE_NAME,
     version: '3.20',
@@ -192,17 +197,19 @@ async function ensureStoreImage(admin: UserContext, file: string) {
 
 /** One finished install, so the demo shows a verified image and a job log from the start. */
 async function ensureInstalledOnFirstNode(admin: UserContext, imageId: string, dataCenterId: string) {
-  const first = getDb()
-    .select()
-    .from(nodes)
-    .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, DEMO_NODES[0]!.name)))
-    .get();
+  const first = await firstRow(
+    getDb()
+      .select()
+      .from(nodes)
+      .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.name, DEMO_NODES[0]!.name))),
+  );
   if (!first) return;
-  const row = getDb()
-    .select()
-    .from(nodeImages)
-    .where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId)))
-    .get();
+  const row = await firstRow(
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, first.id), eq(nodeImages.imageId, imageId))),
+  );
   if (row?.state === 'installed') return;
   // A node offers an image only where it is attached: attach and install, as the Placement section does.
   const { jobId } = await runOk(attachAndInstall, { imageId, nodeId: first.id }, admin);

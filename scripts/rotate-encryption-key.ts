@@ -25,7 +25,7 @@ async function main() {
   const { closeAllDatabases, getDb } = await import('../lib/db/client');
   const { rotateEncryptionKey } = await import('../lib/credentials/rotation');
   const { keyFiles } = await import('../lib/credentials/keyring');
-  const rotation = rotateEncryptionKey(getDb());
+  const rotation = await rotateEncryptionKey(getDb());
   await closeAllDatabases();
   console.log(
     `Re-encrypted ${rotation.resealed} credential(s) and ${rotation.resealedCloudAccounts} cloud account(s) under the new encryption key ${rotation.newKeyId} (it was ${rotation.oldKeyId}).`,

@@ -15,6 +15,7 @@
  * `--node-images N`, `--jobs N` and `--audit-events N` seed other sizes (the page benchmark's
  * baseline is one of each).
  */
+import { firstRow } from '@/lib/db/client';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { count, like } from 'drizzle-orm';
@@ -120,11 +121,8 @@ function random(seed: number) {
   return { next, pick };
 }
 
-function insertInBatches<T extends SQLiteTable>(tx: Tx, table: T, rows: T['$inferInsert'][]) {
-  for (let i = 0; i < rows.length; i += BATCH)
-    tx.insert(table)
-      .values(rows.slice(i, i + BATCH))
-      .run();
+async function insertInBatches<T extends SQLiteTable>(tx: Tx, table: T, rows: T['$inferInsert'][]) {
+  for (let i = 0; i < rows.length; i += BATCH) await tx.insert(table).values(rows.slice(i, i + BATCH));
 }
 
 type PlacedImage = { id: string; dcBoundId: string | null };
@@ -185,50 +183,51 @@ function nodeWindows(nodes: readonly { id: string; dataCenterId: string }[], usa
 }
 
 /** Whether this database already holds the large seed. */
-export function isSeeded(db: Db): boolean {
-  const row = db
-    .select({ n: count() })
-    .from(dataCenters)
-    .where(like(dataCenters.code, `${SEED_CODE_PREFIX}%`))
-    .get();
+export async function isSeeded(db: Db): Promise<boolean> {
+  const row = await firstRow(
+    db
+      .select({ n: count() })
+      .from(dataCenters)
+      .where(like(dataCenters.code, `${SEED_CODE_PREFIX}%`)),
+  );
   return (row?.n ?? 0) > 0;
 }
 
 /** Makes the catalogue in one transaction; returns what it made, or null when it was already there. */
-export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dataCenters: number }) | null {
+export async function seedLarge(
+  db: Db,
+  size: SeedSize = FULL_SIZE,
+): Promise<(SeedSize & { dataCenters: number }) | null> {
   if (size.nodeImages > size.nodes * size.images)
     throw new Error('More node-image rows asked for than node × image pairs exist.');
-  if (isSeeded(db)) return null;
+  if (await isSeeded(db)) return null;
   const rnd = random(4242);
   const at = new Date();
   const day = 24 * 3600 * 1000;
 
-  return db.transaction((tx) => {
-    const dcIds = DATA_CENTERS.map((city) => {
+  return db.transaction(async (tx) => {
+    const dcIds: string[] = [];
+    for (const city of DATA_CENTERS) {
       const id = crypto.randomUUID();
       const code = `${SEED_CODE_PREFIX}${city.toLowerCase()}`;
-      tx.insert(dataCenters)
-        .values({
-          id,
-          code,
-          name: `${city} (seed:large, fake)`,
-          description: 'Made by npm run seed:large to try the Images listing at scale. Its nodes are fake.',
-          createdAt: at,
-        })
-        .run();
-      return id;
-    });
+      await tx.insert(dataCenters).values({
+        id,
+        code,
+        name: `${city} (seed:large, fake)`,
+        description: 'Made by npm run seed:large to try the Images listing at scale. Its nodes are fake.',
+        createdAt: at,
+      });
+      dcIds.push(id);
+    }
 
     const credentialId = crypto.randomUUID();
-    tx.insert(credentials)
-      .values({
-        id: credentialId,
-        name: 'seed:large fake key (no private key)',
-        publicKey: 'ssh-ed25519 AAAA-fake-seed-large',
-        encryptedPrivateKey: 'fake',
-        createdAt: at,
-      })
-      .run();
+    await tx.insert(credentials).values({
+      id: credentialId,
+      name: 'seed:large fake key (no private key)',
+      publicKey: 'ssh-ed25519 AAAA-fake-seed-large',
+      encryptedPrivateKey: 'fake',
+      createdAt: at,
+    });
     const nodeRows = Array.from({ length: size.nodes }, (_, i) => ({
       id: crypto.randomUUID(),
       dataCenterId: dcIds[i % dcIds.length]!,
@@ -245,7 +244,7 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
       createdAt: at,
       updatedAt: at,
     }));
-    insertInBatches(tx, nodes, nodeRows);
+    await insertInBatches(tx, nodes, nodeRows);
 
     // Node i is in data center i mod 4.
     const dcIdsWithNodes = dcIds.slice(0, Math.min(size.nodes, dcIds.length));
@@ -282,10 +281,10 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
         updatedAt: created,
       };
     });
-    insertInBatches(tx, images, imageRows);
+    await insertInBatches(tx, images, imageRows);
 
     const { attachments, usable } = placeImages(imageRows, nodeRows, dcIds, size.nodeImages, rnd.next);
-    insertInBatches(
+    await insertInBatches(
       tx,
       imageDataCenters,
       attachments.map((a) => ({ ...a, attachedAt: at })),
@@ -309,13 +308,13 @@ export function seedLarge(db: Db, size: SeedSize = FULL_SIZE): (SeedSize & { dat
         updatedAt: at,
       };
     });
-    insertInBatches(tx, nodeImages, nodeImageRows);
+    await insertInBatches(tx, nodeImages, nodeImageRows);
 
     const seeded = { nodes: nodeRows, images: imageRows, dataCenterIds: dcIds, usable };
     const jobList = jobRows(size.jobs, rnd, at, seeded);
-    insertInBatches(tx, jobs, jobList);
+    await insertInBatches(tx, jobs, jobList);
     const eventList = auditEventRows(size.auditEvents, rnd, at, seeded);
-    insertInBatches(tx, auditEvents, eventList);
+    await insertInBatches(tx, auditEvents, eventList);
 
     return {
       dataCenters: dcIds.length,
@@ -332,7 +331,7 @@ async function main() {
   // Imported here, so the test can call seedLarge with its own database without the portal's config.
   const { closeAllDatabases, getDb, sqliteFile } = await import('../lib/db/client');
   const started = Date.now();
-  const made = seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
+  const made = await seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
   await closeAllDatabases();
   const where = sqliteFile();
   if (!made) {

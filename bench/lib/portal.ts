@@ -1,3 +1,4 @@
+import { firstRow } from '@/lib/db/client';
 /**
  * The portal under measurement, set up through its own operations as the UI would do it: its data
  * directory under the benchmark's temp dir, a SuperAdmin, a data center, the sshd nodes (probed,
@@ -25,15 +26,15 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   const { dataCenters, images, jobEvents, jobs, nodeImages, nodes: nodeRows } = portal;
   const db = getDb();
   /** Copying between a data center's nodes on or off (data_centers.relay_installs). */
-  const setRelayInstalls = (dataCenterId: string, on: boolean) =>
-    db.update(dataCenters).set({ relayInstalls: on }).where(eq(dataCenters.id, dataCenterId)).run();
+  const setRelayInstalls = async (dataCenterId: string, on: boolean) =>
+    await db.update(dataCenters).set({ relayInstalls: on }).where(eq(dataCenters.id, dataCenterId));
 
   const adminId = await portal.insertUser({
     username: 'bench-admin',
     password: 'correct horse battery staple',
     isSuperAdmin: true,
   });
-  const admin = portal.getUserContext(adminId)!;
+  const admin = (await portal.getUserContext(adminId))!;
   const dataCenterId = (await portal.runOk(portal.createDataCenter, { code: 'bench', name: 'Benchmark' }, admin)).id;
   const nodes = await startNodes(portal, admin, dataCenterId, root, hosts, cleanups);
   const imageId = await uploadRandomImage(portal, admin, size);
@@ -41,14 +42,12 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
   await portal.runOk(portal.setImageAttachment, { imageId, dataCenterId, attached: true }, admin);
   // The loopback nodes measure the engine sending to each node itself (fan-out, push8): copying
   // between them would change what those figures mean. The relay part has a data center of its own.
-  setRelayInstalls(dataCenterId, false);
-  const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
+  await setRelayInstalls(dataCenterId, false);
+  const image = (await firstRow(db.select().from(images).where(eq(images.id, imageId))))!;
   /** Removes the installed image file (and whatever else) from a node's directory, and its node_images row. */
-  const clearInstalled = (nodeId: string, imageDir: string) => {
+  const clearInstalled = async (nodeId: string, imageDir: string) => {
     for (const f of fs.readdirSync(imageDir)) fs.rmSync(path.join(imageDir, f), { force: true });
-    db.delete(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .run();
+    await db.delete(nodeImages).where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)));
   };
 
   return {
@@ -63,12 +62,12 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     /** Queues an install of the image through the portal's operation; the job's id. */
     queueInstall: async (nodeId: string) => (await runOk(installImage, { imageId, nodeId }, admin)).jobId,
     waitFor: (jobId: string) => getJobRunner().waitFor(jobId),
-    jobRow: (id: string) => db.select().from(jobs).where(eq(jobs.id, id)).get()!,
-    eventsOf: (id: string) =>
-      db.select().from(jobEvents).where(eq(jobEvents.jobId, id)).orderBy(asc(jobEvents.id)).all(),
+    jobRow: async (id: string) => (await firstRow(db.select().from(jobs).where(eq(jobs.id, id))))!,
+    eventsOf: async (id: string) =>
+      await db.select().from(jobEvents).where(eq(jobEvents.jobId, id)).orderBy(asc(jobEvents.id)),
     /** The cipher the portal's SSH handshake with the node agrees on. */
     negotiatedCipher: async (nodeId: string) => {
-      const nodeRow = db.select().from(nodeRows).where(eq(nodeRows.id, nodeId)).get()!;
+      const nodeRow = (await firstRow(db.select().from(nodeRows).where(eq(nodeRows.id, nodeId))))!;
       const session = await portal.connectWithCredential(nodeRow, { pinned: nodeRow.hostKeyFingerprint });
       const cipher = session.cipher;
       session.close();
@@ -81,7 +80,7 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       const { jobId } = await runOk(portal.importImage, { repositoryId, uuid }, admin);
       await getJobRunner().waitFor(jobId);
       await runOk(portal.deleteRepository, { repositoryId }, admin);
-      return db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+      return (await firstRow(db.select().from(jobs).where(eq(jobs.id, jobId))))!;
     },
     /** Adds an OpenStack account for a Glance without Keystone; its id. */
     addGlanceAccount: async (url: string) =>
@@ -96,14 +95,14 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
     publishTo: async (accountId: string) => {
       const { jobId } = await runOk(portal.publishImage, { imageId, accountId }, admin);
       await getJobRunner().waitFor(jobId);
-      return db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+      return (await firstRow(db.select().from(jobs).where(eq(jobs.id, jobId))))!;
     },
     /** Removes an imported image's row and store file, so the next run can import it again. */
-    forgetImport: (uuid: string) => {
-      const image = db.select().from(images).where(eq(images.id, uuid)).get();
+    forgetImport: async (uuid: string) => {
+      const image = await firstRow(db.select().from(images).where(eq(images.id, uuid)));
       if (!image) return;
-      db.update(jobs).set({ imageId: null }).where(eq(jobs.imageId, uuid)).run();
-      db.delete(images).where(eq(images.id, uuid)).run();
+      await db.update(jobs).set({ imageId: null }).where(eq(jobs.imageId, uuid));
+      await db.delete(images).where(eq(images.id, uuid));
       fs.rmSync(portal.storedImagePath(image.storeFile!), { force: true });
     },
     /** The next push hashes the store file again, as the first push of a newly stored file does. */
@@ -122,20 +121,22 @@ export async function setUpPortal(root: string, hosts: string[], size: number, c
       (await portal.registerSshNode(admin, dataCenterId, node, name)).nodeId,
     setRelayInstalls,
     /** How many of the image's copies on nodes came from another node rather than the portal. */
-    copiedNodes: () =>
-      db
-        .select({ nodeId: nodeImages.nodeId })
-        .from(nodeImages)
-        .where(and(eq(nodeImages.imageId, imageId), portal.isNotNull(nodeImages.copiedFromNodeId)))
-        .all().length,
+    copiedNodes: async () =>
+      (
+        await db
+          .select({ nodeId: nodeImages.nodeId })
+          .from(nodeImages)
+          .where(and(eq(nodeImages.imageId, imageId), portal.isNotNull(nodeImages.copiedFromNodeId)))
+      ).length,
     /** Resolves once no job is queued or running: the jobs a relayed install starts by itself included. */
     settled: async () => {
       while (
-        db
-          .select({ id: jobs.id })
-          .from(jobs)
-          .where(portal.inArray(jobs.status, ['queued', 'running']))
-          .get()
+        await firstRow(
+          db
+            .select({ id: jobs.id })
+            .from(jobs)
+            .where(portal.inArray(jobs.status, ['queued', 'running'])),
+        )
       )
         await new Promise((resolve) => setTimeout(resolve, 100));
     },

@@ -6,11 +6,11 @@ import { bootImagesOf, imagesReferencing } from '@/lib/images/format-rules';
 import type { ImageRow } from '@/lib/images/queries';
 
 /** Every attribute of an image, as Image Details shows them. */
-export function ImageAttributes({ image }: { image: ImageRow }) {
-  const { kernel, ramdisk } = bootImagesOf(image);
+export async function ImageAttributes({ image }: { image: ImageRow }) {
+  const { kernel, ramdisk } = await bootImagesOf(image);
   const bootsOthers =
     image.diskFormat === 'aki' || image.diskFormat === 'ari'
-      ? imagesReferencing(image.id, { includeDeleted: true })
+      ? await imagesReferencing(image.id, { includeDeleted: true })
       : [];
   const link = (target: { id: string; name: string } | null): ReactNode =>
     target ? <TextLink href={`/images/${target.id}`}>{target.name}</TextLink> : '—';

@@ -13,7 +13,7 @@ export function PurgeProgress({
   mayRetry,
 }: {
   image: ImageRow;
-  nodes: ReturnType<typeof listNodesWithImage>;
+  nodes: Awaited<ReturnType<typeof listNodesWithImage>>;
   mayRetry: boolean;
 }) {
   const removing = nodes.filter((n) => n.state === 'removing' || n.state === 'installing').length;

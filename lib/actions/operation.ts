@@ -51,8 +51,8 @@ export async function runOperation<S extends z.ZodType, R>(
   user: UserContext | null,
 ): Promise<ActionResult<R>> {
   let target: AuditTarget = { targetType: op.targetType };
-  const audit = (outcome: 'ok' | 'denied' | 'error', details?: Record<string, unknown>) =>
-    recordAudit({
+  const audit = async (outcome: 'ok' | 'denied' | 'error', details?: Record<string, unknown>) =>
+    await recordAudit({
       ...target,
       details: { ...target.details, ...details },
       userId: user?.id ?? null,
@@ -61,14 +61,14 @@ export async function runOperation<S extends z.ZodType, R>(
     });
 
   if (!user) {
-    audit('denied', { reason: 'not signed in' });
+    await audit('denied', { reason: 'not signed in' });
     return { ok: false, code: 'unauthenticated', error: 'You must sign in first.' };
   }
   // Whatever the field, text carrying control characters is refused before anything reads it.
   const control = findControlCharacter(rawInput);
   if (control) {
     const message = `Contains a control character (${control.codePoint}); remove it and try again.`;
-    audit('error', { reason: 'control character', fields: [control.field] });
+    await audit('error', { reason: 'control character', fields: [control.field] });
     return {
       ok: false,
       code: 'invalid',
@@ -79,24 +79,26 @@ export async function runOperation<S extends z.ZodType, R>(
   const parsed = op.input.safeParse(rawInput);
   if (!parsed.success) {
     const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
-    audit('error', { reason: 'invalid input', fields: Object.keys(fieldErrors) });
+    await audit('error', { reason: 'invalid input', fields: Object.keys(fieldErrors) });
     return { ok: false, code: 'invalid', error: 'Please correct the highlighted fields.', fieldErrors };
   }
   try {
     await op.authorize(parsed.data, user, (facts) => (target = { ...target, ...facts }));
     const result = await op.run(parsed.data, user);
     target = { ...target, ...op.audited?.(result, parsed.data) };
-    audit('ok');
+    await audit('ok');
     return { ok: true, data: result };
   } catch (err) {
     if (err instanceof DomainError) {
       // A refusal (not allowed, or still in use) is `denied`; anything else is an error.
-      audit(err instanceof ForbiddenError || err instanceof InUseError ? 'denied' : 'error', { error: err.message });
+      await audit(err instanceof ForbiddenError || err instanceof InUseError ? 'denied' : 'error', {
+        error: err.message,
+      });
       return { ok: false, code: err.code, error: err.message, fieldErrors: err.fieldErrors };
     }
     const ref = Math.random().toString(36).slice(2, 10);
     console.error(`[portal] ${op.name} failed (ref ${ref}):`, err);
-    audit('error', { error: 'internal error', ref });
+    await audit('error', { error: 'internal error', ref });
     return {
       ok: false,
       code: 'internal',

@@ -14,8 +14,8 @@ export type AuditTarget = {
 
 export type AuditEntry = AuditTarget & { userId: string | null; action: string; outcome: AuditOutcome };
 
-export function recordAudit(entry: AuditEntry): void {
-  getDb()
+export async function recordAudit(entry: AuditEntry): Promise<void> {
+  await getDb()
     .insert(auditEvents)
     .values({
       at: now(),
@@ -26,6 +26,5 @@ export function recordAudit(entry: AuditEntry): void {
       dataCenterId: entry.dataCenterId ?? null,
       outcome: entry.outcome,
       details: entry.details ?? {},
-    })
-    .run();
+    });
 }

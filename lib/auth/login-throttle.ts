@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import { getConfig, type PortalConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { loginFailures } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { formatDateTime } from '@/lib/format';
@@ -17,44 +17,50 @@ export type AttemptAdmission = { throttled: false; attemptId: number } | { throt
  * their passwords are being hashed; a correct password then clears the username's failures
  * (`clearLoginFailures`). A throttled attempt is not counted: waiting out the window is enough.
  */
-export function admitLoginAttempt(
+export async function admitLoginAttempt(
   username: string,
   address: string | null,
   limits: LoginLimits = getConfig().login,
-): AttemptAdmission {
+): Promise<AttemptAdmission> {
   const at = now();
   const since = new Date(at.getTime() - limits.windowMs);
   return getDb().transaction(
-    (tx) => {
-      tx.delete(loginFailures).where(lt(loginFailures.at, since)).run();
+    async (tx) => {
+      await tx.delete(loginFailures).where(lt(loginFailures.at, since));
       // The n-th most recent failure: once it leaves the window (at retryAt), fewer than n remain.
-      const nthRecent = (where: ReturnType<typeof eq>, n: number) =>
-        tx
-          .select({ at: loginFailures.at })
-          .from(loginFailures)
-          .where(and(where, gt(loginFailures.at, since)))
-          .orderBy(desc(loginFailures.at), desc(loginFailures.id))
-          .limit(1)
-          .offset(n - 1)
-          .get()?.at;
+      const nthRecent = async (where: ReturnType<typeof eq>, n: number) =>
+        (
+          await firstRow(
+            tx
+              .select({ at: loginFailures.at })
+              .from(loginFailures)
+              .where(and(where, gt(loginFailures.at, since)))
+              .orderBy(desc(loginFailures.at), desc(loginFailures.id))
+              .limit(1)
+              .offset(n - 1),
+          )
+        )?.at;
       const blockers = [
-        nthRecent(eq(loginFailures.username, username), limits.maxFailures),
-        address ? nthRecent(eq(loginFailures.address, address), limits.maxFailuresPerAddress) : undefined,
+        await nthRecent(eq(loginFailures.username, username), limits.maxFailures),
+        address ? await nthRecent(eq(loginFailures.address, address), limits.maxFailuresPerAddress) : undefined,
       ].filter((d): d is Date => d !== undefined);
       if (blockers.length > 0) {
         const latest = Math.max(...blockers.map((d) => d.getTime()));
         return { throttled: true as const, retryAt: new Date(latest + limits.windowMs) };
       }
-      const row = tx.insert(loginFailures).values({ at, username, address }).returning({ id: loginFailures.id }).get();
-      return { throttled: false as const, attemptId: row.id };
+      const [row] = await tx
+        .insert(loginFailures)
+        .values({ at, username, address })
+        .returning({ id: loginFailures.id });
+      return { throttled: false as const, attemptId: row!.id };
     },
     { behavior: 'immediate' },
   );
 }
 
 /** A successful sign-in: the username starts afresh (its failures also stop counting for the address). */
-export function clearLoginFailures(username: string): void {
-  getDb().delete(loginFailures).where(eq(loginFailures.username, username)).run();
+export async function clearLoginFailures(username: string): Promise<void> {
+  await getDb().delete(loginFailures).where(eq(loginFailures.username, username));
 }
 
 /** What the login form says to a throttled attempt: why, and until when. */

@@ -18,8 +18,8 @@ export async function attemptLogin(
   limits?: LoginLimits,
 ): Promise<LoginOutcome> {
   const { username } = credentials;
-  const audit = (outcome: 'ok' | 'denied', userId: string | null, reason?: string) =>
-    recordAudit({
+  const audit = async (outcome: 'ok' | 'denied', userId: string | null, reason?: string) =>
+    await recordAudit({
       userId,
       action: 'auth.login',
       targetType: 'user',
@@ -28,17 +28,17 @@ export async function attemptLogin(
       details: { username, address, reason },
     });
 
-  const admission = admitLoginAttempt(username, address, limits);
+  const admission = await admitLoginAttempt(username, address, limits);
   if (admission.throttled) {
-    audit('denied', null, 'throttled');
+    await audit('denied', null, 'throttled');
     return { ok: false, reason: 'throttled', retryAt: admission.retryAt };
   }
   const user = await verifyLogin(username, credentials.password);
   if (!user) {
-    audit('denied', null, 'invalid credentials');
+    await audit('denied', null, 'invalid credentials');
     return { ok: false, reason: 'invalid' };
   }
-  clearLoginFailures(username);
-  audit('ok', user.id);
+  await clearLoginFailures(username);
+  await audit('ok', user.id);
   return { ok: true, user };
 }

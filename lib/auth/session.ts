@@ -12,7 +12,7 @@ import type { UserContext } from './policy';
 export const getCurrentUser = cache(async (): Promise<UserContext | null> => {
   const session = await auth();
   const userId = session?.user?.id;
-  return userId ? getUserContext(userId, { signedInAt: (session as { signedInAt?: number }).signedInAt }) : null;
+  return userId ? await getUserContext(userId, { signedInAt: (session as { signedInAt?: number }).signedInAt }) : null;
 });
 
 /** For pages: the signed-in user, or a redirect to the login page. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { count, eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { roleGrants, users } from '@/lib/db/tables';
 import { newId, now } from '@/lib/clock';
 import { generatePassword, hashPassword, verifyPassword } from './password';
@@ -11,17 +11,19 @@ import type { UserContext } from './policy';
  * browser session, `signedInAt` is when it signed in: a session older than the user's last password
  * reset is no longer theirs. (API tokens are credentials of their own and pass no session.)
  */
-export function getUserContext(userId: string, session?: { signedInAt: number | undefined }): UserContext | null {
+export async function getUserContext(
+  userId: string,
+  session?: { signedInAt: number | undefined },
+): Promise<UserContext | null> {
   const db = getDb();
-  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  const user = await firstRow(db.select().from(users).where(eq(users.id, userId)));
   if (!user || user.disabled) return null;
   if (session && user.sessionsValidFrom && !((session.signedInAt ?? 0) >= user.sessionsValidFrom.getTime()))
     return null;
-  const grants = db
+  const grants = await db
     .select({ dataCenterId: roleGrants.dataCenterId, role: roleGrants.role })
     .from(roleGrants)
-    .where(eq(roleGrants.userId, userId))
-    .all();
+    .where(eq(roleGrants.userId, userId));
   return { id: user.id, username: user.username, name: user.name, isSuperAdmin: user.isSuperAdmin, grants };
 }
 
@@ -30,7 +32,7 @@ let dummyHash: Promise<string> | undefined;
 
 /** The user for a correct username and password of an enabled account, otherwise null. */
 export async function verifyLogin(username: string, password: string): Promise<{ id: string; name: string } | null> {
-  const user = getDb().select().from(users).where(eq(users.username, username)).get();
+  const user = await firstRow(getDb().select().from(users).where(eq(users.username, username)));
   if (!user) {
     dummyHash ??= hashPassword('not a real password');
     await verifyPassword(password, await dummyHash);
@@ -44,7 +46,7 @@ export async function verifyLogin(username: string, password: string): Promise<{
 export async function insertUser(input: { username: string; name?: string; password: string; isSuperAdmin?: boolean }) {
   const at = now();
   const id = newId();
-  getDb()
+  await getDb()
     .insert(users)
     .values({
       id,
@@ -54,8 +56,7 @@ export async function insertUser(input: { username: string; name?: string; passw
       isSuperAdmin: input.isSuperAdmin ?? false,
       createdAt: at,
       updatedAt: at,
-    })
-    .run();
+    });
   return id;
 }
 
@@ -64,7 +65,7 @@ export async function insertUser(input: { username: string; name?: string; passw
  * PORTAL_ADMIN_PASSWORD when set, otherwise with a generated password that is printed once.
  */
 export async function ensureFirstAdmin(env: { adminUser?: string; adminPassword?: string }): Promise<void> {
-  const [{ n }] = getDb().select({ n: count() }).from(users).all() as [{ n: number }];
+  const [{ n }] = (await getDb().select({ n: count() }).from(users)) as [{ n: number }];
   if (n > 0) return;
   const username = env.adminUser ?? 'admin';
   const password = env.adminPassword ?? generatePassword();

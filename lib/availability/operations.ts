@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { enqueueInstall, placementOf } from '@/lib/install/enqueue';
@@ -22,23 +22,18 @@ type Change = {
   jobId?: string;
 };
 
-function requireTargets(input: ApplyAvailabilityInput) {
+async function requireTargets(input: ApplyAvailabilityInput) {
   const db = getDb();
-  const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
+  const image = await firstRow(db.select().from(images).where(eq(images.id, input.imageId)));
   if (!image) throw new NotFoundError('The image');
   // By name, so the summary of what Apply did reads in a stable order.
   const shown =
     input.shown.length === 0
       ? []
-      : db.select().from(nodes).where(inArray(nodes.id, input.shown)).orderBy(asc(nodes.name)).all();
+      : await db.select().from(nodes).where(inArray(nodes.id, input.shown)).orderBy(asc(nodes.name));
   if (shown.length !== new Set(input.shown).size) throw new NotFoundError('One of the nodes');
   const attached = new Set(
-    db
-      .select()
-      .from(imageDataCenters)
-      .where(eq(imageDataCenters.imageId, image.id))
-      .all()
-      .map((a) => a.dataCenterId),
+    (await db.select().from(imageDataCenters).where(eq(imageDataCenters.imageId, image.id))).map((a) => a.dataCenterId),
   );
   return { image, shown, attached };
 }
@@ -53,8 +48,8 @@ export const applyImageAvailability = defineOperation({
   name: 'image.availability.apply',
   targetType: 'image',
   input: applyAvailabilitySchema,
-  authorize: (input, user, note) => {
-    const { image, shown, attached } = requireTargets(input);
+  authorize: async (input, user, note) => {
+    const { image, shown, attached } = await requireTargets(input);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined });
     for (const node of shown)
       authorize(user, 'node.install', {
@@ -62,21 +57,22 @@ export const applyImageAvailability = defineOperation({
         imageAttached: attached.has(node.dataCenterId),
       });
   },
-  run: (input, user) => {
-    const { image, shown } = requireTargets(input);
+  run: async (input, user) => {
+    const { image, shown } = await requireTargets(input);
     const wanted = new Set(input.available);
-    const leaving = shown.filter((n) => !wanted.has(n.id) && currentNodeImage(getDb(), n.id, image.id));
-    refuseIfMachinesUse(
+    const leaving = [];
+    for (const n of shown) if (!wanted.has(n.id) && (await currentNodeImage(getDb(), n.id, image.id))) leaving.push(n);
+    await refuseIfMachinesUse(
       image.name,
       image.id,
       leaving.map((n) => n.id),
     );
-    const changes = getDb().transaction(
-      (tx) => {
+    const changes = await getDb().transaction(
+      async (tx) => {
         const done: Change[] = [];
         for (const node of shown) {
-          const row = currentNodeImage(tx, node.id, image.id);
-          const active = getActiveJob(tx, node.id, image.id);
+          const row = await currentNodeImage(tx, node.id, image.id);
+          const active = await getActiveJob(tx, node.id, image.id);
           const note = (change: Change['change'], jobId?: string) =>
             done.push({ nodeId: node.id, nodeName: node.name, change, jobId });
           if (wanted.has(node.id)) {
@@ -87,31 +83,33 @@ export const applyImageAvailability = defineOperation({
             if (active) continue; // already on its way
             if (row?.state === 'installed') {
               if (!row.available) {
-                const placement = placementOf(tx, image, node);
+                const placement = await placementOf(tx, image, node);
                 if (!placement.usable) throw new ValidationError(notUsableHere(image.name, placement.dataCenterName));
-                tx.update(nodeImages)
+                await tx
+                  .update(nodeImages)
                   .set({ available: true, updatedAt: now() })
-                  .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
-                  .run();
+                  .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)));
                 note('offer');
               }
               continue;
             }
-            note('install', enqueueInstall(tx, image, node, user.id));
+            note('install', await enqueueInstall(tx, image, node, user.id));
           } else if (row) {
             if (active?.kind === 'install') {
-              requestJobCancel(tx, active.id, 'Cancel requested: the image was made unavailable on this node.');
+              await requestJobCancel(tx, active.id, 'Cancel requested: the image was made unavailable on this node.');
               note('cancel', active.id);
             } else if (!active && row.state === 'installed') {
               note(
                 'uninstall',
-                enqueueUninstall(tx, { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId }, user.id),
+                await enqueueUninstall(
+                  tx,
+                  { imageId: image.id, nodeId: node.id, dataCenterId: node.dataCenterId },
+                  user.id,
+                ),
               );
             } else if (!active) {
               // failed (an install that did not finish) or missing: nothing is on the node, only the record goes.
-              tx.delete(nodeImages)
-                .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
-                .run();
+              await tx.delete(nodeImages).where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)));
               note('forget');
             }
           }

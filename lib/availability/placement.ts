@@ -30,22 +30,22 @@ export type PlacementDataCenter = {
  * offer, machines and last job) and the ones it could go onto. One view of the placement rule,
  * built from the same availability rows as the Image Availability page.
  */
-export function getImagePlacement(user: UserContext, image: ImageRow): PlacementDataCenter[] {
-  const availability = getImageAvailability(user, image.id);
+export async function getImagePlacement(user: UserContext, image: ImageRow): Promise<PlacementDataCenter[]> {
+  const availability = await getImageAvailability(user, image.id);
   if (!availability) return [];
-  const { attached, attachable } = imageAttachments(user, image);
+  const { attached, attachable } = await imageAttachments(user, image);
   const attachedIds = new Set(attached.map((dc) => dc.id));
   const groups = new Map(availability.groups.map((group) => [group.dataCenterId, group]));
   const names = new Map([...attached, ...attachable].map((dc) => [dc.id, dc.name]));
   for (const group of availability.groups) names.set(group.dataCenterId, group.dataCenterName);
 
-  return [...names.entries()]
-    .sort(([, a], [, b]) => a.localeCompare(b))
-    .map(([dataCenterId, dataCenterName]) => {
+  const sorted = [...names.entries()].sort(([, a], [, b]) => a.localeCompare(b));
+  return Promise.all(
+    sorted.map(async ([dataCenterId, dataCenterName]) => {
       const bound = image.dcBoundId === dataCenterId;
       const usable = bound || attachedIds.has(dataCenterId);
       const mayInstall = can(user, 'node.install', { dataCenterId, imageAttached: true });
-      const rows = groups.get(dataCenterId)?.rows ?? listedNodes(user, dataCenterId);
+      const rows = groups.get(dataCenterId)?.rows ?? (await listedNodes(user, dataCenterId));
       const placed = rows
         .filter((row) => row.state !== null)
         .map((row) => ({
@@ -68,12 +68,13 @@ export function getImagePlacement(user: UserContext, image: ImageRow): Placement
         placed,
         candidates,
       };
-    });
+    }),
+  );
 }
 
 /** A data center the availability view left out (the image is not attached there yet): its nodes, holding nothing. */
-function listedNodes(user: UserContext, dataCenterId: string): AvailabilityRow[] {
-  return listNodesOfDataCenter(user, dataCenterId).map((node) => ({
+async function listedNodes(user: UserContext, dataCenterId: string): Promise<AvailabilityRow[]> {
+  return (await listNodesOfDataCenter(user, dataCenterId)).map((node) => ({
     nodeId: node.id,
     nodeName: node.name,
     host: `${node.host}:${node.port}`,

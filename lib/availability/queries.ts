@@ -51,48 +51,39 @@ export type ImageAvailability = {
  * Every node of the data centers the image is attached to (or already on), grouped by data center,
  * limited to what the user may see; null when the image itself is not visible to them.
  */
-export function getImageAvailability(user: UserContext, imageId: string): ImageAvailability | null {
-  const found = getImage(user, imageId);
+export async function getImageAvailability(user: UserContext, imageId: string): Promise<ImageAvailability | null> {
+  const found = await getImage(user, imageId);
   if (!found) return null;
   const { image, attached } = found;
   const db = getDb();
-  const onNodes = db
+  const onNodes = await db
     .select({ dc: nodes.dataCenterId })
     .from(nodeImages)
     .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
-    .where(eq(nodeImages.imageId, imageId))
-    .all();
+    .where(eq(nodeImages.imageId, imageId));
   const visible = visibleDataCenterIds(user);
   // SuperAdmins may install anywhere, so they see every data center; others see where the image
   // is attached or already on a node, within their own data centers.
   const dcIds = visible
     ? [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => visible.includes(dc))
-    : db
-        .select({ id: dataCenters.id })
-        .from(dataCenters)
-        .all()
-        .map((dc) => dc.id);
+    : (await db.select({ id: dataCenters.id }).from(dataCenters)).map((dc) => dc.id);
   if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [], mayChange: false };
 
-  const nodeRows = db
+  const nodeRows = await db
     .select({ node: nodes, dcName: dataCenters.name, ni: nodeImages })
     .from(nodes)
     .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
     .leftJoin(nodeImages, and(eq(nodeImages.nodeId, nodes.id), eq(nodeImages.imageId, imageId)))
     .where(inArray(nodes.dataCenterId, dcIds))
-    .orderBy(asc(dataCenters.name), asc(nodes.name))
-    .all();
-  const lastJobs = latestJobPerNode(
+    .orderBy(asc(dataCenters.name), asc(nodes.name));
+  const lastJobs = await latestJobPerNode(
     imageId,
     nodeRows.map((r) => r.node.id),
   );
   const machineCounts = countBy(
-    db
-      .select({ nodeId: machines.nodeId })
-      .from(machines)
-      .where(eq(machines.imageId, imageId))
-      .all()
-      .map((m) => m.nodeId),
+    (await db.select({ nodeId: machines.nodeId }).from(machines).where(eq(machines.imageId, imageId))).map(
+      (m) => m.nodeId,
+    ),
   );
 
   const groups = new Map<string, AvailabilityGroup>();
@@ -138,10 +129,13 @@ export function getImageAvailability(user: UserContext, imageId: string): ImageA
   return { imageId, imageName: image.name, groups: [...groups.values()], mayChange };
 }
 
-function latestJobPerNode(imageId: string, nodeIds: string[]): Map<string, NonNullable<AvailabilityRow['lastJob']>> {
+async function latestJobPerNode(
+  imageId: string,
+  nodeIds: string[],
+): Promise<Map<string, NonNullable<AvailabilityRow['lastJob']>>> {
   const latest = new Map<string, NonNullable<AvailabilityRow['lastJob']>>();
   if (nodeIds.length === 0) return latest;
-  const rows = getDb()
+  const rows = await getDb()
     .select({
       id: jobs.id,
       nodeId: jobs.nodeId,
@@ -153,8 +147,7 @@ function latestJobPerNode(imageId: string, nodeIds: string[]): Map<string, NonNu
     })
     .from(jobs)
     .where(and(eq(jobs.imageId, imageId), inArray(jobs.nodeId, nodeIds)))
-    .orderBy(desc(jobs.createdAt))
-    .all();
+    .orderBy(desc(jobs.createdAt));
   for (const { nodeId, ...job } of rows) if (nodeId && !latest.has(nodeId)) latest.set(nodeId, job);
   return latest;
 }

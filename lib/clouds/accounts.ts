@@ -2,7 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { decryptSecret, encryptSecret } from '@/lib/credentials/crypto';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { cloudAccounts } from '@/lib/db/tables';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { missingConnectionFields } from './schemas';
@@ -24,8 +24,8 @@ import {
 
 export type CloudAccountRow = typeof cloudAccounts.$inferSelect;
 
-export function requireCloudAccount(accountId: string): CloudAccountRow {
-  const row = getDb().select().from(cloudAccounts).where(eq(cloudAccounts.id, accountId)).get();
+export async function requireCloudAccount(accountId: string): Promise<CloudAccountRow> {
+  const row = await firstRow(getDb().select().from(cloudAccounts).where(eq(cloudAccounts.id, accountId)));
   if (!row) throw new NotFoundError('The cloud account');
   return row;
 }
@@ -64,11 +64,11 @@ function assertComplete(connection: CloudConnection): void {
 
 type AccountInput = { name: string; dataCenterId: string | undefined; connection: CloudConnection };
 
-export function insertCloudAccount(input: AccountInput, userId: string): { id: string } {
+export async function insertCloudAccount(input: AccountInput, userId: string): Promise<{ id: string }> {
   assertComplete(input.connection);
   const id = newId();
   const at = now();
-  getDb()
+  await getDb()
     .insert(cloudAccounts)
     .values({
       id,
@@ -80,8 +80,7 @@ export function insertCloudAccount(input: AccountInput, userId: string): { id: s
       createdBy: userId,
       createdAt: at,
       updatedAt: at,
-    })
-    .run();
+    });
   return { id };
 }
 
@@ -89,11 +88,11 @@ export function insertCloudAccount(input: AccountInput, userId: string): { id: s
  * Changes an account. Secrets left blank keep the stored ones, unless the kind changed (they would
  * mean nothing to the new kind). A change of endpoint or credentials forgets the last test's outcome.
  */
-export function updateCloudAccountRow(account: CloudAccountRow, input: AccountInput): void {
+export async function updateCloudAccountRow(account: CloudAccountRow, input: AccountInput): Promise<void> {
   const kept = account.kind === input.connection.kind ? loadConnection(account).secrets : {};
   const connection = { ...input.connection, secrets: { ...kept, ...input.connection.secrets } } as CloudConnection;
   assertComplete(connection);
-  getDb()
+  await getDb()
     .update(cloudAccounts)
     .set({
       name: input.name,
@@ -105,15 +104,13 @@ export function updateCloudAccountRow(account: CloudAccountRow, input: AccountIn
       lastTestError: null,
       updatedAt: now(),
     })
-    .where(eq(cloudAccounts.id, account.id))
-    .run();
+    .where(eq(cloudAccounts.id, account.id));
 }
 
-export function recordConnectionTest(accountId: string, error: string | null): void {
+export async function recordConnectionTest(accountId: string, error: string | null): Promise<void> {
   const at = now();
-  getDb()
+  await getDb()
     .update(cloudAccounts)
     .set({ lastTestedAt: at, lastTestError: error, ...(error === null ? { lastSuccessAt: at } : {}) })
-    .where(eq(cloudAccounts.id, accountId))
-    .run();
+    .where(eq(cloudAccounts.id, accountId));
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
 import { ConflictError, InUseError, NotFoundError } from '@/lib/errors';
 import { insertCloudAccount, requireCloudAccount, updateCloudAccountRow } from './accounts';
@@ -17,18 +17,21 @@ import { testCloudConnection } from './test-connection';
 
 /** Cloud accounts: SuperAdmins add, change, test and remove them. Secrets never reach the audit log. */
 
-function checkedInput(fields: CloudAccountFields, accountId?: string) {
+async function checkedInput(fields: CloudAccountFields, accountId?: string) {
   const split = splitCloudAccountFields(fields);
-  const taken = getDb()
-    .select({ id: cloudAccounts.id })
-    .from(cloudAccounts)
-    .where(and(eq(cloudAccounts.name, split.name), accountId ? ne(cloudAccounts.id, accountId) : undefined))
-    .get();
+  const taken = await firstRow(
+    getDb()
+      .select({ id: cloudAccounts.id })
+      .from(cloudAccounts)
+      .where(and(eq(cloudAccounts.name, split.name), accountId ? ne(cloudAccounts.id, accountId) : undefined)),
+  );
   if (taken)
     throw new ConflictError('That name is taken.', { name: [`A cloud account named "${split.name}" already exists.`] });
   if (
     split.dataCenterId &&
-    !getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, split.dataCenterId)).get()
+    !(await firstRow(
+      getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, split.dataCenterId)),
+    ))
   )
     throw new NotFoundError('The data center');
   return split;
@@ -48,7 +51,7 @@ export const createCloudAccount = defineOperation({
     note({ details: audited(input) });
     authorize(user, 'cloud.manage', {});
   },
-  run: (input, user) => insertCloudAccount(checkedInput(input), user.id),
+  run: async (input, user) => insertCloudAccount(await checkedInput(input), user.id),
   audited: (result) => ({ targetId: result.id }),
 });
 
@@ -61,10 +64,10 @@ export const updateCloudAccount = defineOperation({
     note({ targetId: input.accountId, details: audited(input) });
     authorize(user, 'cloud.manage', {});
   },
-  run: (input) => {
-    const account = requireCloudAccount(input.accountId);
+  run: async (input) => {
+    const account = await requireCloudAccount(input.accountId);
     const { accountId: _, ...fields } = input;
-    updateCloudAccountRow(account, checkedInput(fields as CloudAccountFields, account.id));
+    await updateCloudAccountRow(account, await checkedInput(fields as CloudAccountFields, account.id));
     return { id: account.id };
   },
 });
@@ -78,20 +81,23 @@ export const deleteCloudAccount = defineOperation({
     note({ targetId: input.accountId });
     authorize(user, 'cloud.manage', {});
   },
-  run: (input) =>
-    getDb().transaction((tx) => {
-      const account = requireCloudAccount(input.accountId);
-      const live = tx
-        .select({ n: count() })
-        .from(publications)
-        .where(and(eq(publications.accountId, account.id), inArray(publications.status, ['published', 'publishing'])))
-        .get()!.n;
+  run: async (input) =>
+    await getDb().transaction(async (tx) => {
+      const account = await requireCloudAccount(input.accountId);
+      const live = (await firstRow(
+        tx
+          .select({ n: count() })
+          .from(publications)
+          .where(
+            and(eq(publications.accountId, account.id), inArray(publications.status, ['published', 'publishing'])),
+          ),
+      ))!.n;
       if (live > 0)
         throw new InUseError(
           `${account.name} holds ${live} published image${live === 1 ? '' : 's'}; remove them from the cloud first.`,
         );
-      tx.delete(publications).where(eq(publications.accountId, account.id)).run();
-      tx.delete(cloudAccounts).where(eq(cloudAccounts.id, account.id)).run();
+      await tx.delete(publications).where(eq(publications.accountId, account.id));
+      await tx.delete(cloudAccounts).where(eq(cloudAccounts.id, account.id));
       return { id: account.id, name: account.name };
     }),
   audited: (result) => ({ details: { name: result.name } }),
@@ -105,6 +111,6 @@ export const testCloudAccount = defineOperation({
     note({ targetId: input.accountId });
     authorize(user, 'cloud.manage', {});
   },
-  run: (input) => testCloudConnection(requireCloudAccount(input.accountId)),
+  run: async (input) => await testCloudConnection(await requireCloudAccount(input.accountId)),
   audited: (result) => ({ details: result.ok ? { connected: true } : { connected: false, reason: result.reason } }),
 });

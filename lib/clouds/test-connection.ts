@@ -27,6 +27,6 @@ export async function testCloudConnection(account: CloudAccountRow): Promise<Con
         : errorMessage(err),
     };
   }
-  recordConnectionTest(account.id, result.ok ? null : result.message);
+  await recordConnectionTest(account.id, result.ok ? null : result.message);
   return result;
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { eq, like } from 'drizzle-orm';
-import type { Db } from '@/lib/db/types';
-import { credentials } from '@/lib/db/tables';
+import type { MigratingDb } from '@/lib/db/migrate';
+import { credentials } from '@/lib/db/schema';
 import { decryptLegacySecret, encryptSecret } from './crypto';
 
 export type LegacyReseal = { resealed: number; unreadable: string[] };
@@ -10,10 +10,11 @@ export type LegacyReseal = { resealed: number; unreadable: string[] };
  * Reseals every `v1` credential (under the AUTH_SECRET-derived key, no AAD) as `v2` under the
  * encryption key, with its id as AAD, in one transaction. One that the current AUTH_SECRET cannot
  * open is left as it is: the secret it needs may come back, and reading it meanwhile gives a clear error.
- * Runs at every open, so it must cost nothing once every row is v2, and change nothing on a second run.
+ * Runs at every open of a SQLite database (keys sealed as v1 predate PostgreSQL), so it must cost
+ * nothing once every row is v2, and change nothing on a second run.
  */
-export function resealLegacyCredentials(db: Db): LegacyReseal {
-  const legacyRows = (reader: Pick<Db, 'select'>) =>
+export function resealLegacyCredentials(db: MigratingDb): LegacyReseal {
+  const legacyRows = (reader: Pick<MigratingDb, 'select'>) =>
     reader
       .select({ id: credentials.id, sealed: credentials.encryptedPrivateKey })
       .from(credentials)

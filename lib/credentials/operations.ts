@@ -17,8 +17,8 @@ export const generateKey = defineOperation({
   targetType: 'credential',
   input: generateKeySchema,
   authorize: infrastructureOnly,
-  run: (input) => {
-    const credential = generateCredential(input.name);
+  run: async (input) => {
+    const credential = await generateCredential(input.name);
     return { credentialId: credential.id, publicKey: credential.publicKey };
   },
   audited: (result, input) => ({ targetId: result.credentialId, details: { name: input.name } }),
@@ -30,8 +30,8 @@ export const importKey = defineOperation({
   targetType: 'credential',
   input: importKeySchema,
   authorize: infrastructureOnly,
-  run: (input) => {
-    const credential = importCredential(input);
+  run: async (input) => {
+    const credential = await importCredential(input);
     return { credentialId: credential.id, publicKey: credential.publicKey };
   },
   audited: (result, input) => ({
@@ -49,18 +49,18 @@ export const deleteKey = defineOperation({
     note({ targetId: input.credentialId });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: (input) => {
-    const credential = getCredentialSummary(input.credentialId);
+  run: async (input) => {
+    const credential = await getCredentialSummary(input.credentialId);
     if (!credential) throw new NotFoundError('The SSH key');
     const db = getDb();
-    const users = db.select({ name: nodes.name }).from(nodes).where(eq(nodes.credentialId, credential.id)).all();
+    const users = await db.select({ name: nodes.name }).from(nodes).where(eq(nodes.credentialId, credential.id));
     if (users.length > 0) {
       const names = users.map((n) => n.name).join(', ');
       throw new InUseError(
         `The key "${credential.name}" cannot be deleted: node${users.length > 1 ? 's' : ''} ${names} log${users.length > 1 ? '' : 's'} in with it.`,
       );
     }
-    db.delete(credentials).where(eq(credentials.id, credential.id)).run();
+    await db.delete(credentials).where(eq(credentials.id, credential.id));
     return { name: credential.name };
   },
   audited: (result) => ({ details: { name: result.name } }),

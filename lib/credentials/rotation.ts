@@ -40,12 +40,12 @@ export type Rotation = {
  * `encryption-key`. A run that finds a `.next` left by a crash takes that key again rather than making
  * another, because rows may already be sealed with it.
  */
-export function rotateEncryptionKey(db: Db, env: NodeJS.ProcessEnv = process.env): Rotation {
+export async function rotateEncryptionKey(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<Rotation> {
   const config = getConfig();
   const old = currentKey();
   if (config.encryptionKey !== undefined) {
     const next = keyFromEnvironment(env.PORTAL_NEW_ENCRYPTION_KEY, old);
-    return { mode: 'environment', oldKeyId: old.id, newKeyId: next.id, ...reseal(db, next) };
+    return { mode: 'environment', oldKeyId: old.id, newKeyId: next.id, ...(await reseal(db, next)) };
   }
 
   const files = keyFiles(config.dataDir);
@@ -53,7 +53,7 @@ export function rotateEncryptionKey(db: Db, env: NodeJS.ProcessEnv = process.env
   const next = deriveKey(createKeyFileOnce(files.next, generateKeyMaterial()));
   let outcome: Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'>;
   try {
-    outcome = reseal(db, next);
+    outcome = await reseal(db, next);
   } catch (err) {
     // Nothing was committed, so no row is sealed with a key made by this run.
     if (!resuming) fs.rmSync(files.next, { force: true });
@@ -78,13 +78,13 @@ function keyFromEnvironment(material: string | undefined, old: SealingKey): Seal
   return next;
 }
 
-function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'> {
+async function reseal(db: Db, next: SealingKey): Promise<Omit<Rotation, 'mode' | 'oldKeyId' | 'newKeyId'>> {
   // A run resumed after a crash finds rows already sealed with the new key.
   const lookup = (keyId: string) => (keyId === next.id ? next : getKey(keyId));
   // Immediate: a portal writing a credential meanwhile waits for the commit instead of racing it.
   return db.transaction(
-    (tx) => {
-      const rows = tx.select().from(credentials).all();
+    async (tx) => {
+      const rows = await tx.select().from(credentials);
       const left: Rotation['left'] = [];
       let resealed = 0;
       let resealedCloudAccounts = 0;
@@ -100,14 +100,14 @@ function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 
           // Rolls everything back: a key that cannot be read now could not be rotated later either.
           throw new UnavailableError(`Nothing was changed. Credential "${row.name}" (${row.id}): ${errorMessage(err)}`);
         }
-        tx.update(credentials)
+        await tx
+          .update(credentials)
           .set({ encryptedPrivateKey: sealWith(next, plaintext, row.id) })
-          .where(eq(credentials.id, row.id))
-          .run();
+          .where(eq(credentials.id, row.id));
         resealed++;
       }
       // Cloud accounts' secrets are sealed under the same key, with the account's id as AAD.
-      for (const account of tx.select().from(cloudAccounts).all()) {
+      for (const account of await tx.select().from(cloudAccounts)) {
         let plaintext: string;
         try {
           plaintext = decryptSecret(account.sealedSecrets, account.id, lookup);
@@ -116,10 +116,10 @@ function reseal(db: Db, next: SealingKey): Omit<Rotation, 'mode' | 'oldKeyId' | 
             `Nothing was changed. Cloud account "${account.name}" (${account.id}): ${errorMessage(err)}`,
           );
         }
-        tx.update(cloudAccounts)
+        await tx
+          .update(cloudAccounts)
           .set({ sealedSecrets: sealWith(next, plaintext, account.id) })
-          .where(eq(cloudAccounts.id, account.id))
-          .run();
+          .where(eq(cloudAccounts.id, account.id));
         resealedCloudAccounts++;
       }
       return { resealed, resealedCloudAccounts, left };

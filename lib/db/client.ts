@@ -3,15 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
 import { applyDataMigrations } from './data-migrations';
 import { applyMigrations } from './migrate';
 import { openPostgres, type PgDb } from './postgres';
 import * as schema from './schema';
+import { sqliteConnectionOf, SqliteConnection } from './sqlite-connection';
 import { usesPostgres } from './tables';
 
-import type { Db } from './types';
+import type { Db, Tx } from './types';
 
 export type { Db, Tx } from './types';
 
@@ -41,8 +42,9 @@ export function getDb(): Db {
 }
 
 /**
- * Stops a web process or worker that would run on PostgreSQL: part of the domain code still makes
- * synchronous SQLite calls. `npm run db:migrate` and `npm run db:copy` work with it already.
+ * Stops a web process or worker that would run on PostgreSQL: the integration suite does not yet
+ * run there, and some hand-written SQL still speaks SQLite's dialect. `npm run db:migrate` and
+ * `npm run db:copy` work with it already (docs/architecture.md, Two databases).
  */
 export function assertRunnableDatabase(): void {
   if (getConfig().database.dialect === 'sqlite') return;
@@ -50,15 +52,6 @@ export function assertRunnableDatabase(): void {
     'DATABASE_URL names a PostgreSQL database. This version runs its web processes and workers on SQLite only; ' +
       'npm run db:migrate and npm run db:copy already work with PostgreSQL (docs/deployment.md).',
   );
-}
-
-/**
- * A PostgreSQL transaction, its handle typed as the domain's. The body may await: on PostgreSQL a
- * transaction owns its connection of the pool, so no other statement can run inside it.
- */
-export function postgresTransaction<T>(body: (tx: Db) => Promise<T>): Promise<T> {
-  if (!usesPostgres) throw new Error('postgresTransaction needs PostgreSQL.');
-  return (getDb() as unknown as PgDb).transaction((tx) => body(tx as unknown as Db));
 }
 
 /** The SQLite file, for tools that open it themselves. */
@@ -76,29 +69,16 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' }) as Db;
-  writeLockFirst(db);
-  applyMigrations(db);
-  applyDataMigrations(db);
-  return db;
+  // Schema and data migrations run before anything else can use the connection, synchronously.
+  const migrating = drizzleSync({ client: sqlite, schema, casing: 'snake_case' });
+  applyMigrations(migrating);
+  applyDataMigrations(migrating);
+  return new SqliteConnection(sqlite).db;
 }
 
 /**
- * Several processes may share the database. In WAL mode a deferred transaction that reads and then
- * writes fails at once (SQLITE_BUSY_SNAPSHOT) when another process wrote in between, whatever the
- * busy timeout; an immediate one takes the write lock at its start and waits its turn. So every
- * transaction is immediate unless its caller says otherwise. (They are also synchronous, as
- * better-sqlite3's are: no other statement can run inside one.)
- */
-function writeLockFirst(db: Db): void {
-  const transaction = db.transaction.bind(db);
-  db.transaction = ((run, config) => transaction(run, { behavior: 'immediate', ...config })) as Db['transaction'];
-}
-
-/**
- * The first row a query yields, or undefined: SQLite's `.get()`, written the way every database
- * runs it. The domain code awaits its queries (`await db.select()…`), so it does not depend on
- * better-sqlite3 answering synchronously. Add `.limit(1)` where the query could match many rows.
+ * The first row a query yields, or undefined: drizzle's SQLite `.get()`, written the way every
+ * database runs it. Add `.limit(1)` where the query could match many rows.
  */
 export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
   return (await query)[0];
@@ -108,15 +88,23 @@ export async function firstRow<T>(query: PromiseLike<T[]>): Promise<T | undefine
  * The rows of a hand-written SQL query, where the query builder cannot say it (a recursive CTE).
  * The one place that knows how each database hands back raw rows.
  */
-export async function rawRows<T>(query: SQL, db: Db = getDb()): Promise<T[]> {
-  if (usesPostgres) return (await (db as unknown as PgDb).execute(query)).rows as T[];
-  return db.all<T>(query);
+export async function rawRows<T>(query: SQL, db: Db | Tx = getDb()): Promise<T[]> {
+  const sqlite = sqliteConnectionOf(db);
+  if (sqlite) return sqlite.rows<T>(query);
+  return (await (db as unknown as PgDb).execute(query)).rows as T[];
 }
 
 /** Runs a hand-written SQL statement for its effect (a lock, say), in `db` or the caller's transaction. */
-export async function rawExecute(query: SQL, db: Db = getDb()): Promise<void> {
-  if (usesPostgres) await (db as unknown as PgDb).execute(query);
-  else db.run(query);
+export async function rawExecute(query: SQL, db: Db | Tx = getDb()): Promise<void> {
+  const sqlite = sqliteConnectionOf(db);
+  if (sqlite) await sqlite.execute(query);
+  else await (db as unknown as PgDb).execute(query);
+}
+
+/** How many rows an awaited insert, update or delete changed, as each database reports it. */
+export function changedRows(result: unknown): number {
+  const { changes, rowCount } = result as { changes?: number; rowCount?: number | null };
+  return changes ?? rowCount ?? 0;
 }
 
 /** Closes every open connection; for tests and scripts that end the process themselves. */
@@ -124,8 +112,8 @@ export async function closeAllDatabases(): Promise<void> {
   const open = [...(globalForDb.__portalDb?.values() ?? [])];
   globalForDb.__portalDb?.clear();
   for (const db of open) {
-    const client = db.$client as Database.Database | PgDb['$client'];
-    if ('end' in client) await client.end();
-    else client.close();
+    const sqlite = sqliteConnectionOf(db);
+    if (sqlite) sqlite.handle.close();
+    else await (db as unknown as PgDb).$client.end();
   }
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Tx, changedRows } from '@/lib/db/client';
 import { imageDataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { ConflictError, InUseError, ValidationError } from '@/lib/errors';
 import { machinesUsingImage } from '@/lib/machines/queries';
@@ -20,33 +20,33 @@ import { checkbox, id } from '@/lib/validation';
 const attachmentSchema = z.object({ imageId: id, dataCenterId: z.uuid('Choose a data center.'), attached: checkbox });
 
 /** Attaches a global image to a data center, inside the caller's transaction; attaching twice changes nothing. */
-export function attachImage(
+export async function attachImage(
   db: Pick<Tx, 'insert'>,
   image: { id: string },
   dataCenterId: string,
   userId: string | null,
-): void {
-  db.insert(imageDataCenters)
+): Promise<void> {
+  await db
+    .insert(imageDataCenters)
     .values({ imageId: image.id, dataCenterId, attachedAt: now(), attachedBy: userId })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
-function requireTargets(imageId: string, dataCenterId: string) {
-  return { image: requireImage(imageId), dataCenter: requireDataCenter(dataCenterId) };
+async function requireTargets(imageId: string, dataCenterId: string) {
+  return { image: await requireImage(imageId), dataCenter: await requireDataCenter(dataCenterId) };
 }
 
 export const setImageAttachment = defineOperation({
   name: 'image.attachment',
   targetType: 'image',
   input: attachmentSchema,
-  authorize: (input, user, note) => {
-    const { image } = requireTargets(input.imageId, input.dataCenterId);
+  authorize: async (input, user, note) => {
+    const { image } = await requireTargets(input.imageId, input.dataCenterId);
     note({ targetId: image.id, dataCenterId: input.dataCenterId, details: { attached: input.attached } });
     authorize(user, 'image.attach', { image, dataCenterId: input.dataCenterId });
   },
-  run: (input, user) => {
-    const { image, dataCenter } = requireTargets(input.imageId, input.dataCenterId);
+  run: async (input, user) => {
+    const { image, dataCenter } = await requireTargets(input.imageId, input.dataCenterId);
     if (image.dcBoundId) {
       throw new ValidationError(
         `${image.name} is bound to its own data center, so it is attached there and nowhere else.`,
@@ -59,32 +59,30 @@ export const setImageAttachment = defineOperation({
     const db = getDb();
     const where = and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenter.id));
     if (input.attached) {
-      attachImage(db, image, dataCenter.id, user.id);
+      await attachImage(db, image, dataCenter.id, user.id);
       return { imageId: image.id, dataCenterId: dataCenter.id, attached: true, withdrawn: 0 };
     }
-    const dcNodes = db
-      .select({ id: nodes.id })
-      .from(nodes)
-      .where(eq(nodes.dataCenterId, dataCenter.id))
-      .all()
-      .map((n) => n.id);
-    const users = machinesUsingImage(image.id, { nodeIds: dcNodes });
+    const dcNodes = (await db.select({ id: nodes.id }).from(nodes).where(eq(nodes.dataCenterId, dataCenter.id))).map(
+      (n) => n.id,
+    );
+    const users = await machinesUsingImage(image.id, { nodeIds: dcNodes });
     if (users.length > 0) {
       throw new InUseError(
         `${image.name} stays attached to ${dataCenter.name}: ${users.map((m) => `${m.name} on ${m.nodeName}`).join(', ')} use${users.length > 1 ? '' : 's'} it.`,
       );
     }
-    const withdrawn = db.transaction((tx) => {
-      tx.delete(imageDataCenters).where(where).run();
+    const withdrawn = await db.transaction(async (tx) => {
+      await tx.delete(imageDataCenters).where(where);
       if (dcNodes.length === 0) return 0;
       // Copies stay on the nodes (an admin may remove them from Image Availability) but are no longer offered.
-      return tx
-        .update(nodeImages)
-        .set({ available: false, updatedAt: now() })
-        .where(
-          and(eq(nodeImages.imageId, image.id), inArray(nodeImages.nodeId, dcNodes), eq(nodeImages.available, true)),
-        )
-        .run().changes;
+      return changedRows(
+        await tx
+          .update(nodeImages)
+          .set({ available: false, updatedAt: now() })
+          .where(
+            and(eq(nodeImages.imageId, image.id), inArray(nodeImages.nodeId, dcNodes), eq(nodeImages.available, true)),
+          ),
+      );
     });
     return { imageId: image.id, dataCenterId: dataCenter.id, attached: false, withdrawn };
   },

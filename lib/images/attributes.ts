@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { checksumFileName, fetchChecksum } from './checksum-url';
@@ -10,27 +10,29 @@ import type { ImageAttributes } from './schemas';
 /** What create and edit both check and write for an image's attributes. */
 
 /** Names are unique, and so is each version of an alias; `imageId` is the image being edited. */
-export function assertNameAndVersionFree(
+export async function assertNameAndVersionFree(
   input: { name: string; alias?: string; version: string },
   imageId?: string,
-): void {
+): Promise<void> {
   const db = getDb();
   const notSelf = imageId ? ne(images.id, imageId) : undefined;
   if (
-    db
-      .select({ id: images.id })
-      .from(images)
-      .where(and(eq(images.name, input.name), notSelf))
-      .get()
+    await firstRow(
+      db
+        .select({ id: images.id })
+        .from(images)
+        .where(and(eq(images.name, input.name), notSelf)),
+    )
   ) {
     throw new ConflictError('That name is taken.', { name: [`An image named "${input.name}" already exists.`] });
   }
   if (!input.alias) return;
-  const sameVersion = db
-    .select({ name: images.name })
-    .from(images)
-    .where(and(eq(images.alias, input.alias), eq(images.version, input.version), notSelf))
-    .get();
+  const sameVersion = await firstRow(
+    db
+      .select({ name: images.name })
+      .from(images)
+      .where(and(eq(images.alias, input.alias), eq(images.version, input.version), notSelf)),
+  );
   if (sameVersion) {
     throw new ConflictError('That version exists.', {
       version: [`Version ${input.version} of alias "${input.alias}" already exists (image "${sameVersion.name}").`],
@@ -39,9 +41,13 @@ export function assertNameAndVersionFree(
 }
 
 /** Every rule an image's attributes must keep beyond their own fields' validation. */
-export function assertAttributesAllowed(input: ImageAttributes, dcBoundId: string | null, imageId?: string): void {
-  assertNameAndVersionFree(input, imageId);
-  assertFormatRules({ ...input, dcBoundId }, imageId);
+export async function assertAttributesAllowed(
+  input: ImageAttributes,
+  dcBoundId: string | null,
+  imageId?: string,
+): Promise<void> {
+  await assertNameAndVersionFree(input, imageId);
+  await assertFormatRules({ ...input, dcBoundId }, imageId);
 }
 
 /** The columns the attributes set; blanks become the model's defaults. */

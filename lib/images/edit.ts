@@ -4,7 +4,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { images, nodeImages } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
@@ -17,25 +17,26 @@ type Image = typeof images.$inferSelect;
  * Whether a file of this image exists: in the portal's store, or on a node (installed, on its way,
  * being removed, or reported missing by a sync). Installs were verified against its checksums then.
  */
-export function imageHasFile(image: Pick<Image, 'id' | 'storeFile'>): boolean {
+export async function imageHasFile(image: Pick<Image, 'id' | 'storeFile'>): Promise<boolean> {
   if (image.storeFile) return true;
-  const onNode = getDb()
-    .select({ nodeId: nodeImages.nodeId })
-    .from(nodeImages)
-    .where(
-      and(
-        eq(nodeImages.imageId, image.id),
-        inArray(nodeImages.state, ['installed', 'installing', 'removing', 'missing']),
+  const onNode = await firstRow(
+    getDb()
+      .select({ nodeId: nodeImages.nodeId })
+      .from(nodeImages)
+      .where(
+        and(
+          eq(nodeImages.imageId, image.id),
+          inArray(nodeImages.state, ['installed', 'installing', 'removing', 'missing']),
+        ),
       ),
-    )
-    .get();
+  );
   return Boolean(onNode);
 }
 
 /** The file's fields as the edit leaves them; refuses what a file forbids. Omitted fields stay. */
 async function fileColumns(image: Image, input: UpdateImageInput) {
   const kept = <K extends 'sourceUrl' | 'sha256' | 'md5' | 'sizeBytes'>(key: K) => input[key] ?? image[key];
-  if (imageHasFile(image)) {
+  if (await imageHasFile(image)) {
     const changed = FILE_BOUND_FIELDS.filter((key) => input[key] !== undefined && input[key] !== image[key]);
     if (input.checksumUrl) changed.push('sha256');
     if (changed.length > 0) {
@@ -63,9 +64,9 @@ async function fileColumns(image: Image, input: UpdateImageInput) {
 }
 
 /** A kernel or ramdisk stays one while partition images boot with it. */
-function assertStillSuitsReferrers(image: Image, input: UpdateImageInput): void {
+async function assertStillSuitsReferrers(image: Image, input: UpdateImageInput): Promise<void> {
   if (image.diskFormat === input.diskFormat) return;
-  const referrers = imagesReferencing(image.id, { includeDeleted: true });
+  const referrers = await imagesReferencing(image.id, { includeDeleted: true });
   if (referrers.length > 0) {
     const names = referrers.map((r) => r.name).join(', ');
     throw new ConflictError(
@@ -85,25 +86,24 @@ export const updateImage = defineOperation({
   name: 'image.update',
   targetType: 'image',
   input: updateImageSchema,
-  authorize: (input, user, note) => {
-    const image = requireImage(input.imageId);
+  authorize: async (input, user, note) => {
+    const image = await requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { name: image.name } });
     authorize(user, 'image.manage', { image });
   },
   run: async (input) => {
-    const image = requireImage(input.imageId);
+    const image = await requireImage(input.imageId);
     if (image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
-    assertAttributesAllowed(input, image.dcBoundId, image.id);
-    assertStillSuitsReferrers(image, input);
+    await assertAttributesAllowed(input, image.dcBoundId, image.id);
+    await assertStillSuitsReferrers(image, input);
     const values = { ...attributeColumns(input), ...(await fileColumns(image, input)) };
     const changed = (Object.keys(values) as (keyof typeof values)[]).filter(
       (key) => JSON.stringify(values[key] ?? null) !== JSON.stringify(image[key] ?? null),
     );
-    getDb()
+    await getDb()
       .update(images)
       .set({ ...values, updatedAt: now() })
-      .where(eq(images.id, image.id))
-      .run();
+      .where(eq(images.id, image.id));
     return { imageId: image.id, changed };
   },
   audited: (result, input) => ({ details: { name: input.name, changed: result.changed } }),

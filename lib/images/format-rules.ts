@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, inArray, isNull, ne, or } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import type { ContainerFormat, DiskFormat } from '@/lib/db/enums';
 import { images } from '@/lib/db/tables';
 import { ValidationError } from '@/lib/errors';
@@ -34,7 +34,7 @@ const ROLES: Role[] = [
 ];
 
 /** Throws a ValidationError with field messages when the formats or boot images break a rule. */
-export function assertFormatRules(input: FormatInput, imageId?: string): void {
+export async function assertFormatRules(input: FormatInput, imageId?: string): Promise<void> {
   const errors: Record<string, string[]> = {};
   const fail = (field: string, message: string) => (errors[field] ??= []).push(message);
 
@@ -52,23 +52,23 @@ export function assertFormatRules(input: FormatInput, imageId?: string): void {
     );
   } else if (partition) {
     for (const role of ROLES) {
-      const message = bootImageProblem(role, input[role.field], input.dcBoundId, imageId);
+      const message = await bootImageProblem(role, input[role.field], input.dcBoundId, imageId);
       if (message) fail(role.field, message);
     }
   }
   if (Object.keys(errors).length > 0) throw new ValidationError('Please correct the highlighted fields.', errors);
 }
 
-function bootImageProblem(
+async function bootImageProblem(
   role: Role,
   referencedId: string | null | undefined,
   dcBoundId: string | null,
   imageId?: string,
-): string | null {
+): Promise<string | null> {
   if (!referencedId)
     return `A partition image needs both a kernel (aki) and a ramdisk (ari) image; choose its ${role.label}.`;
   if (referencedId === imageId) return `An image cannot be its own ${role.label}.`;
-  const found = getDb().select().from(images).where(eq(images.id, referencedId)).get();
+  const found = await firstRow(getDb().select().from(images).where(eq(images.id, referencedId)));
   if (!found) return `The chosen ${role.label} image does not exist.`;
   if (found.diskFormat !== role.format)
     return `${found.name} is ${found.diskFormat}, not a ${role.label} (${role.format}) image.`;
@@ -80,8 +80,8 @@ function bootImageProblem(
 }
 
 /** Images that boot with this one as their kernel or ramdisk, other than those already deleted. */
-export function imagesReferencing(imageId: string, options: { includeDeleted?: boolean } = {}) {
-  return getDb()
+export async function imagesReferencing(imageId: string, options: { includeDeleted?: boolean } = {}) {
+  return await getDb()
     .select({ id: images.id, name: images.name })
     .from(images)
     .where(
@@ -89,30 +89,29 @@ export function imagesReferencing(imageId: string, options: { includeDeleted?: b
         or(eq(images.kernelImageId, imageId), eq(images.ramdiskImageId, imageId)),
         options.includeDeleted ? undefined : ne(images.access, 'deleted'),
       ),
-    )
-    .all();
+    );
 }
 
 /**
  * Kernel and ramdisk images the user can see, for the form's choices; the server still checks that
  * the chosen ones suit the image's data center.
  */
-export function bootImageChoices(visibleDataCenterIds: string[] | null) {
-  const usable = getDb()
-    .select({
-      id: images.id,
-      name: images.name,
-      version: images.version,
-      diskFormat: images.diskFormat,
-      dcBoundId: images.dcBoundId,
-    })
-    .from(images)
-    .where(
-      and(inArray(images.diskFormat, ['aki', 'ari']), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt)),
-    )
-    .orderBy(images.name)
-    .all()
-    .filter((i) => i.dcBoundId === null || !visibleDataCenterIds || visibleDataCenterIds.includes(i.dcBoundId));
+export async function bootImageChoices(visibleDataCenterIds: string[] | null) {
+  const usable = (
+    await getDb()
+      .select({
+        id: images.id,
+        name: images.name,
+        version: images.version,
+        diskFormat: images.diskFormat,
+        dcBoundId: images.dcBoundId,
+      })
+      .from(images)
+      .where(
+        and(inArray(images.diskFormat, ['aki', 'ari']), ne(images.access, 'deleted'), isNull(images.purgeRequestedAt)),
+      )
+      .orderBy(images.name)
+  ).filter((i) => i.dcBoundId === null || !visibleDataCenterIds || visibleDataCenterIds.includes(i.dcBoundId));
   const option = (i: (typeof usable)[number]) => ({ value: i.id, label: `${i.name} (${i.version})` });
   return {
     kernels: usable.filter((i) => i.diskFormat === 'aki').map(option),
@@ -121,10 +120,10 @@ export function bootImageChoices(visibleDataCenterIds: string[] | null) {
 }
 
 /** The kernel and ramdisk a partition image boots with, by name, for Image Details. */
-export function bootImagesOf(image: { kernelImageId: string | null; ramdiskImageId: string | null }) {
+export async function bootImagesOf(image: { kernelImageId: string | null; ramdiskImageId: string | null }) {
   const ids = [image.kernelImageId, image.ramdiskImageId].filter((v): v is string => Boolean(v));
   const found = ids.length
-    ? getDb().select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, ids)).all()
+    ? await getDb().select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, ids))
     : [];
   const named = (imageId: string | null) => found.find((i) => i.id === imageId) ?? null;
   return { kernel: named(image.kernelImageId), ramdisk: named(image.ramdiskImageId) };

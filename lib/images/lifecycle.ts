@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { images, nodeImages } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { id } from '@/lib/validation';
@@ -31,14 +31,14 @@ const lifecycleSchema = z.discriminatedUnion('change', [
 type LifecycleInput = z.output<typeof lifecycleSchema>;
 
 /** The refusal for this change, or null when it may go ahead. */
-export function lifecycleRefusal(image: Image, input: LifecycleInput): string | null {
+export async function lifecycleRefusal(image: Image, input: LifecycleInput): Promise<string | null> {
   if (image.purgeRequestedAt) return `${image.name} is being deleted permanently; it can no longer change.`;
   const what = input.change === 'status' ? input.status : input.change === 'access' ? input.access : null;
   if (image.protected && (what === 'disabled' || what === 'deleted')) {
     return `${image.name} is protected: clear the protected flag before you ${what === 'disabled' ? 'disable' : 'delete'} it.`;
   }
   if (what === 'deleted' && image.access !== 'deleted') {
-    const referrers = imagesReferencing(image.id);
+    const referrers = await imagesReferencing(image.id);
     if (referrers.length > 0)
       return `${image.name} cannot be deleted: ${referrers.map((r) => r.name).join(', ')} boot${referrers.length > 1 ? '' : 's'} with it.`;
   }
@@ -52,38 +52,38 @@ export const changeImageLifecycle = defineOperation({
   name: 'image.lifecycle',
   targetType: 'image',
   input: lifecycleSchema,
-  authorize: (input, user, note) => {
-    const image = requireImage(input.imageId);
+  authorize: async (input, user, note) => {
+    const image = await requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { change: input.change } });
     authorize(user, 'image.manage', { image });
   },
-  run: (input) => {
-    const image = requireImage(input.imageId);
-    const refusal = lifecycleRefusal(image, input);
+  run: async (input) => {
+    const image = await requireImage(input.imageId);
+    const refusal = await lifecycleRefusal(image, input);
     if (refusal) throw new ConflictError(refusal);
     const set =
       input.change === 'status'
-        ? { status: input.status === 'ok' && !isVerified(image) ? ('unverified' as const) : input.status }
+        ? { status: input.status === 'ok' && !(await isVerified(image)) ? ('unverified' as const) : input.status }
         : input.change === 'access'
           ? { access: input.access }
           : { protected: input.protected };
-    getDb()
+    await getDb()
       .update(images)
       .set({ ...set, updatedAt: now() })
-      .where(eq(images.id, image.id))
-      .run();
+      .where(eq(images.id, image.id));
     return { imageId: image.id, ...set };
   },
   audited: (result) => ({ details: { ...result } }),
 });
 
 /** Enabling brings an image back to what it was: verified once a node hashed it or its file is in the store. */
-function isVerified(image: { id: string; storeFile: string | null }): boolean {
+async function isVerified(image: { id: string; storeFile: string | null }): Promise<boolean> {
   if (image.storeFile) return true;
-  const hashed = getDb()
-    .select({ imageId: nodeImages.imageId })
-    .from(nodeImages)
-    .where(and(eq(nodeImages.imageId, image.id), isNotNull(nodeImages.verifiedSha256)))
-    .get();
+  const hashed = await firstRow(
+    getDb()
+      .select({ imageId: nodeImages.imageId })
+      .from(nodeImages)
+      .where(and(eq(nodeImages.imageId, image.id), isNotNull(nodeImages.verifiedSha256))),
+  );
   return hashed !== undefined;
 }

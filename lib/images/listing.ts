@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, count, desc, eq, exists, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES, OS_TYPES, type OsType } from '@/lib/db/enums';
 import { imageDataCenters, images, jobs, nodeImages, nodes, storeReservations } from '@/lib/db/tables';
 import { uploadTempName } from '@/lib/store/image-store';
@@ -129,7 +129,7 @@ type PageRequest = ImageListFilters &
   Partial<ImageListOrder> & { page?: number; pageSize?: number; includeAttachable?: boolean };
 
 /** One page of the images the user may see that match `filters`, with the total for "Showing 26–50 of 123". */
-export function listImagesPage(user: UserContext, request: PageRequest = {}): ImagePage {
+export async function listImagesPage(user: UserContext, request: PageRequest = {}): Promise<ImagePage> {
   const {
     page = 1,
     pageSize = DEFAULT_IMAGE_PAGE_SIZE,
@@ -143,29 +143,28 @@ export function listImagesPage(user: UserContext, request: PageRequest = {}): Im
   const where = imagesWhere(user, filters, includeAttachable);
   if (where === null) return { rows: [], total: 0, page: 1, pageSize: size, pageCount: 1, aliasCounts: {} };
   const db = getDb();
-  const total = db.select({ n: count() }).from(images).where(where).get()?.n ?? 0;
+  const total = (await firstRow(db.select({ n: count() }).from(images).where(where)))?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / size));
   // A page past the end (a stale link after images were deleted, a hand-edited URL) shows the last one.
   const shown = Math.min(Math.max(1, Math.trunc(page)), pageCount);
-  const found = db
+  const found = await db
     .select(LIST_COLUMNS)
     .from(images)
     .where(where)
     .orderBy(...orderBy({ sort, dir: dir ?? DEFAULT_DIRECTION[sort], group }))
     .limit(size)
-    .offset((shown - 1) * size)
-    .all();
-  const installed = installedCounts(
+    .offset((shown - 1) * size);
+  const installed = await installedCounts(
     user,
     found.map((r) => r.id),
   );
-  const onlyAttachable = includeAttachable ? attachableOnly(user, found) : new Set<string>();
+  const onlyAttachable = includeAttachable ? await attachableOnly(user, found) : new Set<string>();
   const rows = found.map((r) => ({
     ...r,
     installedNodes: installed.get(r.id) ?? 0,
     ...(onlyAttachable.has(r.id) ? { attachableOnly: true as const } : {}),
   }));
-  const aliasCounts = group === 'alias' ? countAliases(where, rows) : {};
+  const aliasCounts = group === 'alias' ? await countAliases(where, rows) : {};
   return { rows, total, page: shown, pageSize: size, pageCount, aliasCounts };
 }
 
@@ -173,10 +172,10 @@ export function listImagesPage(user: UserContext, request: PageRequest = {}): Im
  * Installed-node counts for one page of images only: a lookup per image in node_images_image_idx
  * (image_id, state), never a pass over the 100,000 node-image rows.
  */
-function installedCounts(user: UserContext, imageIds: string[]): Map<string, number> {
+async function installedCounts(user: UserContext, imageIds: string[]): Promise<Map<string, number>> {
   if (imageIds.length === 0) return new Map();
   const visible = visibleDataCenterIds(user);
-  const counted = getDb()
+  const counted = await getDb()
     .select({ imageId: nodeImages.imageId, n: count() })
     .from(nodeImages)
     .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
@@ -187,47 +186,40 @@ function installedCounts(user: UserContext, imageIds: string[]): Map<string, num
         visible ? inArray(nodes.dataCenterId, visible) : undefined,
       ),
     )
-    .groupBy(nodeImages.imageId)
-    .all();
+    .groupBy(nodeImages.imageId);
   return new Map(counted.map((c) => [c.imageId, c.n]));
 }
 
 /** How many images of each alias on the page match the filters, for the group headings. */
-function countAliases(where: SQL | undefined, rows: ImageListRow[]): Record<string, number> {
+async function countAliases(where: SQL | undefined, rows: ImageListRow[]): Promise<Record<string, number>> {
   const aliases = [...new Set(rows.flatMap((r) => (r.alias ? [r.alias] : [])))];
   if (aliases.length === 0) return {};
-  const counted = getDb()
+  const counted = await getDb()
     .select({ alias: images.alias, n: count() })
     .from(images)
     .where(and(where, inArray(images.alias, aliases)))
-    .groupBy(images.alias)
-    .all();
+    .groupBy(images.alias);
   return Object.fromEntries(counted.map((c) => [c.alias!, c.n]));
 }
 
 /** What the filter form offers: the OS types and tags of the images the user may see. */
-export function listImageFilterOptions(
+export async function listImageFilterOptions(
   user: UserContext,
   { includeAttachable = false } = {},
-): { osTypes: OsType[]; tags: string[] } {
+): Promise<{ osTypes: OsType[]; tags: string[] }> {
   const where = imagesWhere(user, { access: 'all' }, includeAttachable);
   if (where === null) return { osTypes: [], tags: [] };
   const db = getDb();
   const present = new Set(
-    db
-      .selectDistinct({ osType: images.osType })
-      .from(images)
-      .where(where)
-      .all()
-      .map((r) => r.osType),
+    (await db.selectDistinct({ osType: images.osType }).from(images).where(where)).map((r) => r.osType),
   );
-  const tags = db
-    .selectDistinct({ tag: sql<string>`tag.value` })
-    .from(sql`${images}, json_each(${images.tags}) as tag`)
-    .where(and(where, sql`tag.type = 'text'`))
-    .orderBy(sql`tag.value`)
-    .all()
-    .map((r) => r.tag);
+  const tags = (
+    await db
+      .selectDistinct({ tag: sql<string>`tag.value` })
+      .from(sql`${images}, json_each(${images.tags}) as tag`)
+      .where(and(where, sql`tag.type = 'text'`))
+      .orderBy(sql`tag.value`)
+  ).map((r) => r.tag);
   return { osTypes: OS_TYPES.filter((os) => present.has(os)), tags };
 }
 
@@ -238,15 +230,17 @@ function mayAttachPublicImages(user: UserContext, visible: string[]): boolean {
 }
 
 /** Of a page's rows, the global images that are on none of the user's data centers yet. */
-function attachableOnly(user: UserContext, rows: { id: string; dcBoundId: string | null }[]): Set<string> {
+async function attachableOnly(
+  user: UserContext,
+  rows: { id: string; dcBoundId: string | null }[],
+): Promise<Set<string>> {
   const visible = visibleDataCenterIds(user);
   const global = rows.filter((r) => r.dcBoundId === null).map((r) => r.id);
   if (!visible || global.length === 0) return new Set();
-  const attached = getDb()
+  const attached = await getDb()
     .selectDistinct({ imageId: imageDataCenters.imageId })
     .from(imageDataCenters)
-    .where(and(inArray(imageDataCenters.imageId, global), inArray(imageDataCenters.dataCenterId, visible)))
-    .all();
+    .where(and(inArray(imageDataCenters.imageId, global), inArray(imageDataCenters.dataCenterId, visible)));
   const here = new Set(attached.map((a) => a.imageId));
   return new Set(global.filter((id) => !here.has(id)));
 }
@@ -256,38 +250,43 @@ function attachableOnly(user: UserContext, rows: { id: string; dcBoundId: string
  * a job on one of them (an install moves "Installed on"), or an import the user can see, which adds
  * an image when it ends. The page polls while this holds.
  */
-export function imagesInMotion(user: UserContext, imageIds: string[]): boolean {
+export async function imagesInMotion(user: UserContext, imageIds: string[]): Promise<boolean> {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return false;
   const db = getDb();
   const uploading =
     imageIds.length > 0 &&
-    db
-      .select({ id: storeReservations.id })
-      .from(storeReservations)
-      .where(
-        and(inArray(storeReservations.tempFile, imageIds.map(uploadTempName)), gt(storeReservations.leaseUntil, now())),
-      )
-      .get() !== undefined;
+    (await firstRow(
+      db
+        .select({ id: storeReservations.id })
+        .from(storeReservations)
+        .where(
+          and(
+            inArray(storeReservations.tempFile, imageIds.map(uploadTempName)),
+            gt(storeReservations.leaseUntil, now()),
+          ),
+        ),
+    )) !== undefined;
   if (uploading) return true;
   const moving =
     imageIds.length > 0 ? or(eq(jobs.kind, 'import'), inArray(jobs.imageId, imageIds)) : eq(jobs.kind, 'import');
   return (
-    db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(
-        and(
-          inArray(jobs.status, ACTIVE_JOB_STATUSES),
-          moving,
-          visible ? inArray(jobs.dataCenterId, visible) : undefined,
+    (await firstRow(
+      db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            inArray(jobs.status, ACTIVE_JOB_STATUSES),
+            moving,
+            visible ? inArray(jobs.dataCenterId, visible) : undefined,
+          ),
         ),
-      )
-      .get() !== undefined
+    )) !== undefined
   );
 }
 
 /** Whether an import the user can see is queued or running: a repository's rows change when it ends. */
-export function importsUnderWay(user: UserContext): boolean {
-  return imagesInMotion(user, []);
+export async function importsUnderWay(user: UserContext): Promise<boolean> {
+  return await imagesInMotion(user, []);
 }

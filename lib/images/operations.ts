@@ -28,8 +28,8 @@ export const createImage = defineOperation({
   run: async (input, user) => {
     const db = getDb();
     const dcBoundId = input.dcBoundId ?? null;
-    assertAttributesAllowed(input, dcBoundId);
-    if (dcBoundId) requireDataCenter(dcBoundId);
+    await assertAttributesAllowed(input, dcBoundId);
+    if (dcBoundId) await requireDataCenter(dcBoundId);
     const upload = input.source === 'upload';
     const sizeBytes = upload ? null : await checkedSize(input.sourceUrl!, input.sizeBytes, input.skipUrlCheck);
     const checksums = await resolveChecksums(
@@ -38,7 +38,7 @@ export const createImage = defineOperation({
     );
     const id = newId();
     const at = now();
-    db.transaction((tx) =>
+    await db.transaction(async (tx) =>
       insertImage(tx, {
         id,
         ...attributeColumns(input),

@@ -1,4 +1,5 @@
 import 'server-only';
+import { firstRow } from '@/lib/db/client';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
 import { imageDataCenters } from '@/lib/db/tables';
@@ -8,17 +9,18 @@ import { imageDataCenters } from '@/lib/db/tables';
  * center, meaning bound to it or attached to it. Install, availability, sync and the record of a
  * finished install all ask here, so no path around it can offer an image elsewhere.
  */
-export function isImageUsableIn(
+export async function isImageUsableIn(
   db: Pick<Tx, 'select'>,
   image: { id: string; dcBoundId: string | null },
   dataCenterId: string,
-): boolean {
+): Promise<boolean> {
   if (image.dcBoundId === dataCenterId) return true;
-  const attached = db
-    .select({ imageId: imageDataCenters.imageId })
-    .from(imageDataCenters)
-    .where(and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenterId)))
-    .get();
+  const attached = await firstRow(
+    db
+      .select({ imageId: imageDataCenters.imageId })
+      .from(imageDataCenters)
+      .where(and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, dataCenterId))),
+  );
   return attached !== undefined;
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Tx, firstRow } from '@/lib/db/client';
 import { images, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { enqueueUninstall } from '@/lib/install/uninstall';
 import { getActiveJob } from '@/lib/jobs/rows';
@@ -17,8 +17,8 @@ type Image = typeof images.$inferSelect;
  */
 
 /** Deletes the image row (its availability and attachment rows cascade; jobs keep their history). */
-export function removeImageRecord(tx: Tx, image: Image): void {
-  tx.delete(images).where(eq(images.id, image.id)).run();
+export async function removeImageRecord(tx: Tx, image: Image): Promise<void> {
+  await tx.delete(images).where(eq(images.id, image.id));
 }
 
 /** After the commit that removed the row: the store's copy is no longer anyone's. */
@@ -35,18 +35,20 @@ export function removeStoreCopy(image: Pick<Image, 'storeFile'>): void {
  * Queues an uninstall on every node that holds (part of) the image and has no job on it; the nodes
  * with a job already are handled when it ends. Returns the new jobs' ids.
  */
-export function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): string[] {
-  const rows = tx
+export async function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): Promise<string[]> {
+  const rows = await tx
     .select({ nodeId: nodeImages.nodeId, dataCenterId: nodes.dataCenterId })
     .from(nodeImages)
     .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
-    .where(eq(nodeImages.imageId, image.id))
-    .all();
-  return rows
-    .filter((row) => !getActiveJob(tx, row.nodeId, image.id))
-    .map((row) =>
-      enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId),
+    .where(eq(nodeImages.imageId, image.id));
+  const queued: string[] = [];
+  for (const row of rows) {
+    if (await getActiveJob(tx, row.nodeId, image.id)) continue;
+    queued.push(
+      await enqueueUninstall(tx, { imageId: image.id, nodeId: row.nodeId, dataCenterId: row.dataCenterId }, userId),
     );
+  }
+  return queued;
 }
 
 /**
@@ -55,41 +57,45 @@ export function enqueuePurgeUninstalls(tx: Tx, image: Image, userId: string): st
  * A failed uninstall is not queued again here (a node that is down would loop); the user retries
  * the permanent delete, which queues what is missing.
  */
-export function continuePurge(job: { imageId: string | null; kind: string; createdBy: string | null }): string[] {
+export async function continuePurge(job: {
+  imageId: string | null;
+  kind: string;
+  createdBy: string | null;
+}): Promise<string[]> {
   if (!job.imageId) return [];
   const imageId = job.imageId;
   const done: { removed?: Image } = {};
-  const queued = getDb().transaction(
-    (tx) => {
-      const image = tx.select().from(images).where(eq(images.id, imageId)).get();
+  const queued = await getDb().transaction(
+    async (tx) => {
+      const image = await firstRow(tx.select().from(images).where(eq(images.id, imageId)));
       if (!image?.purgeRequestedAt) return [];
-      const stillWorking = tx
-        .select({ id: jobs.id })
-        .from(jobs)
-        .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES)))
-        .get();
+      const stillWorking = await firstRow(
+        tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES))),
+      );
       if (stillWorking) return [];
-      const left = tx
+      const left = await tx
         .select({ nodeId: nodeImages.nodeId })
         .from(nodeImages)
-        .where(eq(nodeImages.imageId, imageId))
-        .all();
+        .where(eq(nodeImages.imageId, imageId));
       if (left.length > 0)
-        return job.kind === 'install' && job.createdBy ? enqueuePurgeUninstalls(tx, image, job.createdBy) : [];
-      removeImageRecord(tx, image);
+        return job.kind === 'install' && job.createdBy ? await enqueuePurgeUninstalls(tx, image, job.createdBy) : [];
+      await removeImageRecord(tx, image);
       done.removed = image;
       return [];
     },
     { behavior: 'immediate' },
   );
-  if (done.removed) finishRemoval(done.removed, job.createdBy);
+  if (done.removed) await finishRemoval(done.removed, job.createdBy);
   return queued;
 }
 
 /** The store copy and the audit event of a purge that has just been committed. */
-export function finishRemoval(image: Image, userId: string | null): void {
+export async function finishRemoval(image: Image, userId: string | null): Promise<void> {
   removeStoreCopy(image);
-  recordAudit({
+  await recordAudit({
     userId,
     action: 'image.purged',
     targetType: 'image',

@@ -6,7 +6,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, jobs } from '@/lib/db/tables';
 import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
 import { requestJobCancel } from '@/lib/jobs/operations';
@@ -25,15 +25,15 @@ const purgeSchema = z.object({
 });
 
 /** Refuses while anything still needs the image: the protected flag, a machine, a partition image. */
-function assertPurgeable(image: Image): void {
+async function assertPurgeable(image: Image): Promise<void> {
   if (image.protected)
     throw new ConflictError(`${image.name} is protected: clear the protected flag before you delete it.`);
-  const machines = machinesUsingImage(image.id);
+  const machines = await machinesUsingImage(image.id);
   if (machines.length > 0) {
     const list = machines.map((m) => `${m.name} (on ${m.nodeName})`).join(', ');
     throw new InUseError(`${image.name} cannot be deleted permanently while machines use it: ${list}.`);
   }
-  const referrers = imagesReferencing(image.id, { includeDeleted: true });
+  const referrers = await imagesReferencing(image.id, { includeDeleted: true });
   if (referrers.length > 0) {
     const list = referrers.map((r) => r.name).join(', ');
     throw new InUseError(
@@ -53,46 +53,46 @@ export const purgeImage = defineOperation({
   name: 'image.purge',
   targetType: 'image',
   input: purgeSchema,
-  authorize: (input, user, note) => {
-    const image = requireImage(input.imageId);
+  authorize: async (input, user, note) => {
+    const image = await requireImage(input.imageId);
     note({ targetId: image.id, dataCenterId: image.dcBoundId ?? undefined, details: { name: image.name } });
     authorize(user, 'image.manage', { image });
   },
-  run: (input, user) => {
-    const outcome = getDb().transaction(
-      (tx) => {
-        const image = tx.select().from(images).where(eq(images.id, input.imageId)).get();
+  run: async (input, user) => {
+    const outcome = await getDb().transaction(
+      async (tx) => {
+        const image = await firstRow(tx.select().from(images).where(eq(images.id, input.imageId)));
         if (!image) throw new NotFoundError('The image');
         if (input.confirmName !== image.name) {
           throw new ValidationError('The name does not match.', {
             confirmName: [`Type ${image.name} exactly to confirm.`],
           });
         }
-        assertPurgeable(image);
-        tx.update(images)
+        await assertPurgeable(image);
+        await tx
+          .update(images)
           .set({ access: 'deleted', purgeRequestedAt: image.purgeRequestedAt ?? now(), updatedAt: now() })
-          .where(eq(images.id, image.id))
-          .run();
-        const installs = tx
+          .where(eq(images.id, image.id));
+        const installs = await tx
           .select({ id: jobs.id })
           .from(jobs)
-          .where(and(eq(jobs.imageId, image.id), eq(jobs.kind, 'install'), inArray(jobs.status, HOLDING_JOB_STATUSES)))
-          .all();
+          .where(and(eq(jobs.imageId, image.id), eq(jobs.kind, 'install'), inArray(jobs.status, HOLDING_JOB_STATUSES)));
         for (const job of installs)
-          requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
-        const uninstallJobIds = enqueuePurgeUninstalls(tx, image, user.id);
-        const working = tx
-          .select({ id: jobs.id })
-          .from(jobs)
-          .where(and(eq(jobs.imageId, image.id), inArray(jobs.status, HOLDING_JOB_STATUSES)))
-          .get();
+          await requestJobCancel(tx, job.id, 'Cancel requested: the image is being deleted permanently.');
+        const uninstallJobIds = await enqueuePurgeUninstalls(tx, image, user.id);
+        const working = await firstRow(
+          tx
+            .select({ id: jobs.id })
+            .from(jobs)
+            .where(and(eq(jobs.imageId, image.id), inArray(jobs.status, HOLDING_JOB_STATUSES))),
+        );
         if (working) return { image, removed: false, uninstallJobIds, cancelledInstalls: installs.length };
-        removeImageRecord(tx, image);
+        await removeImageRecord(tx, image);
         return { image, removed: true, uninstallJobIds, cancelledInstalls: 0 };
       },
       { behavior: 'immediate' },
     );
-    if (outcome.removed) finishRemoval(outcome.image, user.id);
+    if (outcome.removed) await finishRemoval(outcome.image, user.id);
     else getJobRunner().kick();
     const { image, ...rest } = outcome;
     return { imageId: image.id, name: image.name, ...rest };

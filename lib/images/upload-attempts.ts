@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { auditEvents } from '@/lib/db/tables';
 
 export type FailedUpload = { at: Date; error: string };
@@ -10,20 +10,21 @@ export type FailedUpload = { at: Date; error: string };
  * records exactly one outcome: a checksum mismatch, a closed tab (the body broke off), a full
  * store. Null when no upload was tried yet.
  */
-export function lastFailedUpload(imageId: string): FailedUpload | null {
-  const last = getDb()
-    .select({ at: auditEvents.at, outcome: auditEvents.outcome, details: auditEvents.details })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.action, 'image.upload'),
-        eq(auditEvents.targetType, 'image'),
-        eq(auditEvents.targetId, imageId),
-      ),
-    )
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
-    .get();
+export async function lastFailedUpload(imageId: string): Promise<FailedUpload | null> {
+  const last = await firstRow(
+    getDb()
+      .select({ at: auditEvents.at, outcome: auditEvents.outcome, details: auditEvents.details })
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, 'image.upload'),
+          eq(auditEvents.targetType, 'image'),
+          eq(auditEvents.targetId, imageId),
+        ),
+      )
+      .orderBy(desc(auditEvents.id))
+      .limit(1),
+  );
   if (!last || last.outcome !== 'error') return null;
   const error = typeof last.details.error === 'string' ? last.details.error : 'The upload did not finish.';
   return { at: last.at, error };

@@ -18,21 +18,21 @@ export const attachAndInstall = defineOperation({
   name: 'image.attach-and-install',
   targetType: 'image',
   input: installImageSchema,
-  authorize: (input, user, note) => {
-    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
+  authorize: async (input, user, note) => {
+    const { image, node } = await requireInstallTargets(input.imageId, input.nodeId);
     note({ targetId: image.id, dataCenterId: node.dataCenterId, details: { nodeId: node.id } });
     authorize(user, 'image.attach', { image, dataCenterId: node.dataCenterId });
     authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached: true });
   },
-  run: (input, user) => {
-    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
+  run: async (input, user) => {
+    const { image, node } = await requireInstallTargets(input.imageId, input.nodeId);
     if (image.dcBoundId && image.dcBoundId !== node.dataCenterId) {
       throw new ValidationError(`${image.name} is bound to another data center; it cannot be attached here.`);
     }
     if (image.purgeRequestedAt) throw new ConflictError(`${image.name} is being deleted permanently.`);
-    const jobId = getDb().transaction((tx) => {
-      if (!image.dcBoundId) attachImage(tx, image, node.dataCenterId, user.id);
-      return enqueueInstall(tx, image, node, user.id);
+    const jobId = await getDb().transaction(async (tx) => {
+      if (!image.dcBoundId) await attachImage(tx, image, node.dataCenterId, user.id);
+      return await enqueueInstall(tx, image, node, user.id);
     });
     getJobRunner().kick();
     return { jobId, dataCenterId: node.dataCenterId };

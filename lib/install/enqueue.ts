@@ -37,10 +37,10 @@ export function installRefusal(image: Image, node: Node, placement: NodePlacemen
 }
 
 /** The node's placement for this image, read inside the caller's transaction. */
-export function placementOf(tx: Pick<Tx, 'select'>, image: Image, node: Node): NodePlacement {
+export async function placementOf(tx: Pick<Tx, 'select'>, image: Image, node: Node): Promise<NodePlacement> {
   return {
-    usable: isImageUsableIn(tx, image, node.dataCenterId),
-    dataCenterName: requireDataCenter(node.dataCenterId).name,
+    usable: await isImageUsableIn(tx, image, node.dataCenterId),
+    dataCenterName: (await requireDataCenter(node.dataCenterId)).name,
   };
 }
 
@@ -48,20 +48,20 @@ export function placementOf(tx: Pick<Tx, 'select'>, image: Image, node: Node): N
  * Queues an install of one image on one node inside the caller's transaction; the caller kicks the
  * job runner after commit. One active job per (node, image), and a verified copy is never replaced.
  */
-export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string): string {
-  const refusal = installRefusal(image, node, placementOf(tx, image, node));
+export async function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string): Promise<string> {
+  const refusal = installRefusal(image, node, await placementOf(tx, image, node));
   if (refusal) throw new ValidationError(refusal);
-  const active = getActiveJob(tx, node.id, image.id);
+  const active = await getActiveJob(tx, node.id, image.id);
   if (active)
     throw new ConflictError(
       `An ${active.kind} of ${image.name} on ${node.name} is already ${active.status} (job ${active.id}).`,
     );
   // Installing over a verified copy would mark it unavailable meanwhile, and failed if the new
   // attempt failed, while the good file is still there.
-  if (currentNodeImage(tx, node.id, image.id)?.state === 'installed') {
+  if ((await currentNodeImage(tx, node.id, image.id))?.state === 'installed') {
     throw new ConflictError(`${image.name} is already installed on ${node.name}.`);
   }
-  const id = insertJob(tx, {
+  const id = await insertJob(tx, {
     kind: 'install',
     nodeId: node.id,
     imageId: image.id,
@@ -69,10 +69,10 @@ export function enqueueInstall(tx: Tx, image: Image, node: Node, userId: string)
     createdBy: userId,
     params: { mode: installSourceOf(image).mode },
   });
-  setNodeImageState(
+  await setNodeImageState(
     node.id,
     image.id,
-    { state: 'installing', available: false, lastJobId: id, path: nodeImagePath(tx, node, image) },
+    { state: 'installing', available: false, lastJobId: id, path: await nodeImagePath(tx, node, image) },
     tx,
   );
   return id;

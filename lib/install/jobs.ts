@@ -10,9 +10,9 @@ import { enqueueInstall } from './enqueue';
 import { enqueueUninstall, runUninstallJob } from './uninstall';
 
 /** Controlling an install or an uninstall takes the right to install that image on that node. */
-function authorizeOnNode(job: JobRow, user: UserContext, note: NoteTarget): void {
+async function authorizeOnNode(job: JobRow, user: UserContext, note: NoteTarget): Promise<void> {
   note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
-  const { node, imageAttached } = requireInstallTargets(job.imageId, job.nodeId);
+  const { node, imageAttached } = await requireInstallTargets(job.imageId, job.nodeId);
   authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
 }
 
@@ -23,15 +23,15 @@ function authorizeOnNode(job: JobRow, user: UserContext, note: NoteTarget): void
 export const installJob = defineJobKind({
   kind: 'install',
   params: z.object({ mode: z.enum(['push', 'pull']) }),
-  run: (ctx) => runInstallJob(ctx),
+  run: async (ctx) => await runInstallJob(ctx),
   cancellable: true,
   pausable: true,
   authorizeControl: authorizeOnNode,
   onSettled: (job) => void continuePurge(job),
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
-  retry: (tx, job, userId) => {
-    const { image, node } = requireInstallTargets(job.imageId, job.nodeId);
-    return enqueueInstall(tx, image, node, userId);
+  retry: async (tx, job, userId) => {
+    const { image, node } = await requireInstallTargets(job.imageId, job.nodeId);
+    return await enqueueInstall(tx, image, node, userId);
   },
 });
 
@@ -39,14 +39,14 @@ export const installJob = defineJobKind({
 export const uninstallJob = defineJobKind({
   kind: 'uninstall',
   params: z.object({}),
-  run: (ctx) => runUninstallJob(ctx),
+  run: async (ctx) => await runUninstallJob(ctx),
   cancellable: false,
   pausable: false,
   authorizeControl: authorizeOnNode,
   onSettled: (job) => void continuePurge(job),
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
-  retry: (tx, job, userId) => {
-    const { node } = requireInstallTargets(job.imageId, job.nodeId);
+  retry: async (tx, job, userId) => {
+    const { node } = await requireInstallTargets(job.imageId, job.nodeId);
     return enqueueUninstall(tx, { imageId: job.imageId!, nodeId: node.id, dataCenterId: node.dataCenterId }, userId);
   },
 });

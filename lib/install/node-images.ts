@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Tx, firstRow } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import type { FailureOutcome } from '@/lib/jobs/context';
@@ -13,17 +13,17 @@ type NodeImageFields = Partial<Omit<typeof nodeImages.$inferInsert, 'nodeId' | '
 type Executor = Pick<ReturnType<typeof getDb>, 'insert'>;
 
 /** Creates or updates the (node, image) availability row. */
-export function setNodeImageState(
+export async function setNodeImageState(
   nodeId: string,
   imageId: string,
   fields: NodeImageFields,
   db: Executor = getDb(),
-): void {
+): Promise<void> {
   const values = { ...fields, updatedAt: now() };
-  db.insert(nodeImages)
+  await db
+    .insert(nodeImages)
     .values({ nodeId, imageId, ...values })
-    .onConflictDoUpdate({ target: [nodeImages.nodeId, nodeImages.imageId], set: values })
-    .run();
+    .onConflictDoUpdate({ target: [nodeImages.nodeId, nodeImages.imageId], set: values });
 }
 
 /**
@@ -34,31 +34,32 @@ export function setNodeImageState(
  * - a failed install is `failed`;
  * - an uninstall that was cancelled or failed leaves the file: `installed`, not offered.
  */
-export function settleNodeImage(
+export async function settleNodeImage(
   job: { id: string; kind: string; nodeId: string | null; imageId: string | null },
   outcome: FailureOutcome,
   db: Pick<ReturnType<typeof getDb>, 'insert' | 'delete'> = getDb(),
-): void {
+): Promise<void> {
   if (outcome === 'retry' || outcome === 'pause' || outcome === 'abandon' || !job.nodeId || !job.imageId) return;
   if (job.kind === 'install' && outcome === 'cancel') {
-    db.delete(nodeImages)
+    await db
+      .delete(nodeImages)
       .where(
         and(eq(nodeImages.nodeId, job.nodeId), eq(nodeImages.imageId, job.imageId), eq(nodeImages.lastJobId, job.id)),
-      )
-      .run();
+      );
     return;
   }
   const state = job.kind === 'install' ? 'failed' : 'installed';
-  setNodeImageState(job.nodeId, job.imageId, { state, available: false, lastJobId: job.id }, db);
+  await setNodeImageState(job.nodeId, job.imageId, { state, available: false, lastJobId: job.id }, db);
 }
 
 /** The (node, image) availability row, if any. */
-export function currentNodeImage(db: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
-  return db
-    .select()
-    .from(nodeImages)
-    .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-    .get();
+export async function currentNodeImage(db: Pick<Tx, 'select'>, nodeId: string, imageId: string) {
+  return await firstRow(
+    db
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+  );
 }
 
 /** The name of a new file on a node: from the image's id, which never changes, never from its name. */
@@ -71,25 +72,26 @@ export function nodeFileName(image: { id: string; diskFormat: string }): string 
  * there is one (files installed by earlier versions were named after the image), otherwise a new
  * one in the node's image directory. Every step after the first uses the recorded path.
  */
-export function nodeImagePath(
+export async function nodeImagePath(
   db: Pick<Tx, 'select'>,
   node: { id: string; imageDir: string },
   image: { id: string; diskFormat: string },
-): string {
-  return currentNodeImage(db, node.id, image.id)?.path ?? pathInImageDir(node.imageDir, nodeFileName(image));
+): Promise<string> {
+  return (await currentNodeImage(db, node.id, image.id))?.path ?? pathInImageDir(node.imageDir, nodeFileName(image));
 }
 
 /** The image and node of an install, and whether the image is attached to the node's data center. */
-export function requireInstallTargets(imageId: string | null, nodeId: string | null) {
+export async function requireInstallTargets(imageId: string | null, nodeId: string | null) {
   const db = getDb();
-  const image = imageId ? db.select().from(images).where(eq(images.id, imageId)).get() : undefined;
+  const image = imageId ? await firstRow(db.select().from(images).where(eq(images.id, imageId))) : undefined;
   if (!image) throw new NotFoundError('The image');
-  const node = nodeId ? db.select().from(nodes).where(eq(nodes.id, nodeId)).get() : undefined;
+  const node = nodeId ? await firstRow(db.select().from(nodes).where(eq(nodes.id, nodeId))) : undefined;
   if (!node) throw new NotFoundError('The node');
-  const attached = db
-    .select({ id: imageDataCenters.imageId })
-    .from(imageDataCenters)
-    .where(and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, node.dataCenterId)))
-    .get();
+  const attached = await firstRow(
+    db
+      .select({ id: imageDataCenters.imageId })
+      .from(imageDataCenters)
+      .where(and(eq(imageDataCenters.imageId, image.id), eq(imageDataCenters.dataCenterId, node.dataCenterId))),
+  );
   return { image, node, imageAttached: Boolean(attached) };
 }

@@ -12,14 +12,14 @@ export const installImage = defineOperation({
   name: 'image.install.enqueue',
   targetType: 'image',
   input: installImageSchema,
-  authorize: (input, user, note) => {
-    const { node, imageAttached } = requireInstallTargets(input.imageId, input.nodeId);
+  authorize: async (input, user, note) => {
+    const { node, imageAttached } = await requireInstallTargets(input.imageId, input.nodeId);
     note({ targetId: input.imageId, dataCenterId: node.dataCenterId, details: { nodeId: node.id } });
     authorize(user, 'node.install', { dataCenterId: node.dataCenterId, imageAttached });
   },
-  run: (input, user) => {
-    const { image, node } = requireInstallTargets(input.imageId, input.nodeId);
-    const jobId = getDb().transaction((tx) => enqueueInstall(tx, image, node, user.id));
+  run: async (input, user) => {
+    const { image, node } = await requireInstallTargets(input.imageId, input.nodeId);
+    const jobId = await getDb().transaction(async (tx) => await enqueueInstall(tx, image, node, user.id));
     getJobRunner().kick();
     return { jobId };
   },

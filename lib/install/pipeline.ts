@@ -37,12 +37,12 @@ type Recorded = Transferred & { stamp: FileStamp };
  * when it will not (cancel, failure), so the node and the database always agree.
  */
 export async function runInstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const { image, node } = requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const { image, node } = await requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   let tidied = false;
   try {
     // Inside the try: a path outside the image directory fails the job like any other refusal, recorded on the row.
-    const files = imageFilesAt(node.imageDir, nodeImagePath(getDb(), node, image));
-    setNodeImageState(node.id, image.id, {
+    const files = imageFilesAt(node.imageDir, await nodeImagePath(getDb(), node, image));
+    await setNodeImageState(node.id, image.id, {
       state: 'installing',
       available: false,
       lastJobId: ctx.job.id,
@@ -63,7 +63,7 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
       }
     });
     faultPoint('install:after-commit');
-    recordInstalled(ctx, image, node, files, installed);
+    await recordInstalled(ctx, image, node, files, installed);
     return {
       path: files.file,
       sha256: installed.hashes.sha256,
@@ -78,8 +78,8 @@ export async function runInstallJob(ctx: JobContext): Promise<Record<string, unk
         'The node could not be tidied up, so a partial transfer may remain there; the next install of this image on it reuses or replaces it.',
       );
     }
-    settleNodeImage(ctx.job, outcome);
-    if (outcome === 'fail') auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
+    await settleNodeImage(ctx.job, outcome);
+    if (outcome === 'fail') await auditInstall(ctx, image, node, 'error', { error: errorMessage(err) });
     throw err;
   }
 }
@@ -130,11 +130,13 @@ async function installOver(
   }
 
   ctx.throwIfStopped();
-  const verified = await verifyOnNode(session, ctx, image, files.part, tools.has('qemu-img')).catch((err: unknown) => {
-    // The push may have trusted the store file unhashed (lib/store/trusted-hashes.ts); the next one hashes it again.
-    if (source.mode === 'push' && err instanceof UnavailableError) forgetStoreFileHashed(image.id);
-    throw err;
-  });
+  const verified = await verifyOnNode(session, ctx, image, files.part, tools.has('qemu-img')).catch(
+    async (err: unknown) => {
+      // The push may have trusted the store file unhashed (lib/store/trusted-hashes.ts); the next one hashes it again.
+      if (source.mode === 'push' && err instanceof UnavailableError) await forgetStoreFileHashed(image.id);
+      throw err;
+    },
+  );
   ctx.progress(verified.hashes.sizeBytes, expectedSize ?? verified.hashes.sizeBytes);
 
   ctx.throwIfStopped();
@@ -208,13 +210,13 @@ async function tidyAfter(session: SshSession, ctx: JobContext, files: ImageFiles
   }
 }
 
-function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Recorded) {
+async function recordInstalled(ctx: JobContext, image: Image, node: Node, files: ImageFiles, installed: Recorded) {
   const at = now();
   const { hashes, virtualSizeBytes, stamp, copiedFromNodeId } = installed;
-  const offered = getDb().transaction((tx) => {
+  const offered = await getDb().transaction(async (tx) => {
     // Detached while it installed: the copy is kept, but the node does not offer it there.
-    const available = isImageUsableIn(tx, image, node.dataCenterId);
-    setNodeImageState(
+    const available = await isImageUsableIn(tx, image, node.dataCenterId);
+    await setNodeImageState(
       node.id,
       image.id,
       {
@@ -237,7 +239,7 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
       ...(image.sizeBytes === null ? { sizeBytes: hashes.sizeBytes } : {}),
       ...(image.virtualSizeBytes === null && virtualSizeBytes !== undefined ? { virtualSizeBytes } : {}),
     };
-    if (Object.keys(learned).length > 0) tx.update(images).set(learned).where(eq(images.id, image.id)).run();
+    if (Object.keys(learned).length > 0) await tx.update(images).set(learned).where(eq(images.id, image.id));
     return available;
   });
   ctx.phase(
@@ -246,18 +248,18 @@ function recordInstalled(ctx: JobContext, image: Image, node: Node, files: Image
       ? `Installed on ${node.name}; the image is available there.`
       : `Installed on ${node.name}, but not offered there: the image is no longer attached to its data center.`,
   );
-  auditInstall(ctx, image, node, 'ok', { path: files.file, sha256: hashes.sha256 });
+  await auditInstall(ctx, image, node, 'ok', { path: files.file, sha256: hashes.sha256 });
 }
 
 /** The install's own audit event, on behalf of whoever queued the job. */
-function auditInstall(
+async function auditInstall(
   ctx: JobContext,
   image: Image,
   node: Node,
   outcome: 'ok' | 'error',
   details: Record<string, unknown>,
 ) {
-  recordAudit({
+  await recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.install',
     targetType: 'image',

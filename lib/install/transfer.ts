@@ -40,7 +40,7 @@ type StoredImage = { id: string; storeFile: string | null; sha256: string | null
 export async function pushTransfer(input: TransferInput & { storePath: string; image: StoredImage }): Promise<void> {
   const { session, ctx, files, offset, image } = input;
   const stamp = await stampOf(input.storePath);
-  const hash = Boolean(image.sha256) && !isStoreFileTrusted(image, stamp);
+  const hash = Boolean(image.sha256) && !(await isStoreFileTrusted(image, stamp));
   if (image.sha256 && !hash)
     ctx.log(
       'info',
@@ -66,7 +66,7 @@ export async function pushTransfer(input: TransferInput & { storePath: string; i
     );
   }
   // Stamped before the first byte was read: a file written to during the push no longer matches.
-  if (sameStamp(await stampOf(input.storePath), stamp)) recordStoreFileHashed(image, stamp);
+  if (sameStamp(await stampOf(input.storePath), stamp)) await recordStoreFileHashed(image, stamp);
 }
 
 /**

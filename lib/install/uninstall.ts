@@ -13,8 +13,8 @@ import { currentNodeImage, requireInstallTargets, setNodeImageState, settleNodeI
 import * as remote from './remote';
 
 /** The clear refusal when machines on these nodes still use the image. */
-export function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds: string[]): void {
-  const users = machinesUsingImage(imageId, { nodeIds });
+export async function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds: string[]): Promise<void> {
+  const users = await machinesUsingImage(imageId, { nodeIds });
   if (users.length === 0) return;
   const list = users.map((m) => `${m.name} on ${m.nodeName}`).join(', ');
   throw new InUseError(
@@ -23,13 +23,13 @@ export function refuseIfMachinesUse(imageName: string, imageId: string, nodeIds:
 }
 
 /** Marks the image unavailable on the node and queues the removal of its file and sidecar. */
-export function enqueueUninstall(
+export async function enqueueUninstall(
   tx: Tx,
   input: { imageId: string; nodeId: string; dataCenterId: string },
   userId: string,
-): string {
-  const id = insertJob(tx, { kind: 'uninstall', ...input, createdBy: userId });
-  setNodeImageState(input.nodeId, input.imageId, { state: 'removing', available: false, lastJobId: id }, tx);
+): Promise<string> {
+  const id = await insertJob(tx, { kind: 'uninstall', ...input, createdBy: userId });
+  await setNodeImageState(input.nodeId, input.imageId, { state: 'removing', available: false, lastJobId: id }, tx);
   return id;
 }
 
@@ -38,13 +38,13 @@ export function enqueueUninstall(
  * that appeared since the request still blocks it; the file then stays, unavailable for placement.
  */
 export async function runUninstallJob(ctx: JobContext): Promise<Record<string, unknown>> {
-  const { image, node } = requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
+  const { image, node } = await requireInstallTargets(ctx.job.imageId, ctx.job.nodeId);
   let removed: string | null = null;
   try {
     // The path the install recorded: the file keeps it whatever the image is called now.
-    const recorded = currentNodeImage(getDb(), node.id, image.id)?.path;
+    const recorded = (await currentNodeImage(getDb(), node.id, image.id))?.path;
     const files = recorded ? imageFilesAt(node.imageDir, recorded) : null;
-    refuseIfMachinesUse(image.name, image.id, [node.id]);
+    await refuseIfMachinesUse(image.name, image.id, [node.id]);
     ctx.throwIfStopped();
     if (files) {
       ctx.phase('remove', `Removing ${files.file} and its sidecar from ${node.name}.`);
@@ -58,21 +58,20 @@ export async function runUninstallJob(ctx: JobContext): Promise<Record<string, u
     }
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
-    settleNodeImage(ctx.job, outcome);
+    await settleNodeImage(ctx.job, outcome);
     if (outcome === 'fail')
-      auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'error', { error: errorMessage(err) });
+      await auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'error', { error: errorMessage(err) });
     throw err;
   }
-  getDb()
+  await getDb()
     .delete(nodeImages)
-    .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)))
-    .run();
+    .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, image.id)));
   ctx.phase('record', `${image.name} is no longer on ${node.name}.`);
-  auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: removed });
+  await auditUninstall(ctx, node.dataCenterId, image.id, node.id, 'ok', { path: removed });
   return { removed };
 }
 
-function auditUninstall(
+async function auditUninstall(
   ctx: JobContext,
   dataCenterId: string,
   imageId: string,
@@ -80,7 +79,7 @@ function auditUninstall(
   outcome: 'ok' | 'error',
   details: Record<string, unknown>,
 ) {
-  recordAudit({
+  await recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.uninstall',
     targetType: 'image',

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb, postgresTransaction, rawExecute, type Db } from '@/lib/db/client';
+import { getDb, rawExecute, type Db, type Tx } from '@/lib/db/client';
 import { jobEvents, jobRunnerDataCenters, jobRunners, jobs, usesPostgres } from '@/lib/db/tables';
 import { jobOwnerId } from './owner';
 import type { JobRow } from './rows';
@@ -43,7 +43,7 @@ export async function claimNextJob(boundTo: readonly string[] = []): Promise<Job
     limit 1
     ${usesPostgres ? sql`for update skip locked` : sql``}
   )`;
-  const claim = async (db: Db) => {
+  const claim = async (db: Db | Tx) => {
     const claimed = await db
       .update(jobs)
       .set({
@@ -64,7 +64,7 @@ export async function claimNextJob(boundTo: readonly string[] = []): Promise<Job
   // SQLite writes one statement at a time. PostgreSQL runs claims side by side, and two of them
   // could count the same running jobs and both start one more: a lock held for the claim's
   // transaction alone puts them in a row. SKIP LOCKED passes over a job another write holds.
-  return postgresTransaction(async (tx) => {
+  return getDb().transaction(async (tx) => {
     await rawExecute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`, tx);
     return claim(tx);
   });
@@ -104,10 +104,10 @@ export async function renewLeases(jobIds: string[]): Promise<Set<string>> {
  * resumes from what its last attempt left. Rows from before leases existed have none: expired.
  * This process's own jobs are never taken back from itself.
  */
-export function reclaimExpiredJobs(): number {
-  return getDb().transaction((tx) => {
+export async function reclaimExpiredJobs(): Promise<number> {
+  return getDb().transaction(async (tx) => {
     const at = now();
-    const expired = tx
+    const expired = await tx
       .update(jobs)
       .set({ status: 'queued', owner: null, leaseUntil: null, runAfter: null, updatedAt: at })
       .where(
@@ -117,20 +117,17 @@ export function reclaimExpiredJobs(): number {
           or(isNull(jobs.owner), ne(jobs.owner, jobOwnerId())),
         ),
       )
-      .returning({ id: jobs.id, owner: jobs.owner })
-      .all();
+      .returning({ id: jobs.id, owner: jobs.owner });
     for (const { id } of expired) {
-      tx.insert(jobEvents)
-        .values([
-          {
-            jobId: id,
-            at,
-            level: 'warn',
-            message: 'Interrupted: the portal process running this job stopped (its lease expired).',
-          },
-          { jobId: id, at, level: 'info', message: 'Queued again to resume where it stopped.' },
-        ])
-        .run();
+      await tx.insert(jobEvents).values([
+        {
+          jobId: id,
+          at,
+          level: 'warn',
+          message: 'Interrupted: the portal process running this job stopped (its lease expired).',
+        },
+        { jobId: id, at, level: 'info', message: 'Queued again to resume where it stopped.' },
+      ]);
     }
     return expired.length;
   });
@@ -140,11 +137,11 @@ export function reclaimExpiredJobs(): number {
  * Queues again the given jobs this process still holds, as it shuts down cleanly: another process
  * resumes each at once, with no lease to wait out, and the attempt cut short is not counted.
  */
-export function releaseJobs(jobIds: string[]): number {
+export async function releaseJobs(jobIds: string[]): Promise<number> {
   if (jobIds.length === 0) return 0;
-  return getDb().transaction((tx) => {
+  return getDb().transaction(async (tx) => {
     const at = now();
-    const released = tx
+    const released = await tx
       .update(jobs)
       .set({
         status: 'queued',
@@ -155,17 +152,14 @@ export function releaseJobs(jobIds: string[]): number {
         attempt: sql`${jobs.attempt} - 1`,
       })
       .where(and(inArray(jobs.id, jobIds), eq(jobs.owner, jobOwnerId()), eq(jobs.status, 'running')))
-      .returning({ id: jobs.id })
-      .all();
+      .returning({ id: jobs.id });
     for (const { id } of released) {
-      tx.insert(jobEvents)
-        .values({
-          jobId: id,
-          at,
-          level: 'info',
-          message: 'Handed back: the process running it is shutting down. Queued again to resume where it stopped.',
-        })
-        .run();
+      await tx.insert(jobEvents).values({
+        jobId: id,
+        at,
+        level: 'info',
+        message: 'Handed back: the process running it is shutting down. Queued again to resume where it stopped.',
+      });
     }
     return released.length;
   });

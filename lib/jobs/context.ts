@@ -122,13 +122,16 @@ export class JobContext {
    * least of all its final record.
    */
   log(level: LogLevel, message: string): void {
-    this.write(`log to job ${this.job.id} (${level}: ${message})`, () => appendJobEvent(this.job.id, level, message));
+    this.write(
+      `log to job ${this.job.id} (${level}: ${message})`,
+      async () => await appendJobEvent(this.job.id, level, message),
+    );
   }
 
   /** Starts a phase: persisted before anything logged after it, and written to the log. */
   phase(name: string, message?: string): void {
     this.flush();
-    this.write(`save the phase of job ${this.job.id}`, () => saveJobProgress(this.job.id, { phase: name }));
+    this.write(`save the phase of job ${this.job.id}`, async () => await saveJobProgress(this.job.id, { phase: name }));
     this.log('info', message ? `Phase ${name}: ${message}` : `Phase ${name}`);
   }
 
@@ -143,7 +146,7 @@ export class JobContext {
 
   /** Counts bytes this attempt moved over the network, kept across attempts. */
   transferred(bytes: number): void {
-    this.write(`count the bytes of job ${this.job.id}`, () => addBytesTransferred(this.job.id, bytes));
+    this.write(`count the bytes of job ${this.job.id}`, async () => await addBytesTransferred(this.job.id, bytes));
   }
 
   /** Writes what is pending and waits for every queued write; after this, late progress reports are ignored. */
@@ -170,7 +173,7 @@ export class JobContext {
     this.timer = undefined;
     if (!this.pending) return;
     const progress = this.pending;
-    this.write(`save progress of job ${this.job.id}`, () => saveJobProgress(this.job.id, progress));
+    this.write(`save progress of job ${this.job.id}`, async () => await saveJobProgress(this.job.id, progress));
     this.pending = undefined;
     this.lastWrite = Date.now();
   }

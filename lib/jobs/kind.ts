@@ -23,12 +23,12 @@ type JobKindTraits<K extends JobKind> = {
   /** Runs once the job has ended for good (succeeded, failed or cancelled by its runner). */
   onSettled?: (job: JobRow) => void;
   /** Undoes, inside the cancel's transaction, what queueing the job claimed, when it is cancelled before its first attempt. */
-  onCancelledBeforeStart?: (tx: Tx, job: JobRow) => void;
+  onCancelledBeforeStart?: (tx: Tx, job: JobRow) => Promise<void>;
   /**
    * Queues a new job that does again what this failed or cancelled one was to do, checked as a new
    * one would be; returns its id. Without it, the kind cannot be retried.
    */
-  retry?: (tx: Tx, job: JobRow, userId: string) => string;
+  retry?: (tx: Tx, job: JobRow, userId: string) => Promise<string>;
 };
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Tx, firstRow } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/tables';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
@@ -20,20 +20,20 @@ import type { JobRow } from './rows';
  * status the runner has already changed.
  */
 
-function requireJob(tx: Pick<Tx, 'select'>, jobId: string): JobRow {
-  const job = tx.select().from(jobs).where(eq(jobs.id, jobId)).get();
+async function requireJob(tx: Pick<Tx, 'select'>, jobId: string): Promise<JobRow> {
+  const job = await firstRow(tx.select().from(jobs).where(eq(jobs.id, jobId)));
   if (!job) throw new NotFoundError('The job');
   return job;
 }
 
 /** Moves the job from its current status and logs why. */
-function transition(tx: Tx, job: JobRow, set: Partial<typeof jobs.$inferInsert>, message: string): void {
+async function transition(tx: Tx, job: JobRow, set: Partial<typeof jobs.$inferInsert>, message: string): Promise<void> {
   const at = now();
-  tx.update(jobs)
+  await tx
+    .update(jobs)
     .set({ ...set, updatedAt: at })
-    .where(and(eq(jobs.id, job.id), eq(jobs.status, job.status)))
-    .run();
-  tx.insert(jobEvents).values({ jobId: job.id, at, level: 'info', message }).run();
+    .where(and(eq(jobs.id, job.id), eq(jobs.status, job.status)));
+  await tx.insert(jobEvents).values({ jobId: job.id, at, level: 'info', message });
 }
 
 function refuse(job: JobRow, what: string): never {
@@ -45,18 +45,22 @@ function refuse(job: JobRow, what: string): never {
  * after commit. Image Availability uses it too: unchecking a node with an install under way means
  * the same.
  */
-export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel requested.'): 'cancelled' | 'cancelling' {
-  const job = requireJob(tx, jobId);
+export async function requestJobCancel(
+  tx: Tx,
+  jobId: string,
+  reason = 'Cancel requested.',
+): Promise<'cancelled' | 'cancelling'> {
+  const job = await requireJob(tx, jobId);
   if (job.controlRequest === 'cancel') return 'cancelling';
   // Nothing reached the node yet: the job simply ends, and so does its claim on the node image.
   if (job.status === 'queued' && job.attempt === 0) {
-    transition(tx, job, { status: 'cancelled', finishedAt: now() }, `${reason} It had not started.`);
-    jobKindOf(job.kind).onCancelledBeforeStart?.(tx, job);
+    await transition(tx, job, { status: 'cancelled', finishedAt: now() }, `${reason} It had not started.`);
+    await jobKindOf(job.kind).onCancelledBeforeStart?.(tx, job);
     return 'cancelled';
   }
   if (job.status === 'paused' || job.status === 'queued') {
     // Its .part is on the node: the runner takes it once more, only to remove that.
-    transition(
+    await transition(
       tx,
       job,
       { status: 'queued', controlRequest: 'cancel', runAfter: null },
@@ -65,33 +69,33 @@ export function requestJobCancel(tx: Tx, jobId: string, reason = 'Cancel request
     return 'cancelling';
   }
   if (job.status === 'running' && jobKindOf(job.kind).cancellable) {
-    transition(tx, job, { controlRequest: 'cancel' }, reason);
+    await transition(tx, job, { controlRequest: 'cancel' }, reason);
     return 'cancelling';
   }
   refuse(job, job.status === 'running' ? 'cancelled while the files are being removed' : 'cancelled');
 }
 
-function pause(tx: Tx, job: JobRow) {
+async function pause(tx: Tx, job: JobRow) {
   if (!jobKindOf(job.kind).pausable) throw new ConflictError(`A ${job.kind} job cannot be paused; only installs can.`);
   if (job.controlRequest === 'cancel') throw new ConflictError('This job is being cancelled.');
   if (job.status === 'queued') {
-    transition(tx, job, { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.');
+    await transition(tx, job, { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.');
     return 'paused' as const;
   }
   if (job.status !== 'running') refuse(job, 'paused');
-  transition(tx, job, { controlRequest: 'pause' }, 'Pause requested.');
+  await transition(tx, job, { controlRequest: 'pause' }, 'Pause requested.');
   return 'pausing' as const;
 }
 
-function resume(tx: Tx, job: JobRow) {
+async function resume(tx: Tx, job: JobRow) {
   if (job.status !== 'paused') refuse(job, 'resumed');
-  transition(tx, job, { status: 'queued', controlRequest: null, runAfter: null }, 'Resumed on request.');
+  await transition(tx, job, { status: 'queued', controlRequest: null, runAfter: null }, 'Resumed on request.');
   return 'queued' as const;
 }
 
 /** The kind says who may control its jobs; by default, those who manage the infrastructure. */
-function authorizeControl(jobId: string, user: UserContext, note: NoteTarget) {
-  const job = requireJob(getDb(), jobId);
+async function authorizeControl(jobId: string, user: UserContext, note: NoteTarget) {
+  const job = await requireJob(getDb(), jobId);
   const kind = jobKindOf(job.kind);
   if (kind.authorizeControl) return kind.authorizeControl(job, user, note);
   note({ targetId: job.id, dataCenterId: job.dataCenterId ?? undefined });
@@ -99,14 +103,16 @@ function authorizeControl(jobId: string, user: UserContext, note: NoteTarget) {
 }
 
 /** One operation per control: authorize, decide in one transaction, wake the runner. */
-function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow) => S) {
+function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow) => Promise<S>) {
   return defineOperation({
     name,
     targetType: 'job',
     input: z.object({ jobId: id }),
     authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
-    run: ({ jobId }) => {
-      const status = getDb().transaction((tx) => decide(tx, requireJob(tx, jobId)), { behavior: 'immediate' });
+    run: async ({ jobId }) => {
+      const status = await getDb().transaction(async (tx) => decide(tx, await requireJob(tx, jobId)), {
+        behavior: 'immediate',
+      });
       getJobRunner().kick();
       return { jobId, status };
     },
@@ -122,16 +128,16 @@ export const retryJob = defineOperation({
   targetType: 'job',
   input: z.object({ jobId: id }),
   authorize: (input, user, note) => authorizeControl(input.jobId, user, note),
-  run: ({ jobId }, user) => {
-    const newJobId = getDb().transaction((tx) => {
-      const job = requireJob(tx, jobId);
+  run: async ({ jobId }, user) => {
+    const newJobId = await getDb().transaction(async (tx) => {
+      const job = await requireJob(tx, jobId);
       if (job.status !== 'failed' && job.status !== 'cancelled') refuse(job, 'retried');
       const retry = jobKindOf(job.kind).retry;
       if (!retry) throw new ConflictError(`A ${job.kind} job cannot be retried.`);
-      const retried = retry(tx, job, user.id);
-      tx.insert(jobEvents)
-        .values({ jobId: job.id, at: now(), level: 'info', message: `Retried as job ${retried}.` })
-        .run();
+      const retried = await retry(tx, job, user.id);
+      await tx
+        .insert(jobEvents)
+        .values({ jobId: job.id, at: now(), level: 'info', message: `Retried as job ${retried}.` });
       return retried;
     });
     getJobRunner().kick();
@@ -141,10 +147,10 @@ export const retryJob = defineOperation({
 });
 
 /** Whether the page should offer Retry: the job ended badly, its kind can redo it, and the user may. */
-export function mayRetryJob(user: UserContext, job: JobRow): boolean {
+export async function mayRetryJob(user: UserContext, job: JobRow): Promise<boolean> {
   if ((job.status !== 'failed' && job.status !== 'cancelled') || !jobKindOf(job.kind).retry) return false;
   try {
-    authorizeControl(job.id, user, () => {});
+    await authorizeControl(job.id, user, () => {});
     return true;
   } catch (err) {
     if (err instanceof ForbiddenError) return false;

@@ -16,7 +16,7 @@ import { jobOwnerId } from './owner';
 
 export type JobRow = typeof jobs.$inferSelect;
 
-export function insertJob(
+export async function insertJob(
   tx: Tx,
   input: {
     kind: JobKind;
@@ -28,37 +28,38 @@ export function insertJob(
     imageName?: string;
     params?: Record<string, unknown>;
   },
-): string {
+): Promise<string> {
   const id = newId();
   const at = now();
-  tx.insert(jobs)
-    .values({
-      id,
-      status: 'queued',
-      params: {},
-      maxAttempts: getConfig().jobsMaxAttempts,
-      ...input,
-      imageName: input.imageId ? nameOfImage(tx, input.imageId) : (input.imageName ?? null),
-      createdAt: at,
-      updatedAt: at,
-    })
-    .run();
-  tx.insert(jobEvents)
-    .values({ jobId: id, at, level: 'info', message: `Queued ${input.kind} job.` })
-    .run();
+  await tx.insert(jobs).values({
+    id,
+    status: 'queued',
+    params: {},
+    maxAttempts: getConfig().jobsMaxAttempts,
+    ...input,
+    imageName: input.imageId ? await nameOfImage(tx, input.imageId) : (input.imageName ?? null),
+    createdAt: at,
+    updatedAt: at,
+  });
+  await tx.insert(jobEvents).values({ jobId: id, at, level: 'info', message: `Queued ${input.kind} job.` });
   return id;
 }
 
-const nameOfImage = (tx: Tx, imageId: string) =>
-  tx.select({ name: images.name }).from(images).where(eq(images.id, imageId)).get()?.name ?? null;
+const nameOfImage = async (tx: Tx, imageId: string) =>
+  (await firstRow(tx.select({ name: images.name }).from(images).where(eq(images.id, imageId))))?.name ?? null;
 
 /** The job already queued, running or paused for this node and image, if any. */
-export function getActiveJob(tx: Pick<Tx, 'select'>, nodeId: string, imageId: string): JobRow | undefined {
-  return tx
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES)))
-    .get();
+export async function getActiveJob(
+  tx: Pick<Tx, 'select'>,
+  nodeId: string,
+  imageId: string,
+): Promise<JobRow | undefined> {
+  return await firstRow(
+    tx
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.nodeId, nodeId), eq(jobs.imageId, imageId), inArray(jobs.status, HOLDING_JOB_STATUSES))),
+  );
 }
 
 export async function getJobStatus(jobId: string) {

@@ -46,7 +46,7 @@ export class JobRunner {
     if (this.starting) return;
     this.starting = true;
     this.boundTo = await boundDataCenterIds();
-    registerRunner(role, this.boundTo);
+    await registerRunner(role, this.boundTo);
     this.heartbeat = setInterval(() => void this.beat(), Math.max(250, getConfig().jobsLeaseMs / 3));
     this.heartbeat.unref();
     this.poll = setInterval(() => this.kick(), POLL_MS);
@@ -75,7 +75,7 @@ export class JobRunner {
     const handedBack = [...this.active.entries()];
     for (const [, { ctx }] of handedBack) ctx.handBack();
     await this.waitForIdle();
-    const released = releaseJobs(handedBack.map(([jobId]) => jobId));
+    const released = await releaseJobs(handedBack.map(([jobId]) => jobId));
     await unregisterRunner();
     return released;
   }
@@ -86,7 +86,7 @@ export class JobRunner {
     try {
       await renewRunner();
       await this.renewLeases();
-      const reclaimed = reclaimExpiredJobs();
+      const reclaimed = await reclaimExpiredJobs();
       if (reclaimed > 0)
         console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
     } catch (err) {

@@ -35,19 +35,19 @@ export async function boundDataCenterIds(codes: readonly string[] = getConfig().
 }
 
 /** Records this process as a runner, bound to the given data centers (none: any job). */
-export function registerRunner(role: RunnerRole, dataCenterIds: readonly string[]): void {
+export async function registerRunner(role: RunnerRole, dataCenterIds: readonly string[]): Promise<void> {
   const id = jobOwnerId();
   const at = now();
-  getDb().transaction((tx) => {
-    tx.insert(jobRunners)
+  await getDb().transaction(async (tx) => {
+    await tx
+      .insert(jobRunners)
       .values({ id, role, host: os.hostname(), pid: process.pid, startedAt: at, aliveUntil: leaseEnd() })
-      .onConflictDoUpdate({ target: jobRunners.id, set: { role, aliveUntil: leaseEnd() } })
-      .run();
-    tx.delete(jobRunnerDataCenters).where(eq(jobRunnerDataCenters.runnerId, id)).run();
+      .onConflictDoUpdate({ target: jobRunners.id, set: { role, aliveUntil: leaseEnd() } });
+    await tx.delete(jobRunnerDataCenters).where(eq(jobRunnerDataCenters.runnerId, id));
     if (dataCenterIds.length > 0) {
-      tx.insert(jobRunnerDataCenters)
-        .values(dataCenterIds.map((dataCenterId) => ({ runnerId: id, dataCenterId })))
-        .run();
+      await tx
+        .insert(jobRunnerDataCenters)
+        .values(dataCenterIds.map((dataCenterId) => ({ runnerId: id, dataCenterId })));
     }
   });
 }

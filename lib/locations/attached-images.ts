@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, count, eq, exists, inArray, isNull, ne, not, or, sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from './image-search';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
@@ -44,18 +44,21 @@ function attachedOrBoundHere(dataCenterId: string) {
 }
 
 /** How many images are attached or bound here: from the attachment rows, rather than testing all images. */
-function countAttachedOrBoundHere(dataCenterId: string): number {
+async function countAttachedOrBoundHere(dataCenterId: string): Promise<number> {
   const db = getDb();
   const attachedIds = db
     .select({ id: imageDataCenters.imageId })
     .from(imageDataCenters)
     .where(eq(imageDataCenters.dataCenterId, dataCenterId));
   return (
-    db
-      .select({ n: count() })
-      .from(images)
-      .where(or(inArray(images.id, attachedIds), eq(images.dcBoundId, dataCenterId)))
-      .get()?.n ?? 0
+    (
+      await firstRow(
+        db
+          .select({ n: count() })
+          .from(images)
+          .where(or(inArray(images.id, attachedIds), eq(images.dcBoundId, dataCenterId))),
+      )
+    )?.n ?? 0
   );
 }
 
@@ -79,7 +82,7 @@ export async function listImagesAttachedToDataCenter(
     .where(
       and(eq(nodeImages.imageId, images.id), eq(nodeImages.state, 'installed'), eq(nodes.dataCenterId, dataCenterId)),
     );
-  return tablePage(countAttachedOrBoundHere(dataCenterId), page, async (limit, offset) =>
+  return tablePage(await countAttachedOrBoundHere(dataCenterId), page, async (limit, offset) =>
     (
       await db
         .select({
@@ -127,12 +130,12 @@ export type AttachCandidate = { id: string; name: string; version: string; acces
  * images belong to their own data center, and deleted ones (or those being purged) cannot serve new
  * machines.
  */
-export function searchAttachableImages(
+export async function searchAttachableImages(
   user: UserContext,
   dataCenterId: string,
   query: string,
   limit = ATTACH_SEARCH_LIMIT,
-): { images: AttachCandidate[]; more: boolean } {
+): Promise<{ images: AttachCandidate[]; more: boolean }> {
   // The policy decides on a global image by its access alone, so asking it once per access level
   // lets SQLite filter, and the limit count only images the user may attach.
   const attachable = (['public', 'private'] as const).filter((access) =>
@@ -146,7 +149,7 @@ export function searchAttachableImages(
       .from(imageDataCenters)
       .where(and(eq(imageDataCenters.imageId, images.id), eq(imageDataCenters.dataCenterId, dataCenterId))),
   );
-  const rows = db
+  const rows = await db
     .select({ id: images.id, name: images.name, version: images.version, access: images.access })
     .from(images)
     .where(
@@ -164,7 +167,6 @@ export function searchAttachableImages(
       ),
     )
     .orderBy(...imageSearchOrder(query))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   return { images: rows.slice(0, limit), more: rows.length > limit };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { rawRows } from '@/lib/db/client';
 import { imageDataCenters, images, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 
 export type LocationGauges = {
@@ -29,10 +29,10 @@ export type LocationGauges = {
  * queued or running while finished ones pile up (the unary `+` keeps SQLite off the data center
  * index, through which each count read all 25,000).
  */
-export function locationGauges(user: UserContext, dataCenterId: string): LocationGauges | null {
+export async function locationGauges(user: UserContext, dataCenterId: string): Promise<LocationGauges | null> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return null;
   const dc = dataCenterId;
-  const row = getDb().get<LocationGauges>(sql`
+  const [row] = await rawRows<LocationGauges>(sql`
     select
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "nodesEnabled",
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc}) as "nodesTotal",
@@ -45,5 +45,5 @@ export function locationGauges(user: UserContext, dataCenterId: string): Locatio
       (select coalesce(sum(${nodes.diskFreeBytes}), 0) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "freeImageDiskBytes",
       (select count(*) from ${machines} join ${nodes} on ${nodes.id} = ${machines.nodeId} where ${nodes.dataCenterId} = ${dc}) as "machines"
   `);
-  return row;
+  return row ?? null;
 }

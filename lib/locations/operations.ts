@@ -2,7 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { dataCenters } from '@/lib/db/tables';
 import { newId, now } from '@/lib/clock';
 import { ConflictError } from '@/lib/errors';
@@ -14,17 +14,17 @@ export const createDataCenter = defineOperation({
   targetType: 'datacenter',
   input: createDataCenterSchema,
   authorize: (_input, user) => authorize(user, 'infrastructure.manage', {}),
-  run: (input) => {
+  run: async (input) => {
     const db = getDb();
-    if (db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, input.code)).get()) {
+    if (await firstRow(db.select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.code, input.code)))) {
       throw new ConflictError('That code is taken.', {
         code: [`A data center with code "${input.code}" already exists.`],
       });
     }
     const id = newId();
-    db.insert(dataCenters)
-      .values({ id, code: input.code, name: input.name, description: input.description ?? '', createdAt: now() })
-      .run();
+    await db
+      .insert(dataCenters)
+      .values({ id, code: input.code, name: input.name, description: input.description ?? '', createdAt: now() });
     return { id };
   },
   audited: (result, input) => ({ targetId: result.id, dataCenterId: result.id, details: { code: input.code } }),
@@ -39,9 +39,9 @@ export const renameDataCenter = defineOperation({
     note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: (input) => {
-    const before = requireDataCenter(input.dataCenterId);
-    getDb().update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId)).run();
+  run: async (input) => {
+    const before = await requireDataCenter(input.dataCenterId);
+    await getDb().update(dataCenters).set({ name: input.name }).where(eq(dataCenters.id, input.dataCenterId));
     return { id: input.dataCenterId, from: before.name, to: input.name };
   },
   audited: (result) => ({ details: { from: result.from, to: result.to } }),
@@ -59,13 +59,12 @@ export const setRelayInstalls = defineOperation({
     note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: (input) => {
-    requireDataCenter(input.dataCenterId);
-    getDb()
+  run: async (input) => {
+    await requireDataCenter(input.dataCenterId);
+    await getDb()
       .update(dataCenters)
       .set({ relayInstalls: input.relayInstalls })
-      .where(eq(dataCenters.id, input.dataCenterId))
-      .run();
+      .where(eq(dataCenters.id, input.dataCenterId));
     return { id: input.dataCenterId, relayInstalls: input.relayInstalls };
   },
   audited: (result) => ({ details: { relayInstalls: result.relayInstalls } }),

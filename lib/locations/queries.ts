@@ -9,10 +9,10 @@ import { emptyTablePage, tablePage, type TablePage } from './table-page';
 export type DataCenterRow = typeof dataCenters.$inferSelect & { nodeCount: number; enabledNodeCount: number };
 
 /** The data centers the user may see, with node counts. */
-export function listDataCenters(user: UserContext): DataCenterRow[] {
+export async function listDataCenters(user: UserContext): Promise<DataCenterRow[]> {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return [];
-  return getDb()
+  return await getDb()
     .select({
       id: dataCenters.id,
       code: dataCenters.code,
@@ -27,21 +27,20 @@ export function listDataCenters(user: UserContext): DataCenterRow[] {
     .leftJoin(nodes, eq(nodes.dataCenterId, dataCenters.id))
     .where(visible ? inArray(dataCenters.id, visible) : undefined)
     .groupBy(dataCenters.id)
-    .orderBy(asc(dataCenters.name))
-    .all();
+    .orderBy(asc(dataCenters.name));
 }
 
 /** A data center by id, for a caller that has authorized already; throws NotFoundError when there is none. */
-export function requireDataCenter(id: string) {
-  const dataCenter = getDb().select().from(dataCenters).where(eq(dataCenters.id, id)).get();
+export async function requireDataCenter(id: string) {
+  const dataCenter = await firstRow(getDb().select().from(dataCenters).where(eq(dataCenters.id, id)));
   if (!dataCenter) throw new NotFoundError('The data center');
   return dataCenter;
 }
 
 /** A data center the user may see, or null (so pages answer 404 and reveal nothing). */
-export function getDataCenter(user: UserContext, id: string) {
+export async function getDataCenter(user: UserContext, id: string) {
   if (!can(user, 'datacenter.view', { dataCenterId: id })) return null;
-  return getDb().select().from(dataCenters).where(eq(dataCenters.id, id)).get() ?? null;
+  return (await firstRow(getDb().select().from(dataCenters).where(eq(dataCenters.id, id)))) ?? null;
 }
 
 /** The nodes of a data center by name, each with the number of images installed on it. */
@@ -74,12 +73,12 @@ function nodesOfDataCenter(dataCenterId: string) {
     .$dynamic();
 }
 
-export type NodeOfDataCenter = ReturnType<ReturnType<typeof nodesOfDataCenter>['all']>[number];
+export type NodeOfDataCenter = Awaited<ReturnType<typeof nodesOfDataCenter>>[number];
 
 /** The nodes of a data center with their installed-image counts, all of them (the JSON API). */
-export function listNodesOfDataCenter(user: UserContext, dataCenterId: string): NodeOfDataCenter[] {
+export async function listNodesOfDataCenter(user: UserContext, dataCenterId: string): Promise<NodeOfDataCenter[]> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return [];
-  return nodesOfDataCenter(dataCenterId).all();
+  return await nodesOfDataCenter(dataCenterId);
 }
 
 /** Location Details, "Nodes": one page of the same. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, machines, nodes } from '@/lib/db/tables';
 import { MACHINE_STATUSES } from '@/lib/db/enums';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -31,8 +31,8 @@ export const recordMachine = defineOperation({
   name: 'machine.record',
   targetType: 'machine',
   input: recordMachineSchema,
-  authorize: (input, user, note) => {
-    const node = getDb().select().from(nodes).where(eq(nodes.id, input.nodeId)).get();
+  authorize: async (input, user, note) => {
+    const node = await firstRow(getDb().select().from(nodes).where(eq(nodes.id, input.nodeId)));
     note({
       dataCenterId: node?.dataCenterId,
       details: { name: input.name, nodeId: input.nodeId, imageId: input.imageId },
@@ -40,9 +40,9 @@ export const recordMachine = defineOperation({
     authorize(user, 'infrastructure.manage', {});
     if (!node) throw new NotFoundError('The node');
   },
-  run: (input) => {
+  run: async (input) => {
     const db = getDb();
-    const image = db.select().from(images).where(eq(images.id, input.imageId)).get();
+    const image = await firstRow(db.select().from(images).where(eq(images.id, input.imageId)));
     if (!image) throw new ValidationError('That image does not exist.', { imageId: ['Choose an existing image.'] });
     // A deleted image stays with the machines that have it, but no new machine gets it.
     if (image.access === 'deleted')
@@ -50,20 +50,19 @@ export const recordMachine = defineOperation({
         imageId: ['Choose an image that is not deleted.'],
       });
     if (
-      db
-        .select({ id: machines.id })
-        .from(machines)
-        .where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name)))
-        .get()
+      await firstRow(
+        db
+          .select({ id: machines.id })
+          .from(machines)
+          .where(and(eq(machines.nodeId, input.nodeId), eq(machines.name, input.name))),
+      )
     ) {
       throw new ConflictError('That name is taken on this node.', {
         name: [`A machine named "${input.name}" already runs on this node.`],
       });
     }
     const machineId = newId();
-    db.insert(machines)
-      .values({ id: machineId, ...input, createdAt: now() })
-      .run();
+    await db.insert(machines).values({ id: machineId, ...input, createdAt: now() });
     return { machineId, nodeId: input.nodeId, imageId: input.imageId };
   },
   audited: (result) => ({ targetId: result.machineId }),
@@ -77,10 +76,10 @@ export const removeMachine = defineOperation({
     note({ targetId: input.machineId });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: ({ machineId }) => {
-    const machine = getDb().select().from(machines).where(eq(machines.id, machineId)).get();
+  run: async ({ machineId }) => {
+    const machine = await firstRow(getDb().select().from(machines).where(eq(machines.id, machineId)));
     if (!machine) throw new NotFoundError('The machine');
-    getDb().delete(machines).where(eq(machines.id, machineId)).run();
+    await getDb().delete(machines).where(eq(machines.id, machineId));
     return { machineId, nodeId: machine.nodeId, imageId: machine.imageId };
   },
 });

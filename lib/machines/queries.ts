@@ -10,14 +10,13 @@ import { emptyTablePage, tablePage, type TablePage } from '@/lib/locations/table
  * The machines that use an image, optionally only those on some nodes: what the in-use guards ask
  * before an image may go from a node, a data center or the catalogue.
  */
-export function machinesUsingImage(imageId: string, where: { nodeIds?: string[] } = {}) {
+export async function machinesUsingImage(imageId: string, where: { nodeIds?: string[] } = {}) {
   if (where.nodeIds?.length === 0) return [];
-  return getDb()
+  return await getDb()
     .select({ id: machines.id, name: machines.name, nodeId: machines.nodeId, nodeName: nodes.name })
     .from(machines)
     .innerJoin(nodes, eq(nodes.id, machines.nodeId))
-    .where(and(eq(machines.imageId, imageId), where.nodeIds ? inArray(machines.nodeId, where.nodeIds) : undefined))
-    .all();
+    .where(and(eq(machines.imageId, imageId), where.nodeIds ? inArray(machines.nodeId, where.nodeIds) : undefined));
 }
 
 export type MachineOnNode = { id: string; name: string; status: string; imageId: string; imageName: string };
@@ -45,10 +44,10 @@ export async function listMachinesOnNode(nodeId: string, page = 1): Promise<Tabl
 }
 
 /** The machines using an image that this user may see (those in their data centers); for Image Details. */
-export function visibleMachinesUsingImage(user: UserContext, imageId: string) {
+export async function visibleMachinesUsingImage(user: UserContext, imageId: string) {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return [];
-  return getDb()
+  return await getDb()
     .select({
       id: machines.id,
       name: machines.name,
@@ -58,8 +57,7 @@ export function visibleMachinesUsingImage(user: UserContext, imageId: string) {
     })
     .from(machines)
     .innerJoin(nodes, eq(nodes.id, machines.nodeId))
-    .where(and(eq(machines.imageId, imageId), visible ? inArray(nodes.dataCenterId, visible) : undefined))
-    .all();
+    .where(and(eq(machines.imageId, imageId), visible ? inArray(nodes.dataCenterId, visible) : undefined));
 }
 
 function machinesOfDataCenter(dataCenterId: string) {
@@ -81,12 +79,12 @@ function machinesOfDataCenter(dataCenterId: string) {
     .$dynamic();
 }
 
-export type MachineInDataCenter = ReturnType<ReturnType<typeof machinesOfDataCenter>['all']>[number];
+export type MachineInDataCenter = Awaited<ReturnType<typeof machinesOfDataCenter>>[number];
 
 /** The machines on every node of a data center, for a user who may view it; all of them (the JSON API). */
-export function machinesInDataCenter(user: UserContext, dataCenterId: string): MachineInDataCenter[] {
+export async function machinesInDataCenter(user: UserContext, dataCenterId: string): Promise<MachineInDataCenter[]> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return [];
-  return machinesOfDataCenter(dataCenterId).all();
+  return await machinesOfDataCenter(dataCenterId);
 }
 
 /** Location Details, "Machines": one page of the same. */
@@ -113,18 +111,17 @@ export const MACHINE_IMAGE_SEARCH_LIMIT = 20;
  * deleted or being purged, by name or alias, names starting with it first; at most `limit`, and
  * whether there are more. Null for a user who may not record machines (SuperAdmins only).
  */
-export function searchImagesForMachine(
+export async function searchImagesForMachine(
   user: UserContext,
   query: string,
   limit = MACHINE_IMAGE_SEARCH_LIMIT,
-): { images: { id: string; name: string; version: string }[]; more: boolean } | null {
+): Promise<{ images: { id: string; name: string; version: string }[]; more: boolean } | null> {
   if (!can(user, 'infrastructure.manage', {})) return null;
-  const rows = getDb()
+  const rows = await getDb()
     .select({ id: images.id, name: images.name, version: images.version })
     .from(images)
     .where(and(ne(images.access, 'deleted'), isNull(images.purgeRequestedAt), imageNameOrAliasContains(query)))
     .orderBy(...imageSearchOrder(query))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   return { images: rows.slice(0, limit), more: rows.length > limit };
 }

@@ -14,7 +14,7 @@ type NodeConnection = {
 
 /** Opens an SSH session to a node with its stored credential. */
 export async function connectWithCredential(node: NodeConnection, hostKey: HostKeyPolicy): Promise<SshSession> {
-  const key = unsealCredential(node.credentialId);
+  const key = await unsealCredential(node.credentialId);
   return SshSession.connect(
     {
       host: node.host,
@@ -42,11 +42,11 @@ export async function withNodeSession<T>(node: RegisteredNode, work: (session: S
   try {
     session = await connectWithCredential(node, { pinned: node.hostKeyFingerprint });
   } catch (err) {
-    recordConnectionFailure(node.id, errorMessage(err));
+    await recordConnectionFailure(node.id, errorMessage(err));
     throw err;
   }
   try {
-    recordConnectionSuccess(node.id);
+    await recordConnectionSuccess(node.id);
     return await work(session);
   } finally {
     session.close();

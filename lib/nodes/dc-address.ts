@@ -16,10 +16,10 @@ export const setNodeDcAddress = defineOperation({
   targetType: 'node',
   input: nodeDcAddressSchema,
   authorize: authorizeOnNode,
-  run: (input) => {
-    const node = requireNode(input.nodeId);
+  run: async (input) => {
+    const node = await requireNode(input.nodeId);
     const dcAddress = input.dcAddress ?? null;
-    getDb().update(nodes).set({ dcAddress, updatedAt: now() }).where(eq(nodes.id, node.id)).run();
+    await getDb().update(nodes).set({ dcAddress, updatedAt: now() }).where(eq(nodes.id, node.id));
     return { id: node.id, from: node.dcAddress, to: dcAddress };
   },
   audited: (result) => ({ details: { from: result.from, to: result.to } }),

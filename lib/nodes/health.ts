@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { nodes } from '@/lib/db/tables';
 
 /**
@@ -14,9 +14,9 @@ import { nodes } from '@/lib/db/tables';
  * admin's Enable does. Nodes in maintenance or decommissioned keep their status (an admin chose it),
  * while their failures and last error are still recorded.
  */
-export function recordConnectionSuccess(nodeId: string): void {
+export async function recordConnectionSuccess(nodeId: string): Promise<void> {
   const at = now();
-  getDb()
+  await getDb()
     .update(nodes)
     .set({
       lastSeenAt: at,
@@ -25,39 +25,39 @@ export function recordConnectionSuccess(nodeId: string): void {
       lastError: sql`case when ${nodes.status} = 'error' then ${nodes.lastError} else null end`,
       updatedAt: at,
     })
-    .where(eq(nodes.id, nodeId))
-    .run();
+    .where(eq(nodes.id, nodeId));
 }
 
-export function recordConnectionFailure(nodeId: string, message: string): void {
+export async function recordConnectionFailure(nodeId: string, message: string): Promise<void> {
   const threshold = getConfig().nodeErrorAfterFailures;
   const at = now();
   const db = getDb();
   // One synchronous transaction, so two jobs failing at once cannot both miss (or both make) the move.
-  const movedToError = db.transaction((tx) => {
-    const before = tx
-      .select({ status: nodes.status, failures: nodes.consecutiveFailures, dataCenterId: nodes.dataCenterId })
-      .from(nodes)
-      .where(eq(nodes.id, nodeId))
-      .get();
+  const movedToError = await db.transaction(async (tx) => {
+    const before = await firstRow(
+      tx
+        .select({ status: nodes.status, failures: nodes.consecutiveFailures, dataCenterId: nodes.dataCenterId })
+        .from(nodes)
+        .where(eq(nodes.id, nodeId)),
+    );
     if (!before) return null;
     const failures = before.failures + 1;
     const toError = before.status === 'enabled' && failures >= threshold;
     const statusReason = `${failures} connections in a row failed; enable the node once it is fixed.`;
-    tx.update(nodes)
+    await tx
+      .update(nodes)
       .set({
         lastError: message,
         consecutiveFailures: failures,
         updatedAt: at,
         ...(toError ? { status: 'error', statusReason } : {}),
       })
-      .where(eq(nodes.id, nodeId))
-      .run();
+      .where(eq(nodes.id, nodeId));
     return toError ? { failures, dataCenterId: before.dataCenterId } : null;
   });
   if (movedToError) {
     // No user did this; the audit log still shows when and why the node left service.
-    recordAudit({
+    await recordAudit({
       userId: null,
       action: 'node.error',
       targetType: 'node',

@@ -18,7 +18,7 @@ import { nodeIdSchema, repinHostKeySchema } from './schemas';
  * changed once more in between is refused rather than trusted.
  */
 
-type Node = ReturnType<typeof requireNode>;
+type Node = Awaited<ReturnType<typeof requireNode>>;
 
 /** Connects with the node's own credential; a failure counts against the node like any other. */
 async function presentedFingerprint(node: Node, hostKey: HostKeyPolicy): Promise<string> {
@@ -27,7 +27,7 @@ async function presentedFingerprint(node: Node, hostKey: HostKeyPolicy): Promise
     session.close();
     return session.hostKeyFingerprint;
   } catch (err) {
-    if (!(err instanceof HostKeyMismatchError)) recordConnectionFailure(node.id, errorMessage(err));
+    if (!(err instanceof HostKeyMismatchError)) await recordConnectionFailure(node.id, errorMessage(err));
     throw err;
   }
 }
@@ -39,7 +39,7 @@ export const readNodeHostKey = defineOperation({
   input: nodeIdSchema,
   authorize: authorizeOnNode,
   run: async (input) => {
-    const node = requireNode(input.nodeId);
+    const node = await requireNode(input.nodeId);
     // Accepting any key here is safe: nothing is sent but the login, and nothing is pinned yet.
     const presented = await presentedFingerprint(node, { trustOnFirstUse: true });
     return { pinned: node.hostKeyFingerprint, presented };
@@ -54,7 +54,7 @@ export const repinNodeHostKey = defineOperation({
   input: repinHostKeySchema,
   authorize: authorizeOnNode,
   run: async (input) => {
-    const node = requireNode(input.nodeId);
+    const node = await requireNode(input.nodeId);
     if (input.fingerprint === node.hostKeyFingerprint) {
       throw new ConflictError(
         `${input.fingerprint} is already the pinned host key of ${node.name}; nothing to re-pin.`,
@@ -69,13 +69,12 @@ export const repinNodeHostKey = defineOperation({
           'Nothing was re-pinned; read the host key again and compare it on the node.',
       );
     }
-    getDb()
+    await getDb()
       .update(nodes)
       .set({ hostKeyFingerprint: input.fingerprint, updatedAt: now() })
-      .where(eq(nodes.id, node.id))
-      .run();
+      .where(eq(nodes.id, node.id));
     // The pinned connection just succeeded; the status stays as it is (an error node waits for Enable).
-    recordConnectionSuccess(node.id);
+    await recordConnectionSuccess(node.id);
     return { oldFingerprint: node.hostKeyFingerprint, newFingerprint: input.fingerprint };
   },
   audited: (result) => ({ details: result }),

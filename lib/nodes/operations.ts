@@ -8,7 +8,7 @@ import { now, newId } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
 import { getCredentialSummary, importCredential } from '@/lib/credentials/sealed';
 import { publicKeyOf } from '@/lib/credentials/keys';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { nodes } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { SshSession } from '@/lib/ssh/session';
@@ -18,14 +18,14 @@ import { confirmRegistrationKey, discardAbandonedRegistrationKeys, provisionalKe
 import { nodeIdSchema, probeNodeSchema, registerNodeSchema } from './schemas';
 
 /** Nodes are infrastructure: SuperAdmins only, in a data center that exists. */
-function authorizeNodeInDataCenter(
+async function authorizeNodeInDataCenter(
   input: { dataCenterId: string; name: string; host: string; port: number },
   user: UserContext,
   note: (facts: { dataCenterId: string; details: Record<string, unknown> }) => void,
 ) {
   note({ dataCenterId: input.dataCenterId, details: { name: input.name, host: input.host, port: input.port } });
   authorize(user, 'infrastructure.manage', {});
-  requireDataCenter(input.dataCenterId);
+  await requireDataCenter(input.dataCenterId);
 }
 
 // Keys a registration makes are provisional until the node is registered (./registration-keys.ts).
@@ -45,7 +45,7 @@ export const probeNode = defineOperation({
   run: async (input) => {
     const connection = { host: input.host, port: input.port, sshUser: input.sshUser };
     if (input.credentialId) {
-      if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');
+      if (!(await getCredentialSummary(input.credentialId))) throw new NotFoundError('The SSH key');
       const session = await connectWithCredential(
         { ...connection, credentialId: input.credentialId },
         { trustOnFirstUse: true },
@@ -62,8 +62,8 @@ export const probeNode = defineOperation({
     );
     session.close();
     const name = `${input.name} (${input.sshUser}@${input.host})`;
-    discardAbandonedRegistrationKeys();
-    const credential = importCredential(
+    await discardAbandonedRegistrationKeys();
+    const credential = await importCredential(
       { name, privateKey, passphrase: input.passphrase },
       { provisionalUntil: provisionalKeyExpiry() },
     );
@@ -82,18 +82,18 @@ export const registerNode = defineOperation({
   input: registerNodeSchema,
   authorize: authorizeNodeInDataCenter,
   run: async (input) => {
-    assertNodeIsNew(input);
-    if (!getCredentialSummary(input.credentialId)) throw new NotFoundError('The SSH key');
+    await assertNodeIsNew(input);
+    if (!(await getCredentialSummary(input.credentialId))) throw new NotFoundError('The SSH key');
     const session = await connectWithCredential(input, { pinned: input.hostKeyFingerprint });
     try {
       const capacity = await readCapacity(session, input.imageDir);
       const id = newId();
       const at = now();
-      getDb().transaction((tx) => {
-        tx.insert(nodes)
-          .values({ id, ...input, ...capacity, status: 'enabled', lastSeenAt: at, createdAt: at, updatedAt: at })
-          .run();
-        confirmRegistrationKey(tx, input.credentialId);
+      await getDb().transaction(async (tx) => {
+        await tx
+          .insert(nodes)
+          .values({ id, ...input, ...capacity, status: 'enabled', lastSeenAt: at, createdAt: at, updatedAt: at });
+        await confirmRegistrationKey(tx, input.credentialId);
       });
       return { id };
     } finally {
@@ -110,34 +110,35 @@ export const testNodeConnection = defineOperation({
   input: nodeIdSchema,
   authorize: authorizeOnNode,
   run: async (input) => {
-    const node = requireNode(input.nodeId);
+    const node = await requireNode(input.nodeId);
     const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
-    getDb()
+    await getDb()
       .update(nodes)
       .set({ ...capacity, updatedAt: now() })
-      .where(eq(nodes.id, node.id))
-      .run();
+      .where(eq(nodes.id, node.id));
     return capacity;
   },
 });
 
 /** Anything done to a registered node: SuperAdmins only, recorded against the node and its data center. */
-function assertNodeIsNew(input: { dataCenterId: string; name: string; host: string; port: number }) {
+async function assertNodeIsNew(input: { dataCenterId: string; name: string; host: string; port: number }) {
   const db = getDb();
-  const sameName = db
-    .select({ id: nodes.id })
-    .from(nodes)
-    .where(and(eq(nodes.dataCenterId, input.dataCenterId), eq(nodes.name, input.name)))
-    .get();
+  const sameName = await firstRow(
+    db
+      .select({ id: nodes.id })
+      .from(nodes)
+      .where(and(eq(nodes.dataCenterId, input.dataCenterId), eq(nodes.name, input.name))),
+  );
   if (sameName)
     throw new ConflictError('That name is taken.', {
       name: [`This data center already has a node named "${input.name}".`],
     });
-  const sameAddress = db
-    .select({ name: nodes.name })
-    .from(nodes)
-    .where(and(eq(nodes.host, input.host), eq(nodes.port, input.port)))
-    .get();
+  const sameAddress = await firstRow(
+    db
+      .select({ name: nodes.name })
+      .from(nodes)
+      .where(and(eq(nodes.host, input.host), eq(nodes.port, input.port))),
+  );
   if (sameAddress) {
     throw new ConflictError('That address is registered.', {
       host: [`${input.host}:${input.port} is already registered as node "${sameAddress.name}".`],

@@ -8,19 +8,20 @@ import { NotFoundError } from '@/lib/errors';
 import { tablePage, type TablePage } from '@/lib/locations/table-page';
 
 /** Node Details for a user who may see the node's data center; null otherwise. */
-export function getNodeDetails(user: UserContext, nodeId: string) {
+export async function getNodeDetails(user: UserContext, nodeId: string) {
   const db = getDb();
-  const row = db
-    .select({
-      node: nodes,
-      dataCenter: { id: dataCenters.id, name: dataCenters.name, code: dataCenters.code },
-      publicKey: credentials.publicKey,
-    })
-    .from(nodes)
-    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
-    .innerJoin(credentials, eq(credentials.id, nodes.credentialId))
-    .where(eq(nodes.id, nodeId))
-    .get();
+  const row = await firstRow(
+    db
+      .select({
+        node: nodes,
+        dataCenter: { id: dataCenters.id, name: dataCenters.name, code: dataCenters.code },
+        publicKey: credentials.publicKey,
+      })
+      .from(nodes)
+      .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
+      .innerJoin(credentials, eq(credentials.id, nodes.credentialId))
+      .where(eq(nodes.id, nodeId)),
+  );
   if (!row || !can(user, 'datacenter.view', { dataCenterId: row.node.dataCenterId })) return null;
   return row;
 }
@@ -46,11 +47,11 @@ function imagesOnNode(nodeId: string) {
     .$dynamic();
 }
 
-export type ImageOnNode = ReturnType<ReturnType<typeof imagesOnNode>['all']>[number];
+export type ImageOnNode = Awaited<ReturnType<typeof imagesOnNode>>[number];
 
 /** The images on a node with their state there, all of them (the JSON API). */
-export function listImagesOnNode(nodeId: string): ImageOnNode[] {
-  return imagesOnNode(nodeId).all();
+export async function listImagesOnNode(nodeId: string): Promise<ImageOnNode[]> {
+  return await imagesOnNode(nodeId);
 }
 
 /** Node Details, "Images on this node": one page of the same, by name. */
@@ -61,40 +62,44 @@ export async function listImagesOnNodePage(nodeId: string, page: number): Promis
 }
 
 /** How many images are installed on a node: what Decommission takes out of service. */
-export function countInstalledImagesOnNode(nodeId: string): number {
+export async function countInstalledImagesOnNode(nodeId: string): Promise<number> {
   return (
-    getDb()
-      .select({ n: count() })
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.state, 'installed')))
-      .get()?.n ?? 0
+    (
+      await firstRow(
+        getDb()
+          .select({ n: count() })
+          .from(nodeImages)
+          .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.state, 'installed'))),
+      )
+    )?.n ?? 0
   );
 }
 
 /** Every operation on a node's own record (status, host key) is infrastructure work, noted against its data center. */
-export function authorizeOnNode(
+export async function authorizeOnNode(
   input: { nodeId: string },
   user: UserContext,
   note: (facts: { targetId: string; dataCenterId: string }) => void,
-): void {
-  const node = requireNode(input.nodeId);
+): Promise<void> {
+  const node = await requireNode(input.nodeId);
   note({ targetId: node.id, dataCenterId: node.dataCenterId });
   authorize(user, 'infrastructure.manage', {});
 }
 
 /** A node's name and data-center address, for saying where something came from; null when it is gone. */
-export function getNodeLabel(id: string): { id: string; name: string; address: string } | null {
-  const node = getDb()
-    .select({ id: nodes.id, name: nodes.name, host: nodes.host, dcAddress: nodes.dcAddress })
-    .from(nodes)
-    .where(eq(nodes.id, id))
-    .get();
+export async function getNodeLabel(id: string): Promise<{ id: string; name: string; address: string } | null> {
+  const node = await firstRow(
+    getDb()
+      .select({ id: nodes.id, name: nodes.name, host: nodes.host, dcAddress: nodes.dcAddress })
+      .from(nodes)
+      .where(eq(nodes.id, id)),
+  );
   return node ? { id: node.id, name: node.name, address: dataCenterAddress(node) } : null;
 }
 
 /** The node by id, for an operation that authorizes separately; throws NotFoundError when there is none. */
-export function requireNode(id: string) {
-  const node = getDb().select().from(nodes).where(eq(nodes.id, id)).get();
+export async function requireNode(id: string) {
+  const node = await firstRow(getDb().select().from(nodes).where(eq(nodes.id, id)));
   if (!node) throw new NotFoundError('The node');
   return node;
 }

@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { generateCredential } from '@/lib/credentials/sealed';
-import { getDb, type Tx } from '@/lib/db/client';
+import { getDb, type Tx, changedRows } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { z } from 'zod';
@@ -25,16 +25,17 @@ const noNodeUses = () =>
   notExists(getDb().select({ id: nodes.id }).from(nodes).where(eq(nodes.credentialId, credentials.id)));
 
 /** The node is registered: its key is a key like any other from now on. */
-export function confirmRegistrationKey(tx: Pick<Tx, 'update'>, credentialId: string): void {
-  tx.update(credentials).set({ provisionalUntil: null }).where(eq(credentials.id, credentialId)).run();
+export async function confirmRegistrationKey(tx: Pick<Tx, 'update'>, credentialId: string): Promise<void> {
+  await tx.update(credentials).set({ provisionalUntil: null }).where(eq(credentials.id, credentialId));
 }
 
 /** Deletes the keys of registrations abandoned before `at`; returns how many. */
-export function discardAbandonedRegistrationKeys(at = now()): number {
-  return getDb()
-    .delete(credentials)
-    .where(and(isNotNull(credentials.provisionalUntil), lt(credentials.provisionalUntil, at), noNodeUses()))
-    .run().changes;
+export async function discardAbandonedRegistrationKeys(at = now()): Promise<number> {
+  return changedRows(
+    await getDb()
+      .delete(credentials)
+      .where(and(isNotNull(credentials.provisionalUntil), lt(credentials.provisionalUntil, at), noNodeUses())),
+  );
 }
 
 const infrastructureOnly = (_input: unknown, user: Parameters<typeof authorize>[0]) =>
@@ -46,9 +47,9 @@ export const generateRegistrationKey = defineOperation({
   targetType: 'credential',
   input: z.object({ name: z.string().trim().min(1).max(200) }),
   authorize: infrastructureOnly,
-  run: (input) => {
-    discardAbandonedRegistrationKeys();
-    const credential = generateCredential(input.name, { provisionalUntil: provisionalKeyExpiry() });
+  run: async (input) => {
+    await discardAbandonedRegistrationKeys();
+    const credential = await generateCredential(input.name, { provisionalUntil: provisionalKeyExpiry() });
     return { credentialId: credential.id, publicKey: credential.publicKey };
   },
   audited: (result, input) => ({ targetId: result.credentialId, details: { name: input.name, provisional: true } }),
@@ -63,11 +64,12 @@ export const discardRegistrationKey = defineOperation({
     note({ targetId: input.credentialId });
     infrastructureOnly(input, user);
   },
-  run: (input) => {
-    const removed = getDb()
-      .delete(credentials)
-      .where(and(eq(credentials.id, input.credentialId), isNotNull(credentials.provisionalUntil), noNodeUses()))
-      .run().changes;
+  run: async (input) => {
+    const removed = changedRows(
+      await getDb()
+        .delete(credentials)
+        .where(and(eq(credentials.id, input.credentialId), isNotNull(credentials.provisionalUntil), noNodeUses())),
+    );
     if (removed === 0)
       throw new ConflictError('That key is not one an unfinished registration made, so it stays in Credentials.');
     return { credentialId: input.credentialId };

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { HOLDING_JOB_STATUSES, type NodeStatus } from '@/lib/db/enums';
 import { jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
@@ -27,10 +27,10 @@ export const enableNode = defineOperation({
   targetType: 'node',
   input: nodeIdSchema,
   authorize: authorizeOnNode,
-  run: (input) => {
-    const node = requireNode(input.nodeId);
+  run: async (input) => {
+    const node = await requireNode(input.nodeId);
     refuseUnless(node, ['maintenance', 'error'], 'enabled');
-    setStatus(node.id, { status: 'enabled', statusReason: null, consecutiveFailures: 0 });
+    await setStatus(node.id, { status: 'enabled', statusReason: null, consecutiveFailures: 0 });
     return { previous: node.status };
   },
   audited: (result) => ({ details: { from: result.previous } }),
@@ -42,10 +42,10 @@ export const putNodeInMaintenance = defineOperation({
   targetType: 'node',
   input: maintenanceSchema,
   authorize: authorizeOnNode,
-  run: (input) => {
-    const node = requireNode(input.nodeId);
+  run: async (input) => {
+    const node = await requireNode(input.nodeId);
     refuseUnless(node, ['enabled', 'error', 'maintenance'], 'put in maintenance');
-    setStatus(node.id, { status: 'maintenance', statusReason: input.reason });
+    await setStatus(node.id, { status: 'maintenance', statusReason: input.reason });
     return { previous: node.status };
   },
   audited: (result, input) => ({ details: { from: result.previous, reason: input.reason } }),
@@ -61,47 +61,48 @@ export const decommissionNode = defineOperation({
   targetType: 'node',
   input: decommissionSchema,
   authorize: authorizeOnNode,
-  run: (input) => {
-    const node = requireNode(input.nodeId);
+  run: async (input) => {
+    const node = await requireNode(input.nodeId);
     refuseUnless(node, ['enabled', 'maintenance', 'error'], 'decommissioned');
     const db = getDb();
-    return db.transaction((tx) => {
-      const active = tx
-        .select({ n: count() })
-        .from(jobs)
-        .where(and(eq(jobs.nodeId, node.id), inArray(jobs.status, HOLDING_JOB_STATUSES)))
-        .get()!.n;
+    return db.transaction(async (tx) => {
+      const active = (await firstRow(
+        tx
+          .select({ n: count() })
+          .from(jobs)
+          .where(and(eq(jobs.nodeId, node.id), inArray(jobs.status, HOLDING_JOB_STATUSES))),
+      ))!.n;
       if (active > 0) {
         throw new ConflictError(
           `Node ${node.name} still has ${active} job(s) queued, running or paused. Let them finish or cancel them first.`,
         );
       }
-      const installed = tx
-        .select({ n: count() })
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.state, 'installed')))
-        .get()!.n;
+      const installed = (await firstRow(
+        tx
+          .select({ n: count() })
+          .from(nodeImages)
+          .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.state, 'installed'))),
+      ))!.n;
       if (installed > 0 && !input.confirmed) {
         throw new ConflictError(
           `Node ${node.name} has ${installed} installed image(s); confirm that they go out of service with it.`,
         );
       }
       const at = now();
-      tx.update(nodeImages).set({ available: false, updatedAt: at }).where(eq(nodeImages.nodeId, node.id)).run();
-      tx.update(nodes)
+      await tx.update(nodeImages).set({ available: false, updatedAt: at }).where(eq(nodeImages.nodeId, node.id));
+      await tx
+        .update(nodes)
         .set({ status: 'decommissioned', statusReason: null, updatedAt: at })
-        .where(eq(nodes.id, node.id))
-        .run();
+        .where(eq(nodes.id, node.id));
       return { previous: node.status, installedImages: installed };
     });
   },
   audited: (result) => ({ details: { from: result.previous, installedImages: result.installedImages } }),
 });
 
-function setStatus(nodeId: string, fields: Partial<typeof nodes.$inferInsert>) {
-  getDb()
+async function setStatus(nodeId: string, fields: Partial<typeof nodes.$inferInsert>) {
+  await getDb()
     .update(nodes)
     .set({ ...fields, updatedAt: now() })
-    .where(eq(nodes.id, nodeId))
-    .run();
+    .where(eq(nodes.id, nodeId));
 }

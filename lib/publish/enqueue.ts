@@ -34,10 +34,15 @@ export function publishRefusal(image: ImageRow, account: CloudAccountRow): strin
  * Queues a publish of the image to the account inside the caller's transaction: one at a time per
  * image and account. A copy already published stays listed until the new one replaces it.
  */
-export function enqueuePublish(tx: Tx, image: ImageRow, account: CloudAccountRow, userId: string): string {
+export async function enqueuePublish(
+  tx: Tx,
+  image: ImageRow,
+  account: CloudAccountRow,
+  userId: string,
+): Promise<string> {
   const refusal = publishRefusal(image, account);
   if (refusal) throw new ValidationError(refusal);
-  const existing = findPublication(tx, image.id, account.id);
+  const existing = await findPublication(tx, image.id, account.id);
   if (existing?.status === 'publishing')
     throw new ConflictError(`${image.name} is already being published to ${account.name} (job ${existing.jobId}).`);
   const previous =
@@ -45,13 +50,13 @@ export function enqueuePublish(tx: Tx, image: ImageRow, account: CloudAccountRow
       ? { remoteId: existing.remoteId, remoteUrl: existing.remoteUrl ?? '', state: existing.remoteState ?? {} }
       : null;
   const params: PublishJobParams = { imageId: image.id, accountId: account.id, previousCopy: previous };
-  const jobId = insertJob(tx, {
+  const jobId = await insertJob(tx, {
     kind: 'publish',
     createdBy: userId,
     imageId: image.id,
     dataCenterId: image.dcBoundId ?? account.dataCenterId ?? undefined,
     params,
   });
-  startPublication(tx, image.id, account.id, jobId);
+  await startPublication(tx, image.id, account.id, jobId);
   return jobId;
 }

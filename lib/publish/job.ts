@@ -23,31 +23,36 @@ export const publishJob = defineJobKind({
   run: runPublishJob,
   cancellable: true,
   pausable: false,
-  authorizeControl: (job, user, note) => {
+  authorizeControl: async (job, user, note) => {
     const params = publishJobParams.parse(job.params);
     note({ targetId: params.imageId, dataCenterId: job.dataCenterId ?? undefined });
-    const image = requireImage(params.imageId);
+    const image = await requireImage(params.imageId);
     authorize(user, 'image.publish', {
       image,
-      accountDataCenterId: requireCloudAccount(params.accountId).dataCenterId,
+      accountDataCenterId: (await requireCloudAccount(params.accountId)).dataCenterId,
     });
   },
-  onCancelledBeforeStart: (tx, job) => {
+  onCancelledBeforeStart: async (tx, job) => {
     const params = publishJobParams.parse(job.params);
-    const publication = findPublication(tx, params.imageId, params.accountId);
+    const publication = await findPublication(tx, params.imageId, params.accountId);
     if (publication?.jobId === job.id)
-      markPublishEnded(publication.id, 'cancelled', null, params.previousCopy?.state ?? null, tx);
+      await markPublishEnded(publication.id, 'cancelled', null, params.previousCopy?.state ?? null, tx);
   },
-  retry: (tx, job, userId) => {
+  retry: async (tx, job, userId) => {
     const params = publishJobParams.parse(job.params);
-    return enqueuePublish(tx, requireImage(params.imageId, tx), requireCloudAccount(params.accountId), userId);
+    return await enqueuePublish(
+      tx,
+      await requireImage(params.imageId, tx),
+      await requireCloudAccount(params.accountId),
+      userId,
+    );
   },
 });
 
 async function runPublishJob(ctx: JobContext, params: PublishJobParams): Promise<Record<string, unknown>> {
-  const image = requireImage(params.imageId);
-  const account = requireCloudAccount(params.accountId);
-  const publication = findPublication(getDb(), image.id, account.id);
+  const image = await requireImage(params.imageId);
+  const account = await requireCloudAccount(params.accountId);
+  const publication = await findPublication(getDb(), image.id, account.id);
   if (!publication || publication.jobId !== ctx.job.id)
     throw new ConflictError(`This publish of ${image.name} to ${account.name} was replaced by another job.`);
   const target = targetFor(loadConnection(account));
@@ -55,18 +60,18 @@ async function runPublishJob(ctx: JobContext, params: PublishJobParams): Promise
     const linked = await publishLinkedImages(ctx, target, image, account);
     const copy = await publishOne(ctx, { target, image, publication, linked });
     await removePreviousCopy(ctx, target, params, copy.remoteId);
-    audit(ctx, image, account, 'ok', { remoteId: copy.remoteId, remoteUrl: copy.remoteUrl });
+    await audit(ctx, image, account, 'ok', { remoteId: copy.remoteId, remoteUrl: copy.remoteUrl });
     return { remoteId: copy.remoteId, remoteUrl: copy.remoteUrl, account: account.name };
   } catch (err) {
     const outcome = ctx.outcomeOf(err);
     if (outcome === 'cancel' || outcome === 'fail') {
-      markPublishEnded(
+      await markPublishEnded(
         publication.id,
         outcome === 'cancel' ? 'cancelled' : 'failed',
         outcome === 'fail' ? errorMessage(err) : null,
         params.previousCopy?.state ?? null,
       );
-      audit(ctx, image, account, 'error', { error: errorMessage(err) });
+      await audit(ctx, image, account, 'error', { error: errorMessage(err) });
     }
     throw err;
   }
@@ -80,8 +85,8 @@ async function publishLinkedImages(ctx: JobContext, target: CloudTarget, image: 
   if (target.kind !== 'openstack' || (!image.kernelImageId && !image.ramdiskImageId)) return undefined;
   const remoteIdOf = async (linkedId: string | null) => {
     if (!linkedId) return undefined;
-    const linkedImage = requireImage(linkedId);
-    const existing = findPublication(getDb(), linkedId, account.id);
+    const linkedImage = await requireImage(linkedId);
+    const existing = await findPublication(getDb(), linkedId, account.id);
     if (existing?.status === 'published' && existing.remoteId) {
       ctx.log('info', `Reusing ${linkedImage.name}, already published as ${existing.remoteId}.`);
       return existing.remoteId;
@@ -90,8 +95,14 @@ async function publishLinkedImages(ctx: JobContext, target: CloudTarget, image: 
       throw new ConflictError(
         `${linkedImage.name} is being published to ${account.name} by job ${existing.jobId}; retry once it is done.`,
       );
-    const publicationId = getDb().transaction((tx) => startPublication(tx, linkedId, account.id, ctx.job.id));
-    const copy = await publishOne(ctx, { target, image: linkedImage, publication: requirePublication(publicationId) });
+    const publicationId = await getDb().transaction(
+      async (tx) => await startPublication(tx, linkedId, account.id, ctx.job.id),
+    );
+    const copy = await publishOne(ctx, {
+      target,
+      image: linkedImage,
+      publication: await requirePublication(publicationId),
+    });
     return copy.remoteId;
   };
   return { kernelId: await remoteIdOf(image.kernelImageId), ramdiskId: await remoteIdOf(image.ramdiskImageId) };
@@ -109,14 +120,14 @@ async function removePreviousCopy(ctx: JobContext, target: CloudTarget, params: 
   }
 }
 
-function audit(
+async function audit(
   ctx: JobContext,
   image: ImageRow,
   account: CloudAccountRow,
   outcome: 'ok' | 'error',
   details: Record<string, unknown>,
 ) {
-  recordAudit({
+  await recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.publish.finish',
     targetType: 'image',

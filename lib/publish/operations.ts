@@ -22,9 +22,9 @@ export const publishImage = defineOperation({
   name: 'image.publish',
   targetType: 'image',
   input: publishImageSchema,
-  authorize: (input, user, note) => {
-    const image = requireImage(input.imageId);
-    const account = requireCloudAccount(input.accountId);
+  authorize: async (input, user, note) => {
+    const image = await requireImage(input.imageId);
+    const account = await requireCloudAccount(input.accountId);
     note({
       targetId: image.id,
       dataCenterId: image.dcBoundId ?? undefined,
@@ -32,9 +32,15 @@ export const publishImage = defineOperation({
     });
     authorizePublish(user, image, account);
   },
-  run: (input, user) => {
-    const jobId = getDb().transaction((tx) =>
-      enqueuePublish(tx, requireImage(input.imageId, tx), requireCloudAccount(input.accountId), user.id),
+  run: async (input, user) => {
+    const jobId = await getDb().transaction(
+      async (tx) =>
+        await enqueuePublish(
+          tx,
+          await requireImage(input.imageId, tx),
+          await requireCloudAccount(input.accountId),
+          user.id,
+        ),
     );
     getJobRunner().kick();
     return { jobId, imageId: input.imageId };
@@ -50,21 +56,24 @@ export const publishImages = defineOperation({
   name: 'image.publish-many',
   targetType: 'cloud-account',
   input: publishImagesSchema,
-  authorize: (input, user, note) => {
-    const account = requireCloudAccount(input.accountId);
+  authorize: async (input, user, note) => {
+    const account = await requireCloudAccount(input.accountId);
     note({ targetId: account.id, details: { account: account.name, imageIds: input.imageIds } });
-    for (const imageId of input.imageIds) authorizePublish(user, requireImage(imageId), account);
+    for (const imageId of input.imageIds) authorizePublish(user, await requireImage(imageId), account);
   },
-  run: (input, user) => {
-    const account = requireCloudAccount(input.accountId);
-    const jobIds = getDb().transaction((tx) => {
-      const images = [...new Set(input.imageIds)].map((id) => requireImage(id, tx));
+  run: async (input, user) => {
+    const account = await requireCloudAccount(input.accountId);
+    const jobIds = await getDb().transaction(async (tx) => {
+      const images = [];
+      for (const id of new Set(input.imageIds)) images.push(await requireImage(id, tx));
       const refusals = images.flatMap((image) => {
         const reason = publishRefusal(image, account);
         return reason ? [reason] : [];
       });
       if (refusals.length > 0) throw new ConflictError(`Nothing was queued. ${refusals.join(' ')}`);
-      return images.map((image) => enqueuePublish(tx, image, account, user.id));
+      const queued: string[] = [];
+      for (const image of images) queued.push(await enqueuePublish(tx, image, account, user.id));
+      return queued;
     });
     getJobRunner().kick();
     return { jobIds };
@@ -77,11 +86,11 @@ export const removePublication = defineOperation({
   name: 'image.unpublish',
   targetType: 'image',
   input: publicationIdSchema,
-  authorize: (input, user, note) => {
-    const publication = requirePublication(input.publicationId);
+  authorize: async (input, user, note) => {
+    const publication = await requirePublication(input.publicationId);
     if (input.imageId && input.imageId !== publication.imageId) throw new NotFoundError('The publication');
-    const image = requireImage(publication.imageId);
-    const account = requireCloudAccount(publication.accountId);
+    const image = await requireImage(publication.imageId);
+    const account = await requireCloudAccount(publication.accountId);
     note({
       targetId: image.id,
       dataCenterId: image.dcBoundId ?? undefined,
@@ -90,10 +99,10 @@ export const removePublication = defineOperation({
     authorizePublish(user, image, account);
   },
   run: async (input) => {
-    const publication = requirePublication(input.publicationId);
+    const publication = await requirePublication(input.publicationId);
     if (publication.status === 'publishing')
       throw new InUseError('A publish of this image to that account is running; cancel it or wait for it first.');
-    const account = requireCloudAccount(publication.accountId);
+    const account = await requireCloudAccount(publication.accountId);
     if (publication.remoteId) {
       const copy = {
         remoteId: publication.remoteId,
@@ -107,7 +116,7 @@ export const removePublication = defineOperation({
         throw new UnavailableError(`${account.name} did not remove ${publication.remoteId}: ${errorMessage(err)}`);
       }
     }
-    markRemoved(publication.id);
+    await markRemoved(publication.id);
     return { id: publication.id, imageId: publication.imageId };
   },
 });

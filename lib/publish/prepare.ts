@@ -64,7 +64,11 @@ export async function preparePublishFile(
 
   const scratch = uploadTempPath(scratchId);
   const bytes = fixedVhdBytes(image.virtualSizeBytes ?? image.sizeBytes ?? 0);
-  const reservation = reserveStoreSpace(uploadTempName(scratchId), bytes, `the ${format} conversion of ${image.name}`);
+  const reservation = await reserveStoreSpace(
+    uploadTempName(scratchId),
+    bytes,
+    `the ${format} conversion of ${image.name}`,
+  );
   const cleanup = async () => {
     reservation.release();
     await fs.promises.rm(scratch, { force: true });

@@ -49,8 +49,8 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
     const copy = await target.upload(attributesOf(image), file, {
       signal: ctx.signal,
       onProgress: (bytes) => ctx.progress(bytes, file.sizeBytes),
-      saveState: (state) => saveRemoteState(publication.id, state),
-      previous: requirePublication(publication.id).remoteState ?? undefined,
+      saveState: async (state) => await saveRemoteState(publication.id, state),
+      previous: (await requirePublication(publication.id)).remoteState ?? undefined,
       linked: step.linked,
     });
     ctx.progress(file.sizeBytes, file.sizeBytes);
@@ -68,8 +68,8 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
 
     ctx.phase('record', copy.remoteUrl);
     // The cloud computed the same SHA-512 from what it received: the stored file's, kept for next time.
-    if (sha512 && file.path === storedFileOf(image)) recordImageSha512(image.id, file.sha512!);
-    markPublished(publication.id, copy, {
+    if (sha512 && file.path === storedFileOf(image)) await recordImageSha512(image.id, file.sha512!);
+    await markPublished(publication.id, copy, {
       formatSent: file.diskFormat,
       compared: verified.compared,
       publishedBy: ctx.job.createdBy,
@@ -87,8 +87,8 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
 
 const storedFileOf = (image: ImageRow) => (image.storeFile ? storedImagePath(image.storeFile) : null);
 
-function recordImageSha512(imageId: string, sha512: string): void {
-  getDb().update(images).set({ sha512 }).where(eq(images.id, imageId)).run();
+async function recordImageSha512(imageId: string, sha512: string): Promise<void> {
+  await getDb().update(images).set({ sha512 }).where(eq(images.id, imageId));
 }
 
 const needsSha512 = (target: CloudTarget, file: PublishFile) => target.digests.includes('sha512') && !file.sha512;
@@ -100,11 +100,11 @@ export function asJobError(err: unknown): unknown {
 }
 
 async function discardStarted(ctx: JobContext, target: CloudTarget, publicationId: string): Promise<void> {
-  const state = requirePublication(publicationId).remoteState;
+  const state = (await requirePublication(publicationId)).remoteState;
   if (!state) return;
   try {
     await target.discard(state, AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
-    saveRemoteState(publicationId, null);
+    await saveRemoteState(publicationId, null);
     ctx.log('info', 'Removed what the upload had started in the cloud.');
   } catch (err) {
     ctx.log('error', `Could not remove what the upload had started in the cloud: ${errorMessage(err)}`);

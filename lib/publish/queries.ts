@@ -9,7 +9,7 @@ import { unpublishableReason } from './prepare';
 
 /** The "Published to" section of Image Details: every cloud copy of an image, whoever may view it. */
 export async function listImagePublications(user: UserContext, imageId: string) {
-  if (!getImage(user, imageId)) return [];
+  if (!(await getImage(user, imageId))) return [];
   return await getDb()
     .select({
       id: publications.id,

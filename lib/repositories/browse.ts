@@ -73,7 +73,7 @@ export async function browseRepository(
   const shown = matching.slice((page - 1) * REMOTE_PAGE_SIZE, page * REMOTE_PAGE_SIZE);
   return {
     repository,
-    rows: withLocalState(shown),
+    rows: await withLocalState(shown),
     total: matching.length,
     page,
     pageCount,
@@ -81,25 +81,18 @@ export async function browseRepository(
   };
 }
 
-function withLocalState(manifests: RemoteManifest[]): RemoteImageRow[] {
+async function withLocalState(manifests: RemoteManifest[]): Promise<RemoteImageRow[]> {
   const uuids = manifests.map((m) => m.uuid);
   const names = manifests.map((m) => m.name);
   const db = getDb();
   const byId = new Map(
-    db
-      .select({ id: images.id, name: images.name })
-      .from(images)
-      .where(inArray(images.id, uuids))
-      .all()
-      .map((i) => [i.id, i]),
+    (await db.select({ id: images.id, name: images.name }).from(images).where(inArray(images.id, uuids))).map((i) => [
+      i.id,
+      i,
+    ]),
   );
   const takenNames = new Set(
-    db
-      .select({ name: images.name })
-      .from(images)
-      .where(inArray(images.name, names))
-      .all()
-      .map((i) => i.name),
+    (await db.select({ name: images.name }).from(images).where(inArray(images.name, names))).map((i) => i.name),
   );
   return manifests.map((m) => ({
     uuid: m.uuid,

@@ -4,7 +4,7 @@ import { and, count, eq, ne } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize, repositoryBrowseSubject } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { imageRepositories } from '@/lib/db/tables';
 import { ConflictError, errorMessage, UnavailableError, ValidationError } from '@/lib/errors';
 import { listRemoteImages } from '@/lib/imgapi/client/remote';
@@ -13,12 +13,13 @@ import { createRepositorySchema, MAX_REPOSITORIES, repositoryIdSchema, updateRep
 
 /** Remote IMGAPI repositories: SuperAdmins configure them; importers refresh and browse. */
 
-function assertNameFree(name: string, repositoryId?: string): void {
-  const taken = getDb()
-    .select({ id: imageRepositories.id })
-    .from(imageRepositories)
-    .where(and(eq(imageRepositories.name, name), repositoryId ? ne(imageRepositories.id, repositoryId) : undefined))
-    .get();
+async function assertNameFree(name: string, repositoryId?: string): Promise<void> {
+  const taken = await firstRow(
+    getDb()
+      .select({ id: imageRepositories.id })
+      .from(imageRepositories)
+      .where(and(eq(imageRepositories.name, name), repositoryId ? ne(imageRepositories.id, repositoryId) : undefined)),
+  );
   if (taken) throw new ConflictError('That name is taken.', { name: [`A repository named "${name}" already exists.`] });
 }
 
@@ -30,17 +31,17 @@ export const createRepository = defineOperation({
     note({ details: { name: input.name, url: input.url } });
     authorize(user, 'repository.manage', {});
   },
-  run: (input) =>
-    getDb().transaction((tx) => {
-      const n = tx.select({ n: count() }).from(imageRepositories).get()?.n ?? 0;
+  run: async (input) =>
+    await getDb().transaction(async (tx) => {
+      const n = (await firstRow(tx.select({ n: count() }).from(imageRepositories)))?.n ?? 0;
       if (n >= MAX_REPOSITORIES) {
         throw new ValidationError(
           `The portal keeps at most ${MAX_REPOSITORIES} repositories; remove one before adding another.`,
         );
       }
-      assertNameFree(input.name);
+      await assertNameFree(input.name);
       const id = newId();
-      tx.insert(imageRepositories).values({ id, name: input.name, url: input.url, createdAt: now() }).run();
+      await tx.insert(imageRepositories).values({ id, name: input.name, url: input.url, createdAt: now() });
       return { id };
     }),
   audited: (result) => ({ targetId: result.id }),
@@ -57,17 +58,16 @@ export const updateRepository = defineOperation({
   },
   run: async (input) => {
     const current = await requireRepository(input.repositoryId);
-    assertNameFree(input.name, input.repositoryId);
+    await assertNameFree(input.name, input.repositoryId);
     const moved = current.url !== input.url;
-    getDb()
+    await getDb()
       .update(imageRepositories)
       .set({
         name: input.name,
         url: input.url,
         ...(moved ? { cachedManifests: null, imageCount: null, lastRefreshedAt: null, lastError: null } : {}),
       })
-      .where(eq(imageRepositories.id, input.repositoryId))
-      .run();
+      .where(eq(imageRepositories.id, input.repositoryId));
     return { id: input.repositoryId, cacheCleared: moved };
   },
 });
@@ -83,7 +83,7 @@ export const deleteRepository = defineOperation({
   },
   run: async (input) => {
     const { name } = await requireRepository(input.repositoryId);
-    getDb().delete(imageRepositories).where(eq(imageRepositories.id, input.repositoryId)).run();
+    await getDb().delete(imageRepositories).where(eq(imageRepositories.id, input.repositoryId));
     return { name };
   },
   audited: (result) => ({ details: { name: result.name } }),
@@ -107,11 +107,11 @@ export const refreshRepository = defineOperation({
     try {
       listing = await listRemoteImages(repository.url);
     } catch (err) {
-      recordRepositoryError(repository.id, `Refresh failed: ${errorMessage(err)}`);
+      await recordRepositoryError(repository.id, `Refresh failed: ${errorMessage(err)}`);
       throw err instanceof UnavailableError ? err : new UnavailableError(`Refresh failed: ${errorMessage(err)}`);
     }
     const { manifests, skipped } = listing;
-    getDb()
+    await getDb()
       .update(imageRepositories)
       .set({
         cachedManifests: manifests,
@@ -119,8 +119,7 @@ export const refreshRepository = defineOperation({
         lastRefreshedAt: now(),
         lastError: skipped > 0 ? `${skipped} listed image(s) had no usable manifest and are not shown.` : null,
       })
-      .where(eq(imageRepositories.id, repository.id))
-      .run();
+      .where(eq(imageRepositories.id, repository.id));
     return { repositoryId: repository.id, imageCount: manifests.length, skipped };
   },
   audited: (result) => ({ details: { imageCount: result.imageCount, skipped: result.skipped } }),

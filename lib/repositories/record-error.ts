@@ -4,6 +4,6 @@ import { getDb } from '@/lib/db/client';
 import { imageRepositories } from '@/lib/db/tables';
 
 /** Shows a failure on the repository's row; a repository removed meanwhile is simply not updated. */
-export function recordRepositoryError(repositoryId: string, message: string): void {
-  getDb().update(imageRepositories).set({ lastError: message }).where(eq(imageRepositories.id, repositoryId)).run();
+export async function recordRepositoryError(repositoryId: string, message: string): Promise<void> {
+  await getDb().update(imageRepositories).set({ lastError: message }).where(eq(imageRepositories.id, repositoryId));
 }

@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { newId, now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { sizes } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { createSizeSchema, deleteSizesSchema } from './schemas';
@@ -14,22 +14,20 @@ export const createSize = defineOperation({
   targetType: 'size',
   input: createSizeSchema,
   authorize: (_input, user) => authorize(user, 'infrastructure.manage', {}),
-  run: (input) => {
+  run: async (input) => {
     const db = getDb();
-    if (db.select({ id: sizes.id }).from(sizes).where(eq(sizes.name, input.name)).get()) {
+    if (await firstRow(db.select({ id: sizes.id }).from(sizes).where(eq(sizes.name, input.name)))) {
       throw new ConflictError('That name is taken.', { name: [`A size named "${input.name}" already exists.`] });
     }
     const id = newId();
-    db.insert(sizes)
-      .values({
-        id,
-        name: input.name,
-        vcpus: input.vcpus,
-        memoryMb: input.memoryMb,
-        diskGb: input.diskGb,
-        createdAt: now(),
-      })
-      .run();
+    await db.insert(sizes).values({
+      id,
+      name: input.name,
+      vcpus: input.vcpus,
+      memoryMb: input.memoryMb,
+      diskGb: input.diskGb,
+      createdAt: now(),
+    });
     return { id, name: input.name };
   },
   audited: (result, input) => ({
@@ -51,10 +49,10 @@ export const deleteSizes = defineOperation({
   authorize: (_input, user) => authorize(user, 'infrastructure.manage', {}),
   run: (input) => {
     const ids = [...new Set(input.sizeIds)];
-    return getDb().transaction((tx) => {
-      const found = tx.select({ id: sizes.id, name: sizes.name }).from(sizes).where(inArray(sizes.id, ids)).all();
+    return getDb().transaction(async (tx) => {
+      const found = await tx.select({ id: sizes.id, name: sizes.name }).from(sizes).where(inArray(sizes.id, ids));
       if (found.length !== ids.length) throw new NotFoundError('One of the sizes');
-      tx.delete(sizes).where(inArray(sizes.id, ids)).run(); // size_data_centers rows go with them (cascade)
+      await tx.delete(sizes).where(inArray(sizes.id, ids)); // size_data_centers rows go with them (cascade)
       return { deleted: found.map((s) => s.name).sort() };
     });
   },

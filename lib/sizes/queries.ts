@@ -33,16 +33,15 @@ const SMALLEST_FIRST = [asc(sizes.vcpus), asc(sizes.memoryMb), asc(sizes.name)];
  * Every size, whether it fits in this data center, and where else it fits or why not. Only data
  * centers the user may view are named.
  */
-export function sizesForDataCenter(user: UserContext, dataCenterId: string): SizeWithPlacement[] {
+export async function sizesForDataCenter(user: UserContext, dataCenterId: string): Promise<SizeWithPlacement[]> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return [];
-  return withPlacements(
+  return await withPlacements(
     user,
     dataCenterId,
-    getDb()
+    await getDb()
       .select()
       .from(sizes)
-      .orderBy(...SMALLEST_FIRST)
-      .all(),
+      .orderBy(...SMALLEST_FIRST),
   );
 }
 
@@ -55,25 +54,28 @@ export async function listSizesForDataCenterPage(
   if (!can(user, 'datacenter.view', { dataCenterId })) return emptyTablePage();
   const db = getDb();
   const total = (await firstRow(db.select({ n: count() }).from(sizes)))?.n ?? 0;
-  return tablePage(total, page, async (limit, offset) =>
-    withPlacements(
-      user,
-      dataCenterId,
-      await db
-        .select()
-        .from(sizes)
-        .orderBy(...SMALLEST_FIRST)
-        .limit(limit)
-        .offset(offset),
-    ),
+  return tablePage(
+    total,
+    page,
+    async (limit, offset) =>
+      await withPlacements(
+        user,
+        dataCenterId,
+        await db
+          .select()
+          .from(sizes)
+          .orderBy(...SMALLEST_FIRST)
+          .limit(limit)
+          .offset(offset),
+      ),
   );
 }
 
 /** The sizes with where each fits, as the last Sync Available Sizes of each visible data center found. */
-function withPlacements(user: UserContext, dataCenterId: string, rows: SizeRow[]): SizeWithPlacement[] {
+async function withPlacements(user: UserContext, dataCenterId: string, rows: SizeRow[]): Promise<SizeWithPlacement[]> {
   if (rows.length === 0) return [];
   const visible = visibleDataCenterIds(user);
-  const placements = getDb()
+  const placements = await getDb()
     .select({
       sizeId: sizeDataCenters.sizeId,
       dataCenterId: sizeDataCenters.dataCenterId,
@@ -93,8 +95,7 @@ function withPlacements(user: UserContext, dataCenterId: string, rows: SizeRow[]
         visible ? inArray(sizeDataCenters.dataCenterId, visible) : undefined,
       ),
     )
-    .orderBy(asc(dataCenters.name))
-    .all();
+    .orderBy(asc(dataCenters.name));
   return rows.map((size) => {
     const mine = placements.filter((p) => p.sizeId === size.id).map(({ sizeId: _, ...p }) => p);
     return {

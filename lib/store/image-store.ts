@@ -123,11 +123,13 @@ export function storeFullOr(err: unknown, what: string): unknown {
  * lib/store/reservations.ts) was cut off by a stop: it is removed, and its image stays pending for a
  * new upload. Files another portal process sharing the store is still receiving are left alone.
  */
-export function removeAbandonedTempFiles(): number {
+export async function removeAbandonedTempFiles(): Promise<number> {
   const dir = imageStoreDir();
   if (!fs.existsSync(dir)) return 0;
-  dropLapsedReservations();
-  const abandoned = fs.readdirSync(dir).filter((name) => name.endsWith(TEMP_SUFFIX) && !isTempFileHeld(name));
+  await dropLapsedReservations();
+  const abandoned = [];
+  for (const name of fs.readdirSync(dir))
+    if (name.endsWith(TEMP_SUFFIX) && !(await isTempFileHeld(name))) abandoned.push(name);
   for (const name of abandoned) fs.rmSync(path.join(dir, name), { force: true });
   return abandoned.length;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq, gt, lte } from 'drizzle-orm';
 import { newId, now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { storeReservations } from '@/lib/db/tables';
 import { ConflictError, UnavailableError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
@@ -25,15 +25,15 @@ export class StoreFullError extends UnavailableError {}
 export type Reservation = { release: () => void };
 
 /** Reserves `bytes` for the stream writing `tempFile` (a name in the store); throws when they do not fit. */
-export function reserveStoreSpace(tempFile: string, bytes: number, what: string): Reservation {
+export async function reserveStoreSpace(tempFile: string, bytes: number, what: string): Promise<Reservation> {
   const { imageStoreDir, storeMarginBytes, jobsLeaseMs } = getConfig();
   fs.mkdirSync(imageStoreDir, { recursive: true, mode: 0o700 });
   const id = newId();
   // Immediate: the check and the insert are one step for every process, so two cannot share free bytes.
-  getDb().transaction(
-    (tx) => {
+  await getDb().transaction(
+    async (tx) => {
       const at = now();
-      const live = tx.select().from(storeReservations).where(gt(storeReservations.leaseUntil, at)).all();
+      const live = await tx.select().from(storeReservations).where(gt(storeReservations.leaseUntil, at));
       if (live.some((r) => r.tempFile === tempFile))
         throw new ConflictError(`${what} is already being written to the image store.`);
       const stillToCome = live.reduce((sum, r) => sum + Math.max(0, r.bytes - sizeIn(imageStoreDir, r.tempFile)), 0);
@@ -46,28 +46,25 @@ export function reserveStoreSpace(tempFile: string, bytes: number, what: string)
             `(${formatBytes(bytes)}). Free some space and try again.`,
         );
       }
-      tx.delete(storeReservations).where(eq(storeReservations.tempFile, tempFile)).run();
-      tx.insert(storeReservations)
-        .values({
-          id,
-          tempFile,
-          bytes,
-          owner: jobOwnerId(),
-          leaseUntil: new Date(at.getTime() + jobsLeaseMs),
-          createdAt: at,
-        })
-        .run();
+      await tx.delete(storeReservations).where(eq(storeReservations.tempFile, tempFile));
+      await tx.insert(storeReservations).values({
+        id,
+        tempFile,
+        bytes,
+        owner: jobOwnerId(),
+        leaseUntil: new Date(at.getTime() + jobsLeaseMs),
+        createdAt: at,
+      });
     },
     { behavior: 'immediate' },
   );
   const renew = setInterval(
-    () => {
+    async () => {
       try {
-        getDb()
+        await getDb()
           .update(storeReservations)
           .set({ leaseUntil: new Date(now().getTime() + jobsLeaseMs) })
-          .where(eq(storeReservations.id, id))
-          .run();
+          .where(eq(storeReservations.id, id));
       } catch (err) {
         console.error(`[portal] could not renew the store reservation for ${tempFile}:`, err);
       }
@@ -76,9 +73,9 @@ export function reserveStoreSpace(tempFile: string, bytes: number, what: string)
   );
   renew.unref();
   return {
-    release: () => {
+    release: async () => {
       clearInterval(renew);
-      getDb().delete(storeReservations).where(eq(storeReservations.id, id)).run();
+      await getDb().delete(storeReservations).where(eq(storeReservations.id, id));
     },
   };
 }
@@ -92,16 +89,17 @@ function sizeIn(dir: string, file: string): number {
 }
 
 /** Whether a live process is writing this temporary file now. */
-export function isTempFileHeld(tempFile: string): boolean {
-  const held = getDb()
-    .select({ id: storeReservations.id })
-    .from(storeReservations)
-    .where(and(eq(storeReservations.tempFile, tempFile), gt(storeReservations.leaseUntil, now())))
-    .get();
+export async function isTempFileHeld(tempFile: string): Promise<boolean> {
+  const held = await firstRow(
+    getDb()
+      .select({ id: storeReservations.id })
+      .from(storeReservations)
+      .where(and(eq(storeReservations.tempFile, tempFile), gt(storeReservations.leaseUntil, now()))),
+  );
   return held !== undefined;
 }
 
 /** Drops reservations whose process stopped renewing them. */
-export function dropLapsedReservations(): void {
-  getDb().delete(storeReservations).where(lte(storeReservations.leaseUntil, now())).run();
+export async function dropLapsedReservations(): Promise<void> {
+  await getDb().delete(storeReservations).where(lte(storeReservations.leaseUntil, now()));
 }

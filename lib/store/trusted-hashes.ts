@@ -2,7 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { storeFileHashes } from '@/lib/db/tables';
 import { storedImagePath } from './image-store';
 
@@ -36,9 +36,9 @@ export function sameStamp(a: StoreStamp, b: StoreStamp): boolean {
 }
 
 /** True when the file was found to have the image's sha256 and has not changed since. */
-export function isStoreFileTrusted(image: Image, stamp: StoreStamp): boolean {
+export async function isStoreFileTrusted(image: Image, stamp: StoreStamp): Promise<boolean> {
   if (!image.sha256 || !image.storeFile) return false;
-  const hashed = getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, image.id)).get();
+  const hashed = await firstRow(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, image.id)));
   return (
     hashed !== undefined &&
     hashed.storeFile === image.storeFile &&
@@ -48,15 +48,14 @@ export function isStoreFileTrusted(image: Image, stamp: StoreStamp): boolean {
 }
 
 /** Records that the file, as stamped before it was read, hashed to the image's sha256. */
-export function recordStoreFileHashed(image: Image, stamp: StoreStamp): void {
+export async function recordStoreFileHashed(image: Image, stamp: StoreStamp): Promise<void> {
   if (!image.sha256 || !image.storeFile) return;
   const values = { storeFile: image.storeFile, sha256: image.sha256, ...stamp, hashedAt: now() };
   try {
-    getDb()
+    await getDb()
       .insert(storeFileHashes)
       .values({ imageId: image.id, ...values })
-      .onConflictDoUpdate({ target: storeFileHashes.imageId, set: values })
-      .run();
+      .onConflictDoUpdate({ target: storeFileHashes.imageId, set: values });
   } catch {
     // The image was deleted meanwhile (its row is gone): nothing to remember. Not recording only
     // costs the next push a hash, so it never fails the install.
@@ -70,10 +69,10 @@ export function recordStoreFileHashed(image: Image, stamp: StoreStamp): void {
 export async function recordStoredFileHashed(image: Image & { storeFile: string; sha256: string }): Promise<void> {
   // Best effort, as recordStoreFileHashed: without the record the first push hashes the file itself.
   const stamp = await stampOf(storedImagePath(image.storeFile)).catch(() => null);
-  if (stamp) recordStoreFileHashed(image, stamp);
+  if (stamp) await recordStoreFileHashed(image, stamp);
 }
 
 /** The next push hashes the file again, e.g. after the node found the bytes it received wrong. */
-export function forgetStoreFileHashed(imageId: string): void {
-  getDb().delete(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)).run();
+export async function forgetStoreFileHashed(imageId: string): Promise<void> {
+  await getDb().delete(storeFileHashes).where(eq(storeFileHashes.imageId, imageId));
 }

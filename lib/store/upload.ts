@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { authorize, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, changedRows } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { ConflictError, DomainError, ForbiddenError } from '@/lib/errors';
 import { getImage } from '@/lib/images/queries';
@@ -65,8 +65,8 @@ export async function uploadImageFile(
   request: UploadRequest,
 ): Promise<UploadOutcome> {
   let dataCenterId: string | null = null;
-  const audit = (outcome: 'ok' | 'denied' | 'error', details: Record<string, unknown>) =>
-    recordAudit({
+  const audit = async (outcome: 'ok' | 'denied' | 'error', details: Record<string, unknown>) =>
+    await recordAudit({
       userId: user?.id ?? null,
       action: 'image.upload',
       targetType: 'image',
@@ -79,7 +79,7 @@ export async function uploadImageFile(
   let reservation: Reservation | undefined;
   try {
     if (!user) throw new UploadRefused(401, 'You must sign in first.');
-    const found = getImage(user, imageId);
+    const found = await getImage(user, imageId);
     if (!found) throw new UploadRefused(404, 'The image was not found.');
     const { image } = found;
     dataCenterId = image.dcBoundId;
@@ -94,7 +94,7 @@ export async function uploadImageFile(
       throw new UploadRefused(409, 'This image already has its file, or is not waiting for an upload.');
     }
     // One upload per image at a time, across every portal process, and only what fits in the store.
-    reservation = reserveStoreSpace(uploadTempName(imageId), contentLength, 'this upload');
+    reservation = await reserveStoreSpace(uploadTempName(imageId), contentLength, 'this upload');
 
     const received = await receiveImageUpload({
       imageId,
@@ -105,17 +105,16 @@ export async function uploadImageFile(
       signal: request.signal,
     });
     // Only a still-pending, still-fileless image takes the file; anything else changed it meanwhile.
-    const updated = getDb()
+    const updated = await getDb()
       .update(images)
       .set({ ...received, status: 'ok', updatedAt: now() })
-      .where(and(eq(images.id, imageId), eq(images.status, 'pending'), isNull(images.storeFile)))
-      .run();
-    if (updated.changes !== 1) {
+      .where(and(eq(images.id, imageId), eq(images.status, 'pending'), isNull(images.storeFile)));
+    if (changedRows(updated) !== 1) {
       await removeStoredImage(received.storeFile);
       throw new UploadRefused(409, 'The image changed while the file was uploading; the file was discarded.');
     }
     await recordStoredFileHashed({ id: imageId, storeFile: received.storeFile, sha256: received.sha256 });
-    audit('ok', {
+    await audit('ok', {
       storeFile: received.storeFile,
       sizeBytes: received.sizeBytes,
       sha256: received.sha256,

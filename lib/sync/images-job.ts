@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { images, nodeImages, nodes } from '@/lib/db/tables';
 import { errorMessage, NotFoundError } from '@/lib/errors';
 import { isImageUsableIn } from '@/lib/images/placement';
@@ -27,12 +27,11 @@ type Node = typeof nodes.$inferSelect;
 export async function runSyncImagesJob(ctx: JobContext, verify: boolean): Promise<SyncImagesResult> {
   const dataCenterId = ctx.job.dataCenterId;
   if (!dataCenterId) throw new NotFoundError('The data center');
-  const enabled = getDb()
+  const enabled = await getDb()
     .select()
     .from(nodes)
     .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
-    .orderBy(asc(nodes.name))
-    .all();
+    .orderBy(asc(nodes.name));
   ctx.log(
     'info',
     `${enabled.length} enabled node${enabled.length === 1 ? '' : 's'} to sync${verify ? ', re-hashing every file found' : ''}.`,
@@ -51,10 +50,10 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
     const report = await withNodeSession(node, async (session) => {
       const listedAt = now();
       const listing = await readNodeListing(session, node.imageDir, ctx.signal);
-      const known = imagesNamedIn(node.id, listing);
-      const plan = planNodeSync({ node, listing, rows: rowsOf(node.id), images: known, listedAt });
+      const known = await imagesNamedIn(node.id, listing);
+      const plan = planNodeSync({ node, listing, rows: await rowsOf(node.id), images: known, listedAt });
       const verified = await hashFound(session, ctx, plan, verify);
-      applyChanges(ctx, node, plan.changes, { verified, known, listedAt });
+      await applyChanges(ctx, node, plan.changes, { verified, known, listedAt });
       return plan.report;
     });
     const { found, missing, failed, unknown, unreadable } = report;
@@ -70,8 +69,8 @@ async function syncNode(ctx: JobContext, node: Node, verify: boolean): Promise<N
   }
 }
 
-function rowsOf(nodeId: string) {
-  return getDb()
+async function rowsOf(nodeId: string) {
+  return await getDb()
     .select({
       imageId: nodeImages.imageId,
       state: nodeImages.state,
@@ -83,19 +82,18 @@ function rowsOf(nodeId: string) {
       verifiedMtime: nodeImages.verifiedMtime,
     })
     .from(nodeImages)
-    .where(eq(nodeImages.nodeId, nodeId))
-    .all();
+    .where(eq(nodeImages.nodeId, nodeId));
 }
 
 /** The portal's images that the node's rows or its sidecars name. */
-function imagesNamedIn(nodeId: string, listing: NodeListing): Map<string, KnownImage> {
-  const ids = new Set(rowsOf(nodeId).map((r) => r.imageId));
+async function imagesNamedIn(nodeId: string, listing: NodeListing): Promise<Map<string, KnownImage>> {
+  const ids = new Set((await rowsOf(nodeId)).map((r) => r.imageId));
   for (const [name, body] of listing.sidecars) {
     const parsed = parseSidecar(name, body);
     if (parsed.ok) ids.add(parsed.sidecar.imageId);
   }
   if (ids.size === 0) return new Map();
-  const rows = getDb()
+  const rows = await getDb()
     .select({
       id: images.id,
       name: images.name,
@@ -105,8 +103,7 @@ function imagesNamedIn(nodeId: string, listing: NodeListing): Map<string, KnownI
       md5: images.md5,
     })
     .from(images)
-    .where(inArray(images.id, [...ids]))
-    .all();
+    .where(inArray(images.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -148,15 +145,21 @@ async function hashFound(
 /** What the sync learnt of the node: the hashes it computed, the images the listing named, when it listed. */
 type SyncFacts = { verified: Map<string, Hashed>; known: Map<string, KnownImage>; listedAt: Date };
 
-function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], { verified, known, listedAt }: SyncFacts) {
+async function applyChanges(
+  ctx: JobContext,
+  node: Node,
+  changes: RowChange[],
+  { verified, known, listedAt }: SyncFacts,
+) {
   const skipped: string[] = [];
-  getDb().transaction((tx) => {
+  await getDb().transaction(async (tx) => {
     for (const change of changes) {
-      const current = tx
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, change.imageId)))
-        .get();
+      const current = await firstRow(
+        tx
+          .select()
+          .from(nodeImages)
+          .where(and(eq(nodeImages.nodeId, node.id), eq(nodeImages.imageId, change.imageId))),
+      );
       // A job started on this image meanwhile (or the row changed): its own record wins over a listing that predates it.
       const moved = change.created
         ? current !== undefined
@@ -167,13 +170,13 @@ function applyChanges(ctx: JobContext, node: Node, changes: RowChange[], { verif
       }
       const installed = change.state === 'installed';
       const hashed = verified.get(change.imageId);
-      setNodeImageState(
+      await setNodeImageState(
         node.id,
         change.imageId,
         {
           state: change.state,
           // Offered only where the image is usable: a copy found on a node of another data center is kept, not offered.
-          available: change.available && isImageUsableIn(tx, known.get(change.imageId)!, node.dataCenterId),
+          available: change.available && (await isImageUsableIn(tx, known.get(change.imageId)!, node.dataCenterId)),
           path: change.path,
           lastJobId: ctx.job.id,
           installedAt: installed ? (current?.installedAt ?? now()) : current?.installedAt,

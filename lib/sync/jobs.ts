@@ -9,18 +9,18 @@ import { runSyncSizesJob } from './sizes-job';
 export const syncImagesJob = defineJobKind({
   kind: 'sync-images',
   params: z.object({ verify: z.boolean().default(false) }),
-  run: (ctx, { verify }) => runSyncImagesJob(ctx, verify),
+  run: async (ctx, { verify }) => await runSyncImagesJob(ctx, verify),
   cancellable: false,
   pausable: false,
-  retry: (tx, job, userId) => enqueueSync(tx, 'sync-images', job.dataCenterId!, userId, job.params),
+  retry: async (tx, job, userId) => await enqueueSync(tx, 'sync-images', job.dataCenterId!, userId, job.params),
 });
 
 /** Sync Available Sizes of a data center. */
 export const syncSizesJob = defineJobKind({
   kind: 'sync-sizes',
   params: z.object({}),
-  run: (ctx) => runSyncSizesJob(ctx),
+  run: async (ctx) => await runSyncSizesJob(ctx),
   cancellable: false,
   pausable: false,
-  retry: (tx, job, userId) => enqueueSync(tx, 'sync-sizes', job.dataCenterId!, userId, {}),
+  retry: async (tx, job, userId) => await enqueueSync(tx, 'sync-sizes', job.dataCenterId!, userId, {}),
 });

@@ -7,8 +7,13 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { syncImagesSchema, syncSizesSchema } from './schemas';
 
 /** Queues the sync and wakes the runner. */
-function startSync(kind: SyncKind, dataCenterId: string, userId: string, params: Record<string, unknown>): string {
-  const jobId = getDb().transaction((tx) => enqueueSync(tx, kind, dataCenterId, userId, params));
+async function startSync(
+  kind: SyncKind,
+  dataCenterId: string,
+  userId: string,
+  params: Record<string, unknown>,
+): Promise<string> {
+  const jobId = await getDb().transaction(async (tx) => await enqueueSync(tx, kind, dataCenterId, userId, params));
   getJobRunner().kick();
   return jobId;
 }
@@ -21,7 +26,9 @@ export const startImageSync = defineOperation({
     note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId, details: { verify: input.verify } });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: (input, user) => ({ jobId: startSync('sync-images', input.dataCenterId, user.id, { verify: input.verify }) }),
+  run: async (input, user) => ({
+    jobId: await startSync('sync-images', input.dataCenterId, user.id, { verify: input.verify }),
+  }),
   audited: (result) => ({ details: { jobId: result.jobId } }),
 });
 
@@ -33,6 +40,6 @@ export const startSizeSync = defineOperation({
     note({ targetId: input.dataCenterId, dataCenterId: input.dataCenterId });
     authorize(user, 'infrastructure.manage', {});
   },
-  run: (input, user) => ({ jobId: startSync('sync-sizes', input.dataCenterId, user.id, {}) }),
+  run: async (input, user) => ({ jobId: await startSync('sync-sizes', input.dataCenterId, user.id, {}) }),
   audited: (result) => ({ details: { jobId: result.jobId } }),
 });

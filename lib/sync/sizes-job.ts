@@ -26,12 +26,11 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
   const dataCenterId = ctx.job.dataCenterId;
   if (!dataCenterId) throw new NotFoundError('The data center');
   const db = getDb();
-  const enabled = db
+  const enabled = await db
     .select()
     .from(nodes)
     .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
-    .orderBy(asc(nodes.name))
-    .all();
+    .orderBy(asc(nodes.name));
   ctx.phase('capacity', `Reading the capacity of ${enabled.length} enabled node${enabled.length === 1 ? '' : 's'}.`);
   const read: NodeCapacityRead[] = [];
   const nodeResults: SyncSizesResult['nodes'] = [];
@@ -39,10 +38,10 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
     ctx.throwIfStopped();
     try {
       const capacity = await withNodeSession(node, (session) => readCapacity(session, node.imageDir));
-      db.update(nodes)
+      await db
+        .update(nodes)
         .set({ ...capacity, updatedAt: now() })
-        .where(eq(nodes.id, node.id))
-        .run();
+        .where(eq(nodes.id, node.id));
       read.push({ name: node.name, ...capacity });
       nodeResults.push({ nodeId: node.id, nodeName: node.name, ...capacity });
       ctx.log(
@@ -59,22 +58,19 @@ export async function runSyncSizesJob(ctx: JobContext): Promise<SyncSizesResult>
   ctx.phase('sizes');
   const unread = enabled.length - read.length;
   const checkedAt = now();
-  const sizeResults = db.transaction((tx) =>
-    tx
-      .select()
-      .from(sizes)
-      .orderBy(asc(sizes.name))
-      .all()
-      .map((size) => {
-        const fit = fitInDataCenter(size, read, unread);
-        const row = { available: fit.available, reason: fit.reason, checkedAt };
-        tx.insert(sizeDataCenters)
-          .values({ sizeId: size.id, dataCenterId, ...row })
-          .onConflictDoUpdate({ target: [sizeDataCenters.sizeId, sizeDataCenters.dataCenterId], set: row })
-          .run();
-        return { sizeId: size.id, name: size.name, ...fit };
-      }),
-  );
+  const sizeResults = await db.transaction(async (tx) => {
+    const results = [];
+    for (const size of await tx.select().from(sizes).orderBy(asc(sizes.name))) {
+      const fit = fitInDataCenter(size, read, unread);
+      const row = { available: fit.available, reason: fit.reason, checkedAt };
+      await tx
+        .insert(sizeDataCenters)
+        .values({ sizeId: size.id, dataCenterId, ...row })
+        .onConflictDoUpdate({ target: [sizeDataCenters.sizeId, sizeDataCenters.dataCenterId], set: row });
+      results.push({ sizeId: size.id, name: size.name, ...fit });
+    }
+    return results;
+  });
   const fitting = sizeResults.filter((s) => s.available).length;
   ctx.log(
     'info',

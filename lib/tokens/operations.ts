@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { newId, now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, changedRows } from '@/lib/db/client';
 import { apiTokens } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
@@ -15,13 +15,15 @@ import { id } from '@/lib/validation';
  */
 
 /** Makes a token for a user; the plain token is returned here and never stored. */
-export function issueApiToken(userId: string, name: string): { id: string; name: string; token: string } {
+export async function issueApiToken(
+  userId: string,
+  name: string,
+): Promise<{ id: string; name: string; token: string }> {
   const token = newTokenSecret();
   const tokenId = newId();
-  getDb()
+  await getDb()
     .insert(apiTokens)
-    .values({ id: tokenId, userId, name, tokenHash: hashOf(token), createdAt: now() })
-    .run();
+    .values({ id: tokenId, userId, name, tokenHash: hashOf(token), createdAt: now() });
   return { id: tokenId, name, token };
 }
 
@@ -37,7 +39,7 @@ export const createApiToken = defineOperation({
   targetType: 'api_token',
   input: z.object({ name: tokenName }),
   authorize: () => {},
-  run: (input, user) => issueApiToken(user.id, input.name),
+  run: async (input, user) => await issueApiToken(user.id, input.name),
   audited: (result) => ({ targetId: result.id, details: { name: result.name } }),
 });
 
@@ -46,13 +48,14 @@ export const revokeApiToken = defineOperation({
   targetType: 'api_token',
   input: z.object({ tokenId: id }),
   authorize: (input, _user, note) => note({ targetId: input.tokenId }),
-  run: ({ tokenId }, user) => {
+  run: async ({ tokenId }, user) => {
     // Another user's token is "not found": its existence is none of the caller's business.
-    const changed = getDb()
-      .update(apiTokens)
-      .set({ revokedAt: now() })
-      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt)))
-      .run().changes;
+    const changed = changedRows(
+      await getDb()
+        .update(apiTokens)
+        .set({ revokedAt: now() })
+        .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, user.id), isNull(apiTokens.revokedAt))),
+    );
     if (changed === 0) throw new NotFoundError('The token');
     return { tokenId, revoked: true };
   },

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow, changedRows } from '@/lib/db/client';
 import { roleGrants } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { ConflictError, NotFoundError } from '@/lib/errors';
@@ -40,16 +40,15 @@ export const grantRole = defineOperation({
     noteGrant(input, note);
     authorize(user, 'users.manage', {});
   },
-  run: (input) => {
-    const target = requireUserRow(input.userId);
-    const dc = requireDataCenter(input.dataCenterId);
-    if (getDb().select().from(roleGrants).where(sameGrant(input)).get()) {
+  run: async (input) => {
+    const target = await requireUserRow(input.userId);
+    const dc = await requireDataCenter(input.dataCenterId);
+    if (await firstRow(getDb().select().from(roleGrants).where(sameGrant(input)))) {
       throw new ConflictError(`${target.username} already holds ${input.role} on ${dc.name}.`);
     }
-    getDb()
+    await getDb()
       .insert(roleGrants)
-      .values({ ...input, createdAt: now() })
-      .run();
+      .values({ ...input, createdAt: now() });
     return { userId: target.id, username: target.username, dataCenterName: dc.name };
   },
   audited: (result, input) => ({
@@ -65,10 +64,10 @@ export const revokeRole = defineOperation({
     noteGrant(input, note);
     authorize(user, 'users.manage', {});
   },
-  run: (input) => {
-    const target = requireUserRow(input.userId);
-    const removed = getDb().delete(roleGrants).where(sameGrant(input)).run();
-    if (removed.changes === 0) throw new NotFoundError(`The ${input.role} grant of ${target.username}`);
+  run: async (input) => {
+    const target = await requireUserRow(input.userId);
+    const removed = await getDb().delete(roleGrants).where(sameGrant(input));
+    if (changedRows(removed) === 0) throw new NotFoundError(`The ${input.role} grant of ${target.username}`);
     return { userId: target.id, username: target.username };
   },
   audited: (result, input) => ({ details: { role: input.role, username: result.username } }),

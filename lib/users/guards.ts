@@ -1,14 +1,14 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { users } from '@/lib/db/tables';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 
 export type UserRow = typeof users.$inferSelect;
 
-export function requireUserRow(userId: string): UserRow {
-  const row = getDb().select().from(users).where(eq(users.id, userId)).get();
+export async function requireUserRow(userId: string): Promise<UserRow> {
+  const row = await firstRow(getDb().select().from(users).where(eq(users.id, userId)));
   if (!row) throw new NotFoundError('That user');
   return row;
 }
@@ -19,29 +19,30 @@ export function requireUserRow(userId: string): UserRow {
  * matters when two SuperAdmins act on each other at once: the second request still carries a
  * SuperAdmin context loaded before the first one disabled it.
  */
-export function ensureMayDisable(target: UserRow, actor: UserContext): void {
+export async function ensureMayDisable(target: UserRow, actor: UserContext): Promise<void> {
   if (target.id === actor.id) throw new ConflictError('You cannot disable your own account. Ask another SuperAdmin.');
-  ensureNotLastSuperAdmin(target);
+  await ensureNotLastSuperAdmin(target);
 }
 
 /** The same rules for taking the SuperAdmin flag away. */
-export function ensureMayRemoveSuperAdmin(target: UserRow, actor: UserContext): void {
+export async function ensureMayRemoveSuperAdmin(target: UserRow, actor: UserContext): Promise<void> {
   if (target.id === actor.id)
     throw new ConflictError('You cannot remove your own SuperAdmin flag. Ask another SuperAdmin.');
-  ensureNotLastSuperAdmin(target);
+  await ensureNotLastSuperAdmin(target);
 }
 
-function ensureNotLastSuperAdmin(target: UserRow): void {
-  if (target.isSuperAdmin && !target.disabled && !anotherEnabledSuperAdmin(target.id)) {
+async function ensureNotLastSuperAdmin(target: UserRow): Promise<void> {
+  if (target.isSuperAdmin && !target.disabled && !(await anotherEnabledSuperAdmin(target.id))) {
     throw new ConflictError(`${target.username} is the last enabled SuperAdmin; make someone else SuperAdmin first.`);
   }
 }
 
-function anotherEnabledSuperAdmin(userId: string): boolean {
-  const other = getDb()
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.isSuperAdmin, true), eq(users.disabled, false), ne(users.id, userId)))
-    .get();
+async function anotherEnabledSuperAdmin(userId: string): Promise<boolean> {
+  const other = await firstRow(
+    getDb()
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.isSuperAdmin, true), eq(users.disabled, false), ne(users.id, userId))),
+  );
   return other !== undefined;
 }

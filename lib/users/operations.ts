@@ -4,7 +4,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { hashPassword } from '@/lib/auth/password';
 import { insertUser } from '@/lib/auth/users';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { users } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { ConflictError } from '@/lib/errors';
@@ -21,7 +21,9 @@ export const createUser = defineOperation({
   input: createUserSchema,
   authorize: onlyUserManagers,
   run: async (input) => {
-    const taken = getDb().select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
+    const taken = await firstRow(
+      getDb().select({ id: users.id }).from(users).where(eq(users.username, input.username)),
+    );
     if (taken)
       throw new ConflictError('That username is taken.', {
         username: [`A user named "${input.username}" already exists.`],
@@ -44,10 +46,10 @@ function setDisabled(name: string, disabled: boolean) {
       note({ targetId: input.userId });
       authorize(user, 'users.manage', {});
     },
-    run: (input, actor) => {
-      const target = requireUserRow(input.userId);
-      if (disabled) ensureMayDisable(target, actor);
-      getDb().update(users).set({ disabled, updatedAt: now() }).where(eq(users.id, target.id)).run();
+    run: async (input, actor) => {
+      const target = await requireUserRow(input.userId);
+      if (disabled) await ensureMayDisable(target, actor);
+      await getDb().update(users).set({ disabled, updatedAt: now() }).where(eq(users.id, target.id));
       return { id: target.id, username: target.username };
     },
     audited: (result) => ({ details: { username: result.username } }),
@@ -67,14 +69,13 @@ export const resetUserPassword = defineOperation({
     authorize(user, 'users.manage', {});
   },
   run: async (input) => {
-    const target = requireUserRow(input.userId);
+    const target = await requireUserRow(input.userId);
     const passwordHash = await hashPassword(input.password);
     // Whoever knew the old password may hold a session: every session signed in before now ends.
-    getDb()
+    await getDb()
       .update(users)
       .set({ passwordHash, sessionsValidFrom: now(), updatedAt: now() })
-      .where(eq(users.id, target.id))
-      .run();
+      .where(eq(users.id, target.id));
     return { id: target.id, username: target.username };
   },
   audited: (result) => ({ details: { username: result.username, sessionsEnded: true } }),
@@ -89,14 +90,13 @@ export const setSuperAdmin = defineOperation({
     note({ targetId: input.userId });
     authorize(user, 'users.manage', {});
   },
-  run: (input, actor) => {
-    const target = requireUserRow(input.userId);
-    if (!input.isSuperAdmin) ensureMayRemoveSuperAdmin(target, actor);
-    getDb()
+  run: async (input, actor) => {
+    const target = await requireUserRow(input.userId);
+    if (!input.isSuperAdmin) await ensureMayRemoveSuperAdmin(target, actor);
+    await getDb()
       .update(users)
       .set({ isSuperAdmin: input.isSuperAdmin, updatedAt: now() })
-      .where(eq(users.id, target.id))
-      .run();
+      .where(eq(users.id, target.id));
     return { id: target.id, username: target.username };
   },
   audited: (result, input) => ({ details: { username: result.username, isSuperAdmin: input.isSuperAdmin } }),

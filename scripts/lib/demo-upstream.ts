@@ -4,6 +4,7 @@
  * to browse and import. Its data stays under the demo's directory, so its image keeps its uuid
  * across runs and an image imported in an earlier run still shows as imported.
  */
+import { firstRow } from '@/lib/db/client';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { UserContext } from '../../lib/auth/policy';
@@ -33,11 +34,12 @@ export async function startDemoUpstream(admin: UserContext, demoDir: string): Pr
     ],
     { dataDir: path.join(demoDir, 'upstream'), port: UPSTREAM.port },
   );
-  const existing = getDb()
-    .select({ id: imageRepositories.id })
-    .from(imageRepositories)
-    .where(eq(imageRepositories.name, REPOSITORY_NAME))
-    .get();
+  const existing = await firstRow(
+    getDb()
+      .select({ id: imageRepositories.id })
+      .from(imageRepositories)
+      .where(eq(imageRepositories.name, REPOSITORY_NAME)),
+  );
   const repositoryId =
     existing?.id ?? (await runOk(createRepository, { name: REPOSITORY_NAME, url: upstream.url }, admin)).id;
   await runOk(refreshRepository, { repositoryId }, admin);

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { ensureFirstAdmin, getUserContext } from '@/lib/auth/users';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, users } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { uploadImageFile } from '@/lib/store/upload';
@@ -21,9 +21,9 @@ const ADMIN = 'upstream-admin';
 
 async function main() {
   await ensureFirstAdmin({ adminUser: ADMIN, adminPassword: 'upstream portal password' });
-  const admin = getUserContext(
-    getDb().select({ id: users.id }).from(users).where(eq(users.username, ADMIN)).get()!.id,
-  )!;
+  const admin = (await getUserContext(
+    (await firstRow(getDb().select({ id: users.id }).from(users).where(eq(users.username, ADMIN))))!.id,
+  ))!;
   const seeded = [];
   for (const seed of JSON.parse(process.env.UPSTREAM_SEED ?? '[]') as Seed[])
     seeded.push({ id: await ensureImage(admin, seed), name: seed.name });
@@ -33,10 +33,10 @@ async function main() {
 }
 
 async function ensureImage(
-  admin: NonNullable<ReturnType<typeof getUserContext>>,
+  admin: NonNullable<Awaited<ReturnType<typeof getUserContext>>>,
   { file, ...fields }: Seed,
 ): Promise<string> {
-  const existing = getDb().select({ id: images.id }).from(images).where(eq(images.name, fields.name)).get();
+  const existing = await firstRow(getDb().select({ id: images.id }).from(images).where(eq(images.name, fields.name)));
   if (existing) return existing.id;
   const input = {
     version: '1',

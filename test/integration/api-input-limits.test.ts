@@ -4,7 +4,7 @@ import * as imagesRoute from '@/app/api/v1/images/route';
 import * as sessionRoute from '@/app/api/v1/session/route';
 import { issueApiToken } from '@/lib/tokens/operations';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { registerNode } from '@/lib/nodes/operations';
@@ -41,14 +41,14 @@ function post(url: string, body: BodyInit, headers: Record<string, string> = {})
  * token before it reads a byte of the body, reads at most 1 MiB of one, and text with control
  * characters (a NUL that would make curl fetch a shorter URL than the one shown) is refused.
  */
-describe('bounded and clean API input', () => {
+describe('bounded and clean API input', async () => {
   let admin: UserContext;
   let token: string;
-  const imageCount = () => getDb().select().from(images).all().length;
+  const imageCount = async () => (await getDb().select().from(images)).length;
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
-    token = issueApiToken(admin.id, 'limits').token;
+    token = (await issueApiToken(admin.id, 'limits')).token;
   });
 
   it('answers an anonymous write 401 without reading its body, and audits the refusal', async () => {
@@ -56,11 +56,10 @@ describe('bounded and clean API input', () => {
     const response = await imagesRoute.POST(post('http://portal.test/api/v1/images', stream), noParams);
     expect(response.status).toBe(401);
     expect(state.pulls).toBeLessThanOrEqual(1); // a stream may be primed with one chunk; never read on
-    const audit = getDb()
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.create'), eq(auditEvents.outcome, 'denied')))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.create'), eq(auditEvents.outcome, 'denied')));
     expect(audit.at(-1)).toMatchObject({ userId: null, details: { reason: 'not signed in' } });
   });
 
@@ -90,7 +89,7 @@ describe('bounded and clean API input', () => {
 
     const session = await sessionRoute.POST(post('http://portal.test/api/v1/session', watchedBody().stream));
     expect(session.status).toBe(413);
-    expect(imageCount()).toBe(0);
+    expect(await imageCount()).toBe(0);
   });
 
   it('refuses a NUL in a source URL with a 400 that names the field, creating nothing', async () => {
@@ -132,7 +131,7 @@ describe('bounded and clean API input', () => {
     expect(((await spaced.json()) as { error: { fields: Record<string, string[]> } }).error.fields.sourceUrl).toEqual([
       'A URL cannot contain spaces, line breaks or control characters; write a space as %20.',
     ]);
-    expect(imageCount()).toBe(0);
+    expect(await imageCount()).toBe(0);
   });
 
   it('refuses control characters in what reaches a node, in a nested field too, and keeps line breaks where text is multi-line', async () => {
@@ -180,7 +179,7 @@ describe('bounded and clean API input', () => {
       admin,
     );
     expect(described).toMatchObject({ ok: true, data: { id: expect.any(String) } });
-    expect(getDb().select().from(images).where(eq(images.name, 'two-lines')).get()?.description).toBe(
+    expect((await firstRow(getDb().select().from(images).where(eq(images.name, 'two-lines'))))?.description).toBe(
       'line one\r\n\tline two',
     );
   });

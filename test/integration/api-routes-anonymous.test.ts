@@ -6,6 +6,7 @@ import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { openApiDocument } from '@/lib/api/v1/openapi';
 import { getDb } from '@/lib/db/client';
+import { sqliteConnectionOf } from '@/lib/db/sqlite-connection';
 import { auditEvents } from '@/lib/db/tables';
 import {
   exportedMethods,
@@ -69,7 +70,7 @@ const guarded = routes.filter((route) => route.publicReason === null);
 
 /** Every row of every table but the audit log, which records each refusal. */
 function snapshot(): Record<string, unknown[]> {
-  const client = getDb().$client;
+  const client = sqliteConnectionOf(getDb())!.handle;
   const tables = client
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .all() as { name: string }[];
@@ -103,7 +104,7 @@ function requestFor(route: RouteFile, method: string, params: Record<string, str
 }
 type OpenApiOperation = { requestBody?: { content: Record<string, { schema: Parameters<typeof sampleBody>[0] }> } };
 
-const auditCount = () => getDb().select().from(auditEvents).all().length;
+const auditCount = async () => (await getDb().select().from(auditEvents)).length;
 
 describe('route handlers called anonymously', () => {
   let before: Record<string, unknown[]>;
@@ -111,7 +112,7 @@ describe('route handlers called anonymously', () => {
   beforeAll(async () => {
     // Something to change or leak: a user with a token, a data center, an image.
     const admin = await createSuperAdmin();
-    issueApiToken(admin.id, 'present');
+    await issueApiToken(admin.id, 'present');
     await createUrlImage(admin, {
       name: 'anonymous-target',
       dcBoundId: await createDataCenterAs(admin),
@@ -151,12 +152,12 @@ describe('route handlers called anonymously', () => {
     for (const method of methods) {
       const key = `${method} ${route.urlPath}`;
       const params = paramsFor(route);
-      const audited = auditCount();
+      const audited = await auditCount();
       const handler = routeModule[method] as RouteHandler;
       const response = await handler(requestFor(route, method, params), { params: Promise.resolve(params) });
 
       expect(response.status, key).toBe(401);
-      const newEvents = getDb().select().from(auditEvents).all().slice(audited);
+      const newEvents = (await getDb().select().from(auditEvents)).slice(audited);
       if (route.file.startsWith('app/api/v1/')) {
         expect(await response.json(), key).toEqual(API_TOKEN_REFUSAL);
         expect(response.headers.get('cache-control'), key).toBe('no-store');

@@ -5,7 +5,7 @@ import type { WriteEndpoint } from '@/lib/api/v1/endpoint';
 import { ENDPOINTS } from '@/lib/api/v1/endpoints/index';
 import { requestBodySchema } from '@/lib/api/v1/json-schema';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/tables';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { call, session } from '../support/api-client';
@@ -44,7 +44,7 @@ describe('JSON API v1 request bodies', () => {
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
-    token = issueApiToken(admin.id, 'bodies').token;
+    token = (await issueApiToken(admin.id, 'bodies')).token;
   });
 
   it('refuses unknown fields on every endpoint that takes a JSON body, naming each, and runs nothing', async () => {
@@ -53,7 +53,7 @@ describe('JSON API v1 request bodies', () => {
       const key = `${endpoint.method} ${endpoint.path}`;
       const params = paramsFor(endpoint.path);
       const body = { ...sampleBody(requestBodySchema(endpoint), Object.keys(params)), colour: 'red', sizee: 2 };
-      const audited = getDb().select().from(auditEvents).all().length;
+      const audited = (await getDb().select().from(auditEvents)).length;
       const answer = await call(endpoint.method, endpoint.path, { token, params, body });
       expect(answer, key).toMatchObject({
         status: 400,
@@ -66,7 +66,7 @@ describe('JSON API v1 request bodies', () => {
         },
       });
       // Refused before the operation runs: one audit event saying why, nothing else.
-      const events = getDb().select().from(auditEvents).all().slice(audited);
+      const events = (await getDb().select().from(auditEvents)).slice(audited);
       expect(events, key).toMatchObject([
         {
           action: endpoint.op.name,
@@ -75,12 +75,12 @@ describe('JSON API v1 request bodies', () => {
         },
       ]);
     }
-    expect(getDb().select().from(images).all()).toEqual([]);
+    expect(await getDb().select().from(images)).toEqual([]);
   });
 
   it('refuses a field the path already gives, and a typo that would have been ignored', async () => {
     const imageId = await createUrlImage(admin, imageBody('bodies-lifecycle'));
-    const statusBefore = getDb().select().from(images).where(eq(images.id, imageId)).get()?.status;
+    const statusBefore = (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))?.status;
     const misplaced = await call('POST', '/images/{imageId}/lifecycle', {
       token,
       params: { imageId },
@@ -93,8 +93,8 @@ describe('JSON API v1 request bodies', () => {
       message: 'Unknown field(s): protectd.',
       fields: { protectd: ['Not a field of this request.'] },
     });
-    expect(getDb().select().from(images).where(eq(images.name, 'bodies-typo')).get()).toBeUndefined();
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()?.status).toBe(statusBefore);
+    expect(await firstRow(getDb().select().from(images).where(eq(images.name, 'bodies-typo')))).toBeUndefined();
+    expect((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))?.status).toBe(statusBefore);
     // What the document lists goes through.
     const listed = await call('POST', '/images/{imageId}/lifecycle', {
       token,
@@ -147,11 +147,10 @@ describe('JSON API v1 request bodies', () => {
       }
     }
     expect(seen).toBeGreaterThan(100);
-    const refusals = getDb()
+    const refusals = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.userId, admin.id), eq(auditEvents.outcome, 'error')))
-      .all();
+      .where(and(eq(auditEvents.userId, admin.id), eq(auditEvents.outcome, 'error')));
     expect(refusals.length).toBeGreaterThan(jsonBodies.length);
   });
 });

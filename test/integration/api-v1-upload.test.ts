@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/tables';
 import { issueApiToken } from '@/lib/tokens/operations';
 import { undocumentedIn } from '../support/api-document';
@@ -50,12 +50,11 @@ async function putFile(imageId: string, data: Buffer, options: { token?: string;
   return { status: response.status, json, pulls: body.state.pulls };
 }
 
-const uploadAudits = (imageId: string) =>
-  getDb()
+const uploadAudits = async (imageId: string) =>
+  await getDb()
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)))
-    .all();
+    .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)));
 
 /**
  * PUT /api/v1/images/{imageId}/file: the browser's upload, for a script with a token. The same
@@ -71,9 +70,9 @@ describe('JSON API v1: uploading an image file with a token', () => {
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
-    token = issueApiToken(admin.id, 'upload script').token;
+    token = (await issueApiToken(admin.id, 'upload script')).token;
     dataCenterId = await createDataCenterAs(admin);
-    dcAdminToken = issueApiToken((await createUserWithRole('DCAdmin', dataCenterId)).id, 'reader').token;
+    dcAdminToken = (await issueApiToken((await createUserWithRole('DCAdmin', dataCenterId)).id, 'reader')).token;
   });
 
   async function uploadImage(fields: Record<string, unknown> = {}): Promise<string> {
@@ -104,7 +103,7 @@ describe('JSON API v1: uploading an image file with a token', () => {
     });
     const read = await call('GET', '/images/{imageId}', { token, params: { imageId } });
     expect(read.json.image).toMatchObject({ status: 'ok', inPortalStore: true, sha256: sha256Of(data) });
-    expect(uploadAudits(imageId).map((e) => [e.userId, e.outcome])).toEqual([[admin.id, 'ok']]);
+    expect((await uploadAudits(imageId)).map((e) => [e.userId, e.outcome])).toEqual([[admin.id, 'ok']]);
 
     // It has its file now: a second upload is refused before its body is read.
     const again = await putFile(imageId, data, { token });
@@ -122,11 +121,13 @@ describe('JSON API v1: uploading an image file with a token', () => {
       });
       expect(refused.pulls).toBeLessThanOrEqual(1); // a stream may be primed with one chunk; never read on
     }
-    expect(uploadAudits(imageId).map((e) => [e.userId, e.outcome])).toEqual([
+    expect((await uploadAudits(imageId)).map((e) => [e.userId, e.outcome])).toEqual([
       [null, 'denied'],
       [null, 'denied'],
     ]);
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()).toMatchObject({ status: 'pending' });
+    expect(await firstRow(getDb().select().from(images).where(eq(images.id, imageId)))).toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('refuses, unread, a caller the role matrix refuses, a missing length, the wrong type and a full store', async () => {
@@ -164,7 +165,7 @@ describe('JSON API v1: uploading an image file with a token', () => {
       else process.env.PORTAL_STORE_MARGIN_MB = margin;
     }
     for (const refused of [forbidden, text]) expect(refused.pulls).toBeLessThanOrEqual(1);
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(images).where(eq(images.id, imageId)))).toMatchObject({
       status: 'pending',
       storeFile: null,
     });

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as openApiRoute from '@/app/api/v1/openapi.json/route';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/tables';
 import { call, session } from '../support/api-client';
 import {
@@ -56,7 +56,7 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect((await call('GET', '/images', { token: 'cbp_madeup' })).status).toBe(401);
     expect((await call('POST', '/images', { body: imageInput('api-anonymous') })).status).toBe(401);
-    expect(getDb().select().from(images).where(eq(images.name, 'api-anonymous')).get()).toBeUndefined();
+    expect(await firstRow(getDb().select().from(images).where(eq(images.name, 'api-anonymous')))).toBeUndefined();
   });
 
   it('creates, lists and reads images; bad input is 400 with fields, a taken name 409', async () => {
@@ -93,7 +93,7 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
 
   it('refuses a permanent delete while a machine uses the image with 428, then allows it', async () => {
     const imageId = await createUrlImage(admin, imageInput('api-in-use'));
-    const nodeId = insertUnreachableNode(dataCenterId, 'api-node');
+    const nodeId = await insertUnreachableNode(dataCenterId, 'api-node');
     const machine = await call('POST', '/machines', { token, body: { name: 'api-vm', nodeId, imageId } });
     expect(machine.status).toBe(201);
     const refused = await call('POST', '/images/{imageId}/purge', {
@@ -126,21 +126,20 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
       status: 403,
       json: { error: { code: 'forbidden' } },
     });
-    const denied = getDb()
+    const denied = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.action, 'image.create')))
-      .all();
+      .where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.action, 'image.create')));
     expect(denied.map((e) => e.outcome)).toEqual(['denied']);
   });
 
   it('answers 400 to a body that is not JSON, with one audit event', async () => {
-    const before = getDb().select().from(auditEvents).where(eq(auditEvents.action, 'datacenter.create')).all().length;
+    const before = (await getDb().select().from(auditEvents).where(eq(auditEvents.action, 'datacenter.create'))).length;
     expect(await call('POST', '/data-centers', { token, rawBody: '{not json' })).toMatchObject({
       status: 400,
       json: { error: { code: 'invalid' } },
     });
-    const after = getDb().select().from(auditEvents).where(eq(auditEvents.action, 'datacenter.create')).all();
+    const after = await getDb().select().from(auditEvents).where(eq(auditEvents.action, 'datacenter.create'));
     expect(after.length).toBe(before + 1);
     expect(after.at(-1)).toMatchObject({ outcome: 'error', details: { reason: 'body is not JSON' } });
   });
@@ -202,7 +201,7 @@ describe('JSON API v1: tokens, the same operations as the UI, errors as JSON wit
   });
 
   it('describes itself in an OpenAPI 3.1 document that validates', async () => {
-    const document = await (await openApiRoute.GET()).json();
+    const document = await openApiRoute.GET().json();
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);

@@ -17,10 +17,10 @@ let dcB: string;
 const T0 = Date.parse('2026-11-20T10:00:00Z');
 
 /** An event at a known time, as an operation would record it. */
-function eventAt(at: number, entry: Parameters<typeof recordAudit>[0]) {
+async function eventAt(at: number, entry: Parameters<typeof recordAudit>[0]) {
   const restore = setClockForTests({ now: () => new Date(at) });
   try {
-    recordAudit(entry);
+    await recordAudit(entry);
   } finally {
     restore();
   }
@@ -32,10 +32,10 @@ beforeAll(async () => {
   dcB = await createDataCenterAs(admin, 'audit-b');
   dcAdminA = await createUserWithRole('DCAdmin', dcA);
   imageAdminA = await createUserWithRole('ImageAdmin', dcA);
-  getDb().delete(auditEvents).run(); // start from a known log
+  await getDb().delete(auditEvents); // start from a known log
   // 30 image events in A, one a minute, and 5 in B; a sign-in that belongs to no data center.
   for (let i = 0; i < 30; i++) {
-    eventAt(T0 + i * 60_000, {
+    await eventAt(T0 + i * 60_000, {
       userId: i % 2 ? admin.id : imageAdminA.id,
       action: i % 3 ? 'image.edit' : 'image.create',
       targetType: 'image',
@@ -46,7 +46,7 @@ beforeAll(async () => {
     });
   }
   for (let i = 0; i < 5; i++) {
-    eventAt(T0 + i * 60_000, {
+    await eventAt(T0 + i * 60_000, {
       userId: admin.id,
       action: 'node.register',
       targetType: 'node',
@@ -55,7 +55,7 @@ beforeAll(async () => {
       outcome: 'ok',
     });
   }
-  eventAt(T0, {
+  await eventAt(T0, {
     userId: null,
     action: 'auth.login',
     targetType: 'user',
@@ -104,7 +104,7 @@ describe('who reads which audit events', () => {
       }),
     ]);
     // Removed again, so the counts below stay exact.
-    getDb().delete(auditEvents).where(eq(auditEvents.action, 'user.grant-role')).run();
+    await getDb().delete(auditEvents).where(eq(auditEvents.action, 'user.grant-role'));
   });
 });
 
@@ -128,7 +128,7 @@ describe('the filter options', () => {
       targetTypes: ['node'],
     });
     const quiet = await createDataCenterAs(admin, 'audit-quiet');
-    getDb().delete(auditEvents).where(eq(auditEvents.action, 'datacenter.create')).run();
+    await getDb().delete(auditEvents).where(eq(auditEvents.action, 'datacenter.create'));
     expect(await listAuditFilterOptions(await createUserWithRole('DCAdmin', quiet))).toEqual({
       users: [],
       actions: [],

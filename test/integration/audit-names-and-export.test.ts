@@ -39,7 +39,7 @@ beforeAll(async () => {
   dcB = await createDataCenterAs(admin, 'names-b');
   dcAdminA = await createUserWithRole('DCAdmin', dcA);
   grantee = await createUserWithRole('ImageAdmin', dcB);
-  getDb().delete(auditEvents).run(); // start from a known log
+  await getDb().delete(auditEvents); // start from a known log
   // Real operations, as the UI runs them: an image bound to A, a grant on A.
   imageId = await createUrlImage(admin, {
     name: 'names-ubuntu',
@@ -48,12 +48,12 @@ beforeAll(async () => {
     sha256: 'a'.repeat(64),
   });
   expectOk(await run(grantRole, { userId: grantee.id, dataCenterId: dcA, role: 'DCAdmin' }, admin));
-  nodeId = insertUnreachableNode(dcA, 'names-node-1');
-  const event = (entry: Omit<Parameters<typeof recordAudit>[0], 'outcome'> & { outcome?: 'ok' | 'denied' }) =>
-    recordAudit({ outcome: 'ok', ...entry });
-  event({ userId: admin.id, action: 'node.test', targetType: 'node', targetId: nodeId, dataCenterId: dcA });
+  nodeId = await insertUnreachableNode(dcA, 'names-node-1');
+  const event = async (entry: Omit<Parameters<typeof recordAudit>[0], 'outcome'> & { outcome?: 'ok' | 'denied' }) =>
+    await recordAudit({ outcome: 'ok', ...entry });
+  await event({ userId: admin.id, action: 'node.test', targetType: 'node', targetId: nodeId, dataCenterId: dcA });
   // Gone since: one recorded its name, one did not.
-  event({
+  await event({
     userId: admin.id,
     action: 'image.purge',
     targetType: 'image',
@@ -61,10 +61,22 @@ beforeAll(async () => {
     dataCenterId: dcA,
     details: { name: '=1+2', reason: 'he said "no", then\nleft', nodeId },
   });
-  event({ userId: admin.id, action: 'node.test', targetType: 'node', targetId: namelessId, dataCenterId: dcA });
+  await event({ userId: admin.id, action: 'node.test', targetType: 'node', targetId: namelessId, dataCenterId: dcA });
   // Elsewhere: another data center, and none at all.
-  event({ userId: admin.id, action: 'datacenter.rename', targetType: 'datacenter', targetId: dcB, dataCenterId: dcB });
-  event({ userId: null, action: 'auth.login', targetType: 'user', outcome: 'denied', details: { username: '@admin' } });
+  await event({
+    userId: admin.id,
+    action: 'datacenter.rename',
+    targetType: 'datacenter',
+    targetId: dcB,
+    dataCenterId: dcB,
+  });
+  await event({
+    userId: null,
+    action: 'auth.login',
+    targetType: 'user',
+    outcome: 'denied',
+    details: { username: '@admin' },
+  });
 });
 
 const byAction = <T extends { action: string }>(rows: T[], action: string) => rows.filter((r) => r.action === action);
@@ -198,7 +210,7 @@ describe('the CSV export', () => {
       outcome: 'ok' as const,
       details: {},
     }));
-    getDb().insert(auditEvents).values(many).run();
+    await getDb().insert(auditEvents).values(many);
     const [, ...rows] = await readCsv(admin, { action: 'bulk.test' });
     expect(rows).toHaveLength(1203);
     expect(new Set(rows.map((r) => r[5])).size).toBe(1203);
@@ -225,7 +237,7 @@ describe('the CSV export', () => {
 
 describe('GET /api/v1/audit', () => {
   it('takes the page’s filters and paging, and names ids as the page does', async () => {
-    const token = issueApiToken(admin.id, 'audit-api').token;
+    const token = (await issueApiToken(admin.id, 'audit-api')).token;
     const answer = await call('GET', '/audit', { token, query: `action=image.create&pageSize=10` });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ total: 1, page: 1, pageSize: 10, pageCount: 1 });
@@ -246,7 +258,7 @@ describe('GET /api/v1/audit', () => {
   });
 
   it('gives a DCAdmin their data centers’ events only, and anyone else 404', async () => {
-    const token = issueApiToken(dcAdminA.id, 'audit-api-dc').token;
+    const token = (await issueApiToken(dcAdminA.id, 'audit-api-dc')).token;
     const answer = await call('GET', '/audit', { token, query: 'pageSize=100' });
     expect(answer.status).toBe(200);
     expect(answer.json.total).toBe((await listAuditPage(dcAdminA, {})).total);
@@ -254,7 +266,7 @@ describe('GET /api/v1/audit', () => {
     // A filter value that occurs only in events they may not read is refused, not answered empty.
     expect((await call('GET', '/audit', { token, query: 'action=datacenter.rename' })).status).toBe(400);
     const imageAdmin = await createUserWithRole('ImageAdmin', dcA);
-    const other = issueApiToken(imageAdmin.id, 'audit-api-none').token;
+    const other = (await issueApiToken(imageAdmin.id, 'audit-api-none')).token;
     expect((await call('GET', '/audit', { token: other })).status).toBe(404);
   });
 });

@@ -7,7 +7,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { getImageAvailability } from '@/lib/availability/queries';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
@@ -18,7 +18,7 @@ import { createUrlImage, expectOk, run, until } from '../support/portal';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-describe('Image Availability: fan-out, removal and the in-use guard on real sshd nodes', () => {
+describe('Image Availability: fan-out, removal and the in-use guard on real sshd nodes', async () => {
   let world: SshWorld;
   let sshNodes: SshNode[];
   let nodeIds: string[];
@@ -41,12 +41,13 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
 
   const apply = (imageId: string, available: string[], shown = nodeIds) =>
     run(applyImageAvailability, { imageId, shown, available }, admin);
-  const stateOn = (imageId: string, nodeId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
+  const stateOn = async (imageId: string, nodeId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
   /** The image's file on node i: named by the image's id. */
   const installedFile = (i: number, imageId: string, suffix = '') =>
     path.join(sshNodes[i]!.imageDir, `${imageId}.qcow2${suffix}`);
@@ -61,16 +62,17 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     expect(changes.map((c) => c.change)).toEqual(['install', 'install', 'install']);
     // All three run at once (the limits allow it), each with its own progress.
     await until(
-      () =>
-        getDb()
-          .select()
-          .from(jobs)
-          .where(and(eq(jobs.imageId, imageId), eq(jobs.status, 'running')))
-          .all().length === 3,
+      async () =>
+        (
+          await getDb()
+            .select()
+            .from(jobs)
+            .where(and(eq(jobs.imageId, imageId), eq(jobs.status, 'running')))
+        ).length === 3,
     );
     await getJobRunner().waitForIdle();
 
-    const view = getImageAvailability(admin, imageId)!;
+    const view = (await getImageAvailability(admin, imageId))!;
     expect(view.groups[0]!.rows.map((r) => [r.state, r.available, r.lastJob?.status])).toEqual(
       Array(3).fill(['installed', true, 'succeeded']),
     );
@@ -78,10 +80,10 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
 
     const removal = expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
     expect(removal.changes).toMatchObject([{ nodeId: nodeIds[2], change: 'uninstall' }]);
-    expect(stateOn(imageId, nodeIds[2]!)).toMatchObject({ state: 'removing', available: false });
+    expect(await stateOn(imageId, nodeIds[2]!)).toMatchObject({ state: 'removing', available: false });
     await getJobRunner().waitForIdle();
     expect(fs.readdirSync(sshNodes[2]!.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
-    expect(stateOn(imageId, nodeIds[2]!)).toBeUndefined();
+    expect(await stateOn(imageId, nodeIds[2]!)).toBeUndefined();
     expect(fs.existsSync(installedFile(0, imageId))).toBe(true);
   });
 
@@ -93,11 +95,10 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     });
     expectOk(await apply(imageId, [nodeIds[0]!, nodeIds[1]!]));
     await getJobRunner().waitForIdle();
-    getDb()
+    await getDb()
       .insert(machines)
-      .values({ id: crypto.randomUUID(), name: 'web-1', nodeId: nodeIds[1]!, imageId, createdAt: now() })
-      .run();
-    const jobsBefore = getDb().select().from(jobs).all().length;
+      .values({ id: crypto.randomUUID(), name: 'web-1', nodeId: nodeIds[1]!, imageId, createdAt: now() });
+    const jobsBefore = (await getDb().select().from(jobs)).length;
 
     const refused = await apply(imageId, []);
     expect(refused).toMatchObject({
@@ -106,14 +107,13 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
       error: `in-use stays available: machine web-1 on ${nodeName(nodeIds[1]!)} uses it.`,
     });
     // Nothing changed: not even the node without a machine lost the image.
-    expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
-    expect(stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
+    expect(await getDb().select().from(jobs)).toHaveLength(jobsBefore);
+    expect(await stateOn(imageId, nodeIds[0]!)).toMatchObject({ state: 'installed', available: true });
     expect(fs.existsSync(installedFile(1, imageId))).toBe(true);
-    const audit = getDb()
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId)))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.availability.apply'), eq(auditEvents.targetId, imageId)));
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
 
@@ -131,30 +131,32 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     ]);
     await getJobRunner().waitForIdle();
 
-    expect(getDb().select().from(jobs).where(eq(jobs.id, job!.jobId!)).get()).toMatchObject({ status: 'cancelled' });
+    expect(await firstRow(getDb().select().from(jobs).where(eq(jobs.id, job!.jobId!)))).toMatchObject({
+      status: 'cancelled',
+    });
     expect(fs.readdirSync(sshNodes[0]!.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
-    expect(stateOn(imageId, nodeIds[0]!)).toBeUndefined();
+    expect(await stateOn(imageId, nodeIds[0]!)).toBeUndefined();
     // The downloader itself was stopped, not just abandoned: the directory stays empty a moment later.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(fs.existsSync(part)).toBe(false);
   });
 
   it('greys out nodes that are not enabled, saying why, and refuses an install there', async () => {
-    getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[2]!)).run();
+    await getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[2]!));
     const imageId = await createUrlImage(admin, {
       name: 'greyed',
       sourceUrl: mirror.url('fan.qcow2'),
       sha256: qcow2.sha256,
     });
-    const row = getImageAvailability(admin, imageId)!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
+    const row = (await getImageAvailability(admin, imageId))!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
     expect(row!.locked).toBe(
       `Node ${nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`,
     );
     expect(await apply(imageId, [nodeIds[2]!], [nodeIds[2]!])).toMatchObject({ ok: false, code: 'invalid' });
-    getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!)).run();
+    await getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!));
   });
 });
 
-function nodeName(nodeId: string) {
-  return getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
+async function nodeName(nodeId: string) {
+  return (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!.name;
 }

@@ -43,16 +43,17 @@ describe('cloud accounts', () => {
 
   it('seals the secrets: the row holds no plaintext, and the account opens only under its own id', async () => {
     const { id } = expectOk(await run(createCloudAccount, s3Account('sealed'), admin));
-    const row = requireCloudAccount(id);
+    const row = await requireCloudAccount(id);
     expect(JSON.stringify(row)).not.toContain(SECRET);
     expect(row.settings).toMatchObject({ bucket: 'golden-images', forcePathStyle: true, accessKeyId: 'AKIAEXAMPLE' });
     expect(loadConnection(row).secrets).toEqual({ secretAccessKey: SECRET });
     // A sealed value copied into another row does not open there.
     const other = expectOk(await run(createCloudAccount, s3Account('other-row'), admin));
-    getDb().update(cloudAccounts).set({ sealedSecrets: row.sealedSecrets }).where(eq(cloudAccounts.id, other.id)).run();
-    expect(() => loadConnection(requireCloudAccount(other.id))).toThrow();
+    await getDb().update(cloudAccounts).set({ sealedSecrets: row.sealedSecrets }).where(eq(cloudAccounts.id, other.id));
+    const copied = await requireCloudAccount(other.id);
+    expect(() => loadConnection(copied)).toThrow();
     // Nor do the audit events of either carry it.
-    const audited = getDb().select().from(auditEvents).where(eq(auditEvents.targetId, id)).all();
+    const audited = await getDb().select().from(auditEvents).where(eq(auditEvents.targetId, id));
     expect(audited.length).toBeGreaterThan(0);
     expect(JSON.stringify(audited)).not.toContain(SECRET);
   });
@@ -66,18 +67,18 @@ describe('cloud accounts', () => {
         admin,
       ),
     );
-    expect(loadConnection(requireCloudAccount(id))).toMatchObject({
+    expect(loadConnection(await requireCloudAccount(id))).toMatchObject({
       settings: { bucket: 'other-bucket' },
       secrets: { secretAccessKey: SECRET },
     });
     expectOk(
       await run(updateCloudAccount, { accountId: id, ...s3Account('kept', { secretAccessKey: 'new-secret' }) }, admin),
     );
-    expect(loadConnection(requireCloudAccount(id)).secrets).toEqual({ secretAccessKey: 'new-secret' });
+    expect(loadConnection(await requireCloudAccount(id)).secrets).toEqual({ secretAccessKey: 'new-secret' });
   });
 
   it('refuses bad input with field messages and changes nothing', async () => {
-    const before = getDb().select().from(cloudAccounts).all().length;
+    const before = (await getDb().select().from(cloudAccounts)).length;
     const missing = await run(createCloudAccount, s3Account('no-secret', { secretAccessKey: '' }), admin);
     expect(missing).toMatchObject({ ok: false, fieldErrors: { secretAccessKey: ['Enter the secret access key.'] } });
     const badBucket = await run(createCloudAccount, s3Account('bad-bucket', { bucket: 'Not_A_Bucket' }), admin);
@@ -101,7 +102,7 @@ describe('cloud accounts', () => {
       ok: false,
       fieldErrors: { name: expect.any(Array) },
     });
-    expect(getDb().select().from(cloudAccounts).all().length).toBe(before + 1);
+    expect((await getDb().select().from(cloudAccounts)).length).toBe(before + 1);
   });
 
   it('is the SuperAdmins’ alone: other roles are refused and audited as denied', async () => {
@@ -110,7 +111,7 @@ describe('cloud accounts', () => {
     for (const user of [imageAdmin, dcAdmin]) {
       const outcome = await run(createCloudAccount, s3Account(`by-${user.username}`), user);
       expect(outcome).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(lastAudit('cloud.create')).toMatchObject({ outcome: 'denied', userId: user.id });
+      expect(await lastAudit('cloud.create')).toMatchObject({ outcome: 'denied', userId: user.id });
     }
   });
 
@@ -141,7 +142,7 @@ describe('cloud accounts', () => {
       ok: false,
       error: expect.stringContaining('only stored images can be published'),
     });
-    expect(getDb().select().from(publications).where(eq(publications.imageId, imageId)).all()).toEqual([]);
+    expect(await getDb().select().from(publications).where(eq(publications.imageId, imageId))).toEqual([]);
   });
 
   it('never returns a secret from the API, and refuses fields an account does not take', async () => {
@@ -205,21 +206,18 @@ describe('cloud accounts', () => {
       sha256: 'b'.repeat(64),
     });
     const at = new Date();
-    getDb()
-      .insert(publications)
-      .values({
-        id: crypto.randomUUID(),
-        imageId,
-        accountId: id,
-        status: 'published',
-        remoteId: 'k',
-        remoteUrl: 's3://b/k',
-        createdAt: at,
-        updatedAt: at,
-      })
-      .run();
+    await getDb().insert(publications).values({
+      id: crypto.randomUUID(),
+      imageId,
+      accountId: id,
+      status: 'published',
+      remoteId: 'k',
+      remoteUrl: 's3://b/k',
+      createdAt: at,
+      updatedAt: at,
+    });
     const refused = await run(deleteCloudAccount, { accountId: id }, admin);
     expect(refused).toMatchObject({ ok: false, code: 'in_use', error: expect.stringContaining('1 published image') });
-    expect(requireCloudAccount(id).name).toBe('in-use');
+    expect((await requireCloudAccount(id)).name).toBe('in-use');
   });
 });

@@ -9,7 +9,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { decryptSecret } from '@/lib/credentials/crypto';
 import { deleteKey, generateKey, importKey } from '@/lib/credentials/operations';
 import { listCredentials } from '@/lib/credentials/queries';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, credentials, nodes } from '@/lib/db/tables';
 import { probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
@@ -32,13 +32,18 @@ function encryptedKey(type: 'ed25519' | 'rsa'): { privateKey: string; publicKey:
   return { privateKey: fs.readFileSync(file, 'utf8'), publicKey: fs.readFileSync(`${file}.pub`, 'utf8').trim() };
 }
 
-const storedSecret = (id: string) =>
+const storedSecret = async (id: string) =>
   JSON.parse(
-    decryptSecret(getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey, id),
+    decryptSecret(
+      (await firstRow(getDb().select().from(credentials).where(eq(credentials.id, id))))!.encryptedPrivateKey,
+      id,
+    ),
   ) as Record<string, string>;
-const lastAudit = (action: string) =>
-  getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
-const credentialCount = () => getDb().select().from(credentials).all().length;
+const lastAudit = async (action: string) =>
+  await firstRow(
+    getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)),
+  );
+const credentialCount = async () => (await getDb().select().from(credentials)).length;
 
 describe('SSH credentials', () => {
   let admin: UserContext;
@@ -63,14 +68,14 @@ describe('SSH credentials', () => {
       expect(publicKey.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
 
       // Stored decrypted under the portal's own encryption: no passphrase, and the key opens without one.
-      const secret = storedSecret(credentialId);
+      const secret = await storedSecret(credentialId);
       expect(Object.keys(secret)).toEqual(['privateKey']);
       expect(JSON.stringify(secret)).not.toContain(PASSPHRASE);
       const parsed = utils.parseKey(secret.privateKey!);
       expect(parsed instanceof Error ? parsed.message : parsed.getPublicSSH().toString('base64')).toBe(
         key.publicKey.split(' ')[1],
       );
-      expect(lastAudit('credential.import')).toMatchObject({
+      expect(await lastAudit('credential.import')).toMatchObject({
         outcome: 'ok',
         targetId: credentialId,
         details: { encrypted: true },
@@ -92,13 +97,13 @@ describe('SSH credentials', () => {
       );
       expect(expectOk(await run(testNodeConnection, { nodeId: id }, admin)).cpus).toBeGreaterThan(0);
       // One address holds one node; free it for the next key type.
-      getDb().delete(nodes).where(eq(nodes.id, id)).run();
+      await getDb().delete(nodes).where(eq(nodes.id, id));
     },
   );
 
   it('refuses a wrong or missing passphrase clearly, on the right field, storing nothing', async () => {
     const key = encryptedKey('ed25519');
-    const before = credentialCount();
+    const before = await credentialCount();
     const wrong = await run(importKey, { name: 'wrong', privateKey: key.privateKey, passphrase: 'not it' }, admin);
     expect(wrong).toMatchObject({
       ok: false,
@@ -112,7 +117,7 @@ describe('SSH credentials', () => {
     });
     const publicOnly = await run(importKey, { name: 'public', privateKey: key.publicKey }, admin);
     expect(publicOnly).toMatchObject({ ok: false, fieldErrors: { privateKey: [expect.stringMatching(/public key/)] } });
-    expect(credentialCount()).toBe(before);
+    expect(await credentialCount()).toBe(before);
   });
 
   it('lists keys with the nodes that use them, and refuses to delete a key in use, naming the nodes', async () => {
@@ -122,24 +127,27 @@ describe('SSH credentials', () => {
     expect(listed.nodes.map((n) => n.name)).toEqual(['key-user']);
     expect(Object.keys(listed).sort()).toEqual(['createdAt', 'id', 'name', 'nodes', 'publicKey']);
 
-    const keyRow = () => getDb().select().from(credentials).where(eq(credentials.id, credentialId)).get();
-    const kept = keyRow()!;
+    const keyRow = async () =>
+      await firstRow(getDb().select().from(credentials).where(eq(credentials.id, credentialId)));
+    const kept = await keyRow()!;
     const refused = await run(deleteKey, { credentialId }, admin);
     expect(refused).toMatchObject({
       ok: false,
       code: 'in_use',
       error: expect.stringMatching(/cannot be deleted: node key-user logs in with it/),
     });
-    expect(lastAudit('credential.delete')).toMatchObject({ outcome: 'denied', targetId: credentialId });
-    expect(keyRow()).toEqual(kept);
-    expect(kept.publicKey).toBe(listed.publicKey);
+    expect(await lastAudit('credential.delete')).toMatchObject({ outcome: 'denied', targetId: credentialId });
+    expect(await keyRow()).toEqual(kept);
+    expect(kept!.publicKey).toBe(listed.publicKey);
 
     const unused = expectOk(await run(generateKey, { name: 'spare' }, admin));
     expect(unused.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ cloud-broker-portal:spare$/);
     expect((await listCredentials()).find((c) => c.id === unused.credentialId)!.nodes).toEqual([]);
     expectOk(await run(deleteKey, { credentialId: unused.credentialId }, admin));
-    expect(getDb().select().from(credentials).where(eq(credentials.id, unused.credentialId)).get()).toBeUndefined();
-    expect(lastAudit('credential.delete')).toMatchObject({
+    expect(
+      await firstRow(getDb().select().from(credentials).where(eq(credentials.id, unused.credentialId))),
+    ).toBeUndefined();
+    expect(await lastAudit('credential.delete')).toMatchObject({
       outcome: 'ok',
       targetId: unused.credentialId,
       details: { name: 'spare' },
@@ -149,7 +157,7 @@ describe('SSH credentials', () => {
   it('refuses every credential action to a non-SuperAdmin, audited as denied', async () => {
     const imageAdmin = await createUserWithRole('ImageAdmin', dataCenterId);
     const spare = expectOk(await run(generateKey, { name: 'not yours' }, admin));
-    const before = credentialCount();
+    const before = await credentialCount();
     const attempts = [
       [generateKey, { name: 'mine' }],
       [importKey, { name: 'mine', privateKey: encryptedKey('ed25519').privateKey, passphrase: PASSPHRASE }],
@@ -157,8 +165,8 @@ describe('SSH credentials', () => {
     ] as const;
     for (const [op, input] of attempts) {
       expect(await run(op as typeof generateKey, input, imageAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-      expect(lastAudit(op.name)).toMatchObject({ userId: imageAdmin.id, outcome: 'denied' });
+      expect(await lastAudit(op.name)).toMatchObject({ userId: imageAdmin.id, outcome: 'denied' });
     }
-    expect(credentialCount()).toBe(before);
+    expect(await credentialCount()).toBe(before);
   });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { eq, getTableName, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/lib/db/client';
+import { sqliteConnectionOf } from '@/lib/db/sqlite-connection';
 import { tablesInCopyOrder } from '@/lib/db/copy';
 import { openPostgres, type PgDb } from '@/lib/db/postgres';
 import { auditEvents, images } from '@/lib/db/tables';
@@ -51,13 +52,13 @@ describe('moving a portal to PostgreSQL', () => {
     postgres = await startPostgres({ host: '127.0.0.219' });
     const file = path.join(os.tmpdir(), `copy-source-${crypto.randomUUID()}.db`);
     const db = openDatabase(file);
-    seedLarge(db, { images: 60, nodes: 6, nodeImages: 150, jobs: 200, auditEvents: 150 });
-    addKernelReferencedBeforeItsRow(db);
+    await seedLarge(db, { images: 60, nodes: 6, nodeImages: 150, jobs: 200, auditEvents: 150 });
+    await addKernelReferencedBeforeItsRow(db);
     source = { file, db };
   }, 120_000);
   afterAll(async () => {
     await Promise.all(targets.map((db) => db.$client.end()));
-    source?.db.$client.close();
+    if (source) sqliteConnectionOf(source.db)?.handle.close();
     await postgres?.stop();
   });
 
@@ -80,7 +81,7 @@ describe('moving a portal to PostgreSQL', () => {
     expect(stdout).toMatch(/^images\s+62$/m);
 
     for (const { name, sqlite, pg } of tablesInCopyOrder()) {
-      const before = source.db.select().from(sqlite).all();
+      const before = await source.db.select().from(sqlite);
       const after = await db.select().from(pg);
       const key = (row: Record<string, unknown>) => JSON.stringify(Object.values(row));
       expect(after.map(key).sort(), name).toEqual(before.map(key).sort());
@@ -101,7 +102,7 @@ describe('moving a portal to PostgreSQL', () => {
       .insert(pgSchema.auditEvents)
       .values({ at: new Date(), action: 'test.after-copy', targetType: 'job', targetId: job!.id, outcome: 'ok' })
       .returning();
-    const copied = source.db.select({ id: auditEvents.id }).from(auditEvents).all();
+    const copied = await source.db.select({ id: auditEvents.id }).from(auditEvents);
     expect(copied.length).toBeGreaterThan(100);
     expect(event!.id).toBe(Math.max(...copied.map((e) => e.id)) + 1);
   });
@@ -158,20 +159,20 @@ describe('moving a portal to PostgreSQL', () => {
  * A partition image stored before the kernel it now points at (the kernel was replaced): read in
  * storage order, the row comes before the one it references, which the copy must put first.
  */
-function addKernelReferencedBeforeItsRow(db: Db): void {
+async function addKernelReferencedBeforeItsRow(db: Db): Promise<void> {
   const base = { osType: 'linux', category: 'Linux', createdAt: new Date(), updatedAt: new Date() } as const;
   const oldKernel = crypto.randomUUID();
   const newKernel = crypto.randomUUID();
   const partition = crypto.randomUUID();
-  db.insert(images)
-    .values({ ...base, id: oldKernel, name: 'kernel-old', diskFormat: 'aki', containerFormat: 'aki' })
-    .run();
-  db.insert(images)
-    .values({ ...base, id: partition, name: 'partition', diskFormat: 'raw', kernelImageId: oldKernel })
-    .run();
-  db.insert(images)
-    .values({ ...base, id: newKernel, name: 'kernel-new', diskFormat: 'aki', containerFormat: 'aki' })
-    .run();
-  db.update(images).set({ kernelImageId: newKernel }).where(eq(images.id, partition)).run();
-  db.delete(images).where(eq(images.id, oldKernel)).run();
+  await db
+    .insert(images)
+    .values({ ...base, id: oldKernel, name: 'kernel-old', diskFormat: 'aki', containerFormat: 'aki' });
+  await db
+    .insert(images)
+    .values({ ...base, id: partition, name: 'partition', diskFormat: 'raw', kernelImageId: oldKernel });
+  await db
+    .insert(images)
+    .values({ ...base, id: newKernel, name: 'kernel-new', diskFormat: 'aki', containerFormat: 'aki' });
+  await db.update(images).set({ kernelImageId: newKernel }).where(eq(images.id, partition));
+  await db.delete(images).where(eq(images.id, oldKernel));
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import type { AccessLevel } from '@/lib/db/enums';
 import { imageDataCenters, images, machines, nodeImages, sizes } from '@/lib/db/tables';
 import {
@@ -39,10 +39,10 @@ let otherDc: string;
 let node: string;
 
 /** Image rows straight into the table: the tests need many, with chosen access and attachments. */
-function insertImage(name: string, fields: { access?: AccessLevel; bound?: string; attached?: string[] } = {}) {
+async function insertImage(name: string, fields: { access?: AccessLevel; bound?: string; attached?: string[] } = {}) {
   const id = crypto.randomUUID();
   const at = now();
-  getDb()
+  await getDb()
     .insert(images)
     .values({
       id,
@@ -56,10 +56,9 @@ function insertImage(name: string, fields: { access?: AccessLevel; bound?: strin
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',
       createdAt: at,
       updatedAt: at,
-    })
-    .run();
+    });
   for (const dataCenterId of [...(fields.bound ? [fields.bound] : []), ...(fields.attached ?? [])])
-    getDb().insert(imageDataCenters).values({ imageId: id, dataCenterId, attachedAt: at }).run();
+    await getDb().insert(imageDataCenters).values({ imageId: id, dataCenterId, attachedAt: at });
   return id;
 }
 
@@ -71,20 +70,20 @@ beforeAll(async () => {
   otherDc = await createDataCenterAs(admin);
   imageAdmin = await createUserWithRole('ImageAdmin', dc);
   dcAdmin = await createUserWithRole('DCAdmin', dc);
-  node = insertUnreachableNode(dc, 'paging-node-00');
-  for (let i = 1; i < 30; i++) insertUnreachableNode(dc, `paging-node-${String(i).padStart(2, '0')}`);
+  node = await insertUnreachableNode(dc, 'paging-node-00');
+  for (let i = 1; i < 30; i++) await insertUnreachableNode(dc, `paging-node-${String(i).padStart(2, '0')}`);
   // 60 attached here (installed on the first node), 30 more public and 5 private to attach, and a
   // few that are never offered: bound elsewhere, deleted.
   for (let i = 0; i < 60; i++) {
-    const id = insertImage(`attached-${String(i).padStart(2, '0')}`, { attached: [dc] });
-    getDb().insert(nodeImages).values({ nodeId: node, imageId: id, state: 'installed', updatedAt: now() }).run();
+    const id = await insertImage(`attached-${String(i).padStart(2, '0')}`, { attached: [dc] });
+    await getDb().insert(nodeImages).values({ nodeId: node, imageId: id, state: 'installed', updatedAt: now() });
   }
-  for (let i = 0; i < 30; i++) insertImage(`candidate-${String(i).padStart(2, '0')}`, { attached: [otherDc] });
-  for (let i = 0; i < 5; i++) insertImage(`private-candidate-${i}`, { access: 'private' });
-  insertImage('candidate-bound-elsewhere', { bound: otherDc });
-  insertImage('candidate-deleted', { access: 'deleted' });
-  insertImage('odd_name%50');
-  insertImage('oddXnameX50');
+  for (let i = 0; i < 30; i++) await insertImage(`candidate-${String(i).padStart(2, '0')}`, { attached: [otherDc] });
+  for (let i = 0; i < 5; i++) await insertImage(`private-candidate-${i}`, { access: 'private' });
+  await insertImage('candidate-bound-elsewhere', { bound: otherDc });
+  await insertImage('candidate-deleted', { access: 'deleted' });
+  await insertImage('odd_name%50');
+  await insertImage('oddXnameX50');
 });
 
 describe('the paged tables', () => {
@@ -120,10 +119,10 @@ describe('the paged tables', () => {
     const onNode = await listImagesOnNodePage(node, 3);
     expect(onNode).toMatchObject({ total: 60, page: 3 });
     expect(onNode.rows[0]).toMatchObject({ name: 'attached-50', state: 'installed' });
-    expect(countInstalledImagesOnNode(node)).toBe(60);
+    expect(await countInstalledImagesOnNode(node)).toBe(60);
 
-    const imageId = getDb().select({ id: images.id }).from(images).limit(1).get()!.id;
-    getDb()
+    const imageId = (await firstRow(getDb().select({ id: images.id }).from(images).limit(1)))!.id;
+    await getDb()
       .insert(machines)
       .values(
         Array.from({ length: 27 }, (_, i) => ({
@@ -133,13 +132,12 @@ describe('the paged tables', () => {
           imageId,
           createdAt: now(),
         })),
-      )
-      .run();
+      );
     expect(names((await listMachinesOnNode(node, 2)).rows)).toEqual(['vm-25', 'vm-26']);
     expect(await listMachinesInDataCenterPage(admin, dc, 1)).toMatchObject({ total: 27, pageCount: 2 });
     expect((await listMachinesInDataCenterPage(await createUserWithRole('DCAdmin', otherDc), dc, 1)).total).toBe(0);
 
-    getDb()
+    await getDb()
       .insert(sizes)
       .values(
         Array.from({ length: 26 }, (_, i) => ({
@@ -150,8 +148,7 @@ describe('the paged tables', () => {
           diskGb: [10],
           createdAt: now(),
         })),
-      )
-      .run();
+      );
     const lastSizes = await listSizesForDataCenterPage(admin, dc, 2);
     expect(lastSizes).toMatchObject({ total: 26, pageCount: 2 });
     expect(lastSizes.rows).toEqual([expect.objectContaining({ name: 'size-25', here: null, elsewhere: [] })]);
@@ -159,33 +156,33 @@ describe('the paged tables', () => {
 });
 
 describe('the Attach image search', () => {
-  it('answers at most a page of matches, and says there are more', () => {
-    const all = searchAttachableImages(admin, dc, '');
+  it('answers at most a page of matches, and says there are more', async () => {
+    const all = await searchAttachableImages(admin, dc, '');
     expect(all.images).toHaveLength(ATTACH_SEARCH_LIMIT);
     expect(all.more).toBe(true);
-    const few = searchAttachableImages(admin, dc, 'candidate', 5);
+    const few = await searchAttachableImages(admin, dc, 'candidate', 5);
     expect(few.images).toHaveLength(5);
     expect(few.more).toBe(true);
   });
 
-  it('offers only global images not attached here, not deleted; names starting with the text first', () => {
-    const found = names(searchAttachableImages(admin, dc, 'candidate', 100).images);
+  it('offers only global images not attached here, not deleted; names starting with the text first', async () => {
+    const found = names((await searchAttachableImages(admin, dc, 'candidate', 100)).images);
     expect(found).toHaveLength(35);
     expect(found.slice(0, 3)).toEqual(['candidate-00', 'candidate-01', 'candidate-02']);
     expect(found.slice(-5)).toEqual([0, 1, 2, 3, 4].map((i) => `private-candidate-${i}`));
     expect(found).not.toContain('candidate-bound-elsewhere');
     expect(found).not.toContain('candidate-deleted');
-    expect(searchAttachableImages(admin, dc, 'attached-0').images).toEqual([]);
+    expect((await searchAttachableImages(admin, dc, 'attached-0')).images).toEqual([]);
     // LIKE's wildcards in the text match themselves.
-    expect(names(searchAttachableImages(admin, dc, '_name%').images)).toEqual(['odd_name%50']);
+    expect(names((await searchAttachableImages(admin, dc, '_name%')).images)).toEqual(['odd_name%50']);
   });
 
-  it('applies the policy: an ImageAdmin gets public images only, a DCAdmin and outsiders nothing', () => {
-    const found = names(searchAttachableImages(imageAdmin, dc, 'candidate', 100).images);
+  it('applies the policy: an ImageAdmin gets public images only, a DCAdmin and outsiders nothing', async () => {
+    const found = names((await searchAttachableImages(imageAdmin, dc, 'candidate', 100)).images);
     expect(found).toHaveLength(30);
     expect(found.some((name) => name.startsWith('private-'))).toBe(false);
-    expect(searchAttachableImages(dcAdmin, dc, '')).toEqual({ images: [], more: false });
-    expect(searchAttachableImages(imageAdmin, otherDc, '')).toEqual({ images: [], more: false });
+    expect(await searchAttachableImages(dcAdmin, dc, '')).toEqual({ images: [], more: false });
+    expect(await searchAttachableImages(imageAdmin, otherDc, '')).toEqual({ images: [], more: false });
   });
 
   it('is served to those who may attach, refused to others', async () => {
@@ -212,20 +209,20 @@ describe('the Attach image search', () => {
 });
 
 describe('the Record machine image search', () => {
-  it('answers SuperAdmins at most a page of the images a machine may run', () => {
-    const found = searchImagesForMachine(admin, '');
+  it('answers SuperAdmins at most a page of the images a machine may run', async () => {
+    const found = await searchImagesForMachine(admin, '');
     expect(found!.images).toHaveLength(MACHINE_IMAGE_SEARCH_LIMIT);
     expect(found!.more).toBe(true);
-    const deleted = searchImagesForMachine(admin, 'candidate-deleted');
+    const deleted = await searchImagesForMachine(admin, 'candidate-deleted');
     expect(deleted).toEqual({ images: [], more: false });
-    expect(names(searchImagesForMachine(admin, 'attached-5', 100)!.images)).toEqual(
+    expect(names((await searchImagesForMachine(admin, 'attached-5', 100))!.images)).toEqual(
       Array.from({ length: 10 }, (_, i) => `attached-5${i}`),
     );
   });
 
   it('refuses everyone else, the route too', async () => {
-    expect(searchImagesForMachine(imageAdmin, '')).toBeNull();
-    expect(searchImagesForMachine(dcAdmin, '')).toBeNull();
+    expect(await searchImagesForMachine(imageAdmin, '')).toBeNull();
+    expect(await searchImagesForMachine(dcAdmin, '')).toBeNull();
     const { GET } = await import('@/app/(portal)/nodes/[id]/machine-images/route');
     const ask = (as: UserContext | null, nodeId = node) => {
       signedIn = as?.id ?? null;

@@ -11,7 +11,7 @@ import { getConfig } from '@/lib/config';
 import { decryptSecret, sealWith } from '@/lib/credentials/crypto';
 import { deriveKey, generateKeyMaterial } from '@/lib/credentials/keyring';
 import { generateCredential, unsealCredential } from '@/lib/credentials/sealed';
-import { closeAllDatabases, getDb } from '@/lib/db/client';
+import { closeAllDatabases, getDb, firstRow } from '@/lib/db/client';
 import { credentials } from '@/lib/db/tables';
 import { testNodeConnection } from '@/lib/nodes/operations';
 import { loadConnection, requireCloudAccount } from '@/lib/clouds/accounts';
@@ -22,9 +22,9 @@ import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } 
 const repoRoot = path.resolve(__dirname, '../..');
 const keyFile = () => path.join(getConfig().dataDir, 'encryption-key');
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
-const rows = () => getDb().select().from(credentials).all();
-const sealedOf = (id: string) =>
-  getDb().select().from(credentials).where(eq(credentials.id, id)).get()!.encryptedPrivateKey;
+const rows = async () => await getDb().select().from(credentials);
+const sealedOf = async (id: string) =>
+  (await firstRow(getDb().select().from(credentials).where(eq(credentials.id, id))))!.encryptedPrivateKey;
 const keyIdOf = (sealed: string) => sealed.split('.')[1];
 
 /** The algorithm before this portal had its own encryption key: v1, under AUTH_SECRET, no AAD. */
@@ -67,9 +67,9 @@ describe('the encryption key of stored SSH keys', () => {
   });
   afterAll(() => node.stop());
 
-  it('is generated into the data directory with mode 0600 and seals v2 values under its key id', () => {
+  it('is generated into the data directory with mode 0600 and seals v2 values under its key id', async () => {
     expect(mode(keyFile())).toBe(0o600);
-    const sealed = sealedOf(credentialId);
+    const sealed = await sealedOf(credentialId);
     expect(sealed.startsWith('v2.')).toBe(true);
     expect(keyIdOf(sealed)).toBe(deriveKey(fs.readFileSync(keyFile(), 'utf8')).id);
     expect(fs.readdirSync(getConfig().dataDir).filter((f) => f.startsWith('encryption-key'))).toEqual([
@@ -81,22 +81,21 @@ describe('the encryption key of stored SSH keys', () => {
     const before = getConfig().authSecret;
     process.env.AUTH_SECRET = crypto.randomBytes(48).toString('base64url');
     expect(getConfig().authSecret).not.toBe(before);
-    for (const row of rows())
+    for (const row of await rows())
       expect(JSON.parse(decryptSecret(row.encryptedPrivateKey, row.id)).privateKey).toMatch(/PRIVATE KEY/);
     await loginWorks();
   });
 
   it('migrates v1 credentials to v2 when the database is opened, leaving one it cannot read as it was', async () => {
-    const original = unsealCredential(credentialId);
+    const original = await unsealCredential(credentialId);
     const pemId = crypto.randomUUID();
     unreadableId = crypto.randomUUID();
     const at = new Date();
-    getDb()
+    await getDb()
       .update(credentials)
       .set({ encryptedPrivateKey: sealV1(JSON.stringify(original), getConfig().authSecret) })
-      .where(eq(credentials.id, credentialId))
-      .run();
-    getDb()
+      .where(eq(credentials.id, credentialId));
+    await getDb()
       .insert(credentials)
       .values({
         id: pemId,
@@ -104,42 +103,40 @@ describe('the encryption key of stored SSH keys', () => {
         publicKey: 'ssh-ed25519 AAAA',
         encryptedPrivateKey: sealV1(JSON.stringify({ privateKey: node.privateKey }), getConfig().authSecret),
         createdAt: at,
-      })
-      .run();
+      });
     const lost = sealV1(
       '{"privateKey":"sealed with a lost secret"}',
       'an AUTH_SECRET this portal no longer has, 32+ chars',
     );
-    getDb()
-      .insert(credentials)
-      .values({
-        id: unreadableId,
-        name: 'lost secret',
-        publicKey: 'ssh-ed25519 AAAA',
-        encryptedPrivateKey: lost,
-        createdAt: at,
-      })
-      .run();
-    expect(sealedOf(credentialId).startsWith('v1.')).toBe(true);
+    await getDb().insert(credentials).values({
+      id: unreadableId,
+      name: 'lost secret',
+      publicKey: 'ssh-ed25519 AAAA',
+      encryptedPrivateKey: lost,
+      createdAt: at,
+    });
+    expect((await sealedOf(credentialId)).startsWith('v1.')).toBe(true);
 
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     await closeAllDatabases();
     const currentKeyId = deriveKey(fs.readFileSync(keyFile(), 'utf8')).id;
     for (const id of [credentialId, pemId]) {
-      expect(sealedOf(id).startsWith('v2.')).toBe(true);
-      expect(keyIdOf(sealedOf(id))).toBe(currentKeyId);
+      expect((await sealedOf(id)).startsWith('v2.')).toBe(true);
+      expect(keyIdOf(await sealedOf(id))).toBe(currentKeyId);
     }
-    expect(unsealCredential(credentialId)).toEqual(original);
-    expect(unsealCredential(pemId).privateKey).toBe(node.privateKey);
-    expect(sealedOf(unreadableId)).toBe(lost);
+    expect(await unsealCredential(credentialId)).toEqual(original);
+    expect((await unsealCredential(pemId)).privateKey).toBe(node.privateKey);
+    expect(await sealedOf(unreadableId)).toBe(lost);
     expect(warn.mock.calls.map((c) => String(c[0])).filter((line) => line.includes(unreadableId))).toHaveLength(1);
-    expect(() => unsealCredential(unreadableId)).toThrow(/could not be decrypted: the portal secret has changed/);
+    await expect(unsealCredential(unreadableId)).rejects.toThrow(
+      /could not be decrypted: the portal secret has changed/,
+    );
     await loginWorks();
 
     // A second open changes nothing.
-    const migrated = rows();
+    const migrated = await rows();
     await closeAllDatabases();
-    expect(rows()).toEqual(migrated);
+    expect(await rows()).toEqual(migrated);
     warn.mockRestore();
   });
 
@@ -161,8 +158,8 @@ describe('the encryption key of stored SSH keys', () => {
         admin,
       ),
     );
-    const cloudSealed = requireCloudAccount(cloud.id).sealedSecrets;
-    const before = rows().filter((r) => r.encryptedPrivateKey.startsWith('v2.'));
+    const cloudSealed = (await requireCloudAccount(cloud.id)).sealedSecrets;
+    const before = (await rows()).filter((r) => r.encryptedPrivateKey.startsWith('v2.'));
     const plaintexts = new Map(before.map((r) => [r.id, decryptSecret(r.encryptedPrivateKey, r.id)]));
 
     const { stdout } = await rotateByScript();
@@ -177,13 +174,13 @@ describe('the encryption key of stored SSH keys', () => {
     for (const secret of [oldMaterial, newMaterial]) expect(stdout).not.toContain(secret);
 
     for (const row of before) {
-      const now = sealedOf(row.id);
+      const now = await sealedOf(row.id);
       expect(now).not.toBe(row.encryptedPrivateKey);
       expect(keyIdOf(now)).toBe(newKeyId);
       // This process still holds the old key files in memory: it must find the new key by its id.
       expect(decryptSecret(now, row.id)).toBe(plaintexts.get(row.id));
     }
-    const cloudNow = requireCloudAccount(cloud.id);
+    const cloudNow = await requireCloudAccount(cloud.id);
     expect(cloudNow.sealedSecrets).not.toBe(cloudSealed);
     expect(keyIdOf(cloudNow.sealedSecrets)).toBe(newKeyId);
     expect(loadConnection(cloudNow).secrets).toEqual({ password: 'cloud password' });
@@ -199,15 +196,14 @@ describe('the encryption key of stored SSH keys', () => {
     const current = fs.readFileSync(keyFile(), 'utf8');
     const next = generateKeyMaterial();
     fs.writeFileSync(`${keyFile()}.next`, next, { mode: 0o600 });
-    for (const row of rows().filter((r) => r.encryptedPrivateKey.startsWith('v2.'))) {
+    for (const row of (await rows()).filter((r) => r.encryptedPrivateKey.startsWith('v2.'))) {
       const plaintext = decryptSecret(row.encryptedPrivateKey, row.id);
-      getDb()
+      await getDb()
         .update(credentials)
         .set({ encryptedPrivateKey: sealWith(deriveKey(next), plaintext, row.id) })
-        .where(eq(credentials.id, row.id))
-        .run();
+        .where(eq(credentials.id, row.id));
     }
-    expect(keyIdOf(sealedOf(credentialId))).toBe(deriveKey(next).id);
+    expect(keyIdOf(await sealedOf(credentialId))).toBe(deriveKey(next).id);
     expect(fs.readFileSync(keyFile(), 'utf8')).toBe(current);
     await loginWorks();
 
@@ -228,9 +224,9 @@ describe('the encryption key of stored SSH keys', () => {
     process.env.PORTAL_DATA_DIR = dir;
     process.env.PORTAL_ENCRYPTION_KEY = envKey;
     try {
-      const { id } = generateCredential('from the environment');
-      expect(keyIdOf(sealedOf(id))).toBe(deriveKey(envKey).id);
-      expect(unsealCredential(id).privateKey).toMatch(/PRIVATE KEY/);
+      const { id } = await generateCredential('from the environment');
+      expect(keyIdOf(await sealedOf(id))).toBe(deriveKey(envKey).id);
+      expect((await unsealCredential(id)).privateKey).toMatch(/PRIVATE KEY/);
       expect(keyFilesIn()).toEqual([]);
 
       const refused = await rotateByScript().then(
@@ -246,12 +242,12 @@ describe('the encryption key of stored SSH keys', () => {
       expect(stdout.match(ROTATED)!.slice(1)).toEqual(['1', '0', deriveKey(newEnvKey).id, deriveKey(envKey).id]);
       expect(stdout).toContain('Now set PORTAL_ENCRYPTION_KEY to the new key');
       for (const secret of [envKey, newEnvKey]) expect(stdout).not.toContain(secret);
-      expect(keyIdOf(sealedOf(id))).toBe(deriveKey(newEnvKey).id);
-      expect(() => unsealCredential(id)).toThrow(
+      expect(keyIdOf(await sealedOf(id))).toBe(deriveKey(newEnvKey).id);
+      await expect(unsealCredential(id)).rejects.toThrow(
         `encrypted with key ${deriveKey(newEnvKey).id}, which this portal does not have; set PORTAL_ENCRYPTION_KEY`,
       );
       process.env.PORTAL_ENCRYPTION_KEY = newEnvKey;
-      expect(unsealCredential(id).privateKey).toMatch(/PRIVATE KEY/);
+      expect((await unsealCredential(id)).privateKey).toMatch(/PRIVATE KEY/);
       expect(keyFilesIn()).toEqual([]);
     } finally {
       process.env.PORTAL_DATA_DIR = saved;

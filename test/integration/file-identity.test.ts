@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { jobs, nodeImages } from '@/lib/db/tables';
 import { updateImage } from '@/lib/images/edit';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -18,7 +18,7 @@ import { createUrlImage, expectOk, installAndWait, run } from '../support/portal
  * path recorded when it was installed: renaming an image, or giving another image its old name,
  * can neither orphan a file nor overwrite one.
  */
-describe('files on nodes keep their identity whatever the images are called', () => {
+describe('files on nodes keep their identity whatever the images are called', async () => {
   let world: SshWorld;
   let imageDir: string;
   let nodeId: string;
@@ -31,27 +31,28 @@ describe('files on nodes keep their identity whatever the images are called', ()
   afterAll(() => world.stop());
 
   const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-  const newImage = (name: string) =>
-    createUrlImage(world.admin, { name, sourceUrl: world.mirror.url('ident.qcow2'), sha256: world.qcow2.sha256 });
+  const newImage = async (name: string) =>
+    await createUrlImage(world.admin, { name, sourceUrl: world.mirror.url('ident.qcow2'), sha256: world.qcow2.sha256 });
   const rename = (imageId: string, name: string) =>
     run(
       updateImage,
       { imageId, name, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' },
       world.admin,
     );
-  const row = (imageId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
+  const row = async (imageId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
   const settle = async () => getJobRunner().waitForIdle();
 
   it('install, rename, uninstall: the file and its sidecar are gone', async () => {
     const imageId = await newImage('before-rename');
     expect((await installAndWait(world.admin, imageId, nodeId)).status).toBe('succeeded');
     const file = path.join(imageDir, `${imageId}.qcow2`);
-    expect(row(imageId)?.path).toBe(file);
+    expect((await row(imageId))?.path).toBe(file);
 
     expectOk(await rename(imageId, 'after-rename'));
     expectOk(await run(applyImageAvailability, { imageId, shown: [nodeId], available: [] }, world.admin));
@@ -60,7 +61,7 @@ describe('files on nodes keep their identity whatever the images are called', ()
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.existsSync(`${file}.manifest.json`)).toBe(false);
     expect(fs.readdirSync(imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
-    expect(row(imageId)).toBeUndefined();
+    expect(await row(imageId)).toBeUndefined();
   });
 
   it("install A, rename A, create B with A's old name, install B: A's file is untouched", async () => {
@@ -77,27 +78,27 @@ describe('files on nodes keep their identity whatever the images are called', ()
     expect(fs.statSync(fileA).ino).toBe(inodeA);
     expect(sha256Of(fileA)).toBe(world.qcow2.sha256);
     expect(fs.readFileSync(`${fileA}.manifest.json`, 'utf8')).toBe(sidecarA);
-    expect(row(b)?.path).toBe(path.join(imageDir, `${b}.qcow2`));
-    expect(row(a)).toMatchObject({ state: 'installed', path: fileA });
+    expect((await row(b))?.path).toBe(path.join(imageDir, `${b}.qcow2`));
+    expect(await row(a)).toMatchObject({ state: 'installed', path: fileA });
   });
 
   it('sync after a rename still matches the file to its image', async () => {
     const imageId = await newImage('synced-before');
     expect((await installAndWait(world.admin, imageId, nodeId)).status).toBe('succeeded');
     expectOk(await rename(imageId, 'synced-after'));
-    getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId)).run();
+    await getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId));
 
     const { jobId } = expectOk(
       await run(startImageSync, { dataCenterId: world.dataCenterId, verify: false }, world.admin),
     );
     await getJobRunner().waitFor(jobId);
-    const result = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!.result as SyncImagesResult;
+    const result = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!.result as SyncImagesResult;
 
     expect(result.nodes[0]!.found).toContainEqual(
       expect.objectContaining({ imageId, imageName: 'synced-after', fileName: `${imageId}.qcow2` }),
     );
     expect(result.nodes[0]!.unknown).toEqual([]);
-    expect(row(imageId)).toMatchObject({ state: 'installed', path: path.join(imageDir, `${imageId}.qcow2`) });
+    expect(await row(imageId)).toMatchObject({ state: 'installed', path: path.join(imageDir, `${imageId}.qcow2`) });
   });
 
   it('a commit never replaces a file that belongs to another image, even at a path recorded the old way', async () => {
@@ -111,12 +112,11 @@ describe('files on nodes keep their identity whatever the images are called', ()
       .replace(`${a}.qcow2`, 'legacy-name.qcow2');
     fs.writeFileSync(`${legacy}.manifest.json`, sidecarA);
     fs.rmSync(path.join(imageDir, `${a}.qcow2.manifest.json`));
-    getDb().update(nodeImages).set({ path: legacy }).where(eq(nodeImages.imageId, a)).run();
+    await getDb().update(nodeImages).set({ path: legacy }).where(eq(nodeImages.imageId, a));
     const b = await newImage('old-b');
-    getDb()
+    await getDb()
       .insert(nodeImages)
-      .values({ nodeId, imageId: b, state: 'failed', path: legacy, updatedAt: new Date() })
-      .run();
+      .values({ nodeId, imageId: b, state: 'failed', path: legacy, updatedAt: new Date() });
 
     const job = await installAndWait(world.admin, b, nodeId);
 
@@ -130,8 +130,8 @@ describe('files on nodes keep their identity whatever the images are called', ()
     expect(fs.readdirSync(imageDir).filter((f) => f.startsWith('legacy-name.qcow2.'))).toEqual([
       'legacy-name.qcow2.manifest.json',
     ]);
-    expect(row(a)).toMatchObject({ state: 'installed', path: legacy });
-    expect(row(b)).toMatchObject({ state: 'failed' });
+    expect(await row(a)).toMatchObject({ state: 'installed', path: legacy });
+    expect(await row(b)).toMatchObject({ state: 'failed' });
 
     // Uninstalling A removes the file at its recorded path, whatever A is called now.
     expectOk(await rename(a, 'old-a-renamed'));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, nodeImages, nodes } from '@/lib/db/tables';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
@@ -48,14 +48,13 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
       sourceUrl: mirror.url('tiny.qcow2'),
       sha256: qcow2.sha256,
     });
-    getDb().update(images).set({ name, sourceUrl }).where(eq(images.id, imageId)).run();
-    const imageDir = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.imageDir;
+    await getDb().update(images).set({ name, sourceUrl }).where(eq(images.id, imageId));
+    const imageDir = (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!.imageDir;
     const recorded = `${imageDir}/${name}.qcow2`;
-    getDb()
+    await getDb()
       .insert(nodeImages)
-      .values({ nodeId, imageId, state: 'failed', path: recorded, updatedAt: new Date() })
-      .run();
-    return installAndWait(admin, imageId, nodeId);
+      .values({ nodeId, imageId, state: 'failed', path: recorded, updatedAt: new Date() });
+    return await installAndWait(admin, imageId, nodeId);
   };
 
   const HOSTILE_NAMES = [
@@ -91,7 +90,9 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
       const job = await installWithName(name);
       expect(job.status).toBe('failed');
       expect(job.error).toMatch(/not a safe file name|is not in the node's image directory/);
-      expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!)).get()).toMatchObject({
+      expect(
+        await firstRow(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, job.imageId!))),
+      ).toMatchObject({
         state: 'failed',
       });
       expect(fs.existsSync(path.join(node.baseDir, 'escape.qcow2'))).toBe(false);
@@ -112,14 +113,14 @@ describe('hostile names and paths cannot execute anything on a real node', () =>
       node.imageDir,
       `d $(touch ${trap}/canary-dir) \`touch ${trap}/canary-dir2\`;touch ${trap}/canary-dir3`,
     );
-    getDb().update(nodes).set({ imageDir: dir }).where(eq(nodes.id, nodeId)).run();
+    await getDb().update(nodes).set({ imageDir: dir }).where(eq(nodes.id, nodeId));
     try {
       const job = await installWithName('in-hostile-dir');
       expect(job.error).toBeNull();
       expect(fs.existsSync(path.join(dir, 'in-hostile-dir.qcow2'))).toBe(true);
       expect(canaries()).toEqual([]);
     } finally {
-      getDb().update(nodes).set({ imageDir: node.imageDir }).where(eq(nodes.id, nodeId)).run();
+      await getDb().update(nodes).set({ imageDir: node.imageDir }).where(eq(nodes.id, nodeId));
     }
   });
 });

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, machines, nodeImages } from '@/lib/db/tables';
 import { setImageAttachment } from '@/lib/images/attachment';
 import {
@@ -16,7 +16,7 @@ import {
   run,
 } from '../support/portal';
 
-describe('attaching images to data centers and detaching them', () => {
+describe('attaching images to data centers and detaching them', async () => {
   let admin: UserContext;
   let dcA: string;
   let dcB: string;
@@ -26,24 +26,20 @@ describe('attaching images to data centers and detaching them', () => {
     admin = await createSuperAdmin();
     dcA = await createDataCenterAs(admin);
     dcB = await createDataCenterAs(admin);
-    nodeA = insertUnreachableNode(dcA, 'a1');
+    nodeA = await insertUnreachableNode(dcA, 'a1');
   });
 
-  const newImage = (name: string, fields: Record<string, unknown> = {}) =>
+  const newImage = async (name: string, fields: Record<string, unknown> = {}) =>
     // Attached nowhere at first: attaching is what these tests are about.
-    createUrlImage(
+    await createUrlImage(
       admin,
       { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'c'.repeat(64), ...fields },
       { attachTo: [] },
     );
   const attach = (user: UserContext, imageId: string, dataCenterId: string, attached: boolean) =>
     run(setImageAttachment, { imageId, dataCenterId, attached }, user);
-  const attachedTo = (imageId: string) =>
-    getDb()
-      .select()
-      .from(imageDataCenters)
-      .where(eq(imageDataCenters.imageId, imageId))
-      .all()
+  const attachedTo = async (imageId: string) =>
+    (await getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)))
       .map((a) => a.dataCenterId)
       .sort();
 
@@ -52,15 +48,14 @@ describe('attaching images to data centers and detaching them', () => {
     expectOk(await attach(admin, imageId, dcA, true));
     expectOk(await attach(admin, imageId, dcB, true));
     expectOk(await attach(admin, imageId, dcB, true)); // again: no second row, no error
-    expect(attachedTo(imageId)).toEqual([dcA, dcB].sort());
+    expect(await attachedTo(imageId)).toEqual([dcA, dcB].sort());
 
-    getDb()
+    await getDb()
       .insert(nodeImages)
-      .values({ nodeId: nodeA, imageId, state: 'installed', available: true, updatedAt: now() })
-      .run();
+      .values({ nodeId: nodeA, imageId, state: 'installed', available: true, updatedAt: now() });
     expect(expectOk(await attach(admin, imageId, dcA, false))).toMatchObject({ attached: false, withdrawn: 1 });
-    expect(attachedTo(imageId)).toEqual([dcB]);
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).get()).toMatchObject({
+    expect(await attachedTo(imageId)).toEqual([dcB]);
+    expect(await firstRow(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)))).toMatchObject({
       state: 'installed',
       available: false,
     });
@@ -69,22 +64,20 @@ describe('attaching images to data centers and detaching them', () => {
   it('refuses to detach while a machine in that data center uses the image, naming it, and changes nothing', async () => {
     const imageId = await newImage('attach-in-use');
     expectOk(await attach(admin, imageId, dcA, true));
-    getDb()
+    await getDb()
       .insert(machines)
-      .values({ id: crypto.randomUUID(), name: 'db-1', nodeId: nodeA, imageId, createdAt: now() })
-      .run();
+      .values({ id: crypto.randomUUID(), name: 'db-1', nodeId: nodeA, imageId, createdAt: now() });
 
     expect(await attach(admin, imageId, dcA, false)).toMatchObject({
       ok: false,
       code: 'in_use',
       error: expect.stringContaining('db-1 on a1 uses it'),
     });
-    expect(attachedTo(imageId)).toEqual([dcA]);
-    const audit = getDb()
+    expect(await attachedTo(imageId)).toEqual([dcA]);
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.attachment'), eq(auditEvents.targetId, imageId)))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.attachment'), eq(auditEvents.targetId, imageId)));
     expect(audit.map((a) => a.outcome)).toEqual(['ok', 'denied']);
   });
 
@@ -92,7 +85,7 @@ describe('attaching images to data centers and detaching them', () => {
     const imageId = await newImage('attach-bound', { dcBoundId: dcA });
     expect(await attach(admin, imageId, dcB, true)).toMatchObject({ ok: false, code: 'invalid' });
     expect(await attach(admin, imageId, dcA, false)).toMatchObject({ ok: false, code: 'invalid' });
-    expect(attachedTo(imageId)).toEqual([dcA]);
+    expect(await attachedTo(imageId)).toEqual([dcA]);
   });
 
   it('lets an ImageAdmin attach public images to their own data centers only, and refuses DCAdmins', async () => {
@@ -103,6 +96,6 @@ describe('attaching images to data centers and detaching them', () => {
     expectOk(await attach(imageAdmin, imageId, dcA, true));
     expect(await attach(imageAdmin, imageId, dcB, true)).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await attach(dcAdmin, imageId, dcA, false)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(attachedTo(imageId)).toEqual([dcA]);
+    expect(await attachedTo(imageId)).toEqual([dcA]);
   });
 });

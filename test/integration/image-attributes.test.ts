@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, nodeImages } from '@/lib/db/tables';
 import { fetchChecksum } from '@/lib/images/checksum-url';
 import { updateImage } from '@/lib/images/edit';
@@ -51,7 +51,7 @@ async function startChecksumServer() {
   return { url, close };
 }
 
-describe('image attributes: every field, versions, formats, kernels and ramdisks, checksums by URL, edits', () => {
+describe('image attributes: every field, versions, formats, kernels and ramdisks, checksums by URL, edits', async () => {
   let admin: UserContext;
   let dataCenterId: string;
   let sums: Awaited<ReturnType<typeof startChecksumServer>>;
@@ -63,8 +63,8 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
   });
   afterAll(() => sums.close());
 
-  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
-  const countNamed = (name: string) => getDb().select().from(images).where(eq(images.name, name)).all().length;
+  const row = async (id: string) => (await firstRow(getDb().select().from(images).where(eq(images.id, id))))!;
+  const countNamed = async (name: string) => (await getDb().select().from(images).where(eq(images.name, name))).length;
   const create = (fields: Record<string, unknown>, user = admin) =>
     run(createImage, { ...base, sourceUrl: 'http://127.0.0.1:9/noble.qcow2', sha256: SHA, ...fields }, user);
   const edit = (imageId: string, fields: Record<string, unknown>, user = admin) =>
@@ -86,7 +86,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         protected: 'on',
       }),
     );
-    expect(row(id)).toMatchObject({
+    expect(await row(id)).toMatchObject({
       alias: 'attr',
       version: '2',
       description: 'All of it',
@@ -114,7 +114,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
       code: 'conflict',
       fieldErrors: { name: ['An image named "ver-1" already exists.'] },
     });
-    expect(countNamed('ver-again')).toBe(0);
+    expect(await countNamed('ver-again')).toBe(0);
   });
 
   describe('partition images, kernels and ramdisks', () => {
@@ -141,7 +141,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
       const { id } = expectOk(
         await create({ name: 'part-ok', diskFormat: 'raw', kernelImageId: kernel, ramdiskImageId: ramdisk }),
       );
-      expect(row(id)).toMatchObject({ kernelImageId: kernel, ramdiskImageId: ramdisk });
+      expect(await row(id)).toMatchObject({ kernelImageId: kernel, ramdiskImageId: ramdisk });
     });
 
     it.each([
@@ -182,7 +182,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
       const result = await create({ name: 'part-bad', diskFormat: 'raw', ...resolved });
       expect(result).toMatchObject({ ok: false, code: 'invalid' });
       expect(!result.ok && result.fieldErrors?.[field]?.join(' ')).toMatch(message);
-      expect(countNamed('part-bad')).toBe(0);
+      expect(await countNamed('part-bad')).toBe(0);
     });
 
     it('refuses a kernel bound to another data center for a global image', async () => {
@@ -212,16 +212,16 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         code: 'conflict',
         fieldErrors: { diskFormat: [expect.stringMatching(/Referenced by part-ok/)] },
       });
-      expect(row(kernel).diskFormat).toBe('aki');
+      expect((await row(kernel)).diskFormat).toBe('aki');
     });
   });
 
   describe('checksum given as the URL of a checksums file', () => {
     it('picks the line for the source URL’s file name from SHA256SUMS, and from MD5SUMS', async () => {
       const { id } = expectOk(await create({ name: 'sums-sha', sha256: '', checksumUrl: sums.url('/SHA256SUMS') }));
-      expect(row(id)).toMatchObject({ sha256: SHA, md5: null });
+      expect(await row(id)).toMatchObject({ sha256: SHA, md5: null });
       const md5 = expectOk(await create({ name: 'sums-md5', sha256: '', checksumUrl: sums.url('/MD5SUMS') }));
-      expect(row(md5.id)).toMatchObject({ sha256: null, md5: MD5 });
+      expect(await row(md5.id)).toMatchObject({ sha256: null, md5: MD5 });
     });
 
     it.each([
@@ -233,7 +233,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
       const checksumUrl = list.startsWith('http') ? list : sums.url(list);
       const result = await create({ name: 'sums-bad', sha256: '', sourceUrl, checksumUrl });
       expect(!result.ok && result.fieldErrors?.checksumUrl?.join(' ')).toMatch(message);
-      expect(countNamed('sums-bad')).toBe(0);
+      expect(await countNamed('sums-bad')).toBe(0);
     });
 
     it('gives up on a server that does not answer, after the timeout', async () => {
@@ -251,18 +251,19 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         sha256: SHA,
       });
       expectOk(await edit(imageId, { name: 'edited', description: 'New words', tags: 'a b', minRamMb: '512' }));
-      expect(row(imageId)).toMatchObject({
+      expect(await row(imageId)).toMatchObject({
         name: 'edited',
         description: 'New words',
         tags: ['a', 'b'],
         minRamMb: 512,
         sha256: SHA,
       });
-      const audit = getDb()
-        .select()
-        .from(auditEvents)
-        .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.targetId, imageId)))
-        .get();
+      const audit = await firstRow(
+        getDb()
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.targetId, imageId))),
+      );
       expect(audit).toMatchObject({
         outcome: 'ok',
         details: { name: 'edited', changed: expect.arrayContaining(['name', 'description', 'tags', 'minRamMb']) },
@@ -272,7 +273,7 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         ok: false,
         fieldErrors: { name: ['An image named "attr-full" already exists.'] },
       });
-      expect(row(imageId).name).toBe('edited');
+      expect((await row(imageId)).name).toBe('edited');
     });
 
     it('lets the checksums be corrected while no file exists, and refuses it once one does', async () => {
@@ -282,13 +283,12 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         sha256: SHA,
       });
       expectOk(await edit(imageId, { name: 'edit-file', sha256: OTHER_SHA, sizeBytes: '1000' }));
-      expect(row(imageId)).toMatchObject({ sha256: OTHER_SHA, sizeBytes: 1000 });
+      expect(await row(imageId)).toMatchObject({ sha256: OTHER_SHA, sizeBytes: 1000 });
 
-      const nodeId = insertUnreachableNode(dataCenterId, 'edit-node');
-      getDb()
+      const nodeId = await insertUnreachableNode(dataCenterId, 'edit-node');
+      await getDb()
         .insert(nodeImages)
-        .values({ nodeId, imageId, state: 'installed', available: true, updatedAt: now() })
-        .run();
+        .values({ nodeId, imageId, state: 'installed', available: true, updatedAt: now() });
       for (const change of [
         { sha256: SHA },
         { md5: MD5 },
@@ -307,10 +307,10 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
       }
       const refused = await edit(imageId, { name: 'edit-file', checksumUrl: sums.url('/SHA256SUMS') });
       expect(refused).toMatchObject({ ok: false, fieldErrors: { checksumUrl: [expect.any(String)] } });
-      expect(row(imageId)).toMatchObject({ sha256: OTHER_SHA, md5: null, sizeBytes: 1000, diskFormat: 'qcow2' });
+      expect(await row(imageId)).toMatchObject({ sha256: OTHER_SHA, md5: null, sizeBytes: 1000, diskFormat: 'qcow2' });
       // The same values, as the form sends them, and any other attribute, are fine.
       expectOk(await edit(imageId, { name: 'edit-file', sha256: OTHER_SHA, description: 'still editable' }));
-      expect(row(imageId).description).toBe('still editable');
+      expect((await row(imageId)).description).toBe('still editable');
     });
 
     it('follows the role matrix: an ImageAdmin edits only images bound to their data center; a DCAdmin nothing', async () => {
@@ -336,12 +336,11 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         ok: false,
         code: 'forbidden',
       });
-      expect(row(bound).description).toBe('by the ImageAdmin');
-      const denied = getDb()
+      expect((await row(bound)).description).toBe('by the ImageAdmin');
+      const denied = await getDb()
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.outcome, 'denied')))
-        .all();
+        .where(and(eq(auditEvents.action, 'image.update'), eq(auditEvents.outcome, 'denied')));
       expect(denied.map((e) => e.targetId)).toEqual(expect.arrayContaining([global, bound]));
     });
   });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { changeImageLifecycle, createImage, setImageAttachment } from '@/lib/images/operations';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
@@ -11,7 +11,7 @@ import { expectOk, installAndWait, run } from '../support/portal';
  * for its status and size first (a 404 refused, an unreachable URL saved only when the user says
  * so), and `unverified` until a real node has hashed the file.
  */
-describe('creating a URL image', () => {
+describe('creating a URL image', async () => {
   let world: SshWorld;
 
   beforeAll(async () => {
@@ -22,12 +22,12 @@ describe('creating a URL image', () => {
   const fields = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' };
   const create = (name: string, extra: Record<string, unknown>) =>
     run(createImage, { ...fields, name, sha256: world.qcow2.sha256, ...extra }, world.admin);
-  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
-  const named = (name: string) => getDb().select().from(images).where(eq(images.name, name)).all();
+  const row = async (id: string) => (await firstRow(getDb().select().from(images).where(eq(images.id, id))))!;
+  const named = async (name: string) => await getDb().select().from(images).where(eq(images.name, name));
 
   it('is private and unverified, with the size the server gave, when the URL answers', async () => {
     const { id } = expectOk(await create('checked', { sourceUrl: world.mirror.url('checked.qcow2') }));
-    expect(row(id)).toMatchObject({
+    expect(await row(id)).toMatchObject({
       access: 'private',
       status: 'unverified',
       sizeBytes: world.qcow2.sizeBytes,
@@ -39,7 +39,7 @@ describe('creating a URL image', () => {
     expect(result).toMatchObject({ ok: false, code: 'invalid' });
     const message = !result.ok ? result.fieldErrors?.sourceUrl?.[0] : '';
     expect(message).toMatch(/answered 404 Not Found: there is no image file to download there\.$/);
-    expect(named('missing')).toEqual([]);
+    expect(await named('missing')).toEqual([]);
   });
 
   it('refuses a size the server contradicts', async () => {
@@ -47,7 +47,7 @@ describe('creating a URL image', () => {
     expect(!result.ok && result.fieldErrors?.sizeBytes?.[0]).toBe(
       `The server says the file is ${world.qcow2.sizeBytes} bytes, not 12. Correct the size or leave it empty.`,
     );
-    expect(named('wrong-size')).toEqual([]);
+    expect(await named('wrong-size')).toEqual([]);
   });
 
   it('says when the portal cannot reach the URL, and saves only when told to save without checking', async () => {
@@ -56,10 +56,10 @@ describe('creating a URL image', () => {
     const message = !refused.ok ? refused.fieldErrors?.skipUrlCheck?.[0] : '';
     expect(message).toMatch(/^The portal could not check http:\/\/127\.0\.0\.1:9\/only-nodes-reach-this\.qcow2: /);
     expect(message).toMatch(/If only the nodes can reach it, save without checking\.$/);
-    expect(named('nodes-only')).toEqual([]);
+    expect(await named('nodes-only')).toEqual([]);
 
     const { id } = expectOk(await create('nodes-only', { sourceUrl, skipUrlCheck: 'on' }));
-    expect(row(id)).toMatchObject({ status: 'unverified', sizeBytes: null });
+    expect(await row(id)).toMatchObject({ status: 'unverified', sizeBytes: null });
   });
 
   it('becomes ok once the first node has hashed the file, and enabling it again keeps that', async () => {
@@ -69,20 +69,20 @@ describe('creating a URL image', () => {
     expectOk(
       await run(setImageAttachment, { imageId: id, dataCenterId: world.dataCenterId, attached: true }, world.admin),
     );
-    expect(row(id).status).toBe('unverified');
+    expect((await row(id)).status).toBe('unverified');
     const job = await installAndWait(world.admin, id, world.nodeIds[0]!);
     expect(job.status).toBe('succeeded');
-    expect(row(id).status).toBe('ok');
+    expect((await row(id)).status).toBe('ok');
 
     expectOk(await run(changeImageLifecycle, { imageId: id, change: 'status', status: 'disabled' }, world.admin));
     expectOk(await run(changeImageLifecycle, { imageId: id, change: 'status', status: 'ok' }, world.admin));
-    expect(row(id).status).toBe('ok');
+    expect((await row(id)).status).toBe('ok');
   });
 
   it('goes back to unverified, not ok, when a never-hashed image is enabled again', async () => {
     const { id } = expectOk(await create('never-hashed', { sourceUrl: world.mirror.url('checked.qcow2') }));
     expectOk(await run(changeImageLifecycle, { imageId: id, change: 'status', status: 'disabled' }, world.admin));
     expectOk(await run(changeImageLifecycle, { imageId: id, change: 'status', status: 'ok' }, world.admin));
-    expect(row(id).status).toBe('unverified');
+    expect((await row(id)).status).toBe('unverified');
   });
 });

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images } from '@/lib/db/tables';
 import { changeImageLifecycle } from '@/lib/images/lifecycle';
 import { listImages } from '@/lib/images/queries';
@@ -18,7 +18,7 @@ import {
 
 const SHA = 'a'.repeat(64);
 
-describe('image lifecycle: enable and disable, access, soft delete and restore, the protected flag', () => {
+describe('image lifecycle: enable and disable, access, soft delete and restore, the protected flag', async () => {
   let admin: UserContext;
   let dataCenterId: string;
   let nodeId: string;
@@ -27,18 +27,18 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
     // These refusals come before any connection.
-    nodeId = insertUnreachableNode(dataCenterId, 'n1');
+    nodeId = await insertUnreachableNode(dataCenterId, 'n1');
   });
 
-  const newImage = (name: string, fields: Record<string, unknown> = {}) =>
-    createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
+  const newImage = async (name: string, fields: Record<string, unknown> = {}) =>
+    await createUrlImage(admin, { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: SHA, ...fields });
   const change = (user: UserContext, input: Record<string, unknown>) => run(changeImageLifecycle, input, user);
-  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
+  const row = async (id: string) => (await firstRow(getDb().select().from(images).where(eq(images.id, id))))!;
 
   it('disables an image, after which installs are refused; enabling makes it installable again', async () => {
     const imageId = await newImage('lifecycle-disable');
     expectOk(await change(admin, { imageId, change: 'status', status: 'disabled' }));
-    expect(row(imageId).status).toBe('disabled');
+    expect((await row(imageId)).status).toBe('disabled');
     expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({
       ok: false,
       error: 'Image lifecycle-disable is disabled and cannot be installed.',
@@ -46,22 +46,22 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
 
     // No node has hashed its file yet, so enabling brings it back to what it was: unverified.
     expectOk(await change(admin, { imageId, change: 'status', status: 'ok' }));
-    expect(row(imageId).status).toBe('unverified');
+    expect((await row(imageId)).status).toBe('unverified');
   });
 
   it('soft-deletes: hidden from the default listing, shown with "show deleted", restorable as private', async () => {
     const imageId = await newImage('lifecycle-delete');
     expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
-    expect(listImages(admin).map((i) => i.id)).not.toContain(imageId);
-    expect(listImages(admin, { includeDeleted: true }).map((i) => i.id)).toContain(imageId);
+    expect((await listImages(admin)).map((i) => i.id)).not.toContain(imageId);
+    expect((await listImages(admin, { includeDeleted: true })).map((i) => i.id)).toContain(imageId);
     expect(await run(installImage, { imageId, nodeId }, admin)).toMatchObject({
       ok: false,
       error: 'Image lifecycle-delete is deleted and cannot be installed.',
     });
 
     expectOk(await change(admin, { imageId, change: 'access', access: 'private' }));
-    expect(row(imageId).access).toBe('private');
-    expect(listImages(admin).map((i) => i.id)).toContain(imageId);
+    expect((await row(imageId)).access).toBe('private');
+    expect((await listImages(admin)).map((i) => i.id)).toContain(imageId);
   });
 
   it('refuses to disable or delete a protected image until the flag is cleared', async () => {
@@ -77,11 +77,11 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
         /^lifecycle-protected is protected: clear the protected flag before you (disable|delete) it\.$/,
       );
     }
-    expect(row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: true });
+    expect(await row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: true });
 
     expectOk(await change(admin, { imageId, change: 'protected', protected: 'false' }));
     expectOk(await change(admin, { imageId, change: 'access', access: 'deleted' }));
-    expect(row(imageId).access).toBe('deleted');
+    expect((await row(imageId)).access).toBe('deleted');
   });
 
   it('refuses bad input with field errors and changes nothing', async () => {
@@ -94,7 +94,7 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
       ok: false,
       code: 'invalid',
     });
-    expect(row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: false });
+    expect(await row(imageId)).toMatchObject({ status: 'unverified', access: 'public', protected: false });
   });
 
   it('follows the role matrix on the server: ImageAdmins manage their DC-bound images only; DCAdmins nothing', async () => {
@@ -112,14 +112,13 @@ describe('image lifecycle: enable and disable, access, soft delete and restore, 
       ok: false,
       code: 'forbidden',
     });
-    expect(row(global).status).toBe('unverified');
-    expect(row(bound).access).toBe('public');
+    expect((await row(global)).status).toBe('unverified');
+    expect((await row(bound)).access).toBe('public');
 
-    const audits = getDb()
+    const audits = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.lifecycle'), eq(auditEvents.outcome, 'denied')))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.lifecycle'), eq(auditEvents.outcome, 'denied')));
     expect(audits.map((a) => [a.userId, a.targetId])).toEqual(
       expect.arrayContaining([
         [imageAdmin.id, global],

@@ -28,11 +28,11 @@ const GB = 1024 ** 3;
 const ids = new Map<string, string>();
 let created = 0;
 
-function insertImage(spec: Spec): string {
+async function insertImage(spec: Spec): Promise<string> {
   const id = crypto.randomUUID();
   const at = new Date(T0 + ++created * 60_000);
   const osType = spec.osType ?? 'linux';
-  getDb()
+  await getDb()
     .insert(images)
     .values({
       id,
@@ -50,11 +50,10 @@ function insertImage(spec: Spec): string {
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',
       createdAt: at,
       updatedAt: at,
-    })
-    .run();
+    });
   // A DC-bound image is attached to its own data center, as createImage does.
   for (const dc of [...(spec.bound ? [spec.bound] : []), ...(spec.attached ?? [])]) {
-    getDb().insert(imageDataCenters).values({ imageId: id, dataCenterId: dc, attachedAt: at }).run();
+    await getDb().insert(imageDataCenters).values({ imageId: id, dataCenterId: dc, attachedAt: at });
   }
   ids.set(spec.name, id);
   return id;
@@ -65,8 +64,8 @@ let imageAdminA: UserContext;
 let outsider: UserContext;
 let dcA: string, dcB: string, dcEmpty: string;
 
-const names = (user: UserContext, request: Parameters<typeof listImagesPage>[1] = {}) =>
-  listImagesPage(user, { pageSize: 100, ...request }).rows.map((r) => r.name);
+const names = async (user: UserContext, request: Parameters<typeof listImagesPage>[1] = {}) =>
+  (await listImagesPage(user, { pageSize: 100, ...request })).rows.map((r) => r.name);
 
 beforeAll(async () => {
   admin = await createSuperAdmin();
@@ -76,7 +75,7 @@ beforeAll(async () => {
   imageAdminA = await createUserWithRole('ImageAdmin', dcA);
   outsider = await createUserWithRole('ImageImportAdmin', dcA); // without ImageAdmin beside it: no role at all
 
-  insertImage({
+  await insertImage({
     name: 'ubuntu-22.04',
     alias: 'ubuntu',
     version: '22.04',
@@ -84,7 +83,7 @@ beforeAll(async () => {
     tags: ['lts', 'cloud'],
     attached: [dcA],
   });
-  insertImage({
+  await insertImage({
     name: 'ubuntu-24.04',
     alias: 'ubuntu',
     version: '24.04',
@@ -92,8 +91,8 @@ beforeAll(async () => {
     tags: ['lts'],
     attached: [dcA, dcB],
   });
-  insertImage({ name: 'ubuntu-24.10', alias: 'ubuntu', version: '24.10', diskFormat: 'raw', access: 'private' });
-  insertImage({
+  await insertImage({ name: 'ubuntu-24.10', alias: 'ubuntu', version: '24.10', diskFormat: 'raw', access: 'private' });
+  await insertImage({
     name: 'Windows-2022',
     alias: 'winsrv',
     version: '2022',
@@ -104,75 +103,81 @@ beforeAll(async () => {
     tags: ['gpu'],
     bound: dcA,
   });
-  insertImage({ name: 'freebsd-14', osType: 'bsd', diskFormat: 'raw', sizeBytes: null, bound: dcB });
-  insertImage({ name: 'old-debian', alias: 'debian', version: '9', access: 'deleted', tags: ['lts'], bound: dcA });
+  await insertImage({ name: 'freebsd-14', osType: 'bsd', diskFormat: 'raw', sizeBytes: null, bound: dcB });
+  await insertImage({
+    name: 'old-debian',
+    alias: 'debian',
+    version: '9',
+    access: 'deleted',
+    tags: ['lts'],
+    bound: dcA,
+  });
   // For LIKE escaping: `_` must match an underscore only, not any character.
-  insertImage({ name: 'a_b', sizeBytes: 5 });
-  insertImage({ name: 'axb', sizeBytes: 6 });
+  await insertImage({ name: 'a_b', sizeBytes: 5 });
+  await insertImage({ name: 'axb', sizeBytes: 6 });
 
   // Installed on a node of each data center; installing does not count.
-  const nodeA = insertUnreachableNode(dcA, 'list-node-a');
-  const nodeB = insertUnreachableNode(dcB, 'list-node-b');
+  const nodeA = await insertUnreachableNode(dcA, 'list-node-a');
+  const nodeB = await insertUnreachableNode(dcB, 'list-node-b');
   const at = new Date(T0);
-  getDb()
+  await getDb()
     .insert(nodeImages)
     .values([
       { nodeId: nodeA, imageId: ids.get('ubuntu-22.04')!, state: 'installed', updatedAt: at },
       { nodeId: nodeB, imageId: ids.get('ubuntu-22.04')!, state: 'installed', updatedAt: at },
       { nodeId: nodeA, imageId: ids.get('ubuntu-24.04')!, state: 'installing', updatedAt: at },
-    ])
-    .run();
+    ]);
 });
 
 describe('listImagesPage: filters', () => {
-  it('hides deleted images by default; access=all shows them, access=deleted only them', () => {
-    expect(names(admin)).not.toContain('old-debian');
-    expect(names(admin, { access: 'all' })).toContain('old-debian');
-    expect(names(admin, { access: 'deleted' })).toEqual(['old-debian']);
-    expect(names(admin, { access: 'private' })).toEqual(['ubuntu-24.10']);
+  it('hides deleted images by default; access=all shows them, access=deleted only them', async () => {
+    expect(await names(admin)).not.toContain('old-debian');
+    expect(await names(admin, { access: 'all' })).toContain('old-debian');
+    expect(await names(admin, { access: 'deleted' })).toEqual(['old-debian']);
+    expect(await names(admin, { access: 'private' })).toEqual(['ubuntu-24.10']);
   });
 
-  it('searches name or alias, any case', () => {
-    expect(names(admin, { q: 'UBUNTU-24' })).toEqual(['ubuntu-24.04', 'ubuntu-24.10']);
-    expect(names(admin, { q: 'winsrv' })).toEqual(['Windows-2022']);
-    expect(names(admin, { q: 'zzz' })).toEqual([]);
+  it('searches name or alias, any case', async () => {
+    expect(await names(admin, { q: 'UBUNTU-24' })).toEqual(['ubuntu-24.04', 'ubuntu-24.10']);
+    expect(await names(admin, { q: 'winsrv' })).toEqual(['Windows-2022']);
+    expect(await names(admin, { q: 'zzz' })).toEqual([]);
   });
 
-  it('escapes LIKE wildcards in the search', () => {
-    expect(names(admin, { q: 'a_b' })).toEqual(['a_b']);
-    expect(names(admin, { q: '%' })).toEqual([]);
-    expect(names(admin, { q: '\\' })).toEqual([]);
+  it('escapes LIKE wildcards in the search', async () => {
+    expect(await names(admin, { q: 'a_b' })).toEqual(['a_b']);
+    expect(await names(admin, { q: '%' })).toEqual([]);
+    expect(await names(admin, { q: '\\' })).toEqual([]);
   });
 
-  it('filters by OS type, status, format and tag', () => {
-    expect(names(admin, { osType: 'windows' })).toEqual(['Windows-2022']);
-    expect(names(admin, { osType: 'sunos' })).toEqual([]);
-    expect(names(admin, { status: 'disabled' })).toEqual(['Windows-2022']);
-    expect(names(admin, { status: 'failed' })).toEqual([]);
-    expect(names(admin, { diskFormat: 'raw' })).toEqual(['freebsd-14', 'ubuntu-24.10']);
-    expect(names(admin, { diskFormat: 'iso' })).toEqual([]);
-    expect(names(admin, { tag: 'lts' })).toEqual(['ubuntu-22.04', 'ubuntu-24.04']);
-    expect(names(admin, { tag: 'lts', access: 'all' })).toEqual(['old-debian', 'ubuntu-22.04', 'ubuntu-24.04']);
+  it('filters by OS type, status, format and tag', async () => {
+    expect(await names(admin, { osType: 'windows' })).toEqual(['Windows-2022']);
+    expect(await names(admin, { osType: 'sunos' })).toEqual([]);
+    expect(await names(admin, { status: 'disabled' })).toEqual(['Windows-2022']);
+    expect(await names(admin, { status: 'failed' })).toEqual([]);
+    expect(await names(admin, { diskFormat: 'raw' })).toEqual(['freebsd-14', 'ubuntu-24.10']);
+    expect(await names(admin, { diskFormat: 'iso' })).toEqual([]);
+    expect(await names(admin, { tag: 'lts' })).toEqual(['ubuntu-22.04', 'ubuntu-24.04']);
+    expect(await names(admin, { tag: 'lts', access: 'all' })).toEqual(['old-debian', 'ubuntu-22.04', 'ubuntu-24.04']);
     // A tag is matched whole, not as a substring of the JSON text.
-    expect(names(admin, { tag: 'lt' })).toEqual([]);
-    expect(names(admin, { tag: '"lts"' })).toEqual([]);
+    expect(await names(admin, { tag: 'lt' })).toEqual([]);
+    expect(await names(admin, { tag: '"lts"' })).toEqual([]);
   });
 
-  it('filters by data center: bound to it or attached to it', () => {
-    expect(names(admin, { dataCenterId: dcB })).toEqual(['freebsd-14', 'ubuntu-24.04']);
-    expect(names(admin, { dataCenterId: dcA })).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
-    expect(names(admin, { dataCenterId: dcEmpty })).toEqual([]);
+  it('filters by data center: bound to it or attached to it', async () => {
+    expect(await names(admin, { dataCenterId: dcB })).toEqual(['freebsd-14', 'ubuntu-24.04']);
+    expect(await names(admin, { dataCenterId: dcA })).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
+    expect(await names(admin, { dataCenterId: dcEmpty })).toEqual([]);
   });
 
-  it('combines filters', () => {
-    expect(names(admin, { q: 'ubuntu', tag: 'lts', dataCenterId: dcB })).toEqual(['ubuntu-24.04']);
+  it('combines filters', async () => {
+    expect(await names(admin, { q: 'ubuntu', tag: 'lts', dataCenterId: dcB })).toEqual(['ubuntu-24.04']);
   });
 });
 
 describe('listImagesPage: scoping', () => {
-  it('shows an ImageAdmin only images bound or attached to their data centers', () => {
-    expect(names(imageAdminA)).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
-    expect(names(imageAdminA, { access: 'all' })).toEqual([
+  it('shows an ImageAdmin only images bound or attached to their data centers', async () => {
+    expect(await names(imageAdminA)).toEqual(['ubuntu-22.04', 'ubuntu-24.04', 'Windows-2022']);
+    expect(await names(imageAdminA, { access: 'all' })).toEqual([
       'old-debian',
       'ubuntu-22.04',
       'ubuntu-24.04',
@@ -180,36 +185,36 @@ describe('listImagesPage: scoping', () => {
     ]);
   });
 
-  it('never shows another data center’s bound image, even when filtering by that data center', () => {
-    expect(names(imageAdminA, { dataCenterId: dcB })).toEqual(['ubuntu-24.04']);
-    expect(names(imageAdminA, { q: 'freebsd', access: 'all' })).toEqual([]);
+  it('never shows another data center’s bound image, even when filtering by that data center', async () => {
+    expect(await names(imageAdminA, { dataCenterId: dcB })).toEqual(['ubuntu-24.04']);
+    expect(await names(imageAdminA, { q: 'freebsd', access: 'all' })).toEqual([]);
   });
 
-  it('shows nothing to a user without an effective role', () => {
-    expect(listImagesPage(outsider)).toMatchObject({ rows: [], total: 0, page: 1, pageCount: 1 });
-    expect(listImageFilterOptions(outsider)).toEqual({ osTypes: [], tags: [] });
+  it('shows nothing to a user without an effective role', async () => {
+    expect(await listImagesPage(outsider)).toMatchObject({ rows: [], total: 0, page: 1, pageCount: 1 });
+    expect(await listImageFilterOptions(outsider)).toEqual({ osTypes: [], tags: [] });
   });
 
-  it('counts installed nodes in the data centers the user sees only', () => {
-    const installed = (user: UserContext) =>
-      listImagesPage(user, { q: 'ubuntu-2' }).rows.map((r) => [r.name, r.installedNodes]);
-    expect(installed(admin)).toEqual([
+  it('counts installed nodes in the data centers the user sees only', async () => {
+    const installed = async (user: UserContext) =>
+      (await listImagesPage(user, { q: 'ubuntu-2' })).rows.map((r) => [r.name, r.installedNodes]);
+    expect(await installed(admin)).toEqual([
       ['ubuntu-22.04', 2],
       ['ubuntu-24.04', 0],
       ['ubuntu-24.10', 0],
     ]);
-    expect(installed(imageAdminA)).toEqual([
+    expect(await installed(imageAdminA)).toEqual([
       ['ubuntu-22.04', 1],
       ['ubuntu-24.04', 0],
     ]);
   });
 
-  it('offers the OS types and tags of the images the user sees', () => {
-    expect(listImageFilterOptions(admin)).toEqual({
+  it('offers the OS types and tags of the images the user sees', async () => {
+    expect(await listImageFilterOptions(admin)).toEqual({
       osTypes: ['linux', 'windows', 'bsd'],
       tags: ['cloud', 'gpu', 'lts'],
     });
-    expect(listImageFilterOptions(imageAdminA)).toEqual({
+    expect(await listImageFilterOptions(imageAdminA)).toEqual({
       osTypes: ['linux', 'windows'],
       tags: ['cloud', 'gpu', 'lts'],
     });
@@ -217,14 +222,14 @@ describe('listImagesPage: scoping', () => {
 });
 
 describe('listImagesPage: order and pages', () => {
-  it('sorts by name ignoring case by default, and reverses', () => {
+  it('sorts by name ignoring case by default, and reverses', async () => {
     const all = ['a_b', 'axb', 'freebsd-14', 'ubuntu-22.04', 'ubuntu-24.04', 'ubuntu-24.10', 'Windows-2022'];
-    expect(names(admin)).toEqual(all);
-    expect(names(admin, { sort: 'name', dir: 'desc' })).toEqual([...all].reverse());
+    expect(await names(admin)).toEqual(all);
+    expect(await names(admin, { sort: 'name', dir: 'desc' })).toEqual([...all].reverse());
   });
 
-  it('sorts by size (unknown sizes last when largest first), creation and version', () => {
-    expect(names(admin, { sort: 'size', dir: 'desc' })).toEqual([
+  it('sorts by size (unknown sizes last when largest first), creation and version', async () => {
+    expect(await names(admin, { sort: 'size', dir: 'desc' })).toEqual([
       'Windows-2022',
       'ubuntu-24.04',
       'ubuntu-22.04',
@@ -233,7 +238,7 @@ describe('listImagesPage: order and pages', () => {
       'a_b',
       'freebsd-14',
     ]);
-    expect(names(admin, { sort: 'created', dir: 'desc' })).toEqual([
+    expect(await names(admin, { sort: 'created', dir: 'desc' })).toEqual([
       'axb',
       'a_b',
       'freebsd-14',
@@ -242,34 +247,34 @@ describe('listImagesPage: order and pages', () => {
       'ubuntu-24.04',
       'ubuntu-22.04',
     ]);
-    expect(names(admin, { sort: 'version', dir: 'asc', q: 'ubuntu' })).toEqual([
+    expect(await names(admin, { sort: 'version', dir: 'asc', q: 'ubuntu' })).toEqual([
       'ubuntu-22.04',
       'ubuntu-24.04',
       'ubuntu-24.10',
     ]);
   });
 
-  it('pages with totals; a page past the end shows the last one', () => {
-    const first = listImagesPage(admin, { pageSize: 3 });
+  it('pages with totals; a page past the end shows the last one', async () => {
+    const first = await listImagesPage(admin, { pageSize: 3 });
     expect(first).toMatchObject({ total: 7, page: 1, pageSize: 3, pageCount: 3 });
     expect(first.rows.map((r) => r.name)).toEqual(['a_b', 'axb', 'freebsd-14']);
-    expect(listImagesPage(admin, { pageSize: 3, page: 2 }).rows.map((r) => r.name)).toEqual([
+    expect((await listImagesPage(admin, { pageSize: 3, page: 2 })).rows.map((r) => r.name)).toEqual([
       'ubuntu-22.04',
       'ubuntu-24.04',
       'ubuntu-24.10',
     ]);
-    const past = listImagesPage(admin, { pageSize: 3, page: 99 });
+    const past = await listImagesPage(admin, { pageSize: 3, page: 99 });
     expect(past).toMatchObject({ total: 7, page: 3 });
     expect(past.rows.map((r) => r.name)).toEqual(['Windows-2022']);
-    expect(listImagesPage(admin, { tag: 'gpu', pageSize: 3 })).toMatchObject({ total: 1, pageCount: 1 });
+    expect(await listImagesPage(admin, { tag: 'gpu', pageSize: 3 })).toMatchObject({ total: 1, pageCount: 1 });
   });
 
-  it('caps the page size at 100', () => {
-    expect(listImagesPage(admin, { pageSize: 10_000 }).pageSize).toBe(100);
+  it('caps the page size at 100', async () => {
+    expect((await listImagesPage(admin, { pageSize: 10_000 })).pageSize).toBe(100);
   });
 
-  it('groups versions of one alias together, with how many match, images without an alias last', () => {
-    const grouped = listImagesPage(admin, { group: 'alias', sort: 'version', dir: 'desc', pageSize: 100 });
+  it('groups versions of one alias together, with how many match, images without an alias last', async () => {
+    const grouped = await listImagesPage(admin, { group: 'alias', sort: 'version', dir: 'desc', pageSize: 100 });
     expect(grouped.rows.map((r) => r.name)).toEqual([
       'ubuntu-24.10',
       'ubuntu-24.04',
@@ -281,9 +286,11 @@ describe('listImagesPage: order and pages', () => {
     ]);
     expect(grouped.aliasCounts).toEqual({ ubuntu: 3, winsrv: 1 });
     // Counts cover every matching version, also those on other pages.
-    expect(listImagesPage(admin, { group: 'alias', pageSize: 10, q: 'ubuntu', tag: 'lts' }).aliasCounts).toEqual({
+    expect(
+      (await listImagesPage(admin, { group: 'alias', pageSize: 10, q: 'ubuntu', tag: 'lts' })).aliasCounts,
+    ).toEqual({
       ubuntu: 2,
     });
-    expect(listImagesPage(admin, { group: 'alias', pageSize: 1 }).aliasCounts).toEqual({ ubuntu: 3 });
+    expect((await listImagesPage(admin, { group: 'alias', pageSize: 1 })).aliasCounts).toEqual({ ubuntu: 3 });
   });
 });

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
 import { auditEvents, images, jobs, nodeImages } from '@/lib/db/tables';
 import { purgeImage } from '@/lib/images/purge';
@@ -30,7 +30,7 @@ import {
   until,
 } from '../support/portal';
 
-describe('permanent delete: refused while in use, then files removed from every node by uninstall jobs', () => {
+describe('permanent delete: refused while in use, then files removed from every node by uninstall jobs', async () => {
   let world: SshWorld;
   let sshNodes: SshNode[];
   let nodeIds: string[];
@@ -53,12 +53,12 @@ describe('permanent delete: refused while in use, then files removed from every 
     await world.stop();
   });
 
-  const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get();
+  const row = async (id: string) => await firstRow(getDb().select().from(images).where(eq(images.id, id)));
   const purge = (imageId: string, confirmName: string, user = admin) => run(purgeImage, { imageId, confirmName }, user);
   const filesOn = (i: number, prefix: string) =>
     fs.readdirSync(sshNodes[i]!.imageDir).filter((f) => f.startsWith(prefix));
-  const newUrlImage = (name: string, extra: Record<string, unknown> = {}) =>
-    createUrlImage(admin, { name, sourceUrl: mirror.url('purge.qcow2'), sha256: qcow2.sha256, ...extra });
+  const newUrlImage = async (name: string, extra: Record<string, unknown> = {}) =>
+    await createUrlImage(admin, { name, sourceUrl: mirror.url('purge.qcow2'), sha256: qcow2.sha256, ...extra });
 
   it('is refused while a machine uses the image, naming it; allowed after, removing the file from both nodes', async () => {
     const imageId = await newUrlImage('purge-me');
@@ -71,7 +71,7 @@ describe('permanent delete: refused while in use, then files removed from every 
     expect(!refused.ok && refused.error).toMatch(
       /cannot be deleted permanently while machines use it: vm-purge \(on node-\d+\)\./,
     );
-    expect(row(imageId)).toMatchObject({ access: 'public', purgeRequestedAt: null });
+    expect(await row(imageId)).toMatchObject({ access: 'public', purgeRequestedAt: null });
     expect(filesOn(0, imageId)).toHaveLength(2);
 
     expectOk(await run(removeMachine, { machineId }, admin));
@@ -80,20 +80,20 @@ describe('permanent delete: refused while in use, then files removed from every 
       code: 'invalid',
       fieldErrors: { confirmName: ['Type purge-me exactly to confirm.'] },
     });
-    expect(row(imageId)?.purgeRequestedAt).toBeNull();
+    expect((await row(imageId))?.purgeRequestedAt).toBeNull();
 
     const accepted = expectOk(await purge(imageId, 'purge-me'));
     expect(accepted).toMatchObject({ removed: false, cancelledInstalls: 0 });
     expect(accepted.uninstallJobIds).toHaveLength(2);
-    expect(row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
+    expect(await row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
     await getJobRunner().waitForIdle();
 
-    expect(row(imageId)).toBeUndefined();
+    expect(await row(imageId)).toBeUndefined();
     expect([filesOn(0, imageId), filesOn(1, imageId)]).toEqual([[], []]);
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
+    expect(await getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId))).toEqual([]);
     // The jobs keep their history, without the image.
-    const uninstalls = accepted.uninstallJobIds.map((id) => getDb().select().from(jobs).where(eq(jobs.id, id)).get());
-    expect(uninstalls.map((j) => [j?.status, j?.imageId])).toEqual([
+    const uninstalls = await getDb().select().from(jobs).where(inArray(jobs.id, accepted.uninstallJobIds));
+    expect(uninstalls.map((j) => [j.status, j.imageId])).toEqual([
       ['succeeded', null],
       ['succeeded', null],
     ]);
@@ -103,12 +103,9 @@ describe('permanent delete: refused while in use, then files removed from every 
     );
     expect(listed.map((j) => j.imageName)).toEqual(['purge-me', 'purge-me']);
     expect((await listJobs(admin, { kind: 'install' })).filter((j) => j.imageName === 'purge-me')).toHaveLength(2);
-    const actions = getDb()
-      .select()
-      .from(auditEvents)
-      .where(eq(auditEvents.targetId, imageId))
-      .all()
-      .map((e) => `${e.action}:${e.outcome}`);
+    const actions = (await getDb().select().from(auditEvents).where(eq(auditEvents.targetId, imageId))).map(
+      (e) => `${e.action}:${e.outcome}`,
+    );
     expect(actions).toEqual(
       expect.arrayContaining(['image.purge:denied', 'image.purge:error', 'image.purge:ok', 'image.purged:ok']),
     );
@@ -118,11 +115,11 @@ describe('permanent delete: refused while in use, then files removed from every 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-purge-store-')), 'disk.raw');
     fs.writeFileSync(file, Buffer.alloc(64 * 1024, 7));
     const imageId = await createStoreImage(admin, file, { name: 'purge-store' });
-    const stored = storedImagePath(row(imageId)!.storeFile!);
+    const stored = storedImagePath((await row(imageId))!.storeFile!);
     expect(fs.existsSync(stored)).toBe(true);
 
     expect(expectOk(await purge(imageId, 'purge-store'))).toMatchObject({ removed: true, uninstallJobIds: [] });
-    expect(row(imageId)).toBeUndefined();
+    expect(await row(imageId)).toBeUndefined();
     expect(fs.existsSync(stored)).toBe(false);
   });
 
@@ -133,12 +130,14 @@ describe('permanent delete: refused while in use, then files removed from every 
       sha256: qcow2.sha256,
     });
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId: nodeIds[1] }, admin));
-    await until(() => (getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.bytesDone ?? 0) > 0);
+    await until(
+      async () => ((await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))?.bytesDone ?? 0) > 0,
+    );
 
     expect(expectOk(await purge(imageId, 'purge-busy'))).toMatchObject({ removed: false, cancelledInstalls: 1 });
     await getJobRunner().waitForIdle();
-    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.status).toBe('cancelled');
-    expect(row(imageId)).toBeUndefined();
+    expect((await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))?.status).toBe('cancelled');
+    expect(await row(imageId)).toBeUndefined();
     expect(filesOn(1, imageId)).toEqual([]);
   });
 
@@ -178,14 +177,14 @@ describe('permanent delete: refused while in use, then files removed from every 
 
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
     expect(await purge(protectedId, 'purge-protected', dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(row(kernel)?.purgeRequestedAt).toBeNull();
-    expect(row(protectedId)?.purgeRequestedAt).toBeNull();
+    expect((await row(kernel))?.purgeRequestedAt).toBeNull();
+    expect((await row(protectedId))?.purgeRequestedAt).toBeNull();
   });
 
   it('waits while a node is down; asking again queues the removal once more; the image takes no new machine', async () => {
     const imageId = await newUrlImage('purge-down');
-    const downNode = insertUnreachableNode(dataCenterId, 'purge-down-node');
-    getDb()
+    const downNode = await insertUnreachableNode(dataCenterId, 'purge-down-node');
+    await getDb()
       .insert(nodeImages)
       .values({
         nodeId: downNode,
@@ -194,19 +193,23 @@ describe('permanent delete: refused while in use, then files removed from every 
         available: true,
         path: `/srv/${imageId}.qcow2`,
         updatedAt: now(),
-      })
-      .run();
+      });
 
     const first = expectOk(await purge(imageId, 'purge-down'));
     await getJobRunner().waitFor(first.uninstallJobIds[0]!);
-    expect(getDb().select().from(jobs).where(eq(jobs.id, first.uninstallJobIds[0]!)).get()?.status).toBe('failed');
-    expect(row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
+    expect((await firstRow(getDb().select().from(jobs).where(eq(jobs.id, first.uninstallJobIds[0]!))))?.status).toBe(
+      'failed',
+    );
+    expect(await row(imageId)).toMatchObject({ access: 'deleted', purgeRequestedAt: expect.any(Date) });
     expect(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.imageId, imageId), eq(nodeImages.nodeId, downNode)))
-        .get()?.state,
+      (
+        await firstRow(
+          getDb()
+            .select()
+            .from(nodeImages)
+            .where(and(eq(nodeImages.imageId, imageId), eq(nodeImages.nodeId, downNode))),
+        )
+      )?.state,
     ).toBe('installed');
     expect(await run(recordMachine, { name: 'late-vm', nodeId: nodeIds[0], imageId }, admin)).toMatchObject({
       ok: false,
@@ -217,7 +220,10 @@ describe('permanent delete: refused while in use, then files removed from every 
     expect(again.uninstallJobIds).toHaveLength(1);
     expect(again.uninstallJobIds[0]).not.toBe(first.uninstallJobIds[0]);
     await until(
-      () => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, again.uninstallJobIds[0]!)).get()?.status),
+      async () =>
+        !isJobActive(
+          (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, again.uninstallJobIds[0]!))))?.status,
+        ),
       20_000,
     );
   });

@@ -7,7 +7,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { insertUser, getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, roleGrants } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createDataCenter } from '@/lib/locations/operations';
@@ -36,13 +36,13 @@ const storeFilesOf = (imageId: string) => {
   const dir = getConfig().imageStoreDir;
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(imageId)) : [];
 };
-const imageRow = (imageId: string) => getDb().select().from(images).where(eq(images.id, imageId)).get()!;
-const uploadAudits = (imageId: string) =>
-  getDb()
+const imageRow = async (imageId: string) =>
+  (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!;
+const uploadAudits = async (imageId: string) =>
+  await getDb()
     .select()
     .from(auditEvents)
-    .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)))
-    .all();
+    .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)));
 
 describe('push mode: uploading an image file into the portal store', () => {
   let admin: UserContext;
@@ -51,13 +51,13 @@ describe('push mode: uploading an image file into the portal store', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    admin = getUserContext(
+    admin = (await getUserContext(
       await insertUser({ username: 'upload-admin', password: 'correct horse battery', isSuperAdmin: true }),
-    )!;
+    ))!;
     dataCenterId = expectOk(await runOperation(createDataCenter, { code: 'upl-1', name: 'Upload DC' }, admin)).id;
     const dcAdminId = await insertUser({ username: 'upload-dc-admin', password: 'long enough password' });
-    getDb().insert(roleGrants).values({ userId: dcAdminId, dataCenterId, role: 'DCAdmin', createdAt: now() }).run();
-    dcAdmin = getUserContext(dcAdminId)!;
+    await getDb().insert(roleGrants).values({ userId: dcAdminId, dataCenterId, role: 'DCAdmin', createdAt: now() });
+    dcAdmin = (await getUserContext(dcAdminId))!;
   });
 
   async function createUploadImage(fields: Record<string, unknown> = {}): Promise<string> {
@@ -80,7 +80,7 @@ describe('push mode: uploading an image file into the portal store', () => {
       sourceUrl: 'http://ignored.example/x.qcow2',
       sizeBytes: '10',
     });
-    expect(imageRow(imageId)).toMatchObject({
+    expect(await imageRow(imageId)).toMatchObject({
       status: 'pending',
       sourceUrl: null,
       storeFile: null,
@@ -103,7 +103,7 @@ describe('push mode: uploading an image file into the portal store', () => {
       code: 'invalid',
       fieldErrors: { source: ['Choose where the file comes from.'] },
     });
-    expect(getDb().select().from(images).where(eq(images.name, 'url-without-url')).get()).toBeUndefined();
+    expect(await firstRow(getDb().select().from(images).where(eq(images.name, 'url-without-url')))).toBeUndefined();
   });
 
   it('streams several MiB into the store, hashing SHA-256 and MD5 in one pass, and records the file', async () => {
@@ -118,7 +118,7 @@ describe('push mode: uploading an image file into the portal store', () => {
       md5: md5Of(data),
       sizeBytes: data.length,
     });
-    const row = imageRow(imageId);
+    const row = await imageRow(imageId);
     expect(row).toMatchObject({
       status: 'ok',
       storeFile: `${imageId}.qcow2`,
@@ -129,7 +129,7 @@ describe('push mode: uploading an image file into the portal store', () => {
     // Recomputed from disk: the stored file is the upload, byte for byte, and no temp file is left.
     expect(sha256Of(fs.readFileSync(storedImagePath(row.storeFile!)))).toBe(sha256Of(data));
     expect(storeFilesOf(imageId)).toEqual([`${imageId}.qcow2`]);
-    expect(uploadAudits(imageId)).toEqual([
+    expect(await uploadAudits(imageId)).toEqual([
       expect.objectContaining({
         userId: admin.id,
         outcome: 'ok',
@@ -149,7 +149,7 @@ describe('push mode: uploading an image file into the portal store', () => {
       md5: md5Of(data),
       sizeBytes: data.length,
     });
-    expect(imageRow(imageId)).toMatchObject({ status: 'ok', sha256: sha256Of(data), md5: md5Of(data) });
+    expect(await imageRow(imageId)).toMatchObject({ status: 'ok', sha256: sha256Of(data), md5: md5Of(data) });
   });
 
   it('refuses a file whose SHA-256 differs from the one given, keeping nothing', async () => {
@@ -162,8 +162,13 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(!outcome.ok && outcome.error).toContain(wrong);
     expect(!outcome.ok && outcome.error).toContain(sha256Of(data));
     expect(storeFilesOf(imageId)).toEqual([]);
-    expect(imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null, sizeBytes: null, sha256: wrong });
-    expect(uploadAudits(imageId)).toEqual([expect.objectContaining({ outcome: 'error' })]);
+    expect(await imageRow(imageId)).toMatchObject({
+      status: 'pending',
+      storeFile: null,
+      sizeBytes: null,
+      sha256: wrong,
+    });
+    expect(await uploadAudits(imageId)).toEqual([expect.objectContaining({ outcome: 'error' })]);
   });
 
   it('refuses a body shorter or longer than its Content-Length, leaving no temp file', async () => {
@@ -179,7 +184,7 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(long).toMatchObject({ ok: false, status: 400 });
     expect(!long.ok && long.error).toMatch(/larger than its announced/);
     expect(storeFilesOf(imageId)).toEqual([]);
-    expect(imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null });
+    expect(await imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null });
 
     // The image still takes a good upload afterwards.
     expect(await uploadImageFile(admin, imageId, { body: bodyOf(data), contentLength: data.length })).toMatchObject({
@@ -187,7 +192,11 @@ describe('push mode: uploading an image file into the portal store', () => {
       sha256: sha256Of(data),
       sizeBytes: data.length,
     });
-    expect(imageRow(imageId)).toMatchObject({ status: 'ok', storeFile: `${imageId}.qcow2`, sizeBytes: data.length });
+    expect(await imageRow(imageId)).toMatchObject({
+      status: 'ok',
+      storeFile: `${imageId}.qcow2`,
+      sizeBytes: data.length,
+    });
     expect(storeFilesOf(imageId)).toEqual([`${imageId}.qcow2`]);
   });
 
@@ -211,7 +220,7 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(outcome).toMatchObject({ ok: false, status: 400 });
     expect(!outcome.ok && outcome.error).toMatch(/cancelled/);
     expect(storeFilesOf(imageId)).toEqual([]);
-    expect(imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null });
+    expect(await imageRow(imageId)).toMatchObject({ status: 'pending', storeFile: null });
   });
 
   it('refuses a DCAdmin, audited as denied, storing nothing', async () => {
@@ -221,7 +230,7 @@ describe('push mode: uploading an image file into the portal store', () => {
     expect(outcome).toMatchObject({ ok: false, status: 403 });
     expect(!outcome.ok && outcome.error).toMatch(/You may not/);
     expect(storeFilesOf(imageId)).toEqual([]);
-    expect(uploadAudits(imageId)).toEqual([
+    expect(await uploadAudits(imageId)).toEqual([
       expect.objectContaining({ userId: dcAdmin.id, outcome: 'denied', dataCenterId }),
     ]);
   });
@@ -229,8 +238,8 @@ describe('push mode: uploading an image file into the portal store', () => {
   it('answers anonymous callers, unknown images, missing lengths, form posts, full stores and second uploads', async () => {
     const data = crypto.randomBytes(64 * 1024);
     const imageId = await createUploadImage();
-    const put = (user: UserContext | null, id: string, contentLength: number | null) =>
-      uploadImageFile(user, id, { body: bodyOf(data), contentLength });
+    const put = async (user: UserContext | null, id: string, contentLength: number | null) =>
+      await uploadImageFile(user, id, { body: bodyOf(data), contentLength });
 
     expect(await put(null, imageId, data.length)).toMatchObject({ ok: false, status: 401 });
     expect(await put(admin, crypto.randomUUID(), data.length)).toMatchObject({ ok: false, status: 404 });

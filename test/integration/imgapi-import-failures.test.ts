@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { imageRepositories, images, jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { cancelJob } from '@/lib/jobs/operations';
@@ -72,7 +72,7 @@ describe('importing from a repository that misbehaves', () => {
   it.each(['gzip', 'bzip2'] as const)('decompresses a %s file and stores the original bytes', async (kind) => {
     const job = await importAndWait(admin, { repositoryId: craftedRepositoryId, uuid: crafted[kind].manifest.uuid });
     expect(job.error).toBeNull();
-    const image = getDb().select().from(images).where(eq(images.id, crafted[kind].manifest.uuid)).get()!;
+    const image = (await firstRow(getDb().select().from(images).where(eq(images.id, crafted[kind].manifest.uuid))))!;
     expect(image).toMatchObject({
       sha256: hash('sha256', disk),
       sizeBytes: disk.length,
@@ -95,9 +95,13 @@ describe('importing from a repository that misbehaves', () => {
     const job = await importAndWait(admin, { repositoryId: craftedRepositoryId, uuid: crafted[kind].manifest.uuid });
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(message);
-    expect(getDb().select().from(images).where(eq(images.id, crafted[kind].manifest.uuid)).get()).toBeUndefined();
+    expect(
+      await firstRow(getDb().select().from(images).where(eq(images.id, crafted[kind].manifest.uuid))),
+    ).toBeUndefined();
     expect(storeFiles()).toEqual(filesBefore);
-    const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!;
+    const row = (await firstRow(
+      getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)),
+    ))!;
     expect(row.lastError).toMatch(message);
     // The jobs list names the image it was to be, though it never came to exist.
     const listed = (await listJobsPage(admin, { kind: 'import', page: 1, pageSize: 100 })).rows.find(
@@ -108,11 +112,9 @@ describe('importing from a repository that misbehaves', () => {
 
   it('lets the importer cancel a running import, which leaves nothing behind and no error on the repository', async () => {
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], dataCenterId);
-    const errorBefore = getDb()
-      .select()
-      .from(imageRepositories)
-      .where(eq(imageRepositories.id, craftedRepositoryId))
-      .get()!.lastError;
+    const errorBefore = (await firstRow(
+      getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)),
+    ))!.lastError;
     const filesBefore = storeFiles();
     const { jobId } = expectOk(
       await run(
@@ -121,19 +123,22 @@ describe('importing from a repository that misbehaves', () => {
         importer,
       ),
     );
-    const job = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-    await until(() => job().bytesDone > 0);
+    const job = async () => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
+    await until(async () => (await job()).bytesDone > 0);
     expect(await run(cancelJob, { jobId }, await createUserWithRole('ImageAdmin', dataCenterId))).toMatchObject({
       ok: false,
       code: 'forbidden',
     });
     expectOk(await run(cancelJob, { jobId }, importer));
     await getJobRunner().waitFor(jobId);
-    expect(job().status).toBe('cancelled');
-    expect(getDb().select().from(images).where(eq(images.id, crafted.slow.manifest.uuid)).get()).toBeUndefined();
+    expect((await job()).status).toBe('cancelled');
+    expect(
+      await firstRow(getDb().select().from(images).where(eq(images.id, crafted.slow.manifest.uuid))),
+    ).toBeUndefined();
     expect(storeFiles()).toEqual(filesBefore);
     expect(
-      getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)).get()!.lastError,
+      (await firstRow(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId))))!
+        .lastError,
     ).toBe(errorBefore);
   });
 
@@ -165,16 +170,13 @@ describe('importing from a repository that misbehaves', () => {
       await run(createRepository, { name: 'gone', url: 'http://127.0.0.103:39999/imgapi' }, admin),
     );
     // As if it had answered once: its last listing is the crafted repository's.
-    const { cachedManifests, imageCount } = getDb()
-      .select()
-      .from(imageRepositories)
-      .where(eq(imageRepositories.id, craftedRepositoryId))
-      .get()!;
-    getDb()
+    const { cachedManifests, imageCount } = (await firstRow(
+      getDb().select().from(imageRepositories).where(eq(imageRepositories.id, craftedRepositoryId)),
+    ))!;
+    await getDb()
       .update(imageRepositories)
       .set({ cachedManifests, imageCount })
-      .where(eq(imageRepositories.id, goneId))
-      .run();
+      .where(eq(imageRepositories.id, goneId));
 
     const job = await importAndWait(admin, { repositoryId: goneId, uuid: crafted.tampered.manifest.uuid });
     expect(job.error).toMatch(
@@ -182,7 +184,7 @@ describe('importing from a repository that misbehaves', () => {
     );
     const refresh = await run(refreshRepository, { repositoryId: goneId }, admin);
     expect(refresh).toMatchObject({ ok: false, code: 'unavailable' });
-    const row = getDb().select().from(imageRepositories).where(eq(imageRepositories.id, goneId)).get()!;
+    const row = (await firstRow(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, goneId))))!;
     expect(row.lastError).toMatch(/^Refresh failed: Could not read the image list .*ECONNREFUSED/);
     // The last good listing stays browsable.
     expect(row.imageCount).toBe(Object.keys(crafted).length);

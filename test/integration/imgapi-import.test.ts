@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, images, jobs, storeFileHashes } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
@@ -59,7 +59,7 @@ describe('importing images from another portal over IMGAPI', () => {
     expect(job.status).toBe('succeeded');
     expect(job.bytesDone).toBe(disk.length);
 
-    const image = getDb().select().from(images).where(eq(images.id, remote.id)).get()!;
+    const image = (await firstRow(getDb().select().from(images).where(eq(images.id, remote.id))))!;
     expect(image).toMatchObject({
       name: 'alpine-a',
       version: '3.20',
@@ -82,12 +82,14 @@ describe('importing images from another portal over IMGAPI', () => {
     const aCopy = fs.readFileSync(path.join(portalA.dataDir, 'images', `${remote.id}.qcow2`));
     expect(hash('sha256', stored)).toBe(hash('sha256', aCopy));
     // The import hashed what it stored and recorded it, so the first push need not hash it again.
-    expect(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, remote.id)).get()).toMatchObject({
+    expect(
+      await firstRow(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, remote.id))),
+    ).toMatchObject({
       storeFile: image.storeFile,
       sha256: hash('sha256', disk),
       sizeBytes: disk.length,
     });
-    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, remote.id)).all()).toHaveLength(
+    expect(await getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, remote.id))).toHaveLength(
       1,
     );
     expect(job.imageId).toBe(remote.id);
@@ -102,7 +104,7 @@ describe('importing images from another portal over IMGAPI', () => {
   it('lets an ImageImportAdmin import into their own data center only, and refuses everyone else', async () => {
     const importer = await createUserWithRole(['ImageAdmin', 'ImageImportAdmin'], otherDataCenterId);
     const imageAdmin = await createUserWithRole('ImageAdmin', otherDataCenterId);
-    const jobsBefore = getDb().select().from(jobs).all().length;
+    const jobsBefore = (await getDb().select().from(jobs)).length;
 
     for (const user of [imageAdmin, await createUserWithRole('DCAdmin', otherDataCenterId)]) {
       expect(await run(refreshRepository, { repositoryId }, user)).toMatchObject({ ok: false, code: 'forbidden' });
@@ -120,8 +122,8 @@ describe('importing images from another portal over IMGAPI', () => {
       ok: false,
       code: 'invalid',
     });
-    expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
-    const denied = getDb()
+    expect(await getDb().select().from(jobs)).toHaveLength(jobsBefore);
+    const denied = await getDb()
       .select()
       .from(auditEvents)
       .where(
@@ -130,8 +132,7 @@ describe('importing images from another portal over IMGAPI', () => {
           eq(auditEvents.outcome, 'denied'),
           eq(auditEvents.userId, imageAdmin.id),
         ),
-      )
-      .all();
+      );
     expect(denied).toHaveLength(1);
     expect(expectOk(await run(refreshRepository, { repositoryId }, importer)).imageCount).toBe(1);
   });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { seedImgapiCatalogue, T0, type Catalogue } from '@/test/support/imgapi-catalogue';
 import { startImgapiServer, type ImgapiServer } from '@/scripts/lib/imgapi-server';
@@ -51,7 +51,7 @@ describe('sdc-clients IMGAPI', () => {
     const downloaded = fs.readFileSync(target);
     expect(downloaded.length).toBe(manifest.files[0]!.size);
     expect(sha('sha1', downloaded)).toBe(manifest.files[0]!.sha1);
-    const row = getDb().select().from(images).where(eq(images.id, served.A.id)).get()!;
+    const row = (await firstRow(getDb().select().from(images).where(eq(images.id, served.A.id))))!;
     expect(sha('sha256', downloaded)).toBe(row.sha256);
   });
 
@@ -67,7 +67,7 @@ describe('sdc-clients IMGAPI', () => {
 
   it('lists past one page of 1000 with its marker loop, skipping and repeating nothing', async () => {
     // Rows only: listing reads no file. A hundred share each timestamp, so a page ends inside a tie.
-    const template = getDb().select().from(images).where(eq(images.id, served.B.id)).get()!;
+    const template = (await firstRow(getDb().select().from(images).where(eq(images.id, served.B.id))))!;
     const extra = Array.from({ length: 1000 }, (_, i) => ({
       ...template,
       id: crypto.randomUUID(),
@@ -75,8 +75,8 @@ describe('sdc-clients IMGAPI', () => {
       alias: null,
       createdAt: new Date(T0 + 10_000 + Math.floor(i / 100) * 1000),
     }));
-    getDb().transaction((tx) => {
-      for (const row of extra) tx.insert(images).values(row).run();
+    await getDb().transaction(async (tx) => {
+      for (const row of extra) await tx.insert(images).values(row);
     });
     const listed = (await client.listImages({})).map((m) => m.uuid);
     expect(listed).toHaveLength(1005);

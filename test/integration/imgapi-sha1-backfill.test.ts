@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { startPortal } from '@/lib/startup';
@@ -14,9 +14,9 @@ import { createStoreImage, createSuperAdmin, until } from '@/test/support/portal
 /** Images stored before the IMGAPI existed have no SHA-1; the start-up backfill gives them one. */
 
 const sha1Of = (file: string) => crypto.createHash('sha1').update(fs.readFileSync(file)).digest('hex');
-const row = (id: string) => getDb().select().from(images).where(eq(images.id, id)).get()!;
+const row = async (id: string) => (await firstRow(getDb().select().from(images).where(eq(images.id, id))))!;
 /** As the row of an image uploaded before the store computed SHA-1 looks. */
-const forgetSha1 = (id: string) => getDb().update(images).set({ sha1: null }).where(eq(images.id, id)).run();
+const forgetSha1 = async (id: string) => await getDb().update(images).set({ sha1: null }).where(eq(images.id, id));
 
 let counter = 0;
 async function storedImage(fields: Record<string, unknown> = {}) {
@@ -32,16 +32,16 @@ describe('SHA-1 backfill', () => {
     const plain = await storedImage();
     const disabled = await storedImage();
     const hashed = await storedImage();
-    for (const image of [plain, disabled]) forgetSha1(image.id);
-    getDb().update(images).set({ status: 'disabled' }).where(eq(images.id, disabled.id)).run();
-    const before = row(hashed.id).updatedAt;
+    for (const image of [plain, disabled]) await forgetSha1(image.id);
+    await getDb().update(images).set({ status: 'disabled' }).where(eq(images.id, disabled.id));
+    const before = (await row(hashed.id)).updatedAt;
 
     const outcome = await backfillSha1();
 
     expect(outcome).toEqual({ hashed: 2, skipped: 0 });
-    expect(row(plain.id).sha1).toBe(sha1Of(plain.file));
-    expect(row(disabled.id).sha1).toBe(sha1Of(disabled.file));
-    expect(row(hashed.id)).toMatchObject({ sha1: sha1Of(hashed.file), updatedAt: before });
+    expect((await row(plain.id)).sha1).toBe(sha1Of(plain.file));
+    expect((await row(disabled.id)).sha1).toBe(sha1Of(disabled.file));
+    expect(await row(hashed.id)).toMatchObject({ sha1: sha1Of(hashed.file), updatedAt: before });
     // Nothing left to do on a second run.
     expect(await backfillSha1()).toEqual({ hashed: 0, skipped: 0 });
   });
@@ -49,39 +49,38 @@ describe('SHA-1 backfill', () => {
   it('gives no SHA-1 to a file that no longer matches its SHA-256, nor to one that is gone', async () => {
     const tampered = await storedImage();
     const gone = await storedImage();
-    for (const image of [tampered, gone]) forgetSha1(image.id);
-    const tamperedPath = storedImagePath(row(tampered.id).storeFile!);
+    for (const image of [tampered, gone]) await forgetSha1(image.id);
+    const tamperedPath = storedImagePath((await row(tampered.id)).storeFile!);
     const bytes = fs.readFileSync(tamperedPath);
     bytes.writeUInt8(bytes.readUInt8(0) ^ 0xff, 0);
     fs.writeFileSync(tamperedPath, bytes);
-    fs.rmSync(storedImagePath(row(gone.id).storeFile!));
+    fs.rmSync(storedImagePath((await row(gone.id)).storeFile!));
 
     expect(await backfillSha1()).toEqual({ hashed: 0, skipped: 2 });
-    expect(row(tampered.id).sha1).toBeNull();
-    expect(row(gone.id).sha1).toBeNull();
+    expect((await row(tampered.id)).sha1).toBeNull();
+    expect((await row(gone.id)).sha1).toBeNull();
   });
 
   it('does not write over a row whose file changed while it was hashed', async () => {
     const image = await storedImage();
-    forgetSha1(image.id);
+    await forgetSha1(image.id);
     // The backfill reads its work list before its first await; the row changes while the file is read.
     const running = backfillSha1();
-    getDb()
+    await getDb()
       .update(images)
       .set({ storeFile: `${image.id}.qcow2` })
-      .where(eq(images.id, image.id))
-      .run();
+      .where(eq(images.id, image.id));
 
     // (The broken images of the test above are skipped again too: each start tries them anew.)
     expect((await running).hashed).toBe(0);
-    expect(row(image.id).sha1).toBeNull();
+    expect((await row(image.id)).sha1).toBeNull();
   });
 
   it('runs in the background of the portal start', async () => {
     const image = await storedImage();
-    forgetSha1(image.id);
+    await forgetSha1(image.id);
     await startPortal();
-    await until(() => row(image.id).sha1 !== null);
-    expect(row(image.id).sha1).toBe(sha1Of(image.file));
+    await until(async () => (await row(image.id)).sha1 !== null);
+    expect((await row(image.id)).sha1).toBe(sha1Of(image.file));
   });
 });

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, storeReservations } from '@/lib/db/tables';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { startCraftedImgapi } from '../support/crafted-imgapi';
@@ -42,10 +42,10 @@ describe('imports are bounded by what they may decompress to', () => {
     process.env.PORTAL_IMPORT_MAX_GB = originalCap;
   });
 
-  const expectNothingKept = (uuid: string, filesBefore: string[]) => {
-    expect(getDb().select().from(images).where(eq(images.id, uuid)).get()).toBeUndefined();
+  const expectNothingKept = async (uuid: string, filesBefore: string[]) => {
+    expect(await firstRow(getDb().select().from(images).where(eq(images.id, uuid)))).toBeUndefined();
     expect(storeFiles()).toEqual(filesBefore);
-    expect(getDb().select().from(storeReservations).all()).toEqual([]);
+    expect(await getDb().select().from(storeReservations)).toEqual([]);
   };
 
   it("stops a file that decompresses past its manifest's declared disk size", async () => {
@@ -56,7 +56,7 @@ describe('imports are bounded by what they may decompress to', () => {
     expect(job.error).toBe(
       'The file decompresses to more than 80.0 MiB, the most this import may hold; it was stopped and nothing was stored.',
     );
-    expectNothingKept(crafted.declared.manifest.uuid, filesBefore);
+    await expectNothingKept(crafted.declared.manifest.uuid, filesBefore);
   });
 
   it('stops one that declares nothing at PORTAL_IMPORT_MAX_GB', async () => {
@@ -67,7 +67,7 @@ describe('imports are bounded by what they may decompress to', () => {
     expect(job.error).toBe(
       'The file decompresses to more than 51.2 MiB, the most this import may hold; it was stopped and nothing was stored.',
     );
-    expectNothingKept(crafted.undeclared.manifest.uuid, filesBefore);
+    await expectNothingKept(crafted.undeclared.manifest.uuid, filesBefore);
   });
 
   it('refuses before downloading when the cap and the margin do not fit in the store', async () => {
@@ -81,6 +81,6 @@ describe('imports are bounded by what they may decompress to', () => {
       ),
     );
     expect(job.bytesDone).toBe(0);
-    expectNothingKept(crafted.huge.manifest.uuid, filesBefore);
+    await expectNothingKept(crafted.huge.manifest.uuid, filesBefore);
   });
 });

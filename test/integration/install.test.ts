@@ -6,7 +6,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -18,7 +18,7 @@ import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-describe('installing an image on a real sshd node (pull mode)', () => {
+describe('installing an image on a real sshd node (pull mode)', async () => {
   let node: SshNode;
   let mirror: Mirror;
   let qcow2: FixtureImage;
@@ -32,14 +32,15 @@ describe('installing an image on a real sshd node (pull mode)', () => {
   });
   afterAll(() => world.stop());
 
-  const nodeImage = (imageId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
+  const nodeImage = async (imageId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
   const filesOnNode = () => fs.readdirSync(node.imageDir).sort();
-  const nodeName = () => getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
+  const nodeName = async () => (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!.name;
 
   it('downloads on the node, verifies, commits atomically with a sidecar, and records the result', async () => {
     const imageId = await createUrlImage(admin, {
@@ -69,7 +70,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       jobId: job.id,
     });
 
-    expect(nodeImage(imageId)).toMatchObject({
+    expect(await nodeImage(imageId)).toMatchObject({
       state: 'installed',
       available: true,
       path: file,
@@ -78,21 +79,17 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     });
     expect(job.bytesDone).toBe(qcow2.sizeBytes);
     // The size was not given; the first verified install taught it to the catalogue.
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()!.sizeBytes).toBe(qcow2.sizeBytes);
+    expect((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.sizeBytes).toBe(
+      qcow2.sizeBytes,
+    );
 
-    const log = getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, job.id))
-      .all()
-      .map((e) => e.message);
+    const log = (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id))).map((e) => e.message);
     const phases = log.map((m) => /^Phase (\w+)/.exec(m)?.[1]).filter(Boolean);
     expect(phases).toEqual(['connect', 'preflight', 'transfer', 'verify', 'commit', 'record']);
-    const audit = getDb()
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.install'), eq(auditEvents.targetId, imageId)))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.install'), eq(auditEvents.targetId, imageId)));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.outcome).toBe('ok');
   });
@@ -121,7 +118,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(`Checksum mismatch: sha256 expected ${wrong}, node computed ${qcow2.sha256}`);
     expect(filesOnNode()).toEqual(before);
-    expect(nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
+    expect(await nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
   });
 
   it('fails clearly on an unreachable URL, leaving no .part', async () => {
@@ -136,7 +133,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/The download failed on the node: curl: \(7\)/);
     expect(filesOnNode()).toEqual(before);
-    expect(nodeImage(imageId)!.state).toBe('failed');
+    expect((await nodeImage(imageId))!.state).toBe('failed');
   });
 
   it('fails clearly when the URL answers 404 after the image was created, never sizing it by the error page', async () => {
@@ -155,7 +152,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
         sourceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gone.qcow2`,
         sha256: qcow2.sha256,
       });
-      expect(getDb().select().from(images).where(eq(images.id, imageId)).get()!.sizeBytes).toBeNull();
+      expect((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.sizeBytes).toBeNull();
       gone = true;
       const job = await installAndWait(admin, imageId, nodeId);
       expect(job.status).toBe('failed');
@@ -189,12 +186,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(ranges[0]).toBe(0);
     expect(ranges[1]).toBeGreaterThan(0);
     expect(ranges[2]).toBeGreaterThan(ranges[1]!);
-    const log = getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, job.id))
-      .all()
-      .map((e) => e.message);
+    const log = (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id))).map((e) => e.message);
     expect(log.filter((m) => /Retrying in .* it resumes where it stopped/.test(m))).toHaveLength(2);
     expect(log).toContain('Removed the partial transfer from the node.');
   });
@@ -212,7 +204,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       code: 'conflict',
       error: `installed-once is already installed on ${nodeName()}.`,
     });
-    expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
+    expect(await nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
   });
 
   it('refuses in preflight when the image does not fit on the node', async () => {
@@ -223,11 +215,10 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       sha256: qcow2.sha256,
     });
     // The create check refuses a size the server contradicts, so the petabyte is set behind it.
-    getDb()
+    await getDb()
       .update(images)
       .set({ sizeBytes: 2 ** 50 })
-      .where(eq(images.id, imageId))
-      .run();
+      .where(eq(images.id, imageId));
     const job = await installAndWait(admin, imageId, nodeId);
 
     expect(job.status).toBe('failed');
@@ -235,7 +226,7 @@ describe('installing an image on a real sshd node (pull mode)', () => {
       /Not enough disk space on node-\d+: .* free in .*, the image needs 1\.00 PiB more plus a/,
     );
     expect(mirror.requests.slice(before).filter((r) => r.startsWith('GET'))).toEqual([]); // nothing was downloaded
-    expect(nodeImage(imageId)!.state).toBe('failed');
+    expect((await nodeImage(imageId))!.state).toBe('failed');
   });
 
   it('refuses a second install of the same image on the same node while one is active', async () => {
@@ -248,13 +239,13 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     const second = await run(installImage, { imageId, nodeId }, admin);
     expect(first).toMatchObject({ ok: true, data: { jobId: expect.any(String) } });
     const jobId = first.ok ? first.data.jobId : '';
-    const nodeName = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!.name;
+    const nodeName = (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!.name;
     expect(second).toMatchObject({ ok: false, code: 'conflict' });
     // Queued or already started: the runner may have picked the first job up in between.
     expect(!second.ok && second.error).toMatch(
       new RegExp(`^An install of twice on ${nodeName} is already (queued|running) \\(job ${jobId}\\)\\.$`),
     );
-    const active = getDb().select().from(jobs).where(eq(jobs.imageId, imageId)).all();
+    const active = await getDb().select().from(jobs).where(eq(jobs.imageId, imageId));
     expect(active.map((j) => ({ id: j.id, nodeId: j.nodeId, kind: j.kind }))).toEqual([
       { id: jobId, nodeId, kind: 'install' },
     ]);
@@ -272,20 +263,20 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     const part = path.join(node.imageDir, `${imageId}.qcow2.part`);
     await until(() => fs.existsSync(part) && fs.statSync(part).size > qcow2.sizeBytes / 4);
     await node.stop(); // kills sshd and every session it has, as a crash would
-    const job = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-    await until(() => job().status === 'queued' && job().attempt === 1);
+    const job = async () => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
+    await until(async () => (await job()).status === 'queued' && (await job()).attempt === 1);
     const kept = fs.statSync(part).size;
     await node.restart();
     await getJobRunner().waitFor(jobId);
 
-    expect(job()).toMatchObject({ status: 'succeeded', error: null });
+    expect(await job()).toMatchObject({ status: 'succeeded', error: null });
     expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
     // The next attempt asked the mirror only for the bytes the .part lacked.
     const gets = mirror.requests.slice(before).filter((r) => r.startsWith('GET'));
     const resumedAt = Number(/range=bytes=(\d+)-$/.exec(gets.at(-1) ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThanOrEqual(kept);
-    expect(job().bytesTransferred).toBeLessThan(qcow2.sizeBytes * 1.05);
-    expect(nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
+    expect((await job()).bytesTransferred).toBeLessThan(qcow2.sizeBytes * 1.05);
+    expect(await nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
   });
 
   it('fails for good when the node stays down through every attempt, marking nothing installed', async () => {
@@ -301,10 +292,10 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     await getJobRunner().waitFor(jobId);
     await node.restart();
 
-    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    const job = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
     expect(job).toMatchObject({ status: 'failed', attempt: job.maxAttempts });
     expect(job.error).toMatch(/Could not connect to .*refused/);
-    expect(nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
+    expect(await nodeImage(imageId)).toMatchObject({ state: 'failed', available: false });
     expect(fs.existsSync(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(false);
   });
 
@@ -321,6 +312,6 @@ describe('installing an image on a real sshd node (pull mode)', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/Host key mismatch .* The connection was refused/);
     expect(fs.existsSync(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(false);
-    expect(nodeImage(imageId)!.state).toBe('failed');
+    expect((await nodeImage(imageId))!.state).toBe('failed');
   });
 });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getDb, sqliteFile } from '@/lib/db/client';
+import { getDb, sqliteFile, firstRow } from '@/lib/db/client';
 import { jobs } from '@/lib/db/tables';
 import { claimNextJob } from '@/lib/jobs/claims';
 import { finishJob, insertJob } from '@/lib/jobs/rows';
@@ -15,7 +15,9 @@ describe("a job's final write", () => {
   it('retries through SQLITE_BUSY and records the outcome', async () => {
     const admin = await createSuperAdmin();
     const dataCenterId = await createDataCenterAs(admin);
-    const jobId = getDb().transaction((tx) => insertJob(tx, { kind: 'sync-sizes', createdBy: admin.id, dataCenterId }));
+    const jobId = await getDb().transaction(async (tx) =>
+      insertJob(tx, { kind: 'sync-sizes', createdBy: admin.id, dataCenterId }),
+    );
     expect((await claimNextJob())?.id).toBe(jobId);
 
     // Another connection, as another process would, takes the write lock and keeps it for a while.
@@ -30,7 +32,7 @@ describe("a job's final write", () => {
       if (other.inTransaction) other.exec('COMMIT');
       other.close();
     }
-    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId)))).toMatchObject({
       status: 'succeeded',
       owner: null,
       result: { ok: true },

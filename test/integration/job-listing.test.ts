@@ -50,15 +50,14 @@ async function created<T>(result: Promise<{ ok: true; data: T } | { ok: false; e
 }
 
 let nextPort = 2200;
-function insertNode(dataCenterId: string, name: string): string {
+async function insertNode(dataCenterId: string, name: string): Promise<string> {
   const at = new Date();
   const credentialId = crypto.randomUUID();
   const id = crypto.randomUUID();
-  getDb()
+  await getDb()
     .insert(credentials)
-    .values({ id: credentialId, name, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at })
-    .run();
-  getDb()
+    .values({ id: credentialId, name, publicKey: 'ssh-ed25519 AAAA', encryptedPrivateKey: 'v1.x.y.z', createdAt: at });
+  await getDb()
     .insert(nodes)
     .values({
       id,
@@ -72,14 +71,13 @@ function insertNode(dataCenterId: string, name: string): string {
       imageDir: '/srv/images',
       createdAt: at,
       updatedAt: at,
-    })
-    .run();
+    });
   return id;
 }
 
-function insertJob(spec: Omit<Spec, 'id' | 'at'>): Spec {
+async function insertJob(spec: Omit<Spec, 'id' | 'at'>): Promise<Spec> {
   const row = { ...spec, id: crypto.randomUUID(), at: T0 + specs.length * 1000 };
-  getDb()
+  await getDb()
     .insert(jobs)
     .values({
       id: row.id,
@@ -90,8 +88,7 @@ function insertJob(spec: Omit<Spec, 'id' | 'at'>): Spec {
       dataCenterId: row.dc,
       createdAt: new Date(row.at),
       updatedAt: new Date(row.at),
-    })
-    .run();
+    });
   specs.push(row);
   return row;
 }
@@ -107,18 +104,20 @@ function expected(where: (s: Spec) => boolean): string[] {
 const ids = (page: { rows: { job: { id: string } }[] }) => page.rows.map((r) => r.job.id);
 
 beforeAll(async () => {
-  superAdmin = getUserContext(
+  superAdmin = (await getUserContext(
     await insertUser({ username: 'listing-admin', password: 'long enough password', isSuperAdmin: true }),
-  )!;
+  ))!;
   const dataCenter = async (code: string) =>
     (await created(runOperation(createDataCenter, { code, name: `Data center ${code}` }, superAdmin))).id;
   dcA = await dataCenter('listing-a');
   dcB = await dataCenter('listing-b');
   dcAdminA = await createUserWithRole('DCAdmin', dcA);
-  outsider = await getUserContext(await insertUser({ username: 'listing-nobody', password: 'long enough password' }))!;
-  nodeA1 = insertNode(dcA, 'a-one');
-  nodeA2 = insertNode(dcA, 'a-two');
-  nodeB = insertNode(dcB, 'b-one');
+  outsider = (await getUserContext(
+    await insertUser({ username: 'listing-nobody', password: 'long enough password' }),
+  ))!;
+  nodeA1 = await insertNode(dcA, 'a-one');
+  nodeA2 = await insertNode(dcA, 'a-two');
+  nodeB = await insertNode(dcB, 'b-one');
   const fields = { version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' };
   const image = async (name: string) =>
     (
@@ -134,7 +133,7 @@ beforeAll(async () => {
   imageIdle = await image('listing-idle');
   // 30 jobs in A over two nodes and two images; 7 in B, only on image Z.
   for (let i = 0; i < 30; i++) {
-    insertJob({
+    await insertJob({
       dc: dcA,
       nodeId: i % 3 === 0 ? nodeA2 : nodeA1,
       imageId: i % 2 === 0 ? imageX : imageY,
@@ -142,7 +141,8 @@ beforeAll(async () => {
       kind: i % 4 === 0 ? 'sync-images' : 'install',
     });
   }
-  for (let i = 0; i < 7; i++) insertJob({ dc: dcB, nodeId: nodeB, imageId: imageZ, status: 'failed', kind: 'install' });
+  for (let i = 0; i < 7; i++)
+    await insertJob({ dc: dcB, nodeId: nodeB, imageId: imageZ, status: 'failed', kind: 'install' });
 });
 
 describe('listJobsPage', () => {
@@ -263,8 +263,8 @@ describe('the Jobs filters', () => {
 
   it('filter the JSON API listing by image id, refusing an image the caller has no job of', async () => {
     const list = (token: string, query: string) => call('GET', '/jobs', { token, query });
-    const admin = issueApiToken(superAdmin.id, 'listing').token;
-    const dcAdmin = issueApiToken(dcAdminA.id, 'listing').token;
+    const admin = (await issueApiToken(superAdmin.id, 'listing')).token;
+    const dcAdmin = (await issueApiToken(dcAdminA.id, 'listing')).token;
     const ofY = await list(dcAdmin, `imageId=${imageY}&pageSize=100`);
     expect(ofY.status).toBe(200);
     expect(ofY.json.rows.map((r: { job: { id: string } }) => r.job.id)).toEqual(expected((s) => s.imageId === imageY));
@@ -288,12 +288,11 @@ describe('existing callers', () => {
   it('gives a job’s page its full log, oldest first, beyond the old 500-event cap', async () => {
     const job = specs.find((s) => s.dc === dcA)!;
     const at = new Date(T0);
-    getDb()
+    await getDb()
       .insert(jobEvents)
       .values(
         Array.from({ length: 620 }, (_, i) => ({ jobId: job.id, at, level: 'info' as const, message: `event ${i}` })),
-      )
-      .run();
+      );
     const view = (await getJobView(dcAdminA, job.id))!;
     expect(view.events).toHaveLength(620);
     expect(view.events.map((e) => e.message)).toEqual(Array.from({ length: 620 }, (_, i) => `event ${i}`));
@@ -305,7 +304,7 @@ it('covers every job kind the filter offers', async () => {
   // The form lists JOB_KINDS; each must be a value the query filters by, so each gets a job here.
   for (const kind of JOB_KINDS)
     if (!specs.some((s) => s.kind === kind))
-      insertJob({ dc: dcB, nodeId: nodeB, imageId: imageZ, status: 'succeeded', kind });
+      await insertJob({ dc: dcB, nodeId: nodeB, imageId: imageZ, status: 'succeeded', kind });
   for (const kind of JOB_KINDS) {
     const page = await listJobsPage(superAdmin, { kind, pageSize: 100 });
     expect(ids(page), kind).toEqual(expected((s) => s.kind === kind));

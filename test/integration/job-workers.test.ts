@@ -49,7 +49,7 @@ async function startWorker(env: Record<string, string>): Promise<Worker> {
  * worker resumes it from the `.part` on the node. "Exactly once" is read off the nodes themselves:
  * each node logs every sha256sum it runs, and an install hashes its file once, before commit.
  */
-describe('job workers', () => {
+describe('job workers', async () => {
   const MiB = 1024 * 1024;
   let mirror: Mirror;
   let fixture: FixtureImage;
@@ -86,8 +86,12 @@ describe('job workers', () => {
     delete process.env.PORTAL_RUN_JOBS;
   });
 
-  const createImage = (name: string, rate: number) =>
-    createUrlImage(admin, { name, sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`, sha256: fixture.sha256 });
+  const createImage = async (name: string, rate: number) =>
+    await createUrlImage(admin, {
+      name,
+      sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`,
+      sha256: fixture.sha256,
+    });
   const install = async (imageId: string, node: number) => {
     const { jobId } = expectOk(await run(installImage, { imageId, nodeId: nodeIds[node]! }, admin));
     return { jobId, imageId, node };
@@ -113,22 +117,22 @@ describe('job workers', () => {
     let mostInAll = 0;
     let mostOnANode = 0;
     let mostInAWorker = 0;
-    await until(() => {
-      const running = jobRows(ids).filter((j) => j.status === 'running');
+    await until(async () => {
+      const running = (await jobRows(ids)).filter((j) => j.status === 'running');
       mostInAll = Math.max(mostInAll, running.length);
       for (const nodeId of nodeIds)
         mostOnANode = Math.max(mostOnANode, running.filter((j) => j.nodeId === nodeId).length);
       for (const worker of [anyDc, edgeOnly])
         mostInAWorker = Math.max(mostInAWorker, running.filter((j) => worker.owner.test(j.owner ?? '')).length);
-      return jobsDone(ids);
+      return await jobsDone(ids);
     }, 150_000);
     expect(mostInAll).toBe(2);
     expect(mostOnANode).toBe(1);
     expect(mostInAWorker).toBe(2);
 
     for (const { jobId, imageId, node } of queued) {
-      expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-      const [start, ...more] = jobStarts(jobId);
+      expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
+      const [start, ...more] = await jobStarts(jobId);
       expect(more).toEqual([]);
       // The edge node's installs ran in the edge worker, the others in the unbound one.
       expect(start).toMatch(node === 3 ? edgeOnly.owner : anyDc.owner);
@@ -141,24 +145,24 @@ describe('job workers', () => {
     const [anyDc] = workers;
     const imageId = await createImage('handed-back', 256 * 1024);
     const { jobId } = await install(imageId, 0);
-    await until(() => {
-      const [job] = jobRows([jobId]);
+    await until(async () => {
+      const [job] = await jobRows([jobId]);
       return job!.status === 'running' && anyDc!.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
     }, 60_000);
     anyDc!.child.kill('SIGTERM');
     expect(await anyDc!.exited).toBe(0);
     // Handed back, not left to a lease: queued again before any lease could have expired.
-    expect(jobRows([jobId])[0]).toMatchObject({ status: 'queued', owner: null, attempt: 0 });
-    expect(jobLog(jobId)).toContain(
+    expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'queued', owner: null, attempt: 0 });
+    expect(await jobLog(jobId)).toContain(
       'Handed back: the process running it is shutting down. Queued again to resume where it stopped.',
     );
 
     const next = await startWorker({});
     workers.push(next);
-    await until(() => jobsDone([jobId]), 90_000);
-    expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-    expect(jobStarts(jobId)).toEqual([expect.stringMatching(anyDc!.owner), expect.stringMatching(next.owner)]);
-    expect(jobLog(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
+    await until(async () => await jobsDone([jobId]), 90_000);
+    expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
+    expect(await jobStarts(jobId)).toEqual([expect.stringMatching(anyDc!.owner), expect.stringMatching(next.owner)]);
+    expect((await jobLog(jobId)).some((m) => m.startsWith('Resuming: '))).toBe(true);
     expect(hashesOf(0, imageId)).toHaveLength(1);
     expect(installedRight(imageId, 0)).toBe(true);
   }, 180_000);
@@ -167,8 +171,8 @@ describe('job workers', () => {
     const victim = workers.at(-1)!;
     const imageId = await createImage('taken-over', 256 * 1024);
     const { jobId } = await install(imageId, 1);
-    await until(() => {
-      const [job] = jobRows([jobId]);
+    await until(async () => {
+      const [job] = await jobRows([jobId]);
       return job!.status === 'running' && victim.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
     }, 60_000);
     victim.child.kill('SIGKILL');
@@ -176,11 +180,16 @@ describe('job workers', () => {
 
     const survivor = await startWorker({});
     workers.push(survivor);
-    await until(() => jobsDone([jobId]), 90_000);
-    expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
-    expect(jobLog(jobId)).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
-    expect(jobStarts(jobId)).toEqual([expect.stringMatching(victim.owner), expect.stringMatching(survivor.owner)]);
-    expect(jobLog(jobId).some((m) => m.startsWith('Resuming: '))).toBe(true);
+    await until(async () => await jobsDone([jobId]), 90_000);
+    expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
+    expect(await jobLog(jobId)).toContain(
+      'Interrupted: the portal process running this job stopped (its lease expired).',
+    );
+    expect(await jobStarts(jobId)).toEqual([
+      expect.stringMatching(victim.owner),
+      expect.stringMatching(survivor.owner),
+    ]);
+    expect((await jobLog(jobId)).some((m) => m.startsWith('Resuming: '))).toBe(true);
     expect(hashesOf(1, imageId)).toHaveLength(1);
     expect(installedRight(imageId, 1)).toBe(true);
   }, 180_000);
@@ -192,6 +201,6 @@ describe('job workers', () => {
     const imageId = await createImage('waiting', 4 * MiB);
     const { jobId } = await install(imageId, 2);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(jobRows([jobId])[0]).toMatchObject({ status: 'queued', attempt: 0 });
+    expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'queued', attempt: 0 });
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import { setImageAttachment } from '@/lib/images/attachment';
 import { listJobs } from '@/lib/jobs/queries';
@@ -23,7 +23,7 @@ import {
 } from '../support/portal';
 
 /** Location Details' gauges count what is really there, in this data center only. */
-describe('Location Details: gauges, rename and recent jobs', () => {
+describe('Location Details: gauges, rename and recent jobs', async () => {
   let world: SshWorld;
   let nodeIds: string[];
   let mirror: Mirror;
@@ -41,10 +41,10 @@ describe('Location Details: gauges, rename and recent jobs', () => {
     await world.stop();
   });
 
-  const row = (nodeId: string, imageId: string, state: 'installed' | 'missing', available: boolean) =>
-    getDb().insert(nodeImages).values({ nodeId, imageId, state, available, updatedAt: now() }).run();
-  const machine = (nodeId: string, imageId: string) =>
-    getDb()
+  const row = async (nodeId: string, imageId: string, state: 'installed' | 'missing', available: boolean) =>
+    await getDb().insert(nodeImages).values({ nodeId, imageId, state, available, updatedAt: now() });
+  const machine = async (nodeId: string, imageId: string) =>
+    await getDb()
       .insert(machines)
       .values({
         id: crypto.randomUUID(),
@@ -52,20 +52,18 @@ describe('Location Details: gauges, rename and recent jobs', () => {
         nodeId,
         imageId,
         createdAt: now(),
-      })
-      .run();
-  const job = (dc: string, status: 'running' | 'queued' | 'succeeded') => {
+      });
+  const job = async (dc: string, status: 'running' | 'queued' | 'succeeded') => {
     const at = now();
     // A kind the runner cannot run here is fine: these rows are never claimed (not queued, or claimed and failed later).
-    getDb()
+    await getDb()
       .insert(jobs)
-      .values({ id: crypto.randomUUID(), kind: 'import', status, dataCenterId: dc, createdAt: at, updatedAt: at })
-      .run();
+      .values({ id: crypto.randomUUID(), kind: 'import', status, dataCenterId: dc, createdAt: at, updatedAt: at });
   };
 
   it('counts nodes, images attached and available, jobs, free disk and machines of this data center only', async () => {
     const empty = locationGauges(admin, dataCenterId)!;
-    expect(empty).toMatchObject({
+    expect(await empty).toMatchObject({
       nodesEnabled: 2,
       nodesTotal: 2,
       imagesAttached: 0,
@@ -94,35 +92,34 @@ describe('Location Details: gauges, rename and recent jobs', () => {
     for (const imageId of [offered, unoffered])
       expectOk(await run(setImageAttachment, { imageId, dataCenterId, attached: true }, admin));
     expect((await installAndWait(admin, offered, nodeIds[0]!)).status).toBe('succeeded');
-    row(nodeIds[1]!, unoffered, 'installed', false);
-    row(nodeIds[1]!, bound, 'missing', false);
+    await row(nodeIds[1]!, unoffered, 'installed', false);
+    await row(nodeIds[1]!, bound, 'missing', false);
     // A node in maintenance: its offered copy and its free disk do not count; its machine does.
-    const resting = insertUnreachableNode(dataCenterId, 'resting');
-    getDb()
+    const resting = await insertUnreachableNode(dataCenterId, 'resting');
+    await getDb()
       .update(nodes)
       .set({ status: 'maintenance', diskFreeBytes: 10 ** 12 })
-      .where(eq(nodes.id, resting))
-      .run();
-    row(resting, unoffered, 'installed', true);
-    machine(nodeIds[0]!, offered);
-    machine(resting, unoffered);
-    job(dataCenterId, 'running');
-    job(dataCenterId, 'queued');
-    job(dataCenterId, 'succeeded');
+      .where(eq(nodes.id, resting));
+    await row(resting, unoffered, 'installed', true);
+    await machine(nodeIds[0]!, offered);
+    await machine(resting, unoffered);
+    await job(dataCenterId, 'running');
+    await job(dataCenterId, 'queued');
+    await job(dataCenterId, 'succeeded');
     // Another data center's nodes, images, machines and jobs never count here.
-    const elsewhere = insertUnreachableNode(otherDataCenterId, 'elsewhere');
-    row(elsewhere, bound, 'installed', true);
-    machine(elsewhere, bound);
-    job(otherDataCenterId, 'running');
+    const elsewhere = await insertUnreachableNode(otherDataCenterId, 'elsewhere');
+    await row(elsewhere, bound, 'installed', true);
+    await machine(elsewhere, bound);
+    await job(otherDataCenterId, 'running');
 
-    const enabledFree = getDb()
-      .select()
-      .from(nodes)
-      .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
-      .all()
-      .reduce((sum, n) => sum + n.diskFreeBytes!, 0);
+    const enabledFree = (
+      await getDb()
+        .select()
+        .from(nodes)
+        .where(and(eq(nodes.dataCenterId, dataCenterId), eq(nodes.status, 'enabled')))
+    ).reduce((sum, n) => sum + n.diskFreeBytes!, 0);
     expect(enabledFree).toBeGreaterThan(0);
-    expect(locationGauges(admin, dataCenterId)).toEqual({
+    expect(await locationGauges(admin, dataCenterId)).toEqual({
       nodesEnabled: 2,
       nodesTotal: 3,
       imagesAttached: 3,
@@ -139,7 +136,7 @@ describe('Location Details: gauges, rename and recent jobs', () => {
     expect(here.length).toBeGreaterThanOrEqual(4);
     expect(here.every((j) => j.job.dataCenterId === dataCenterId)).toBe(true);
     const stranger = await createUserWithRole('DCAdmin', otherDataCenterId);
-    expect(locationGauges(stranger, dataCenterId)).toBeNull();
+    expect(await locationGauges(stranger, dataCenterId)).toBeNull();
     expect(await listJobs(stranger, { dataCenterId })).toEqual([]);
   });
 
@@ -149,19 +146,18 @@ describe('Location Details: gauges, rename and recent jobs', () => {
       ok: false,
       code: 'forbidden',
     });
-    const before = getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()!;
+    const before = (await firstRow(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId))))!;
     expect(expectOk(await run(renameDataCenter, { dataCenterId, name: '  Amsterdam 2  ' }, admin))).toMatchObject({
       to: 'Amsterdam 2',
     });
-    expect(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(dataCenters).where(eq(dataCenters.id, dataCenterId)))).toMatchObject({
       name: 'Amsterdam 2',
       code: before.code,
     });
-    const audit = getDb()
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'datacenter.rename'), eq(auditEvents.targetId, dataCenterId)))
-      .all();
+      .where(and(eq(auditEvents.action, 'datacenter.rename'), eq(auditEvents.targetId, dataCenterId)));
     expect(audit.map((a) => [a.outcome, a.userId])).toEqual([
       ['denied', dcAdmin.id],
       ['ok', admin.id],

@@ -36,9 +36,9 @@ describe('images and machines of a data center, as each role sees them', async (
   let otherAdmin: UserContext;
   const ids: Record<string, string> = {};
 
-  const newImage = (name: string, fields: Record<string, unknown> = {}) =>
+  const newImage = async (name: string, fields: Record<string, unknown> = {}) =>
     // Attached nowhere at first: attaching is what these tests are about.
-    createUrlImage(
+    await createUrlImage(
       admin,
       { name, sourceUrl: 'http://127.0.0.1:9/x.qcow2', sha256: 'e'.repeat(64), ...fields },
       { attachTo: [] },
@@ -49,16 +49,16 @@ describe('images and machines of a data center, as each role sees them', async (
   // The first page of the attached images, and what an empty Attach search offers: all of it here.
   const imagesAttachedToDataCenter = async (user: UserContext, dataCenterId: string) =>
     (await listImagesAttachedToDataCenter(user, dataCenterId)).rows;
-  const attachableImages = (user: UserContext, dataCenterId: string) =>
-    searchAttachableImages(user, dataCenterId, '').images;
+  const attachableImages = async (user: UserContext, dataCenterId: string) =>
+    (await searchAttachableImages(user, dataCenterId, '')).images;
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
     dcA = await createDataCenterAs(admin);
     dcB = await createDataCenterAs(admin);
-    nodeA1 = insertUnreachableNode(dcA, 'loc-a1');
-    insertUnreachableNode(dcA, 'loc-a2');
-    nodeB1 = insertUnreachableNode(dcB, 'loc-b1');
+    nodeA1 = await insertUnreachableNode(dcA, 'loc-a1');
+    await insertUnreachableNode(dcA, 'loc-a2');
+    nodeB1 = await insertUnreachableNode(dcB, 'loc-b1');
     imageAdmin = await createUserWithRole('ImageAdmin', dcA);
     dcAdmin = await createUserWithRole('DCAdmin', dcA);
     otherAdmin = await createUserWithRole('ImageAdmin', dcB);
@@ -74,14 +74,12 @@ describe('images and machines of a data center, as each role sees them', async (
     ids.otherBound = await newImage('loc-other-bound', { dcBoundId: dcB });
     expectOk(await attach(admin, ids.global!, dcA));
     for (const image of [ids.shared!, ids.privateShared!, ids.elsewhere!]) expectOk(await attach(admin, image, dcB));
-    getDb()
+    await getDb()
       .insert(nodeImages)
-      .values({ nodeId: nodeA1, imageId: ids.global!, state: 'installed', available: true, updatedAt: now() })
-      .run();
-    getDb()
+      .values({ nodeId: nodeA1, imageId: ids.global!, state: 'installed', available: true, updatedAt: now() });
+    await getDb()
       .insert(nodeImages)
-      .values({ nodeId: nodeB1, imageId: ids.global!, state: 'installed', available: false, updatedAt: now() })
-      .run();
+      .values({ nodeId: nodeB1, imageId: ids.global!, state: 'installed', available: false, updatedAt: now() });
   });
 
   it('lists the attached images with what this data center has of them; a SuperAdmin may detach all but the bound one', async () => {
@@ -102,7 +100,7 @@ describe('images and machines of a data center, as each role sees them', async (
     ]);
     expect(mayAttachImagesTo(admin, dcA)).toBe(true);
     // Every global image not attached yet, private ones too (the policy lets SuperAdmins); bound ones stay with their data center.
-    expect(names(attachableImages(admin, dcA))).toEqual(['loc-elsewhere', 'loc-private-shared', 'loc-shared']);
+    expect(names(await attachableImages(admin, dcA))).toEqual(['loc-elsewhere', 'loc-private-shared', 'loc-shared']);
   });
 
   it('lets an ImageAdmin of the data center detach global images and attach any public global one', async () => {
@@ -113,15 +111,15 @@ describe('images and machines of a data center, as each role sees them', async (
     expect(mayAttachImagesTo(imageAdmin, dcA)).toBe(true);
     // Public global images are shareable, even one attached only where they hold no role; private
     // ones (loc-private-shared) and other data centers' bound ones are not offered.
-    expect(names(attachableImages(imageAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
+    expect(names(await attachableImages(imageAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
   });
 
   it('offers an ImageAdmin nothing where they hold only DCAdmin', async () => {
     const { id: userId } = await createUserWithRole('ImageAdmin', dcA);
-    getDb().insert(roleGrants).values({ userId, dataCenterId: dcB, role: 'DCAdmin', createdAt: now() }).run();
-    const twoDcAdmin = getUserContext(userId)!;
-    expect(names(attachableImages(twoDcAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
-    expect(attachableImages(twoDcAdmin, dcB)).toEqual([]); // only DCAdmin there
+    await getDb().insert(roleGrants).values({ userId, dataCenterId: dcB, role: 'DCAdmin', createdAt: now() });
+    const twoDcAdmin = (await getUserContext(userId))!;
+    expect(names(await attachableImages(twoDcAdmin, dcA))).toEqual(['loc-elsewhere', 'loc-shared']);
+    expect(await attachableImages(twoDcAdmin, dcB)).toEqual([]); // only DCAdmin there
   });
 
   it('shows a DCAdmin the list read-only, with nothing to attach', async () => {
@@ -129,13 +127,13 @@ describe('images and machines of a data center, as each role sees them', async (
     expect(names(attached)).toEqual(['loc-bound', 'loc-global']);
     expect(attached.every((i) => !i.mayChange)).toBe(true);
     expect(mayAttachImagesTo(dcAdmin, dcA)).toBe(false);
-    expect(attachableImages(dcAdmin, dcA)).toEqual([]);
+    expect(await attachableImages(dcAdmin, dcA)).toEqual([]);
   });
 
   it('shows the admin of another data center nothing of this one', async () => {
     expect(await imagesAttachedToDataCenter(otherAdmin, dcA)).toEqual([]);
     expect(mayAttachImagesTo(otherAdmin, dcA)).toBe(false);
-    expect(attachableImages(otherAdmin, dcA)).toEqual([]);
+    expect(await attachableImages(otherAdmin, dcA)).toEqual([]);
     expect(names(await imagesAttachedToDataCenter(otherAdmin, dcB))).toEqual([
       'loc-elsewhere',
       'loc-other-bound',
@@ -153,7 +151,7 @@ describe('images and machines of a data center, as each role sees them', async (
     expect(names(await imagesAttachedToDataCenter(admin, dcA))).toContain('loc-forged');
     expect(names(await imagesAttachedToDataCenter(admin, dcA))).not.toContain('loc-elsewhere');
 
-    const refusals = getDb()
+    const refusals = await getDb()
       .select()
       .from(auditEvents)
       .where(
@@ -162,8 +160,7 @@ describe('images and machines of a data center, as each role sees them', async (
           eq(auditEvents.dataCenterId, dcA),
           eq(auditEvents.outcome, 'denied'),
         ),
-      )
-      .all();
+      );
     expect(refusals.map((e) => [e.userId, e.targetId])).toEqual(
       expect.arrayContaining([
         [dcAdmin.id, imageId],
@@ -173,9 +170,9 @@ describe('images and machines of a data center, as each role sees them', async (
     );
   });
 
-  it('lists the machines on the nodes of a data center for those who may view it', () => {
+  it('lists the machines on the nodes of a data center for those who may view it', async () => {
     const at = now();
-    getDb()
+    await getDb()
       .insert(machines)
       .values([
         { id: crypto.randomUUID(), name: 'loc-vm-a', nodeId: nodeA1, imageId: ids.global!, createdAt: at },
@@ -187,9 +184,8 @@ describe('images and machines of a data center, as each role sees them', async (
           status: 'stopped',
           createdAt: at,
         },
-      ])
-      .run();
-    expect(machinesInDataCenter(admin, dcA)).toEqual([
+      ]);
+    expect(await machinesInDataCenter(admin, dcA)).toEqual([
       expect.objectContaining({
         name: 'loc-vm-a',
         nodeId: nodeA1,
@@ -199,8 +195,8 @@ describe('images and machines of a data center, as each role sees them', async (
         status: 'running',
       }),
     ]);
-    expect(names(machinesInDataCenter(dcAdmin, dcA))).toEqual(['loc-vm-a']);
-    expect(machinesInDataCenter(otherAdmin, dcA)).toEqual([]);
-    expect(names(machinesInDataCenter(otherAdmin, dcB))).toEqual(['loc-vm-b']);
+    expect(names(await machinesInDataCenter(dcAdmin, dcA))).toEqual(['loc-vm-a']);
+    expect(await machinesInDataCenter(otherAdmin, dcA)).toEqual([]);
+    expect(names(await machinesInDataCenter(otherAdmin, dcB))).toEqual(['loc-vm-b']);
   });
 });

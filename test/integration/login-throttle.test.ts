@@ -17,8 +17,8 @@ const PASSWORD = 'the right passphrase';
 const userIds: Record<string, string> = {};
 /** What a successful sign-in answers: the user, by id and name. */
 const signedIn = (username: string) => ({ ok: true, user: { id: userIds[username], name: username } });
-const login = (username: string, address: string | null, password = 'a wrong guess') =>
-  attemptLogin({ username, password }, address, limits);
+const login = async (username: string, address: string | null, password = 'a wrong guess') =>
+  await attemptLogin({ username, password }, address, limits);
 
 beforeAll(async () => {
   restoreClock = setClockForTests({ now: () => new Date(clock) });
@@ -39,7 +39,7 @@ describe('login throttling', () => {
     expect(throttleMessage(new Date(first + limits.windowMs))).toBe(
       'Too many failed sign-ins for this account or from your address. Try again after 2026-11-24 09:15:00 UTC.',
     );
-    const audit = lastAudit('auth.login');
+    const audit = await lastAudit('auth.login');
     expect(audit).toMatchObject({
       outcome: 'denied',
       details: { username: 'ursula', address: '10.0.0.4', reason: 'throttled' },

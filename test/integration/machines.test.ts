@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { isJobActive } from '@/lib/db/enums';
 import { jobs, machines, nodeImages } from '@/lib/db/tables';
 import { listMachinesOnNode, visibleMachinesUsingImage } from '@/lib/machines/queries';
@@ -29,14 +29,14 @@ describe('recording machines, so that in-use guards are real', () => {
   beforeAll(async () => {
     admin = await createSuperAdmin();
     dataCenterId = await createDataCenterAs(admin);
-    nodeId = insertUnreachableNode(dataCenterId, 'm1');
+    nodeId = await insertUnreachableNode(dataCenterId, 'm1');
     const at = now();
     imageId = await createUrlImage(admin, {
       name: 'machine-image',
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',
       sha256: 'd'.repeat(64),
     });
-    getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: at }).run();
+    await getDb().insert(nodeImages).values({ nodeId, imageId, state: 'installed', available: true, updatedAt: at });
   });
 
   const unoffer = () => run(applyImageAvailability, { imageId, shown: [nodeId], available: [] }, admin);
@@ -46,16 +46,17 @@ describe('recording machines, so that in-use guards are real', () => {
     expect((await listMachinesOnNode(nodeId)).rows).toMatchObject([
       { id: machineId, name: 'web-1', status: 'running', imageName: 'machine-image' },
     ]);
-    expect(visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
+    expect(await visibleMachinesUsingImage(admin, imageId)).toMatchObject([{ name: 'web-1', nodeName: 'm1' }]);
     expect(await unoffer()).toMatchObject({ ok: false, code: 'in_use' });
 
     expectOk(await run(removeMachine, { machineId }, admin));
-    expect(getDb().select().from(machines).where(eq(machines.id, machineId)).get()).toBeUndefined();
+    expect(await firstRow(getDb().select().from(machines).where(eq(machines.id, machineId)))).toBeUndefined();
     const [removal] = expectOk(await unoffer()).changes;
     expect(removal).toMatchObject({ change: 'uninstall' });
     // The node is not real: let its removal job run out of attempts before the database closes.
     await until(
-      () => !isJobActive(getDb().select().from(jobs).where(eq(jobs.id, removal!.jobId!)).get()?.status),
+      async () =>
+        !isJobActive((await firstRow(getDb().select().from(jobs).where(eq(jobs.id, removal!.jobId!))))?.status),
       20_000,
     );
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { nodeImages } from '@/lib/db/tables';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
@@ -42,15 +42,16 @@ describe('installing on a minimal node (no curl, no qemu-img)', () => {
     expect(job).toMatchObject({ status: 'succeeded', error: null });
     const file = path.join(node.imageDir, `${imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(qcow2.sha256);
-    expect(jobLog(job.id)).toEqual(
+    expect(await jobLog(job.id)).toEqual(
       expect.arrayContaining([expect.stringMatching(/with wget\.$/), 'Format verified: qcow2 (file signature).']),
     );
     expect(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-        .get(),
+      await firstRow(
+        getDb()
+          .select()
+          .from(nodeImages)
+          .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+      ),
     ).toMatchObject({
       state: 'installed',
     });

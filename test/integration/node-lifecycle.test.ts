@@ -5,7 +5,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, nodeImages, nodes } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { readNodeHostKey, repinNodeHostKey } from '@/lib/nodes/host-key';
@@ -25,7 +25,7 @@ import {
 
 const SHA256 = 'a'.repeat(64);
 
-describe('node lifecycle on real sshd nodes', () => {
+describe('node lifecycle on real sshd nodes', async () => {
   let admin: UserContext;
   let dataCenterId: string;
   const started: SshNode[] = [];
@@ -35,9 +35,11 @@ describe('node lifecycle on real sshd nodes', () => {
     started.push(node);
     return node;
   };
-  const row = (nodeId: string) => getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
-  const lastAudit = (action: string) =>
-    getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)).get();
+  const row = async (nodeId: string) => (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!;
+  const lastAudit = async (action: string) =>
+    await firstRow(
+      getDb().select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id)),
+    );
   const tryInstall = async (nodeId: string, name: string) =>
     run(
       installImage,
@@ -60,13 +62,13 @@ describe('node lifecycle on real sshd nodes', () => {
     await node.stop();
 
     expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
-    expect(row(nodeId)).toMatchObject({ status: 'enabled', consecutiveFailures: 1 });
+    expect(await row(nodeId)).toMatchObject({ status: 'enabled', consecutiveFailures: 1 });
     expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
-    const failed = row(nodeId);
+    const failed = await row(nodeId);
     expect(failed).toMatchObject({ status: 'error', consecutiveFailures: 2 });
     expect(failed.lastError).toMatch(/Could not connect to 127\.0\.0\.81:\d+: the connection was refused/);
     expect(failed.statusReason).toMatch(/2 connections in a row failed/);
-    expect(lastAudit('node.error')).toMatchObject({ targetId: nodeId, outcome: 'error', userId: null });
+    expect(await lastAudit('node.error')).toMatchObject({ targetId: nodeId, outcome: 'error', userId: null });
     expect(await tryInstall(nodeId, 'to-error-node')).toMatchObject({
       ok: false,
       error: expect.stringMatching(
@@ -78,13 +80,13 @@ describe('node lifecycle on real sshd nodes', () => {
     await node.restart();
     const seenBefore = failed.lastSeenAt!.getTime();
     expectOk(await run(testNodeConnection, { nodeId }, admin));
-    const recovered = row(nodeId);
+    const recovered = await row(nodeId);
     expect(recovered).toMatchObject({ status: 'error', consecutiveFailures: 0, lastError: failed.lastError });
     expect(recovered.lastSeenAt!.getTime()).toBeGreaterThan(seenBefore);
 
     expect(expectOk(await run(enableNode, { nodeId }, admin))).toEqual({ previous: 'error' });
-    expect(row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null, consecutiveFailures: 0 });
-    expect(lastAudit('node.enable')).toMatchObject({ targetId: nodeId, outcome: 'ok', dataCenterId });
+    expect(await row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null, consecutiveFailures: 0 });
+    expect(await lastAudit('node.enable')).toMatchObject({ targetId: nodeId, outcome: 'ok', dataCenterId });
     // Enable is only for nodes out of service.
     expect(await run(enableNode, { nodeId }, admin)).toMatchObject({
       ok: false,
@@ -102,14 +104,14 @@ describe('node lifecycle on real sshd nodes', () => {
       code: 'invalid',
       fieldErrors: { reason: ['Say why the node goes into maintenance.'] },
     });
-    expect(row(nodeId).status).toBe('enabled');
+    expect((await row(nodeId)).status).toBe('enabled');
 
     expectOk(await run(putNodeInMaintenance, { nodeId, reason: 'Replacing a disk (ticket 4711)' }, admin));
-    expect(getNodeDetails(admin, nodeId)!.node).toMatchObject({
+    expect((await getNodeDetails(admin, nodeId))!.node).toMatchObject({
       status: 'maintenance',
       statusReason: 'Replacing a disk (ticket 4711)',
     });
-    expect(lastAudit('node.maintenance')!.details).toMatchObject({
+    expect((await lastAudit('node.maintenance'))!.details).toMatchObject({
       from: 'enabled',
       reason: 'Replacing a disk (ticket 4711)',
     });
@@ -120,11 +122,11 @@ describe('node lifecycle on real sshd nodes', () => {
 
     await node.stop();
     for (let i = 0; i < 3; i++) expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
-    expect(row(nodeId)).toMatchObject({ status: 'maintenance', consecutiveFailures: 3 });
+    expect(await row(nodeId)).toMatchObject({ status: 'maintenance', consecutiveFailures: 3 });
     await node.restart();
 
     expectOk(await run(enableNode, { nodeId }, admin));
-    expect(row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null, consecutiveFailures: 0 });
+    expect(await row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null, consecutiveFailures: 0 });
   });
 
   it('refuses a changed host key on every connection until re-pinned, and refuses a key that changed again', async () => {
@@ -140,11 +142,11 @@ describe('node lifecycle on real sshd nodes', () => {
       ok: false,
       error: expect.stringMatching(/Host key mismatch .* an admin must re-pin/),
     });
-    expect(row(nodeId).lastError).toMatch(`the node presented ${replaced} but ${original} is pinned`);
+    expect((await row(nodeId)).lastError).toMatch(`the node presented ${replaced} but ${original} is pinned`);
 
     // Step one shows both; nothing changes yet.
     expect(expectOk(await run(readNodeHostKey, { nodeId }, admin))).toEqual({ pinned: original, presented: replaced });
-    expect(row(nodeId).hostKeyFingerprint).toBe(original);
+    expect((await row(nodeId)).hostKeyFingerprint).toBe(original);
 
     // The key changes again before the admin confirms: the confirmed fingerprint is no longer what the node shows.
     node.regenerateHostKey();
@@ -155,12 +157,12 @@ describe('node lifecycle on real sshd nodes', () => {
       ok: false,
       error: expect.stringContaining(`now presents ${again}, not the ${replaced} you confirmed`),
     });
-    expect(row(nodeId).hostKeyFingerprint).toBe(original);
+    expect((await row(nodeId)).hostKeyFingerprint).toBe(original);
     expect((await run(testNodeConnection, { nodeId }, admin)).ok).toBe(false);
 
     expectOk(await run(repinNodeHostKey, { nodeId, fingerprint: again }, admin));
-    expect(row(nodeId).hostKeyFingerprint).toBe(again);
-    expect(lastAudit('node.host-key.repin')).toMatchObject({
+    expect((await row(nodeId)).hostKeyFingerprint).toBe(again);
+    expect(await lastAudit('node.host-key.repin')).toMatchObject({
       outcome: 'ok',
       targetId: nodeId,
       details: { oldFingerprint: original, newFingerprint: again },
@@ -180,7 +182,7 @@ describe('node lifecycle on real sshd nodes', () => {
       sourceUrl: 'http://127.0.0.1:9/on-retired.qcow2',
       sha256: SHA256,
     });
-    getDb()
+    await getDb()
       .insert(nodeImages)
       .values({
         nodeId,
@@ -190,26 +192,26 @@ describe('node lifecycle on real sshd nodes', () => {
         path: `${node.imageDir}/on-retired.qcow2`,
         installedAt: now(),
         updatedAt: now(),
-      })
-      .run();
+      });
 
     const unconfirmed = await run(decommissionNode, { nodeId }, admin);
     expect(unconfirmed).toMatchObject({
       ok: false,
       error: expect.stringMatching(/has 1 installed image\(s\); confirm/),
     });
-    expect(row(nodeId).status).toBe('enabled');
+    expect((await row(nodeId)).status).toBe('enabled');
 
     expect(expectOk(await run(decommissionNode, { nodeId, confirmed: 'on' }, admin))).toEqual({
       previous: 'enabled',
       installedImages: 1,
     });
-    expect(row(nodeId).status).toBe('decommissioned');
-    const ni = getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get()!;
+    expect((await row(nodeId)).status).toBe('decommissioned');
+    const ni = (await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    ))!;
     expect(ni).toMatchObject({ state: 'installed', available: false });
     expect(await tryInstall(nodeId, 'to-retired-node')).toMatchObject({
       ok: false,
@@ -240,13 +242,13 @@ describe('node lifecycle on real sshd nodes', () => {
         code: 'forbidden',
         error: expect.stringMatching(/You may not manage data centers, nodes, credentials/),
       });
-      expect(lastAudit(op.name)).toMatchObject({
+      expect(await lastAudit(op.name)).toMatchObject({
         userId: dcAdmin.id,
         outcome: 'denied',
         targetId: nodeId,
         dataCenterId,
       });
     }
-    expect(row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null });
+    expect(await row(nodeId)).toMatchObject({ status: 'enabled', statusReason: null });
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { credentials, nodes } from '@/lib/db/tables';
 import { generateRegistrationKey, probeNode, registerNode, testNodeConnection } from '@/lib/nodes/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
@@ -31,7 +31,7 @@ describe('registering a real sshd node', () => {
     const { nodeId, fingerprint, credentialId } = await registerSshNode(admin, dataCenterId, node, 'compute-1');
     expect(fingerprint).toBe(node.hostKeyFingerprint);
 
-    const row = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
+    const row = (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!;
     expect(row.hostKeyFingerprint).toBe(node.hostKeyFingerprint);
     expect(row.status).toBe('enabled');
     expect(row.cpus).toBeGreaterThan(0);
@@ -40,7 +40,7 @@ describe('registering a real sshd node', () => {
     expect(row.diskTotalBytes).toBeGreaterThanOrEqual(row.diskFreeBytes!);
 
     // The private key is stored encrypted: neither it nor its body appears in the database row.
-    const stored = getDb().select().from(credentials).where(eq(credentials.id, credentialId)).get()!;
+    const stored = (await firstRow(getDb().select().from(credentials).where(eq(credentials.id, credentialId))))!;
     const keyBody = node.privateKey.split('\n')[1]!;
     expect(stored.encryptedPrivateKey).not.toContain(keyBody);
     expect(stored.publicKey.split(' ')[1]).toBe(node.publicKey.split(' ')[1]);
@@ -65,7 +65,7 @@ describe('registering a real sshd node', () => {
     );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/Host key mismatch/);
-    expect(getDb().select().from(nodes).where(eq(nodes.name, 'compute-x')).get()).toBeUndefined();
+    expect(await firstRow(getDb().select().from(nodes).where(eq(nodes.name, 'compute-x')))).toBeUndefined();
   });
 
   it('refuses a changed host key on every later connection, with a clear error recorded on the node', async () => {
@@ -81,7 +81,7 @@ describe('registering a real sshd node', () => {
       /Host key mismatch for 127\.0\.0\.\d+:\d+: the node presented SHA256:\S+ but SHA256:\S+ is pinned/,
     );
 
-    const row = getDb().select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
+    const row = (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!;
     expect(row.lastError).toMatch(/Host key mismatch/);
     expect(row.consecutiveFailures).toBe(1);
   });
@@ -89,7 +89,7 @@ describe('registering a real sshd node', () => {
   it('rejects a key the node does not accept, and stores no credential for it', async () => {
     const node = await startNode();
     const other = await startNode();
-    const before = getDb().select().from(credentials).all().length;
+    const before = (await getDb().select().from(credentials)).length;
     const result = await run(
       probeNode,
       {
@@ -105,7 +105,7 @@ describe('registering a real sshd node', () => {
     );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/refused the SSH key/);
-    expect(getDb().select().from(credentials).all().length).toBe(before);
+    expect((await getDb().select().from(credentials)).length).toBe(before);
   });
 
   it('registers with a key pair generated in the portal once its public key is authorized on the node', async () => {

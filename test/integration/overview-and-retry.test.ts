@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '@/lib/audit/record';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { retryJob } from '@/lib/jobs/operations';
 import { listActiveJobs } from '@/lib/jobs/queries';
@@ -36,15 +36,14 @@ describe('the overview, the active jobs and Retry', () => {
     admin = await createSuperAdmin();
     dcA = await createDataCenterAs(admin, 'overview-a');
     dcB = await createDataCenterAs(admin, 'overview-b');
-    nodeA = insertUnreachableNode(dcA, 'overview-node-a');
-    const broken = insertUnreachableNode(dcA, 'overview-node-broken');
-    getDb().update(nodes).set({ status: 'error', lastError: 'Connection refused' }).where(eq(nodes.id, broken)).run();
-    getDb()
+    nodeA = await insertUnreachableNode(dcA, 'overview-node-a');
+    const broken = await insertUnreachableNode(dcA, 'overview-node-broken');
+    await getDb().update(nodes).set({ status: 'error', lastError: 'Connection refused' }).where(eq(nodes.id, broken));
+    await getDb()
       .update(nodes)
       .set({ diskFreeBytes: 5 * 1024 ** 3 })
-      .where(eq(nodes.id, nodeA))
-      .run();
-    insertUnreachableNode(dcB, 'overview-node-b');
+      .where(eq(nodes.id, nodeA));
+    await insertUnreachableNode(dcB, 'overview-node-b');
     imageId = await createUrlImage(admin, {
       name: 'overview-image',
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',
@@ -56,12 +55,11 @@ describe('the overview, the active jobs and Retry', () => {
     // An install that fails: the node does not answer.
     const failed = await installAndWait(admin, imageId, nodeA);
     expect(failed.status).toBe('failed');
-    getDb()
+    await getDb()
       .insert(nodeImages)
       .values({ nodeId: nodeA, imageId, state: 'missing', updatedAt: now() })
-      .onConflictDoUpdate({ target: [nodeImages.nodeId, nodeImages.imageId], set: { state: 'missing' } })
-      .run();
-    recordAudit({
+      .onConflictDoUpdate({ target: [nodeImages.nodeId, nodeImages.imageId], set: { state: 'missing' } });
+    await recordAudit({
       userId: admin.id,
       action: 'image.update',
       targetType: 'image',
@@ -95,22 +93,22 @@ describe('the overview, the active jobs and Retry', () => {
 
   it('lists the jobs in motion for the header, running first', async () => {
     const at = now();
-    const job = (id: string, status: 'running' | 'queued', dataCenterId: string) =>
-      getDb().insert(jobs).values({ id, kind: 'sync-sizes', status, dataCenterId, createdAt: at, updatedAt: at }).run();
-    job('00000000-0000-4000-8000-00000000000a', 'queued', dcA);
-    job('00000000-0000-4000-8000-00000000000b', 'running', dcA);
-    job('00000000-0000-4000-8000-00000000000c', 'running', dcB);
+    const job = async (id: string, status: 'running' | 'queued', dataCenterId: string) =>
+      await getDb().insert(jobs).values({ id, kind: 'sync-sizes', status, dataCenterId, createdAt: at, updatedAt: at });
+    await job('00000000-0000-4000-8000-00000000000a', 'queued', dcA);
+    await job('00000000-0000-4000-8000-00000000000b', 'running', dcA);
+    await job('00000000-0000-4000-8000-00000000000c', 'running', dcB);
     expect((await listActiveJobs(admin)).map((j) => [j.status, j.dataCenterName])).toEqual([
       ['running', 'Data center overview-a'],
       ['running', 'Data center overview-b'],
       ['queued', 'Data center overview-a'],
     ]);
     expect((await listActiveJobs(await createUserWithRole('DCAdmin', dcB))).map((j) => j.status)).toEqual(['running']);
-    getDb().delete(jobs).where(eq(jobs.kind, 'sync-sizes')).run();
+    await getDb().delete(jobs).where(eq(jobs.kind, 'sync-sizes'));
   });
 
   it('retries a failed install as a new job, says so on the old one, and refuses what cannot be retried', async () => {
-    getDb().delete(nodeImages).where(eq(nodeImages.imageId, imageId)).run();
+    await getDb().delete(nodeImages).where(eq(nodeImages.imageId, imageId));
     const failed = await installAndWait(admin, imageId, nodeA);
     const dcAdmin = await createUserWithRole('DCAdmin', dcA);
     expect(await run(retryJob, { jobId: failed.id }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
@@ -118,18 +116,13 @@ describe('the overview, the active jobs and Retry', () => {
     const { jobId } = expectOk(await run(retryJob, { jobId: failed.id }, admin));
     expect(jobId).not.toBe(failed.id);
     await getJobRunner().waitFor(jobId);
-    const retried = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    const retried = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
     expect(retried).toMatchObject({ kind: 'install', nodeId: nodeA, imageId, status: 'failed', createdBy: admin.id });
-    const events = getDb()
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, failed.id))
-      .all()
-      .map((e) => e.message);
+    const events = (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, failed.id))).map((e) => e.message);
     expect(events).toContain(`Retried as job ${jobId}.`);
 
     // A script does the same through the API, once the node that failed three times is enabled again.
-    getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeA)).run();
+    await getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeA));
     const token = (await session(admin.username, 'correct horse battery')).json.token;
     const viaApi = await call('POST', '/jobs/{jobId}/retry', { token, params: { jobId } });
     expect(viaApi).toMatchObject({ status: 202, json: { retriedJobId: jobId, jobId: expect.any(String) } });
@@ -138,7 +131,7 @@ describe('the overview, the active jobs and Retry', () => {
       status: 409,
     });
 
-    getDb().update(jobs).set({ status: 'succeeded' }).where(eq(jobs.id, jobId)).run();
+    await getDb().update(jobs).set({ status: 'succeeded' }).where(eq(jobs.id, jobId));
     expect(await run(retryJob, { jobId }, admin)).toMatchObject({
       ok: false,
       code: 'conflict',

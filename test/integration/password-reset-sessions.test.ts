@@ -17,14 +17,14 @@ describe('a password reset ends the sessions signed in before it', () => {
 
   it('refuses a session from before the reset, accepts one from after; API tokens are not sessions', async () => {
     const signedInBefore = Date.now() - 1000;
-    const token = issueApiToken(user.id, 'script').token;
-    expect(getUserContext(user.id, { signedInAt: signedInBefore })?.id).toBe(user.id);
+    const token = (await issueApiToken(user.id, 'script')).token;
+    expect((await getUserContext(user.id, { signedInAt: signedInBefore }))?.id).toBe(user.id);
 
     expectOk(await run(resetUserPassword, { userId: user.id, password: 'a brand new password' }, admin));
-    expect(getUserContext(user.id, { signedInAt: signedInBefore })).toBeNull();
+    expect(await getUserContext(user.id, { signedInAt: signedInBefore })).toBeNull();
     // A session that carries no sign-in time (issued before this rule) counts as old.
-    expect(getUserContext(user.id, { signedInAt: undefined })).toBeNull();
-    expect(getUserContext(user.id, { signedInAt: Date.now() + 1 })?.id).toBe(user.id);
-    expect(getUserForApiToken(token)?.id).toBe(user.id);
+    expect(await getUserContext(user.id, { signedInAt: undefined })).toBeNull();
+    expect((await getUserContext(user.id, { signedInAt: Date.now() + 1 }))?.id).toBe(user.id);
+    expect((await getUserForApiToken(token))?.id).toBe(user.id);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { imageDataCenters, jobs, nodeImages } from '@/lib/db/tables';
 import { createImage, setImageAttachment } from '@/lib/images/operations';
 import { searchAttachableImages } from '@/lib/locations/attached-images';
@@ -19,7 +19,7 @@ import { createUrlImage, createUserWithRole, expectOk, run, until } from '../sup
  * the node's data center, bound to it or attached to it. Install, availability, sync and the record
  * of a finished install all keep to it; "attach and install" is the one confirmed step around it.
  */
-describe('the placement rule', () => {
+describe('the placement rule', async () => {
   let world: SshWorld;
   let nodeId: string;
 
@@ -31,8 +31,8 @@ describe('the placement rule', () => {
 
   const notAttached = (name: string) => (text: string) =>
     text.startsWith(`${name} is not attached to `) && text.endsWith('Attach it there first.');
-  const unattachedImage = (name: string, rate?: number) =>
-    createUrlImage(
+  const unattachedImage = async (name: string, rate?: number) =>
+    await createUrlImage(
       world.admin,
       {
         name,
@@ -41,13 +41,14 @@ describe('the placement rule', () => {
       },
       { attachTo: [] },
     );
-  const row = (imageId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
-  const jobsOf = (imageId: string) => getDb().select().from(jobs).where(eq(jobs.imageId, imageId)).all();
+  const row = async (imageId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
+  const jobsOf = async (imageId: string) => await getDb().select().from(jobs).where(eq(jobs.imageId, imageId));
 
   it('refuses an install, even a SuperAdmin’s, where the image is not attached, queueing nothing', async () => {
     const imageId = await unattachedImage('nowhere');
@@ -56,24 +57,26 @@ describe('the placement rule', () => {
     expect(!refused.ok && notAttached('nowhere')(refused.error)).toBe(true);
     const applied = await run(applyImageAvailability, { imageId, shown: [nodeId], available: [nodeId] }, world.admin);
     expect(!applied.ok && notAttached('nowhere')(applied.error)).toBe(true);
-    expect(jobsOf(imageId)).toEqual([]);
-    expect(row(imageId)).toBeUndefined();
+    expect(await jobsOf(imageId)).toEqual([]);
+    expect(await row(imageId)).toBeUndefined();
   });
 
   it('attaches and installs in one step, for whoever may attach there, and not for a DCAdmin', async () => {
     const imageId = await unattachedImage('attach-and-go');
     const dcAdmin = await createUserWithRole('DCAdmin', world.dataCenterId);
     expect(await run(attachAndInstall, { imageId, nodeId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)).all()).toEqual([]);
+    expect(await getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId))).toEqual([]);
 
     const imageAdmin = await createUserWithRole('ImageAdmin', world.dataCenterId);
     const { jobId } = expectOk(await run(attachAndInstall, { imageId, nodeId }, imageAdmin));
     await getJobRunner().waitFor(jobId);
-    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()).toMatchObject({ status: 'succeeded' });
-    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)).all()).toMatchObject([
+    expect(await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId)))).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(await getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId))).toMatchObject([
       { dataCenterId: world.dataCenterId, attachedBy: imageAdmin.id },
     ]);
-    expect(row(imageId)).toMatchObject({ state: 'installed', available: true });
+    expect(await row(imageId)).toMatchObject({ state: 'installed', available: true });
     const file = path.join(world.sshNodes[0]!.imageDir, `${imageId}.qcow2`);
     expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(world.qcow2.sha256);
   });
@@ -81,14 +84,18 @@ describe('the placement rule', () => {
   it('records an install that finishes after a detach as installed but not offered', async () => {
     const imageId = await unattachedImage('detached-midway', 512 * 1024);
     const { jobId } = expectOk(await run(attachAndInstall, { imageId, nodeId }, world.admin));
-    await until(() => (getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()?.bytesDone ?? 0) > 0);
+    await until(
+      async () => ((await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))?.bytesDone ?? 0) > 0,
+    );
     expectOk(
       await run(setImageAttachment, { imageId, dataCenterId: world.dataCenterId, attached: false }, world.admin),
     );
     await getJobRunner().waitFor(jobId);
 
-    expect(getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()).toMatchObject({ status: 'succeeded' });
-    expect(row(imageId)).toMatchObject({ state: 'installed', available: false });
+    expect(await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId)))).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(await row(imageId)).toMatchObject({ state: 'installed', available: false });
     // Offering it again needs the attachment back.
     const offer = await run(applyImageAvailability, { imageId, shown: [nodeId], available: [nodeId] }, world.admin);
     expect(!offer.ok && notAttached('detached-midway')(offer.error)).toBe(true);
@@ -98,12 +105,12 @@ describe('the placement rule', () => {
     const imageId = await unattachedImage('found-elsewhere');
     const { jobId } = expectOk(await run(attachAndInstall, { imageId, nodeId }, world.admin));
     await getJobRunner().waitFor(jobId);
-    getDb().delete(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)).run(); // as an older version left it
-    expect(row(imageId)).toMatchObject({ state: 'installed', available: true });
+    await getDb().delete(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)); // as an older version left it
+    expect(await row(imageId)).toMatchObject({ state: 'installed', available: true });
 
     const sync = expectOk(await run(startImageSync, { dataCenterId: world.dataCenterId, verify: false }, world.admin));
     await getJobRunner().waitFor(sync.jobId);
-    expect(row(imageId)).toMatchObject({ state: 'installed', available: false });
+    expect(await row(imageId)).toMatchObject({ state: 'installed', available: false });
   });
 
   it('never offers an image still waiting for its upload to be attached, and refuses attaching it', async () => {
@@ -111,7 +118,7 @@ describe('the placement rule', () => {
     const { id: imageId } = expectOk(
       await run(createImage, { ...fields, name: 'awaiting-file', source: 'upload', access: 'public' }, world.admin),
     );
-    expect(searchAttachableImages(world.admin, world.dataCenterId, 'awaiting-file').images).toEqual([]);
+    expect((await searchAttachableImages(world.admin, world.dataCenterId, 'awaiting-file')).images).toEqual([]);
     const refused = await run(
       setImageAttachment,
       { imageId, dataCenterId: world.dataCenterId, attached: true },
@@ -122,6 +129,6 @@ describe('the placement rule', () => {
       code: 'conflict',
       error: 'awaiting-file has no file yet; attach it once its upload has been verified.',
     });
-    expect(getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId)).all()).toEqual([]);
+    expect(await getDb().select().from(imageDataCenters).where(eq(imageDataCenters.imageId, imageId))).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { createCloudAccount, testCloudAccount } from '@/lib/clouds/operations';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { jobs, publications } from '@/lib/db/tables';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -94,8 +94,8 @@ describe('publishing images to external clouds', () => {
   async function publish(imageId: string, accountId: string) {
     const { jobId } = expectOk(await run(publishImage, { imageId, accountId }, admin));
     await getJobRunner().waitFor(jobId);
-    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-    const publication = getDb().select().from(publications).where(eq(publications.jobId, jobId)).get()!;
+    const job = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
+    const publication = (await firstRow(getDb().select().from(publications).where(eq(publications.jobId, jobId))))!;
     return { job, publication };
   }
 
@@ -133,9 +133,9 @@ describe('publishing images to external clouds', () => {
       hw_firmware_type: 'uefi',
       min_ram: 512,
     });
-    expect(lastAudit('image.publish.finish')).toMatchObject({ outcome: 'ok', targetId: imageId });
+    expect(await lastAudit('image.publish.finish')).toMatchObject({ outcome: 'ok', targetId: imageId });
     // Glance computed the same SHA-512: the image keeps it, and the next publish need not hash again.
-    expect(requireImage(imageId).sha512).toBe(sha('sha512', data));
+    expect((await requireImage(imageId)).sha512).toBe(sha('sha512', data));
   });
 
   it('publishes a partition image’s kernel and ramdisk first, links them, and reuses them the next time', async () => {
@@ -159,7 +159,7 @@ describe('publishing images to external clouds', () => {
 
     const { job, publication } = await publish(first, accountId);
     expect(job.status, job.error ?? '').toBe('succeeded');
-    const linked = getDb().select().from(publications).where(eq(publications.accountId, accountId)).all();
+    const linked = await getDb().select().from(publications).where(eq(publications.accountId, accountId));
     const remoteOf = (imageId: string) => linked.find((p) => p.imageId === imageId)?.remoteId;
     expect(await glanceImage(remoteOf(kernelId)!)).toMatchObject({
       disk_format: 'aki',
@@ -261,15 +261,15 @@ describe('publishing images to external clouds', () => {
     const imageId = await createStoreImage(admin, path.join(work, 'big.raw'), { name: 'cancelled-upload' });
     const accountId = await azureAccount('azure-cancel', 'shared-key');
     const { jobId } = expectOk(await run(publishImage, { imageId, accountId }, admin));
-    const row = () => getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-    await until(() => row().phase === 'upload' && row().bytesDone > 0, 60_000);
+    const row = async () => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
+    await until(async () => (await row()).phase === 'upload' && (await row()).bytesDone > 0, 60_000);
     expectOk(await run(cancelJob, { jobId }, admin));
     await getJobRunner().waitFor(jobId);
-    expect(row().status).toBe('cancelled');
+    expect((await row()).status).toBe('cancelled');
     const names: string[] = [];
     for await (const blob of azure.serviceClient().getContainerClient('vhds').listBlobsFlat()) names.push(blob.name);
     expect(names.filter((n) => n.startsWith('cancelled-upload'))).toEqual([]);
-    expect(getDb().select().from(publications).where(eq(publications.imageId, imageId)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(publications).where(eq(publications.imageId, imageId)))).toMatchObject({
       status: 'cancelled',
       remoteState: null,
     });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { jobs, nodeImages } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob, pauseJob, resumeJob } from '@/lib/jobs/operations';
@@ -27,7 +27,7 @@ import {
 const MiB = 1024 * 1024;
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-describe('push mode: the portal streams its stored image to a real sshd node over SFTP', () => {
+describe('push mode: the portal streams its stored image to a real sshd node over SFTP', async () => {
   let node: SshNode;
   let admin: UserContext;
   let nodeId: string;
@@ -47,11 +47,12 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     await node.stop();
   });
 
-  const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
+  const job = async (id: string) => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, id))))!;
   // Files on the node are named by the image's id.
   const onNode = (imageId: string, suffix = '') => path.join(node.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string) => expectOk(await run(installImage, { imageId, nodeId }, admin)).jobId;
-  const waitUntilHalfway = (file: string) => until(() => fs.existsSync(file) && fs.statSync(file).size > 3 * MiB);
+  const waitUntilHalfway = async (file: string) =>
+    await until(() => fs.existsSync(file) && fs.statSync(file).size > 3 * MiB);
 
   it('installs: the bytes on the node are the stored file, verified on both sides, with the format checked', async () => {
     const imageId = await createStoreImage(admin, randomFile, { name: 'pushed' });
@@ -65,7 +66,7 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     });
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
     expect(fs.readdirSync(node.imageDir).sort()).toEqual([`${imageId}.raw`, `${imageId}.raw.manifest.json`]);
-    expect(jobLog(done.id)).toEqual(
+    expect(await jobLog(done.id)).toEqual(
       expect.arrayContaining([
         `Checksum verified: sha256 ${sha256Of(randomFile)}.`,
         'Format verified: raw (qemu-img info).',
@@ -80,11 +81,11 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     node.dropConnections();
     await getJobRunner().waitFor(jobId);
 
-    expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2 });
+    expect(await job(jobId)).toMatchObject({ status: 'succeeded', attempt: 2 });
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
-    expect(jobLog(jobId).some((m) => m.startsWith('Resuming:'))).toBe(true);
+    expect((await jobLog(jobId)).some((m) => m.startsWith('Resuming:'))).toBe(true);
     // Only what was in flight when the link dropped is sent twice.
-    expect(job(jobId).bytesTransferred).toBeLessThan(12 * MiB * 1.1);
+    expect((await job(jobId)).bytesTransferred).toBeLessThan(12 * MiB * 1.1);
   });
 
   it('cancel mid-transfer stops it, leaves no .part on the node, and forgets the node image', async () => {
@@ -94,9 +95,9 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     expect(expectOk(await run(cancelJob, { jobId }, admin))).toEqual({ jobId, status: 'cancelling' });
     await getJobRunner().waitFor(jobId);
 
-    expect(job(jobId)).toMatchObject({ status: 'cancelled', controlRequest: null });
+    expect(await job(jobId)).toMatchObject({ status: 'cancelled', controlRequest: null });
     expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
-    expect(getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId)).all()).toEqual([]);
+    expect(await getDb().select().from(nodeImages).where(eq(nodeImages.imageId, imageId))).toEqual([]);
   });
 
   it('pause keeps the .part; resume continues from it; a paused job can also be cancelled', async () => {
@@ -105,8 +106,8 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     const part = onNode(imageId, '.part');
     await waitUntilHalfway(part);
     expect(expectOk(await run(pauseJob, { jobId }, admin)).status).toBe('pausing');
-    await until(() => job(jobId).status === 'paused');
-    const firstStart = job(jobId).startedAt;
+    await until(async () => (await job(jobId)).status === 'paused');
+    const firstStart = (await job(jobId)).startedAt;
     expect(firstStart).toBeInstanceOf(Date);
     const kept = fs.statSync(part).size;
     expect(kept).toBeGreaterThan(3 * MiB);
@@ -116,11 +117,13 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     expectOk(await run(resumeJob, { jobId }, admin));
     await getJobRunner().waitFor(jobId);
     // The pause used up no attempt, the job kept its first start, and its log shows the resume.
-    expect(job(jobId)).toMatchObject({ status: 'succeeded', attempt: 1, startedAt: firstStart });
-    expect(jobLog(jobId)).toContain('Resumed on request.');
+    expect(await job(jobId)).toMatchObject({ status: 'succeeded', attempt: 1, startedAt: firstStart });
+    expect(await jobLog(jobId)).toContain('Resumed on request.');
     // Writes already in flight when it paused may still land, so the resume starts at or after `kept`.
     const resumedAt = Number(
-      /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(jobLog(jobId).find((m) => m.startsWith('Resuming:')) ?? '')?.[1],
+      /^Resuming: ([\d.]+) MiB of 12\.0 MiB/.exec(
+        (await jobLog(jobId)).find((m) => m.startsWith('Resuming:')) ?? '',
+      )?.[1],
     );
     expect(resumedAt).toBeGreaterThanOrEqual(kept / MiB - 0.01); // the log rounds to 0.01 MiB
     expect(sha256Of(onNode(imageId))).toBe(sha256Of(randomFile));
@@ -129,10 +132,10 @@ describe('push mode: the portal streams its stored image to a real sshd node ove
     const secondJob = await startInstall(second);
     await waitUntilHalfway(onNode(second, '.part'));
     expectOk(await run(pauseJob, { jobId: secondJob }, admin));
-    await until(() => job(secondJob).status === 'paused');
+    await until(async () => (await job(secondJob)).status === 'paused');
     expect(expectOk(await run(cancelJob, { jobId: secondJob }, admin)).status).toBe('cancelling');
     await getJobRunner().waitFor(secondJob);
-    expect(job(secondJob).status).toBe('cancelled');
+    expect((await job(secondJob)).status).toBe('cancelled');
     expect(fs.readdirSync(node.imageDir).filter((f) => f.startsWith(second))).toEqual([]);
   });
 

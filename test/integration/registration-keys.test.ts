@@ -4,7 +4,7 @@ import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { importKey } from '@/lib/credentials/operations';
 import { listCredentials } from '@/lib/credentials/queries';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { credentials } from '@/lib/db/tables';
 import { discardRegistrationKey, generateRegistrationKey, probeNode, registerNode } from '@/lib/nodes/operations';
 import { discardAbandonedRegistrationKeys, REGISTRATION_KEY_TTL_MS } from '@/lib/nodes/registration-keys';
@@ -35,12 +35,12 @@ describe('the SSH key of a node registration', async () => {
     sshUser: node.user,
     imageDir: node.imageDir,
   });
-  const keyRow = (id: string) => getDb().select().from(credentials).where(eq(credentials.id, id)).get();
+  const keyRow = async (id: string) => await firstRow(getDb().select().from(credentials).where(eq(credentials.id, id)));
   const listed = async () => (await listCredentials()).map((c) => c.id);
 
   it('keeps a pasted key provisional, out of Credentials, until the node is registered', async () => {
     const probed = expectOk(await run(probeNode, { ...connection('kept'), privateKey: node.privateKey }, admin));
-    expect(keyRow(probed.credentialId)?.provisionalUntil).toBeInstanceOf(Date);
+    expect((await keyRow(probed.credentialId))?.provisionalUntil).toBeInstanceOf(Date);
     expect(await listed()).not.toContain(probed.credentialId);
 
     const { id } = expectOk(
@@ -51,44 +51,44 @@ describe('the SSH key of a node registration', async () => {
       ),
     );
     expect(id).toBeTruthy();
-    expect(keyRow(probed.credentialId)?.provisionalUntil).toBeNull();
+    expect((await keyRow(probed.credentialId))?.provisionalUntil).toBeNull();
     expect(await listed()).toContain(probed.credentialId);
     // A registered node's key is Credentials' now: Cancel of another registration cannot take it.
     expect(await run(discardRegistrationKey, { credentialId: probed.credentialId }, admin)).toMatchObject({
       ok: false,
       code: 'conflict',
     });
-    expect(discardAbandonedRegistrationKeys(new Date(now().getTime() + 2 * REGISTRATION_KEY_TTL_MS))).toBe(0);
-    expect(keyRow(probed.credentialId)).toBeDefined();
+    expect(await discardAbandonedRegistrationKeys(new Date(now().getTime() + 2 * REGISTRATION_KEY_TTL_MS))).toBe(0);
+    expect(await keyRow(probed.credentialId)).toBeDefined();
   });
 
   it('deletes the key of a registration cancelled or abandoned, and only once it has expired', async () => {
     const cancelled = expectOk(await run(generateRegistrationKey, { name: 'cancelled' }, admin));
     expectOk(await run(discardRegistrationKey, { credentialId: cancelled.credentialId }, admin));
-    expect(keyRow(cancelled.credentialId)).toBeUndefined();
+    expect(await keyRow(cancelled.credentialId)).toBeUndefined();
 
     const abandoned = expectOk(
       await run(probeNode, { ...connection('tab-closed'), privateKey: node.privateKey }, admin),
     );
-    expect(discardAbandonedRegistrationKeys()).toBe(0); // not expired yet
-    expect(keyRow(abandoned.credentialId)).toBeDefined();
-    expect(discardAbandonedRegistrationKeys(new Date(now().getTime() + REGISTRATION_KEY_TTL_MS + 1000))).toBe(1);
-    expect(keyRow(abandoned.credentialId)).toBeUndefined();
+    expect(await discardAbandonedRegistrationKeys()).toBe(0); // not expired yet
+    expect(await keyRow(abandoned.credentialId)).toBeDefined();
+    expect(await discardAbandonedRegistrationKeys(new Date(now().getTime() + REGISTRATION_KEY_TTL_MS + 1000))).toBe(1);
+    expect(await keyRow(abandoned.credentialId)).toBeUndefined();
   });
 
   it('registers with a key chosen from Credentials, which is never provisional and never discarded', async () => {
     const stored = expectOk(await run(importKey, { name: 'from-credentials', privateKey: node.privateKey }, admin));
-    const before = getDb().select().from(credentials).all().length;
+    const before = (await getDb().select().from(credentials)).length;
     const probed = expectOk(
       await run(probeNode, { ...connection('chosen'), credentialId: stored.credentialId }, admin),
     );
     expect(probed.credentialId).toBe(stored.credentialId);
-    expect(getDb().select().from(credentials).all().length).toBe(before); // no new key
+    expect((await getDb().select().from(credentials)).length).toBe(before); // no new key
     expect(await run(discardRegistrationKey, { credentialId: stored.credentialId }, admin)).toMatchObject({
       ok: false,
       code: 'conflict',
     });
-    expect(keyRow(stored.credentialId)?.provisionalUntil).toBeNull();
+    expect((await keyRow(stored.credentialId))?.provisionalUntil).toBeNull();
     expect(await listed()).toContain(stored.credentialId);
   });
 });

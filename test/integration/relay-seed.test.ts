@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { nodeImages, nodes } from '@/lib/db/tables';
 import { getSeed } from '@/lib/install/relay/seed';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, insertUnreachableNode } from '../support/portal';
@@ -10,7 +10,7 @@ import { createDataCenterAs, createSuperAdmin, createUrlImage, insertUnreachable
 const SHA = 'a'.repeat(64);
 
 /** Which node a relayed install copies from (lib/install/relay/seed.ts), decided from the rows alone. */
-describe('choosing the seed of a relayed install', () => {
+describe('choosing the seed of a relayed install', async () => {
   let admin: UserContext;
   let dataCenterId: string;
   let otherDataCenterId: string;
@@ -24,9 +24,9 @@ describe('choosing the seed of a relayed install', () => {
     image = { id, sha256: SHA };
   });
 
-  const node = (id: string) => getDb().select().from(nodes).where(eq(nodes.id, id)).get()!;
-  const holds = (nodeId: string, fields: Partial<typeof nodeImages.$inferInsert> = {}, imageId = image.id) =>
-    getDb()
+  const node = async (id: string) => (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, id))))!;
+  const holds = async (nodeId: string, fields: Partial<typeof nodeImages.$inferInsert> = {}, imageId = image.id) =>
+    await getDb()
       .insert(nodeImages)
       .values({
         nodeId,
@@ -37,42 +37,48 @@ describe('choosing the seed of a relayed install', () => {
         verifiedSha256: SHA,
         updatedAt: now(),
         ...fields,
-      })
-      .run();
+      });
 
-  it('takes only a verified copy on another enabled node of the same data center', () => {
-    const receiver = insertUnreachableNode(dataCenterId, 'receiver');
-    expect(getSeed(image, node(receiver))).toBeNull();
+  it('takes only a verified copy on another enabled node of the same data center', async () => {
+    const receiver = await insertUnreachableNode(dataCenterId, 'receiver');
+    expect(await getSeed(image, await node(receiver))).toBeNull();
 
-    holds(insertUnreachableNode(otherDataCenterId, 'elsewhere'));
-    holds(insertUnreachableNode(dataCenterId, 'unverified'), { verifiedSha256: 'b'.repeat(64) });
-    holds(insertUnreachableNode(dataCenterId, 'still-installing'), { state: 'installing' });
-    holds(insertUnreachableNode(dataCenterId, 'no-path'), { path: null });
-    const resting = insertUnreachableNode(dataCenterId, 'resting');
-    holds(resting);
-    getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, resting)).run();
-    holds(receiver, { state: 'installing' });
-    expect(getSeed(image, node(receiver))).toBeNull();
+    await holds(await insertUnreachableNode(otherDataCenterId, 'elsewhere'));
+    await holds(await insertUnreachableNode(dataCenterId, 'unverified'), { verifiedSha256: 'b'.repeat(64) });
+    await holds(await insertUnreachableNode(dataCenterId, 'still-installing'), { state: 'installing' });
+    await holds(await insertUnreachableNode(dataCenterId, 'no-path'), { path: null });
+    const resting = await insertUnreachableNode(dataCenterId, 'resting');
+    await holds(resting);
+    await getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, resting));
+    await holds(receiver, { state: 'installing' });
+    expect(await getSeed(image, await node(receiver))).toBeNull();
 
-    const good = insertUnreachableNode(dataCenterId, 'good');
-    holds(good);
-    expect(getSeed(image, node(receiver))).toMatchObject({ node: { id: good }, path: `/srv/${image.id}.qcow2` });
-    expect(getSeed({ ...image, sha256: null }, node(receiver))).toBeNull();
+    const good = await insertUnreachableNode(dataCenterId, 'good');
+    await holds(good);
+    expect(await getSeed(image, await node(receiver))).toMatchObject({
+      node: { id: good },
+      path: `/srv/${image.id}.qcow2`,
+    });
+    expect(await getSeed({ ...image, sha256: null }, await node(receiver))).toBeNull();
   });
 
   it('prefers the seed with the fewest copies in flight, so later nodes copy from earlier copies', async () => {
     const dc = await createDataCenterAs(admin);
-    const [a, b, receiver] = ['a-first', 'b-second', 'receiver-2'].map((name) => insertUnreachableNode(dc, name));
-    holds(a!);
-    expect(getSeed(image, node(receiver!))!.node.id).toBe(a);
-    holds(b!);
+    const [a, b, receiver] = [
+      await insertUnreachableNode(dc, 'a-first'),
+      await insertUnreachableNode(dc, 'b-second'),
+      await insertUnreachableNode(dc, 'receiver-2'),
+    ];
+    await holds(a);
+    expect((await getSeed(image, await node(receiver)))!.node.id).toBe(a);
+    await holds(b);
     // Two copies run from a (of any image); none from b.
     const other = await createUrlImage(admin, { name: 'other', sourceUrl: 'http://127.0.0.1:9/y.qcow2', sha256: SHA });
     for (const [nodeId, imageId] of [
-      [insertUnreachableNode(dc, 'copying-1'), image.id],
-      [insertUnreachableNode(dc, 'copying-2'), other],
+      [await insertUnreachableNode(dc, 'copying-1'), image.id],
+      [await insertUnreachableNode(dc, 'copying-2'), other],
     ] as const)
-      holds(nodeId, { state: 'installing', copiedFromNodeId: a! }, imageId);
-    expect(getSeed(image, node(receiver!))!.node.id).toBe(b);
+      await holds(nodeId, { state: 'installing', copiedFromNodeId: a }, imageId);
+    expect((await getSeed(image, await node(receiver)))!.node.id).toBe(b);
   });
 });

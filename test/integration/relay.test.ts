@@ -6,7 +6,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, jobs, nodeImages } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob } from '@/lib/jobs/operations';
@@ -50,7 +50,7 @@ function copyRunning(receiver: SshNode, seed: SshNode): boolean {
  * Relayed installs (lib/install/relay/): within a data center the portal sends an image once, and
  * the other nodes copy it from that seed with a one-time key, on real sshd nodes.
  */
-describe('relayed installs: one copy from the portal per data center', () => {
+describe('relayed installs: one copy from the portal per data center', async () => {
   let admin: UserContext;
   let scratch: string;
   let file: string;
@@ -78,17 +78,19 @@ describe('relayed installs: one copy from the portal per data center', () => {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  const job = (id: string) => getDb().select().from(jobs).where(eq(jobs.id, id)).get()!;
-  const row = (nodeId: string, imageId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
+  const job = async (id: string) => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, id))))!;
+  const row = async (nodeId: string, imageId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
   const onNode = (i: number, imageId: string, suffix = '') => path.join(nodes[i]!.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string, i: number) =>
     expectOk(await run(installImage, { imageId, nodeId: ids[i]! }, admin)).jobId;
-  const pushed = (jobId: string) => jobLog(jobId).some((m) => m.startsWith('Phase transfer: Portal streams'));
+  const pushed = async (jobId: string) =>
+    (await jobLog(jobId)).some((m) => m.startsWith('Phase transfer: Portal streams'));
 
   it('pushes to one node and has the others copy from it; every copy is verified and the key is gone', async () => {
     const imageId = await createStoreImage(admin, file, { name: 'relayed' });
@@ -97,44 +99,46 @@ describe('relayed installs: one copy from the portal per data center', () => {
     for (const id of jobIds) await getJobRunner().waitFor(id);
 
     for (const [i, id] of jobIds.entries()) {
-      expect(job(id)).toMatchObject({ status: 'succeeded', error: null });
+      expect(await job(id)).toMatchObject({ status: 'succeeded', error: null });
       expect(sha256Of(onNode(i, imageId))).toBe(sha256Of(file));
       expect(relayKeysOf(id)).toEqual([]);
     }
     // The others were queued behind it and waited while it ran, rather than pushing too.
     for (const id of jobIds.slice(1))
-      expect(jobLog(id)).toContain(
+      expect(await jobLog(id)).toContain(
         `Phase wait: Waiting for ${names[0]} to receive the image first, to copy it from there.`,
       );
     // The first job found no seed and nothing earlier to wait for: the portal pushed to it.
-    expect(pushed(jobIds[0]!)).toBe(true);
-    expect(row(ids[0]!, imageId)!.copiedFromNodeId).toBeNull();
+    expect(await pushed(jobIds[0]!)).toBe(true);
+    expect((await row(ids[0]!, imageId))!.copiedFromNodeId).toBeNull();
     for (const i of [1, 2]) {
       const id = jobIds[i]!;
-      expect(jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
-      const from = row(ids[i]!, imageId)!.copiedFromNodeId;
+      expect(await jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
+      const from = (await row(ids[i]!, imageId))!.copiedFromNodeId;
       expect(from).not.toBeNull();
       expect(from).not.toBe(ids[i]);
       const seed = ids.indexOf(from!);
-      expect(jobLog(id)).toContain(`Copied from node ${names[seed]} (${nodes[seed]!.host}).`);
-      expect(job(id).result).toMatchObject({ copiedFromNodeId: from });
-      expect(jobLog(id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(file)}.`]));
+      expect(await jobLog(id)).toContain(`Copied from node ${names[seed]} (${nodes[seed]!.host}).`);
+      expect((await job(id)).result).toMatchObject({ copiedFromNodeId: from });
+      expect(await jobLog(id)).toEqual(expect.arrayContaining([`Checksum verified: sha256 ${sha256Of(file)}.`]));
     }
   });
 
   it('copies without the portal sending a byte: the store file can be gone', async () => {
     const imageId = await createStoreImage(admin, file, { name: 'relayed-without-store' });
     expect((await installAndWait(admin, imageId, ids[0]!)).status).toBe('succeeded');
-    const stored = storedImagePath(getDb().select().from(images).where(eq(images.id, imageId)).get()!.storeFile!);
+    const stored = storedImagePath(
+      (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.storeFile!,
+    );
     fs.renameSync(stored, `${stored}.away`);
     try {
       const jobIds = [await startInstall(imageId, 1), await startInstall(imageId, 2)];
       for (const id of jobIds) await getJobRunner().waitFor(id);
       for (const [k, id] of jobIds.entries()) {
-        expect(job(id)).toMatchObject({ status: 'succeeded', error: null });
-        expect(jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
+        expect(await job(id)).toMatchObject({ status: 'succeeded', error: null });
+        expect(await jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
         expect(sha256Of(onNode(k + 1, imageId))).toBe(sha256Of(file));
-        expect(row(ids[k + 1]!, imageId)!.copiedFromNodeId).not.toBeNull();
+        expect((await row(ids[k + 1]!, imageId))!.copiedFromNodeId).not.toBeNull();
       }
     } finally {
       fs.renameSync(`${stored}.away`, stored);
@@ -156,7 +160,7 @@ describe('relayed installs: one copy from the portal per data center', () => {
         authorizedKeys(),
         `restrict,command="false" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA cbp-relay-${id}\n`,
       );
-    const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
+    const image = (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!;
     const half = 4 * MiB;
     const part = onNode(1, imageId, '.part');
     fs.writeFileSync(part, fs.readFileSync(file).subarray(0, half));
@@ -170,14 +174,14 @@ describe('relayed installs: one copy from the portal per data center', () => {
     const done = await installAndWait(admin, imageId, ids[1]!);
     expect(done).toMatchObject({ status: 'succeeded', bytesTransferred: 8 * MiB - half });
     expect(sha256Of(onNode(1, imageId))).toBe(sha256Of(file));
-    expect(jobLog(done.id)).toEqual(
+    expect(await jobLog(done.id)).toEqual(
       expect.arrayContaining([
         'Resuming: 4.00 MiB of 8.00 MiB are already on the node.',
         'Copied the remaining 4.00 MiB after the partial file.',
       ]),
     );
-    expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[0]);
-    expect(jobLog(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
+    expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[0]);
+    expect(await jobLog(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
     expect(relayKeysOf(seeded.id)).toEqual([]);
     expect(relayKeysOf(foreign)).toHaveLength(1);
     fs.writeFileSync(
@@ -196,13 +200,13 @@ describe('relayed installs: one copy from the portal per data center', () => {
     expectOk(await run(cancelJob, { jobId: id }, admin));
     await getJobRunner().waitFor(id);
 
-    expect(job(id).status).toBe('cancelled');
+    expect((await job(id)).status).toBe('cancelled');
     expect(relayKeysOf(id)).toEqual([]);
     expect(fs.existsSync(part)).toBe(false);
     expect(fs.existsSync(onNode(1, imageId))).toBe(false);
     // The receiver's ssh was stopped, not left to finish: left alone it would run for seconds more.
     await until(() => !copyRunning(nodes[1]!, nodes[0]!), 2000);
-    expect(row(ids[1]!, imageId)).toBeUndefined();
+    expect(await row(ids[1]!, imageId)).toBeUndefined();
   });
 
   it('relays a URL image too: the node that downloaded it is the seed, the next copies without downloading', async () => {
@@ -220,8 +224,8 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect(done).toMatchObject({ status: 'succeeded', error: null });
       expect(mirror.requests.filter((r) => r.startsWith('GET'))).toHaveLength(downloads);
       expect(sha256Of(path.join(nodes[1]!.imageDir, `${imageId}.raw`))).toBe(sha256Of(file));
-      expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBe(ids[2]);
-      expect(jobLog(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
+      expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[2]);
+      expect(await jobLog(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
     } finally {
       await mirror.close();
     }
@@ -236,15 +240,15 @@ describe('relayed installs: one copy from the portal per data center', () => {
       const done = await installAndWait(admin, imageId, ids[2]!);
       expect(done).toMatchObject({ status: 'succeeded', error: null });
       expect(sha256Of(onNode(2, imageId))).toBe(sha256Of(file));
-      expect(pushed(done.id)).toBe(true);
+      expect(await pushed(done.id)).toBe(true);
       // Tried twice, each time with a key of its own, before going direct.
-      expect(jobLog(done.id).filter((m) => /failed \(.*\); trying once more\.$/.test(m))).toHaveLength(1);
-      expect(jobLog(done.id).find((m) => m.startsWith('Could not copy the image from node'))).toMatch(
+      expect((await jobLog(done.id)).filter((m) => /failed \(.*\); trying once more\.$/.test(m))).toHaveLength(1);
+      expect((await jobLog(done.id)).find((m) => m.startsWith('Could not copy the image from node'))).toMatch(
         new RegExp(
           `^Could not copy the image from node ${names[0]} \\(127\\.0\\.0\\.214\\): it could not connect to the seed.*Installing directly instead\\.$`,
         ),
       );
-      expect(row(ids[2]!, imageId)!.copiedFromNodeId).toBeNull();
+      expect((await row(ids[2]!, imageId))!.copiedFromNodeId).toBeNull();
       expect(relayKeysOf(done.id)).toEqual([]);
     } finally {
       expectOk(await run(setNodeDcAddress, { nodeId: ids[0]!, dcAddress: '' }, admin));
@@ -258,8 +262,8 @@ describe('relayed installs: one copy from the portal per data center', () => {
       expect((await installAndWait(admin, imageId, ids[0]!)).status).toBe('succeeded');
       const done = await installAndWait(admin, imageId, ids[1]!);
       expect(done.status).toBe('succeeded');
-      expect(pushed(done.id)).toBe(true);
-      expect(row(ids[1]!, imageId)!.copiedFromNodeId).toBeNull();
+      expect(await pushed(done.id)).toBe(true);
+      expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBeNull();
     } finally {
       expectOk(await run(setRelayInstalls, { dataCenterId, relayInstalls: true }, admin));
     }

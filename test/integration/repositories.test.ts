@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { imageRepositories } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -24,7 +24,8 @@ import {
   run,
 } from '../support/portal';
 
-const rowOf = (id: string) => getDb().select().from(imageRepositories).where(eq(imageRepositories.id, id)).get();
+const rowOf = async (id: string) =>
+  await firstRow(getDb().select().from(imageRepositories).where(eq(imageRepositories.id, id)));
 
 function manifests(count: number, extra: Record<string, unknown> = {}): CraftedImage[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -66,11 +67,11 @@ describe('image repositories', () => {
       ok: false,
       code: 'conflict',
     });
-    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'bad')).all()).toHaveLength(0);
+    expect(await getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'bad'))).toHaveLength(0);
     // The trailing slash is dropped, so /images is appended cleanly.
-    expect(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'twice')).get()?.url).toBe(
-      'https://images.example.com',
-    );
+    expect(
+      (await firstRow(getDb().select().from(imageRepositories).where(eq(imageRepositories.name, 'twice'))))?.url,
+    ).toBe('https://images.example.com');
   });
 
   it('lets only SuperAdmins add, change and remove repositories', async () => {
@@ -87,7 +88,7 @@ describe('image repositories', () => {
       await run(updateRepository, { repositoryId: id, name: 'renamed', url: 'https://guarded.example.com' }, importer),
     ).toMatchObject({ ok: false, code: 'forbidden' });
     expect(await run(deleteRepository, { repositoryId: id }, importer)).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(rowOf(id)?.name).toBe('guarded');
+    expect((await rowOf(id))?.name).toBe('guarded');
   });
 
   it('reads a listing of several pages, skipping entries that are not manifests', async () => {
@@ -97,7 +98,7 @@ describe('image repositories', () => {
       imageCount: 2400,
       skipped: 3,
     });
-    const row = rowOf(id)!;
+    const row = (await rowOf(id))!;
     expect(row.cachedManifests).toHaveLength(2400);
     expect(row.lastRefreshedAt).toBeInstanceOf(Date);
     expect(row.lastError).toBe('3 listed image(s) had no usable manifest and are not shown.');
@@ -111,7 +112,7 @@ describe('image repositories', () => {
     images.push(...manifests(1, { description: 'x'.repeat(1024 * 1024) }));
     const outcome = await run(refreshRepository, { repositoryId: id }, admin);
     expect(!outcome.ok && outcome.error).toMatch(/sent more than 1(\.0+)? MiB for the image list/);
-    expect(rowOf(id)).toMatchObject({
+    expect(await rowOf(id)).toMatchObject({
       imageCount: 2,
       lastError: expect.stringMatching(/^Refresh failed: .*sent more than/),
     });
@@ -123,7 +124,7 @@ describe('image repositories', () => {
     expectOk(
       await run(updateRepository, { repositoryId: id, name: 'moving', url: 'https://elsewhere.example.com' }, admin),
     );
-    expect(rowOf(id)).toMatchObject({ cachedManifests: null, imageCount: null, lastRefreshedAt: null });
+    expect(await rowOf(id)).toMatchObject({ cachedManifests: null, imageCount: null, lastRefreshedAt: null });
     // Its images are no longer known here: an import asks for a refresh first, saying so.
     const uuid = crypto.randomUUID();
     expect(await run(importImage, { repositoryId: id, uuid }, admin)).toMatchObject({
@@ -132,7 +133,7 @@ describe('image repositories', () => {
       error: `Image ${uuid} in the last listing of moving was not found. Refresh the repository to see its images as they are now.`,
     });
     expectOk(await run(deleteRepository, { repositoryId: id }, admin));
-    expect(rowOf(id)).toBeUndefined();
+    expect(await rowOf(id)).toBeUndefined();
   });
 
   it('browses with filters, shows what is here already, and offers each user only their own data centers', async () => {
@@ -226,11 +227,11 @@ describe('image repositories', () => {
   });
 
   it(`keeps at most ${MAX_REPOSITORIES} repositories`, async () => {
-    const existing = getDb().select().from(imageRepositories).all().length;
+    const existing = (await getDb().select().from(imageRepositories)).length;
     for (let i = existing; i < MAX_REPOSITORIES; i++)
       expectOk(await run(createRepository, { name: `filler-${i}`, url: `https://r${i}.example.com` }, admin));
     const outcome = await run(createRepository, { name: 'one-too-many', url: 'https://more.example.com' }, admin);
     expect(!outcome.ok && outcome.error).toMatch(`at most ${MAX_REPOSITORIES} repositories`);
-    expect(getDb().select().from(imageRepositories).all()).toHaveLength(MAX_REPOSITORIES);
+    expect(await getDb().select().from(imageRepositories)).toHaveLength(MAX_REPOSITORIES);
   });
 });

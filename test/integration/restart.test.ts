@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { enqueueInstall } from '@/lib/install/enqueue';
 import { jobOwnerId } from '@/lib/jobs/owner';
@@ -32,30 +32,25 @@ describe('a portal restart in the middle of an install', () => {
     });
     // Queued without waking this process's runner: the first portal process must take it.
     const db = getDb();
-    const image = db.select().from(images).where(eq(images.id, imageId)).get()!;
-    const nodeRow = db.select().from(nodes).where(eq(nodes.id, nodeId)).get()!;
-    const jobId = db.transaction((tx) => enqueueInstall(tx, image, nodeRow, admin.id));
+    const image = (await firstRow(db.select().from(images).where(eq(images.id, imageId))))!;
+    const nodeRow = (await firstRow(db.select().from(nodes).where(eq(nodes.id, nodeId))))!;
+    const jobId = await db.transaction(async (tx) => await enqueueInstall(tx, image, nodeRow, admin.id));
 
     const first = startChildPortal();
     const part = path.join(node.imageDir, `${imageId}.qcow2.part`);
     await until(() => fs.existsSync(part) && fs.statSync(part).size > qcow2.sizeBytes / 4, 60_000);
     await first.kill9();
-    const job = () => db.select().from(jobs).where(eq(jobs.id, jobId)).get()!;
-    expect(job()).toMatchObject({ status: 'running', attempt: 1 });
+    const job = async () => (await firstRow(db.select().from(jobs).where(eq(jobs.id, jobId))))!;
+    expect(await job()).toMatchObject({ status: 'running', attempt: 1 });
 
     await startPortal(); // this process is the restarted portal
-    await until(() => job().status !== 'queued' && job().status !== 'running', 60_000);
+    await until(async () => (await job()).status !== 'queued' && (await job()).status !== 'running', 60_000);
     await getJobRunner().waitForIdle();
 
-    expect(job()).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
+    expect(await job()).toMatchObject({ status: 'succeeded', attempt: 2, error: null });
     expect(sha256Of(path.join(node.imageDir, `${imageId}.qcow2`))).toBe(qcow2.sha256);
     expect(fs.existsSync(part)).toBe(false);
-    const log = db
-      .select()
-      .from(jobEvents)
-      .where(eq(jobEvents.jobId, jobId))
-      .all()
-      .map((e) => e.message);
+    const log = (await db.select().from(jobEvents).where(eq(jobEvents.jobId, jobId))).map((e) => e.message);
     expect(log).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
     expect(log).toContain('Queued again to resume where it stopped.');
     expect(log.some((m) => m.startsWith('Resuming:'))).toBe(true);
@@ -69,6 +64,6 @@ describe('a portal restart in the middle of an install', () => {
     const gets = mirror.requests.filter((r) => r.startsWith('GET'));
     expect(gets).toHaveLength(2);
     expect(Number(/range=bytes=(\d+)-$/.exec(gets[1]!)?.[1])).toBeGreaterThan(qcow2.sizeBytes / 4);
-    expect(job().bytesTransferred).toBeLessThan(qcow2.sizeBytes * 1.05);
+    expect((await job()).bytesTransferred).toBeLessThan(qcow2.sizeBytes * 1.05);
   });
 });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/lib/db/client';
+import { openDatabase, type Db, firstRow } from '@/lib/db/client';
+import { sqliteConnectionOf } from '@/lib/db/sqlite-connection';
 import { auditEvents, credentials, dataCenters, images, jobs, nodeImages, nodes, users } from '@/lib/db/tables';
 import { seedLarge, type SeedSize } from '@/scripts/seed-large';
 
@@ -20,22 +21,32 @@ const USABLE_ON_NODE = (nodeId: string, imageId: string) =>
 
 const scratchDatabase = () => openDatabase(path.join(os.tmpdir(), `seed-large-${crypto.randomUUID()}.db`));
 
-const tableCounts = (db: Db) =>
-  Object.fromEntries(
-    Object.entries({ dataCenters, images, nodes, nodeImages, credentials, jobs, auditEvents, users }).map(
-      ([name, table]) => [name, db.select({ n: count() }).from(table).get()!.n],
-    ),
-  );
+const tableCounts = async (db: Db) => {
+  const counts: Record<string, number> = {};
+  for (const [name, table] of Object.entries({
+    dataCenters,
+    images,
+    nodes,
+    nodeImages,
+    credentials,
+    jobs,
+    auditEvents,
+    users,
+  }))
+    counts[name] = (await firstRow(db.select({ n: count() }).from(table)))!.n;
+  return counts;
+};
 
-const one = <T>(db: Db, sql: string) => db.$client.prepare(sql).get() as T;
+const handleOf = (db: Db) => sqliteConnectionOf(db)!.handle;
+const one = <T>(db: Db, sql: string) => handleOf(db).prepare(sql).get() as T;
 
 describe('seedLarge', () => {
-  it('makes the asked numbers of every kind of row once; a second run changes nothing', () => {
+  it('makes the asked numbers of every kind of row once; a second run changes nothing', async () => {
     const db = scratchDatabase();
     try {
-      const made = seedLarge(db, SMALL);
+      const made = await seedLarge(db, SMALL);
       expect(made).toEqual({ dataCenters: 4, ...SMALL });
-      const after = tableCounts(db);
+      const after = await tableCounts(db);
       // No users: the portal creates its first SuperAdmin only in a database without any.
       expect(after).toEqual({ dataCenters: 4, ...SMALL, credentials: 1, users: 0 });
       // Several versions per alias, and every node fake, on the address where nothing answers.
@@ -47,17 +58,17 @@ describe('seedLarge', () => {
       ).toBeGreaterThan(1);
       expect(one(db, "select count(*) as n from nodes where host <> '127.0.0.254'")).toEqual({ n: 0 });
 
-      expect(seedLarge(db, SMALL)).toBeNull();
-      expect(tableCounts(db)).toEqual(after);
+      expect(await seedLarge(db, SMALL)).toBeNull();
+      expect(await tableCounts(db)).toEqual(after);
     } finally {
-      db.$client.close();
+      handleOf(db).close();
     }
   });
 
-  it('makes only finished jobs, each in the data center of its node, and audit events filed under a data center', () => {
+  it('makes only finished jobs, each in the data center of its node, and audit events filed under a data center', async () => {
     const db = scratchDatabase();
     try {
-      seedLarge(db, SMALL);
+      await seedLarge(db, SMALL);
       // A queued or running job would be claimed by the portal's runner, which would try the fake nodes.
       expect(
         one(db, "select count(*) as n from jobs where status not in ('succeeded', 'failed', 'cancelled')"),
@@ -77,17 +88,17 @@ describe('seedLarge', () => {
       );
       expect(span.last - span.first).toBeGreaterThan(300 * 24 * 3600 * 1000);
     } finally {
-      db.$client.close();
+      handleOf(db).close();
     }
   });
 
-  it('follows the placement rule: a node has only images bound or attached to its data center', () => {
+  it('follows the placement rule: a node has only images bound or attached to its data center', async () => {
     // Three nodes with 80 rows each: more than the images chance attaches to a data center, so the
     // seed attaches more there.
     for (const size of [SMALL, ONE_OF_EACH, { ...SMALL, nodes: 3, nodeImages: 240 }]) {
       const db = scratchDatabase();
       try {
-        expect(seedLarge(db, size)).not.toBeNull();
+        expect(await seedLarge(db, size)).not.toBeNull();
         // Not only the offered rows: every file on a node got there by an install, which needs the same.
         expect(
           one(
@@ -109,17 +120,17 @@ describe('seedLarge', () => {
           ),
         ).toEqual({ n: 0 });
       } finally {
-        db.$client.close();
+        handleOf(db).close();
       }
     }
   });
 
-  it('gives Location Details gauges that agree: no more images available than attached', () => {
+  it('gives Location Details gauges that agree: no more images available than attached', async () => {
     const db = scratchDatabase();
     try {
-      seedLarge(db, SMALL);
+      await seedLarge(db, SMALL);
       // As lib/locations/gauges.ts counts them.
-      const gauges = db.$client
+      const gauges = handleOf(db)
         .prepare(
           `select dc.id,
              (select count(*) from images where dc_bound_id = dc.id
@@ -135,16 +146,18 @@ describe('seedLarge', () => {
         expect(gauge.available).toBeLessThanOrEqual(gauge.attached);
       }
     } finally {
-      db.$client.close();
+      handleOf(db).close();
     }
   });
 
-  it('refuses more node-image rows than node and image pairs', () => {
+  it('refuses more node-image rows than node and image pairs', async () => {
     const db = scratchDatabase();
     try {
-      expect(() => seedLarge(db, { ...SMALL, images: 2, nodes: 2, nodeImages: 5 })).toThrow(/More node-image rows/);
+      await expect(seedLarge(db, { ...SMALL, images: 2, nodes: 2, nodeImages: 5 })).rejects.toThrow(
+        /More node-image rows/,
+      );
     } finally {
-      db.$client.close();
+      handleOf(db).close();
     }
   });
 });

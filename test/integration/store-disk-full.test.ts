@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
-import { closeAllDatabases, getDb } from '@/lib/db/client';
+import { closeAllDatabases, getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, storeReservations } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { uploadImageFile } from '@/lib/store/upload';
@@ -74,7 +74,7 @@ describe('the image store on a small file system', () => {
       contentLength: 24 * MiB,
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(getDb().select().from(storeReservations).all()).toMatchObject([
+    expect(await getDb().select().from(storeReservations)).toMatchObject([
       { tempFile: `${first}.upload`, bytes: 24 * MiB },
     ]);
 
@@ -92,7 +92,7 @@ describe('the image store on a small file system', () => {
 
     open();
     expect(await inFlight).toMatchObject({ ok: true, sizeBytes: 24 * MiB });
-    expect(getDb().select().from(storeReservations).all()).toEqual([]);
+    expect(await getDb().select().from(storeReservations)).toEqual([]);
     fs.rmSync(path.join(getConfig().imageStoreDir, `${first}.raw`));
   });
 
@@ -126,13 +126,12 @@ describe('the image store on a small file system', () => {
     });
     expect(storeEntries().filter((f) => f.startsWith(imageId))).toEqual([]);
     // The partial file is gone, so SQLite could record the refusal, and the image still waits for its file.
-    const audit = getDb()
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)))
-      .all();
+      .where(and(eq(auditEvents.action, 'image.upload'), eq(auditEvents.targetId, imageId)));
     expect(audit).toMatchObject([{ outcome: 'error', details: { status: 507 } }]);
-    expect(getDb().select().from(images).where(eq(images.id, imageId)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(images).where(eq(images.id, imageId)))).toMatchObject({
       status: 'pending',
       storeFile: null,
     });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, storeFileHashes } from '@/lib/db/tables';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { stampOf } from '@/lib/store/trusted-hashes';
@@ -25,7 +25,7 @@ import {
 const MiB = 1024 * 1024;
 const UNCHANGED = 'The store file is unchanged since the portal last hashed it; it is sent without hashing it again.';
 
-describe('push: the portal hashes a store file again only when it may have changed', () => {
+describe('push: the portal hashes a store file again only when it may have changed', async () => {
   const nodes: Array<{ node: SshNode; nodeId: string }> = [];
   let admin: UserContext;
   let scratch: string;
@@ -46,14 +46,14 @@ describe('push: the portal hashes a store file again only when it may have chang
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  const hashedRow = (imageId: string) =>
-    getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)).get();
-  const storeFileOf = (imageId: string) =>
-    storedImagePath(getDb().select().from(images).where(eq(images.id, imageId)).get()!.storeFile!);
+  const hashedRow = async (imageId: string) =>
+    await firstRow(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)));
+  const storeFileOf = async (imageId: string) =>
+    storedImagePath((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.storeFile!);
   const newImage = async (name: string) => {
     const file = path.join(scratch, `${name}.raw`);
     fs.writeFileSync(file, crypto.randomBytes(3 * MiB));
-    return createStoreImage(admin, file, { name });
+    return await createStoreImage(admin, file, { name });
   };
   /** Overwrites a byte in the middle of the file, as a failing disk would. */
   const damage = (file: string) => {
@@ -66,39 +66,39 @@ describe('push: the portal hashes a store file again only when it may have chang
 
   it('an upload records the file it hashed: even the first push sends it unhashed, and the node has the stored bytes', async () => {
     const imageId = await newImage('trusted');
-    expect(hashedRow(imageId)).toMatchObject({ storeFile: path.basename(storeFileOf(imageId)) });
+    expect(await hashedRow(imageId)).toMatchObject({ storeFile: path.basename(await storeFileOf(imageId)) });
 
     const first = await installAndWait(admin, imageId, nodes[0]!.nodeId);
     expect(first.status).toBe('succeeded');
-    expect(jobLog(first.id)).toContain(UNCHANGED);
+    expect(await jobLog(first.id)).toContain(UNCHANGED);
     // The node still hashed what it received, and it is the stored file.
     const installed = path.join(nodes[0]!.node.imageDir, `${imageId}.raw`);
-    expect(fs.readFileSync(installed).equals(fs.readFileSync(storeFileOf(imageId)))).toBe(true);
+    expect(fs.readFileSync(installed).equals(fs.readFileSync(await storeFileOf(imageId)))).toBe(true);
   });
 
   it('a push hashes a file it has no record of, records it, and the next push sends it unhashed', async () => {
     const imageId = await newImage('unrecorded');
-    getDb().delete(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)).run();
+    await getDb().delete(storeFileHashes).where(eq(storeFileHashes.imageId, imageId));
 
     const first = await installAndWait(admin, imageId, nodes[0]!.nodeId);
     expect(first.status).toBe('succeeded');
-    expect(jobLog(first.id)).not.toContain(UNCHANGED);
-    expect(hashedRow(imageId)).toMatchObject({ storeFile: path.basename(storeFileOf(imageId)) });
+    expect(await jobLog(first.id)).not.toContain(UNCHANGED);
+    expect(await hashedRow(imageId)).toMatchObject({ storeFile: path.basename(await storeFileOf(imageId)) });
 
     const second = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(second.status).toBe('succeeded');
-    expect(jobLog(second.id)).toContain(UNCHANGED);
+    expect(await jobLog(second.id)).toContain(UNCHANGED);
   });
 
   it('hashes a file written to since, and refuses it when it no longer has the image’s sha256', async () => {
     const imageId = await newImage('rewritten');
     expect((await installAndWait(admin, imageId, nodes[0]!.nodeId)).status).toBe('succeeded');
-    damage(storeFileOf(imageId));
+    damage(await storeFileOf(imageId));
 
     const job = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/The image file in the portal's store is damaged/);
-    expect(jobLog(job.id)).not.toContain(UNCHANGED);
+    expect(await jobLog(job.id)).not.toContain(UNCHANGED);
     expect(fs.readdirSync(nodes[1]!.node.imageDir).filter((f) => f.startsWith(imageId))).toEqual([]);
   });
 
@@ -106,19 +106,18 @@ describe('push: the portal hashes a store file again only when it may have chang
     const imageId = await newImage('bit-rot');
     expect((await installAndWait(admin, imageId, nodes[0]!.nodeId)).status).toBe('succeeded');
     // Bit rot changes no size or time: the record is made to match the damaged file, as it would still.
-    const file = storeFileOf(imageId);
+    const file = await storeFileOf(imageId);
     damage(file);
-    getDb()
+    await getDb()
       .update(storeFileHashes)
       .set(await stampOf(file))
-      .where(eq(storeFileHashes.imageId, imageId))
-      .run();
+      .where(eq(storeFileHashes.imageId, imageId));
 
     const trusted = await installAndWait(admin, imageId, nodes[1]!.nodeId);
     expect(trusted.status).toBe('failed');
-    expect(jobLog(trusted.id)).toContain(UNCHANGED);
+    expect(await jobLog(trusted.id)).toContain(UNCHANGED);
     expect(trusted.error).toMatch(/Checksum mismatch/);
-    expect(hashedRow(imageId)).toBeUndefined();
+    expect(await hashedRow(imageId)).toBeUndefined();
 
     const next = await installAndWait(admin, imageId, nodes[2]!.nodeId);
     expect(next.status).toBe('failed');

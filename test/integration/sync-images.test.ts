@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, jobs, nodeImages } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';
@@ -19,7 +19,7 @@ import { createUrlImage, createUserWithRole, expectOk, installAndWait, registerS
  * Sync Available Images against real sshd nodes: the files on the nodes are changed by hand, as an
  * operator (or a failing disk) would, and the sync must bring the node-image rows back to the truth.
  */
-describe('Sync Available Images on real sshd nodes', () => {
+describe('Sync Available Images on real sshd nodes', async () => {
   let world: SshWorld;
   let sshNodes: SshNode[];
   let nodeIds: string[];
@@ -47,17 +47,18 @@ describe('Sync Available Images on real sshd nodes', () => {
   const fileOn = (i: number, name: string) => path.join(sshNodes[i]!.imageDir, name);
   /** The installed image's file on node i: named by the image's id. */
   const imageFileOn = (i: number) => fileOn(i, `${imageId}.qcow2`);
-  const rowOn = (i: number) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId)))
-      .get();
+  const rowOn = async (i: number) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeIds[i]!), eq(nodeImages.imageId, imageId))),
+    );
   const reportOf = (result: SyncImagesResult, i: number) => result.nodes.find((n) => n.nodeId === nodeIds[i])!;
   const sync = async (verify = false, user = admin): Promise<SyncImagesResult> => {
     const { jobId } = expectOk(await run(startImageSync, { dataCenterId, verify }, user));
     await getJobRunner().waitFor(jobId);
-    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    const job = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
     expect(job).toMatchObject({ status: 'succeeded', kind: 'sync-images', dataCenterId });
     return job.result as SyncImagesResult;
   };
@@ -68,7 +69,7 @@ describe('Sync Available Images on real sshd nodes', () => {
   };
 
   it('finds installed images: a row wrongly marked missing comes back, and a copy put on a node by hand is recorded, not offered', async () => {
-    getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId)).run();
+    await getDb().update(nodeImages).set({ state: 'missing', available: false }).where(eq(nodeImages.imageId, imageId));
     copyInstalled(0, 1);
 
     const result = await sync();
@@ -81,9 +82,9 @@ describe('Sync Available Images on real sshd nodes', () => {
     });
     // The copy is only a sidecar's claim until the node has hashed it, which this sync did.
     expect(reportOf(result, 1).found).toMatchObject([{ imageId, added: true, verified: true }]);
-    expect(rowOn(0)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(0) });
+    expect(await rowOn(0)).toMatchObject({ state: 'installed', available: false, path: imageFileOn(0) });
     // Finding a file is not an admin offering it: the new row is installed but not available.
-    expect(rowOn(1)).toMatchObject({
+    expect(await rowOn(1)).toMatchObject({
       state: 'installed',
       available: false,
       path: imageFileOn(1),
@@ -112,25 +113,26 @@ describe('Sync Available Images on real sshd nodes', () => {
       fileName: `${other}.qcow2`,
       reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}`,
     });
-    const row = getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeIds[1]!), eq(nodeImages.imageId, other)))
-      .get();
+    const row = await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeIds[1]!), eq(nodeImages.imageId, other))),
+    );
     expect(row).toMatchObject({ state: 'failed', available: false, verifiedSha256: null });
     // Leave the nodes as the other tests expect them: only `synced` on them.
     for (const i of [0, 1])
       for (const suffix of ['', '.manifest.json']) fs.rmSync(fileOn(i, `${other}.qcow2${suffix}`));
-    getDb().delete(nodeImages).where(eq(nodeImages.imageId, other)).run();
+    await getDb().delete(nodeImages).where(eq(nodeImages.imageId, other));
   });
 
   it('keeps an installed row available as it was, and marks a file deleted by hand missing', async () => {
-    getDb().update(nodeImages).set({ available: true }).where(eq(nodeImages.imageId, imageId)).run();
+    await getDb().update(nodeImages).set({ available: true }).where(eq(nodeImages.imageId, imageId));
     fs.rmSync(imageFileOn(1));
 
     const result = await sync();
-    expect(rowOn(0)).toMatchObject({ state: 'installed', available: true });
-    expect(rowOn(1)).toMatchObject({ state: 'missing', available: false });
+    expect(await rowOn(0)).toMatchObject({ state: 'installed', available: true });
+    expect(await rowOn(1)).toMatchObject({ state: 'missing', available: false });
     expect(reportOf(result, 1).missing).toEqual([{ imageId, imageName: 'synced', path: imageFileOn(1) }]);
     // The sidecar left behind without its file is reported too.
     expect(reportOf(result, 1).unreadable).toEqual([
@@ -159,7 +161,7 @@ describe('Sync Available Images on real sshd nodes', () => {
     fs.writeFileSync(fileOn(1, hostile), 'abc');
     fs.writeFileSync(fileOn(1, `${hostile}.manifest.json`), JSON.stringify(sidecar));
     fs.writeFileSync(fileOn(1, 'garbage.raw.manifest.json'), '{"manifestVersion": 1, "imageId": ');
-    const rowsBefore = getDb().select().from(nodeImages).all().length;
+    const rowsBefore = (await getDb().select().from(nodeImages)).length;
 
     const report = reportOf(await sync(), 1);
     expect(report.unknown).toEqual([
@@ -178,7 +180,7 @@ describe('Sync Available Images on real sshd nodes', () => {
       },
     ]);
     expect(report.unreadable).toContainEqual({ fileName: 'garbage.raw.manifest.json', reason: 'not valid JSON' });
-    expect(getDb().select().from(nodeImages).all()).toHaveLength(rowsBefore);
+    expect(await getDb().select().from(nodeImages)).toHaveLength(rowsBefore);
     expect(fs.existsSync(path.join(sshNodes[1]!.imageDir, 'pwned'))).toBe(false);
     const href = new URL(registerImageHref(report.unknown[0]!), 'http://portal');
     expect(href.pathname).toBe('/images/new');
@@ -202,7 +204,7 @@ describe('Sync Available Images on real sshd nodes', () => {
 
     // An installed row stays so on a plain sync: only rows the sync makes installed need a fresh hash.
     expect(reportOf(await sync(), 1).found).toMatchObject([{ imageId, verified: false }]);
-    expect(rowOn(1)).toMatchObject({ state: 'installed' });
+    expect(await rowOn(1)).toMatchObject({ state: 'installed' });
 
     const result = await sync(true);
     const corrupted = crypto.createHash('sha256').update(bytes).digest('hex');
@@ -214,9 +216,9 @@ describe('Sync Available Images on real sshd nodes', () => {
         reason: `checksum mismatch: the node computed sha256 ${corrupted}, expected ${qcow2.sha256}`,
       },
     ]);
-    expect(rowOn(1)).toMatchObject({ state: 'failed', available: false });
+    expect(await rowOn(1)).toMatchObject({ state: 'failed', available: false });
     expect(reportOf(result, 0).found).toMatchObject([{ imageId, verified: true }]);
-    expect(rowOn(0)).toMatchObject({ state: 'installed', available: true, verifiedSha256: qcow2.sha256 });
+    expect(await rowOn(0)).toMatchObject({ state: 'installed', available: true, verifiedSha256: qcow2.sha256 });
   });
 
   it('reports a node whose sshd is down and still syncs the others', async () => {
@@ -229,21 +231,20 @@ describe('Sync Available Images on real sshd nodes', () => {
 
     const result = await sync();
     expect(reportOf(result, 2).error).toMatch(/ECONNREFUSED|refused|connect/i);
-    expect(rowOn(0)).toMatchObject({ state: 'missing', available: false });
+    expect(await rowOn(0)).toMatchObject({ state: 'missing', available: false });
     expect(reportOf(result, 0).missing).toMatchObject([{ imageId }]);
   });
 
   it('refuses a DCAdmin, and audits the refusal as denied', async () => {
     const dcAdmin = await createUserWithRole('DCAdmin', dataCenterId);
-    const jobsBefore = getDb().select().from(jobs).all().length;
+    const jobsBefore = (await getDb().select().from(jobs)).length;
     const refused = await run(startImageSync, { dataCenterId, verify: false }, dcAdmin);
     expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
-    expect(getDb().select().from(jobs).all()).toHaveLength(jobsBefore);
-    const audit = getDb()
+    expect(await getDb().select().from(jobs)).toHaveLength(jobsBefore);
+    const audit = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'datacenter.sync-images'), eq(auditEvents.userId, dcAdmin.id)))
-      .all();
+      .where(and(eq(auditEvents.action, 'datacenter.sync-images'), eq(auditEvents.userId, dcAdmin.id)));
     expect(audit).toMatchObject([{ outcome: 'denied', targetId: dataCenterId, dataCenterId }]);
   });
 });

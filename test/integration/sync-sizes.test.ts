@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, jobs, nodes, sizeDataCenters, sizes } from '@/lib/db/tables';
 import { formatBytes } from '@/lib/format';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -20,7 +20,7 @@ import {
   run,
 } from '../support/portal';
 
-describe('Sync Available Sizes on real sshd nodes', () => {
+describe('Sync Available Sizes on real sshd nodes', async () => {
   const sshNodes: SshNode[] = [];
   const nodeIds: string[] = [];
   let admin: UserContext;
@@ -53,19 +53,20 @@ describe('Sync Available Sizes on real sshd nodes', () => {
   const syncSizes = async (dc: string): Promise<SyncSizesResult> => {
     const { jobId } = expectOk(await run(startSizeSync, { dataCenterId: dc }, admin));
     await getJobRunner().waitFor(jobId);
-    const job = getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+    const job = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
     expect(job.status).toBe('succeeded');
     return job.result as SyncSizesResult;
   };
-  const placement = (sizeName: string, dc = dataCenterId) =>
-    getDb()
-      .select()
-      .from(sizeDataCenters)
-      .where(and(eq(sizeDataCenters.sizeId, sizeIds[sizeName]!), eq(sizeDataCenters.dataCenterId, dc)))
-      .get();
+  const placement = async (sizeName: string, dc = dataCenterId) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(sizeDataCenters)
+        .where(and(eq(sizeDataCenters.sizeId, sizeIds[sizeName]!), eq(sizeDataCenters.dataCenterId, dc))),
+    );
 
   it('parses a size from the form: disks as a list of GB; a taken name is refused', async () => {
-    expect(getDb().select().from(sizes).where(eq(sizes.id, sizeIds['huge-disks']!)).get()).toMatchObject({
+    expect(await firstRow(getDb().select().from(sizes).where(eq(sizes.id, sizeIds['huge-disks']!)))).toMatchObject({
       diskGb: [65536, 65536],
       vcpus: 1,
     });
@@ -82,7 +83,7 @@ describe('Sync Available Sizes on real sshd nodes', () => {
 
   it('records where each size fits, from the capacity it read, with a reason naming the largest node', async () => {
     const result = await syncSizes(dataCenterId);
-    const read = getDb().select().from(nodes).where(eq(nodes.dataCenterId, dataCenterId)).all();
+    const read = await getDb().select().from(nodes).where(eq(nodes.dataCenterId, dataCenterId));
     expect(result.nodes).toHaveLength(2);
     for (const node of read)
       expect(result.nodes).toContainEqual({
@@ -97,17 +98,17 @@ describe('Sync Available Sizes on real sshd nodes', () => {
     const maxMemory = Math.max(...read.map((n) => n.memoryBytes!));
     const maxDisk = Math.max(...read.map((n) => n.diskFreeBytes!));
 
-    expect(placement('tiny')).toMatchObject({ available: true, reason: null });
+    expect(await placement('tiny')).toMatchObject({ available: true, reason: null });
     expect(result.sizes.find((s) => s.name === 'tiny')!.fittingNodes.sort()).toEqual(read.map((n) => n.name).sort());
-    expect(placement('many-cpus')).toMatchObject({
+    expect(await placement('many-cpus')).toMatchObject({
       available: false,
       reason: `no enabled node has 1024 CPUs; the largest has ${maxCpus}`,
     });
-    expect(placement('huge-memory')).toMatchObject({
+    expect(await placement('huge-memory')).toMatchObject({
       available: false,
       reason: `no enabled node has 16.0 TiB memory; the largest has ${formatBytes(maxMemory)}`,
     });
-    expect(placement('huge-disks')).toMatchObject({
+    expect(await placement('huge-disks')).toMatchObject({
       available: false,
       reason: `no enabled node has 128.0 TiB free disk; the largest has ${formatBytes(maxDisk)}`,
     });
@@ -115,11 +116,11 @@ describe('Sync Available Sizes on real sshd nodes', () => {
 
   it('a data center without enabled nodes hosts nothing, and says why; the sizes table shows both data centers', async () => {
     await syncSizes(emptyDataCenterId);
-    expect(placement('tiny', emptyDataCenterId)).toMatchObject({
+    expect(await placement('tiny', emptyDataCenterId)).toMatchObject({
       available: false,
       reason: 'the data center has no enabled node',
     });
-    const tiny = sizesForDataCenter(admin, dataCenterId).find((s) => s.name === 'tiny')!;
+    const tiny = (await sizesForDataCenter(admin, dataCenterId)).find((s) => s.name === 'tiny')!;
     expect(tiny.here).toMatchObject({ available: true });
     expect(tiny.elsewhere).toMatchObject([
       { dataCenterId: emptyDataCenterId, available: false, reason: 'the data center has no enabled node' },
@@ -128,9 +129,9 @@ describe('Sync Available Sizes on real sshd nodes', () => {
 
   it('a node that cannot be read counts as unable to host, and the reason says so', async () => {
     await sshNodes[1]!.stop();
-    getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[0]!)).run();
+    await getDb().update(nodes).set({ status: 'maintenance' }).where(eq(nodes.id, nodeIds[0]!));
     const result = await syncSizes(dataCenterId);
-    getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[0]!)).run();
+    await getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[0]!));
     const { host, port } = sshNodes[1]!;
     expect(result.nodes).toMatchObject([
       {
@@ -138,7 +139,7 @@ describe('Sync Available Sizes on real sshd nodes', () => {
         error: `Could not connect to ${host}:${port}: the connection was refused (is sshd running on that port?).`,
       },
     ]);
-    expect(placement('tiny')).toMatchObject({
+    expect(await placement('tiny')).toMatchObject({
       available: false,
       reason: 'no enabled node could be read (1 enabled node could not be read)',
     });
@@ -174,25 +175,17 @@ describe('Sync Available Sizes on real sshd nodes', () => {
       code: 'forbidden',
     });
     expect(await run(startSizeSync, { dataCenterId }, dcAdmin)).toMatchObject({ ok: false, code: 'forbidden' });
-    const denied = getDb()
+    const denied = await getDb()
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.outcome, 'denied')))
-      .all();
+      .where(and(eq(auditEvents.userId, dcAdmin.id), eq(auditEvents.outcome, 'denied')));
     expect(denied.map((a) => a.action).sort()).toEqual(['datacenter.sync-sizes', 'size.create', 'size.delete']);
 
     expect(expectOk(await run(deleteSizes, { sizeIds: [sizeIds['tiny'], sizeIds['many-cpus']] }, admin))).toEqual({
       deleted: ['many-cpus', 'tiny'],
     });
-    expect(
-      getDb()
-        .select()
-        .from(sizes)
-        .all()
-        .map((s) => s.name)
-        .sort(),
-    ).toEqual(['huge-disks', 'huge-memory']);
-    expect(getDb().select().from(sizeDataCenters).where(eq(sizeDataCenters.sizeId, sizeIds['tiny']!)).all()).toEqual(
+    expect((await getDb().select().from(sizes)).map((s) => s.name).sort()).toEqual(['huge-disks', 'huge-memory']);
+    expect(await getDb().select().from(sizeDataCenters).where(eq(sizeDataCenters.sizeId, sizeIds['tiny']!))).toEqual(
       [],
     );
   });

@@ -47,9 +47,13 @@ describe('two portal processes on one data directory', () => {
     );
     nodeIds = [];
     for (const node of sshNodes) nodeIds.push((await registerSshNode(admin, dataCenterId, node)).nodeId);
-    token = issueApiToken(admin.id, 'two-portals').token;
-    createImage = (name, rate) =>
-      createUrlImage(admin, { name, sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`, sha256: fixture.sha256 });
+    token = (await issueApiToken(admin.id, 'two-portals')).token;
+    createImage = async (name, rate) =>
+      await createUrlImage(admin, {
+        name,
+        sourceUrl: `${mirror.url('shared.qcow2')}?rate=${rate}`,
+        sha256: fixture.sha256,
+      });
     // A short lease, so the survivor takes over within seconds; both processes share the one database.
     const env = { PORTAL_JOBS_LEASE_S: '3', PORTAL_DATA_DIR: process.env.PORTAL_DATA_DIR! };
     portals = [await startBuiltPortal('127.0.0.177', env), await startBuiltPortal('127.0.0.178', env)];
@@ -85,14 +89,14 @@ describe('two portal processes on one data directory', () => {
     const imageIds = await Promise.all([1, 2, 3, 4].map((i) => createImage(`twice-${i}`, 2 * MiB)));
     const queued = await queueAll(imageIds);
     expect(queued).toHaveLength(12);
-    await until(() => jobsDone(queued.map((q) => q.jobId)), 120_000);
+    await until(async () => await jobsDone(queued.map((q) => q.jobId)), 120_000);
 
     const owners = new Set<string>();
     for (const { jobId, imageId, node } of queued) {
-      const job = jobRows([jobId])[0]!;
+      const job = (await jobRows([jobId]))[0]!;
       expect(job).toMatchObject({ status: 'succeeded', attempt: 1, error: null });
-      expect(jobStarts(jobId)).toHaveLength(1);
-      owners.add(jobStarts(jobId)[0]!.replace(/^Started \(attempt 1 of \d+\) in (.+)\.$/, '$1'));
+      expect(await jobStarts(jobId)).toHaveLength(1);
+      owners.add((await jobStarts(jobId))[0]!.replace(/^Started \(attempt 1 of \d+\) in (.+)\.$/, '$1'));
       expect(hashesOf(node, imageId)).toHaveLength(1);
       expect(sha256OfFile(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
     }
@@ -107,22 +111,27 @@ describe('two portal processes on one data directory', () => {
     const ids = queued.map((q) => q.jobId);
     const victim = portals[0]!;
     const victimOwner = new RegExp(`:${victim.pid}:`);
-    await until(() => jobRows(ids).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')), 60_000);
-    const orphaned = jobRows(ids)
+    await until(
+      async () => (await jobRows(ids)).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')),
+      60_000,
+    );
+    const orphaned = (await jobRows(ids))
       .filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? ''))
       .map((j) => j.id);
     await victim.kill9();
 
-    await until(() => jobsDone(ids), 120_000);
+    await until(async () => await jobsDone(ids), 120_000);
     for (const { jobId, imageId, node } of queued) {
-      expect(jobRows([jobId])[0]).toMatchObject({ status: 'succeeded', error: null });
+      expect((await jobRows([jobId]))[0]).toMatchObject({ status: 'succeeded', error: null });
       // The killed process never got to verify its copy; the survivor hashed each file once.
       expect(hashesOf(node, imageId)).toHaveLength(1);
       expect(sha256OfFile(path.join(sshNodes[node]!.imageDir, `${imageId}.qcow2`))).toBe(fixture.sha256);
     }
     for (const jobId of orphaned) {
-      expect(jobLog(jobId)).toContain('Interrupted: the portal process running this job stopped (its lease expired).');
-      const [first, second, ...more] = jobStarts(jobId);
+      expect(await jobLog(jobId)).toContain(
+        'Interrupted: the portal process running this job stopped (its lease expired).',
+      );
+      const [first, second, ...more] = await jobStarts(jobId);
       expect(first).toMatch(victimOwner);
       expect(second).toMatch(/^Started \(attempt 2 of \d+\) in /);
       expect(second).not.toMatch(victimOwner);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images, jobEvents, nodeImages } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
@@ -58,7 +58,7 @@ const unsafe = [
 ];
 const at = (file: string) => path.join(dir, file);
 
-describe('images that point outside themselves', () => {
+describe('images that point outside themselves', async () => {
   let admin: UserContext;
   let mirror: Mirror;
   const nodes: { label: string; node: SshNode; nodeId: string }[] = [];
@@ -89,12 +89,13 @@ describe('images that point outside themselves', () => {
     fs.rmSync(dataFile, { force: true });
   });
 
-  const nodeImage = (nodeId: string, imageId: string) =>
-    getDb()
-      .select()
-      .from(nodeImages)
-      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId)))
-      .get();
+  const nodeImage = async (nodeId: string, imageId: string) =>
+    await firstRow(
+      getDb()
+        .select()
+        .from(nodeImages)
+        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+    );
 
   describe.each(['with qemu-img', 'without qemu-img'])('installing on a node %s', (label) => {
     it.each(unsafe)(
@@ -118,7 +119,7 @@ describe('images that point outside themselves', () => {
             .readdirSync(node.imageDir)
             .filter((f) => f.startsWith(name) || f.startsWith(imageId) || f.includes('.part')),
         ).toEqual([]);
-        expect(nodeImage(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
+        expect(await nodeImage(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
       },
     );
   });
@@ -133,15 +134,12 @@ describe('images that point outside themselves', () => {
     for (const { node, nodeId } of nodes) {
       const job = await installAndWait(admin, imageId, nodeId);
       expect(job).toMatchObject({ status: 'succeeded', error: null });
-      expect(sha256Of(nodeImage(nodeId, imageId)!.path!)).toBe(sha256Of(at('safe.qcow2')));
+      expect(sha256Of((await nodeImage(nodeId, imageId))!.path!)).toBe(sha256Of(at('safe.qcow2')));
       expect(fs.readdirSync(node.imageDir).filter((f) => f.includes('.part'))).toEqual([]);
       how.push(
-        getDb()
-          .select()
-          .from(jobEvents)
-          .where(eq(jobEvents.jobId, job.id))
-          .all()
-          .find((e) => e.message.startsWith('Format verified'))?.message,
+        (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id))).find((e) =>
+          e.message.startsWith('Format verified'),
+        )?.message,
       );
     }
     expect(how).toEqual(['Format verified: qcow2 (qemu-img info).', 'Format verified: qcow2 (file signature).']);
@@ -168,7 +166,7 @@ describe('images that point outside themselves', () => {
 
       expect(outcome).toEqual({ ok: false, status: 400, error: reason });
       expect(storeFiles().filter((f) => f.startsWith(id))).toEqual([]);
-      expect(getDb().select().from(images).where(eq(images.id, id)).get()).toMatchObject({
+      expect(await firstRow(getDb().select().from(images).where(eq(images.id, id)))).toMatchObject({
         status: 'pending',
         storeFile: null,
       });
@@ -195,7 +193,7 @@ describe('images that point outside themselves', () => {
         const job = await importAndWait(admin, { repositoryId, uuid: image.manifest.uuid });
 
         expect(job).toMatchObject({ status: 'failed', error: reason });
-        expect(getDb().select().from(images).where(eq(images.id, image.manifest.uuid)).get()).toBeUndefined();
+        expect(await firstRow(getDb().select().from(images).where(eq(images.id, image.manifest.uuid)))).toBeUndefined();
         expect(storeFiles()).toEqual(before);
       },
     );

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { getUserContext, verifyLogin } from '@/lib/auth/users';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, roleGrants, users } from '@/lib/db/tables';
 import { grantRole, revokeRole } from '@/lib/users/grants';
 import { createUser, disableUser, enableUser, resetUserPassword, setSuperAdmin } from '@/lib/users/operations';
@@ -15,7 +15,7 @@ const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock('@/lib/auth/auth', () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
 const { getCurrentUser } = await import('@/lib/auth/session');
 
-const userRow = (id: string) => getDb().select().from(users).where(eq(users.id, id)).get()!;
+const userRow = async (id: string) => (await firstRow(getDb().select().from(users).where(eq(users.id, id))))!;
 
 describe('users', () => {
   let admin: UserContext;
@@ -31,9 +31,9 @@ describe('users', () => {
         admin,
       ),
     );
-    expect(userRow(id)).toMatchObject({ username: 'alice', name: 'Alice', isSuperAdmin: true, disabled: false });
+    expect(await userRow(id)).toMatchObject({ username: 'alice', name: 'Alice', isSuperAdmin: true, disabled: false });
     expect(await verifyLogin('alice', 'a long passphrase')).toMatchObject({ id });
-    const event = lastAudit('user.create')!;
+    const event = (await lastAudit('user.create'))!;
     expect(event).toMatchObject({ outcome: 'ok', targetId: id, userId: admin.id });
     expect(JSON.stringify(event.details)).not.toContain('a long passphrase');
   });
@@ -51,7 +51,7 @@ describe('users', () => {
       code: 'conflict',
       fieldErrors: { username: ['A user named "alice" already exists.'] },
     });
-    expect(getDb().select().from(users).where(eq(users.username, 'bob')).get()).toBeUndefined();
+    expect(await firstRow(getDb().select().from(users).where(eq(users.username, 'bob')))).toBeUndefined();
   });
 
   it('disables and enables a user: a disabled one cannot log in and their session ends on the next request', async () => {
@@ -60,11 +60,11 @@ describe('users', () => {
     expect((await getCurrentUser())?.username).toBe('carol');
 
     expectOk(await run(disableUser, { userId: id }, admin));
-    expect(userRow(id).disabled).toBe(true);
+    expect((await userRow(id)).disabled).toBe(true);
     expect(await verifyLogin('carol', 'carols passphrase')).toBeNull();
     // The same session cookie, the next request: treated as signed out.
     expect(await getCurrentUser()).toBeNull();
-    expect(lastAudit('user.disable')).toMatchObject({ outcome: 'ok', targetId: id });
+    expect(await lastAudit('user.disable')).toMatchObject({ outcome: 'ok', targetId: id });
 
     expectOk(await run(enableUser, { userId: id }, admin));
     expect(await getCurrentUser()).toMatchObject({ id });
@@ -77,7 +77,7 @@ describe('users', () => {
     expectOk(await run(resetUserPassword, { userId: id, password: 'daves new password' }, admin));
     expect(await verifyLogin('dave', 'daves old password')).toBeNull();
     expect(await verifyLogin('dave', 'daves new password')).toMatchObject({ id });
-    expect(JSON.stringify(lastAudit('user.reset-password')!.details)).not.toContain('daves new password');
+    expect(JSON.stringify((await lastAudit('user.reset-password'))!.details)).not.toContain('daves new password');
   });
 
   it('refuses to let a SuperAdmin disable themselves', async () => {
@@ -87,20 +87,17 @@ describe('users', () => {
       code: 'conflict',
       error: 'You cannot disable your own account. Ask another SuperAdmin.',
     });
-    expect(userRow(admin.id).disabled).toBe(false);
-    expect(lastAudit('user.disable')).toMatchObject({ outcome: 'error', targetId: admin.id });
+    expect((await userRow(admin.id)).disabled).toBe(false);
+    expect(await lastAudit('user.disable')).toMatchObject({ outcome: 'error', targetId: admin.id });
   });
 
   it('refuses to disable or demote the last enabled SuperAdmin, even from a session loaded before it changed', async () => {
     const a = await createSuperAdmin();
     const b = await createSuperAdmin();
-    const others = getDb()
-      .select()
-      .from(users)
-      .where(eq(users.isSuperAdmin, true))
-      .all()
-      .filter((u) => u.id !== a.id && u.id !== b.id);
-    for (const u of others) getDb().update(users).set({ disabled: true }).where(eq(users.id, u.id)).run();
+    const others = (await getDb().select().from(users).where(eq(users.isSuperAdmin, true))).filter(
+      (u) => u.id !== a.id && u.id !== b.id,
+    );
+    for (const u of others) await getDb().update(users).set({ disabled: true }).where(eq(users.id, u.id));
 
     expect(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, a)).toMatchObject({
       ok: false,
@@ -116,13 +113,13 @@ describe('users', () => {
     });
     const demote = await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, b);
     expect(demote).toMatchObject({ ok: false, code: 'conflict' });
-    expect(userRow(a.id)).toMatchObject({ disabled: false, isSuperAdmin: true });
+    expect(await userRow(a.id)).toMatchObject({ disabled: false, isSuperAdmin: true });
 
     // With another SuperAdmin enabled again, demoting a is fine, and it applies on a's next request.
     expectOk(await run(enableUser, { userId: b.id }, a));
-    expectOk(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, getUserContext(b.id)!));
-    expect(getUserContext(a.id)!.isSuperAdmin).toBe(false);
-    for (const u of others) getDb().update(users).set({ disabled: false }).where(eq(users.id, u.id)).run();
+    expectOk(await run(setSuperAdmin, { userId: a.id, isSuperAdmin: 'false' }, (await getUserContext(b.id))!));
+    expect((await getUserContext(a.id))!.isSuperAdmin).toBe(false);
+    for (const u of others) await getDb().update(users).set({ disabled: false }).where(eq(users.id, u.id));
   });
 });
 
@@ -138,16 +135,16 @@ describe('role grants', () => {
 
   it('a grant takes effect on the next getUserContext, and a revoke too, without signing in again', async () => {
     const { id } = expectOk(await run(createUser, { username: 'erin', password: 'erins passphrase' }, admin));
-    expect(can(getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
+    expect(can(await getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
-    expect(lastAudit('user.grant-role')).toMatchObject({
+    expect(await lastAudit('user.grant-role')).toMatchObject({
       outcome: 'ok',
       targetId: id,
       dataCenterId: dc,
       details: { role: 'DCAdmin' },
     });
-    const granted = getUserContext(id)!;
+    const granted = (await getUserContext(id))!;
     expect(can(granted, 'datacenter.view', { dataCenterId: dc })).toBe(true);
     expect(can(granted, 'audit.view', { dataCenterId: dc })).toBe(true);
     expect(can(granted, 'datacenter.view', { dataCenterId: otherDc })).toBe(false);
@@ -156,7 +153,7 @@ describe('role grants', () => {
     expect(again).toMatchObject({ ok: false, code: 'conflict' });
 
     expectOk(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin));
-    expect(can(getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
+    expect(can(await getUserContext(id), 'datacenter.view', { dataCenterId: dc })).toBe(false);
     expect(await run(revokeRole, { userId: id, dataCenterId: dc, role: 'DCAdmin' }, admin)).toMatchObject({
       ok: false,
       code: 'not_found',
@@ -166,7 +163,7 @@ describe('role grants', () => {
   it('ImageImportAdmin alone has no effect, and the grant says so; with ImageAdmin beside it, it counts', async () => {
     const { id } = expectOk(await run(createUser, { username: 'frank', password: 'franks passphrase' }, admin));
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'ImageImportAdmin' }, admin));
-    const alone = getUserContext(id)!;
+    const alone = (await getUserContext(id))!;
     expect(can(alone, 'image.import', { dataCenterId: dc })).toBe(false);
     expect(can(alone, 'datacenter.view', { dataCenterId: dc })).toBe(false);
     expect((await getUserWithGrants(admin, id))!.grants).toEqual([
@@ -174,11 +171,11 @@ describe('role grants', () => {
     ]);
 
     expectOk(await run(grantRole, { userId: id, dataCenterId: dc, role: 'ImageAdmin' }, admin));
-    expect(can(getUserContext(id), 'image.import', { dataCenterId: dc })).toBe(true);
+    expect(can(await getUserContext(id), 'image.import', { dataCenterId: dc })).toBe(true);
     expect((await getUserWithGrants(admin, id))!.grants.every((g) => g.effective)).toBe(true);
     // Holding ImageAdmin elsewhere does not help.
     expectOk(await run(grantRole, { userId: id, dataCenterId: otherDc, role: 'ImageImportAdmin' }, admin));
-    expect(can(getUserContext(id), 'image.import', { dataCenterId: otherDc })).toBe(false);
+    expect(can(await getUserContext(id), 'image.import', { dataCenterId: otherDc })).toBe(false);
     expect(
       (await roleHoldersOf(admin, dc))
         .find((u) => u.id === id)!
@@ -195,7 +192,7 @@ describe('role grants', () => {
       admin,
     );
     expect(result).toMatchObject({ ok: false, code: 'not_found' });
-    expect(getDb().select().from(roleGrants).where(eq(roleGrants.userId, id)).all()).toEqual([]);
+    expect(await getDb().select().from(roleGrants).where(eq(roleGrants.userId, id))).toEqual([]);
   });
 });
 
@@ -206,7 +203,7 @@ describe('only SuperAdmins manage users and grants', () => {
     const dcAdmin = await createUserWithRole('DCAdmin', dc);
     const imageAdmin = await createUserWithRole('ImageAdmin', dc);
     const victim = expectOk(await run(createUser, { username: 'victim', password: 'victims passphrase' }, admin)).id;
-    const before = JSON.stringify([getDb().select().from(users).all(), getDb().select().from(roleGrants).all()]);
+    const before = JSON.stringify([await getDb().select().from(users), await getDb().select().from(roleGrants)]);
 
     const calls = [
       [createUser, { username: 'mallory', password: 'mallorys passphrase', isSuperAdmin: 'on' }],
@@ -224,17 +221,16 @@ describe('only SuperAdmins manage users and grants', () => {
           ok: false,
           code: caller ? 'forbidden' : 'unauthenticated',
         });
-        expect(lastAudit(op.name)).toMatchObject({ outcome: 'denied', userId: caller?.id ?? null });
+        expect(await lastAudit(op.name)).toMatchObject({ outcome: 'denied', userId: caller?.id ?? null });
       }
     }
-    expect(JSON.stringify([getDb().select().from(users).all(), getDb().select().from(roleGrants).all()])).toBe(before);
+    expect(JSON.stringify([await getDb().select().from(users), await getDb().select().from(roleGrants)])).toBe(before);
     await expect(roleHoldersOf(dcAdmin, dc)).rejects.toThrow(/may not manage users/);
     expect(
-      getDb()
+      await getDb()
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.action, 'user.reset-password'), eq(auditEvents.outcome, 'denied')))
-        .all(),
+        .where(and(eq(auditEvents.action, 'user.reset-password'), eq(auditEvents.outcome, 'denied'))),
     ).toHaveLength(3);
   });
 });

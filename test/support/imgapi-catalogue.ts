@@ -50,13 +50,13 @@ export async function seedImgapiCatalogue(): Promise<Catalogue> {
   }
 
   const small = sampleFile('hidden.img', 1000);
-  const stored = (name: string) => createStoreImage(admin, small, { name });
+  const stored = async (name: string) => await createStoreImage(admin, small, { name });
   const change = async (imageId: string, input: Record<string, string>) => {
     expectOk(await run(changeImageLifecycle, { imageId, ...input }, admin));
     return imageId;
   };
-  const setRow = (imageId: string, set: Partial<typeof images.$inferInsert>) => {
-    getDb().update(images).set(set).where(eq(images.id, imageId)).run();
+  const setRow = async (imageId: string, set: Partial<typeof images.$inferInsert>) => {
+    await getDb().update(images).set(set).where(eq(images.id, imageId));
     return imageId;
   };
   const pendingInput = {
@@ -79,9 +79,9 @@ export async function seedImgapiCatalogue(): Promise<Catalogue> {
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',
       sha256: 'c'.repeat(64),
     }),
-    purging: setRow(await stored('purging-one'), { purgeRequestedAt: new Date() }),
+    purging: await setRow(await stored('purging-one'), { purgeRequestedAt: new Date() }),
     // As a file stored before the IMGAPI existed, until the start-up backfill hashes it.
-    noSha1: setRow(await stored('no-sha1-one'), { sha1: null }),
+    noSha1: await setRow(await stored('no-sha1-one'), { sha1: null }),
   };
   return { served, hidden };
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getConfig } from '@/lib/config';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -20,7 +20,7 @@ export const storeFiles = () =>
 export async function importAndWait(user: UserContext, input: Record<string, unknown>) {
   const { jobId } = expectOk(await run(importImage, input, user));
   await getJobRunner().waitFor(jobId);
-  return getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+  return (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
 }
 
 /** A manifest for `file` as a well-behaved repository would list it, with `overrides` on top. */

@@ -5,7 +5,7 @@
  */
 import { startPortal } from '@/lib/startup';
 
-startPortal()
+await startPortal()
   .then(() => console.log('portal-process: started'))
   .catch((err) => {
     console.error(err);

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { eq, inArray } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { now } from '@/lib/clock';
 import { credentials, dataCenters, images, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { attachImage } from '@/lib/images/attachment';
@@ -38,17 +38,11 @@ export function registerSshNode(user: UserContext, dataCenterId: string, node: S
  */
 type Placement = { attachTo?: string[] };
 
-function attachEverywhere(
-  imageId: string,
-  attachTo = getDb()
-    .select({ id: dataCenters.id })
-    .from(dataCenters)
-    .all()
-    .map((dc) => dc.id),
-) {
-  const image = getDb().select().from(images).where(eq(images.id, imageId)).get()!;
+async function attachEverywhere(imageId: string, only?: string[]) {
+  const attachTo = only ?? (await getDb().select({ id: dataCenters.id }).from(dataCenters)).map((dc) => dc.id);
+  const image = (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!;
   if (image.dcBoundId) return;
-  for (const dataCenterId of attachTo) attachImage(getDb(), image, dataCenterId, image.ownerId);
+  for (const dataCenterId of attachTo) await attachImage(getDb(), image, dataCenterId, image.ownerId);
 }
 
 /** Tests' images are public, so role rules about shared images apply; the private default has its own test. */
@@ -67,7 +61,7 @@ export async function createUrlImage(user: UserContext, fields: Record<string, u
     ...fields,
   };
   const { id } = await runOk(createImage, input, user);
-  attachEverywhere(id, placement.attachTo);
+  await attachEverywhere(id, placement.attachTo);
   return id;
 }
 
@@ -95,7 +89,7 @@ export async function createStoreImage(
     contentType: 'application/octet-stream',
   });
   if (!outcome.ok) throw new Error(`Upload failed: ${outcome.error}`);
-  attachEverywhere(id, placement.attachTo);
+  await attachEverywhere(id, placement.attachTo);
   return id;
 }
 
@@ -103,7 +97,7 @@ export async function createStoreImage(
 export async function installAndWait(user: UserContext, imageId: string, nodeId: string) {
   const { jobId } = await runOk(installImage, { imageId, nodeId }, user);
   await getJobRunner().waitFor(jobId);
-  return getDb().select().from(jobs).where(eq(jobs.id, jobId)).get()!;
+  return (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
 }
 
 /** Waits for a condition that a background job makes true, failing after `timeoutMs`. */
@@ -119,11 +113,11 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
  * A node row with nothing listening behind it, for rules decided before any connection; a job
  * that does try it fails as a node that is down would.
  */
-export function insertUnreachableNode(dataCenterId: string, name: string): string {
+export async function insertUnreachableNode(dataCenterId: string, name: string): Promise<string> {
   const id = crypto.randomUUID();
   const at = now();
   const credentialId = crypto.randomUUID();
-  getDb()
+  await getDb()
     .insert(credentials)
     .values({
       id: credentialId,
@@ -131,49 +125,40 @@ export function insertUnreachableNode(dataCenterId: string, name: string): strin
       publicKey: 'ssh-ed25519 AAAA',
       encryptedPrivateKey: 'v1.x.y.z',
       createdAt: at,
-    })
-    .run();
-  getDb()
-    .insert(nodes)
-    .values({
-      id,
-      dataCenterId,
-      name,
-      host: '127.0.0.99',
-      port: ++counter,
-      sshUser: 'u',
-      credentialId,
-      hostKeyFingerprint: 'SHA256:x',
-      imageDir: '/srv',
-      createdAt: at,
-      updatedAt: at,
-    })
-    .run();
+    });
+  await getDb().insert(nodes).values({
+    id,
+    dataCenterId,
+    name,
+    host: '127.0.0.99',
+    port: ++counter,
+    sshUser: 'u',
+    credentialId,
+    hostKeyFingerprint: 'SHA256:x',
+    imageDir: '/srv',
+    createdAt: at,
+    updatedAt: at,
+  });
   return id;
 }
 
 /** A job's log, its messages in order: what the job page shows. */
-export function jobLog(jobId: string): string[] {
-  return getDb()
-    .select()
-    .from(jobEvents)
-    .where(eq(jobEvents.jobId, jobId))
-    .all()
-    .map((e) => e.message);
+export async function jobLog(jobId: string): Promise<string[]> {
+  return (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId))).map((e) => e.message);
 }
 
 /** The log lines that start an attempt, one per attempt: "Started (attempt 1 of 3) in host:pid:…". */
-export function jobStarts(jobId: string): string[] {
-  return jobLog(jobId).filter((message) => message.startsWith('Started ('));
+export async function jobStarts(jobId: string): Promise<string[]> {
+  return (await jobLog(jobId)).filter((message) => message.startsWith('Started ('));
 }
 
-export function jobRows(ids: string[]) {
-  return getDb().select().from(jobs).where(inArray(jobs.id, ids)).all();
+export async function jobRows(ids: string[]) {
+  return await getDb().select().from(jobs).where(inArray(jobs.id, ids));
 }
 
 /** True once none of these jobs is queued or running. */
-export function jobsDone(ids: string[]): boolean {
-  return jobRows(ids).every((job) => job.status !== 'queued' && job.status !== 'running');
+export async function jobsDone(ids: string[]): Promise<boolean> {
+  return (await jobRows(ids)).every((job) => job.status !== 'queued' && job.status !== 'running');
 }
 
 export function sha256OfFile(file: string): string {

@@ -13,7 +13,7 @@ let counter = 0;
 
 export async function createSuperAdmin(): Promise<UserContext> {
   const id = await insertUser({ username: `admin${++counter}`, password: 'correct horse battery', isSuperAdmin: true });
-  return getUserContext(id)!;
+  return (await getUserContext(id))!;
 }
 
 /** A user holding one role (or several) in one data center; the username says which. */
@@ -21,6 +21,6 @@ export async function createUserWithRole(role: Role | Role[], dataCenterId: stri
   const roles = [role].flat();
   const id = await insertUser({ username: `${roles.join('+')}-${++counter}`, password: 'long enough password' });
   for (const r of roles)
-    getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() }).run();
-  return getUserContext(id)!;
+    await getDb().insert(roleGrants).values({ userId: id, dataCenterId, role: r, createdAt: now() });
+  return (await getUserContext(id))!;
 }

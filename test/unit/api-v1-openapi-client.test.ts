@@ -19,7 +19,7 @@ const HEADER = `/**
 
 /** The document as a script fetches it, through its route, turned into types and formatted as the project formats. */
 async function generatedTypes(): Promise<string> {
-  const document = await (await openApiRoute.GET()).json();
+  const document = await openApiRoute.GET().json();
   const text = HEADER + astToString(await openapiTS(document));
   return prettier.format(text, { ...(await prettier.resolveConfig(TYPES_FILE)), filepath: TYPES_FILE });
 }

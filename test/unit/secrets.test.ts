@@ -47,7 +47,7 @@ describe('credential encryption', () => {
     delete process.env.PORTAL_PREVIOUS_ENCRYPTION_KEY;
   });
 
-  it('round-trips as v2 under the generated key, naming its key id, and hides the plaintext', () => {
+  it('round-trips as v2 under the generated key, naming its key id, and hides the plaintext', async () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
     expect(sealed).not.toContain('secret');
     const [version, keyId, iv, tag, body, ...rest] = sealed.split('.');
@@ -61,7 +61,7 @@ describe('credential encryption', () => {
     expect(encryptSecret('same', CREDENTIAL_ID)).not.toBe(encryptSecret('same', CREDENTIAL_ID));
   });
 
-  it('uses a 16-byte tag and refuses a truncated one', () => {
+  it('uses a 16-byte tag and refuses a truncated one', async () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
     const parts = sealed.split('.');
     const tag = Buffer.from(parts[3]!, 'base64url');
@@ -71,7 +71,7 @@ describe('credential encryption', () => {
     expect(() => decryptSecret(parts.join('.'), CREDENTIAL_ID)).toThrow(/could not be decrypted/);
   });
 
-  it('refuses a value copied into another credential', () => {
+  it('refuses a value copied into another credential', async () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
     expect(() => decryptSecret(sealed, 'another-credential-id')).toThrow(
       /could not be decrypted with key [0-9a-f]{16}: .*another credential/,
@@ -79,7 +79,7 @@ describe('credential encryption', () => {
     expect(() => decryptSecret(sealed, '')).toThrow(/could not be decrypted/);
   });
 
-  it('refuses a tampered iv, tag or ciphertext', () => {
+  it('refuses a tampered iv, tag or ciphertext', async () => {
     const sealed = encryptSecret(PEM, CREDENTIAL_ID);
     for (const part of [2, 3, 4])
       expect(() => decryptSecret(flipBit(sealed, part), CREDENTIAL_ID)).toThrow(/could not be decrypted/);
@@ -88,7 +88,7 @@ describe('credential encryption', () => {
     );
   });
 
-  it('names the key a value was sealed with when the portal does not have it', () => {
+  it('names the key a value was sealed with when the portal does not have it', async () => {
     const other = deriveKey('a different encryption key, long enough to be valid');
     const sealed = sealWith(other, PEM, CREDENTIAL_ID);
     expect(sealed.split('.')[1]).toBe(other.id);

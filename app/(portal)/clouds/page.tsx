@@ -24,7 +24,7 @@ export default async function CloudsPage() {
       </Section>
       <Section title="Add a cloud account">
         <Card>
-          <CloudAccountForm dataCenters={listDataCenters(user)} />
+          <CloudAccountForm dataCenters={await listDataCenters(user)} />
         </Card>
       </Section>
     </>

@@ -23,11 +23,11 @@ type SearchParams = Record<string, string | string[] | undefined>;
 /** The image catalogue, paged, sorted and filtered on the server (lib/images/listing.ts). */
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
-  const dataCenters = listDataCenters(user);
+  const dataCenters = await listDataCenters(user);
   const { ignored, ...search } = parseImageSearchParams(await searchParams, {
     dataCenterIds: dataCenters.map((dc) => dc.id),
   });
-  const result = listImagesPage(user, {
+  const result = await listImagesPage(user, {
     ...search.filters,
     ...search.order,
     page: search.page,
@@ -35,12 +35,12 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
     // An ImageAdmin also sees the public global images they may attach, read-only.
     includeAttachable: true,
   });
-  const options = { ...listImageFilterOptions(user, { includeAttachable: true }), dataCenters };
-  const choices = imageBindingChoices(user);
+  const options = { ...(await listImageFilterOptions(user, { includeAttachable: true })), dataCenters };
+  const choices = await imageBindingChoices(user);
   const canCreate = choices.global || choices.dataCenters.length > 0;
   const publishAccounts = await listBulkPublishAccounts(user);
   const publishable = result.rows.filter((r) => !r.attachableOnly && r.status === 'ok');
-  const inMotion = imagesInMotion(
+  const inMotion = await imagesInMotion(
     user,
     result.rows.map((r) => r.id),
   );
@@ -69,7 +69,9 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           <ImageListEmpty
             search={search}
             canCreate={canCreate}
-            anyImages={result.total > 0 || listImagesPage(user, { access: 'all', includeAttachable: true }).total > 0}
+            anyImages={
+              result.total > 0 || (await listImagesPage(user, { access: 'all', includeAttachable: true })).total > 0
+            }
           />
         }
       />

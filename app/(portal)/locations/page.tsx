@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Data centers' };
 
 export default async function LocationsPage() {
   const user = await requireUser();
-  const dataCenters = listDataCenters(user);
+  const dataCenters = await listDataCenters(user);
   const canManage = can(user, 'infrastructure.manage', {});
   return (
     <>

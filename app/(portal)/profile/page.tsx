@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: 'Profile' };
 
 export default async function ProfilePage() {
   const user = await requireUser();
-  const tokens = listOwnApiTokens(user);
+  const tokens = await listOwnApiTokens(user);
   return (
     <>
       <PageHeader

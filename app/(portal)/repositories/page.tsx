@@ -30,7 +30,7 @@ export default async function RepositoriesPage() {
       <Section title="Repositories">
         <RepositoriesTable repositories={repositories} manageable={manageable} />
         {/* An import that ends (or fails, keeping its error on the row) changes this list. */}
-        <RefreshWhile active={importsUnderWay(user)} />
+        <RefreshWhile active={await importsUnderWay(user)} />
       </Section>
       {manageable && (
         <Section title="Add a repository">

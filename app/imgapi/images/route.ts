@@ -4,6 +4,6 @@ import { respondImageList } from '@/lib/imgapi/serve/respond';
 export const dynamic = 'force-dynamic';
 
 /** IMGAPI ListImages: manifest v2 objects, filtered and paged as the query asks. */
-export function GET(request: Request) {
-  return respondImageList(request);
+export async function GET(request: Request) {
+  return await respondImageList(request);
 }

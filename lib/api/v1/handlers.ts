@@ -17,10 +17,10 @@ import { apiError, apiResponse, unknownFieldsError } from './respond';
  */
 
 /** The token's user, or null when the header is missing or the token is unknown or revoked. */
-export function userFromBearer(request: Request): UserContext | null {
+export async function userFromBearer(request: Request): Promise<UserContext | null> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match ? getUserForApiToken(match[1]!) : null;
+  return match ? await getUserForApiToken(match[1]!) : null;
 }
 
 export function unauthenticated(): NextResponse {
@@ -29,7 +29,7 @@ export function unauthenticated(): NextResponse {
 
 /** A read: 401 without a valid token, 404 when the loader (which applies the policy) finds nothing. */
 export async function apiRead(request: Request, endpoint: ReadEndpoint, context: ReadContext): Promise<NextResponse> {
-  const user = userFromBearer(request);
+  const user = await userFromBearer(request);
   if (!user) return unauthenticated();
   let view: unknown;
   try {
@@ -50,7 +50,7 @@ export async function apiMutate(
   params: Record<string, string>,
 ): Promise<NextResponse> {
   const { op } = endpoint;
-  const user = userFromBearer(request);
+  const user = await userFromBearer(request);
   // Who is asking is settled before a byte of the body is read: runOperation audits the refusal.
   if (!user) {
     await runOperation(op, {}, null);
@@ -62,7 +62,7 @@ export async function apiMutate(
     const value = read.ok ? read.value : undefined;
     const refusal = !read.ok ? BODY_REFUSALS[read.reason] : !isObject(value) ? BODY_REFUSALS.not_object : null;
     if (refusal) {
-      auditRefusal(user, endpoint, { reason: refusal.reason });
+      await auditRefusal(user, endpoint, { reason: refusal.reason });
       return apiError(refusal.code, refusal.message);
     }
     body = value as Record<string, unknown>;
@@ -70,7 +70,7 @@ export async function apiMutate(
     const allowed = requestBodyFields(endpoint);
     const unknown = Object.keys(body).filter((key) => !allowed.has(key));
     if (unknown.length > 0) {
-      auditRefusal(user, endpoint, { reason: 'unknown fields', fields: unknown });
+      await auditRefusal(user, endpoint, { reason: 'unknown fields', fields: unknown });
       return unknownFieldsError(unknown);
     }
   }
@@ -81,8 +81,12 @@ export async function apiMutate(
   return apiResponse(endpoint, result.data, endpoint.status);
 }
 
-function auditRefusal(user: UserContext, endpoint: WriteEndpoint, details: Record<string, unknown>): void {
-  recordAudit({
+async function auditRefusal(
+  user: UserContext,
+  endpoint: WriteEndpoint,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit({
     userId: user.id,
     action: endpoint.op.name,
     targetType: endpoint.op.targetType,

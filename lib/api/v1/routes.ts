@@ -18,9 +18,9 @@ export function apiRoute(method: Endpoint['method'], path: string): Handler {
   return async (request, context) => {
     const params = (await context.params) ?? {};
     if (endpoint.method === 'GET') {
-      return apiRead(request, endpoint, { params, search: new URL(request.url).searchParams });
+      return await apiRead(request, endpoint, { params, search: new URL(request.url).searchParams });
     }
-    if (endpoint.body === 'stream') return apiStream(request, endpoint, params);
-    return apiMutate(request, endpoint, params);
+    if (endpoint.body === 'stream') return await apiStream(request, endpoint, params);
+    return await apiMutate(request, endpoint, params);
   };
 }

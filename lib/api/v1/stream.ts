@@ -15,7 +15,7 @@ export async function apiStream(
   endpoint: StreamEndpoint,
   params: Record<string, string>,
 ): Promise<NextResponse> {
-  const user = userFromBearer(request);
+  const user = await userFromBearer(request);
   const outcome = await endpoint.receive(user, params, request);
   if (!user) return unauthenticated();
   if (!outcome.ok) return apiErrorForStatus(outcome.status, outcome.error);

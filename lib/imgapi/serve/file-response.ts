@@ -16,7 +16,7 @@ const CHUNK = 1024 * 1024;
 
 export async function respondImageFile(request: Request, uuid: string): Promise<Response> {
   if (!getConfig().imgapi.serve) return imgapiErrorResponse(notServing());
-  const image = getServedImage(uuid);
+  const image = await getServedImage(uuid);
   if (!image) return imgapiErrorResponse(imageNotFound(uuid));
 
   let handle: fs.promises.FileHandle;

@@ -14,13 +14,15 @@ import { getServedImage, listServedImages } from './served';
 /** Manifests change when an admin edits an image; clients must not hold on to them. */
 const JSON_HEADERS = { 'Cache-Control': 'no-store' };
 
-export function respondImageList(request: Request): Response {
-  return answer(() => listServedImages(parseListParams(new URL(request.url).searchParams)).map(manifestOf));
+export async function respondImageList(request: Request): Promise<Response> {
+  return answer(async () =>
+    (await listServedImages(parseListParams(new URL(request.url).searchParams))).map(manifestOf),
+  );
 }
 
 export function respondImage(uuid: string): Response {
-  return answer(() => {
-    const image = getServedImage(uuid);
+  return answer(async () => {
+    const image = await getServedImage(uuid);
     if (!image) throw imageNotFound(uuid);
     return manifestOf(image);
   });

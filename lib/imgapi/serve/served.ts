@@ -16,7 +16,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { DISK_FORMATS, OS_TYPES } from '@/lib/db/enums';
 import { images } from '@/lib/db/tables';
 import { imageNotFound } from './errors';
@@ -37,12 +37,13 @@ const SERVED: SQL = and(
   isNull(images.purgeRequestedAt),
 )!;
 
-export function getServedImage(uuid: string): ServableImage | null {
-  const row = getDb()
-    .select()
-    .from(images)
-    .where(and(SERVED, eq(images.id, uuid.toLowerCase())))
-    .get();
+export async function getServedImage(uuid: string): Promise<ServableImage | null> {
+  const row = await firstRow(
+    getDb()
+      .select()
+      .from(images)
+      .where(and(SERVED, eq(images.id, uuid.toLowerCase()))),
+  );
   return (row as ServableImage | undefined) ?? null;
 }
 
@@ -51,9 +52,9 @@ export function getServedImage(uuid: string): ServableImage | null {
  * marker row itself is on the page. For a date: published_at >= it, as IMGAPI compares, whatever the
  * sort. An image we do not serve is unknown, as it is to GetImage.
  */
-function markerCondition(marker: NonNullable<ListParams['marker']>, descending: boolean): SQL {
+async function markerCondition(marker: NonNullable<ListParams['marker']>, descending: boolean): Promise<SQL> {
   if ('since' in marker) return gte(images.createdAt, marker.since);
-  const image = getServedImage(marker.uuid);
+  const image = await getServedImage(marker.uuid);
   if (!image) throw imageNotFound(marker.uuid);
   const [after, atOrAfter] = descending ? [lt, lte] : [gt, gte];
   return or(
@@ -68,7 +69,7 @@ function markerCondition(marker: NonNullable<ListParams['marker']>, descending: 
  * does: sdc-clients drops a first element equal to the marker it sent. An unknown marker is
  * ResourceNotFound, as in IMGAPI (it looks the marker image up first).
  */
-export function listServedImages(params: ListParams): ServableImage[] {
+export async function listServedImages(params: ListParams): Promise<ServableImage[]> {
   // We only hold active images; asking for any other state is asking for nothing.
   if (params.state !== 'active' && params.state !== 'all') return [];
   if (params.onlyPrivate) return [];
@@ -80,15 +81,14 @@ export function listServedImages(params: ListParams): ServableImage[] {
     if (!kinds) return [];
     conditions.push(kinds);
   }
-  if (params.marker) conditions.push(markerCondition(params.marker, params.descending));
+  if (params.marker) conditions.push(await markerCondition(params.marker, params.descending));
   const order = params.descending ? [desc(images.createdAt), desc(images.id)] : [asc(images.createdAt), asc(images.id)];
-  return getDb()
+  return (await getDb()
     .select()
     .from(images)
     .where(and(...conditions))
     .orderBy(...order)
-    .limit(params.limit)
-    .all() as ServableImage[];
+    .limit(params.limit)) as ServableImage[];
 }
 
 function textCondition(column: Column, filter: TextFilter): SQL {

@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { getDb, changedRows } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { storedImagePath } from '@/lib/store/image-store';
 
@@ -23,7 +23,7 @@ export type BackfillOutcome = { hashed: number; skipped: number };
 const globalForBackfill = globalThis as unknown as { __sha1Backfill?: Promise<BackfillOutcome> };
 
 /** Runs the backfill unless one is already running in this process; resolves when it is done. */
-export function backfillSha1(): Promise<BackfillOutcome> {
+export async function backfillSha1(): Promise<BackfillOutcome> {
   globalForBackfill.__sha1Backfill ??= run().finally(() => {
     globalForBackfill.__sha1Backfill = undefined;
   });
@@ -32,11 +32,10 @@ export function backfillSha1(): Promise<BackfillOutcome> {
 
 async function run(): Promise<BackfillOutcome> {
   const db = getDb();
-  const pending = db
+  const pending = await db
     .select({ id: images.id, storeFile: images.storeFile, sha256: images.sha256, sizeBytes: images.sizeBytes })
     .from(images)
-    .where(and(isNull(images.sha1), isNotNull(images.storeFile), inArray(images.status, ['ok', 'disabled'])))
-    .all();
+    .where(and(isNull(images.sha1), isNotNull(images.storeFile), inArray(images.status, ['ok', 'disabled'])));
   const outcome: BackfillOutcome = { hashed: 0, skipped: 0 };
   for (const image of pending) {
     const storeFile = image.storeFile!;
@@ -52,12 +51,11 @@ async function run(): Promise<BackfillOutcome> {
         outcome.skipped++;
         continue;
       }
-      const written = db
+      const written = await db
         .update(images)
         .set({ sha1 })
-        .where(and(eq(images.id, image.id), eq(images.storeFile, storeFile), isNull(images.sha1)))
-        .run();
-      if (written.changes === 1) outcome.hashed++;
+        .where(and(eq(images.id, image.id), eq(images.storeFile, storeFile), isNull(images.sha1)));
+      if (changedRows(written) === 1) outcome.hashed++;
       else outcome.skipped++;
     } catch (err) {
       // A file removed meanwhile (a purge) is expected; anything else is worth a line, not a stop.

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, count, eq, isNotNull, lt, ne, or, inArray } from 'drizzle-orm';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import type { JobContext } from '@/lib/jobs/context';
 
@@ -13,12 +13,13 @@ export type Seed = { node: Node; path: string };
 const WAIT_POLL_MS = 1000;
 
 /** Whether installs in this data center may copy between its nodes (data_centers.relay_installs). */
-export function relayAllowedIn(dataCenterId: string): boolean {
-  const dc = getDb()
-    .select({ relayInstalls: dataCenters.relayInstalls })
-    .from(dataCenters)
-    .where(eq(dataCenters.id, dataCenterId))
-    .get();
+export async function relayAllowedIn(dataCenterId: string): Promise<boolean> {
+  const dc = await firstRow(
+    getDb()
+      .select({ relayInstalls: dataCenters.relayInstalls })
+      .from(dataCenters)
+      .where(eq(dataCenters.id, dataCenterId)),
+  );
   return dc?.relayInstalls ?? false;
 }
 
@@ -27,10 +28,10 @@ export function relayAllowedIn(dataCenterId: string): boolean {
  * installed and was hashed by the node to the image's sha256, with the fewest copies from it in
  * flight (any image), so a tree grows rather than a star on the first node. Null when there is none.
  */
-export function getSeed(image: Image, node: Node): Seed | null {
+export async function getSeed(image: Image, node: Node): Promise<Seed | null> {
   if (!image.sha256) return null;
   const db = getDb();
-  const candidates = db
+  const candidates = await db
     .select({ node: nodes, path: nodeImages.path })
     .from(nodeImages)
     .innerJoin(nodes, eq(nodes.id, nodeImages.nodeId))
@@ -45,25 +46,24 @@ export function getSeed(image: Image, node: Node): Seed | null {
         ne(nodes.id, node.id),
       ),
     )
-    .orderBy(asc(nodes.name))
-    .all();
+    .orderBy(asc(nodes.name));
   if (candidates.length === 0) return null;
   const inFlight = new Map(
-    db
-      .select({ seedId: nodeImages.copiedFromNodeId, n: count() })
-      .from(nodeImages)
-      .where(
-        and(
-          inArray(
-            nodeImages.copiedFromNodeId,
-            candidates.map((c) => c.node.id),
+    (
+      await db
+        .select({ seedId: nodeImages.copiedFromNodeId, n: count() })
+        .from(nodeImages)
+        .where(
+          and(
+            inArray(
+              nodeImages.copiedFromNodeId,
+              candidates.map((c) => c.node.id),
+            ),
+            eq(nodeImages.state, 'installing'),
           ),
-          eq(nodeImages.state, 'installing'),
-        ),
-      )
-      .groupBy(nodeImages.copiedFromNodeId)
-      .all()
-      .map((r) => [r.seedId, r.n]),
+        )
+        .groupBy(nodeImages.copiedFromNodeId)
+    ).map((r) => [r.seedId, r.n]),
   );
   const best = candidates.reduce((a, b) => ((inFlight.get(b.node.id) ?? 0) < (inFlight.get(a.node.id) ?? 0) ? b : a));
   return { node: best.node, path: best.path! };
@@ -74,23 +74,24 @@ export function getSeed(image: Image, node: Node): Seed | null {
  * running now: its node will be a seed soon. Queued ones are never waited for: under the
  * concurrency limits they may be waiting for this very job to end.
  */
-function getEarlierRunningInstall(job: JobContext['job'], node: Node) {
-  return getDb()
-    .select({ id: jobs.id, nodeName: nodes.name })
-    .from(jobs)
-    .innerJoin(nodes, eq(nodes.id, jobs.nodeId))
-    .where(
-      and(
-        eq(jobs.kind, 'install'),
-        eq(jobs.status, 'running'),
-        eq(jobs.imageId, job.imageId!),
-        eq(nodes.dataCenterId, node.dataCenterId),
-        ne(jobs.id, job.id),
-        or(lt(jobs.createdAt, job.createdAt), and(eq(jobs.createdAt, job.createdAt), lt(jobs.id, job.id))),
-      ),
-    )
-    .orderBy(asc(jobs.createdAt))
-    .get();
+async function getEarlierRunningInstall(job: JobContext['job'], node: Node) {
+  return await firstRow(
+    getDb()
+      .select({ id: jobs.id, nodeName: nodes.name })
+      .from(jobs)
+      .innerJoin(nodes, eq(nodes.id, jobs.nodeId))
+      .where(
+        and(
+          eq(jobs.kind, 'install'),
+          eq(jobs.status, 'running'),
+          eq(jobs.imageId, job.imageId!),
+          eq(nodes.dataCenterId, node.dataCenterId),
+          ne(jobs.id, job.id),
+          or(lt(jobs.createdAt, job.createdAt), and(eq(jobs.createdAt, job.createdAt), lt(jobs.id, job.id))),
+        ),
+      )
+      .orderBy(asc(jobs.createdAt)),
+  );
 }
 
 /**
@@ -101,9 +102,9 @@ export async function awaitSeed(ctx: JobContext, image: Image, node: Node): Prom
   let waitingFor: string | undefined;
   for (;;) {
     ctx.throwIfStopped();
-    const seed = getSeed(image, node);
+    const seed = await getSeed(image, node);
     if (seed) return seed;
-    const earlier = getEarlierRunningInstall(ctx.job, node);
+    const earlier = await getEarlierRunningInstall(ctx.job, node);
     if (!earlier) {
       if (waitingFor) ctx.log('info', `The install on ${waitingFor} ended without a copy to share.`);
       return null;

@@ -45,20 +45,20 @@ export type RelayOutcome = { copiedFrom: Node } | { directFrom: number };
 export async function relayTransfer(input: RelayInput): Promise<RelayOutcome> {
   const { ctx, image, node } = input;
   const direct = { directFrom: input.offset };
-  if (!image.sha256 || !relayAllowedIn(node.dataCenterId)) return direct;
+  if (!image.sha256 || !(await relayAllowedIn(node.dataCenterId))) return direct;
   const seed = await awaitSeed(ctx, image, node);
   if (!seed) return direct;
   const label = `${seed.node.name} (${dataCenterAddress(seed.node)})`;
-  setNodeImageState(node.id, image.id, { state: 'installing', copiedFromNodeId: seed.node.id });
+  await setNodeImageState(node.id, image.id, { state: 'installing', copiedFromNodeId: seed.node.id });
   try {
     ctx.phase('transfer', `Node copies the image from ${label} over the data center's network.`);
-    await withNodeSession(seed.node, (seedSession) => copyTwice(seedSession, seed, input));
+    await withNodeSession(seed.node, async (seedSession) => await copyTwice(seedSession, seed, input));
     ctx.log('info', `Copied from node ${label}.`);
     return { copiedFrom: seed.node };
   } catch (err) {
     ctx.throwIfStopped();
     if (ctx.leaseLost || err instanceof ReceiverLostError) throw err;
-    setNodeImageState(node.id, image.id, { state: 'installing', copiedFromNodeId: null });
+    await setNodeImageState(node.id, image.id, { state: 'installing', copiedFromNodeId: null });
     const why = err instanceof RelayFailedError ? err.message : errorMessage(err);
     ctx.log('warn', `Could not copy the image from node ${label}: ${why}. Installing directly instead.`);
     return { directFrom: await remote.fileSize(input.session, input.files.part) };
@@ -151,11 +151,7 @@ async function sourceAddresses(address: string): Promise<string[]> {
 async function sweepStaleKeys(seedSession: SshSession, ctx: JobContext): Promise<void> {
   const listed = (await listRelayKeyJobs(seedSession)).filter((id) => id !== ctx.job.id);
   if (listed.length === 0) return;
-  const stale = getDb()
-    .select({ id: jobs.id, status: jobs.status })
-    .from(jobs)
-    .where(inArray(jobs.id, listed))
-    .all()
+  const stale = (await getDb().select({ id: jobs.id, status: jobs.status }).from(jobs).where(inArray(jobs.id, listed)))
     .filter((j) => j.status !== 'running')
     .map((j) => j.id);
   if (stale.length === 0) return;

@@ -1,4 +1,5 @@
 import 'server-only';
+import { firstRow } from '@/lib/db/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
@@ -8,18 +9,24 @@ import { insertJob } from '@/lib/jobs/rows';
 import type { ImportJobParams } from './params';
 
 /** Queues an import inside the caller's transaction; one import of an image at a time. */
-export function enqueueImport(tx: Tx, params: ImportJobParams, dataCenterId: string | null, userId: string): string {
-  const running = tx
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(
-      and(
-        eq(jobs.kind, 'import'),
-        inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
-        sql`json_extract(${jobs.params}, '$.uuid') = ${params.uuid}`,
+export async function enqueueImport(
+  tx: Tx,
+  params: ImportJobParams,
+  dataCenterId: string | null,
+  userId: string,
+): Promise<string> {
+  const running = await firstRow(
+    tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.kind, 'import'),
+          inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
+          sql`json_extract(${jobs.params}, '$.uuid') = ${params.uuid}`,
+        ),
       ),
-    )
-    .get();
+  );
   if (running) throw new ConflictError(`Image ${params.uuid} is already being imported (job ${running.id}).`);
   return insertJob(tx, {
     kind: 'import',

@@ -52,7 +52,7 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
   // An uncompressed file is stored as downloaded: the store's SHA-1 is the download's, hashed once.
   const compressed = file.compression !== 'none';
   const cap = compressed ? decompressedCap(options.declaredDiskMiB) : file.size;
-  const reservation = reserveStoreSpace(uploadTempName(uuid), cap, `image ${uuid}`);
+  const reservation = await reserveStoreSpace(uploadTempName(uuid), cap, `image ${uuid}`);
   const download = new DownloadMeter(file.size, compressed, options.onProgress);
   const tooLarge = () =>
     new VerificationError(

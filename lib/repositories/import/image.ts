@@ -2,7 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { now } from '@/lib/clock';
-import { getDb } from '@/lib/db/client';
+import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns } from '@/lib/images/attributes';
@@ -66,11 +66,13 @@ export function planImport(manifest: RemoteManifest, options: { name?: string; d
 }
 
 /** The import is refused when the image, or another one with its name, is already here. */
-export function assertImportable(plan: ImportPlan): void {
+export async function assertImportable(plan: ImportPlan): Promise<void> {
   const db = getDb();
-  const existing = db.select({ name: images.name }).from(images).where(eq(images.id, plan.uuid)).get();
+  const existing = await firstRow(db.select({ name: images.name }).from(images).where(eq(images.id, plan.uuid)));
   if (existing) throw new ConflictError(`Image ${plan.uuid} was already imported, as "${existing.name}".`);
-  const sameName = db.select({ id: images.id }).from(images).where(eq(images.name, plan.attributes.name)).get();
+  const sameName = await firstRow(
+    db.select({ id: images.id }).from(images).where(eq(images.name, plan.attributes.name)),
+  );
   if (sameName) {
     throw new ConflictError(
       `An image named "${plan.attributes.name}" already exists; import this one under another name.`,
@@ -79,15 +81,19 @@ export function assertImportable(plan: ImportPlan): void {
       },
     );
   }
-  assertAttributesAllowed(plan.attributes, plan.dcBoundId);
+  await assertAttributesAllowed(plan.attributes, plan.dcBoundId);
 }
 
 /** Creates the image for a file now in the store; checked again, as the download took a while. */
-export function recordImportedImage(plan: ImportPlan, received: ReceivedImage, ownerId: string | null): void {
+export async function recordImportedImage(
+  plan: ImportPlan,
+  received: ReceivedImage,
+  ownerId: string | null,
+): Promise<void> {
   const at = now();
-  getDb().transaction((tx) => {
-    assertImportable(plan);
-    insertImage(tx, {
+  await getDb().transaction(async (tx) => {
+    await assertImportable(plan);
+    await insertImage(tx, {
       id: plan.uuid,
       ...attributeColumns(plan.attributes),
       ...received,

@@ -33,7 +33,8 @@ export const importJob = defineJobKind({
     if (job.dataCenterId) authorize(user, 'image.import', { dataCenterId: job.dataCenterId });
     else authorize(user, 'infrastructure.manage', {});
   },
-  retry: (tx, job, userId) => enqueueImport(tx, importJobParams.parse(job.params), job.dataCenterId, userId),
+  retry: async (tx, job, userId) =>
+    await enqueueImport(tx, importJobParams.parse(job.params), job.dataCenterId, userId),
 });
 
 /**
@@ -50,7 +51,7 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     const manifest = await getRemoteManifest(params.repositoryUrl, params.uuid, ctx.signal);
     const plan = planImport(manifest, { name: params.name, dcBoundId: ctx.job.dataCenterId });
     imageName = plan.attributes.name;
-    assertImportable(plan);
+    await assertImportable(plan);
     const file = manifest.files[0];
     assertSupportedCompression(file.compression);
     ctx.throwIfStopped();
@@ -75,11 +76,11 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     );
 
     ctx.phase('record');
-    recordImportedImage(plan, received, ctx.job.createdBy);
+    await recordImportedImage(plan, received, ctx.job.createdBy);
     unowned = undefined;
     await recordStoredFileHashed({ id: plan.uuid, storeFile: received.storeFile, sha256: received.sha256 });
-    getDb().update(jobs).set({ imageId: plan.uuid, imageName }).where(eq(jobs.id, ctx.job.id)).run();
-    audit(ctx, params, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
+    await getDb().update(jobs).set({ imageId: plan.uuid, imageName }).where(eq(jobs.id, ctx.job.id));
+    await audit(ctx, params, 'ok', { name: imageName, sizeBytes: received.sizeBytes, sha256: received.sha256 });
     return {
       imageId: plan.uuid,
       name: imageName,
@@ -92,19 +93,19 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
     // Another process runs the import again: it is not a failure of this repository.
     if (ctx.passedOn) throw err;
     const message = errorMessage(err);
-    if (!ctx.stopRequest) recordRepositoryError(params.repositoryId, `Import of ${imageName} failed: ${message}`);
-    audit(ctx, params, 'error', { name: imageName, error: message });
+    if (!ctx.stopRequest) await recordRepositoryError(params.repositoryId, `Import of ${imageName} failed: ${message}`);
+    await audit(ctx, params, 'error', { name: imageName, error: message });
     throw err;
   }
 }
 
-function audit(
+async function audit(
   ctx: JobContext,
   params: ImportJobParams,
   outcome: 'ok' | 'error',
   details: Record<string, unknown>,
-): void {
-  recordAudit({
+): Promise<void> {
+  await recordAudit({
     userId: ctx.job.createdBy,
     action: 'image.import.finish',
     targetType: 'image',

@@ -45,10 +45,10 @@ export const importImage = defineOperation({
       );
     assertSupportedCompression(manifest.files[0].compression);
     const db = getDb();
-    if (input.dataCenterId) requireDataCenter(input.dataCenterId);
+    if (input.dataCenterId) await requireDataCenter(input.dataCenterId);
     const plan = planImport(manifest, { name: input.name, dcBoundId: input.dataCenterId ?? null });
-    const jobId = db.transaction((tx) => {
-      assertImportable(plan);
+    const jobId = await db.transaction(async (tx) => {
+      await assertImportable(plan);
       const params: ImportJobParams = {
         repositoryId: repository.id,
         repositoryUrl: repository.url,
@@ -56,7 +56,7 @@ export const importImage = defineOperation({
         name: input.name,
         imageName: plan.attributes.name,
       };
-      return enqueueImport(tx, params, input.dataCenterId ?? null, user.id);
+      return await enqueueImport(tx, params, input.dataCenterId ?? null, user.id);
     });
     getJobRunner().kick();
     return { jobId, name: plan.attributes.name };

@@ -40,7 +40,7 @@ export default async function CloudAccountPage({ params }: { params: Promise<{ i
       />
       <Section title="Change">
         <Card>
-          <CloudAccountForm account={account} dataCenters={listDataCenters(user)} />
+          <CloudAccountForm account={account} dataCenters={await listDataCenters(user)} />
         </Card>
       </Section>
     </>

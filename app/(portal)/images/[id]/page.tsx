@@ -28,10 +28,10 @@ export const metadata: Metadata = { title: 'Image details' };
 export default async function ImageDetailsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const found = getImage(user, id);
+  const found = await getImage(user, id);
   if (!found) notFound();
   const { image } = found;
-  const nodesWithImage = listNodesWithImage(user, id);
+  const nodesWithImage = await listNodesWithImage(user, id);
   const awaitingUpload = image.status === 'pending' && !image.sourceUrl && !image.storeFile;
   const mayManage = can(user, 'image.manage', { image });
   const purging = Boolean(image.purgeRequestedAt);
@@ -81,14 +81,14 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
       {awaitingUpload && (
         <AwaitingUpload
           image={{ id: image.id, name: image.name }}
-          failed={lastFailedUpload(image.id)}
+          failed={await lastFailedUpload(image.id)}
           mayManage={mayManage}
         />
       )}
       {!purging && (
         <PlacementSection
           image={{ id: image.id, name: image.name, status: image.status, access: image.access }}
-          dataCenters={getImagePlacement(user, image)}
+          dataCenters={await getImagePlacement(user, image)}
         />
       )}
       {!purging && (
@@ -98,7 +98,7 @@ export default async function ImageDetailsPage({ params }: { params: Promise<{ i
         <MachinesTable
           caption="Machines which use this image"
           otherColumn="Node"
-          machines={visibleMachinesUsingImage(user, id).map((m) => ({
+          machines={(await visibleMachinesUsingImage(user, id)).map((m) => ({
             ...m,
             other: { href: `/nodes/${m.nodeId}`, label: m.nodeName },
           }))}

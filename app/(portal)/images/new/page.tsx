@@ -35,7 +35,7 @@ function prefillFrom(params: SearchParams): Record<string, string> {
 export default async function NewImagePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   const initial = prefillFrom(await searchParams);
-  const choices = imageBindingChoices(user);
+  const choices = await imageBindingChoices(user);
   const bindingOptions = [
     ...(choices.global ? [{ value: '', label: 'Global (all data centers it is attached to)' }] : []),
     ...choices.dataCenters.map((dc) => ({ value: dc.id, label: `Data center ${dc.name}` })),
@@ -51,7 +51,7 @@ export default async function NewImagePage({ searchParams }: { searchParams: Pro
       <Card>
         <CreateImageForm
           bindingOptions={bindingOptions}
-          bootImages={bootImageChoices(visibleDataCenterIds(user))}
+          bootImages={await bootImageChoices(visibleDataCenterIds(user))}
           initial={initial}
         />
       </Card>

@@ -26,7 +26,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const snapshot = toJobSnapshot(view);
   // A relayed install (lib/install/relay/) names the node of the same data center it copied from.
   const seedId = view.job.result?.copiedFromNodeId;
-  const copiedFrom = typeof seedId === 'string' ? getNodeLabel(seedId) : null;
+  const copiedFrom = typeof seedId === 'string' ? await getNodeLabel(seedId) : null;
   // "Install ubuntu-24.04 on node-1", "Sync-images Rotterdam 1".
   const target =
     snapshot.nodeName || snapshot.imageName
@@ -38,7 +38,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
         breadcrumb={[{ href: '/jobs', label: 'Jobs' }]}
         title={`${snapshot.kind[0]!.toUpperCase()}${snapshot.kind.slice(1)} ${target}`}
         description={<span className="font-mono text-xs">{snapshot.id}</span>}
-        actions={mayRetryJob(user, view.job) && <RetryJobButton jobId={snapshot.id} />}
+        actions={(await mayRetryJob(user, view.job)) && <RetryJobButton jobId={snapshot.id} />}
       />
       {copiedFrom && (
         <p className="mb-4 text-sm text-slate-700" data-testid="copied-from">

@@ -39,8 +39,8 @@ export default async function LocationDetailsPage({
 }) {
   const { id } = await params;
   const user = await requireUser();
-  const dataCenter = getDataCenter(user, id);
-  const gauges = locationGauges(user, id);
+  const dataCenter = await getDataCenter(user, id);
+  const gauges = await locationGauges(user, id);
   if (!dataCenter || !gauges) notFound();
   const pages = requestedPages(await searchParams, TABLE_PAGES);
   const nodes = await listNodesOfDataCenterPage(user, id, pages.nodesPage);
@@ -78,7 +78,7 @@ export default async function LocationDetailsPage({
               mayManage={canManage}
               mayAttach={mayAttach}
               // Delete unused VM sizes offers every size; only those who may delete them get the list.
-              sizes={(canManage ? sizesForDataCenter(user, id) : []).map((s) => ({
+              sizes={(canManage ? await sizesForDataCenter(user, id) : []).map((s) => ({
                 ...s,
                 fitsSomewhere: [s.here, ...s.elsewhere].some((p) => p?.available),
               }))}

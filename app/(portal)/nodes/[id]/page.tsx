@@ -32,7 +32,7 @@ export default async function NodeDetailsPage({
 }) {
   const { id } = await params;
   const user = await requireUser();
-  const details = getNodeDetails(user, id);
+  const details = await getNodeDetails(user, id);
   if (!details) notFound();
   const { node, dataCenter, publicKey } = details;
   const pages = requestedPages(await searchParams, TABLE_PAGES);
@@ -58,7 +58,7 @@ export default async function NodeDetailsPage({
             <>
               <NodeStatusActions
                 node={{ id: node.id, name: node.name, status: node.status }}
-                installedImages={countInstalledImagesOnNode(id)}
+                installedImages={await countInstalledImagesOnNode(id)}
               />
               <TestConnectionButton nodeId={node.id} />
             </>
@@ -98,10 +98,12 @@ export default async function NodeDetailsPage({
       </Section>
       <Section title="Images on this node">
         <ImagesOnNodeTable
-          images={imagesOnNode.rows.map((i) => ({
-            ...i,
-            copiedFrom: i.copiedFromNodeId ? getNodeLabel(i.copiedFromNodeId) : null,
-          }))}
+          images={await Promise.all(
+            imagesOnNode.rows.map(async (i) => ({
+              ...i,
+              copiedFrom: i.copiedFromNodeId ? await getNodeLabel(i.copiedFromNodeId) : null,
+            })),
+          )}
           empty="No image has been installed on this node yet. Install one from its Image Details page."
         />
         <TablePagination

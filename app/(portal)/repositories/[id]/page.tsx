@@ -90,7 +90,7 @@ export default async function RepositoryPage({
           total={listing.total}
         />
         {/* "Here" changes when an import ends: the rows update until no import is under way. */}
-        <RefreshWhile active={importsUnderWay(user)} />
+        <RefreshWhile active={await importsUnderWay(user)} />
       </Section>
       {manageable && (
         <Section title="Change this repository">

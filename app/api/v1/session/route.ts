@@ -40,6 +40,9 @@ export async function POST(request: Request) {
     );
   }
   if (!outcome.ok) return apiError('unauthenticated', 'Wrong username or password.');
-  const token = issueApiToken(outcome.user.id, `session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`);
+  const token = await issueApiToken(
+    outcome.user.id,
+    `session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`,
+  );
   return apiJson(session.parse({ token: token.token, tokenId: token.id }), 201);
 }

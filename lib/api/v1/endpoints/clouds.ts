@@ -91,7 +91,9 @@ export const CLOUD_ENDPOINTS: Endpoint[] = [
     what: 'The image',
     response: publicationList,
     load: async (user, { params }) =>
-      getImage(user, params.imageId!) ? { publications: await listImagePublications(user, params.imageId!) } : null,
+      (await getImage(user, params.imageId!))
+        ? { publications: await listImagePublications(user, params.imageId!) }
+        : null,
   }),
   defineWrite({
     method: 'POST',

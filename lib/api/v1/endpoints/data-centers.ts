@@ -27,7 +27,7 @@ export const DATA_CENTER_ENDPOINTS: Endpoint[] = [
     description: 'SuperAdmins see every data center; others those they hold a role on, with node counts.',
     what: 'Data centers',
     response: dataCenterList,
-    load: (user) => ({ dataCenters: listDataCenters(user) }),
+    load: async (user) => ({ dataCenters: await listDataCenters(user) }),
   }),
   defineWrite({
     method: 'POST',
@@ -48,13 +48,13 @@ export const DATA_CENTER_ENDPOINTS: Endpoint[] = [
       'Location Details as data: the nodes with status, capacity and image counts, and the machines on them.',
     what: 'The data center',
     response: dataCenterDetails,
-    load: (user, { params }) => {
-      const dataCenter = getDataCenter(user, params.dataCenterId!);
+    load: async (user, { params }) => {
+      const dataCenter = await getDataCenter(user, params.dataCenterId!);
       return (
         dataCenter && {
           dataCenter,
-          nodes: listNodesOfDataCenter(user, dataCenter.id),
-          machines: machinesInDataCenter(user, dataCenter.id),
+          nodes: await listNodesOfDataCenter(user, dataCenter.id),
+          machines: await machinesInDataCenter(user, dataCenter.id),
         }
       );
     },
@@ -109,6 +109,6 @@ export const DATA_CENTER_ENDPOINTS: Endpoint[] = [
       'Every size, as the last size sync of this data center found it, and of the other data centers the caller sees.',
     what: 'The data center',
     response: sizeList,
-    load: (user, { params }) => ({ sizes: sizesForDataCenter(user, params.dataCenterId!) }),
+    load: async (user, { params }) => ({ sizes: await sizesForDataCenter(user, params.dataCenterId!) }),
   }),
 ];

@@ -44,7 +44,7 @@ export const IMAGE_PLACEMENT_ENDPOINTS: Endpoint[] = [
       'Every node of the data centers the image is attached to (or already on), grouped by data center, with the image’s state there, the machines using it, the last job, and why a row cannot be changed.',
     what: 'The image',
     response: imageAvailability,
-    load: (user, { params }) => getImageAvailability(user, params.imageId!),
+    load: async (user, { params }) => await getImageAvailability(user, params.imageId!),
   }),
   defineWrite({
     method: 'PUT',

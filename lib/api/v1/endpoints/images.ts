@@ -85,8 +85,8 @@ export const IMAGE_ENDPOINTS: Endpoint[] = [
     description: 'Every attribute of the image. Credentials in a source URL are never shown.',
     what: 'The image',
     response: imageWithAttachments,
-    load: (user, { params }) => {
-      const found = getImage(user, params.imageId!);
+    load: async (user, { params }) => {
+      const found = await getImage(user, params.imageId!);
       return found && { image: imageView(found.image), attachedDataCenterIds: found.attached };
     },
   }),

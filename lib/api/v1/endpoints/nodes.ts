@@ -27,9 +27,9 @@ export const NODE_ENDPOINTS: Endpoint[] = [
     description: 'Node Details as data: connection, status, capacity, and each image on the node with its state.',
     what: 'The node',
     response: nodeDetails,
-    load: (user, { params }) => {
-      const details = getNodeDetails(user, params.nodeId!);
-      return details && { ...details, images: listImagesOnNode(details.node.id) };
+    load: async (user, { params }) => {
+      const details = await getNodeDetails(user, params.nodeId!);
+      return details && { ...details, images: await listImagesOnNode(details.node.id) };
     },
   }),
   defineWrite({

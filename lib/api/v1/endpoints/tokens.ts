@@ -16,7 +16,7 @@ export const TOKEN_ENDPOINTS: Endpoint[] = [
     description: 'Only the hash of a token is stored, so its secret cannot be shown again.',
     what: 'Tokens',
     response: tokenList,
-    load: (user) => ({ tokens: listOwnApiTokens(user) }),
+    load: async (user) => ({ tokens: await listOwnApiTokens(user) }),
   }),
   defineWrite({
     method: 'POST',

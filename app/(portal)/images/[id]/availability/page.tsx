@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Image availability' };
 export default async function ImageAvailabilityPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const availability = getImageAvailability(user, id);
+  const availability = await getImageAvailability(user, id);
   if (!availability) notFound();
   return (
     <>

@@ -14,10 +14,10 @@ export const metadata: Metadata = { title: 'Edit image' };
 export default async function EditImagePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const image = getImage(user, id)?.image;
+  const image = (await getImage(user, id))?.image;
   // Those who may not change it get no form; the server action asks the policy again anyway.
   if (!image || !can(user, 'image.manage', { image }) || image.purgeRequestedAt) notFound();
-  const hasFile = imageHasFile(image);
+  const hasFile = await imageHasFile(image);
   const text = (v: string | number | null) => (v === null ? '' : String(v));
   return (
     <>
@@ -32,7 +32,7 @@ export default async function EditImagePage({ params }: { params: Promise<{ id: 
         <EditImageForm
           imageId={image.id}
           hasFile={hasFile}
-          bootImages={bootImageChoices(visibleDataCenterIds(user))}
+          bootImages={await bootImageChoices(visibleDataCenterIds(user))}
           initial={{
             name: image.name,
             alias: text(image.alias),

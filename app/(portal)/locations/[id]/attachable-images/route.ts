@@ -11,9 +11,9 @@ import type { AttachOption } from '@/lib/locations/schemas';
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const query = new URL(request.url).searchParams.get('q') ?? '';
-  return respondWithView((user): ComboboxMatches<AttachOption> | null => {
-    if (!getDataCenter(user, id) || !mayAttachImagesTo(user, id)) return null;
-    const { images, more } = searchAttachableImages(user, id, query);
+  return respondWithView(async (user): Promise<ComboboxMatches<AttachOption> | null> => {
+    if (!(await getDataCenter(user, id)) || !mayAttachImagesTo(user, id)) return null;
+    const { images, more } = await searchAttachableImages(user, id, query);
     return {
       options: images.map((image) => ({
         value: image.id,

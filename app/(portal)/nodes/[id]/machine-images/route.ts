@@ -10,8 +10,8 @@ import { getNodeDetails } from '@/lib/nodes/queries';
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const query = new URL(request.url).searchParams.get('q') ?? '';
-  return respondWithView((user): ComboboxMatches | null => {
-    const found = getNodeDetails(user, id) && searchImagesForMachine(user, query);
+  return respondWithView(async (user): Promise<ComboboxMatches | null> => {
+    const found = (await getNodeDetails(user, id)) && (await searchImagesForMachine(user, query));
     if (!found) return null;
     return {
       options: found.images.map((image) => ({ value: image.id, label: `${image.name} (${image.version})` })),

@@ -4,8 +4,8 @@ import { getImageAvailability, withSharedLocks } from '@/lib/availability/querie
 /** The Image Availability rows, polled by that page so states and progress change without a reload. */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return respondWithView((user) => {
-    const availability = getImageAvailability(user, id);
+  return respondWithView(async (user) => {
+    const availability = await getImageAvailability(user, id);
     return availability && withSharedLocks(availability);
   }, 'image');
 }

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Register node' };
 export default async function RegisterNodePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUser();
-  const dataCenter = getDataCenter(user, id);
+  const dataCenter = await getDataCenter(user, id);
   if (!dataCenter || !can(user, 'infrastructure.manage', {})) notFound();
   return (
     <>
