@@ -65,7 +65,9 @@ test('SuperAdmin creates an API token, uses it from a script, and revokes it', a
 
   const bad = await api.POST('/api/v1/images', { body: { ...fields, name: 'has space', sourceUrl: 'http://x/y' } });
   expect(bad.response.status).toBe(400);
-  expect(bad.error!.error.fields!.name).toBeDefined();
+  expect(bad.error!.error.fields!.name).toEqual([
+    'Use 1 to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit.',
+  ]);
   const typo = await api.POST('/api/v1/images/{imageId}/lifecycle', {
     params: { path: { imageId: image.id } },
     // @ts-expect-error: the script misspells a field; the types say so, and so does the portal

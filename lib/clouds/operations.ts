@@ -3,9 +3,10 @@ import { and, count, eq, inArray, ne } from 'drizzle-orm';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
-import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
-import { ConflictError, InUseError, NotFoundError } from '@/lib/errors';
+import { cloudAccounts, publications } from '@/lib/db/tables';
+import { ConflictError, InUseError } from '@/lib/errors';
 import { insertCloudAccount, requireCloudAccount, updateCloudAccountRow } from './accounts';
+import { requireDataCenter } from '@/lib/locations/queries';
 import {
   cloudAccountIdSchema,
   createCloudAccountSchema,
@@ -27,13 +28,7 @@ async function checkedInput(fields: CloudAccountFields, accountId?: string) {
   );
   if (taken)
     throw new ConflictError('That name is taken.', { name: [`A cloud account named "${split.name}" already exists.`] });
-  if (
-    split.dataCenterId &&
-    !(await firstRow(
-      getDb().select({ id: dataCenters.id }).from(dataCenters).where(eq(dataCenters.id, split.dataCenterId)),
-    ))
-  )
-    throw new NotFoundError('The data center');
+  if (split.dataCenterId) await requireDataCenter(split.dataCenterId);
   return split;
 }
 

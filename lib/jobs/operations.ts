@@ -76,7 +76,7 @@ export async function requestJobCancel(
 }
 
 async function pause(tx: Tx, job: JobRow) {
-  if (!jobKindOf(job.kind).pausable) throw new ConflictError(`A ${job.kind} job cannot be paused; only installs can.`);
+  if (!jobKindOf(job.kind).pausable) throw new ConflictError(`A ${job.kind} job cannot be paused.`);
   if (job.controlRequest === 'cancel') throw new ConflictError('This job is being cancelled.');
   if (job.status === 'queued') {
     await transition(tx, job, { status: 'paused', runAfter: null }, 'Paused on request before its next attempt.');

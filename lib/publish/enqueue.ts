@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '@/lib/errors';
 import type { ImageRow } from '@/lib/images/queries';
 import { insertJob } from '@/lib/jobs/rows';
 import { unpublishableReason } from './prepare';
-import { findPublication, startPublication } from './records';
+import { getPublication, startPublication } from './records';
 
 /** A copy published before this job: removed once the new one is verified, if it is another object. */
 const previousCopy = z.object({
@@ -42,7 +42,7 @@ export async function enqueuePublish(
 ): Promise<string> {
   const refusal = publishRefusal(image, account);
   if (refusal) throw new ValidationError(refusal);
-  const existing = await findPublication(tx, image.id, account.id);
+  const existing = await getPublication(tx, image.id, account.id);
   if (existing?.status === 'publishing')
     throw new ConflictError(`${image.name} is already being published to ${account.name} (job ${existing.jobId}).`);
   const previous =

@@ -9,7 +9,7 @@ import type { JobContext } from '@/lib/jobs/context';
 import { defineJobKind } from '@/lib/jobs/kind';
 import { enqueuePublish, publishJobParams, type PublishJobParams } from './enqueue';
 import { publishOne } from './publish-one';
-import { findPublication, markPublishEnded, requirePublication, startPublication } from './records';
+import { getPublication, markPublishEnded, requirePublication, startPublication } from './records';
 import { targetFor } from './targets';
 import type { CloudTarget } from './target';
 
@@ -34,7 +34,7 @@ export const publishJob = defineJobKind({
   },
   onCancelledBeforeStart: async (tx, job) => {
     const params = publishJobParams.parse(job.params);
-    const publication = await findPublication(tx, params.imageId, params.accountId);
+    const publication = await getPublication(tx, params.imageId, params.accountId);
     if (publication?.jobId === job.id)
       await markPublishEnded(publication.id, 'cancelled', null, params.previousCopy?.state ?? null, tx);
   },
@@ -52,7 +52,7 @@ export const publishJob = defineJobKind({
 async function runPublishJob(ctx: JobContext, params: PublishJobParams): Promise<Record<string, unknown>> {
   const image = await requireImage(params.imageId);
   const account = await requireCloudAccount(params.accountId);
-  const publication = await findPublication(getDb(), image.id, account.id);
+  const publication = await getPublication(getDb(), image.id, account.id);
   if (!publication || publication.jobId !== ctx.job.id)
     throw new ConflictError(`This publish of ${image.name} to ${account.name} was replaced by another job.`);
   const target = targetFor(loadConnection(account));
@@ -86,7 +86,7 @@ async function publishLinkedImages(ctx: JobContext, target: CloudTarget, image: 
   const remoteIdOf = async (linkedId: string | null) => {
     if (!linkedId) return undefined;
     const linkedImage = await requireImage(linkedId);
-    const existing = await findPublication(getDb(), linkedId, account.id);
+    const existing = await getPublication(getDb(), linkedId, account.id);
     if (existing?.status === 'published' && existing.remoteId) {
       ctx.log('info', `Reusing ${linkedImage.name}, already published as ${existing.remoteId}.`);
       return existing.remoteId;

@@ -20,7 +20,7 @@ export async function requirePublication(
   return row;
 }
 
-export async function findPublication(tx: Pick<Tx, 'select'>, imageId: string, accountId: string) {
+export async function getPublication(tx: Pick<Tx, 'select'>, imageId: string, accountId: string) {
   return await firstRow(
     tx
       .select()
@@ -32,7 +32,7 @@ export async function findPublication(tx: Pick<Tx, 'select'>, imageId: string, a
 /** Marks the image's publication to the account as publishing by `jobId`, creating the row the first time. */
 export async function startPublication(tx: Tx, imageId: string, accountId: string, jobId: string): Promise<string> {
   const at = now();
-  const existing = await findPublication(tx, imageId, accountId);
+  const existing = await getPublication(tx, imageId, accountId);
   if (existing) {
     await tx
       .update(publications)

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { Mono } from '@/components/ui/layout';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { isJobActive } from '@/lib/db/enums';
 import { Table, Td } from '@/components/ui/table';
 import { TextLink } from '@/components/ui/text-link';
 import type { PlacedNode } from '@/lib/availability/placement';
@@ -37,7 +38,7 @@ export function PlacedNodesTable({ dataCenterName, imageName, nodes, pending, on
           </Td>
           <Td>
             <StatusBadge status={node.state!} />
-            {node.lastJob && ['queued', 'running'].includes(node.lastJob.status) && node.lastJob.bytesTotal ? (
+            {node.lastJob && isJobActive(node.lastJob.status) && node.lastJob.bytesTotal ? (
               <ProgressBar
                 label={`${node.lastJob.kind} on ${node.nodeName}`}
                 value={node.lastJob.bytesDone}

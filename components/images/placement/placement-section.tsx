@@ -1,5 +1,6 @@
 import { Section } from '@/components/ui/layout';
 import type { PlacementDataCenter } from '@/lib/availability/placement';
+import { isJobActive } from '@/lib/db/enums';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { DataCenterPlacement } from './data-center-placement';
 
@@ -16,9 +17,7 @@ export function PlacementSection({
   dataCenters: PlacementDataCenter[];
 }) {
   const blocked = imageNotInstallable(image);
-  const moving = dataCenters.some((dc) =>
-    dc.placed.some((node) => node.lastJob && ['queued', 'running'].includes(node.lastJob.status)),
-  );
+  const moving = dataCenters.some((dc) => dc.placed.some((node) => isJobActive(node.lastJob?.status)));
   return (
     <Section title="Placement">
       <LiveRefresh active={moving} />

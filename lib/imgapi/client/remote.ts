@@ -59,7 +59,11 @@ export async function listRemoteImages(baseUrl: string): Promise<RemoteListing> 
 }
 
 /** One image's manifest, read fresh from the repository at import time. */
-export async function getRemoteManifest(baseUrl: string, uuid: string, signal?: AbortSignal): Promise<RemoteManifest> {
+export async function fetchRemoteManifest(
+  baseUrl: string,
+  uuid: string,
+  signal?: AbortSignal,
+): Promise<RemoteManifest> {
   const { json: body } = await readRemoteJson(imagesUrl(baseUrl, `/${encodeURIComponent(uuid)}`), {
     timeoutMs: getConfig().imgapi.timeoutMs,
     maxBytes: MANIFEST_MAX_BYTES,

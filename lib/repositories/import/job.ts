@@ -16,7 +16,7 @@ import { assertSupportedCompression } from './decompress';
 import { receiveImportedFile } from './file';
 import { recordStoredFileHashed } from '@/lib/store/trusted-hashes';
 import { assertImportable, planImport, recordImportedImage } from './image';
-import { getRemoteManifest } from '@/lib/imgapi/client/remote';
+import { fetchRemoteManifest } from '@/lib/imgapi/client/remote';
 
 /**
  * Imports one image from an IMGAPI repository into the portal's store. Whoever may import into its
@@ -48,7 +48,7 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
   let imageName = params.imageName ?? params.uuid;
   try {
     ctx.phase('manifest', `reading the manifest of ${params.uuid}`);
-    const manifest = await getRemoteManifest(params.repositoryUrl, params.uuid, ctx.signal);
+    const manifest = await fetchRemoteManifest(params.repositoryUrl, params.uuid, ctx.signal);
     const plan = planImport(manifest, { name: params.name, dcBoundId: ctx.job.dataCenterId });
     imageName = plan.attributes.name;
     await assertImportable(plan);
