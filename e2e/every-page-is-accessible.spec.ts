@@ -141,6 +141,7 @@ test('open dialogs and menus pass axe-core, and confirmations focus the safe cho
     await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
     await expectAccessible(page, 'the permanent delete dialog');
     await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
   });
 
   await test.step('the detach confirmation', async () => {
@@ -150,6 +151,7 @@ test('open dialogs and menus pass axe-core, and confirmations focus the safe cho
     await expect(dialog.getByRole('button', { name: 'Keep it' })).toBeFocused();
     await expectAccessible(page, 'the detach confirmation');
     await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
   });
 
   await test.step('the node decommission confirmation', async () => {
@@ -159,6 +161,7 @@ test('open dialogs and menus pass axe-core, and confirmations focus the safe cho
     await expect(dialog.getByRole('button', { name: /Keep|Cancel|Not now/ })).toBeFocused();
     await expectAccessible(page, 'the decommission confirmation');
     await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
   });
 
   await test.step('the reset password dialog', async () => {
@@ -167,6 +170,7 @@ test('open dialogs and menus pass axe-core, and confirmations focus the safe cho
     await expect(page.getByRole('dialog')).toBeVisible();
     await expectAccessible(page, 'the reset password dialog');
     await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toBeHidden();
   });
 
   await test.step('a failed submit moves focus to the error summary', async () => {
