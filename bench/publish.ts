@@ -65,7 +65,7 @@ export async function measurePublish(
         r.rssGrowth = Math.max(r.rssGrowth, peak - baseline);
         r.rssPeak = Math.max(r.rssPeak, peak);
         log(
-          `Publish run ${run}/${runs} (${load}): curl -T ${mbps(size, r.curl.at(-1)!).toFixed(0)} MiB/s, upload ${mbps(size, r.upload.at(-1)!).toFixed(0)} MiB/s (${phaseTimes(portal, job.id, job.finishedAt!)}).`,
+          `Publish run ${run}/${runs} (${load}): curl -T ${mbps(size, r.curl.at(-1)!).toFixed(0)} MiB/s, upload ${mbps(size, r.upload.at(-1)!).toFixed(0)} MiB/s (${await phaseTimes(portal, job.id, job.finishedAt!)}).`,
         );
       });
     }

@@ -104,7 +104,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     expect(refused).toMatchObject({
       ok: false,
       code: 'in_use',
-      error: `in-use stays available: machine web-1 on ${nodeName(nodeIds[1]!)} uses it.`,
+      error: `in-use stays available: machine web-1 on ${await nodeName(nodeIds[1]!)} uses it.`,
     });
     // Nothing changed: not even the node without a machine lost the image.
     expect(await getDb().select().from(jobs)).toHaveLength(jobsBefore);
@@ -150,7 +150,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
     });
     const row = (await getImageAvailability(admin, imageId))!.groups[0]!.rows.find((r) => r.nodeId === nodeIds[2]);
     expect(row!.locked).toBe(
-      `Node ${nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`,
+      `Node ${await nodeName(nodeIds[2]!)} is in maintenance; only enabled nodes accept new installs.`,
     );
     expect(await apply(imageId, [nodeIds[2]!], [nodeIds[2]!])).toMatchObject({ ok: false, code: 'invalid' });
     await getDb().update(nodes).set({ status: 'enabled' }).where(eq(nodes.id, nodeIds[2]!));

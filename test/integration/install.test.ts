@@ -202,7 +202,7 @@ describe('installing an image on a real sshd node (pull mode)', async () => {
     expect(again).toMatchObject({
       ok: false,
       code: 'conflict',
-      error: `installed-once is already installed on ${nodeName()}.`,
+      error: `installed-once is already installed on ${await nodeName()}.`,
     });
     expect(await nodeImage(imageId)).toMatchObject({ state: 'installed', available: true });
   });

@@ -5,7 +5,7 @@
  */
 import { startPortal } from '@/lib/startup';
 
-await startPortal()
+void startPortal()
   .then(() => console.log('portal-process: started'))
   .catch((err) => {
     console.error(err);
