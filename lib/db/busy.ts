@@ -10,9 +10,12 @@ const FIRST_WAIT_MS = 100;
 const LONGEST_WAIT_MS = 2000;
 const GIVE_UP_AFTER_MS = 5 * 60_000;
 
+/** Whether the error, or what caused it (drizzle wraps the driver's error), is SQLite's SQLITE_BUSY. */
 export function isBusyError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  for (let e = err as { code?: unknown; cause?: unknown } | null; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_BUSY')) return true;
+  }
+  return false;
 }
 
 export async function retryWhileBusy<T>(write: () => T | Promise<T>, what: string): Promise<T> {

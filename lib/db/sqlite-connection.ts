@@ -27,7 +27,7 @@ export class SqliteConnection {
   private waiters: (() => void)[] = [];
   /** What the running code holds: the turn's token, and the transaction open in it. */
   private readonly turn = new AsyncLocalStorage<{ holder: symbol; tx?: Tx }>();
-  private readonly dialect = new SQLiteSyncDialect();
+  private readonly dialect = new SQLiteSyncDialect({ casing: 'snake_case' });
 
   constructor(readonly handle: Database.Database) {
     this.db = drizzle(

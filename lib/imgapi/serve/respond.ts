@@ -14,13 +14,13 @@ import { getServedImage, listServedImages } from './served';
 /** Manifests change when an admin edits an image; clients must not hold on to them. */
 const JSON_HEADERS = { 'Cache-Control': 'no-store' };
 
-export async function respondImageList(request: Request): Promise<Response> {
+export function respondImageList(request: Request): Promise<Response> {
   return answer(async () =>
     (await listServedImages(parseListParams(new URL(request.url).searchParams))).map(manifestOf),
   );
 }
 
-export function respondImage(uuid: string): Response {
+export function respondImage(uuid: string): Promise<Response> {
   return answer(async () => {
     const image = await getServedImage(uuid);
     if (!image) throw imageNotFound(uuid);
@@ -32,14 +32,14 @@ export function respondImage(uuid: string): Response {
  * IMGAPI's Ping: clients use it to check a repository URL, and imgadm tells an IMGAPI from older
  * repositories by `imgapi: true`. No `version`: we would only be inventing an IMGAPI release.
  */
-export function respondPing(): Response {
-  return answer(() => ({ ping: 'pong', imgapi: true }));
+export function respondPing(): Promise<Response> {
+  return answer(async () => ({ ping: 'pong', imgapi: true }));
 }
 
-function answer(load: () => unknown): Response {
+async function answer(load: () => Promise<unknown>): Promise<Response> {
   try {
     if (!getConfig().imgapi.serve) throw notServing();
-    return Response.json(load(), { headers: JSON_HEADERS });
+    return Response.json(await load(), { headers: JSON_HEADERS });
   } catch (err) {
     if (err instanceof ImgapiError) return imgapiErrorResponse(err);
     throw err;
