@@ -36,13 +36,13 @@ async function fanout(portal: Portal, size: number, load: Load) {
   }
   const sequential = (performance.now() - t0) / 1000;
   // Without the installed files and their rows, the parallel round really transfers again.
-  FANOUT_HOSTS.forEach(portal.clearNode);
+  for (const host of FANOUT_HOSTS) await portal.clearNode(host);
   await sync();
   log(`Fan-out (${load}): sequential ${sequential.toFixed(2)} s; now all ${FANOUT_HOSTS.length} in parallel…`);
   t0 = performance.now();
   const parallelPhases = await Promise.all(FANOUT_HOSTS.map(async (host) => await installOn(portal, host)));
   const parallel = (performance.now() - t0) / 1000;
-  FANOUT_HOSTS.forEach(portal.clearNode);
+  for (const host of FANOUT_HOSTS) await portal.clearNode(host);
   log(`Fan-out (${load}): parallel ${parallel.toFixed(2)} s.`);
   return {
     fanout_parallel_vs_sequential: round(parallel / sequential, 3),

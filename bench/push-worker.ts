@@ -66,7 +66,7 @@ async function main() {
       }
     }
   };
-  const sampler = setInterval(sample, SAMPLE_MS);
+  const sampler = setInterval(() => void sample(), SAMPLE_MS);
   // V8's collections, with when they started (the clock of performance.now()): counted below for the transfers.
   const collections: Array<{ at: number; major: boolean; ms: number }> = [];
   const gcObserver = new PerformanceObserver((list) => {

@@ -19,7 +19,7 @@ export async function measurePush8(portal: Portal, size: number) {
   log(`Eight pushes at once: installing on ${PUSH8_HOSTS.join(', ')} from one process…`);
   const nodeIds = PUSH8_HOSTS.map((host) => portal.nodes[host]!.nodeId);
   const report = await pushInChild(portal.adminId, portal.imageId, nodeIds);
-  PUSH8_HOSTS.forEach(portal.clearNode);
+  for (const host of PUSH8_HOSTS) await portal.clearNode(host);
   const transfers = report.jobs.map((j) => j.transferSeconds!);
   // From the first transfer's start to the last one's end: the CPU window the worker measured.
   const transferWall = report.transferCpuSeconds! / (report.transferCpuPercent! / 100);

@@ -87,9 +87,9 @@ async function main() {
     await Promise.allSettled([...sshNodes.map((n) => n.stop()), mirror.close(), upstream.stop()]);
     process.exit(code);
   };
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
-  portal.on('exit', (code) => stop(code ?? 1));
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  portal.on('exit', (code) => void stop(code ?? 1));
 }
 
 /**

@@ -74,7 +74,8 @@ export function Combobox<O extends ComboboxOption>({
     clearTimeout(pending.current.timer);
     pending.current.abort?.abort();
     setSearch({ state: 'searching' });
-    pending.current.timer = setTimeout(async () => {
+    // The search catches its own failures: nothing is left for the timer to wait on.
+    const search = async () => {
       const abort = (pending.current.abort = new AbortController());
       try {
         const response = await fetch(`${source}?${new URLSearchParams({ q: query })}`, {
@@ -89,7 +90,8 @@ export function Combobox<O extends ComboboxOption>({
         // A newer search took over; only a search that failed on its own is said to have failed.
         if (!abort.signal.aborted) setSearch({ state: 'failed' });
       }
-    }, delay);
+    };
+    pending.current.timer = setTimeout(() => void search(), delay);
   };
 
   const choose = (option: O | null) => {

@@ -27,7 +27,7 @@ export const installJob = defineJobKind({
   cancellable: true,
   pausable: true,
   authorizeControl: authorizeOnNode,
-  onSettled: (job) => void continuePurge(job),
+  onSettled: continuePurge,
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
   retry: async (tx, job, userId) => {
     const { image, node } = await requireInstallTargets(job.imageId, job.nodeId);
@@ -43,7 +43,7 @@ export const uninstallJob = defineJobKind({
   cancellable: false,
   pausable: false,
   authorizeControl: authorizeOnNode,
-  onSettled: (job) => void continuePurge(job),
+  onSettled: continuePurge,
   onCancelledBeforeStart: (tx, job) => settleNodeImage(job, 'cancel', tx),
   retry: async (tx, job, userId) => {
     const { node } = await requireInstallTargets(job.imageId, job.nodeId);

@@ -19,9 +19,9 @@ type JobKindTraits<K extends JobKind> = {
   /** Whether a running attempt may be paused, keeping its partial work until it is resumed. */
   pausable: boolean;
   /** Who may cancel, pause or resume it; throws ForbiddenError. Without it, those who manage infrastructure. */
-  authorizeControl?: (job: JobRow, user: UserContext, note: NoteTarget) => void;
+  authorizeControl?: (job: JobRow, user: UserContext, note: NoteTarget) => void | Promise<void>;
   /** Runs once the job has ended for good (succeeded, failed or cancelled by its runner). */
-  onSettled?: (job: JobRow) => void;
+  onSettled?: (job: JobRow) => Promise<unknown>;
   /** Undoes, inside the cancel's transaction, what queueing the job claimed, when it is cancelled before its first attempt. */
   onCancelledBeforeStart?: (tx: Tx, job: JobRow) => Promise<void>;
   /**

@@ -170,9 +170,10 @@ export class JobRunner {
       settled = await settleFailedAttempt(ctx, err);
     }
     if (!settled || !kind.onSettled) return;
-    // The runner's kick after this job ends starts whatever the hook queued.
+    // Awaited, so a job counts as done once what follows it is done too; the runner's kick after
+    // this job ends starts whatever the hook queued.
     try {
-      kind.onSettled(job);
+      await kind.onSettled(job);
     } catch (err) {
       console.error(`[portal] what follows the end of ${job.kind} job ${job.id} could not run:`, err);
     }

@@ -70,7 +70,7 @@ export async function preparePublishFile(
     `the ${format} conversion of ${image.name}`,
   );
   const cleanup = async () => {
-    reservation.release();
+    await reservation.release();
     await fs.promises.rm(scratch, { force: true });
   };
   try {

@@ -73,7 +73,7 @@ export type UploadOptions = {
   /** Bytes of the file the cloud holds so far (resumed bytes count). Called often; it is throttled by the caller. */
   onProgress: (bytesDone: number) => void;
   /** Saves `state` durably before the call returns, so a crash after it can still clean up or resume. */
-  saveState: (state: RemoteState) => void;
+  saveState: (state: RemoteState) => Promise<void>;
   /** What an earlier attempt of the same publication saved, if any. */
   previous: RemoteState | undefined;
   /** Remote ids of published kernel and ramdisk, for a partition image (OpenStack). */

@@ -22,7 +22,7 @@ import { jobOwnerId } from '@/lib/jobs/owner';
 /** Refused for lack of space: HTTP 507 Insufficient Storage. */
 export class StoreFullError extends UnavailableError {}
 
-export type Reservation = { release: () => void };
+export type Reservation = { release: () => Promise<void> };
 
 /** Reserves `bytes` for the stream writing `tempFile` (a name in the store); throws when they do not fit. */
 export async function reserveStoreSpace(tempFile: string, bytes: number, what: string): Promise<Reservation> {
@@ -59,16 +59,12 @@ export async function reserveStoreSpace(tempFile: string, bytes: number, what: s
     { behavior: 'immediate' },
   );
   const renew = setInterval(
-    async () => {
-      try {
-        await getDb()
-          .update(storeReservations)
-          .set({ leaseUntil: new Date(now().getTime() + jobsLeaseMs) })
-          .where(eq(storeReservations.id, id));
-      } catch (err) {
-        console.error(`[portal] could not renew the store reservation for ${tempFile}:`, err);
-      }
-    },
+    () =>
+      void getDb()
+        .update(storeReservations)
+        .set({ leaseUntil: new Date(now().getTime() + jobsLeaseMs) })
+        .where(eq(storeReservations.id, id))
+        .catch((err) => console.error(`[portal] could not renew the store reservation for ${tempFile}:`, err)),
     Math.max(250, jobsLeaseMs / 3),
   );
   renew.unref();

@@ -124,7 +124,7 @@ export async function uploadImageFile(
   } catch (err) {
     return refusal(err, audit);
   } finally {
-    reservation?.release();
+    await reservation?.release();
   }
 }
 
@@ -135,17 +135,17 @@ function statusOf(err: DomainError): number {
   return err instanceof ConflictError ? 409 : 400;
 }
 
-function refusal(
+async function refusal(
   err: unknown,
-  audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => void,
-): UploadOutcome {
+  audit: (outcome: 'denied' | 'error', details: Record<string, unknown>) => Promise<void>,
+): Promise<UploadOutcome> {
   if (err instanceof DomainError) {
     const status = statusOf(err);
-    audit(err.code === 'forbidden' ? 'denied' : 'error', { error: err.message, status });
+    await audit(err.code === 'forbidden' ? 'denied' : 'error', { error: err.message, status });
     return { ok: false, status, error: err.message };
   }
   const ref = Math.random().toString(36).slice(2, 10);
   console.error(`[portal] image.upload failed (ref ${ref}):`, err);
-  audit('error', { error: 'internal error', ref });
+  await audit('error', { error: 'internal error', ref });
   return { ok: false, status: 500, error: `Unexpected error (ref ${ref}). Nothing was stored; see the server log.` };
 }

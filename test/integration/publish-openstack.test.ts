@@ -90,7 +90,7 @@ describe('a Glance without Keystone (auth "none")', () => {
     const api = glanceApi(glance.url);
     let queuedWhenSaved: unknown;
     const { options, saved, progress } = recordingOptions();
-    options.saveState = (state) => {
+    options.saveState = async (state) => {
       saved.push(state);
       queuedWhenSaved = progress.length; // nothing sent yet when the id is saved
     };

@@ -107,8 +107,8 @@ describe('the S3 target against a real S3 server (s3rver)', () => {
     const controller = new AbortController();
     const first = recordingOptions(undefined, controller.signal);
     const save = first.options.saveState;
-    first.options.saveState = (state) => {
-      save(state);
+    first.options.saveState = async (state) => {
+      await save(state);
       if ((state.parts as unknown[]).length >= 1) controller.abort();
     };
     await expect(target(server).upload(imageAttributes({ name }), file, first.options)).rejects.toThrow();

@@ -77,7 +77,7 @@ export function recordingOptions(previous?: RemoteState, signal = new AbortContr
     signal,
     previous,
     // A copy, as the job's database row would be: later changes to the object do not reach it.
-    saveState: (state) => states.push(structuredClone(state)),
+    saveState: async (state) => void states.push(structuredClone(state)),
     onProgress: (bytes) => progress.push(bytes),
   };
   return { options, states, progress, last: () => states.at(-1) };

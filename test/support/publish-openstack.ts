@@ -72,7 +72,7 @@ export function recordingOptions(overrides: Partial<UploadOptions> = {}) {
   const options: UploadOptions = {
     signal: new AbortController().signal,
     onProgress: (bytes) => progress.push(bytes),
-    saveState: (state) => saved.push(structuredClone(state)),
+    saveState: async (state) => void saved.push(structuredClone(state)),
     previous: undefined,
     ...overrides,
   };

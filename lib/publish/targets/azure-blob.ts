@@ -102,7 +102,7 @@ export function azureBlobTarget(settings: AzureBlobSettings, secrets: AzureBlobS
         blobHTTPHeaders: { blobContentType: 'application/octet-stream' },
         metadata: { portalimageid: image.id, sha256: file.sha256 },
       });
-      options.saveState(state);
+      await options.saveState(state);
     }
     const written = resumed ? await writtenRanges(blob, signal) : [];
     await uploadPages(blob, file.path, file.sizeBytes, { signal, written, onProgress: options.onProgress });
@@ -112,7 +112,7 @@ export function azureBlobTarget(settings: AzureBlobSettings, secrets: AzureBlobS
       { abortSignal: signal },
     );
     const completed = { ...state, completed: true };
-    options.saveState(completed);
+    await options.saveState(completed);
     return copy(completed);
   }
 

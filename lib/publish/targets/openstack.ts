@@ -57,7 +57,7 @@ export function openstackTarget(settings: OpenstackSettings, secrets: OpenstackS
       } else {
         if (!remote) {
           remote = await glance.create(glanceImageBody(image, file.diskFormat, settings, options.linked), signal);
-          saveState({ imageId: remote.id });
+          await saveState({ imageId: remote.id });
         }
         onProgress(0);
         await glance.upload(remote.id, file, onProgress, signal);

@@ -62,7 +62,7 @@ export async function uploadObject(
       manifestWritten: false,
     };
     // Saved before any byte goes, so a cancel or a crash from here on can abort it.
-    options.saveState(state);
+    await options.saveState(state);
   }
 
   const upload = state;
@@ -77,10 +77,10 @@ export async function uploadObject(
   // The parts list grows with the file (up to 10,000 entries), and matters only on a server without
   // ListParts: saved after the first part, then every few seconds, not after each of thousands.
   let lastSaved = 0;
-  const saveParts = () => {
+  const saveParts = async () => {
     if (Date.now() - lastSaved < PARTS_SAVE_INTERVAL_MS) return;
     lastSaved = Date.now();
-    options.saveState({ ...upload, parts: [...done.values()].sort((a, b) => a.partNumber - b.partNumber) });
+    await options.saveState({ ...upload, parts: [...done.values()].sort((a, b) => a.partNumber - b.partNumber) });
   };
 
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((n) => !done.has(n));
@@ -92,7 +92,7 @@ export async function uploadObject(
     sending.delete(n);
     committed += lengthOf(n);
     done.set(n, part);
-    saveParts();
+    await saveParts();
     progress();
   });
 
@@ -110,7 +110,7 @@ export async function uploadObject(
   );
   // A finished object needs no parts list: verify() reads them again from the file by part size.
   state = { ...upload, parts: [], completed: true, etag: result.ETag };
-  options.saveState(state);
+  await options.saveState(state);
   return state;
 }
 

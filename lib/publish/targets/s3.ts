@@ -46,7 +46,7 @@ export function s3Target(settings: S3Settings, secrets: S3Secrets): CloudTarget 
           options.signal,
         );
         state = { ...state, manifestWritten: true, manifestMd5 };
-        options.saveState(state);
+        await options.saveState(state);
         return { remoteId: key, remoteUrl: `s3://${bucket}/${key}`, state } satisfies PublishedCopy;
       }),
 

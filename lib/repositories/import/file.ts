@@ -85,7 +85,7 @@ export async function receiveImportedFile(options: ImportFileOptions): Promise<R
     }
     throw full;
   } finally {
-    reservation.release();
+    await reservation.release();
   }
 }
 
