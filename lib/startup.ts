@@ -1,7 +1,7 @@
 import 'server-only';
 import { ensureFirstAdmin } from '@/lib/auth/users';
 import { getConfig } from '@/lib/config';
-import { assertRunnableDatabase, getDb } from '@/lib/db/client';
+import { openProcessDatabase } from '@/lib/db/client';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { discardAbandonedRegistrationKeys } from '@/lib/nodes/registration-keys';
@@ -18,8 +18,7 @@ import { removeAbandonedTempFiles } from '@/lib/store/image-store';
  */
 export async function startPortal(): Promise<void> {
   const config = getConfig();
-  assertRunnableDatabase();
-  getDb();
+  await openProcessDatabase();
   await ensureFirstAdmin(config);
   const keys = await discardAbandonedRegistrationKeys();
   if (keys > 0) console.log(`[portal] Deleted ${keys} SSH key(s) of node registrations abandoned unfinished.`);

@@ -5,6 +5,7 @@ import { firstRow, getDb, rawRows } from '@/lib/db/client';
 import { auditEvents, users } from '@/lib/db/tables';
 import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFilters } from './schemas';
 import { describeEvents, EVENT_COLUMNS, type AuditEventView, type EventRow } from './views';
+import { notIndexed } from '@/lib/db/dialect';
 
 /**
  * The data centers whose audit events the user may read: null for all (SuperAdmins), else those
@@ -133,7 +134,7 @@ export async function listAuditFilterOptions(user: UserContext) {
   if (readable?.length === 0) return { users: [], actions: [], targetTypes: [] };
   // The unary `+` keeps SQLite off the data center index, which would read all of a data center's
   // events, and on the index of the column asked about.
-  const mayRead = readable ? inArray(sql`+${auditEvents.dataCenterId}`, readable) : undefined;
+  const mayRead = readable ? inArray(notIndexed(auditEvents.dataCenterId), readable) : undefined;
   const db = getDb();
   const hasEvent = db
     .select({ one: sql`1` })

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import { getConfig, type PortalConfig } from '@/lib/config';
 import { firstRow, getDb } from '@/lib/db/client';
+import { lockForTransaction } from '@/lib/db/dialect';
 import { loginFailures } from '@/lib/db/tables';
 import { now } from '@/lib/clock';
 import { formatDateTime } from '@/lib/format';
@@ -26,6 +27,8 @@ export async function admitLoginAttempt(
   const since = new Date(at.getTime() - limits.windowMs);
   return getDb().transaction(
     async (tx) => {
+      // Guesses that arrive together are counted one after the other, or each would see room for one more.
+      await lockForTransaction(tx, 'login-attempts');
       await tx.delete(loginFailures).where(lt(loginFailures.at, since));
       // The n-th most recent failure: once it leaves the window (at retryAt), fewer than n remain.
       const nthRecent = async (where: ReturnType<typeof eq>, n: number) =>

@@ -5,6 +5,7 @@ import { firstRow, getDb } from '@/lib/db/client';
 import { cloudAccounts, dataCenters, publications } from '@/lib/db/tables';
 import type { ImageRow } from '@/lib/images/queries';
 import { storedSecretNames, type CloudAccountRow } from './accounts';
+import { asNumber } from '@/lib/db/dialect';
 
 /** Reads of cloud accounts. None of them returns a secret: at most which secret fields are set. */
 
@@ -28,7 +29,7 @@ export async function listCloudAccounts(user: UserContext) {
     .groupBy(publications.accountId)
     .as('published');
   return await getDb()
-    .select({ ...summaryColumns, publishedCount: sql<number>`coalesce(${published.n}, 0)` })
+    .select({ ...summaryColumns, publishedCount: asNumber(sql`coalesce(${published.n}, 0)`) })
     .from(cloudAccounts)
     .leftJoin(dataCenters, eq(dataCenters.id, cloudAccounts.dataCenterId))
     .leftJoin(published, eq(published.accountId, cloudAccounts.id))

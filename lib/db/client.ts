@@ -7,7 +7,7 @@ import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
 import { getConfig } from '@/lib/config';
 import { applyDataMigrations } from './data-migrations';
 import { applyMigrations } from './migrate';
-import { openPostgres, type PgDb } from './postgres';
+import { assertPostgresMigrated, openPostgres, type PgDb } from './postgres';
 import * as schema from './schema';
 import { sqliteConnectionOf, SqliteConnection } from './sqlite-connection';
 import { usesPostgres } from './tables';
@@ -42,16 +42,13 @@ export function getDb(): Db {
 }
 
 /**
- * Stops a web process or worker that would run on PostgreSQL: the integration suite does not yet
- * run there, and some hand-written SQL still speaks SQLite's dialect. `npm run db:migrate` and
- * `npm run db:copy` work with it already (docs/architecture.md, Two databases).
+ * Opens the process's database and makes sure it can serve: SQLite migrates itself when opened;
+ * PostgreSQL must have been migrated by `npm run db:migrate`.
  */
-export function assertRunnableDatabase(): void {
-  if (getConfig().database.dialect === 'sqlite') return;
-  throw new Error(
-    'DATABASE_URL names a PostgreSQL database. This version runs its web processes and workers on SQLite only; ' +
-      'npm run db:migrate and npm run db:copy already work with PostgreSQL (docs/deployment.md).',
-  );
+export async function openProcessDatabase(): Promise<Db> {
+  const db = getDb();
+  if (usesPostgres) await assertPostgresMigrated(db as unknown as PgDb);
+  return db;
 }
 
 /** The SQLite file, for tools that open it themselves. */

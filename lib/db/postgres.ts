@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -38,4 +39,19 @@ async function appliedPostgresMigrations(db: PgDb): Promise<number> {
   if (Number(rows[0]!.count) === 0) return 0;
   const applied = await db.execute<{ count: string }>(sql`select count(*) as count from drizzle.__drizzle_migrations`);
   return Number(applied.rows[0]!.count);
+}
+
+/**
+ * Refuses to run on a PostgreSQL database that lacks migrations this version has: on PostgreSQL
+ * they are applied by `npm run db:migrate`, as a deliberate step, never by a starting process.
+ */
+export async function assertPostgresMigrated(db: PgDb): Promise<void> {
+  const journal = JSON.parse(fs.readFileSync(path.join(PG_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  const applied = await appliedPostgresMigrations(db);
+  if (applied < journal.entries.length)
+    throw new Error(
+      `The PostgreSQL database has ${applied} of this version's ${journal.entries.length} migrations: run npm run db:migrate first.`,
+    );
 }

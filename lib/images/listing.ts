@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, count, desc, eq, exists, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, exists, gt, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
@@ -13,6 +13,14 @@ import {
   type ImageListFilters,
   type ImageListOrder,
 } from './list-schemas';
+import {
+  ignoringCase,
+  jsonArrayElements,
+  jsonArrayHas,
+  jsonArrayStringsOnly,
+  likeIgnoringCase,
+  orderedBy,
+} from '@/lib/db/dialect';
 
 /**
  * The Images listing, paged, sorted and filtered in SQLite so it stays fast at 10,000 images.
@@ -32,6 +40,11 @@ const attachedTo = (dataCenterIds: string[]) =>
 /** `%`, `_` and the escape character itself match literally in a LIKE with `escape '\'`. */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Images whose name or alias matches the LIKE pattern, ignoring case as names are ASCII. */
+export function nameOrAliasLike(pattern: string): SQL {
+  return sql`(${likeIgnoringCase(images.name, pattern)} or ${likeIgnoringCase(images.alias, pattern)})`;
 }
 
 function accessCondition(access: ImageListFilters['access']): SQL | undefined {
@@ -54,14 +67,11 @@ function imagesWhere(user: UserContext, filters: ImageListFilters, includeAttach
     visible && includeAttachable && mayAttachPublicImages(user, visible)
       ? and(isNull(images.dcBoundId), eq(images.access, 'public'))
       : undefined;
-  // SQLite's LIKE ignores ASCII case, and names and aliases are ASCII (IMAGE_NAME).
   const contains = filters.q ? likeContains(filters.q) : undefined;
   return and(
     attachable ? or(seen, attachable) : seen,
     accessCondition(filters.access),
-    contains
-      ? sql`(${images.name} like ${contains} escape '\\' or ${images.alias} like ${contains} escape '\\')`
-      : undefined,
+    contains ? nameOrAliasLike(contains) : undefined,
     filters.osType ? eq(images.osType, filters.osType) : undefined,
     filters.status ? eq(images.status, filters.status) : undefined,
     filters.diskFormat ? eq(images.diskFormat, filters.diskFormat) : undefined,
@@ -69,13 +79,13 @@ function imagesWhere(user: UserContext, filters: ImageListFilters, includeAttach
       ? or(eq(images.dcBoundId, filters.dataCenterId), attachedTo([filters.dataCenterId]))
       : undefined,
     // images.tags is a JSON array of strings.
-    filters.tag ? sql`exists (select 1 from json_each(${images.tags}) where value = ${filters.tag})` : undefined,
+    filters.tag ? jsonArrayHas(images.tags, filters.tag) : undefined,
   );
 }
 
 const SORT_COLUMNS = {
-  // NOCASE, so "alpine" and "Ubuntu" sort as people read them; images_name_nocase_idx serves it.
-  name: sql`${images.name} collate nocase`,
+  // Ignoring case, so "alpine" and "Ubuntu" sort as people read them; images_name_nocase_idx serves it.
+  name: ignoringCase(images.name),
   version: images.version,
   created: images.createdAt,
   size: images.sizeBytes,
@@ -86,8 +96,7 @@ const SORT_COLUMNS = {
  * one place (no row on two pages or on none) and one index on (column, name) serves both ways.
  */
 function orderBy({ sort, dir, group }: ImageListOrder): SQL[] {
-  const direction = dir === 'asc' ? asc : desc;
-  const byColumn = [direction(SORT_COLUMNS[sort]), direction(images.name)];
+  const byColumn = [orderedBy(SORT_COLUMNS[sort], dir), orderedBy(images.name, dir)];
   // Grouped: one alias after the other (images without an alias last), the chosen sort within.
   return group === 'alias' ? [sql`${images.alias} asc nulls last`, ...byColumn] : byColumn;
 }
@@ -215,10 +224,10 @@ export async function listImageFilterOptions(
   );
   const tags = (
     await db
-      .selectDistinct({ tag: sql<string>`tag.value` })
-      .from(sql`${images}, json_each(${images.tags}) as tag`)
-      .where(and(where, sql`tag.type = 'text'`))
-      .orderBy(sql`tag.value`)
+      .selectDistinct({ tag: sql<string>`element.value` })
+      .from(sql`${images}, ${jsonArrayElements(images.tags)}`)
+      .where(and(where, jsonArrayStringsOnly()))
+      .orderBy(sql`element.value`)
   ).map((r) => r.tag);
   return { osTypes: OS_TYPES.filter((os) => present.has(os)), tags };
 }

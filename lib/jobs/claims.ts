@@ -2,7 +2,8 @@ import 'server-only';
 import { and, eq, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getConfig } from '@/lib/config';
-import { getDb, rawExecute, type Db, type Tx } from '@/lib/db/client';
+import { getDb, type Db, type Tx } from '@/lib/db/client';
+import { lockForTransaction } from '@/lib/db/dialect';
 import { jobEvents, jobRunnerDataCenters, jobRunners, jobs, usesPostgres } from '@/lib/db/tables';
 import { jobOwnerId } from './owner';
 import type { JobRow } from './rows';
@@ -65,13 +66,10 @@ export async function claimNextJob(boundTo: readonly string[] = []): Promise<Job
   // could count the same running jobs and both start one more: a lock held for the claim's
   // transaction alone puts them in a row. SKIP LOCKED passes over a job another write holds.
   return getDb().transaction(async (tx) => {
-    await rawExecute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`, tx);
+    await lockForTransaction(tx, 'job-claims');
     return claim(tx);
   });
 }
-
-/** The advisory lock that puts claims in a row on PostgreSQL (any number no one else uses). */
-const CLAIM_LOCK = 0x6362_7001;
 
 /** Which jobs' data centers a runner may take, as the condition on the candidate job `j`. */
 function dataCenterRule(boundTo: readonly string[], at: Date) {

@@ -7,6 +7,7 @@ import { dataCenters, images, jobEvents, jobs, nodes, users } from '@/lib/db/tab
 import { imageNameOrAliasContains, imageSearchOrder } from '@/lib/locations/image-search';
 import { z } from 'zod';
 import { DEFAULT_JOB_PAGE_SIZE, JOB_PAGE_SIZES, type JobFilterChoices, type JobListFilters } from './schemas';
+import { notIndexed } from '@/lib/db/dialect';
 
 const creator = alias(users, 'creator');
 
@@ -59,7 +60,7 @@ function visibleJobs(user: UserContext, probe = false): SQL | undefined | null {
   const visible = visibleDataCenterIds(user);
   if (!visible) return undefined;
   if (visible.length === 0) return null;
-  return probe ? inArray(sql`+${jobs.dataCenterId}`, visible) : inArray(jobs.dataCenterId, visible);
+  return probe ? inArray(notIndexed(jobs.dataCenterId), visible) : inArray(jobs.dataCenterId, visible);
 }
 
 // Newest first; the id breaks ties between jobs created in the same millisecond, so a job never

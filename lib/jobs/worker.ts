@@ -1,6 +1,6 @@
 import 'server-only';
 import { getConfig } from '@/lib/config';
-import { assertRunnableDatabase, getDb } from '@/lib/db/client';
+import { openProcessDatabase } from '@/lib/db/client';
 import { jobOwnerId } from './owner';
 import { getJobRunner } from './runner';
 
@@ -12,8 +12,7 @@ import { getJobRunner } from './runner';
  */
 export async function runWorker(): Promise<void> {
   const config = getConfig();
-  assertRunnableDatabase();
-  getDb();
+  await openProcessDatabase();
   const runner = getJobRunner();
   await runner.start('worker');
   const bound = config.workerDataCenters.length > 0 ? `data centers ${config.workerDataCenters.join(', ')}` : 'any job';

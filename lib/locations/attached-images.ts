@@ -5,6 +5,7 @@ import { firstRow, getDb } from '@/lib/db/client';
 import { imageDataCenters, images, nodeImages, nodes } from '@/lib/db/tables';
 import { imageNameOrAliasContains, imageSearchOrder } from './image-search';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
+import { asNumber, notIndexed } from '@/lib/db/dialect';
 
 /**
  * Location Details, "Images attached": the image side of attach and detach, seen from
@@ -93,7 +94,7 @@ export async function listImagesAttachedToDataCenter(
           status: images.status,
           access: images.access,
           dcBoundId: images.dcBoundId,
-          installedNodes: sql<number>`(${installedHere})`,
+          installedNodes: asNumber(sql`(${installedHere})`),
         })
         .from(images)
         .where(attachedOrBoundHere(dataCenterId))
@@ -157,7 +158,7 @@ export async function searchAttachableImages(
         // Global images only. The unary `+` keeps SQLite off the dc_bound_id index, which would
         // make it read and sort every global image (30 ms at 10,000) rather than walk the name
         // index and stop at the first page of matches.
-        sql`+${images.dcBoundId} is null`,
+        sql`${notIndexed(images.dcBoundId)} is null`,
         inArray(images.access, attachable),
         isNull(images.purgeRequestedAt),
         // An image still waiting for its upload has no file to offer yet.

@@ -2,6 +2,7 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import { can, type UserContext } from '@/lib/auth/policy';
 import { rawRows } from '@/lib/db/client';
+import { isTrue, notIndexed } from '@/lib/db/dialect';
 import { imageDataCenters, images, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 
 export type LocationGauges = {
@@ -19,7 +20,7 @@ export type LocationGauges = {
 };
 
 /**
- * Location Details' gauges, counted by SQLite in one statement at page load, so each number is
+ * Location Details' gauges, counted by the database in one statement at page load, so each number is
  * what the tables below it list. Only enabled nodes count towards availability and free disk: the
  * others accept no installs.
  *
@@ -32,18 +33,19 @@ export type LocationGauges = {
 export async function locationGauges(user: UserContext, dataCenterId: string): Promise<LocationGauges | null> {
   if (!can(user, 'datacenter.view', { dataCenterId })) return null;
   const dc = dataCenterId;
-  const [row] = await rawRows<LocationGauges>(sql`
+  const [row] = await rawRows<Record<keyof LocationGauges, number | string>>(sql`
     select
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "nodesEnabled",
       (select count(*) from ${nodes} where ${nodes.dataCenterId} = ${dc}) as "nodesTotal",
       (select count(*) from ${images} where ${images.dcBoundId} = ${dc}
          or ${images.id} in (select ${imageDataCenters.imageId} from ${imageDataCenters} where ${imageDataCenters.dataCenterId} = ${dc})) as "imagesAttached",
       (select count(distinct ${nodeImages.imageId}) from ${nodeImages} join ${nodes} on ${nodes.id} = ${nodeImages.nodeId}
-         where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled' and ${nodeImages.state} = 'installed' and ${nodeImages.available} = 1) as "imagesAvailable",
-      (select count(*) from ${jobs} where +${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'running') as "runningJobs",
-      (select count(*) from ${jobs} where +${jobs.dataCenterId} = ${dc} and ${jobs.status} = 'queued') as "queuedJobs",
+         where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled' and ${nodeImages.state} = 'installed' and ${isTrue(nodeImages.available)}) as "imagesAvailable",
+      (select count(*) from ${jobs} where ${notIndexed(jobs.dataCenterId)} = ${dc} and ${jobs.status} = 'running') as "runningJobs",
+      (select count(*) from ${jobs} where ${notIndexed(jobs.dataCenterId)} = ${dc} and ${jobs.status} = 'queued') as "queuedJobs",
       (select coalesce(sum(${nodes.diskFreeBytes}), 0) from ${nodes} where ${nodes.dataCenterId} = ${dc} and ${nodes.status} = 'enabled') as "freeImageDiskBytes",
       (select count(*) from ${machines} join ${nodes} on ${nodes.id} = ${machines.nodeId} where ${nodes.dataCenterId} = ${dc}) as "machines"
   `);
-  return row ?? null;
+  // Counts come back from PostgreSQL as strings (they are bigints).
+  return row ? (Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as LocationGauges) : null;
 }

@@ -1,7 +1,8 @@
 import 'server-only';
-import { asc, desc, sql, type SQL } from 'drizzle-orm';
+import { asc, desc, type SQL } from 'drizzle-orm';
 import { images } from '@/lib/db/tables';
-import { likeContains } from '@/lib/images/listing';
+import { likeContains, nameOrAliasLike } from '@/lib/images/listing';
+import { likeIgnoringCase } from '@/lib/db/dialect';
 
 /**
  * Search-as-you-type over images by name or alias, as the image pickers (Attach image, Record
@@ -16,8 +17,7 @@ export const IMAGE_SEARCH_MAX_LENGTH = 100;
 export function imageNameOrAliasContains(query: string): SQL | undefined {
   const text = query.trim().slice(0, IMAGE_SEARCH_MAX_LENGTH);
   if (!text) return undefined;
-  const contains = likeContains(text);
-  return sql`(${images.name} like ${contains} escape '\\' or ${images.alias} like ${contains} escape '\\')`;
+  return nameOrAliasLike(likeContains(text));
 }
 
 /** Names starting with the query first, as people mostly type a name from its start; then by name. */
@@ -26,5 +26,5 @@ export function imageSearchOrder(query: string): SQL[] {
   if (!text) return [asc(images.name)];
   // likeContains escapes the text; dropping its leading % leaves "starts with".
   const startsWith = likeContains(text).slice(1);
-  return [desc(sql`${images.name} like ${startsWith} escape '\\'`), asc(images.name)];
+  return [desc(likeIgnoringCase(images.name, startsWith)), asc(images.name)];
 }

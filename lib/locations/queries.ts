@@ -5,6 +5,7 @@ import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
+import { asNumber, countWhere } from '@/lib/db/dialect';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect & { nodeCount: number; enabledNodeCount: number };
 
@@ -21,7 +22,7 @@ export async function listDataCenters(user: UserContext): Promise<DataCenterRow[
       relayInstalls: dataCenters.relayInstalls,
       createdAt: dataCenters.createdAt,
       nodeCount: count(nodes.id),
-      enabledNodeCount: sql<number>`coalesce(sum(${nodes.status} = 'enabled'), 0)`,
+      enabledNodeCount: countWhere(sql`${nodes.status} = 'enabled'`),
     })
     .from(dataCenters)
     .leftJoin(nodes, eq(nodes.dataCenterId, dataCenters.id))
@@ -65,7 +66,7 @@ function nodesOfDataCenter(dataCenterId: string) {
       diskTotalBytes: nodes.diskTotalBytes,
       lastSeenAt: nodes.lastSeenAt,
       lastError: nodes.lastError,
-      imageCount: sql<number>`(${installed})`,
+      imageCount: asNumber(sql`(${installed})`),
     })
     .from(nodes)
     .where(eq(nodes.dataCenterId, dataCenterId))

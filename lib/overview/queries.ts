@@ -5,6 +5,7 @@ import { auditEvents, dataCenters, images, jobs, nodeImages, nodes, users } from
 import { readableAuditDataCenters } from '@/lib/audit/queries';
 import { now } from '@/lib/clock';
 import { firstRow, getDb } from '@/lib/db/client';
+import { countWhere, notIndexed } from '@/lib/db/dialect';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RECENT = 5;
@@ -79,7 +80,7 @@ export async function getOverview(user: UserContext): Promise<Overview> {
         db
           .select({ n: count() })
           .from(jobs)
-          .where(and(where, inVisible(sql`+${jobs.dataCenterId}`))),
+          .where(and(where, inVisible(notIndexed(jobs.dataCenterId)))),
       )
     )?.n ?? 0;
   const since = new Date(now().getTime() - DAY_MS);
@@ -127,8 +128,8 @@ async function troubledImages(visible: string[] | null): Promise<Overview['troub
     .select({
       id: images.id,
       name: images.name,
-      missing: sql<number>`sum(${nodeImages.state} = 'missing')`,
-      failed: sql<number>`sum(${nodeImages.state} = 'failed')`,
+      missing: countWhere(sql`${nodeImages.state} = 'missing'`),
+      failed: countWhere(sql`${nodeImages.state} = 'failed'`),
     })
     .from(nodeImages)
     .innerJoin(images, eq(images.id, nodeImages.imageId))

@@ -4,15 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
-import { closeAllDatabases } from '@/lib/db/client';
+import crypto from 'node:crypto';
+import { Client } from 'pg';
+import { afterAll, inject } from 'vitest';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-test-'));
 // Traversable, so the sshd node user can reach its own directories below it.
 fs.chmodSync(root, 0o755);
 process.env.TMPDIR = root;
 process.env.PORTAL_DATA_DIR = path.join(root, 'data');
-delete process.env.DATABASE_URL;
+// The PostgreSQL lane gives each file a database of its own; otherwise SQLite in the data directory.
+process.env.DATABASE_URL = await ownPostgresDatabase();
+if (!process.env.DATABASE_URL) delete process.env.DATABASE_URL;
 delete process.env.AUTH_SECRET;
 // Retries of transient failures wait a moment, not the production backoff.
 process.env.PORTAL_JOBS_RETRY_DELAY_S = '0.2';
@@ -26,6 +29,28 @@ process.env.PORTAL_JOBS_LEASE_S = '3';
 process.env.PORTAL_IMPORT_MAX_GB = '1';
 
 afterAll(async () => {
+  // Imported here, not above: the portal's modules pick their database when they load.
+  const { closeAllDatabases } = await import('@/lib/db/client');
   await closeAllDatabases();
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+/** On the PostgreSQL lane, a new database for this file, migrated; its URL. Otherwise ''. */
+async function ownPostgresDatabase(): Promise<string> {
+  const adminUrl = inject('postgresAdminUrl');
+  if (!adminUrl) return '';
+  const name = `test_${crypto.randomUUID().replace(/-/g, '')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const { openPostgres, migratePostgres } = await import('@/lib/db/postgres');
+  const db = openPostgres(url);
+  await migratePostgres(db);
+  await db.$client.end();
+  return url;
+}

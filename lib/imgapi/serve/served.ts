@@ -13,7 +13,6 @@ import {
   lt,
   lte,
   or,
-  sql,
   type SQL,
 } from 'drizzle-orm';
 import { firstRow, getDb } from '@/lib/db/client';
@@ -23,6 +22,7 @@ import { imageNotFound } from './errors';
 import type { ListParams, TextFilter } from './list-params';
 import type { ServableImage } from '@/lib/imgapi/manifest';
 import { imgapiKindOf } from '@/lib/imgapi/mapping';
+import { containsExactly } from '@/lib/db/dialect';
 
 /**
  * The images the portal's IMGAPI serves: public, ok, not being purged, and with a whole,
@@ -93,8 +93,8 @@ export async function listServedImages(params: ListParams): Promise<ServableImag
 
 function textCondition(column: Column, filter: TextFilter): SQL {
   if ('equals' in filter) return eq(column, filter.equals);
-  // instr, not LIKE: no wildcard characters in the client's text to escape, and case-sensitive like IMGAPI.
-  return sql`instr(${column}, ${filter.contains}) > 0`;
+  // Not LIKE: no wildcard characters in the client's text to escape, and case-sensitive like IMGAPI.
+  return containsExactly(column, filter.contains);
 }
 
 /**

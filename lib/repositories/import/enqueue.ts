@@ -1,12 +1,13 @@
 import 'server-only';
 import { firstRow } from '@/lib/db/client';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES } from '@/lib/db/enums';
 import { jobs } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { insertJob } from '@/lib/jobs/rows';
 import type { ImportJobParams } from './params';
+import { jsonText } from '@/lib/db/dialect';
 
 /** Queues an import inside the caller's transaction; one import of an image at a time. */
 export async function enqueueImport(
@@ -23,7 +24,7 @@ export async function enqueueImport(
         and(
           eq(jobs.kind, 'import'),
           inArray(jobs.status, [...ACTIVE_JOB_STATUSES]),
-          sql`json_extract(${jobs.params}, '$.uuid') = ${params.uuid}`,
+          eq(jsonText(jobs.params, 'uuid'), params.uuid),
         ),
       ),
   );
