@@ -8,8 +8,14 @@ import type { Db, Tx } from './types';
 
 type Method = 'run' | 'all' | 'values' | 'get';
 
-/** Which connection a database or transaction handle made here belongs to (rawRows needs it). */
-const connections = new WeakMap<object, SqliteConnection>();
+/**
+ * Which connection a database or transaction handle made here belongs to (rawRows needs it). A
+ * property under a registered symbol, not a module-level map: Next.js bundles this module more than
+ * once in a process, and every copy must find the connection of a handle another copy made.
+ */
+const CONNECTION = Symbol.for('cloud-broker-portal.sqlite-connection');
+const mark = (handle: object, connection: SqliteConnection) =>
+  Object.defineProperty(handle, CONNECTION, { value: connection });
 
 /**
  * One better-sqlite3 connection behind drizzle's asynchronous interface, so the domain code awaits
@@ -50,14 +56,14 @@ export class SqliteConnection {
       return this.inTurn(() =>
         transaction(
           (tx) => {
-            connections.set(tx, this);
+            mark(tx, this);
             return this.turn.run({ holder: this.holder!, tx }, () => body(tx));
           },
           { behavior: 'immediate', ...config },
         ),
       );
     }) as Db['transaction'];
-    connections.set(this.db, this);
+    mark(this.db, this);
   }
 
   /**
@@ -121,5 +127,5 @@ export class SqliteConnection {
 
 /** The connection behind a database or transaction handle made here, or undefined for PostgreSQL's. */
 export function sqliteConnectionOf(db: Db | Tx): SqliteConnection | undefined {
-  return connections.get(db);
+  return (db as { [CONNECTION]?: SqliteConnection })[CONNECTION];
 }
