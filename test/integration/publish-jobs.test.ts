@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { createCloudAccount, testCloudAccount } from '@/lib/clouds/operations';
@@ -95,7 +95,13 @@ describe('publishing images to external clouds', () => {
     const { jobId } = expectOk(await run(publishImage, { imageId, accountId }, admin));
     await getJobRunner().waitFor(jobId);
     const job = (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, jobId))))!;
-    const publication = (await firstRow(getDb().select().from(publications).where(eq(publications.jobId, jobId))))!;
+    // The image's own publication: a partition image's kernel and ramdisk are published by the same job.
+    const publication = (await firstRow(
+      getDb()
+        .select()
+        .from(publications)
+        .where(and(eq(publications.jobId, jobId), eq(publications.imageId, imageId))),
+    ))!;
     return { job, publication };
   }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { getConfig } from '@/lib/config';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
 import {
@@ -119,8 +119,8 @@ describe('portal start-up', () => {
     expect(fs.readdirSync(store).sort()).toEqual(['kept.raw', 'live.upload']);
 
     const job = async (id: string) => (await firstRow(db.select().from(jobs).where(eq(jobs.id, id))))!;
-    // The runner took the job again at once (the full resume is test/integration/restart.test.ts).
-    expect((await job('running-job')).attempt).toBe(1);
+    // The runner takes the job again at once (the full resume is test/integration/restart.test.ts).
+    await vi.waitFor(async () => expect((await job('running-job')).attempt).toBe(1), { timeout: 5_000 });
     expect((await job('done-job')).status).toBe('succeeded');
     expect((await firstRow(db.select().from(nodeImages)))!.state).toBe('installing');
     expect((await db.select().from(jobEvents).where(eq(jobEvents.jobId, 'running-job'))).map((e) => e.message)).toEqual(
