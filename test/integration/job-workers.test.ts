@@ -147,7 +147,13 @@ describe('job workers', async () => {
     const { jobId } = await install(imageId, 0);
     await until(async () => {
       const [job] = await jobRows([jobId]);
-      return job!.status === 'running' && anyDc!.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
+      // Half way through the transfer (2.3 MiB at 256 KiB/s): stopped with seconds of it still to go.
+      return (
+        job!.status === 'running' &&
+        anyDc!.owner.test(job!.owner ?? '') &&
+        job!.phase === 'transfer' &&
+        job!.bytesDone > MiB
+      );
     }, 60_000);
     anyDc!.child.kill('SIGTERM');
     expect(await anyDc!.exited).toBe(0);
@@ -173,7 +179,12 @@ describe('job workers', async () => {
     const { jobId } = await install(imageId, 1);
     await until(async () => {
       const [job] = await jobRows([jobId]);
-      return job!.status === 'running' && victim.owner.test(job!.owner ?? '') && job!.bytesDone > 2 * MiB;
+      return (
+        job!.status === 'running' &&
+        victim.owner.test(job!.owner ?? '') &&
+        job!.phase === 'transfer' &&
+        job!.bytesDone > MiB
+      );
     }, 60_000);
     victim.child.kill('SIGKILL');
     await victim.exited;
