@@ -8,13 +8,13 @@ import { applyImageAvailability } from '@/lib/availability/operations';
 import { getImageAvailability } from '@/lib/availability/queries';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
-import { auditEvents, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
+import { auditEvents, jobs, machines, nodes } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import type { SshNode } from '@/scripts/lib/sshd-node';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
-import { createUrlImage, expectOk, run, until } from '../support/portal';
+import { createUrlImage, expectOk, run, until, nodeImageRow } from '../support/portal';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -41,13 +41,7 @@ describe('Image Availability: fan-out, removal and the in-use guard on real sshd
 
   const apply = (imageId: string, available: string[], shown = nodeIds) =>
     run(applyImageAvailability, { imageId, shown, available }, admin);
-  const stateOn = async (imageId: string, nodeId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
+  const stateOn = (imageId: string, nodeId: string) => nodeImageRow(nodeId, imageId);
   /** The image's file on node i: named by the image's id. */
   const installedFile = (i: number, imageId: string, suffix = '') =>
     path.join(sshNodes[i]!.imageDir, `${imageId}.qcow2${suffix}`);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { getDb, firstRow } from '@/lib/db/client';
@@ -11,7 +11,7 @@ import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';
 import type { SyncImagesResult } from '@/lib/sync/result';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
-import { createUrlImage, expectOk, installAndWait, run } from '../support/portal';
+import { createUrlImage, expectOk, installAndWait, run, nodeImageRow } from '../support/portal';
 
 /**
  * A file on a node is named from what never changes, the image's id, and every later step uses the
@@ -39,13 +39,7 @@ describe('files on nodes keep their identity whatever the images are called', as
       { imageId, name, version: '1', osType: 'linux', category: 'Linux', diskFormat: 'qcow2', containerFormat: 'bare' },
       world.admin,
     );
-  const row = async (imageId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
+  const row = (imageId: string) => nodeImageRow(nodeId, imageId);
   const settle = async () => getJobRunner().waitForIdle();
 
   it('install, rename, uninstall: the file and its sidecar are gone', async () => {

@@ -7,13 +7,13 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
-import { auditEvents, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
+import { auditEvents, images, jobEvents, jobs, nodes } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import type { SshNode } from '@/scripts/lib/sshd-node';
-import { createUrlImage, expectOk, installAndWait, run, until } from '../support/portal';
+import { createUrlImage, expectOk, installAndWait, run, until, nodeImageRow } from '../support/portal';
 import { startMirroredNode, type MirroredNode } from '../support/mirrored-node';
 
 const sha256Of = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -32,13 +32,7 @@ describe('installing an image on a real sshd node (pull mode)', async () => {
   });
   afterAll(() => world.stop());
 
-  const nodeImage = async (imageId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
+  const nodeImage = (imageId: string) => nodeImageRow(nodeId, imageId);
   const filesOnNode = () => fs.readdirSync(node.imageDir).sort();
   const nodeName = async () => (await firstRow(getDb().select().from(nodes).where(eq(nodes.id, nodeId))))!.name;
 

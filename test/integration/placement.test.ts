@@ -1,18 +1,18 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyImageAvailability } from '@/lib/availability/operations';
 import { getDb, firstRow } from '@/lib/db/client';
-import { imageDataCenters, jobs, nodeImages } from '@/lib/db/tables';
+import { imageDataCenters, jobs } from '@/lib/db/tables';
 import { createImage, setImageAttachment } from '@/lib/images/operations';
 import { searchAttachableImages } from '@/lib/locations/attached-images';
 import { attachAndInstall, installImage } from '@/lib/install/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startImageSync } from '@/lib/sync/operations';
 import { startSshWorld, type SshWorld } from '../support/ssh-world';
-import { createUrlImage, createUserWithRole, expectOk, run, until } from '../support/portal';
+import { createUrlImage, createUserWithRole, expectOk, run, until, nodeImageRow } from '../support/portal';
 
 /**
  * The placement rule on real sshd nodes: a node offers an image only where the image is usable in
@@ -41,13 +41,7 @@ describe('the placement rule', async () => {
       },
       { attachTo: [] },
     );
-  const row = async (imageId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
+  const row = (imageId: string) => nodeImageRow(nodeId, imageId);
   const jobsOf = async (imageId: string) => await getDb().select().from(jobs).where(eq(jobs.imageId, imageId));
 
   it('refuses an install, even a SuperAdmin’s, where the image is not attached, queueing nothing', async () => {

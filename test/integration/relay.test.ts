@@ -3,11 +3,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
-import { images, jobs, nodeImages } from '@/lib/db/tables';
+import { images, jobs } from '@/lib/db/tables';
 import { installImage } from '@/lib/install/operations';
 import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
@@ -27,6 +27,7 @@ import {
   registerSshNode,
   run,
   until,
+  nodeImageRow,
 } from '../support/portal';
 
 const MiB = 1024 * 1024;
@@ -79,13 +80,6 @@ describe('relayed installs: one copy from the portal per data center', async () 
   });
 
   const job = async (id: string) => (await firstRow(getDb().select().from(jobs).where(eq(jobs.id, id))))!;
-  const row = async (nodeId: string, imageId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
   const onNode = (i: number, imageId: string, suffix = '') => path.join(nodes[i]!.imageDir, `${imageId}.raw${suffix}`);
   const startInstall = async (imageId: string, i: number) =>
     expectOk(await run(installImage, { imageId, nodeId: ids[i]! }, admin)).jobId;
@@ -110,11 +104,11 @@ describe('relayed installs: one copy from the portal per data center', async () 
       );
     // The first job found no seed and nothing earlier to wait for: the portal pushed to it.
     expect(await pushed(jobIds[0]!)).toBe(true);
-    expect((await row(ids[0]!, imageId))!.copiedFromNodeId).toBeNull();
+    expect((await nodeImageRow(ids[0]!, imageId))!.copiedFromNodeId).toBeNull();
     for (const i of [1, 2]) {
       const id = jobIds[i]!;
       expect(await jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
-      const from = (await row(ids[i]!, imageId))!.copiedFromNodeId;
+      const from = (await nodeImageRow(ids[i]!, imageId))!.copiedFromNodeId;
       expect(from).not.toBeNull();
       expect(from).not.toBe(ids[i]);
       const seed = ids.indexOf(from!);
@@ -138,7 +132,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
         expect(await job(id)).toMatchObject({ status: 'succeeded', error: null });
         expect(await jobLog(id)).not.toContainEqual(expect.stringMatching(/Portal streams/));
         expect(sha256Of(onNode(k + 1, imageId))).toBe(sha256Of(file));
-        expect((await row(ids[k + 1]!, imageId))!.copiedFromNodeId).not.toBeNull();
+        expect((await nodeImageRow(ids[k + 1]!, imageId))!.copiedFromNodeId).not.toBeNull();
       }
     } finally {
       fs.renameSync(`${stored}.away`, stored);
@@ -180,7 +174,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
         'Copied the remaining 4.00 MiB after the partial file.',
       ]),
     );
-    expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[0]);
+    expect((await nodeImageRow(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[0]);
     expect(await jobLog(done.id)).toContain('Removed 1 copy key(s) left on the seed by jobs that ended.');
     expect(relayKeysOf(seeded.id)).toEqual([]);
     expect(relayKeysOf(foreign)).toHaveLength(1);
@@ -206,7 +200,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
     expect(fs.existsSync(onNode(1, imageId))).toBe(false);
     // The receiver's ssh was stopped, not left to finish: left alone it would run for seconds more.
     await until(() => !copyRunning(nodes[1]!, nodes[0]!), 2000);
-    expect(await row(ids[1]!, imageId)).toBeUndefined();
+    expect(await nodeImageRow(ids[1]!, imageId)).toBeUndefined();
   });
 
   it('relays a URL image too: the node that downloaded it is the seed, the next copies without downloading', async () => {
@@ -224,7 +218,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
       expect(done).toMatchObject({ status: 'succeeded', error: null });
       expect(mirror.requests.filter((r) => r.startsWith('GET'))).toHaveLength(downloads);
       expect(sha256Of(path.join(nodes[1]!.imageDir, `${imageId}.raw`))).toBe(sha256Of(file));
-      expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[2]);
+      expect((await nodeImageRow(ids[1]!, imageId))!.copiedFromNodeId).toBe(ids[2]);
       expect(await jobLog(done.id)).toContain(`Copied from node ${names[2]} (${nodes[2]!.host}).`);
     } finally {
       await mirror.close();
@@ -248,7 +242,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
           `^Could not copy the image from node ${names[0]} \\(127\\.0\\.0\\.214\\): it could not connect to the seed.*Installing directly instead\\.$`,
         ),
       );
-      expect((await row(ids[2]!, imageId))!.copiedFromNodeId).toBeNull();
+      expect((await nodeImageRow(ids[2]!, imageId))!.copiedFromNodeId).toBeNull();
       expect(relayKeysOf(done.id)).toEqual([]);
     } finally {
       expectOk(await run(setNodeDcAddress, { nodeId: ids[0]!, dcAddress: '' }, admin));
@@ -263,7 +257,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
       const done = await installAndWait(admin, imageId, ids[1]!);
       expect(done.status).toBe('succeeded');
       expect(await pushed(done.id)).toBe(true);
-      expect((await row(ids[1]!, imageId))!.copiedFromNodeId).toBeNull();
+      expect((await nodeImageRow(ids[1]!, imageId))!.copiedFromNodeId).toBeNull();
     } finally {
       expectOk(await run(setRelayInstalls, { dataCenterId, relayInstalls: true }, admin));
     }

@@ -3,11 +3,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
-import { images, jobEvents, nodeImages } from '@/lib/db/tables';
+import { images, jobEvents } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createRepository, refreshRepository } from '@/lib/repositories/operations';
 import { uploadImageFile } from '@/lib/store/upload';
@@ -24,6 +24,7 @@ import {
   installAndWait,
   registerSshNode,
   run,
+  nodeImageRow,
 } from '../support/portal';
 
 /**
@@ -89,14 +90,6 @@ describe('images that point outside themselves', async () => {
     fs.rmSync(dataFile, { force: true });
   });
 
-  const nodeImage = async (nodeId: string, imageId: string) =>
-    await firstRow(
-      getDb()
-        .select()
-        .from(nodeImages)
-        .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
-    );
-
   describe.each(['with qemu-img', 'without qemu-img'])('installing on a node %s', (label) => {
     it.each(unsafe)(
       'refuses the $kind image before commit, leaving no .part and no file',
@@ -119,7 +112,7 @@ describe('images that point outside themselves', async () => {
             .readdirSync(node.imageDir)
             .filter((f) => f.startsWith(name) || f.startsWith(imageId) || f.includes('.part')),
         ).toEqual([]);
-        expect(await nodeImage(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
+        expect(await nodeImageRow(nodeId, imageId)).toMatchObject({ state: 'failed', available: false });
       },
     );
   });
@@ -134,7 +127,7 @@ describe('images that point outside themselves', async () => {
     for (const { node, nodeId } of nodes) {
       const job = await installAndWait(admin, imageId, nodeId);
       expect(job).toMatchObject({ status: 'succeeded', error: null });
-      expect(sha256Of((await nodeImage(nodeId, imageId))!.path!)).toBe(sha256Of(at('safe.qcow2')));
+      expect(sha256Of((await nodeImageRow(nodeId, imageId))!.path!)).toBe(sha256Of(at('safe.qcow2')));
       expect(fs.readdirSync(node.imageDir).filter((f) => f.includes('.part'))).toEqual([]);
       how.push(
         (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, job.id))).find((e) =>

@@ -1,11 +1,11 @@
 /** Helpers for integration tests that drive the portal's real domain operations. */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
 import { now } from '@/lib/clock';
-import { credentials, dataCenters, images, jobEvents, jobs, nodes } from '@/lib/db/tables';
+import { credentials, dataCenters, images, jobEvents, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { attachImage } from '@/lib/images/attachment';
 import { createImage } from '@/lib/images/operations';
 import { installImage } from '@/lib/install/operations';
@@ -150,6 +150,16 @@ export async function jobLog(jobId: string): Promise<string[]> {
 /** The log lines that start an attempt, one per attempt: "Started (attempt 1 of 3) in host:pid:…". */
 export async function jobStarts(jobId: string): Promise<string[]> {
   return (await jobLog(jobId)).filter((message) => message.startsWith('Started ('));
+}
+
+/** The node-image row of an image on a node, if there is one. */
+export async function nodeImageRow(nodeId: string, imageId: string) {
+  return await firstRow(
+    getDb()
+      .select()
+      .from(nodeImages)
+      .where(and(eq(nodeImages.nodeId, nodeId), eq(nodeImages.imageId, imageId))),
+  );
 }
 
 export async function jobRows(ids: string[]) {
