@@ -94,6 +94,11 @@ export class JobContext {
     if (this.stopRequest) throw new JobStoppedError(this.stopRequest);
   }
 
+  /** True once the attempt's work and log are done; only its final record may still be on its way. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The runner calls this when renewing the job's lease found another owner. */
   loseLease(): void {
     if (!this.abort.signal.aborted) this.abort.abort('lease-lost' satisfies AbortReason);

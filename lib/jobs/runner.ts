@@ -99,9 +99,12 @@ export class JobRunner {
 
   /** A job this process runs but no longer owns was taken over elsewhere: its attempt stops quietly. */
   private async renewLeases(): Promise<void> {
-    const held = await renewLeases([...this.active.keys()]);
-    for (const [jobId, { ctx }] of this.active) {
-      if (!held.has(jobId)) {
+    // Only the jobs asked about: one claimed while the renewal was on its way was not in it, and
+    // its fresh lease is not lost. A closed attempt was finished by this process, not taken over.
+    const asked = [...this.active.entries()];
+    const held = await renewLeases(asked.map(([jobId]) => jobId));
+    for (const [jobId, { ctx }] of asked) {
+      if (!held.has(jobId) && !ctx.isClosed) {
         console.warn(`[portal] Lost the lease on job ${jobId} to another process; stopping this attempt.`);
         ctx.loseLease();
       }

@@ -17,6 +17,7 @@ import { testNodeConnection } from '@/lib/nodes/operations';
 import { loadConnection, requireCloudAccount } from '@/lib/clouds/accounts';
 import { createCloudAccount } from '@/lib/clouds/operations';
 import { SshNode } from '@/scripts/lib/sshd-node';
+import { newPostgresDatabase } from '../support/postgres-database';
 import { createDataCenterAs, createSuperAdmin, expectOk, registerSshNode, run } from '../support/portal';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -221,8 +222,12 @@ describe('the encryption key of stored SSH keys', () => {
   });
 
   it('uses PORTAL_ENCRYPTION_KEY from the environment, writes no key file, and rotates to PORTAL_NEW_ENCRYPTION_KEY', async () => {
-    const saved = process.env.PORTAL_DATA_DIR;
+    // A portal of its own: a new data directory and, on PostgreSQL, a new database, so that rotation
+    // meets no credential sealed under the other tests' key files.
+    const saved = { dataDir: process.env.PORTAL_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-env-key-'));
+    const databaseUrl = await newPostgresDatabase();
+    if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
     const envKey = 'an operator-chosen encryption key of 32+ characters';
     const newEnvKey = 'the next operator-chosen encryption key, also long';
     const keyFilesIn = () => fs.readdirSync(dir).filter((f) => f.startsWith('encryption-key'));
@@ -255,7 +260,8 @@ describe('the encryption key of stored SSH keys', () => {
       expect((await unsealCredential(id)).privateKey).toMatch(/PRIVATE KEY/);
       expect(keyFilesIn()).toEqual([]);
     } finally {
-      process.env.PORTAL_DATA_DIR = saved;
+      process.env.PORTAL_DATA_DIR = saved.dataDir;
+      if (saved.databaseUrl) process.env.DATABASE_URL = saved.databaseUrl;
       delete process.env.PORTAL_ENCRYPTION_KEY;
     }
   });

@@ -111,13 +111,17 @@ describe('two portal processes on one data directory', () => {
     const ids = queued.map((q) => q.jobId);
     const victim = portals[0]!;
     const victimOwner = new RegExp(`:${victim.pid}:`);
-    await until(
-      async () => (await jobRows(ids)).some((j) => j.status === 'running' && victimOwner.test(j.owner ?? '')),
-      60_000,
-    );
-    const orphaned = (await jobRows(ids))
-      .filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? ''))
-      .map((j) => j.id);
+    // Under way means its start is in the log: a job claimed a moment before the kill may have
+    // none yet, and the survivor then starts it as if it were the first time.
+    const underWayInVictim = async () => {
+      const running = (await jobRows(ids)).filter((j) => j.status === 'running' && victimOwner.test(j.owner ?? ''));
+      const started = await Promise.all(
+        running.map(async (j) => (await jobStarts(j.id)).some((l) => victimOwner.test(l))),
+      );
+      return running.filter((_, i) => started[i]).map((j) => j.id);
+    };
+    await until(async () => (await underWayInVictim()).length > 0, 60_000);
+    const orphaned = await underWayInVictim();
     await victim.kill9();
 
     await until(async () => await jobsDone(ids), 120_000);

@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import { Client } from 'pg';
-import { afterAll, inject } from 'vitest';
+import { afterAll } from 'vitest';
+import { newPostgresDatabase } from './postgres-database';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-test-'));
 // Traversable, so the sshd node user can reach its own directories below it.
@@ -14,7 +13,7 @@ fs.chmodSync(root, 0o755);
 process.env.TMPDIR = root;
 process.env.PORTAL_DATA_DIR = path.join(root, 'data');
 // The PostgreSQL lane gives each file a database of its own; otherwise SQLite in the data directory.
-process.env.DATABASE_URL = await ownPostgresDatabase();
+process.env.DATABASE_URL = await newPostgresDatabase();
 if (!process.env.DATABASE_URL) delete process.env.DATABASE_URL;
 delete process.env.AUTH_SECRET;
 // Retries of transient failures wait a moment, not the production backoff.
@@ -34,23 +33,3 @@ afterAll(async () => {
   await closeAllDatabases();
   fs.rmSync(root, { recursive: true, force: true });
 });
-
-/** On the PostgreSQL lane, a new database for this file, migrated; its URL. Otherwise ''. */
-async function ownPostgresDatabase(): Promise<string> {
-  const adminUrl = inject('postgresAdminUrl');
-  if (!adminUrl) return '';
-  const name = `test_${crypto.randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
-  const { openPostgres, migratePostgres } = await import('@/lib/db/postgres');
-  const db = openPostgres(url);
-  await migratePostgres(db);
-  await db.$client.end();
-  return url;
-}

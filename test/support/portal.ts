@@ -144,7 +144,9 @@ export async function insertUnreachableNode(dataCenterId: string, name: string):
 
 /** A job's log, its messages in order: what the job page shows. */
 export async function jobLog(jobId: string): Promise<string[]> {
-  return (await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId))).map((e) => e.message);
+  // In the order written: PostgreSQL, unlike SQLite, returns rows in no particular order unless asked.
+  const events = await getDb().select().from(jobEvents).where(eq(jobEvents.jobId, jobId)).orderBy(jobEvents.id);
+  return events.map((e) => e.message);
 }
 
 /** The log lines that start an attempt, one per attempt: "Started (attempt 1 of 3) in host:pid:…". */
