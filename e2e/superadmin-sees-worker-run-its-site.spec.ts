@@ -17,6 +17,7 @@ test('SuperAdmin sees a worker bound to a data center run that data center’s i
     env: {
       ...process.env,
       PORTAL_DATA_DIR: readFixture().dataDir,
+      ...(readFixture().databaseUrl ? { DATABASE_URL: readFixture().databaseUrl } : {}),
       PORTAL_WORKER_DATA_CENTERS: dc.code,
       PORTAL_OUTBOUND_ALLOW: '127.0.0.0/8',
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need, then runs lint, typecheck, unit, the production build,
-# integration (against real sshd nodes and the built portal), and the Playwright e2e specs in
-# Debian's Chromium.
+# integration (against real sshd nodes and the built portal, on SQLite and again on PostgreSQL),
+# and the Playwright e2e specs in Debian's Chromium (all on SQLite, two again on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
@@ -25,6 +25,10 @@ step "Production build"
 npx next build
 step "Integration tests (real sshd nodes on 127.0.0.x)"
 npx vitest run --project integration
+step "Integration tests again, on PostgreSQL (a private cluster, a database per test file)"
+npx vitest run --project integration-pg
 step "End-to-end tests (Playwright, /usr/bin/chromium)"
 npx playwright test
+step "End-to-end tests of an install, in the web process and in a worker, on PostgreSQL"
+E2E_DATABASE=postgres npx playwright test e2e/superadmin-installs-image.spec.ts e2e/superadmin-sees-worker-run-its-site.spec.ts
 step "All tests passed"

@@ -15,6 +15,8 @@ export type E2eFixture = {
   repository: { url: string; imageId: string; name: string };
   /** The portal's data directory, for a spec that starts a job worker (`npm run worker`) beside it. */
   dataDir: string;
+  /** The PostgreSQL database the portal runs on, when the run has E2E_DATABASE=postgres; else SQLite in `dataDir`. */
+  databaseUrl?: string;
 };
 
 /** The lane's own file: the web server is told its path, the specs work it out the same way (playwright.config.ts). */

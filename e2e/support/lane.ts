@@ -17,6 +17,8 @@ export const E2E_LANE = {
   upstreamHost: `127.0.0.${104 + lane}`,
   /** The OpenStack Image service (glance-api) the publish spec starts. */
   cloudHost: `127.0.0.${114 + lane}`,
+  /** The private PostgreSQL cluster of a run with E2E_DATABASE=postgres (e2e/support/database.ts). */
+  postgresHost: `127.0.0.${124 + lane}`,
   /** sshd nodes get 127.0.<base + worker>.<n>; 24 workers per lane. */
   nodeOctetBase: 10 + lane * 24,
 };

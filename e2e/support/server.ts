@@ -13,6 +13,7 @@ import { makeQcow2 } from '../../scripts/lib/fixture-image';
 import { startMirror } from '../../scripts/lib/mirror';
 import { startUpstreamPortal } from '../../scripts/lib/upstream-portal';
 import { E2E_ADMIN, type E2eFixture } from './fixture';
+import { startE2eDatabase } from './database';
 import { E2E_LANE } from './lane';
 import { nextStartArgs } from '../../scripts/lib/portal-process';
 
@@ -38,10 +39,12 @@ async function main() {
   ]);
 
   const dataDir = path.join(work, 'data');
+  const database = await startE2eDatabase();
   const fixture: E2eFixture = {
     image: { url: mirror.url('cirros-e2e.qcow2'), sha256: image.sha256, sizeBytes: image.sizeBytes },
     repository: { url: portalA.url, imageId: portalA.images[0]!.id, name: 'imported-e2e' },
     dataDir,
+    databaseUrl: database.url,
   };
   fs.mkdirSync(path.dirname(fixtureFile), { recursive: true });
   fs.writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
@@ -51,6 +54,7 @@ async function main() {
     env: {
       ...process.env,
       PORTAL_DATA_DIR: dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
       // The portal creates its first SuperAdmin at start-up; the specs sign in as it.
       PORTAL_ADMIN_USER: E2E_ADMIN.username,
       PORTAL_ADMIN_PASSWORD: E2E_ADMIN.password,
@@ -67,7 +71,9 @@ async function main() {
     portal.kill('SIGTERM');
     portalA.kill();
     fs.rmSync(work, { recursive: true, force: true });
-    process.exit(code);
+    // PostgreSQL's fast shutdown takes well under a second; then its directory can go too.
+    if (!database.service) process.exit(code);
+    void database.service.stop().finally(() => process.exit(code));
   };
   process.on('SIGTERM', () => shutdown(0));
   process.on('SIGINT', () => shutdown(0));
