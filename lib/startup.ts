@@ -5,7 +5,7 @@ import { openProcessDatabase } from '@/lib/db/client';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { discardAbandonedRegistrationKeys } from '@/lib/nodes/registration-keys';
-import { removeAbandonedTempFiles } from '@/lib/store/image-store';
+import { imageStore, removeAbandonedTempFiles } from '@/lib/store/image-store';
 
 /**
  * What the portal does once when its server starts: validate the configuration, migrate the
@@ -22,7 +22,15 @@ export async function startPortal(): Promise<void> {
   await ensureFirstAdmin(config);
   const keys = await discardAbandonedRegistrationKeys();
   if (keys > 0) console.log(`[portal] Deleted ${keys} SSH key(s) of node registrations abandoned unfinished.`);
-  const abandoned = await removeAbandonedTempFiles();
+  // A store out of reach (an S3 server down) must not keep the pages from serving: it is said, and
+  // what was left in flight is cleared at the next start.
+  const abandoned = await removeAbandonedTempFiles().catch((err: unknown) => {
+    console.error(
+      `[portal] Could not clear what stopped uploads left in the image store (${imageStore().where}):`,
+      err,
+    );
+    return 0;
+  });
   if (abandoned > 0)
     console.log(`[portal] Removed ${abandoned} upload(s) cut off by a stop; their images wait for a new upload.`);
   // The heartbeat takes over jobs whose process died (once their lease has expired) and runs what is queued.
@@ -33,5 +41,5 @@ export async function startPortal(): Promise<void> {
       hashed > 0 && console.log(`[portal] Computed the SHA-1 of ${hashed} stored image file(s) for IMGAPI.`),
     (err) => console.error('[portal] The SHA-1 backfill for IMGAPI failed:', err),
   );
-  console.log(`[portal] Data in ${config.dataDir}; listening on port ${config.port}.`);
+  console.log(`[portal] Data in ${config.dataDir}; images in ${imageStore().where}; listening on port ${config.port}.`);
 }

@@ -172,7 +172,10 @@ async function importPortal() {
   const { connectWithCredential } = await import('../../lib/nodes/connection');
   const { importImage } = await import('../../lib/repositories/import/operation');
   const { createRepository, deleteRepository, refreshRepository } = await import('../../lib/repositories/operations');
-  const { storedImagePath } = await import('../../lib/store/image-store');
+  const { imageStore } = await import('../../lib/store/image-store');
+  // The benchmarks run on the local store, and read and remove its files directly.
+  const storedImagePath = (name: string) =>
+    (imageStore() as import('../../lib/store/local-store').LocalImageStore).pathOf(name);
   const { uploadImageFile } = await import('../../lib/store/upload');
   const { registerSshNode, runOk } = await import('../../scripts/lib/portal-seed');
   const { SshNode } = await import('../../scripts/lib/sshd-node');

@@ -5,7 +5,7 @@ import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
 import { ACTIVE_JOB_STATUSES, OS_TYPES, type OsType } from '@/lib/db/enums';
 import { imageDataCenters, images, jobs, nodeImages, nodes, storeReservations } from '@/lib/db/tables';
-import { uploadTempName } from '@/lib/store/image-store';
+import { uploadTempName } from '@/lib/store/names';
 import {
   DEFAULT_DIRECTION,
   DEFAULT_IMAGE_PAGE_SIZE,

@@ -1,5 +1,4 @@
 import 'server-only';
-import fs from 'node:fs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { HOLDING_JOB_STATUSES } from '@/lib/db/enums';
@@ -7,7 +6,7 @@ import { getDb, type Tx, firstRow } from '@/lib/db/client';
 import { images, jobs, nodeImages, nodes } from '@/lib/db/tables';
 import { enqueueUninstall } from '@/lib/install/uninstall';
 import { getActiveJob } from '@/lib/jobs/rows';
-import { storedImagePath } from '@/lib/store/image-store';
+import { imageStore } from '@/lib/store/image-store';
 
 type Image = typeof images.$inferSelect;
 
@@ -22,10 +21,10 @@ export async function removeImageRecord(tx: Tx, image: Image): Promise<void> {
 }
 
 /** After the commit that removed the row: the store's copy is no longer anyone's. */
-export function removeStoreCopy(image: Pick<Image, 'storeFile'>): void {
+export async function removeStoreCopy(image: Pick<Image, 'storeFile'>): Promise<void> {
   if (!image.storeFile) return;
   try {
-    fs.rmSync(storedImagePath(image.storeFile), { force: true });
+    await imageStore().remove(image.storeFile);
   } catch (err) {
     console.error(`[portal] could not remove ${image.storeFile} from the image store:`, err);
   }
@@ -94,7 +93,7 @@ export async function continuePurge(job: {
 
 /** The store copy and the audit event of a purge that has just been committed. */
 export async function finishRemoval(image: Image, userId: string | null): Promise<void> {
-  removeStoreCopy(image);
+  await removeStoreCopy(image);
   await recordAudit({
     userId,
     action: 'image.purged',

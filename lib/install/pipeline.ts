@@ -1,5 +1,4 @@
 import 'server-only';
-import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '@/lib/audit/record';
 import { now } from '@/lib/clock';
@@ -20,6 +19,7 @@ import * as remote from './remote';
 import { adoptCommittedFile, commitVerified, type Installed } from './commit';
 import { installSourceOf, pullTransfer, pushTransfer, type InstallSource, type TransferInput } from './transfer';
 import { relayTransfer } from './relay/transfer';
+import { imageStore } from '@/lib/store/image-store';
 import { forgetStoreFileHashed } from '@/lib/store/trusted-hashes';
 import { verifyOnNode } from './verify';
 
@@ -103,7 +103,7 @@ async function installOver(
   // A stored image's size is known; the store file itself is read only if the portal sends it.
   const expectedSize =
     source.mode === 'push'
-      ? (image.sizeBytes ?? (await fs.promises.stat(source.storePath)).size)
+      ? (image.sizeBytes ?? (await imageStore().stamp(source.storeFile))?.sizeBytes ?? null)
       : (image.sizeBytes ?? (downloader ? await remote.remoteContentLength(session, downloader, source.url) : null));
   const free = await remote.freeBytes(session, node.imageDir); // also creates the directory
   if (await remote.stopEarlierDownload(session, files))
@@ -162,7 +162,7 @@ async function transferFrom(
   const direct = { ...transfer, offset: relayed.directFrom };
   if (source.mode === 'push') {
     ctx.phase('transfer', `Portal streams the image over SFTP to ${files.part}.`);
-    await pushTransfer({ ...direct, storePath: source.storePath, image });
+    await pushTransfer({ ...direct, storeFile: source.storeFile, image });
   } else {
     ctx.phase('transfer', `Node downloads ${redactUrlCredentials(source.url)} with ${downloader}.`);
     await pullTransfer({ ...direct, url: source.url, downloader: downloader! });

@@ -1,10 +1,10 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { SFTPWrapper } from 'ssh2';
 import { TransientError, UnavailableError } from '@/lib/errors';
 import type { SshSession } from '@/lib/ssh/session';
+import type { StoredFileReader } from '@/lib/store/backend';
 import { countPush, InFlightLimit } from './in-flight-limit';
 import { recyclePackets } from './packet-recycling';
 import { sftpWriter } from './sftp-write';
@@ -39,18 +39,18 @@ export type PushOptions = {
 /** `sha256` is null when the push was asked not to hash. */
 export type PushResult = { sha256: string | null; bytesSent: number };
 
+/** Sends the store file `file` reads to `remotePart` on the node; the caller opens and closes `file`. */
 export async function pushFile(
   session: SshSession,
-  localPath: string,
+  file: StoredFileReader,
   remotePart: string,
   options: PushOptions,
 ): Promise<PushResult> {
-  const size = (await fs.promises.stat(localPath)).size;
+  const size = file.size;
   if (options.offset > size) throw new UnavailableError('The partial transfer on the node is larger than the image.');
   const hash = options.hash ? crypto.createHash('sha256') : null;
   const sftp = await session.sftp();
   const stopped = rejectWhenStopped(session, options.signal);
-  const file = await fs.promises.open(localPath, 'r');
   const uncount = countPush();
   try {
     // The bytes already on the node are hashed from the store, so the digest covers the whole file.
@@ -77,13 +77,12 @@ export async function pushFile(
   } finally {
     uncount();
     stopped.dispose();
-    await file.close();
     sftp.end();
   }
 }
 
 type Transfer = {
-  file: fs.promises.FileHandle;
+  file: StoredFileReader;
   sftp: SFTPWrapper;
   handle: Buffer;
   size: number;
@@ -122,7 +121,7 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
     if (options.signal?.aborted) throw new UnavailableError('The transfer was stopped.');
     packets.refresh();
     const block = spare.pop() ?? Buffer.allocUnsafe(READ_BYTES);
-    const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, size - position), position);
+    const bytesRead = await file.read(block, 0, Math.min(READ_BYTES, size - position), position);
     if (bytesRead === 0) throw new UnavailableError('The image in the store is shorter than it was a moment ago.');
     hash?.update(block.subarray(0, bytesRead));
     let unacknowledged = Math.ceil(bytesRead / WRITE_BYTES);
@@ -151,10 +150,10 @@ async function writeFrom({ file, sftp, handle, size, options, hash, stopped }: T
   return position - options.offset;
 }
 
-async function hashRange(file: fs.promises.FileHandle, start: number, end: number, hash: crypto.Hash): Promise<void> {
+async function hashRange(file: StoredFileReader, start: number, end: number, hash: crypto.Hash): Promise<void> {
   const block = Buffer.allocUnsafe(READ_BYTES);
   for (let at = start; at < end;) {
-    const { bytesRead } = await file.read(block, 0, Math.min(READ_BYTES, end - at), at);
+    const bytesRead = await file.read(block, 0, Math.min(READ_BYTES, end - at), at);
     if (bytesRead === 0)
       throw new UnavailableError('The image in the store is shorter than the part already on the node.');
     hash.update(block.subarray(0, bytesRead));

@@ -5,18 +5,18 @@ import { formatBytes } from '@/lib/format';
 import type { JobContext } from '@/lib/jobs/context';
 import type { ImageFiles } from '@/lib/nodes/paths';
 import type { SshSession } from '@/lib/ssh/session';
-import { storedImagePath } from '@/lib/store/image-store';
+import { imageStore } from '@/lib/store/image-store';
 import { CannotResumeError, download } from './download';
 import { pushFile } from './push';
 import * as remote from './remote';
 import { withSizePolling } from './size-polling';
-import { isStoreFileTrusted, recordStoreFileHashed, sameStamp, stampOf } from '@/lib/store/trusted-hashes';
+import { isStoreFileTrusted, recordStoreFileHashed, sameStamp } from '@/lib/store/trusted-hashes';
 
 /** Where an install's bytes come from. */
-export type InstallSource = { mode: 'push'; storePath: string } | { mode: 'pull'; url: string };
+export type InstallSource = { mode: 'push'; storeFile: string } | { mode: 'pull'; url: string };
 
 export function installSourceOf(image: { storeFile: string | null; sourceUrl: string | null }): InstallSource {
-  if (image.storeFile) return { mode: 'push', storePath: storedImagePath(image.storeFile) };
+  if (image.storeFile) return { mode: 'push', storeFile: image.storeFile };
   if (image.sourceUrl) return { mode: 'pull', url: image.sourceUrl };
   throw new UnavailableError('This image has neither a file in the portal store nor a source URL.');
 }
@@ -37,9 +37,14 @@ type StoredImage = { id: string; storeFile: string | null; sha256: string | null
  * file is unchanged since it last did (lib/store/trusted-hashes.ts), and refuses to go on with a store file
  * that is not what the image's sha256 says: the node would only find the same.
  */
-export async function pushTransfer(input: TransferInput & { storePath: string; image: StoredImage }): Promise<void> {
+export async function pushTransfer(input: TransferInput & { storeFile: string; image: StoredImage }): Promise<void> {
   const { session, ctx, files, offset, image } = input;
-  const stamp = await stampOf(input.storePath);
+  const store = imageStore();
+  // Stamped before the first byte is read: a file written to during the push no longer matches.
+  const stamp = await store.stamp(input.storeFile);
+  const file = stamp && (await store.open(input.storeFile));
+  if (!stamp || !file)
+    throw new UnavailableError(`The image file is missing from the portal's store (${store.where}).`);
   const hash = Boolean(image.sha256) && !(await isStoreFileTrusted(image, stamp));
   if (image.sha256 && !hash)
     ctx.log(
@@ -49,7 +54,7 @@ export async function pushTransfer(input: TransferInput & { storePath: string; i
   let sent = 0;
   let sha256: string | null;
   try {
-    ({ sha256 } = await pushFile(session, input.storePath, files.part, {
+    ({ sha256 } = await pushFile(session, file, files.part, {
       offset,
       signal: ctx.signal,
       onProgress: (onNode) => ctx.progress(onNode),
@@ -58,6 +63,7 @@ export async function pushTransfer(input: TransferInput & { storePath: string; i
     }));
   } finally {
     ctx.transferred(sent);
+    await file.close();
   }
   if (!hash) return;
   if (sha256 !== image.sha256) {
@@ -65,8 +71,8 @@ export async function pushTransfer(input: TransferInput & { storePath: string; i
       `The image file in the portal's store is damaged: its sha256 is ${sha256}, not ${image.sha256}.`,
     );
   }
-  // Stamped before the first byte was read: a file written to during the push no longer matches.
-  if (sameStamp(await stampOf(input.storePath), stamp)) await recordStoreFileHashed(image, stamp);
+  const after = await store.stamp(input.storeFile);
+  if (after && sameStamp(after, stamp)) await recordStoreFileHashed(image, stamp);
 }
 
 /**

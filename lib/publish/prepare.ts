@@ -1,10 +1,13 @@
 import 'server-only';
 import fs from 'node:fs';
+import path from 'node:path';
 import { UnavailableError, ValidationError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { ImageRow } from '@/lib/images/queries';
 import type { JobContext } from '@/lib/jobs/context';
-import { storedImagePath, uploadTempPath, uploadTempName } from '@/lib/store/image-store';
+import { getConfig } from '@/lib/config';
+import { imageStore } from '@/lib/store/image-store';
+import { uploadTempName } from '@/lib/store/names';
 import { reserveStoreSpace } from '@/lib/store/reservations';
 import { hashFile, type DigestName } from './digests';
 import type { CloudTarget, PublishFile } from './target';
@@ -14,7 +17,8 @@ const MIB = 1024 * 1024;
 /** A fixed VHD is the disk rounded up to a whole MiB, plus its 512-byte footer. */
 const fixedVhdBytes = (virtualBytes: number) => Math.ceil(virtualBytes / MIB) * MIB + 512;
 
-export type PreparedFile = { file: PublishFile; cleanup: () => Promise<void> };
+/** `asIs` when the file sent is the stored file's bytes, unconverted. */
+export type PreparedFile = { file: PublishFile; asIs: boolean; cleanup: () => Promise<void> };
 
 /** Why an image cannot be published at all, or null: only files in the portal's store are. */
 export function unpublishableReason(image: Pick<ImageRow, 'name' | 'storeFile' | 'status' | 'sha256' | 'md5'>) {
@@ -39,7 +43,25 @@ export async function preparePublishFile(
 ): Promise<PreparedFile> {
   const refusal = unpublishableReason(image);
   if (refusal) throw new ValidationError(refusal);
-  const stored = storedImagePath(image.storeFile!);
+  // A path on this host: the stored file itself, or a copy of it from an S3 store.
+  const source = await imageStore().localFile(image.storeFile!, uploadTempName(`${scratchId}-source`));
+  try {
+    return await prepareFrom(ctx, image, target, scratchId, source.path, source.release);
+  } catch (err) {
+    await source.release();
+    throw err;
+  }
+}
+
+/** The rest of `preparePublishFile`, from the stored file at `stored`; `releaseStored` when done with it. */
+async function prepareFrom(
+  ctx: JobContext,
+  image: ImageRow,
+  target: CloudTarget,
+  scratchId: string,
+  stored: string,
+  releaseStored: () => Promise<void>,
+): Promise<PreparedFile> {
   const format = target.formatFor(image.diskFormat);
   // Azure takes only a fixed VHD of whole MiB: a dynamic VHD is converted like any other format.
   const asIs = format === image.diskFormat && (target.kind !== 'azure-blob' || (await isAzureReadyVhd(stored)));
@@ -59,10 +81,10 @@ export async function preparePublishFile(
       md5: image.md5!,
       ...(image.sha512 ? { sha512: image.sha512 } : {}),
     };
-    return { file, cleanup: async () => {} };
+    return { file, asIs: true, cleanup: releaseStored };
   }
 
-  const scratch = uploadTempPath(scratchId);
+  const scratch = path.join(getConfig().scratchDir, uploadTempName(scratchId));
   const bytes = fixedVhdBytes(image.virtualSizeBytes ?? image.sizeBytes ?? 0);
   const reservation = await reserveStoreSpace(
     uploadTempName(scratchId),
@@ -79,6 +101,8 @@ export async function preparePublishFile(
       `Converting ${image.diskFormat} to ${format} (${formatBytes(bytes)}) in the image store's scratch space.`,
     );
     await convertToFixedVhd(stored, image.diskFormat, scratch, ctx.signal);
+    // Converted: the stored file (or its copy) is no longer needed.
+    await releaseStored();
     const size = fs.statSync(scratch).size;
     const digests = await hashWithProgress(
       ctx,
@@ -94,7 +118,7 @@ export async function preparePublishFile(
       md5: digests.md5!,
       ...(digests.sha512 ? { sha512: digests.sha512 } : {}),
     };
-    return { file, cleanup };
+    return { file, asIs: false, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -2,7 +2,6 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
-import { storedImagePath } from '@/lib/store/image-store';
 import { TransientError, UnavailableError, errorMessage } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 import type { ImageRow } from '@/lib/images/queries';
@@ -68,7 +67,7 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
 
     ctx.phase('record', copy.remoteUrl);
     // The cloud computed the same SHA-512 from what it received: the stored file's, kept for next time.
-    if (sha512 && file.path === storedFileOf(image)) await recordImageSha512(image.id, file.sha512!);
+    if (sha512 && prepared.asIs) await recordImageSha512(image.id, file.sha512!);
     await markPublished(publication.id, copy, {
       formatSent: file.diskFormat,
       compared: verified.compared,
@@ -84,8 +83,6 @@ export async function publishOne(ctx: JobContext, step: PublishStep): Promise<Pu
     await prepared.cleanup();
   }
 }
-
-const storedFileOf = (image: ImageRow) => (image.storeFile ? storedImagePath(image.storeFile) : null);
 
 async function recordImageSha512(imageId: string, sha512: string): Promise<void> {
   await getDb().update(images).set({ sha512 }).where(eq(images.id, imageId));

@@ -14,6 +14,7 @@ import {
   type SafetyEvidence,
 } from '@/lib/images/file-safety';
 import { parseQemuInfo } from '@/lib/install/format';
+import type { HeadAndTail } from './s3/head-and-tail';
 
 const QEMU_TIMEOUT_MS = 120_000;
 
@@ -23,11 +24,34 @@ const QEMU_TIMEOUT_MS = 120_000;
  * header always, then this machine's `qemu-img info` when it has qemu-img. Run before a file gets
  * its name in the store, so the store never holds one.
  */
-export async function refuseUnlessSelfContained(
-  file: string,
-  Refusal: new (message: string) => DomainError,
-): Promise<void> {
-  const evidence = await readHeader(file);
+export async function refuseUnlessSelfContained(file: string, Refusal: Refusal): Promise<void> {
+  await refuseUnlessSafe(await readHeader(file), file, Refusal);
+}
+
+/**
+ * The same for a file this host only saw go by (into the S3 store), from the bytes it kept: the
+ * header checks, then `qemu-img info` on a sparse file of the same size holding just those bytes,
+ * at `probePath`. They are the bytes qemu reads to name a backing file, a data file or extents.
+ */
+export async function refuseUnlessKeptBytesSafe(kept: HeadAndTail, probePath: string, Refusal: Refusal): Promise<void> {
+  try {
+    const probe = await fs.promises.open(probePath, 'w', 0o600);
+    try {
+      await probe.truncate(kept.size);
+      await probe.write(kept.head, 0, kept.head.length, 0);
+      await probe.write(kept.tail, 0, kept.tail.length, Math.max(0, kept.size - kept.tail.length));
+    } finally {
+      await probe.close();
+    }
+    await refuseUnlessSafe(kept.evidence(), probePath, Refusal);
+  } finally {
+    await fs.promises.rm(probePath, { force: true });
+  }
+}
+
+type Refusal = new (message: string) => DomainError;
+
+async function refuseUnlessSafe(evidence: SafetyEvidence, file: string, Refusal: Refusal): Promise<void> {
   // qemu-img would open the files such a header names; it is not asked when the header already says no.
   const fromHeader = unsafeHeaderReason(evidence);
   if (fromHeader) throw new Refusal(fromHeader);

@@ -24,10 +24,14 @@ export class StoreFullError extends UnavailableError {}
 
 export type Reservation = { release: () => Promise<void> };
 
-/** Reserves `bytes` for the stream writing `tempFile` (a name in the store); throws when they do not fit. */
+/**
+ * Reserves `bytes` of this host's scratch directory (the store's own directory when it is local) for
+ * the stream writing `tempFile`; throws when they do not fit. A stream that writes nothing here (into
+ * the S3 store) reserves 0: its reservation still says the name is taken and by a live process.
+ */
 export async function reserveStoreSpace(tempFile: string, bytes: number, what: string): Promise<Reservation> {
-  const { imageStoreDir, storeMarginBytes, jobsLeaseMs } = getConfig();
-  fs.mkdirSync(imageStoreDir, { recursive: true, mode: 0o700 });
+  const { scratchDir, storeMarginBytes, jobsLeaseMs } = getConfig();
+  fs.mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
   const id = newId();
   // Immediate: the check and the insert are one step for every process, so two cannot share free bytes.
   await getDb().transaction(
@@ -36,10 +40,10 @@ export async function reserveStoreSpace(tempFile: string, bytes: number, what: s
       const live = await tx.select().from(storeReservations).where(gt(storeReservations.leaseUntil, at));
       if (live.some((r) => r.tempFile === tempFile))
         throw new ConflictError(`${what} is already being written to the image store.`);
-      const stillToCome = live.reduce((sum, r) => sum + Math.max(0, r.bytes - sizeIn(imageStoreDir, r.tempFile)), 0);
-      const stats = fs.statfsSync(imageStoreDir);
+      const stillToCome = live.reduce((sum, r) => sum + Math.max(0, r.bytes - sizeIn(scratchDir, r.tempFile)), 0);
+      const stats = fs.statfsSync(scratchDir);
       const usable = stats.bavail * stats.bsize - stillToCome - storeMarginBytes;
-      if (usable < bytes) {
+      if (bytes > 0 && usable < bytes) {
         throw new StoreFullError(
           `The portal's image store has ${formatBytes(stats.bavail * stats.bsize)} free, of which ${formatBytes(stillToCome)} are held ` +
             `for other uploads and imports and ${formatBytes(storeMarginBytes)} are kept free; it cannot take ${what} ` +

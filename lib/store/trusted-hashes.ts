@@ -1,34 +1,22 @@
 import 'server-only';
-import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
 import { storeFileHashes } from '@/lib/db/tables';
-import { storedImagePath } from './image-store';
+import type { StoreStamp } from './backend';
+import { imageStore } from './image-store';
 
 /**
  * Whether a push may send a store file without hashing it again. Hashing is a third of what a
  * push costs the portal's CPU (bench/README.md), and the upload or import that wrote the file
- * already hashed it, as did the first push after; a file is trusted only while everything `stat`
- * says of it (size, mtime, ctime, inode) is as it was when it was last found to have the image's
- * sha256. Any write, replacement or copy changes at least one of them (ctime cannot be set back).
+ * already hashed it, as did the first push after; a file is trusted only while its stamp
+ * (lib/store/backend.ts: on disk its size, mtime, ctime and inode; in S3 its size, last
+ * modification and ETag) is as it was when it was last found to have the image's sha256. Any write,
+ * replacement or copy changes at least one of them (ctime cannot be set back, nor an ETag chosen).
  * The node hashes what it received on every install whatever this says.
  */
 
-/** The store file as `stat` sees it: what must not have changed since it was hashed. */
-export type StoreStamp = { sizeBytes: number; mtime: string; ctime: string; inode: string };
-
 type Image = { id: string; storeFile: string | null; sha256: string | null };
-
-export async function stampOf(path: string): Promise<StoreStamp> {
-  const stat = await fs.promises.stat(path, { bigint: true });
-  return {
-    sizeBytes: Number(stat.size),
-    mtime: String(stat.mtimeNs),
-    ctime: String(stat.ctimeNs),
-    inode: String(stat.ino),
-  };
-}
 
 /** Whether two stamps say the file did not change between them. */
 export function sameStamp(a: StoreStamp, b: StoreStamp): boolean {
@@ -68,7 +56,9 @@ export async function recordStoreFileHashed(image: Image, stamp: StoreStamp): Pr
  */
 export async function recordStoredFileHashed(image: Image & { storeFile: string; sha256: string }): Promise<void> {
   // Best effort, as recordStoreFileHashed: without the record the first push hashes the file itself.
-  const stamp = await stampOf(storedImagePath(image.storeFile)).catch(() => null);
+  const stamp = await imageStore()
+    .stamp(image.storeFile)
+    .catch(() => undefined);
   if (stamp) await recordStoreFileHashed(image, stamp);
 }
 

@@ -8,7 +8,8 @@ import { images } from '@/lib/db/tables';
 import { ConflictError, DomainError, ForbiddenError } from '@/lib/errors';
 import { getImage } from '@/lib/images/queries';
 import { recordStoredFileHashed } from './trusted-hashes';
-import { receiveImageUpload, removeStoredImage, uploadTempName, type UploadBody } from './image-store';
+import { imageStore, receiveImageUpload, type UploadBody } from './image-store';
+import { uploadTempName } from './names';
 import { reserveStoreSpace, StoreFullError, type Reservation } from './reservations';
 
 export type UploadOutcome =
@@ -94,7 +95,11 @@ export async function uploadImageFile(
       throw new UploadRefused(409, 'This image already has its file, or is not waiting for an upload.');
     }
     // One upload per image at a time, across every portal process, and only what fits in the store.
-    reservation = await reserveStoreSpace(uploadTempName(imageId), contentLength, 'this upload');
+    reservation = await reserveStoreSpace(
+      uploadTempName(imageId),
+      imageStore().localBytesFor(contentLength),
+      'this upload',
+    );
 
     const received = await receiveImageUpload({
       imageId,
@@ -110,7 +115,7 @@ export async function uploadImageFile(
       .set({ ...received, status: 'ok', updatedAt: now() })
       .where(and(eq(images.id, imageId), eq(images.status, 'pending'), isNull(images.storeFile)));
     if (changedRows(updated) !== 1) {
-      await removeStoredImage(received.storeFile);
+      await imageStore().remove(received.storeFile);
       throw new UploadRefused(409, 'The image changed while the file was uploading; the file was discarded.');
     }
     await recordStoredFileHashed({ id: imageId, storeFile: received.storeFile, sha256: received.sha256 });

@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import type { AccessLevel, JobKind, JobStatus } from '@/lib/db/enums';
 import { imageDataCenters, images, jobs, storeReservations } from '@/lib/db/tables';
 import { imagesInMotion, importsUnderWay, listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
-import { uploadTempName } from '@/lib/store/image-store';
+import { uploadTempName } from '@/lib/store/names';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole } from '../support/portal';
 
 /**

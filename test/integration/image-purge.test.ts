@@ -14,7 +14,7 @@ import { installImage } from '@/lib/install/operations';
 import { listJobs } from '@/lib/jobs/queries';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { recordMachine, removeMachine } from '@/lib/machines/operations';
-import { storedImagePath } from '@/lib/store/image-store';
+import { localStorePath } from '../support/store';
 import type { FixtureImage } from '@/scripts/lib/fixture-image';
 import type { Mirror } from '@/scripts/lib/mirror';
 import type { SshNode } from '@/scripts/lib/sshd-node';
@@ -115,7 +115,7 @@ describe('permanent delete: refused while in use, then files removed from every 
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-purge-store-')), 'disk.raw');
     fs.writeFileSync(file, Buffer.alloc(64 * 1024, 7));
     const imageId = await createStoreImage(admin, file, { name: 'purge-store' });
-    const stored = storedImagePath((await row(imageId))!.storeFile!);
+    const stored = localStorePath((await row(imageId))!.storeFile!);
     expect(fs.existsSync(stored)).toBe(true);
 
     expect(expectOk(await purge(imageId, 'purge-store'))).toMatchObject({ removed: true, uninstallJobIds: [] });

@@ -6,12 +6,11 @@ import { runOperation } from '@/lib/actions/operation';
 import type { UserContext } from '@/lib/auth/policy';
 import { insertUser, getUserContext } from '@/lib/auth/users';
 import { now } from '@/lib/clock';
-import { getConfig } from '@/lib/config';
 import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, roleGrants } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { createDataCenter } from '@/lib/locations/operations';
-import { storedImagePath } from '@/lib/store/image-store';
+import { localStoreDir, localStorePath } from '../support/store';
 import { uploadImageFile } from '@/lib/store/upload';
 import { expectOk } from '@/scripts/lib/portal-seed';
 
@@ -33,7 +32,7 @@ function bodyOf(data: Buffer, chunkBytes = 256 * 1024): ReadableStream<Uint8Arra
 
 /** Everything in the store that belongs to an image: its final file or a leftover temp file. */
 const storeFilesOf = (imageId: string) => {
-  const dir = getConfig().imageStoreDir;
+  const dir = localStoreDir();
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(imageId)) : [];
 };
 const imageRow = async (imageId: string) =>
@@ -127,7 +126,7 @@ describe('push mode: uploading an image file into the portal store', () => {
       md5: md5Of(data),
     });
     // Recomputed from disk: the stored file is the upload, byte for byte, and no temp file is left.
-    expect(sha256Of(fs.readFileSync(storedImagePath(row.storeFile!)))).toBe(sha256Of(data));
+    expect(sha256Of(fs.readFileSync(localStorePath(row.storeFile!)))).toBe(sha256Of(data));
     expect(storeFilesOf(imageId)).toEqual([`${imageId}.qcow2`]);
     expect(await uploadAudits(imageId)).toEqual([
       expect.objectContaining({
@@ -258,9 +257,9 @@ describe('push mode: uploading an image file into the portal store', () => {
   });
 
   it('confines store paths to the store', () => {
-    expect(storedImagePath('abc.qcow2')).toBe(`${getConfig().imageStoreDir}/abc.qcow2`);
+    expect(localStorePath('abc.qcow2')).toBe(`${localStoreDir()}/abc.qcow2`);
     for (const bad of ['../etc/passwd', 'a/b', '..', '.hidden', '', 'a\0b', 'x..y']) {
-      expect(() => storedImagePath(bad)).toThrow(/not a valid file name/);
+      expect(() => localStorePath(bad)).toThrow(/not a valid file name/);
     }
   });
 });

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getConfig } from '@/lib/config';
 import { getDb, firstRow } from '@/lib/db/client';
 import { imageRepositories, images, jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
@@ -28,6 +27,7 @@ import {
   run,
   until,
 } from '../support/portal';
+import { localStoreDir } from '../support/store';
 
 describe('importing from a repository that misbehaves', () => {
   const disk = crypto.randomBytes(3 * 1024 * 1024 + 123);
@@ -79,9 +79,7 @@ describe('importing from a repository that misbehaves', () => {
       diskFormat: 'raw',
       dcBoundId: null,
     });
-    expect(hash('sha256', fs.readFileSync(path.join(getConfig().imageStoreDir, image.storeFile!)))).toBe(
-      hash('sha256', disk),
-    );
+    expect(hash('sha256', fs.readFileSync(path.join(localStoreDir(), image.storeFile!)))).toBe(hash('sha256', disk));
   });
 
   it.each([

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getConfig } from '@/lib/config';
 import { getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, imageDataCenters, images, jobs, storeFileHashes } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
@@ -13,6 +12,7 @@ import { createRepository, refreshRepository } from '@/lib/repositories/operatio
 import { hash, importAndWait } from '../support/imports';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, expectOk, run } from '../support/portal';
 import { startUpstreamPortal, type UpstreamPortal } from '@/scripts/lib/upstream-portal';
+import { localStoreDir } from '../support/store';
 
 describe('importing images from another portal over IMGAPI', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'imgapi-import-'));
@@ -76,7 +76,7 @@ describe('importing images from another portal over IMGAPI', () => {
       sha1: hash('sha1', disk),
       sizeBytes: disk.length,
     });
-    const stored = fs.readFileSync(path.join(getConfig().imageStoreDir, image.storeFile!));
+    const stored = fs.readFileSync(path.join(localStoreDir(), image.storeFile!));
     expect(hash('sha256', stored)).toBe(hash('sha256', disk));
     // The same checksums portal A recorded for its own copy.
     const aCopy = fs.readFileSync(path.join(portalA.dataDir, 'images', `${remote.id}.qcow2`));

@@ -8,7 +8,7 @@ import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { startPortal } from '@/lib/startup';
-import { storedImagePath } from '@/lib/store/image-store';
+import { localStorePath } from '../support/store';
 import { createStoreImage, createSuperAdmin, until } from '@/test/support/portal';
 
 /** Images stored before the IMGAPI existed have no SHA-1; the start-up backfill gives them one. */
@@ -50,11 +50,11 @@ describe('SHA-1 backfill', () => {
     const tampered = await storedImage();
     const gone = await storedImage();
     for (const image of [tampered, gone]) await forgetSha1(image.id);
-    const tamperedPath = storedImagePath((await row(tampered.id)).storeFile!);
+    const tamperedPath = localStorePath((await row(tampered.id)).storeFile!);
     const bytes = fs.readFileSync(tamperedPath);
     bytes.writeUInt8(bytes.readUInt8(0) ^ 0xff, 0);
     fs.writeFileSync(tamperedPath, bytes);
-    fs.rmSync(storedImagePath((await row(gone.id)).storeFile!));
+    fs.rmSync(localStorePath((await row(gone.id)).storeFile!));
 
     expect(await backfillSha1()).toEqual({ hashed: 0, skipped: 2 });
     expect((await row(tampered.id)).sha1).toBeNull();

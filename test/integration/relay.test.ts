@@ -13,7 +13,7 @@ import { cancelJob } from '@/lib/jobs/operations';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { setNodeDcAddress } from '@/lib/nodes/operations';
-import { storedImagePath } from '@/lib/store/image-store';
+import { localStorePath } from '../support/store';
 import { startMirror } from '@/scripts/lib/mirror';
 import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
 import {
@@ -121,7 +121,7 @@ describe('relayed installs: one copy from the portal per data center', async () 
   it('copies without the portal sending a byte: the store file can be gone', async () => {
     const imageId = await createStoreImage(admin, file, { name: 'relayed-without-store' });
     expect((await installAndWait(admin, imageId, ids[0]!)).status).toBe('succeeded');
-    const stored = storedImagePath(
+    const stored = localStorePath(
       (await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.storeFile!,
     );
     fs.renameSync(stored, `${stored}.away`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recyclePackets } from '@/lib/install/packet-recycling';
 import { pushFile } from '@/lib/install/push';
+import { LocalImageStore } from '@/lib/store/local-store';
 import { sftpWriter } from '@/lib/install/sftp-write';
 import { SshSession } from '@/lib/ssh/session';
 import { SshNode } from '@/scripts/lib/sshd-node';
@@ -92,10 +93,12 @@ describe('SFTP writes framed from the caller’s buffer, over recycled SSH packe
       const source = path.join(os.tmpdir(), `cbp-rekeyed-${process.pid}.raw`);
       fs.writeFileSync(source, crypto.randomBytes(8 * 1024 * KiB));
       try {
-        const pushed = await pushFile(over, source, path.join(rekeying.imageDir, 'pushed.raw'), {
+        const reader = (await new LocalImageStore(path.dirname(source)).open(path.basename(source)))!;
+        const pushed = await pushFile(over, reader, path.join(rekeying.imageDir, 'pushed.raw'), {
           offset: 0,
           hash: true,
         });
+        await reader.close();
         const expected = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex');
         expect(pushed.sha256).toBe(expected);
         expect(fs.readFileSync(path.join(rekeying.imageDir, 'pushed.raw')).equals(fs.readFileSync(source))).toBe(true);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { getConfig } from '@/lib/config';
 import { describe, expect, it, vi } from 'vitest';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
@@ -18,6 +17,7 @@ import {
 } from '@/lib/db/tables';
 import { getJobRunner } from '@/lib/jobs/runner';
 import { startPortal } from '@/lib/startup';
+import { localStoreDir } from '../support/store';
 
 describe('portal start-up', () => {
   it('creates the first SuperAdmin, clears abandoned uploads and takes over jobs whose owner stopped, leaving live ones alone', async () => {
@@ -108,7 +108,7 @@ describe('portal start-up', () => {
       .insert(nodeImages)
       .values({ nodeId: 'node', imageId: 'img', state: 'installing', lastJobId: 'running-job', updatedAt: at });
 
-    const store = getConfig().imageStoreDir;
+    const store = localStoreDir();
     fs.mkdirSync(store, { recursive: true });
     fs.writeFileSync(path.join(store, 'img.upload'), 'half an upload');
     fs.writeFileSync(path.join(store, 'kept.raw'), 'a finished image');

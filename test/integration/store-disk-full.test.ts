@@ -6,12 +6,12 @@ import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { getConfig } from '@/lib/config';
 import { closeAllDatabases, getDb, firstRow } from '@/lib/db/client';
 import { auditEvents, images, storeReservations } from '@/lib/db/tables';
 import { createImage } from '@/lib/images/operations';
 import { uploadImageFile } from '@/lib/store/upload';
 import { createSuperAdmin, expectOk, run } from '../support/portal';
+import { localStoreDir } from '../support/store';
 
 const MiB = 1024 * 1024;
 
@@ -53,7 +53,7 @@ describe('the image store on a small file system', () => {
         admin,
       ),
     ).id;
-  const storeEntries = () => fs.readdirSync(getConfig().imageStoreDir);
+  const storeEntries = () => fs.readdirSync(localStoreDir());
   /** A body that sends `first` bytes, waits for `gate`, then sends the rest. */
   function gatedBody(total: number, first: number, gate: Promise<void>) {
     async function* chunks() {
@@ -93,7 +93,7 @@ describe('the image store on a small file system', () => {
     open();
     expect(await inFlight).toMatchObject({ ok: true, sizeBytes: 24 * MiB });
     expect(await getDb().select().from(storeReservations)).toEqual([]);
-    fs.rmSync(path.join(getConfig().imageStoreDir, `${first}.raw`));
+    fs.rmSync(path.join(localStoreDir(), `${first}.raw`));
   });
 
   it('fails an upload that meets a full disk with 507, keeps nothing of it, and SQLite goes on working', async () => {

@@ -8,8 +8,8 @@ import type { UserContext } from '@/lib/auth/policy';
 import { getDb, firstRow } from '@/lib/db/client';
 import { images, storeFileHashes } from '@/lib/db/tables';
 import { setRelayInstalls } from '@/lib/locations/operations';
-import { stampOf } from '@/lib/store/trusted-hashes';
-import { storedImagePath } from '@/lib/store/image-store';
+import { imageStore } from '@/lib/store/image-store';
+import { localStorePath } from '../support/store';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import {
   createDataCenterAs,
@@ -49,7 +49,7 @@ describe('push: the portal hashes a store file again only when it may have chang
   const hashedRow = async (imageId: string) =>
     await firstRow(getDb().select().from(storeFileHashes).where(eq(storeFileHashes.imageId, imageId)));
   const storeFileOf = async (imageId: string) =>
-    storedImagePath((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.storeFile!);
+    localStorePath((await firstRow(getDb().select().from(images).where(eq(images.id, imageId))))!.storeFile!);
   const newImage = async (name: string) => {
     const file = path.join(scratch, `${name}.raw`);
     fs.writeFileSync(file, crypto.randomBytes(3 * MiB));
@@ -110,7 +110,7 @@ describe('push: the portal hashes a store file again only when it may have chang
     damage(file);
     await getDb()
       .update(storeFileHashes)
-      .set(await stampOf(file))
+      .set((await imageStore().stamp(path.basename(file)))!)
       .where(eq(storeFileHashes.imageId, imageId));
 
     const trusted = await installAndWait(admin, imageId, nodes[1]!.nodeId);

@@ -3,18 +3,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { UserContext } from '@/lib/auth/policy';
-import { getConfig } from '@/lib/config';
 import { getDb, firstRow } from '@/lib/db/client';
 import { jobs } from '@/lib/db/tables';
 import { importImage } from '@/lib/repositories/import/operation';
 import { getJobRunner } from '@/lib/jobs/runner';
 import type { CraftedImage } from './crafted-imgapi';
 import { expectOk, run } from './portal';
+import { localStoreDir } from './store';
 
 export const hash = (algorithm: string, data: Buffer) => crypto.createHash(algorithm).update(data).digest('hex');
 
-export const storeFiles = () =>
-  fs.existsSync(getConfig().imageStoreDir) ? fs.readdirSync(getConfig().imageStoreDir) : [];
+export const storeFiles = () => (fs.existsSync(localStoreDir()) ? fs.readdirSync(localStoreDir()) : []);
 
 /** Queues an import as `user` and waits for its job; the job row. */
 export async function importAndWait(user: UserContext, input: Record<string, unknown>) {

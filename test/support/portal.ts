@@ -65,13 +65,8 @@ export async function createUrlImage(user: UserContext, fields: Record<string, u
   return id;
 }
 
-/** An image in the portal's store (push mode): created with the upload source, then its file uploaded. */
-export async function createStoreImage(
-  user: UserContext,
-  file: string,
-  fields: Record<string, unknown>,
-  placement: Placement = {},
-) {
+/** An image created with the upload source, pending until its file is uploaded; its id. */
+export async function createUploadImage(user: UserContext, fields: Record<string, unknown>): Promise<string> {
   const input = {
     version: '1',
     osType: 'linux',
@@ -82,7 +77,17 @@ export async function createStoreImage(
     ...SHARED_AS_AN_ADMIN_WOULD,
     ...fields,
   };
-  const { id } = await runOk(createImage, input, user);
+  return (await runOk(createImage, input, user)).id;
+}
+
+/** An image in the portal's store (push mode): created with the upload source, then its file uploaded. */
+export async function createStoreImage(
+  user: UserContext,
+  file: string,
+  fields: Record<string, unknown>,
+  placement: Placement = {},
+) {
+  const id = await createUploadImage(user, fields);
   const outcome = await uploadImageFile(user, id, {
     body: fs.createReadStream(file),
     contentLength: fs.statSync(file).size,

@@ -1,7 +1,8 @@
 import 'server-only';
-import fs from 'node:fs';
 import { getConfig } from '@/lib/config';
-import { storedImagePath } from '@/lib/store/image-store';
+import type { StoredFileReader } from '@/lib/store/backend';
+import { imageStore } from '@/lib/store/image-store';
+import { readerChunks } from '@/lib/store/reading';
 import { resolveRange } from './byte-range';
 import { ImgapiError, imageNotFound, imgapiErrorResponse, notServing } from './errors';
 import { getServedImage } from './served';
@@ -11,25 +12,17 @@ import { getServedImage } from './served';
  * (lib/imgapi/byte-range.ts), for GET and HEAD. Public and anonymous like the rest of the IMGAPI.
  */
 
-/** Read size per pull: large enough for a fast disk, small enough that memory stays flat. */
-const CHUNK = 1024 * 1024;
-
 export async function respondImageFile(request: Request, uuid: string): Promise<Response> {
   if (!getConfig().imgapi.serve) return imgapiErrorResponse(notServing());
   const image = await getServedImage(uuid);
   if (!image) return imgapiErrorResponse(imageNotFound(uuid));
 
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(storedImagePath(image.storeFile!), 'r');
-  } catch (err) {
-    // The row said served, but a purge removed the file in between: for the client it is gone.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return imgapiErrorResponse(imageNotFound(uuid));
-    throw err;
-  }
+  const reader = await imageStore().open(image.storeFile!);
+  // The row said served, but a purge removed the file in between: for the client it is gone.
+  if (!reader) return imgapiErrorResponse(imageNotFound(uuid));
   let handedOver = false;
   try {
-    const size = (await handle.stat()).size;
+    const size = reader.size;
     if (size !== image.sizeBytes) {
       // Clients check size and sha1 against the manifest; a file that disagrees would only fail there.
       return imgapiErrorResponse(
@@ -63,39 +56,35 @@ export async function respondImageFile(request: Request, uuid: string): Promise<
     const status = range.kind === 'partial' ? 206 : 200;
     if (request.method === 'HEAD') return new Response(null, { status, headers });
     handedOver = true;
-    return new Response(fileBody(handle, start, end + 1), { status, headers });
+    return new Response(fileBody(reader, start, end + 1), { status, headers });
   } finally {
-    if (!handedOver) await handle.close();
+    if (!handedOver) await reader.close();
   }
 }
 
 /**
- * The bytes [start, stop) as a web stream that reads only when the consumer pulls: positional reads
- * from one open handle, so a slow client holds one chunk in memory, not the file. The handle closes
- * at the end, on error, and when the client goes away (cancel).
+ * The bytes [start, stop) as a web stream that reads only when the consumer pulls, so a slow client
+ * holds one chunk in memory, not the file. The reader closes at the end, on error, and when the
+ * client goes away (cancel).
  */
-function fileBody(handle: fs.promises.FileHandle, start: number, stop: number): ReadableStream<Uint8Array> {
-  let position = start;
+function fileBody(reader: StoredFileReader, start: number, stop: number): ReadableStream<Uint8Array> {
+  const chunks = readerChunks(reader, start, stop);
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await handle.close();
+    await reader.close();
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const length = Math.min(CHUNK, stop - position);
-        if (length <= 0) {
+        const next = await chunks.next();
+        if (next.done) {
           await close();
           controller.close();
           return;
         }
-        const buffer = Buffer.allocUnsafeSlow(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, position);
-        if (bytesRead === 0) throw new Error(`the image file ended at byte ${position} of ${stop}`);
-        position += bytesRead;
-        controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+        controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.length));
       } catch (err) {
         await close().catch(() => {});
         controller.error(err);

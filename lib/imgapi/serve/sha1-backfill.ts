@@ -1,10 +1,10 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { getDb, changedRows } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
-import { storedImagePath } from '@/lib/store/image-store';
+import { imageStore } from '@/lib/store/image-store';
+import { readerChunks } from '@/lib/store/reading';
 
 /**
  * IMGAPI names a file by its SHA-1 (lib/imgapi/manifest.ts), and the store has computed it for every
@@ -40,7 +40,13 @@ async function run(): Promise<BackfillOutcome> {
   for (const image of pending) {
     const storeFile = image.storeFile!;
     try {
-      const { sha1, sha256, size } = await hashFile(storedImagePath(storeFile));
+      const hashed = await hashStoredFile(storeFile);
+      // Removed meanwhile (a purge): nothing to hash.
+      if (!hashed) {
+        outcome.skipped++;
+        continue;
+      }
+      const { sha1, sha256, size } = hashed;
       if (
         (image.sha256 && image.sha256.toLowerCase() !== sha256) ||
         (image.sizeBytes !== null && image.sizeBytes !== size)
@@ -58,23 +64,29 @@ async function run(): Promise<BackfillOutcome> {
       if (changedRows(written) === 1) outcome.hashed++;
       else outcome.skipped++;
     } catch (err) {
-      // A file removed meanwhile (a purge) is expected; anything else is worth a line, not a stop.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        console.warn(`[portal] Could not hash the stored file of image ${image.id}: ${String(err)}`);
+      // Worth a line, not a stop: the image is not served until its file has a SHA-1.
+      console.warn(`[portal] Could not hash the stored file of image ${image.id}: ${String(err)}`);
       outcome.skipped++;
     }
   }
   return outcome;
 }
 
-async function hashFile(file: string): Promise<{ sha1: string; sha256: string; size: number }> {
+/** SHA-1, SHA-256 and size of a stored file; undefined when the store no longer has it (a purge). */
+async function hashStoredFile(storeFile: string): Promise<{ sha1: string; sha256: string; size: number } | undefined> {
+  const reader = await imageStore().open(storeFile);
+  if (!reader) return undefined;
   const sha1 = crypto.createHash('sha1');
   const sha256 = crypto.createHash('sha256');
   let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
-    sha1.update(chunk);
-    sha256.update(chunk);
-    size += chunk.length;
+  try {
+    for await (const chunk of readerChunks(reader)) {
+      sha1.update(chunk);
+      sha256.update(chunk);
+      size += chunk.length;
+    }
+  } finally {
+    await reader.close();
   }
   return { sha1: sha1.digest('hex'), sha256: sha256.digest('hex'), size };
 }

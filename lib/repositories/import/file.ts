@@ -1,22 +1,12 @@
 import 'server-only';
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getConfig } from '@/lib/config';
 import { errorMessage, UnavailableError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
-import {
-  imageStoreDir,
-  storeFileSink,
-  storedImagePath,
-  storeFileName,
-  storeFullOr,
-  syncDirectory,
-  uploadTempName,
-  uploadTempPath,
-  type ReceivedImage,
-} from '@/lib/store/image-store';
-import { refuseUnlessSelfContained } from '@/lib/store/file-safety';
+import type { IncomingFile } from '@/lib/store/backend';
+import { imageStore, storeFullOr, type ReceivedImage } from '@/lib/store/image-store';
+import { storeFileName, uploadTempName } from '@/lib/store/names';
 import { HashingTransform } from '@/lib/store/parallel-hash';
 import { reserveStoreSpace } from '@/lib/store/reservations';
 import { decompressor } from './decompress';
@@ -47,34 +37,32 @@ type ImportFileOptions = {
 export async function receiveImportedFile(options: ImportFileOptions): Promise<ReceivedImage> {
   const { uuid, file } = options;
   const storeFile = storeFileName(uuid, options.diskFormat);
-  const finalPath = storedImagePath(storeFile);
-  const tempPath = uploadTempPath(uuid);
+  const store = imageStore();
   // An uncompressed file is stored as downloaded: the store's SHA-1 is the download's, hashed once.
   const compressed = file.compression !== 'none';
   const cap = compressed ? decompressedCap(options.declaredDiskMiB) : file.size;
-  const reservation = await reserveStoreSpace(uploadTempName(uuid), cap, `image ${uuid}`);
+  const reservation = await reserveStoreSpace(uploadTempName(uuid), store.localBytesFor(cap), `image ${uuid}`);
   const download = new DownloadMeter(file.size, compressed, options.onProgress);
   const tooLarge = () =>
     new VerificationError(
       `The file decompresses to more than ${formatBytes(cap)}, the most this import may hold; it was stopped and nothing was stored.`,
     );
+  let incoming: IncomingFile | undefined;
   try {
+    incoming = await store.receive({ storeFile, tempName: uploadTempName(uuid), limit: cap, tooLarge });
     const source = Readable.from(remoteFileChunks(options.baseUrl, uuid, file.size, options.signal), {
       objectMode: false,
     });
-    // Written, hashed and fsynced under its temporary name (lib/store/hashed-file.ts).
-    const stored = storeFileSink(tempPath, cap, tooLarge);
+    const stored = incoming.sink;
     const signal = options.signal;
     if (compressed) await pipeline(source, download, decompressor(file.compression), stored, { signal });
     else await pipeline(source, download, stored, { signal });
     const digests = stored.digests();
     assertDownloadMatches(download.bytes, compressed ? download.sha1() : digests.sha1, file);
-    await refuseUnlessSelfContained(tempPath, UnavailableError);
-    await fs.promises.rename(tempPath, finalPath);
-    await syncDirectory(imageStoreDir());
+    await incoming.commit(UnavailableError);
     return { storeFile, sizeBytes: stored.bytes, ...digests };
   } catch (err) {
-    await fs.promises.rm(tempPath, { force: true });
+    await incoming?.discard();
     if (options.signal?.aborted) throw err;
     const full = storeFullOr(err, `image ${uuid}`);
     // A stream cut short shows up as whatever broke first (the socket, gunzip); the count says why.

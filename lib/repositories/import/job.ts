@@ -11,7 +11,7 @@ import { authorize } from '@/lib/auth/policy';
 import type { JobContext } from '@/lib/jobs/context';
 import { defineJobKind } from '@/lib/jobs/kind';
 import { recordRepositoryError } from '@/lib/repositories/record-error';
-import { removeStoredImage, type ReceivedImage } from '@/lib/store/image-store';
+import { imageStore, type ReceivedImage } from '@/lib/store/image-store';
 import { assertSupportedCompression } from './decompress';
 import { receiveImportedFile } from './file';
 import { recordStoredFileHashed } from '@/lib/store/trusted-hashes';
@@ -89,7 +89,7 @@ async function runImportJob(ctx: JobContext, params: ImportJobParams): Promise<R
       md5: received.md5,
     };
   } catch (err) {
-    if (unowned) await removeStoredImage(unowned.storeFile);
+    if (unowned) await imageStore().remove(unowned.storeFile);
     // Another process runs the import again: it is not a failure of this repository.
     if (ctx.passedOn) throw err;
     const message = errorMessage(err);
