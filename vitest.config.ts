@@ -26,6 +26,9 @@ const SQLITE_ONLY = [
   'test/integration/job-final-write.test.ts',
 ];
 
+/** Integration tests of what only PostgreSQL serves, which the SQLite run does not run. */
+const POSTGRES_ONLY = ['test/integration/scale.test.ts'];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -36,7 +39,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: 'integration', ...integration },
+        test: { name: 'integration', ...integration, exclude: POSTGRES_ONLY },
       },
       {
         // The same suite on PostgreSQL: each file gets a database of its own on one private

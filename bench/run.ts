@@ -11,11 +11,14 @@
  *   import        an IMGAPI import from a second portal into the store vs curl of the same file (import.ts)
  *   publish       the publish job to a real Glance vs curl -T of the same file, and its peak RSS (publish.ts)
  *   pages         the built portal's pages on the seed:large catalogue vs on one row of each (pages.ts)
+ *   scale         on PostgreSQL: /images and Image Availability with 10,000 nodes and 100,000 images vs
+ *                 one of each, and no-op jobs claimed and finished per second by 1 and 3 workers (scale.ts)
  *
  * Options: --json (stdout: one JSON object; everything else on stderr), --size-mb N (default 1024),
  * --runs N (scp and push runs each, default 5; the relay part's rounds, default 2), --busy (every
  * transfer figure also with one core kept busy, lib/busy.ts),
- * --only push,push8,fanout,relay,resume,import,publish,pages, --build-dir DIR (the pages part reuses that build instead of running next build).
+ * --only push,push8,fanout,relay,resume,import,publish,pages,scale, --build-dir DIR (the pages and scale parts
+ * reuse that build instead of running next build).
  * Exits non-zero only when the benchmark itself breaks; missed targets are reported, not fatal.
  */
 import path from 'node:path';
@@ -29,6 +32,7 @@ import { log } from './lib/log';
 import { machineAtStart, machineReport } from './lib/machine';
 import { PARTS, parseOptions, USAGE, type Options, type Part } from './lib/options';
 import { measurePages } from './pages';
+import { measureScale } from './scale';
 import { measurePublish } from './publish';
 import { measureRelay, RELAY_DEFAULT_RUNS } from './relay';
 import { setUpPortal, type Portal } from './lib/portal';
@@ -40,8 +44,8 @@ import { measureResume, RESUME_HOST } from './resume';
 /** What a part measures with: `under` runs a measurement quiet or busy, `loads` says which (--busy: both). */
 type Context = { size: number; options: Options; root: string; cleanups: Cleanups; under: UnderLoad };
 type Measure = (portal: Portal, context: Context) => Promise<Report>;
-/** The parts that measure the install engine in this process; pages runs its own portals. */
-type EnginePart = Exclude<Part, 'pages'>;
+/** The parts that measure the install engine in this process; pages and scale run their own portals. */
+type EnginePart = Exclude<Part, 'pages' | 'scale'>;
 
 /** Each engine figure's nodes, and the measurement that returns its keys. */
 const FIGURES: Record<EnginePart, { hosts: string[]; measure: Measure }> = {
@@ -91,7 +95,9 @@ async function main(options: Options, root: string, cleanups: Cleanups): Promise
       `The CPUs are only ${atStart.idlePercent.toFixed(0)}% idle: other work is running, so the figures will be noisy.`,
     );
 
-  const parts = PARTS.filter((part): part is EnginePart => part !== 'pages' && options.only.has(part));
+  const parts = PARTS.filter(
+    (part): part is EnginePart => part !== 'pages' && part !== 'scale' && options.only.has(part),
+  );
   const report: Report = {};
   const busy = busyMachine(cleanups);
   // The engine's portal, with its sshd nodes and an image of --size-mb, only when an engine part runs.
@@ -103,6 +109,7 @@ async function main(options: Options, root: string, cleanups: Cleanups): Promise
     for (const part of parts) Object.assign(report, await FIGURES[part].measure(portal, context));
   }
   if (options.only.has('pages')) Object.assign(report, await measurePages(options, root, cleanups));
+  if (options.only.has('scale')) Object.assign(report, await measureScale(options, root, cleanups));
   report.targets = targetsMet(report);
   report.machine = { ...(await machineReport(atStart)), ...(options.busy ? busy.report() : {}) };
   report.bench_seconds = round((performance.now() - benchStarted) / 1000, 1);

@@ -25,6 +25,8 @@ export async function startNextPortal(
   dataDir: string,
   admin: Admin,
   cleanups: Cleanups,
+  /** A PostgreSQL database to run on; SQLite in `dataDir` without it. */
+  databaseUrl?: string,
 ): Promise<NextPortal> {
   const port = await freePort(HOST);
   const env: NodeJS.ProcessEnv = {
@@ -35,9 +37,11 @@ export async function startNextPortal(
     PORTAL_ADMIN_USER: admin.username,
     PORTAL_ADMIN_PASSWORD: admin.password,
   };
-  // The other benchmarks point these at their own portal; this one's come from its data directory.
+  // The other benchmarks point these at their own portal; this one's come from its data directory
+  // (or the database it is given).
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   let output = '';
   const child = spawn(process.execPath, nextStartArgs(HOST, port), {
     env,

@@ -1,10 +1,10 @@
 /**
  * The benchmark's command line: --json, --size-mb N, --runs N, --busy,
- * --only push,push8,fanout,relay,resume,import,publish,pages, --build-dir DIR.
+ * --only push,push8,fanout,relay,resume,import,publish,pages,scale, --build-dir DIR.
  */
 
 /** The figures the benchmark can measure, in the order it measures them. */
-export const PARTS = ['push', 'push8', 'fanout', 'relay', 'resume', 'import', 'publish', 'pages'] as const;
+export const PARTS = ['push', 'push8', 'fanout', 'relay', 'resume', 'import', 'publish', 'pages', 'scale'] as const;
 export type Part = (typeof PARTS)[number];
 
 export type Options = {
@@ -16,12 +16,12 @@ export type Options = {
   /** Every transfer figure also measured with one core kept busy (bench/lib/busy.ts). */
   busy: boolean;
   only: Set<Part>;
-  /** The pages part reuses this Next.js build instead of building one. */
+  /** The pages and scale parts reuse this Next.js build instead of building one. */
   buildDir?: string;
 };
 
 export const USAGE =
-  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--busy] [--only push,push8,fanout,relay,resume,import,publish,pages] [--build-dir DIR]';
+  'usage: npm run bench -- [--json] [--size-mb N] [--runs N] [--busy] [--only push,push8,fanout,relay,resume,import,publish,pages,scale] [--build-dir DIR]';
 
 /** A mistake on the command line: reported with the usage line, not as a benchmark failure. */
 export class UsageError extends Error {}

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,6 @@ import { listLiveRunners } from '@/lib/jobs/runners';
 import { setRelayInstalls } from '@/lib/locations/operations';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
-import { workerArgs } from '@/scripts/lib/portal-process';
 import { SshNode } from '@/scripts/lib/sshd-node';
 import {
   createDataCenterAs,
@@ -23,23 +21,10 @@ import {
   sha256OfFile,
   until,
 } from '../support/portal';
+import { startWorker, type Worker } from '../support/workers';
 
 // This process only queues, as a web process with PORTAL_RUN_JOBS=false does: workers run the jobs.
 process.env.PORTAL_RUN_JOBS = 'false';
-
-type Worker = { pid: number; owner: RegExp; child: ChildProcess; exited: Promise<number | null> };
-
-/** Starts `npm run worker` on this test's data directory, with the given settings. */
-async function startWorker(env: Record<string, string>): Promise<Worker> {
-  const child = spawn(process.execPath, workerArgs(), {
-    env: { ...process.env, PORTAL_JOBS_LEASE_S: '3', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const owner = new RegExp(`:${child.pid}:`);
-  await until(async () => (await listLiveRunners()).some((r) => owner.test(r.id)), 60_000);
-  return { pid: child.pid!, owner, child, exited };
-}
 
 /**
  * `npm run worker` processes beside a web process that only queues (this test): every job runs

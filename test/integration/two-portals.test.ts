@@ -5,7 +5,7 @@ import { issueApiToken } from '@/lib/tokens/operations';
 import { makeQcow2, type FixtureImage } from '@/scripts/lib/fixture-image';
 import { startMirror, type Mirror } from '@/scripts/lib/mirror';
 import { SshNode } from '@/scripts/lib/sshd-node';
-import { assertBuilt, startBuiltPortal, type BuiltPortal } from '../support/built-portal';
+import { assertBuilt, queueInstallThrough, startBuiltPortal, type BuiltPortal } from '../support/built-portal';
 import {
   createDataCenterAs,
   createSuperAdmin,
@@ -64,21 +64,16 @@ describe('two portal processes on one data directory', () => {
     await mirror?.close();
   });
 
-  const install = async (portal: BuiltPortal, imageId: string, nodeId: string): Promise<string> => {
-    const response = await fetch(`${portal.url}/api/v1/images/${imageId}/installs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ nodeId }),
-    });
-    expect(response.status).toBe(202);
-    return ((await response.json()) as { jobId: string }).jobId;
-  };
   /** Queues one install per (image, node), alternating between the two portals. */
   const queueAll = async (imageIds: string[]) => {
     const queued: { jobId: string; imageId: string; node: number }[] = [];
     for (const imageId of imageIds) {
       for (const [node, nodeId] of nodeIds.entries())
-        queued.push({ jobId: await install(portals[queued.length % 2]!, imageId, nodeId), imageId, node });
+        queued.push({
+          jobId: await queueInstallThrough(portals[queued.length % 2]!, token, imageId, nodeId),
+          imageId,
+          node,
+        });
     }
     return queued;
   };

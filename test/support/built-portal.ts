@@ -50,3 +50,20 @@ export async function startBuiltPortal(host: string, env: Record<string, string>
   }
   return { url, pid: child.pid!, kill9: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
+
+/** Queues an install through a portal's JSON API, as a client behind a load balancer would; the job's id. */
+export async function queueInstallThrough(
+  portal: BuiltPortal,
+  token: string,
+  imageId: string,
+  nodeId: string,
+): Promise<string> {
+  const response = await fetch(`${portal.url}/api/v1/images/${imageId}/installs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ nodeId }),
+  });
+  if (response.status !== 202)
+    throw new Error(`The install was not queued: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { jobId: string }).jobId;
+}
