@@ -1,10 +1,10 @@
 /**
- * `npm run seed:large`: fills the database in PORTAL_DATA_DIR with a catalogue big enough to try the
- * portal's pages at scale: 10,000 images (several versions per alias), 200 nodes over four data
- * centers, 100,000 node-image rows, and a year of history: 100,000 finished jobs and 100,000 audit
- * events. Everything it makes is fake and marked so: the data centers' codes start with
- * `seed-large-`, and the nodes point at 127.0.0.254, where nothing answers. Nobody should install on
- * them.
+ * `npm run seed:large`: fills the portal's database (SQLite in PORTAL_DATA_DIR, or the PostgreSQL
+ * database DATABASE_URL names) with a catalogue big enough to try the portal's pages at scale:
+ * 10,000 images (several versions per alias), 200 nodes over four data centers, 100,000 node-image
+ * rows, and a year of history: 100,000 finished jobs and 100,000 audit events. Everything it makes
+ * is fake and marked so: the data centers' codes start with `seed-large-`, and the nodes point at
+ * 127.0.0.254, where nothing answers. Nobody should install on them.
  *
  * It keeps the portal's placement rule, as the portal itself would have: a node has only images
  * usable in its data center (bound to it or attached to it), and installs were only of those, so
@@ -329,11 +329,15 @@ export async function seedLarge(
 
 async function main() {
   // Imported here, so the test can call seedLarge with its own database without the portal's config.
-  const { closeAllDatabases, getDb, sqliteFile } = await import('../lib/db/client');
+  const { closeAllDatabases, openProcessDatabase } = await import('../lib/db/client');
+  const { getConfig } = await import('../lib/config');
+  const { redactUrlCredentials } = await import('../lib/format');
   const started = Date.now();
-  const made = await seedLarge(getDb(), sizeFromArgs(process.argv.slice(2)));
+  // PostgreSQL must have been migrated (npm run db:migrate); SQLite migrates itself as it opens.
+  const made = await seedLarge(await openProcessDatabase(), sizeFromArgs(process.argv.slice(2)));
   await closeAllDatabases();
-  const where = sqliteFile();
+  const { database } = getConfig();
+  const where = database.dialect === 'sqlite' ? database.file : redactUrlCredentials(database.url);
   if (!made) {
     console.log(`The large seed is already in ${where} (data centers ${SEED_CODE_PREFIX}*); nothing changed.`);
     return;

@@ -9,12 +9,19 @@ import { closeAllDatabases } from '../../lib/db/client';
 import { claimNextJob } from '../../lib/jobs/claims';
 import { appendJobEvent, finishJob } from '../../lib/jobs/rows';
 
-await sleep(Math.max(0, Number(process.env.BENCH_START_AT) - Date.now()));
-let finished = 0;
-for (let job = await claimNextJob(); job; job = await claimNextJob()) {
-  await appendJobEvent(job.id, 'info', 'Started (a no-op job of the scale benchmark).');
-  if (await finishJob(job.id, { status: 'succeeded' })) finished++;
+async function main() {
+  await sleep(Math.max(0, Number(process.env.BENCH_START_AT) - Date.now()));
+  let finished = 0;
+  for (let job = await claimNextJob(); job; job = await claimNextJob()) {
+    await appendJobEvent(job.id, 'info', 'Started (a no-op job of the scale benchmark).');
+    if (await finishJob(job.id, { status: 'succeeded' })) finished++;
+  }
+  const endedAt = Date.now();
+  await closeAllDatabases();
+  console.log(JSON.stringify({ finished, endedAt }));
 }
-const endedAt = Date.now();
-await closeAllDatabases();
-console.log(JSON.stringify({ finished, endedAt }));
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -10,8 +10,8 @@ import type { AvailabilityRow as Row, ImageAvailability } from '@/lib/availabili
 import { isJobActive, NODE_IMAGE_STATES, NODE_STATUSES } from '@/lib/db/enums';
 import { AvailabilityRow } from './availability-row';
 
-async function fetchAvailability(imageId: string): Promise<ImageAvailability> {
-  const response = await fetch(`/api/images/${imageId}/availability`, { cache: 'no-store' });
+async function fetchAvailability(imageId: string, page: number): Promise<ImageAvailability> {
+  const response = await fetch(`/api/images/${imageId}/availability?page=${page}`, { cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not refresh (HTTP ${response.status}).`);
   return response.json();
 }
@@ -25,9 +25,10 @@ const offered = (row: Row) => row.available || (row.lastJob?.kind === 'install' 
  */
 export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
   const queryClient = useQueryClient();
+  const page = initial.paging?.page ?? 1;
   const { data, error: refreshError } = useQuery({
-    queryKey: ['availability', initial.imageId],
-    queryFn: () => fetchAvailability(initial.imageId),
+    queryKey: ['availability', initial.imageId, page],
+    queryFn: () => fetchAvailability(initial.imageId, page),
     initialData: initial,
     refetchInterval: (q) =>
       q.state.data?.groups.some((g) => g.rows.some((r) => r.lastJob && isJobActive(r.lastJob.status))) ? 1000 : 5000,
@@ -67,7 +68,7 @@ export function AvailabilityForm({ initial }: { initial: ImageAvailability }) {
       } else {
         setMessage({ ok: false, text: result.error });
       }
-      await queryClient.invalidateQueries({ queryKey: ['availability', data.imageId] });
+      await queryClient.invalidateQueries({ queryKey: ['availability', data.imageId, page] });
     });
 
   return (

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { getDb } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import type { JobStatus, NodeImageState, NodeStatus } from '@/lib/db/enums';
 import { getImage } from '@/lib/images/queries';
@@ -39,19 +39,30 @@ export type AvailabilityGroup = {
   /** Set by `withSharedLocks`: the one reason every row of the group is locked for. */
   sharedLock?: string | null;
 };
+/** Which page of the nodes a paged read holds (the page reads 100 at a time; the API reads all). */
+export type AvailabilityPaging = { page: number; pageSize: number; pageCount: number; total: number };
 export type ImageAvailability = {
   imageId: string;
   imageName: string;
   groups: AvailabilityGroup[];
+  paging?: AvailabilityPaging;
   /** Whether the user may change any of it; a read-only viewer gets no Apply or Select all. */
   mayChange: boolean;
 };
 
+/** Nodes per page on the Image Availability page: a cloud's thousands of nodes would make a page of megabytes. */
+export const AVAILABILITY_PAGE_SIZE = 100;
+
 /**
  * Every node of the data centers the image is attached to (or already on), grouped by data center,
- * limited to what the user may see; null when the image itself is not visible to them.
+ * limited to what the user may see; null when the image itself is not visible to them. With `page`,
+ * only that page of the nodes (in data-center and node-name order), and `paging` says which.
  */
-export async function getImageAvailability(user: UserContext, imageId: string): Promise<ImageAvailability | null> {
+export async function getImageAvailability(
+  user: UserContext,
+  imageId: string,
+  page?: number,
+): Promise<ImageAvailability | null> {
   const found = await getImage(user, imageId);
   if (!found) return null;
   const { image, attached } = found;
@@ -67,23 +78,40 @@ export async function getImageAvailability(user: UserContext, imageId: string): 
   const dcIds = visible
     ? [...new Set([...attached, ...onNodes.map((r) => r.dc)])].filter((dc) => visible.includes(dc))
     : (await db.select({ id: dataCenters.id }).from(dataCenters)).map((dc) => dc.id);
-  if (dcIds.length === 0) return { imageId, imageName: image.name, groups: [], mayChange: false };
+  if (dcIds.length === 0) {
+    const none = { page: 1, pageSize: AVAILABILITY_PAGE_SIZE, pageCount: 1, total: 0 };
+    return { imageId, imageName: image.name, groups: [], mayChange: false, ...(page ? { paging: none } : {}) };
+  }
 
+  const paging = page === undefined ? undefined : await pagingOf(dcIds, page);
   const nodeRows = await db
     .select({ node: nodes, dcName: dataCenters.name, ni: nodeImages })
     .from(nodes)
     .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
     .leftJoin(nodeImages, and(eq(nodeImages.nodeId, nodes.id), eq(nodeImages.imageId, imageId)))
     .where(inArray(nodes.dataCenterId, dcIds))
-    .orderBy(asc(dataCenters.name), asc(nodes.name));
+    .orderBy(asc(dataCenters.name), asc(nodes.name), asc(nodes.id))
+    .limit(paging?.pageSize ?? Number.MAX_SAFE_INTEGER)
+    .offset(paging ? (paging.page - 1) * paging.pageSize : 0);
   const lastJobs = await latestJobPerNode(
     imageId,
     nodeRows.map((r) => r.node.id),
   );
   const machineCounts = countBy(
-    (await db.select({ nodeId: machines.nodeId }).from(machines).where(eq(machines.imageId, imageId))).map(
-      (m) => m.nodeId,
-    ),
+    (
+      await db
+        .select({ nodeId: machines.nodeId })
+        .from(machines)
+        .where(
+          and(
+            eq(machines.imageId, imageId),
+            inArray(
+              machines.nodeId,
+              nodeRows.map((r) => r.node.id),
+            ),
+          ),
+        )
+    ).map((m) => m.nodeId),
   );
 
   const groups = new Map<string, AvailabilityGroup>();
@@ -126,7 +154,22 @@ export async function getImageAvailability(user: UserContext, imageId: string): 
   const mayChange = [...groups.values()].some((g) =>
     can(user, 'node.install', { dataCenterId: g.dataCenterId, imageAttached: attached.includes(g.dataCenterId) }),
   );
-  return { imageId, imageName: image.name, groups: [...groups.values()], mayChange };
+  return { imageId, imageName: image.name, groups: [...groups.values()], mayChange, ...(paging ? { paging } : {}) };
+}
+
+/** A `page` search parameter as the page number it asks for: 1 unless it is a whole number above 1. */
+export function pageParam(value: string | string[] | null | undefined): number {
+  const page = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isSafeInteger(page) && page > 1 ? page : 1;
+}
+
+/** The page asked for, within the pages there are (the last one when it asks past the end). */
+async function pagingOf(dcIds: string[], asked: number): Promise<AvailabilityPaging> {
+  const counted = await firstRow(getDb().select({ n: count() }).from(nodes).where(inArray(nodes.dataCenterId, dcIds)));
+  const total = counted?.n ?? 0;
+  const pageSize = AVAILABILITY_PAGE_SIZE;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  return { page: Math.min(Math.max(1, Math.floor(asked)), pageCount), pageSize, pageCount, total };
 }
 
 async function latestJobPerNode(
