@@ -11,7 +11,7 @@ import { E2E_LANE } from '../e2e/support/lane';
 import type { Cleanups } from './lib/cleanup';
 import { median, round } from './lib/figures';
 import { log } from './lib/log';
-import { signIn, startNextPortal, timedGet, type Admin, type Timing } from './lib/next-server';
+import { signIn, startNextPortal, timedGet, type Admin, type NextPortal, type Timing } from './lib/next-server';
 import type { Options } from './lib/options';
 import { runCommand } from './lib/processes';
 import { PAGE_TARGETS } from './lib/report';
@@ -81,10 +81,12 @@ export async function comparePages(
   cleanups: Cleanups,
 ) {
   const sides: Side[] = [];
+  const portals: NextPortal[] = [];
   for (const spec of specs) {
     log(`${what}: seeding the ${spec.name} database (npm run seed:large ${spec.seedArgs.join(' ')})…`);
     await seed(what, spec);
     const portal = await startNextPortal(distDir, spec.dataDir, ADMIN, cleanups, spec.databaseUrl);
+    portals.push(portal);
     const ids = await seededIds(spec);
     sides.push({ name: spec.name, url: portal.url, cookie: await signIn(portal.url, ADMIN), ids });
     log(`${what}: the ${spec.name} portal runs on ${portal.url}.`);
@@ -114,6 +116,8 @@ export async function comparePages(
     };
     log(`${what}: ${page.label}: ${largeMs.toFixed(0)} ms vs ${emptyMs.toFixed(0)} ms, ${large[0]!.bytes} bytes.`);
   }
+  // Stopped now: a web process runs jobs too, and what is measured next may queue some.
+  for (const portal of portals) await portal.stop();
   return figures;
 }
 
