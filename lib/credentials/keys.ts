@@ -5,10 +5,19 @@ import { ValidationError } from '@/lib/errors';
 
 export type KeyPair = { privateKey: string; publicKey: string };
 
-/** A new ed25519 key pair in OpenSSH format; the public key is one authorized_keys line. */
+/**
+ * A new ed25519 key pair in OpenSSH format; the public key is one authorized_keys line. Made with
+ * Node's crypto, not ssh2's generateKeyPairSync: that one strips leading zero bytes off the public
+ * key, so about one key in 256 it makes cannot be parsed (mscdex/ssh2#1513).
+ */
 export function generateEd25519(comment: string): KeyPair {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  const jwk = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const [seed, publicKey] = [Buffer.from(jwk.d!, 'base64url'), Buffer.from(jwk.x!, 'base64url')];
+  const publicBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(publicKey)]);
+  return {
+    privateKey: openSshEd25519(seed, publicKey, comment),
+    publicKey: `ssh-ed25519 ${publicBlob.toString('base64')} ${comment}`,
+  };
 }
 
 /** Checks a pasted private key and returns its public half, or throws a field error. */

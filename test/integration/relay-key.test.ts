@@ -3,12 +3,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, utils } from 'ssh2';
+import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relayAuthorizedKeyLine } from '@/lib/install/relay/authorized-key';
 import { addRelayKey, removeRelayKey } from '@/lib/install/relay/seed-keys';
 import { SshSession } from '@/lib/ssh/session';
 import { nodeUserHome, SshNode } from '@/scripts/lib/sshd-node';
+import { generateEd25519 } from '@/lib/credentials/keys';
 
 const RECEIVER = '127.0.0.209';
 const OTHER_SOURCE = '127.0.0.210';
@@ -23,7 +24,7 @@ describe('the one-time relay key on a real sshd', () => {
   let scratch: string;
   let file: string;
   let bytes: Buffer;
-  const key = utils.generateKeyPairSync('ed25519');
+  const key = generateEd25519('cloud-broker-portal:relay');
   const jobId = crypto.randomUUID();
   const sentinel = `# cbp-relay test keeps this line ${jobId}`;
 
@@ -36,7 +37,7 @@ describe('the one-time relay key on a real sshd', () => {
     bytes = crypto.randomBytes(300_000);
     fs.writeFileSync(file, bytes);
     fs.writeFileSync(path.join(seed.imageDir, 'other.raw'), 'another image');
-    fs.writeFileSync(path.join(scratch, 'key'), key.private, { mode: 0o600 });
+    fs.writeFileSync(path.join(scratch, 'key'), key.privateKey, { mode: 0o600 });
     const hostKey = fs.readFileSync(path.join(seed.baseDir, 'host_ed25519.pub'), 'utf8').split(' ');
     fs.writeFileSync(path.join(scratch, 'known_hosts'), `[${seed.host}]:${seed.port} ${hostKey[0]} ${hostKey[1]}\n`);
     session = await SshSession.connect(
@@ -46,16 +47,16 @@ describe('the one-time relay key on a real sshd', () => {
     );
     const keys = path.join(nodeUserHome(), '.ssh', 'authorized_keys');
     if (fs.existsSync(keys)) fs.appendFileSync(keys, `${sentinel}\n`);
-    const line = relayAuthorizedKeyLine({ publicKey: key.public, from: [RECEIVER], file, jobId });
-    await addRelayKey(session, key.public, line);
+    const line = relayAuthorizedKeyLine({ publicKey: key.publicKey, from: [RECEIVER], file, jobId });
+    await addRelayKey(session, key.publicKey, line);
     if (!fs.readFileSync(keys, 'utf8').includes(sentinel)) {
-      await removeRelayKey(session, key.public);
+      await removeRelayKey(session, key.publicKey);
       fs.appendFileSync(keys, `${sentinel}\n`);
-      await addRelayKey(session, key.public, line);
+      await addRelayKey(session, key.publicKey, line);
     }
   });
   afterAll(async () => {
-    await removeRelayKey(session, key.public).catch(() => undefined);
+    await removeRelayKey(session, key.publicKey).catch(() => undefined);
     const keys = path.join(nodeUserHome(), '.ssh', 'authorized_keys');
     fs.writeFileSync(keys, fs.readFileSync(keys, 'utf8').replace(`${sentinel}\n`, ''));
     session.close();
@@ -133,7 +134,7 @@ describe('the one-time relay key on a real sshd', () => {
         host: seed.host,
         port: seed.port,
         username: seed.user,
-        privateKey: key.private,
+        privateKey: key.privateKey,
         localAddress: RECEIVER,
         hostVerifier: () => true,
       });
@@ -160,10 +161,10 @@ describe('the one-time relay key on a real sshd', () => {
   });
 
   it('is gone once removed, and every other line of authorized_keys is kept', async () => {
-    await removeRelayKey(session, key.public);
+    await removeRelayKey(session, key.publicKey);
     const keys = fs.readFileSync(path.join(nodeUserHome(), '.ssh', 'authorized_keys'), 'utf8');
     expect(keys).toContain(sentinel);
-    expect(keys).not.toContain(key.public.split(' ')[1]);
+    expect(keys).not.toContain(key.publicKey.split(' ')[1]);
     expect(ssh('0').status).toBe(255);
   });
 });

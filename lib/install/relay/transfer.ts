@@ -2,7 +2,6 @@ import 'server-only';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { inArray } from 'drizzle-orm';
-import { utils } from 'ssh2';
 import { getDb } from '@/lib/db/client';
 import { jobs, nodes } from '@/lib/db/tables';
 import { errorMessage } from '@/lib/errors';
@@ -19,6 +18,7 @@ import { relayAuthorizedKeyLine } from './authorized-key';
 import { copyFromSeed, knownHostsLine, ReceiverLostError, RelayFailedError } from './copy';
 import { addRelayKey, listRelayKeyJobs, removeRelayKey, removeRelayKeysOfJobs } from './seed-keys';
 import { awaitSeed, relayAllowedIn, type Seed } from './seed';
+import { generateEd25519 } from '@/lib/credentials/keys';
 
 type Node = typeof nodes.$inferSelect;
 
@@ -88,14 +88,14 @@ async function copyVia(seedSession: SshSession, seed: Seed, input: RelayInput): 
   const seedFile = imageFilesAt(seed.node.imageDir, seed.path).file;
   await sweepStaleKeys(seedSession, ctx);
   const source = dataCenterAddress(node);
-  const key = utils.generateKeyPairSync('ed25519');
+  const key = generateEd25519('cloud-broker-portal:relay');
   const line = relayAuthorizedKeyLine({
-    publicKey: key.public,
+    publicKey: key.publicKey,
     from: await sourceAddresses(source),
     file: seedFile,
     jobId: ctx.job.id,
   });
-  await addRelayKey(seedSession, key.public, line);
+  await addRelayKey(seedSession, key.publicKey, line);
   let received = 0;
   try {
     ctx.progress(input.offset, input.expectedSize);
@@ -115,7 +115,7 @@ async function copyVia(seedSession: SshSession, seed: Seed, input: RelayInput): 
             port: seed.node.port,
             user: seed.node.sshUser,
             knownHostsLine: knownHostsLine(dataCenterAddress(seed.node), seed.node.port, seedSession.hostKey),
-            privateKey: key.private,
+            privateKey: key.privateKey,
             sourceAddress: source,
             offset: input.offset,
           },
@@ -126,7 +126,7 @@ async function copyVia(seedSession: SshSession, seed: Seed, input: RelayInput): 
     if (input.offset > 0) ctx.log('info', `Copied the remaining ${formatBytes(received)} after the partial file.`);
   } finally {
     ctx.transferred(received);
-    await removeRelayKey(seedSession, key.public).catch((err: unknown) =>
+    await removeRelayKey(seedSession, key.publicKey).catch((err: unknown) =>
       ctx.log(
         'warn',
         `Could not remove the copy key from ${seed.node.name} (${errorMessage(err)}); the next copy from it removes it.`,
