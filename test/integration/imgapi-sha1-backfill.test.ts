@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb, firstRow } from '@/lib/db/client';
 import { images } from '@/lib/db/tables';
 import { backfillSha1 } from '@/lib/imgapi/serve/sha1-backfill';
 import { startPortal } from '@/lib/startup';
+import { imageStore } from '@/lib/store/image-store';
 import { localStorePath } from '../support/store';
 import { createStoreImage, createSuperAdmin, until } from '@/test/support/portal';
 
@@ -64,15 +65,24 @@ describe('SHA-1 backfill', () => {
   it('does not write over a row whose file changed while it was hashed', async () => {
     const image = await storedImage();
     await forgetSha1(image.id);
-    // The backfill reads its work list before its first await; the row changes while the file is read.
-    const running = backfillSha1();
-    await getDb()
-      .update(images)
-      .set({ storeFile: `${image.id}.qcow2` })
-      .where(eq(images.id, image.id));
-
-    // (The broken images of the test above are skipped again too: each start tries them anew.)
-    expect((await running).hashed).toBe(0);
+    // The row changes as the backfill opens the file it listed, after its list and before its write.
+    const store = imageStore();
+    const open = store.open.bind(store);
+    const opening = vi.spyOn(store, 'open').mockImplementation(async (storeFile) => {
+      if (storeFile.startsWith(image.id))
+        await getDb()
+          .update(images)
+          .set({ storeFile: `${image.id}.qcow2` })
+          .where(eq(images.id, image.id));
+      return await open(storeFile);
+    });
+    try {
+      // (The broken images of the test above are skipped again too: each start tries them anew.)
+      expect((await backfillSha1()).hashed).toBe(0);
+      expect(opening).toHaveBeenCalledWith(`${image.id}.raw`);
+    } finally {
+      opening.mockRestore();
+    }
     expect((await row(image.id)).sha1).toBeNull();
   });
 
