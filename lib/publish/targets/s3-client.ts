@@ -1,15 +1,11 @@
 import 'server-only';
 import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { z } from 'zod';
 import type { S3Secrets, S3Settings } from '@/lib/clouds/settings';
 import { assertOutboundUrl, guardedAgents } from '@/lib/net/guarded-agents';
+import { newS3Client } from '@/lib/s3/client';
 import { CloudError, type PublishedImageAttributes, type PublishFile, type RemoteState } from '@/lib/publish/target';
 import { s3Failure } from './s3-errors';
-
-// A connection that cannot open in this time will not; an idle socket this long is a dead one.
-const CONNECT_TIMEOUT_MS = 15_000;
-const IDLE_TIMEOUT_MS = 120_000;
 
 /**
  * The SDK logs every failed command as an error, and warns of every failed request with a stream
@@ -59,22 +55,7 @@ export class S3Connection {
     const secretAccessKey = this.secrets.secretAccessKey;
     if (!secretAccessKey)
       throw new CloudError('credentials', 'The account has no secret access key; enter it in the account settings.');
-    const { httpAgent, httpsAgent } = guardedAgents();
-    return new S3Client({
-      region: this.settings.region,
-      endpoint: this.settings.endpoint,
-      forcePathStyle: this.settings.forcePathStyle,
-      credentials: { accessKeyId: this.settings.accessKeyId, secretAccessKey },
-      requestHandler: new NodeHttpHandler({
-        httpAgent,
-        httpsAgent,
-        connectionTimeout: CONNECT_TIMEOUT_MS,
-        socketTimeout: IDLE_TIMEOUT_MS,
-      }),
-      // The SDK retries throttles, 5xx and resets itself; part bodies are streams, retried by the upload loop.
-      maxAttempts: 3,
-      logger: SDK_LOGGER,
-    });
+    return newS3Client({ ...this.settings, secretAccessKey }, guardedAgents(), SDK_LOGGER);
   }
 }
 

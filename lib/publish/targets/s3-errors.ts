@@ -1,11 +1,11 @@
 import 'server-only';
 import { CloudError } from '@/lib/publish/target';
+import { s3ErrorCode, type S3ServiceError } from '@/lib/s3/errors';
 import { findOutboundRefusal, isAbort, networkFailure } from './network-errors';
 
 /**
- * What an S3 SDK error means to an operator. The SDK names a service error by its S3 code
- * (`err.name`, e.g. NoSuchBucket) and carries the HTTP status in `$metadata`; a network failure is
- * Node's own error (ECONNREFUSED, a TLS code), sometimes wrapped.
+ * What an S3 SDK error means to an operator: a service error by its code (lib/s3/errors.ts), a
+ * network failure by Node's own error (ECONNREFUSED, a TLS code), sometimes wrapped.
  */
 
 const CREDENTIAL_CODES = new Set([
@@ -25,8 +25,6 @@ const THROTTLE_CODES = new Set([
   'RequestTimeTooSkewed',
 ]);
 
-type ServiceError = Error & { $metadata?: { httpStatusCode?: number }; Code?: string };
-
 /** Maps any failure of an S3 call to the error the job should see; an abort or a refusal passes through unchanged. */
 export function s3Failure(err: unknown, where: { endpoint: string; bucket: string }): unknown {
   const refused = findOutboundRefusal(err);
@@ -35,10 +33,9 @@ export function s3Failure(err: unknown, where: { endpoint: string; bucket: strin
   const network = networkFailure(err, where.endpoint);
   if (network) return network;
 
-  const e = err as ServiceError;
-  const code = e.Code ?? e.name;
-  const status = e.$metadata?.httpStatusCode;
-  const detail = `${code}${e.message && e.message !== code && e.message !== 'UnknownError' ? `: ${e.message}` : ''}`;
+  const code = s3ErrorCode(err)!;
+  const status = (err as S3ServiceError).$metadata?.httpStatusCode;
+  const detail = `${code}${err.message && err.message !== code && err.message !== 'UnknownError' ? `: ${err.message}` : ''}`;
   if (code === 'NoSuchUpload')
     return new CloudError(
       'other',
@@ -65,10 +62,4 @@ export function s3Failure(err: unknown, where: { endpoint: string; bucket: strin
     });
   if (status === 404) return new CloudError('not-found', `${where.endpoint}: ${detail}.`, false, { cause: err });
   return new CloudError('other', `${where.endpoint}: ${detail}.`, false, { cause: err });
-}
-
-/** The S3 error code of a failure, for the few places that act on one (NoSuchUpload, NotImplemented). */
-export function s3ErrorCode(err: unknown): string | undefined {
-  if (!(err instanceof Error)) return undefined;
-  return (err as ServiceError).Code ?? err.name;
 }

@@ -9,8 +9,10 @@ import {
 import type { PublishFile, UploadOptions } from '@/lib/publish/target';
 import { CloudError } from '@/lib/publish/target';
 import type { S3State, SavedPart } from './s3-client';
-import { s3ErrorCode, s3Failure } from './s3-errors';
-import { inPool, partCount, partRange, partSizeFor, rangeSha256, rangeStream } from './s3-parts';
+import { s3ErrorCode } from '@/lib/s3/errors';
+import { partCount, partRange, partSizeFor } from '@/lib/s3/parts';
+import { s3Failure } from './s3-errors';
+import { inPool, rangeSha256, rangeStream } from './s3-parts';
 import { resumable } from './s3-resume';
 
 /**

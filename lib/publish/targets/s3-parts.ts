@@ -3,30 +3,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { partCount } from '@/lib/s3/parts';
 
 /**
- * The arithmetic and the file reading of a multipart upload. Parts are read from the file as
- * streams, never buffered whole, so memory stays flat whatever the part size.
+ * The file reading of a multipart upload (its arithmetic is lib/s3/parts.ts). Parts are read from
+ * the file as streams, never buffered whole, so memory stays flat whatever the part size.
  */
-
-const MiB = 1024 * 1024;
-// Big enough that a few GiB need a few hundred requests; S3 allows at most 10,000 parts.
-const MIN_PART_SIZE = 8 * MiB;
-const MAX_PARTS = 10_000;
-
-export function partSizeFor(size: number): number {
-  return Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS / MiB) * MiB);
-}
-
-/** An empty file is still one (empty) part: CompleteMultipartUpload needs at least one. */
-export function partCount(size: number, partSize: number): number {
-  return Math.max(1, Math.ceil(size / partSize));
-}
-
-export function partRange(partNumber: number, size: number, partSize: number): { start: number; length: number } {
-  const start = (partNumber - 1) * partSize;
-  return { start, length: Math.max(0, Math.min(size, start + partSize) - start) };
-}
 
 /** A stream of the file's bytes from `start`, `length` of them; `onBytes` hears how many were read so far. */
 export function rangeStream(file: string, start: number, length: number, onBytes?: (read: number) => void): Readable {

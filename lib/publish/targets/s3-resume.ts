@@ -9,8 +9,8 @@ import {
 import type { PublishFile, RemoteState } from '@/lib/publish/target';
 import { CloudError } from '@/lib/publish/target';
 import { parseS3State, type S3State, type SavedPart } from './s3-client';
-import { s3ErrorCode } from './s3-errors';
-import { partCount, partRange } from './s3-parts';
+import { s3ErrorCode } from '@/lib/s3/errors';
+import { partCount, partRange } from '@/lib/s3/parts';
 
 /**
  * The earlier attempt's upload with the parts the server holds, or undefined to start afresh: no

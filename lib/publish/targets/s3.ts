@@ -3,10 +3,10 @@ import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-s
 import type { S3Secrets, S3Settings } from '@/lib/clouds/settings';
 import type { CloudTarget, PublishedCopy } from '@/lib/publish/target';
 import { manifestKey, objectKey, parseS3State, S3Connection, type S3State } from './s3-client';
-import { s3ErrorCode } from './s3-errors';
+import { s3ErrorCode } from '@/lib/s3/errors';
 import { s3Manifest, writeManifest } from './s3-manifest';
 import { uploadObject } from './s3-multipart';
-import { partSizeFor } from './s3-parts';
+import { partSizeFor } from '@/lib/s3/parts';
 import { abortUpload } from './s3-resume';
 import { verifyManifest, verifyObject } from './s3-verify';
 

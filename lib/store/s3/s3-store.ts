@@ -24,7 +24,8 @@ import { removeAbandonedIn } from '@/lib/store/local-store';
 import { checkedStoreName, tempNameOf } from '@/lib/store/names';
 import { readerChunks } from '@/lib/store/reading';
 import { reserveStoreSpace, type Reservation } from '@/lib/store/reservations';
-import { isMissing, s3StoreClient, type S3StoreLocation } from './client';
+import { isMissing } from '@/lib/s3/errors';
+import { s3StoreClient, type S3StoreLocation } from './client';
 import { S3ObjectReader } from './reader';
 import { S3UploadSink } from './upload-sink';
 

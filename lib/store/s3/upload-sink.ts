@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IncomingSink, StoreDigests } from '@/lib/store/backend';
 import { InlineHashes } from '@/lib/store/parallel-hash';
-import { partSizeFor } from '@/lib/publish/targets/s3-parts';
-import { isMissing } from './client';
+import { isMissing } from '@/lib/s3/errors';
+import { partSizeFor } from '@/lib/s3/parts';
 import { HeadAndTail } from './head-and-tail';
 
 // Parts on their way at once: two keep the link busy while the next one fills.
