@@ -1,11 +1,12 @@
 import 'server-only';
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { firstRow, getDb } from '@/lib/db/client';
+import { getDb } from '@/lib/db/client';
 import { dataCenters, jobs, machines, nodeImages, nodes } from '@/lib/db/tables';
 import type { JobStatus, NodeImageState, NodeStatus } from '@/lib/db/enums';
 import { getImage } from '@/lib/images/queries';
 import { installRefusal } from '@/lib/install/enqueue';
+import { AVAILABILITY_PAGE_SIZE, readNodePage, type AvailabilityPaging } from './node-pages';
 
 /** One node's row on the Image Availability page; plain data, sent to the browser as it is. */
 export type AvailabilityRow = {
@@ -39,8 +40,6 @@ export type AvailabilityGroup = {
   /** Set by `withSharedLocks`: the one reason every row of the group is locked for. */
   sharedLock?: string | null;
 };
-/** Which page of the nodes a paged read holds (the page reads 100 at a time; the API reads all). */
-export type AvailabilityPaging = { page: number; pageSize: number; pageCount: number; total: number };
 export type ImageAvailability = {
   imageId: string;
   imageName: string;
@@ -49,9 +48,6 @@ export type ImageAvailability = {
   /** Whether the user may change any of it; a read-only viewer gets no Apply or Select all. */
   mayChange: boolean;
 };
-
-/** Nodes per page on the Image Availability page: a cloud's thousands of nodes would make a page of megabytes. */
-export const AVAILABILITY_PAGE_SIZE = 100;
 
 /**
  * Every node of the data centers the image is attached to (or already on), grouped by data center,
@@ -83,16 +79,7 @@ export async function getImageAvailability(
     return { imageId, imageName: image.name, groups: [], mayChange: false, ...(page ? { paging: none } : {}) };
   }
 
-  const paging = page === undefined ? undefined : await pagingOf(dcIds, page);
-  const nodeRows = await db
-    .select({ node: nodes, dcName: dataCenters.name, ni: nodeImages })
-    .from(nodes)
-    .innerJoin(dataCenters, eq(dataCenters.id, nodes.dataCenterId))
-    .leftJoin(nodeImages, and(eq(nodeImages.nodeId, nodes.id), eq(nodeImages.imageId, imageId)))
-    .where(inArray(nodes.dataCenterId, dcIds))
-    .orderBy(asc(dataCenters.name), asc(nodes.name), asc(nodes.id))
-    .limit(paging?.pageSize ?? Number.MAX_SAFE_INTEGER)
-    .offset(paging ? (paging.page - 1) * paging.pageSize : 0);
+  const { rows: nodeRows, paging } = await readNodePage(imageId, dcIds, page);
   const lastJobs = await latestJobPerNode(
     imageId,
     nodeRows.map((r) => r.node.id),
@@ -161,15 +148,6 @@ export async function getImageAvailability(
 export function pageParam(value: string | string[] | null | undefined): number {
   const page = Number(Array.isArray(value) ? value[0] : value);
   return Number.isSafeInteger(page) && page > 1 ? page : 1;
-}
-
-/** The page asked for, within the pages there are (the last one when it asks past the end). */
-async function pagingOf(dcIds: string[], asked: number): Promise<AvailabilityPaging> {
-  const counted = await firstRow(getDb().select({ n: count() }).from(nodes).where(inArray(nodes.dataCenterId, dcIds)));
-  const total = counted?.n ?? 0;
-  const pageSize = AVAILABILITY_PAGE_SIZE;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  return { page: Math.min(Math.max(1, Math.floor(asked)), pageCount), pageSize, pageCount, total };
 }
 
 async function latestJobPerNode(

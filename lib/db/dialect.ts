@@ -43,13 +43,6 @@ export function ignoringCase(column: Column): SQL {
   return usesPostgres ? sql`lower(${column})` : sql`${column} collate nocase`;
 }
 
-/** Whether a JSON array column holds the string `value`. */
-export function jsonArrayHas(column: Column, value: string): SQL {
-  return usesPostgres
-    ? sql`${column} @> ${JSON.stringify([value])}::jsonb`
-    : sql`exists (select 1 from json_each(${column}) where value = ${value})`;
-}
-
 /** The text of a top-level key of a JSON object column. */
 export function jsonText(column: Column, key: string): SQL {
   return usesPostgres ? sql`${column} ->> ${key}` : sql`json_extract(${column}, ${`$.${key}`})`;
@@ -61,26 +54,13 @@ export function isTrue(column: Column): SQL {
 }
 
 /**
- * The strings of a JSON array column, one row each, as a FROM item named `element` whose `value`
- * is the string; with `jsonArrayStringsOnly()` in the WHERE clause, other JSON values are left out.
- */
-export function jsonArrayElements(column: Column): SQL {
-  return usesPostgres
-    ? sql`jsonb_array_elements_text(${column}) as element(value)`
-    : sql`json_each(${column}) as element`;
-}
-
-/** See jsonArrayElements. (PostgreSQL's elements are all text already.) */
-export function jsonArrayStringsOnly(): SQL {
-  return usesPostgres ? sql`true` : sql`element.type = 'text'`;
-}
-
-/**
  * ORDER BY one column, with nulls where SQLite puts them (first ascending, last descending), so a
- * listing reads the same on both.
+ * listing reads the same on both. A column that is never null gets no NULLS clause: on PostgreSQL
+ * one that differs from its index's (last ascending) would keep the index from serving the order,
+ * and the whole table would be sorted for one page.
  */
-export function orderedBy(column: Column | SQL, direction: 'asc' | 'desc'): SQL {
-  if (!usesPostgres) return direction === 'asc' ? sql`${column} asc` : sql`${column} desc`;
+export function orderedBy(column: Column | SQL, direction: 'asc' | 'desc', { nullable }: { nullable: boolean }): SQL {
+  if (!usesPostgres || !nullable) return direction === 'asc' ? sql`${column} asc` : sql`${column} desc`;
   return direction === 'asc' ? sql`${column} asc nulls first` : sql`${column} desc nulls last`;
 }
 

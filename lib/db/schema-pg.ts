@@ -148,6 +148,7 @@ export const nodes = pgTable(
   (t) => [
     uniqueIndex('nodes_dc_name_unique').on(t.dataCenterId, t.name),
     uniqueIndex('nodes_address_unique').on(t.host, t.port),
+    index('nodes_dc_status_idx').on(t.dataCenterId, t.status),
   ],
 );
 
@@ -227,6 +228,17 @@ export const images = pgTable(
     index('images_os_type_idx').on(t.osType),
     index('images_disk_format_idx').on(t.diskFormat),
   ],
+);
+
+export const imageTags = pgTable(
+  'image_tags',
+  {
+    tag: text().notNull(),
+    imageId: text()
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.imageId] }), index('image_tags_image_idx').on(t.imageId)],
 );
 
 export const imageDataCenters = pgTable(

@@ -168,6 +168,8 @@ export const nodes = sqliteTable(
   (t) => [
     uniqueIndex('nodes_dc_name_unique').on(t.dataCenterId, t.name),
     uniqueIndex('nodes_address_unique').on(t.host, t.port),
+    // A data center's node counts, all and enabled (lib/locations/node-counts.ts), from the index alone.
+    index('nodes_dc_status_idx').on(t.dataCenterId, t.status),
   ],
 );
 
@@ -266,6 +268,23 @@ export const images = sqliteTable(
     index('images_os_type_idx').on(t.osType),
     index('images_disk_format_idx').on(t.diskFormat),
   ],
+);
+
+/**
+ * An image's tags, one row each: images.tags (the list as the API and IMGAPI give it) kept as
+ * rows, so that the Images page filters by a tag and lists the tags in use through this primary
+ * key instead of reading every image's JSON. Written with images.tags, in the same transaction
+ * (lib/images/tags.ts).
+ */
+export const imageTags = sqliteTable(
+  'image_tags',
+  {
+    tag: text().notNull(),
+    imageId: text()
+      .notNull()
+      .references(() => images.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.imageId] }), index('image_tags_image_idx').on(t.imageId)],
 );
 
 /** Which data centers may use an image (attach). */

@@ -27,6 +27,7 @@ export const {
   sizeDataCenters,
   images,
   imageDataCenters,
+  imageTags,
   storeFileHashes,
   nodeImages,
   machines,

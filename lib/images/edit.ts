@@ -9,6 +9,7 @@ import { images, nodeImages } from '@/lib/db/tables';
 import { ConflictError } from '@/lib/errors';
 import { assertAttributesAllowed, attributeColumns, resolveChecksums } from './attributes';
 import { imagesReferencing } from './format-rules';
+import { replaceImageTags } from './tags';
 import { FILE_BOUND_FIELDS, updateImageSchema, type UpdateImageInput } from './schemas';
 
 type Image = typeof images.$inferSelect;
@@ -100,10 +101,13 @@ export const updateImage = defineOperation({
     const changed = (Object.keys(values) as (keyof typeof values)[]).filter(
       (key) => JSON.stringify(values[key] ?? null) !== JSON.stringify(image[key] ?? null),
     );
-    await getDb()
-      .update(images)
-      .set({ ...values, updatedAt: now() })
-      .where(eq(images.id, image.id));
+    await getDb().transaction(async (tx) => {
+      await tx
+        .update(images)
+        .set({ ...values, updatedAt: now() })
+        .where(eq(images.id, image.id));
+      if (changed.includes('tags')) await replaceImageTags(tx, image.id, values.tags);
+    });
     return { imageId: image.id, changed };
   },
   audited: (result, input) => ({ details: { name: input.name, changed: result.changed } }),

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Tx } from '@/lib/db/client';
 import { imageDataCenters, images } from '@/lib/db/tables';
+import { insertImageTags } from './tags';
 
 /**
  * Adds an image row inside the caller's transaction. A DC-bound image is attached to its own data
@@ -8,6 +9,7 @@ import { imageDataCenters, images } from '@/lib/db/tables';
  */
 export async function insertImage(tx: Tx, row: typeof images.$inferInsert & { createdAt: Date }): Promise<void> {
   await tx.insert(images).values(row);
+  await insertImageTags(tx, row.id, row.tags ?? []);
   if (row.dcBoundId) {
     await tx.insert(imageDataCenters).values({
       imageId: row.id,

@@ -13,14 +13,8 @@ import {
   type ImageListFilters,
   type ImageListOrder,
 } from './list-schemas';
-import {
-  ignoringCase,
-  jsonArrayElements,
-  jsonArrayHas,
-  jsonArrayStringsOnly,
-  likeIgnoringCase,
-  orderedBy,
-} from '@/lib/db/dialect';
+import { ignoringCase, likeIgnoringCase, orderedBy } from '@/lib/db/dialect';
+import { tagsInUse, taggedWith } from './tags';
 
 /**
  * The Images listing, paged, sorted and filtered in SQLite so it stays fast at 10,000 images.
@@ -78,17 +72,17 @@ function imagesWhere(user: UserContext, filters: ImageListFilters, includeAttach
     filters.dataCenterId
       ? or(eq(images.dcBoundId, filters.dataCenterId), attachedTo([filters.dataCenterId]))
       : undefined,
-    // images.tags is a JSON array of strings.
-    filters.tag ? jsonArrayHas(images.tags, filters.tag) : undefined,
+    filters.tag ? taggedWith(filters.tag) : undefined,
   );
 }
 
+// Whether a column may be null decides how the ORDER BY places nulls (see orderedBy).
 const SORT_COLUMNS = {
   // Ignoring case, so "alpine" and "Ubuntu" sort as people read them; images_name_nocase_idx serves it.
-  name: ignoringCase(images.name),
-  version: images.version,
-  created: images.createdAt,
-  size: images.sizeBytes,
+  name: { column: ignoringCase(images.name), nullable: false },
+  version: { column: images.version, nullable: false },
+  created: { column: images.createdAt, nullable: false },
+  size: { column: images.sizeBytes, nullable: true },
 } as const;
 
 /**
@@ -96,7 +90,8 @@ const SORT_COLUMNS = {
  * one place (no row on two pages or on none) and one index on (column, name) serves both ways.
  */
 function orderBy({ sort, dir, group }: ImageListOrder): SQL[] {
-  const byColumn = [orderedBy(SORT_COLUMNS[sort], dir), orderedBy(images.name, dir)];
+  const { column, nullable } = SORT_COLUMNS[sort];
+  const byColumn = [orderedBy(column, dir, { nullable }), orderedBy(images.name, dir, { nullable: false })];
   // Grouped: one alias after the other (images without an alias last), the chosen sort within.
   return group === 'alias' ? [sql`${images.alias} asc nulls last`, ...byColumn] : byColumn;
 }
@@ -218,18 +213,26 @@ export async function listImageFilterOptions(
 ): Promise<{ osTypes: OsType[]; tags: string[] }> {
   const where = imagesWhere(user, { access: 'all' }, includeAttachable);
   if (where === null) return { osTypes: [], tags: [] };
-  const db = getDb();
-  const present = new Set(
-    (await db.selectDistinct({ osType: images.osType }).from(images).where(where)).map((r) => r.osType),
-  );
-  const tags = (
-    await db
-      .selectDistinct({ tag: sql<string>`element.value` })
-      .from(sql`${images}, ${jsonArrayElements(images.tags)}`)
-      .where(and(where, jsonArrayStringsOnly()))
-      .orderBy(sql`element.value`)
-  ).map((r) => r.tag);
-  return { osTypes: OS_TYPES.filter((os) => present.has(os)), tags };
+  const [osTypes, tags] = await Promise.all([osTypesInUse(where), tagsInUse(where)]);
+  return { osTypes, tags };
+}
+
+/**
+ * The OS types of the images matching `where`: whether one image of each type matches, looked up
+ * in images_os_type_idx, rather than a DISTINCT over every image.
+ */
+async function osTypesInUse(where: SQL | undefined): Promise<OsType[]> {
+  const anyOf = (os: OsType) =>
+    exists(
+      getDb()
+        .select({ one: sql`1` })
+        .from(images)
+        .where(and(eq(images.osType, os), where)),
+    );
+  const [found] = await getDb()
+    .select(Object.fromEntries(OS_TYPES.map((os) => [os, sql<unknown>`case when ${anyOf(os)} then 1 else 0 end`])))
+    .from(sql`(select 1) as one`);
+  return OS_TYPES.filter((os) => Number(found?.[os]) === 1);
 }
 
 /** Whether the user is ImageAdmin somewhere, and so may attach public global images there. */

@@ -1,16 +1,21 @@
 import 'server-only';
+import { cache } from 'react';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
 import { firstRow, getDb } from '@/lib/db/client';
 import { dataCenters, nodeImages, nodes } from '@/lib/db/tables';
 import { NotFoundError } from '@/lib/errors';
+import { nodesIn } from './node-counts';
 import { emptyTablePage, tablePage, type TablePage } from './table-page';
-import { asNumber, countWhere } from '@/lib/db/dialect';
+import { asNumber } from '@/lib/db/dialect';
 
 export type DataCenterRow = typeof dataCenters.$inferSelect & { nodeCount: number; enabledNodeCount: number };
 
-/** The data centers the user may see, with node counts. */
-export async function listDataCenters(user: UserContext): Promise<DataCenterRow[]> {
+/**
+ * The data centers the user may see, with node counts. Held for the rest of a request (React's
+ * cache: a page and its parts often each ask), and read afresh by the next one.
+ */
+export const listDataCenters = cache(async (user: UserContext): Promise<DataCenterRow[]> => {
   const visible = visibleDataCenterIds(user);
   if (visible?.length === 0) return [];
   return await getDb()
@@ -21,15 +26,13 @@ export async function listDataCenters(user: UserContext): Promise<DataCenterRow[
       description: dataCenters.description,
       relayInstalls: dataCenters.relayInstalls,
       createdAt: dataCenters.createdAt,
-      nodeCount: count(nodes.id),
-      enabledNodeCount: countWhere(sql`${nodes.status} = 'enabled'`),
+      nodeCount: nodesIn(dataCenters.id),
+      enabledNodeCount: nodesIn(dataCenters.id, 'enabled'),
     })
     .from(dataCenters)
-    .leftJoin(nodes, eq(nodes.dataCenterId, dataCenters.id))
     .where(visible ? inArray(dataCenters.id, visible) : undefined)
-    .groupBy(dataCenters.id)
     .orderBy(asc(dataCenters.name));
-}
+});
 
 /** A data center by id, for a caller that has authorized already; throws NotFoundError when there is none. */
 export async function requireDataCenter(id: string) {

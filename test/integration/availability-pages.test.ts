@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
-import { AVAILABILITY_PAGE_SIZE, getImageAvailability } from '@/lib/availability/queries';
+import { AVAILABILITY_PAGE_SIZE } from '@/lib/availability/node-pages';
+import { getImageAvailability } from '@/lib/availability/queries';
 import { createDataCenterAs, createSuperAdmin, createUrlImage, insertUnreachableNode } from '../support/portal';
 
 /**
@@ -14,13 +15,13 @@ describe('Image Availability in pages of nodes', async () => {
 
   beforeAll(async () => {
     admin = await createSuperAdmin();
-    // Two data centers, so that a page runs across from one to the next.
-    const [first, second] = [await createDataCenterAs(admin, 'a-pages'), await createDataCenterAs(admin, 'b-pages')];
-    for (let i = 0; i < AVAILABILITY_PAGE_SIZE + 7; i++) {
-      const name = `pn-${String(i).padStart(3, '0')}`;
-      await insertUnreachableNode(i < 60 ? first : second, name);
-      names.push(name);
-    }
+    // Data centers made out of their name order, one without nodes between the two with them, so
+    // that a page runs across from one to the next in name order; nodes made out of theirs too.
+    const second = await createDataCenterAs(admin, 'b-pages');
+    await createDataCenterAs(admin, 'ab-pages');
+    const first = await createDataCenterAs(admin, 'a-pages');
+    for (let i = 0; i < AVAILABILITY_PAGE_SIZE + 7; i++) names.push(`pn-${String(i).padStart(3, '0')}`);
+    for (const [i, name] of [...names.entries()].reverse()) await insertUnreachableNode(i < 60 ? first : second, name);
     imageId = await createUrlImage(admin, {
       name: 'paged',
       sourceUrl: 'http://127.0.0.1:9/x.qcow2',

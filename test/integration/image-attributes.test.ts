@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { now } from '@/lib/clock';
 import { getDb, firstRow } from '@/lib/db/client';
-import { auditEvents, images, nodeImages } from '@/lib/db/tables';
+import { auditEvents, images, imageTags, nodeImages } from '@/lib/db/tables';
 import { fetchChecksum } from '@/lib/images/checksum-url';
 import { updateImage } from '@/lib/images/edit';
+import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { createImage } from '@/lib/images/operations';
 import {
   createDataCenterAs,
@@ -274,6 +275,33 @@ describe('image attributes: every field, versions, formats, kernels and ramdisks
         fieldErrors: { name: ['An image named "attr-full" already exists.'] },
       });
       expect((await row(imageId)).name).toBe('edited');
+    });
+
+    it('keeps the tags the Images page filters by in step with the image: created, edited, deleted', async () => {
+      const tagged = async (tag: string) =>
+        (await listImagesPage(admin, { tag, access: 'all' })).rows.map((r) => r.name);
+      const tagRows = async (imageId: string) =>
+        (await getDb().select({ tag: imageTags.tag }).from(imageTags).where(eq(imageTags.imageId, imageId)))
+          .map((r) => r.tag)
+          .sort();
+      const { id } = expectOk(await create({ name: 'tag-rows', tags: 'tagrow-old tagrow-kept' }));
+      expect(await tagRows(id)).toEqual(['tagrow-kept', 'tagrow-old']);
+      expect(await tagged('tagrow-old')).toEqual(['tag-rows']);
+
+      expectOk(await edit(id, { name: 'tag-rows', tags: 'tagrow-kept tagrow-new' }));
+      expect(await tagRows(id)).toEqual(['tagrow-kept', 'tagrow-new']);
+      expect(await tagged('tagrow-old')).toEqual([]);
+      expect(await tagged('tagrow-new')).toEqual(['tag-rows']);
+      expect((await listImageFilterOptions(admin)).tags).toEqual(expect.arrayContaining(['tagrow-kept', 'tagrow-new']));
+      expect((await listImageFilterOptions(admin)).tags).not.toContain('tagrow-old');
+
+      // An edit that leaves the tags alone leaves their rows alone.
+      expectOk(await edit(id, { name: 'tag-rows', tags: 'tagrow-kept tagrow-new', description: 'Other words' }));
+      expect(await tagRows(id)).toEqual(['tagrow-kept', 'tagrow-new']);
+
+      await getDb().delete(images).where(eq(images.id, id));
+      expect(await tagRows(id)).toEqual([]);
+      expect((await listImageFilterOptions(admin)).tags).not.toContain('tagrow-new');
     });
 
     it('lets the checksums be corrected while no file exists, and refuses it once one does', async () => {

@@ -3,11 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { UserContext } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import type { AccessLevel, DiskFormat, ImageStatus, OsType } from '@/lib/db/enums';
-import { imageDataCenters, images, nodeImages } from '@/lib/db/tables';
+import { imageDataCenters, nodeImages } from '@/lib/db/tables';
+import { insertImage as insertImageRow } from '@/lib/images/insert';
 import { listImageFilterOptions, listImagesPage } from '@/lib/images/listing';
 import { createDataCenterAs, createSuperAdmin, createUserWithRole, insertUnreachableNode } from '../support/portal';
 
-// Image rows are inserted directly: the listing needs rows with chosen tags, dates and access, not
+// Image rows are inserted as rows: the listing needs rows with chosen tags, dates and access, not
 // the create operation (whose input has none of those).
 type Spec = {
   name: string;
@@ -32,9 +33,10 @@ async function insertImage(spec: Spec): Promise<string> {
   const id = crypto.randomUUID();
   const at = new Date(T0 + ++created * 60_000);
   const osType = spec.osType ?? 'linux';
-  await getDb()
-    .insert(images)
-    .values({
+  // Through the portal's own insert, which keeps the tags' rows (image_tags) and attaches a
+  // DC-bound image to its own data center.
+  await getDb().transaction(async (tx) => {
+    await insertImageRow(tx, {
       id,
       name: spec.name,
       alias: spec.alias ?? null,
@@ -51,8 +53,8 @@ async function insertImage(spec: Spec): Promise<string> {
       createdAt: at,
       updatedAt: at,
     });
-  // A DC-bound image is attached to its own data center, as createImage does.
-  for (const dc of [...(spec.bound ? [spec.bound] : []), ...(spec.attached ?? [])]) {
+  });
+  for (const dc of spec.attached ?? []) {
     await getDb().insert(imageDataCenters).values({ imageId: id, dataCenterId: dc, attachedAt: at });
   }
   ids.set(spec.name, id);
@@ -103,7 +105,14 @@ beforeAll(async () => {
     tags: ['gpu'],
     bound: dcA,
   });
-  await insertImage({ name: 'freebsd-14', osType: 'bsd', diskFormat: 'raw', sizeBytes: null, bound: dcB });
+  await insertImage({
+    name: 'freebsd-14',
+    osType: 'bsd',
+    diskFormat: 'raw',
+    sizeBytes: null,
+    tags: ['ports'],
+    bound: dcB,
+  });
   await insertImage({
     name: 'old-debian',
     alias: 'debian',
@@ -209,11 +218,12 @@ describe('listImagesPage: scoping', () => {
     ]);
   });
 
-  it('offers the OS types and tags of the images the user sees', async () => {
+  it('offers the OS types and tags of the images the user sees, and no others', async () => {
     expect(await listImageFilterOptions(admin)).toEqual({
       osTypes: ['linux', 'windows', 'bsd'],
-      tags: ['cloud', 'gpu', 'lts'],
+      tags: ['cloud', 'gpu', 'lts', 'ports'],
     });
+    // "ports" tags only an image of data center B.
     expect(await listImageFilterOptions(imageAdminA)).toEqual({
       osTypes: ['linux', 'windows'],
       tags: ['cloud', 'gpu', 'lts'],

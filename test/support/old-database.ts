@@ -9,10 +9,18 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
+type Journal = { entries: { tag: string }[] };
+
+const journalOf = (dialect: 'sqlite' | 'pg') =>
+  JSON.parse(fs.readFileSync(`drizzle/${dialect}/meta/_journal.json`, 'utf8')) as Journal;
+
+/** The migrations of a dialect there are now, oldest first. */
+export function migrationTags(dialect: 'sqlite' | 'pg'): string[] {
+  return journalOf(dialect).entries.map((e) => e.tag);
+}
+
 export function databaseBefore(tag: string) {
-  const journal = JSON.parse(fs.readFileSync('drizzle/sqlite/meta/_journal.json', 'utf8')) as {
-    entries: { tag: string }[];
-  };
+  const journal = journalOf('sqlite');
   const index = journal.entries.findIndex((e) => e.tag === tag);
   if (index < 1) throw new Error(`No migration ${tag} with one before it`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cbp-migrations-'));

@@ -27,18 +27,22 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const { ignored, ...search } = parseImageSearchParams(await searchParams, {
     dataCenterIds: dataCenters.map((dc) => dc.id),
   });
-  const result = await listImagesPage(user, {
-    ...search.filters,
-    ...search.order,
-    page: search.page,
-    pageSize: search.pageSize,
-    // An ImageAdmin also sees the public global images they may attach, read-only.
-    includeAttachable: true,
-  });
-  const options = { ...(await listImageFilterOptions(user, { includeAttachable: true })), dataCenters };
-  const choices = await imageBindingChoices(user);
+  // Independent reads, side by side: on PostgreSQL each has a connection of its own.
+  const [result, filterOptions, choices, publishAccounts] = await Promise.all([
+    listImagesPage(user, {
+      ...search.filters,
+      ...search.order,
+      page: search.page,
+      pageSize: search.pageSize,
+      // An ImageAdmin also sees the public global images they may attach, read-only.
+      includeAttachable: true,
+    }),
+    listImageFilterOptions(user, { includeAttachable: true }),
+    imageBindingChoices(user),
+    listBulkPublishAccounts(user),
+  ]);
+  const options = { ...filterOptions, dataCenters };
   const canCreate = choices.global || choices.dataCenters.length > 0;
-  const publishAccounts = await listBulkPublishAccounts(user);
   const publishable = result.rows.filter((r) => !r.attachableOnly && r.status === 'ok');
   const inMotion = await imagesInMotion(
     user,
