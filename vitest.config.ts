@@ -27,7 +27,7 @@ const SQLITE_ONLY = [
 ];
 
 /** Integration tests of what only PostgreSQL serves, which the SQLite run does not run. */
-const POSTGRES_ONLY = ['test/integration/scale.test.ts'];
+const POSTGRES_ONLY = ['test/integration/scale.test.ts', 'test/integration/job-wakeups.test.ts'];
 
 export default defineConfig({
   resolve: { alias },

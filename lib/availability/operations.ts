@@ -11,7 +11,7 @@ import { notUsableHere } from '@/lib/images/placement';
 import { currentNodeImage } from '@/lib/install/node-images';
 import { enqueueUninstall, refuseIfMachinesUse } from '@/lib/install/uninstall';
 import { requestJobCancel } from '@/lib/jobs/operations';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { getActiveJob } from '@/lib/jobs/rows';
 import { applyAvailabilitySchema, type ApplyAvailabilityInput } from './schemas';
 
@@ -118,7 +118,7 @@ export const applyImageAvailability = defineOperation({
       },
       { behavior: 'immediate' },
     );
-    getJobRunner().kick();
+    wakeJobRunners();
     return { imageId: image.id, changes };
   },
   audited: (result) => ({ details: { changes: result.changes } }),

@@ -10,7 +10,7 @@ import { getDb, firstRow } from '@/lib/db/client';
 import { images, jobs } from '@/lib/db/tables';
 import { ConflictError, InUseError, NotFoundError, ValidationError } from '@/lib/errors';
 import { requestJobCancel } from '@/lib/jobs/operations';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { machinesUsingImage } from '@/lib/machines/queries';
 import { id } from '@/lib/validation';
 import { imagesReferencing } from './format-rules';
@@ -93,7 +93,7 @@ export const purgeImage = defineOperation({
       { behavior: 'immediate' },
     );
     if (outcome.removed) await finishRemoval(outcome.image, user.id);
-    else getJobRunner().kick();
+    else wakeJobRunners();
     const { image, ...rest } = outcome;
     return { imageId: image.id, name: image.name, ...rest };
   },

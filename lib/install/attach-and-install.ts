@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { ConflictError, ValidationError } from '@/lib/errors';
 import { attachImage } from '@/lib/images/attachment';
 import { installImageSchema } from '@/lib/images/schemas';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { enqueueInstall } from './enqueue';
 import { requireInstallTargets } from './node-images';
 
@@ -34,7 +34,7 @@ export const attachAndInstall = defineOperation({
       if (!image.dcBoundId) await attachImage(tx, image, node.dataCenterId, user.id);
       return await enqueueInstall(tx, image, node, user.id);
     });
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobId, dataCenterId: node.dataCenterId };
   },
   audited: (result) => ({ details: { jobId: result.jobId, attached: result.dataCenterId } }),

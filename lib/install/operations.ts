@@ -3,7 +3,7 @@ import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { installImageSchema } from '@/lib/images/schemas';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { enqueueInstall } from './enqueue';
 import { requireInstallTargets } from './node-images';
 
@@ -20,7 +20,7 @@ export const installImage = defineOperation({
   run: async (input, user) => {
     const { image, node } = await requireInstallTargets(input.imageId, input.nodeId);
     const jobId = await getDb().transaction(async (tx) => await enqueueInstall(tx, image, node, user.id));
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobId };
   },
   audited: (result) => ({ details: { jobId: result.jobId } }),

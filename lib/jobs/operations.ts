@@ -8,7 +8,7 @@ import { getDb, type Tx, firstRow } from '@/lib/db/client';
 import { jobEvents, jobs } from '@/lib/db/tables';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { id } from '@/lib/validation';
-import { getJobRunner } from './runner';
+import { wakeJobRunners } from './runner';
 import type { NoteTarget } from './kind';
 import { jobKindOf } from './registry';
 import type { JobRow } from './rows';
@@ -113,7 +113,7 @@ function jobControl<S extends string>(name: string, decide: (tx: Tx, job: JobRow
       const status = await getDb().transaction(async (tx) => decide(tx, await requireJob(tx, jobId)), {
         behavior: 'immediate',
       });
-      getJobRunner().kick();
+      wakeJobRunners();
       return { jobId, status };
     },
   });
@@ -140,7 +140,7 @@ export const retryJob = defineOperation({
         .values({ jobId: job.id, at: now(), level: 'info', message: `Retried as job ${retried}.` });
       return retried;
     });
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobId: newJobId, retriedJobId: jobId };
   },
   audited: (result) => ({ details: { newJobId: result.jobId } }),

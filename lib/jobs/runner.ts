@@ -10,6 +10,7 @@ import { jobOwnerId } from './owner';
 import { jobKindOf } from './registry';
 import { boundDataCenterIds, registerRunner, renewRunner, unregisterRunner, type RunnerRole } from './runners';
 import { finishJob, getJobStatus, markPaused, nextRetryAt, scheduleRetry } from './rows';
+import { announceJobChange, listenForJobChanges } from './wakeups';
 
 // Backoff never waits longer than this between two attempts.
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
@@ -29,6 +30,7 @@ export class JobRunner {
   private wakeTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private stopListening: (() => void) | undefined;
   private boundTo: string[] = [];
   private starting = false;
   private stopping = false;
@@ -51,6 +53,7 @@ export class JobRunner {
     this.heartbeat.unref();
     this.poll = setInterval(() => this.kick(), POLL_MS);
     this.poll.unref();
+    this.stopListening = listenForJobChanges(() => this.kick());
     await this.beat();
   }
 
@@ -58,8 +61,10 @@ export class JobRunner {
   stop(): void {
     clearInterval(this.heartbeat);
     clearInterval(this.poll);
+    this.stopListening?.();
     this.heartbeat = undefined;
     this.poll = undefined;
+    this.stopListening = undefined;
     this.starting = false;
   }
 
@@ -76,6 +81,7 @@ export class JobRunner {
     for (const [, { ctx }] of handedBack) ctx.handBack();
     await this.waitForIdle();
     const released = await releaseJobs(handedBack.map(([jobId]) => jobId));
+    if (released > 0) announceJobChange();
     await unregisterRunner();
     return released;
   }
@@ -87,8 +93,10 @@ export class JobRunner {
       await renewRunner();
       await this.renewLeases();
       const reclaimed = await reclaimExpiredJobs();
-      if (reclaimed > 0)
+      if (reclaimed > 0) {
         console.log(`[portal] Took over ${reclaimed} job(s) whose portal process stopped; they resume.`);
+        announceJobChange();
+      }
     } catch (err) {
       console.error('[portal] job heartbeat failed:', err);
     } finally {
@@ -151,7 +159,9 @@ export class JobRunner {
         .catch((err) => console.error(`[portal] job ${job.id} could not be recorded as finished:`, err))
         .finally(() => {
           this.active.delete(job.id);
+          // Its place under the limits is free, here and for the other processes.
           this.kick();
+          announceJobChange();
         });
       this.active.set(job.id, { ctx, done });
     }
@@ -254,4 +264,13 @@ const globalForRunner = globalThis as unknown as { __portalJobRunner?: JobRunner
 
 export function getJobRunner(): JobRunner {
   return (globalForRunner.__portalJobRunner ??= new JobRunner());
+}
+
+/**
+ * After a commit that queued a job or let one go on: this process's runner looks at once, and so
+ * do the runners of the other processes (lib/jobs/wakeups.ts).
+ */
+export function wakeJobRunners(): void {
+  getJobRunner().kick();
+  announceJobChange();
 }

@@ -6,7 +6,7 @@ import { publishImageSchema, publishImagesSchema, publicationIdSchema } from '@/
 import { getDb } from '@/lib/db/client';
 import { ConflictError, InUseError, NotFoundError, UnavailableError, errorMessage } from '@/lib/errors';
 import { requireImage, type ImageRow } from '@/lib/images/queries';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { enqueuePublish, publishRefusal } from './enqueue';
 import { markRemoved, requirePublication } from './records';
 import { CloudError } from './target';
@@ -42,7 +42,7 @@ export const publishImage = defineOperation({
           user.id,
         ),
     );
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobId, imageId: input.imageId };
   },
   audited: (result) => ({ details: { jobId: result.jobId } }),
@@ -75,7 +75,7 @@ export const publishImages = defineOperation({
       for (const image of images) queued.push(await enqueuePublish(tx, image, account, user.id));
       return queued;
     });
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobIds };
   },
   audited: (result) => ({ details: { jobIds: result.jobIds } }),

@@ -3,7 +3,7 @@ import { enqueueSync, type SyncKind } from './enqueue';
 import { defineOperation } from '@/lib/actions/operation';
 import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { syncImagesSchema, syncSizesSchema } from './schemas';
 
 /** Queues the sync and wakes the runner. */
@@ -14,7 +14,7 @@ async function startSync(
   params: Record<string, unknown>,
 ): Promise<string> {
   const jobId = await getDb().transaction(async (tx) => await enqueueSync(tx, kind, dataCenterId, userId, params));
-  getJobRunner().kick();
+  wakeJobRunners();
   return jobId;
 }
 

@@ -4,7 +4,7 @@ import { authorize } from '@/lib/auth/policy';
 import { getDb } from '@/lib/db/client';
 import { requireDataCenter } from '@/lib/locations/queries';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { getJobRunner } from '@/lib/jobs/runner';
+import { wakeJobRunners } from '@/lib/jobs/runner';
 import { cachedManifestsOf, requireRepository } from '@/lib/repositories/queries';
 import { importImageSchema } from '@/lib/repositories/schemas';
 import { assertSupportedCompression } from './decompress';
@@ -58,7 +58,7 @@ export const importImage = defineOperation({
       };
       return await enqueueImport(tx, params, input.dataCenterId ?? null, user.id);
     });
-    getJobRunner().kick();
+    wakeJobRunners();
     return { jobId, name: plan.attributes.name };
   },
   audited: (result) => ({ details: { jobId: result.jobId, name: result.name } }),
