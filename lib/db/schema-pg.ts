@@ -359,6 +359,12 @@ export const jobs = pgTable(
       .on(t.nodeId, t.imageId)
       .where(sql`status in ('queued', 'running')`),
     index('jobs_owner_idx').on(t.owner),
+    index('jobs_queue_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`status = 'queued'`),
+    index('jobs_running_idx')
+      .on(t.nodeId, t.leaseUntil)
+      .where(sql`status = 'running'`),
   ],
 );
 

@@ -444,6 +444,15 @@ export const jobs = sqliteTable(
       .on(t.nodeId, t.imageId)
       .where(sql`status in ('queued', 'running')`),
     index('jobs_owner_idx').on(t.owner),
+    // The claim (lib/jobs/claims.ts): it walks the queue oldest first and counts running jobs for
+    // the limits. Partial, so both stay as small as the queue and the running set, and a planner
+    // whose statistics predate a burst of queued jobs still reads one entry, not every one of them.
+    index('jobs_queue_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`status = 'queued'`),
+    index('jobs_running_idx')
+      .on(t.nodeId, t.leaseUntil)
+      .where(sql`status = 'running'`),
   ],
 );
 

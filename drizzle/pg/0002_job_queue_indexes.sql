@@ -1,0 +1,2 @@
+CREATE INDEX "jobs_queue_idx" ON "jobs" USING btree ("created_at","id") WHERE status = 'queued';--> statement-breakpoint
+CREATE INDEX "jobs_running_idx" ON "jobs" USING btree ("node_id","lease_until") WHERE status = 'running';

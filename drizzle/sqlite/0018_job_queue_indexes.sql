@@ -1,0 +1,2 @@
+CREATE INDEX `jobs_queue_idx` ON `jobs` (`created_at`,`id`) WHERE status = 'queued';--> statement-breakpoint
+CREATE INDEX `jobs_running_idx` ON `jobs` (`node_id`,`lease_until`) WHERE status = 'running';
