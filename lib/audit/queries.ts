@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, asc, count, desc, eq, exists, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, exists, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { can, visibleDataCenterIds, type UserContext } from '@/lib/auth/policy';
-import { firstRow, getDb, rawRows } from '@/lib/db/client';
+import { firstRow, getDb } from '@/lib/db/client';
+import { distinctValues } from '@/lib/db/distinct';
 import { auditEvents, users } from '@/lib/db/tables';
 import { AUDIT_PAGE_SIZES, auditTimeRange, DEFAULT_AUDIT_PAGE_SIZE, type AuditFilters } from './schemas';
 import { describeEvents, EVENT_COLUMNS, type AuditEventView, type EventRow } from './views';
@@ -126,7 +127,7 @@ export async function* auditEventBatches(user: UserContext, filters: AuditFilter
  * None of them reads the whole log. At 100,000 events (npm run seed:large) three `DISTINCT` scans
  * took 55 ms; now a user is offered when one index probe finds an event of theirs, and the actions
  * and target types are found by jumping through their indexes from one value to the next
- * (`distinctValues`), under a millisecond. The data center is the last column of those indexes, so
+ * (`distinctValues`, lib/db/distinct.ts), under a millisecond. The data center is the last column of those indexes, so
  * whether a DCAdmin may read an event is decided from the index too.
  */
 export async function listAuditFilterOptions(user: UserContext) {
@@ -146,33 +147,9 @@ export async function listAuditFilterOptions(user: UserContext) {
       .from(users)
       .where(exists(hasEvent))
       .orderBy(asc(users.username)),
-    actions: await distinctValues(auditEvents.action, mayRead),
-    targetTypes: await distinctValues(auditEvents.targetType, mayRead),
+    actions: await distinctValues(auditEvents.action, sql`${auditEvents}`, mayRead),
+    targetTypes: await distinctValues(auditEvents.targetType, sql`${auditEvents}`, mayRead),
   };
-}
-
-/**
- * The distinct values of an indexed column among the events `mayRead` lets through, in order. SQLite
- * has no skip scan for `DISTINCT`; this one finds the first value through the column's index, then
- * each next one as the least value above it, so it reads an index entry or so per value, not per
- * event. For a DCAdmin, the entries of events they may not read are stepped over in the index: at
- * worst (a data center with no events) one pass over it, 5 ms at 100,000 events.
- */
-async function distinctValues(
-  column: typeof auditEvents.action | typeof auditEvents.targetType,
-  mayRead?: SQL,
-): Promise<string[]> {
-  const least = (above: SQL) =>
-    sql`(select ${column} from ${auditEvents} where ${and(above, mayRead)} order by ${column} limit 1)`;
-  const rows = await rawRows<{ value: string }>(
-    sql`with recursive found(value) as (
-      select ${least(isNotNull(column))}
-      union all
-      select ${least(sql`${column} > found.value`)} from found where found.value is not null
-    )
-    select value from found where value is not null`,
-  );
-  return rows.map((row) => row.value);
 }
 
 export type AuditFilterOptions = Awaited<ReturnType<typeof listAuditFilterOptions>>;
