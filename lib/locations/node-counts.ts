@@ -6,7 +6,7 @@ import { nodes } from '@/lib/db/tables';
 
 /**
  * How many nodes the data center `dataCenterId` (a column of the outer query) has, of `status` if
- * given: a count in the (data center, name) index per data center. Joining the nodes and grouping
+ * given: a count in the (data center, status) index per data center. Joining the nodes and grouping
  * instead would read all 10,000 of a large cloud into a hash for a handful of numbers.
  */
 export function nodesIn(dataCenterId: Column, status?: NodeStatus): SQL<number> {
