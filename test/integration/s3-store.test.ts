@@ -44,6 +44,7 @@ import {
   sha256OfFile,
   until,
 } from '../support/portal';
+import { forgetS3Store, useS3Store } from '../support/store';
 
 /**
  * PORTAL_STORE=s3://bucket/prefix against a real S3-compatible server (s3rver): uploads and imports
@@ -86,13 +87,7 @@ describe('an image store in S3-compatible object storage', () => {
     ]);
     s3 = await startS3Server({ host: '127.0.0.225' });
     await s3.createBucket(BUCKET);
-    Object.assign(process.env, {
-      PORTAL_STORE: `s3://${BUCKET}/${PREFIX}`,
-      PORTAL_STORE_S3_ENDPOINT: s3.endpoint,
-      PORTAL_STORE_S3_REGION: s3.region,
-      PORTAL_STORE_S3_ACCESS_KEY_ID: s3.accessKeyId,
-      PORTAL_STORE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    });
+    useS3Store(s3, BUCKET, PREFIX);
     client = new S3Client({
       endpoint: s3.endpoint,
       region: s3.region,
@@ -108,7 +103,7 @@ describe('an image store in S3-compatible object storage', () => {
     ({ nodeId: slowNodeId } = await registerSshNode(admin, dataCenterId, slowNode));
   }, 120_000);
   afterAll(async () => {
-    for (const name of Object.keys(process.env)) if (name.startsWith('PORTAL_STORE')) delete process.env[name];
+    forgetS3Store();
     client?.destroy();
     await upstream?.stop();
     await node?.stop();

@@ -23,6 +23,7 @@ import {
   sha256OfFile,
   until,
 } from '../support/portal';
+import { forgetS3Store, useS3Store } from '../support/store';
 import { startWorker, type Worker } from '../support/workers';
 
 // This process only sets things up and watches, as the operator would: the web processes queue, the workers run.
@@ -52,13 +53,7 @@ describe('two web processes and three workers, on PostgreSQL and an S3 store', (
     assertBuilt();
     s3 = await startS3Server({ host: '127.0.0.230' });
     await s3.createBucket('scale');
-    Object.assign(process.env, {
-      PORTAL_STORE: 's3://scale/images',
-      PORTAL_STORE_S3_ENDPOINT: s3.endpoint,
-      PORTAL_STORE_S3_REGION: s3.region,
-      PORTAL_STORE_S3_ACCESS_KEY_ID: s3.accessKeyId,
-      PORTAL_STORE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    });
+    useS3Store(s3, 'scale', 'images');
     const admin = await createSuperAdmin();
     const dataCenterId = await createDataCenterAs(admin);
     // Every install goes to its node directly, so many run at once and the limits are put to the test.
@@ -93,7 +88,7 @@ describe('two web processes and three workers, on PostgreSQL and an S3 store', (
     await Promise.all((portals ?? []).map((p) => p.stop()));
     await Promise.all((sshNodes ?? []).map((n) => n.stop()));
     await s3?.stop();
-    for (const name of Object.keys(process.env)) if (name.startsWith('PORTAL_STORE')) delete process.env[name];
+    forgetS3Store();
     delete process.env.PORTAL_RUN_JOBS;
   });
 
